@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * x86_64 back end: turns a described kernel into kexec_load segments.
+ * Placement order matters (earlier segments constrain later ones):
+ *   1. the kernel (fixed ELF pieces, or a relocatable bzImage bottom-up from
+ *      max(1 MiB, pref_address), aligned to kernel_alignment, init_size big);
+ *   2. the initrd top-down below initrd_addr_max (or 4 GiB when the kernel
+ *      can take one above, falling back to anywhere);
+ *   3. boot_params + command line + setup_data, one segment below 4 GiB;
+ *   4. purgatory, which checks every other segment's SHA-256 and enters the
+ *      kernel's 64-bit entry with RSI = boot_params.
+ */
+#include <elf.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../formats/x86_setup.h"
+#include "../../memmap/memmap.h"
+#include "../../purgatory/purgatory.h"
+#include "../../system/facts.h"
+#include "../arch.h"
+#include "boot_params.h"
+
+#define MiB (1ULL << 20)
+#define GiB (1ULL << 30)
+#define PAGE_SIZE 4096ULL
+#define KEXEC_ARCH_X86_64 (62UL << 16)
+
+struct placer {
+	const struct kx_memmap *ram;
+	struct kx_memmap used;
+	uint64_t mem_min, mem_max;  /* user bounds, mem_max inclusive */
+};
+
+static int place(struct placer *p, struct kx_hole_request rq, uint64_t *ret, struct kx_error *err)
+{
+	if (rq.min < p->mem_min)
+		rq.min = p->mem_min;
+	if (rq.max > p->mem_max)
+		rq.max = p->mem_max;
+	if (kx_find_hole(p->ram, &p->used, &rq, ret, err) < 0)
+		return -1;
+	return kx_memmap_add(&p->used, *ret, *ret + kx_align_up(rq.size, PAGE_SIZE), 0, err);
+}
+
+/* RAM the new image may be placed in: the kernel's view (/proc/iomem). */
+static void usable_ram(const struct kx_facts *f, struct kx_memmap *ret)
+{
+	if (f->iomem_ram.count)
+		kx_memmap_select(&f->iomem_ram, KX_MEM_RAM, ret);
+	else
+		kx_memmap_select(&f->firmware_map, KX_MEM_RAM, ret);
+}
+
+static int place_kernel(struct placer *p, const struct kx_load_ctx *ctx,
+			const struct kx_kernel_desc *k, struct kx_plan *plan,
+			uint64_t *ret_entry, struct kx_error *err)
+{
+	const char *name = ctx->kernel->path;
+	char source[96];
+
+	if (k->fixed) {
+		for (unsigned int i = 0; i < k->nr_pieces; i++) {
+			const struct kx_kernel_piece *piece = &k->pieces[i];
+			uint64_t memsz = kx_align_up(piece->memsz, PAGE_SIZE);
+			uint64_t end = piece->paddr + memsz;
+			if (piece->paddr < p->mem_min || end - 1 > p->mem_max)
+				return kx_fail(err, KX_E_PLAN,
+					       "%s: PT_LOAD at 0x%" PRIx64 "-0x%" PRIx64 " lies outside --mem-min/--mem-max",
+					       name, piece->paddr, end - 1);
+			if (!kx_memmap_contains(p->ram, piece->paddr, end))
+				return kx_fail(err, KX_E_PLAN,
+					       "%s: PT_LOAD at 0x%" PRIx64 "-0x%" PRIx64 " is not inside usable RAM",
+					       name, piece->paddr, end - 1);
+			if (kx_memmap_add(&p->used, piece->paddr, end, 0, err) < 0)
+				return -1;
+			snprintf(source, sizeof(source), "%s PT_LOAD %u", name, i);
+			if (kx_plan_add(plan, "kernel", source, piece->bytes.data, piece->bytes.size,
+					piece->paddr, memsz, err) < 0)
+				return -1;
+		}
+		*ret_entry = k->entry;
+		return 0;
+	}
+
+	const struct kx_kernel_piece *piece = &k->pieces[0];
+	struct kx_hole_request rq = {
+		.what = "kernel", .size = piece->memsz, .align = k->align,
+		.min = k->min_addr, .max = UINT64_MAX, .top_down = false,
+	};
+	uint64_t addr;
+	if (place(p, rq, &addr, err) < 0)
+		return -1;
+	snprintf(source, sizeof(source), "%s @0x%" PRIx64, name,
+		 (uint64_t)(piece->bytes.data - ctx->kernel->bytes.data));
+	if (kx_plan_add(plan, "kernel", source, piece->bytes.data, piece->bytes.size, addr,
+			kx_align_up(piece->memsz, PAGE_SIZE), err) < 0)
+		return -1;
+	*ret_entry = addr + k->entry;
+	return 0;
+}
+
+static int place_initrd(struct placer *p, const struct kx_load_ctx *ctx,
+			const struct kx_kernel_desc *k, struct kx_plan *plan,
+			uint64_t *ret_addr, struct kx_error *err)
+{
+	const struct kx_file *initrd = ctx->initrd;
+	uint64_t max = k->x86_initrd_addr_max ? k->x86_initrd_addr_max : 0x37ffffff;
+	struct kx_hole_request rq = {
+		.what = "initrd", .size = initrd->bytes.size, .align = PAGE_SIZE,
+		.min = MiB, .max = max, .top_down = true,
+	};
+
+	if (k->x86_xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G) {
+		/* Below 4 GiB first: firmware and old tools expect it there. */
+		rq.max = 4 * GiB - 1;
+		if (place(p, rq, ret_addr, err) == 0)
+			goto found;
+		rq.max = UINT64_MAX;
+	}
+	if (place(p, rq, ret_addr, err) < 0)
+		return -1;
+found:
+	return kx_plan_add(plan, "initrd", initrd->path, initrd->bytes.data, initrd->bytes.size,
+			   *ret_addr, kx_align_up(initrd->bytes.size, PAGE_SIZE), err);
+}
+
+static int x86_64_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel_desc *k,
+			     struct kx_plan *plan, struct kx_error *err)
+{
+	const struct kx_facts *f = ctx->facts;
+	const struct kx_load_options *o = ctx->opts;
+	struct kx_memmap ram;
+	struct placer p = { .ram = &ram, .mem_min = o->mem_min,
+			    .mem_max = o->mem_max ? o->mem_max : UINT64_MAX };
+	uint64_t kernel_entry = 0, initrd_addr = 0, bp_addr = 0, purg_addr = 0;
+
+	usable_ram(f, &ram);
+	if (ram.count == 0)
+		return kx_fail(err, KX_E_SYSTEM,
+			       "no RAM ranges known: /proc/iomem shows no \"System RAM\" (run as root) and "
+			       "/sys/firmware/memmap is empty");
+	plan->arch = ctx->arch->name;
+	snprintf(plan->cmdline, sizeof(plan->cmdline), "%s", o->cmdline);
+	if (strlen(o->cmdline) >= sizeof(plan->cmdline))
+		return kx_fail(err, KX_E_USAGE, "command line longer than %zu bytes", sizeof(plan->cmdline) - 1);
+
+	if (place_kernel(&p, ctx, k, plan, &kernel_entry, err) < 0)
+		return -1;
+	if (o->have_entry)
+		kernel_entry = o->entry;
+	if (ctx->initrd && place_initrd(&p, ctx, k, plan, &initrd_addr, err) < 0)
+		return -1;
+
+	struct kx_x86_boot_inputs in = {
+		.cmdline = o->cmdline,
+		.initrd_addr = initrd_addr,
+		.initrd_size = ctx->initrd ? ctx->initrd->bytes.size : 0,
+		.use_efi = f->efi && f->have_boot_params && !o->no_efi &&
+			   (k->x86_xloadflags & XLF_EFI_KEXEC || !k->x86_setup_header.size),
+		.random_seed = f->random,
+	};
+	size_t bp_size = kx_x86_boot_params_size(f, &in);
+	struct kx_hole_request bp_rq = { .what = "boot_params", .size = bp_size, .align = PAGE_SIZE,
+					 .min = MiB, .max = 4 * GiB - 1, .top_down = false };
+	if (place(&p, bp_rq, &bp_addr, err) < 0)
+		return -1;
+	uint8_t *bp = kx_plan_own(plan, malloc(bp_size));
+	if (!bp)
+		return kx_fail(err, KX_E_NOMEM, "out of memory");
+	if (kx_x86_boot_params_build(f, k, &in, bp_addr, bp, bp_size, err) < 0)
+		return -1;
+	if (kx_plan_add(plan, "boot_params", "built: zero page, command line, setup_data",
+			bp, bp_size, bp_addr, kx_align_up(bp_size, PAGE_SIZE), err) < 0)
+		return -1;
+
+	/* Purgatory last: its parameters hold every other segment's digest. */
+	struct kx_purgatory_blob blob;
+	if (kx_purgatory_blob("x86_64", &blob, err) < 0)
+		return -1;
+	struct kx_hole_request pg_rq = { .what = "purgatory", .size = blob.memsz, .align = PAGE_SIZE,
+					 .min = MiB, .max = 4 * GiB - 1, .top_down = false };
+	if (place(&p, pg_rq, &purg_addr, err) < 0)
+		return -1;
+
+	struct kx_purgatory_params params;
+	memset(&params, 0, sizeof(params));
+	params.entry = kernel_entry;
+	params.regs[0] = bp_addr;
+	params.flags = o->no_checks ? 0 : KX_PURGATORY_VERIFY;
+	params.serial_port = o->serial_port;
+	for (unsigned int i = 0; i < plan->nr_segments; i++) {
+		struct kx_segment *s = &plan->segments[i];
+		if (i >= KX_PURGATORY_REGIONS_MAX)
+			return kx_fail(err, KX_E_PLAN, "more segments than purgatory can check");
+		kx_plan_hash_segment(plan, i);
+		params.regions[i].start = s->mem;
+		params.regions[i].len = s->bufsz;
+		memcpy(params.regions[i].sha256, s->sha256, 32);
+	}
+	params.nr_regions = plan->nr_segments;
+	if (o->test_wrong_digest)
+		params.regions[0].sha256[0] ^= 0xff; /* test-only: purgatory must refuse */
+
+	uint8_t *pg = kx_plan_own(plan, malloc(blob.size));
+	if (!pg)
+		return kx_fail(err, KX_E_NOMEM, "out of memory");
+	if (kx_purgatory_fill(&blob, pg, blob.size, &params, err) < 0)
+		return -1;
+	if (kx_plan_add(plan, "purgatory", "built: kexec-ng x86_64 purgatory", pg, blob.size,
+			purg_addr, kx_align_up(blob.memsz, PAGE_SIZE), err) < 0)
+		return -1;
+	kx_plan_hash_segment(plan, plan->nr_segments - 1);
+	kx_plan_hash(plan);
+
+	plan->entry = purg_addr;
+	plan->kernel_entry = kernel_entry;
+	plan->flags = KEXEC_ARCH_X86_64;
+	plan->verify = !o->no_checks;
+	return kx_plan_check(plan, &ram, kx_memmap_total(&ram), err);
+}
+
+static const struct kx_format_ops *const x86_64_formats[] = {
+	&kx_format_bzimage,
+	&kx_format_elf_vmlinux,
+	NULL,
+};
+
+const struct kx_arch_ops kx_arch_x86_64 = {
+	.name = "x86_64",
+	.elf_machine = EM_X86_64,
+	.kexec_arch_flag = KEXEC_ARCH_X86_64,
+	.formats = x86_64_formats,
+	.build_plan = x86_64_build_plan,
+	.help =
+	"x86_64 options:\n"
+	"      --command-line=STRING  same as --append\n"
+	"      --serial=PORT          purgatory console: 16550 at I/O port (0x3f8, ttyS0..ttyS3)\n"
+	"      --serial-baud=BAUD     accepted for compatibility (purgatory uses 115200)\n"
+	"      --console-serial, --console-vga, --reset-vga\n"
+	"                             accepted for compatibility; no effect\n"
+	"      --noefi                do not pass EFI information to the new kernel\n"
+	"      --reuse-video-type     accepted for compatibility (screen_info is always kept)\n"
+	"      --pass-memmap-cmdline, --elf32-core-headers, --elf64-core-headers,\n"
+	"      --args-linux, --args-elf, --args-none, --real-mode, --entry-32bit, --module=FILE\n"
+	"                             accepted for compatibility; see kexec(8)\n",
+};

@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The commands behind the actions: load (with the syscall choice and
+ * fallback of the kexec-tools contract), unload, exec, status.
+ */
+#include "commands.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../arch/arch.h"
+#include "../formats/unwrap.h"
+#include "../system/facts.h"
+#include "../system/syscalls.h"
+#include "cmdline.h"
+
+static bool is_locked_down(const struct kx_facts *f)
+{
+	return f->lockdown[0] && strcmp(f->lockdown, "none");
+}
+
+/* errnos with which the file syscall says "I cannot do this one": fall back. */
+static bool file_errno_falls_back(int e)
+{
+	return e == ENOSYS || e == EOPNOTSUPP || e == ENOEXEC || e == EINVAL;
+}
+
+static bool is_signature_errno(int e)
+{
+	return e == EKEYREJECTED || e == ENOKEY || e == EBADMSG || e == ENODATA ||
+	       e == ELIBBAD || e == ENOPKG || e == EMSGSIZE;
+}
+
+static const char *file_syscall_why(int e)
+{
+	switch (e) {
+	case ENOSYS: return "this kernel has no kexec_file_load";
+	case EOPNOTSUPP: return "kexec_file_load is not supported for this image";
+	case ENOEXEC: return "the kernel's own loaders do not recognise this image";
+	case EINVAL: return "the kernel's own loaders rejected this image";
+	default: return "";
+	}
+}
+
+/* Fill err with the reason for a kexec_file_load failure, explained. */
+static int explain_file_failure(const struct kx_facts *f, const char *kernel, int e,
+				struct kx_error *err)
+{
+	if (e == EPERM && is_locked_down(f))
+		return kx_fail_errno(err, KX_E_SYSCALL, e,
+				     "kexec_file_load of %s refused: the kernel is locked down (%s): only a kernel "
+				     "signed with a key the running kernel trusts can be loaded, and kexec_load (-c) "
+				     "is always refused under lockdown", kernel, f->lockdown);
+	if (e == EPERM)
+		return kx_fail_errno(err, KX_E_SYSCALL, e,
+				     "kexec_file_load of %s refused: loading needs CAP_SYS_BOOT (run as root), and "
+				     "kexec may be disabled (kernel.kexec_load_disabled)", kernel);
+	if (is_signature_errno(e))
+		return kx_fail_errno(err, KX_E_SYSCALL, e,
+				     "kexec_file_load of %s: the kernel refused the image's signature (a kernel "
+				     "built with KEXEC_SIG_FORCE or locked down loads only kernels signed with a "
+				     "trusted key); not falling back to kexec_load, this is policy", kernel);
+	if (e == ETXTBSY)
+		return kx_fail_errno(err, KX_E_SYSCALL, e,
+				     "kexec_file_load of %s: the file is open for writing", kernel);
+	return kx_fail_errno(err, KX_E_SYSCALL, e, "kexec_file_load of %s failed", kernel);
+}
+
+static int explain_load_failure(const struct kx_facts *f, int e, struct kx_error *err)
+{
+	if (e == EPERM && is_locked_down(f))
+		return kx_fail_errno(err, KX_E_SYSCALL, e,
+				     "kexec_load refused: the kernel is locked down (%s), which forbids kexec_load "
+				     "always; only a signed kernel through kexec_file_load (-s) can be loaded",
+				     f->lockdown);
+	if (e == EPERM)
+		return kx_fail_errno(err, KX_E_SYSCALL, e,
+				     "kexec_load refused: it needs CAP_SYS_BOOT (run as root), and kexec may be "
+				     "disabled (kernel.kexec_load_disabled)");
+	if (e == EBUSY)
+		return kx_fail_errno(err, KX_E_SYSCALL, e, "kexec_load: another kexec operation is in progress");
+	return kx_fail_errno(err, KX_E_SYSCALL, e,
+			     "kexec_load refused the plan (run with --dry-run to see every segment)");
+}
+
+struct load_state {
+	struct kx_facts facts;
+	struct kx_file kernel, unwrapped, initrd;
+	char chain[128];
+	char cmdline[4096];
+	struct kx_plan plan;
+};
+
+static void load_state_free(struct load_state *s)
+{
+	kx_plan_free(&s->plan);
+	kx_file_close(&s->kernel);
+	kx_file_close(&s->unwrapped);
+	kx_file_close(&s->initrd);
+	free(s);
+}
+
+static const struct kx_file *kernel_file(const struct load_state *s)
+{
+	return s->unwrapped.fd >= 0 ? &s->unwrapped : &s->kernel;
+}
+
+static int build_plan(struct load_state *s, const struct kx_options *o,
+		      const struct kx_arch_ops *arch, const struct kx_format_ops *fmt,
+		      struct kx_error *err)
+{
+	struct kx_load_options lo = {
+		.cmdline = s->cmdline,
+		.mem_min = o->mem_min, .mem_max = o->mem_max,
+		.have_entry = o->have_entry, .entry = o->entry,
+		.no_checks = o->no_checks, .test_wrong_digest = o->test_wrong_digest,
+		.crash = o->panic, .no_efi = o->no_efi,
+	};
+	struct kx_load_ctx ctx = {
+		.arch = arch, .facts = &s->facts, .opts = &lo,
+		.kernel = kernel_file(s), .initrd = s->initrd.fd >= 0 ? &s->initrd : NULL,
+	};
+	struct kx_kernel_desc desc;
+
+	if (kx_serial_port(o->serial, s->cmdline, &lo.serial_port, err) < 0)
+		return -1;
+	memset(&desc, 0, sizeof(desc));
+	if (fmt->describe(&ctx, &desc, err) < 0)
+		return -1;
+	kx_plan_init(&s->plan);
+	snprintf(s->plan.format, sizeof(s->plan.format), "%s%s%s", s->chain, s->chain[0] ? " > " : "",
+		 desc.format);
+	return arch->build_plan(&ctx, &desc, &s->plan, err);
+}
+
+static void print_file_plan(const struct load_state *s, const struct kx_options *o,
+			    unsigned long flags, FILE *out)
+{
+	fprintf(out, "kexec_file_load: kernel fd of %s, initrd %s, command line \"%s\", flags 0x%lx\n",
+		kernel_file(s)->path, s->initrd.fd >= 0 ? s->initrd.path : "none (KEXEC_FILE_NO_INITRAMFS)",
+		s->cmdline, flags);
+	if (o->mode == KX_MODE_AUTO)
+		fprintf(out, "  then, if the kernel cannot load it itself: kexec_load with this plan:\n");
+}
+
+/* Options the file syscall cannot honour: say so instead of ignoring them. */
+static void note_ignored_by_file_syscall(const struct kx_options *o, FILE *log)
+{
+	const char *ignored[6];
+	int n = 0;
+	if (o->type) ignored[n++] = "-t";
+	if (o->no_checks) ignored[n++] = "--no-checks";
+	if (o->have_entry) ignored[n++] = "--entry";
+	if (o->mem_min || o->mem_max) ignored[n++] = "--mem-min/--mem-max";
+	if (o->dtb) ignored[n++] = "--dtb";
+	for (int i = 0; i < n; i++)
+		fprintf(log, "kexec: note: %s has no effect with kexec_file_load (the kernel places the image); "
+			"use -c to apply it\n", ignored[i]);
+}
+
+int kx_cmd_load(const struct kx_options *o, FILE *log, struct kx_error *err)
+{
+	const struct kx_arch_ops *arch = o->arch ? kx_arch_by_name(o->arch) : kx_arch_native();
+	const struct kx_format_ops *fmt = NULL;
+	struct load_state *s = calloc(1, sizeof(*s));
+	int r = -1;
+
+	if (!s)
+		return kx_fail(err, KX_E_NOMEM, "out of memory");
+	s->kernel.fd = s->unwrapped.fd = s->initrd.fd = -1;
+	if (!arch) {
+		kx_fail(err, KX_E_USAGE, "no back end for architecture %s", o->arch ? o->arch : "of this machine");
+		goto out;
+	}
+	if (kx_facts_read(&s->facts, o->root, err) < 0)
+		goto out;
+	if (o->panic) {
+		if (s->facts.crash_regions.count == 0) {
+			kx_fail(err, KX_E_NO_CRASH_REGION,
+				"no crash kernel region: /proc/iomem has no \"Crash kernel\" entry; boot with "
+				"crashkernel=256M (or larger) on the kernel command line to reserve one");
+			goto out;
+		}
+		kx_fail(err, KX_E_USAGE, "-p: crash kernel loading is not implemented in this version");
+		goto out;
+	}
+	if (kx_cmdline_compose(o->reuse_cmdline ? s->facts.cmdline : NULL, o->append, o->panic,
+			       s->cmdline, sizeof(s->cmdline), err) < 0)
+		goto out;
+	if (kx_file_map(&s->kernel, o->kernel, err) < 0)
+		goto out;
+	if (o->initrd && kx_file_map(&s->initrd, o->initrd, err) < 0)
+		goto out;
+	if (kx_unwrap_kernel(&s->kernel, KX_KERNEL_DECOMPRESSED_MAX, &s->unwrapped, s->chain,
+			     sizeof(s->chain), err) < 0)
+		goto out;
+
+	/* Probe even for -s: a file we cannot parse gets our message, not an errno. */
+	struct kx_error probe_err = { 0 };
+	int probed = kx_format_select(arch, kernel_file(s)->bytes, o->kernel, o->type, &fmt, &probe_err);
+	if (probed < 0 && (o->mode != KX_MODE_FILE || probe_err.status != KX_E_FORMAT)) {
+		*err = probe_err;
+		goto out;
+	}
+
+	unsigned long file_flags = (o->debug ? KX_KEXEC_FILE_DEBUG : 0) |
+				   (s->initrd.fd < 0 ? KX_KEXEC_FILE_NO_INITRAMFS : 0);
+	if (o->dry_run) {
+		fprintf(stdout, "kexec-ng dry run: nothing is loaded\n");
+		if (o->mode != KX_MODE_LOAD)
+			print_file_plan(s, o, file_flags, stdout);
+		if (o->mode != KX_MODE_FILE) {
+			if (build_plan(s, o, arch, fmt, err) < 0)
+				goto out;
+			kx_plan_print(&s->plan, stdout);
+		}
+		r = 0;
+		goto out;
+	}
+
+	if (o->mode != KX_MODE_LOAD) {
+		int e = -kx_sys_kexec_file_load(kernel_file(s)->fd, s->initrd.fd, s->cmdline, file_flags);
+		if (e == 0) {
+			note_ignored_by_file_syscall(o, log);
+			r = 0;
+			goto out;
+		}
+		if (o->mode == KX_MODE_FILE) {
+			if (e == ENOSYS) {
+				kx_fail_errno(err, KX_E_NO_FILE_SYSCALL, e,
+					      "-s: this kernel has no kexec_file_load (CONFIG_KEXEC_FILE); use -c");
+				goto out;
+			}
+			explain_file_failure(&s->facts, o->kernel, e, err);
+			goto out;
+		}
+		if (!file_errno_falls_back(e)) {
+			explain_file_failure(&s->facts, o->kernel, e, err);
+			goto out;
+		}
+		fprintf(log, "kexec: kexec_file_load of %s failed (%s: %s); falling back to kexec_load\n",
+			o->kernel, strerror(e), file_syscall_why(e));
+	}
+	if (build_plan(s, o, arch, fmt, err) < 0)
+		goto out;
+	if (o->debug)
+		kx_plan_print(&s->plan, log);
+	int e = -kx_sys_kexec_load(&s->plan);
+	if (e) {
+		explain_load_failure(&s->facts, e, err);
+		goto out;
+	}
+	r = 0;
+out:
+	load_state_free(s);
+	return r;
+}
+
+int kx_cmd_unload(const struct kx_options *o, FILE *log, struct kx_error *err)
+{
+	struct kx_facts *f = calloc(1, sizeof(*f));
+	int r = -1, e = 0;
+
+	if (!f)
+		return kx_fail(err, KX_E_NOMEM, "out of memory");
+	if (kx_facts_read(f, o->root, err) < 0)
+		goto out;
+	if (o->mode != KX_MODE_LOAD) {
+		/* The file syscall unloads either kind of image, and is the only
+		 * one that works under lockdown. */
+		e = -kx_sys_kexec_file_load(-1, -1, NULL, KX_KEXEC_FILE_UNLOAD |
+					    (o->panic ? KX_KEXEC_FILE_ON_CRASH : 0));
+		if (e == 0 || o->mode == KX_MODE_FILE || !file_errno_falls_back(e)) {
+			if (e == ENOSYS && o->mode == KX_MODE_FILE) {
+				kx_fail_errno(err, KX_E_NO_FILE_SYSCALL, e, "-s -u: no kexec_file_load in this kernel");
+				goto out;
+			}
+			if (e) {
+				explain_file_failure(f, "(unload)", e, err);
+				goto out;
+			}
+			r = 0;
+			goto out;
+		}
+		if (o->debug)
+			fprintf(log, "kexec: unload through kexec_file_load failed (%s); trying kexec_load\n",
+				strerror(e));
+	}
+	e = -kx_sys_kexec_unload(o->panic ? KEXEC_ON_CRASH : 0);
+	if (e) {
+		explain_load_failure(f, e, err);
+		goto out;
+	}
+	r = 0;
+out:
+	free(f);
+	return r;
+}
+
+int kx_cmd_status(const struct kx_options *o)
+{
+	char buf[16];
+	const char *rel = o->panic ? "sys/kernel/kexec_crash_loaded" : "sys/kernel/kexec_loaded";
+	if (kx_read_text(o->root, rel, buf, sizeof(buf)) <= 0)
+		return 0;
+	return atoi(buf) ? 1 : 0;
+}
+
+int kx_cmd_print_ckr_size(const struct kx_options *o, FILE *out, struct kx_error *err)
+{
+	struct kx_facts *f = calloc(1, sizeof(*f));
+	if (!f)
+		return kx_fail(err, KX_E_NOMEM, "out of memory");
+	if (kx_facts_read(f, o->root, err) < 0) {
+		free(f);
+		return -1;
+	}
+	fprintf(out, "%" PRIu64 "\n", kx_memmap_total(&f->crash_regions));
+	free(f);
+	return 0;
+}
+
+int kx_cmd_exec(const struct kx_options *o, struct kx_error *err)
+{
+	if (o->dry_run) {
+		printf("kexec-ng dry run: would sync%s, take interfaces down%s and reboot into the loaded kernel\n",
+		       o->no_sync ? " (skipped: -y)" : "", o->no_ifdown ? " (skipped: -x)" : "");
+		return 0;
+	}
+	if (kx_cmd_status(&(struct kx_options){ .root = o->root }) == 0)
+		return kx_fail(err, KX_E_SYSCALL, "nothing has been loaded: load a kernel with -l first");
+	if (!o->no_sync)
+		sync();
+	if (!o->no_ifdown)
+		kx_sys_ifdown();
+	int e = -kx_sys_reboot_kexec();
+	return kx_fail_errno(err, KX_E_SYSCALL, e, "reboot(LINUX_REBOOT_CMD_KEXEC) returned");
+}
+
+int kx_cmd_shutdown_reboot(struct kx_error *err)
+{
+	/* Like kexec-tools: let init shut down cleanly; its scripts run kexec -e. */
+	static const char *const paths[] = { "/sbin/shutdown", "/etc/shutdown", "/bin/shutdown",
+					     "/usr/sbin/shutdown", NULL };
+	for (const char *const *p = paths; *p; p++)
+		execl(*p, "shutdown", "-r", "now", (char *)NULL);
+	return kx_fail_errno(err, KX_E_SYSCALL, errno,
+			     "the kernel is loaded, but shutdown(8) could not be run; use kexec -e");
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef KX_COMMANDS_H
+#define KX_COMMANDS_H
+
+#include <stdio.h>
+
+#include "../core/error.h"
+#include "options.h"
+
+/* Each command returns 0 or -1 with `err` filled; messages for the user
+ * that are not errors (notes, fallbacks) go to `log`. */
+int kx_cmd_load(const struct kx_options *o, FILE *log, struct kx_error *err);
+int kx_cmd_unload(const struct kx_options *o, FILE *log, struct kx_error *err);
+int kx_cmd_exec(const struct kx_options *o, struct kx_error *err);
+int kx_cmd_print_ckr_size(const struct kx_options *o, FILE *out, struct kx_error *err);
+/* Returns 1 when loaded, 0 when not (the exit status of -S). */
+int kx_cmd_status(const struct kx_options *o);
+int kx_cmd_shutdown_reboot(struct kx_error *err);
+
+#endif

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The command line, parsed once into one struct (no global option state). */
+#ifndef KX_OPTIONS_H
+#define KX_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../core/error.h"
+
+enum kx_action {
+	KX_ACT_DEFAULT = 0,   /* `kexec K`: load, then shutdown -r now */
+	KX_ACT_LOAD,          /* -l (or -p alone) */
+	KX_ACT_EXEC,          /* -e */
+	KX_ACT_FORCE,         /* -f: load and exec at once */
+	KX_ACT_UNLOAD,        /* -u */
+	KX_ACT_STATUS,        /* -S */
+	KX_ACT_PRINT_CKR,     /* --print-ckr-size */
+	KX_ACT_HELP,
+	KX_ACT_VERSION,
+};
+
+enum kx_syscall_mode {
+	KX_MODE_AUTO = 0,     /* -a: kexec_file_load, then kexec_load when the kernel cannot */
+	KX_MODE_FILE,         /* -s */
+	KX_MODE_LOAD,         /* -c */
+};
+
+struct kx_options {
+	enum kx_action action;
+	const char *action_flag;   /* the flag that chose the action, for messages */
+	bool panic;                /* -p: crash kernel */
+	enum kx_syscall_mode mode;
+	const char *kernel;
+	const char *initrd;
+	const char *append;        /* --append / --command-line */
+	bool reuse_cmdline;
+	const char *type;          /* -t */
+	const char *dtb;
+	bool debug, no_checks, no_ifdown, no_sync, no_efi;
+	uint64_t mem_min, mem_max;
+	bool have_entry;
+	uint64_t entry;
+	bool dry_run;
+	const char *serial;        /* --serial: ttyS0..3 or an I/O port */
+	bool preserve_context;
+	/* Test-only switches (documented in kexec(8) under TESTING). */
+	bool test_wrong_digest;
+	const char *root;          /* --x-test-root: read /proc and /sys facts from here */
+	const char *arch;          /* --x-test-arch: plan for another architecture */
+};
+
+int kx_options_parse(int argc, char **argv, struct kx_options *ret, struct kx_error *err);
+
+#endif

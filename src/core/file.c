@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int map_fd(struct kx_file *f, struct kx_error *err)
+{
+	struct stat st;
+
+	if (fstat(f->fd, &st) < 0)
+		return kx_fail_errno(err, KX_E_IO, errno, "%s: cannot stat", f->path);
+	if (!S_ISREG(st.st_mode))
+		return kx_fail(err, KX_E_IO, "%s: not a regular file", f->path);
+	if (st.st_size == 0)
+		return kx_fail(err, KX_E_INPUT, "%s: file is empty", f->path);
+	void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, f->fd, 0);
+	if (p == MAP_FAILED)
+		return kx_fail_errno(err, KX_E_IO, errno, "%s: cannot map", f->path);
+	f->bytes.data = p;
+	f->bytes.size = (size_t)st.st_size;
+	f->map_size = (size_t)st.st_size;
+	return 0;
+}
+
+int kx_file_map(struct kx_file *ret, const char *path, struct kx_error *err)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->fd = -1;
+	ret->path = strdup(path);
+	if (!ret->path)
+		return kx_fail(err, KX_E_NOMEM, "out of memory");
+	ret->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (ret->fd < 0) {
+		kx_fail_errno(err, KX_E_IO, errno, "%s: cannot open", path);
+		kx_file_close(ret);
+		return -1;
+	}
+	if (map_fd(ret, err) < 0) {
+		kx_file_close(ret);
+		return -1;
+	}
+	return 0;
+}
+
+int kx_memfd_create(const char *name, struct kx_error *err)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return kx_fail_errno(err, KX_E_IO, errno, "memfd_create(%s)", name);
+	return fd;
+}
+
+int kx_file_from_memfd(struct kx_file *ret, int fd, const char *name, struct kx_error *err)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->fd = fd;
+	ret->is_memfd = 1;
+	ret->path = strdup(name);
+	if (!ret->path) {
+		kx_file_close(ret);
+		return kx_fail(err, KX_E_NOMEM, "out of memory");
+	}
+	/* kexec_file_load refuses a file that is open for writing (ETXTBSY);
+	 * sealing also guarantees the bytes we hashed are the bytes loaded. */
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0) {
+		kx_fail_errno(err, KX_E_IO, errno, "%s: cannot seal memfd", name);
+		kx_file_close(ret);
+		return -1;
+	}
+	if (map_fd(ret, err) < 0) {
+		kx_file_close(ret);
+		return -1;
+	}
+	return 0;
+}
+
+void kx_file_close(struct kx_file *f)
+{
+	if (f->bytes.data && f->map_size)
+		munmap((void *)f->bytes.data, f->map_size);
+	if (f->fd >= 0)
+		close(f->fd);
+	free(f->path);
+	memset(f, 0, sizeof(*f));
+	f->fd = -1;
+}

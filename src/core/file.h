@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Input files are mapped read-only, never copied. A file built in memory
+ * (a decompressed kernel) lives in a sealed memfd so that it can be passed
+ * to kexec_file_load exactly like a file on disk, with no temporary file.
+ */
+#ifndef KX_FILE_H
+#define KX_FILE_H
+
+#include "bytes.h"
+#include "error.h"
+
+struct kx_file {
+	char *path;          /* name used in messages ("vmlinuz", "vmlinuz (gzip payload)") */
+	int fd;              /* -1 when not open */
+	struct kx_bytes bytes; /* whole contents, mapped */
+	size_t map_size;     /* what to munmap */
+	int is_memfd;
+};
+
+/* Open and map `path` read-only. */
+int kx_file_map(struct kx_file *ret_file, const char *path, struct kx_error *err);
+/* Wrap a memfd (already written) as a sealed, mapped kx_file; takes ownership of fd. */
+int kx_file_from_memfd(struct kx_file *ret_file, int fd, const char *name, struct kx_error *err);
+/* Create a memfd for `name`; the caller writes to it, then kx_file_from_memfd(). */
+int kx_memfd_create(const char *name, struct kx_error *err);
+void kx_file_close(struct kx_file *file);
+
+#endif

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The plan is what the planner produces and the syscall layer consumes:
+ * segments (source bytes, destination, sizes), entry point and flags. It is
+ * pure data, printable by --dry-run and compared by golden tests.
+ */
+#ifndef KX_PLAN_H
+#define KX_PLAN_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "bytes.h"
+#include "error.h"
+
+#define KX_SEGMENT_MAX 16 /* KEXEC_SEGMENT_MAX in include/linux/kexec.h */
+
+struct kx_segment {
+	char name[32];       /* "kernel", "initrd", "boot_params", "purgatory" */
+	char source[96];     /* where the bytes come from, for the plan printout */
+	const uint8_t *buf;
+	uint64_t bufsz;
+	uint64_t mem;
+	uint64_t memsz;
+	uint8_t sha256[32];  /* digest of the bufsz data bytes (what purgatory checks) */
+};
+
+struct kx_plan {
+	const char *arch;
+	char format[192];            /* "bzImage", "ELF vmlinux", "gzip > bzImage" ... */
+	struct kx_segment segments[KX_SEGMENT_MAX];
+	unsigned int nr_segments;
+	uint64_t entry;
+	unsigned long flags;         /* kexec_load flags incl. KEXEC_ARCH_* */
+	char cmdline[4096];          /* command line handed to the new kernel */
+	uint64_t kernel_entry;       /* where purgatory jumps (informational) */
+	uint8_t digest[32];          /* SHA-256 over all segment digests */
+	int verify;                  /* purgatory checks digests */
+
+	/* Buffers built in memory that the plan owns (freed by kx_plan_free). */
+	void *owned[KX_SEGMENT_MAX];
+	unsigned int nr_owned;
+};
+
+void kx_plan_init(struct kx_plan *plan);
+void kx_plan_free(struct kx_plan *plan);
+/* Take ownership of a malloc'd buffer; returns it, or NULL when full. */
+void *kx_plan_own(struct kx_plan *plan, void *buf);
+/* Add a segment at a fixed destination (page-aligned by the caller). */
+int kx_plan_add(struct kx_plan *plan, const char *name, const char *source,
+		const uint8_t *buf, uint64_t bufsz, uint64_t mem, uint64_t memsz,
+		struct kx_error *err);
+/*
+ * Check the rules kexec_core.c's sanity_check_segment_list applies, so a
+ * refusal names the segment and the rule instead of a bare EINVAL.
+ * `ram` ranges: destination must lie inside one of them.
+ */
+struct kx_memmap;
+int kx_plan_check(const struct kx_plan *plan, const struct kx_memmap *ram,
+		  uint64_t total_ram, struct kx_error *err);
+/* Hash segment i (its data bytes): done once per segment. */
+void kx_plan_hash_segment(struct kx_plan *plan, unsigned int i);
+/* The plan digest: SHA-256 over all segment digests, in order. */
+void kx_plan_hash(struct kx_plan *plan);
+void kx_plan_print(const struct kx_plan *plan, FILE *out);
+
+#endif

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * x86 bzImage (Documentation/arch/x86/boot.rst). The probe accepts a file
+ * with the boot sector flag and the "HdrS" setup header; describe() then
+ * applies every rule a 64-bit kexec needs, each refusal naming its field.
+ */
+#include <inttypes.h>
+
+#include "../arch/arch.h"
+#include "format.h"
+#include "x86_setup.h"
+
+enum kx_probe kx_bzimage_probe_bytes(struct kx_bytes image)
+{
+	uint16_t boot_flag;
+	uint32_t magic;
+
+	if (!kx_le16(image, BZ_BOOT_FLAG, &boot_flag) || boot_flag != 0xAA55)
+		return KX_PROBE_NO;
+	if (!kx_le32(image, BZ_HEADER_MAGIC, &magic) || magic != BZ_HDRS)
+		return KX_PROBE_NO;
+	return KX_PROBE_YES;
+}
+
+static enum kx_probe bzimage_probe(struct kx_bytes image, const struct kx_arch_ops *arch,
+				   struct kx_error *err)
+{
+	(void)arch;
+	(void)err;
+	return kx_bzimage_probe_bytes(image);
+}
+
+int kx_bzimage_parse(struct kx_bytes image, const char *name, struct kx_bzimage *ret,
+		     struct kx_error *err)
+{
+	struct kx_bzimage bz = { 0 };
+	uint8_t setup_sects, jump_len;
+
+	/* Every field we read lies below BZ_HEADER_MIN_END. */
+	if (image.size < BZ_HEADER_MIN_END)
+		return kx_fail(err, KX_E_INPUT,
+			       "%s: truncated: %zu bytes, a bzImage needs at least 0x%x for its setup header",
+			       name, image.size, BZ_HEADER_MIN_END);
+	kx_le16(image, BZ_VERSION, &bz.version);
+	if (bz.version < 0x020c)
+		return kx_fail(err, KX_E_INPUT,
+			       "%s: boot protocol version %u.%02u (field version at 0x206) is older than 2.12, "
+			       "which a 64-bit kexec needs (xloadflags, 64-bit entry)",
+			       name, bz.version >> 8, bz.version & 0xff);
+	kx_u8(image, BZ_SETUP_SECTS, &setup_sects);
+	if (setup_sects == 0)
+		setup_sects = 4; /* boot.rst: 0 means 4 */
+	bz.setup_size = ((uint64_t)setup_sects + 1) * 512;
+	if (bz.setup_size >= image.size)
+		return kx_fail(err, KX_E_INPUT,
+			       "%s: setup_sects %u (at 0x1f1) puts the protected-mode kernel at 0x%" PRIx64
+			       ", at or past the end of the file (0x%zx bytes)",
+			       name, setup_sects, bz.setup_size, image.size);
+	/* The header runs from 0x1f1 to the end of the jump at 0x200 + byte[0x201]. */
+	kx_u8(image, 0x201, &jump_len);
+	bz.header_len = 0x202 + (uint64_t)jump_len - BZ_SETUP_HEADER;
+	if (BZ_SETUP_HEADER + bz.header_len > bz.setup_size ||
+	    BZ_SETUP_HEADER + bz.header_len < BZ_HEADER_MIN_END)
+		return kx_fail(err, KX_E_INPUT,
+			       "%s: setup header length 0x%" PRIx64 " (from the jump at 0x200) does not fit "
+			       "between 0x%x and the end of the setup code (0x%" PRIx64 ")",
+			       name, bz.header_len, BZ_HEADER_MIN_END, bz.setup_size);
+	kx_u8(image, BZ_LOADFLAGS, &bz.loadflags);
+	kx_le16(image, BZ_XLOADFLAGS, &bz.xloadflags);
+	kx_u8(image, BZ_RELOCATABLE, &bz.relocatable);
+	kx_le32(image, BZ_KERNEL_ALIGNMENT, &bz.kernel_alignment);
+	kx_le32(image, BZ_CMDLINE_SIZE, &bz.cmdline_size);
+	kx_le32(image, BZ_INITRD_ADDR_MAX, &bz.initrd_addr_max);
+	kx_le32(image, BZ_PAYLOAD_OFFSET, &bz.payload_offset);
+	kx_le32(image, BZ_PAYLOAD_LENGTH, &bz.payload_length);
+	kx_le64(image, BZ_PREF_ADDRESS, &bz.pref_address);
+	kx_le32(image, BZ_INIT_SIZE, &bz.init_size);
+
+	if (!(bz.xloadflags & XLF_KERNEL_64))
+		return kx_fail(err, KX_E_INPUT,
+			       "%s: 32-bit only kernel: xloadflags (at 0x236) lacks XLF_KERNEL_64, "
+			       "so it has no 64-bit entry point", name);
+	if (!(bz.loadflags & LOADED_HIGH))
+		return kx_fail(err, KX_E_INPUT,
+			       "%s: loadflags (at 0x211) lacks LOADED_HIGH: a zImage that must load at 0x10000", name);
+	if (!bz.relocatable)
+		return kx_fail(err, KX_E_INPUT,
+			       "%s: relocatable_kernel (at 0x234) is 0: a 64-bit kexec needs a relocatable kernel",
+			       name);
+	if (bz.kernel_alignment == 0 || (bz.kernel_alignment & (bz.kernel_alignment - 1)) ||
+	    bz.kernel_alignment < 4096)
+		return kx_fail(err, KX_E_INPUT,
+			       "%s: kernel_alignment 0x%x (at 0x230) is not a power of two >= 4 KiB",
+			       name, bz.kernel_alignment);
+	bz.pm_size = image.size - bz.setup_size;
+	if (bz.init_size < bz.pm_size)
+		return kx_fail(err, KX_E_INPUT,
+			       "%s: init_size 0x%x (at 0x260) is smaller than the protected-mode kernel (0x%" PRIx64
+			       " bytes)", name, bz.init_size, bz.pm_size);
+	if (bz.cmdline_size == 0)
+		return kx_fail(err, KX_E_INPUT, "%s: cmdline_size (at 0x238) is 0", name);
+	if (!kx_span_ok(bz.pm_size, bz.payload_offset, bz.payload_length))
+		return kx_fail(err, KX_E_INPUT,
+			       "%s: payload_offset 0x%x + payload_length 0x%x (at 0x248) run past the "
+			       "protected-mode kernel (0x%" PRIx64 " bytes)",
+			       name, bz.payload_offset, bz.payload_length, bz.pm_size);
+	*ret = bz;
+	return 0;
+}
+
+static int bzimage_describe(const struct kx_load_ctx *ctx, struct kx_kernel_desc *k,
+			    struct kx_error *err)
+{
+	struct kx_bytes image = ctx->kernel->bytes;
+	struct kx_bzimage bz;
+
+	if (kx_bzimage_parse(image, ctx->kernel->path, &bz, err) < 0)
+		return -1;
+	k->format = "bzImage";
+	k->fixed = false;
+	k->nr_pieces = 1;
+	k->pieces[0].bytes = kx_bytes_sub(image, bz.setup_size, bz.pm_size);
+	k->pieces[0].memsz = bz.init_size;
+	k->align = bz.kernel_alignment;
+	/* boot.rst: load at a kernel_alignment-aligned address, not below
+	 * 1 MiB, preferably at pref_address. */
+	k->min_addr = bz.pref_address > 0x100000 ? bz.pref_address : 0x100000;
+	k->entry = 0x200; /* 64-bit entry: startup_64 at load address + 0x200 */
+	k->x86_setup_header = kx_bytes_sub(image, BZ_SETUP_HEADER, bz.header_len);
+	k->x86_version = bz.version;
+	k->x86_xloadflags = bz.xloadflags;
+	k->x86_cmdline_size = bz.cmdline_size;
+	k->x86_initrd_addr_max = bz.initrd_addr_max;
+	return 0;
+}
+
+const struct kx_format_ops kx_format_bzimage = {
+	.name = "bzImage",
+	.probe = bzimage_probe,
+	.describe = bzimage_describe,
+};

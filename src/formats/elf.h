@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* A bounds-checked reader of 64-bit little-endian ELF program headers,
+ * shared by every architecture's vmlinux loader. */
+#ifndef KX_ELF_H
+#define KX_ELF_H
+
+#include <stdint.h>
+
+#include "../core/bytes.h"
+#include "../core/error.h"
+#include "format.h"
+
+#define KX_ELF_LOADS_MAX KX_KERNEL_PIECES_MAX
+
+struct kx_elf_load {
+	uint64_t offset, filesz, memsz, vaddr, paddr, align;
+};
+
+struct kx_elf {
+	uint16_t type, machine;
+	uint64_t entry;
+	struct kx_elf_load loads[KX_ELF_LOADS_MAX];
+	unsigned int nr_loads;
+};
+
+/* True when `image` starts with the ELF magic (any class). */
+bool kx_elf_is_elf(struct kx_bytes image);
+/* Parse; `machine` is the required e_machine. */
+int kx_elf_parse(struct kx_bytes image, const char *name, uint16_t machine,
+		 struct kx_elf *ret, struct kx_error *err);
+
+#endif

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Image formats. Each format is one file exposing a `struct kx_format_ops`;
+ * an architecture lists the formats it accepts in a NULL-terminated array and
+ * the generic loop picks the first whose probe accepts. "Not this format"
+ * (KX_PROBE_NO) and "this format, but broken" (KX_PROBE_BROKEN, with the
+ * field and rule in the error) are different answers.
+ */
+#ifndef KX_FORMAT_H
+#define KX_FORMAT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../core/bytes.h"
+#include "../core/error.h"
+#include "../core/file.h"
+#include "../core/plan.h"
+
+struct kx_facts;
+struct kx_arch_ops;
+
+enum kx_probe {
+	KX_PROBE_NO = 0,
+	KX_PROBE_YES = 1,
+	KX_PROBE_BROKEN = -1,
+};
+
+/* What the user asked for, as far as planning is concerned. */
+struct kx_load_options {
+	const char *cmdline;         /* final command line, "" when none */
+	uint64_t mem_min, mem_max;   /* placement bounds; mem_max 0 = no bound */
+	bool have_entry;
+	uint64_t entry;              /* --entry override */
+	bool no_checks;              /* purgatory skips the digest check */
+	bool test_wrong_digest;      /* test-only: patch a wrong digest into purgatory */
+	uint16_t serial_port;        /* purgatory console (x86 I/O port), 0 = none */
+	bool crash;                  /* -p */
+	bool no_efi;                 /* --noefi */
+};
+
+struct kx_load_ctx {
+	const struct kx_arch_ops *arch;
+	const struct kx_facts *facts;
+	const struct kx_load_options *opts;
+	const struct kx_file *kernel;    /* after unwrapping compression */
+	const struct kx_file *initrd;    /* NULL when none */
+};
+
+/*
+ * A loaded kernel, described without addresses chosen: the format says what
+ * the pieces are and how they may be placed; the architecture back end picks
+ * holes, builds boot data and purgatory.
+ */
+#define KX_KERNEL_PIECES_MAX 8
+
+struct kx_kernel_piece {
+	struct kx_bytes bytes;       /* file contents of this piece */
+	uint64_t memsz;              /* bytes to reserve (>= bytes.size) */
+	uint64_t paddr;              /* fixed physical address (when `fixed`) */
+};
+
+struct kx_kernel_desc {
+	const char *format;          /* "bzImage", "ELF vmlinux" */
+	/* Either one relocatable piece (fixed == false) or fixed pieces. */
+	bool fixed;
+	struct kx_kernel_piece pieces[KX_KERNEL_PIECES_MAX];
+	unsigned int nr_pieces;
+	uint64_t align;              /* relocatable: alignment of the load address */
+	uint64_t min_addr;           /* relocatable: lowest load address */
+	uint64_t entry;              /* relocatable: offset from load address; fixed: absolute */
+
+	/* x86_64: the setup header to copy into boot_params (empty = synthesize). */
+	struct kx_bytes x86_setup_header;
+	uint16_t x86_version;        /* boot protocol version */
+	uint16_t x86_xloadflags;
+	uint32_t x86_cmdline_size;   /* longest command line accepted, excluding NUL */
+	uint32_t x86_initrd_addr_max;
+};
+
+struct kx_format_ops {
+	const char *name;            /* for -t and messages */
+	enum kx_probe (*probe)(struct kx_bytes image, const struct kx_arch_ops *arch,
+			       struct kx_error *err);
+	/* Describe the kernel; called only after probe said YES. */
+	int (*describe)(const struct kx_load_ctx *ctx, struct kx_kernel_desc *ret,
+			struct kx_error *err);
+};
+
+extern const struct kx_format_ops kx_format_bzimage;
+extern const struct kx_format_ops kx_format_elf_vmlinux;
+
+/*
+ * Pick the format for `image`: the forced one (`type`, may be NULL) or the
+ * first of arch->formats whose probe accepts.
+ */
+int kx_format_select(const struct kx_arch_ops *arch, struct kx_bytes image,
+		     const char *image_name, const char *type,
+		     const struct kx_format_ops **ret, struct kx_error *err);
+
+#endif

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * System facts: everything the planner needs to know about the running
+ * machine, read once from /proc and /sys under `root` (normally "/", a
+ * fixture folder in tests). The planner sees only this struct.
+ */
+#ifndef KX_FACTS_H
+#define KX_FACTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+
+#include "../core/error.h"
+#include "../memmap/memmap.h"
+
+#define KX_EFI_RUNTIME_MAX 256
+
+struct kx_efi_runtime_entry {
+	uint32_t type;
+	uint64_t phys_addr;
+	uint64_t num_pages;
+	uint64_t virt_addr;
+	uint64_t attribute;
+};
+
+struct kx_facts {
+	char root[512];
+	struct kx_memmap firmware_map;   /* /sys/firmware/memmap (or /proc/iomem) with e820 types */
+	struct kx_memmap iomem_ram;      /* "System RAM" from /proc/iomem */
+	struct kx_memmap crash_regions;  /* "Crash kernel" from /proc/iomem */
+	bool firmware_map_from_iomem;
+	char cmdline[4096];              /* /proc/cmdline */
+	bool have_boot_params;
+	uint8_t boot_params[4096];       /* /sys/kernel/boot_params/data */
+	bool efi;                        /* booted by EFI (/sys/firmware/efi exists) */
+	uint64_t efi_fw_vendor, efi_runtime, efi_config_table, efi_systab;
+	struct kx_efi_runtime_entry efi_runtime_map[KX_EFI_RUNTIME_MAX];
+	unsigned int efi_runtime_count;
+	uint64_t acpi_rsdp;              /* 0 when unknown */
+	char lockdown[32];               /* "none", "integrity", "confidentiality", "" unknown */
+	int kexec_loaded;                /* -1 unknown */
+	int kexec_crash_loaded;
+	/* Entropy for seeds handed to the new kernel (RNG seed, KASLR seed).
+	 * getrandom() on a live system; a fixture folder may supply its own
+	 * file "kexec-ng-random" so plans are reproducible in golden tests. */
+	uint8_t random[64];
+};
+
+/* Read facts from `root` ("/" on a live system). Missing optional files are not errors. */
+int kx_facts_read(struct kx_facts *ret, const char *root, struct kx_error *err);
+
+/* Helpers shared by fact readers: read a small text file under root. */
+int kx_read_text(const char *root, const char *rel, char *buf, size_t size);
+
+#endif

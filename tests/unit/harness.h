@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A tiny table-driven test harness. Each test binary lists its cases with
+ * KX_TEST(); main() runs them all and prints TAP ("ok N - name" /
+ * "not ok N - name") so meson and the top-level runner can count them.
+ */
+#ifndef KX_HARNESS_H
+#define KX_HARNESS_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct kx_test_case {
+	const char *name;
+	void (*fn)(int *failed);
+};
+
+#define KX_TEST(name) static void name(int *kx_failed_)
+
+#define CHECK(cond) do { \
+	if (!(cond)) { \
+		printf("#   %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond); \
+		*kx_failed_ = 1; \
+		return; \
+	} } while (0)
+
+#define CHECK_EQ_U64(a, b) do { \
+	unsigned long long kx_a_ = (unsigned long long)(a), kx_b_ = (unsigned long long)(b); \
+	if (kx_a_ != kx_b_) { \
+		printf("#   %s:%d: %s == 0x%llx, expected %s == 0x%llx\n", __FILE__, __LINE__, \
+		       #a, kx_a_, #b, kx_b_); \
+		*kx_failed_ = 1; \
+		return; \
+	} } while (0)
+
+#define CHECK_CONTAINS(haystack, needle) do { \
+	const char *kx_h_ = (haystack), *kx_n_ = (needle); \
+	if (!kx_h_ || !strstr(kx_h_, kx_n_)) { \
+		printf("#   %s:%d: \"%s\" does not contain \"%s\"\n", __FILE__, __LINE__, \
+		       kx_h_ ? kx_h_ : "(null)", kx_n_); \
+		*kx_failed_ = 1; \
+		return; \
+	} } while (0)
+
+static inline int kx_run_tests(const struct kx_test_case *cases, size_t n)
+{
+	int failures = 0;
+	printf("1..%zu\n", n);
+	for (size_t i = 0; i < n; i++) {
+		int failed = 0;
+		cases[i].fn(&failed);
+		printf("%sok %zu - %s\n", failed ? "not " : "", i + 1, cases[i].name);
+		failures += failed;
+	}
+	return failures ? 1 : 0;
+}
+
+#define KX_TEST_MAIN(...) \
+	int main(void) { \
+		static const struct kx_test_case kx_cases_[] = { __VA_ARGS__ }; \
+		return kx_run_tests(kx_cases_, sizeof(kx_cases_) / sizeof(kx_cases_[0])); \
+	}
+#define KX_CASE(fn) { #fn, fn }
+
+/* Where tests find fixtures and downloaded kernels (set by meson). */
+static inline const char *kx_test_env(const char *name, const char *fallback)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : fallback;
+}
+
+#endif

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ELF vmlinux parser: the real vmlinux inside Debian's bzImage payloads
+ * (xz on bookworm, zstd on trixie), then copies with one field broken.
+ */
+#include <elf.h>
+#include <stddef.h>
+
+#include "harness.h"
+#include "kernels.h"
+#include "arch/arch.h"
+#include "compress/compress.h"
+#include "formats/elf.h"
+#include "formats/x86_setup.h"
+
+/* The vmlinux ELF inside a bzImage: payload_offset/length, decompressed. */
+static int payload_elf(const char *which, struct kx_file *ret)
+{
+	struct kx_file f;
+	struct kx_bzimage bz;
+	struct kx_error err = { 0 };
+	if (kx_test_map_kernel(which, "vmlinuz", &f) < 0)
+		return -1;
+	int r = kx_bzimage_parse(f.bytes, "vmlinuz", &bz, &err);
+	if (r == 0) {
+		struct kx_bytes payload = kx_bytes_sub(f.bytes, bz.setup_size + bz.payload_offset,
+						       bz.payload_length);
+		r = kx_decompress_to_file(payload, kx_compression_detect(payload), "vmlinux", 1ULL << 30,
+					  ret, &err);
+	}
+	if (r < 0)
+		printf("#   %s\n", err.message);
+	kx_file_close(&f);
+	return r;
+}
+
+KX_TEST(real_vmlinux_parses)
+{
+	const char *const releases[] = { "bookworm-amd64", "trixie-amd64" };
+	for (int i = 0; i < 2; i++) {
+		struct kx_file v;
+		struct kx_elf elf;
+		struct kx_error err = { 0 };
+		CHECK(payload_elf(releases[i], &v) == 0);
+		CHECK(kx_elf_is_elf(v.bytes));
+		CHECK(kx_elf_parse(v.bytes, "vmlinux", EM_X86_64, &elf, &err) == 0);
+		CHECK(elf.nr_loads >= 3);
+		/* Linux links x86_64 with ENTRY(phys_startup_64): e_entry is physical,
+		 * at LOAD_PHYSICAL_ADDR, the first PT_LOAD's p_paddr. */
+		CHECK_EQ_U64(elf.entry, elf.loads[0].paddr);
+		CHECK_EQ_U64(elf.loads[0].paddr, 0x1000000);
+		const struct kx_format_ops *fmt;
+		CHECK(kx_format_select(&kx_arch_x86_64, v.bytes, "vmlinux", NULL, &fmt, &err) == 0);
+		CHECK(fmt == &kx_format_elf_vmlinux);
+		kx_file_close(&v);
+	}
+}
+
+struct elf_mangle {
+	const char *name;
+	size_t offset;     /* in the ELF header, or in the first PT_LOAD when phdr */
+	int phdr;
+	int width;
+	uint64_t value;
+	const char *error;
+};
+
+static const struct elf_mangle mangles[] = {
+	{ "32-bit class", EI_CLASS, 0, 1, ELFCLASS32, "vmlinux: EI_CLASS 1: only 64-bit ELF kernels" },
+	{ "big endian", EI_DATA, 0, 1, ELFDATA2MSB, "EI_DATA 2: only little-endian" },
+	{ "wrong machine", offsetof(Elf64_Ehdr, e_machine), 0, 2, EM_AARCH64,
+	  "e_machine 183 is not the 62 this architecture runs" },
+	{ "relocatable object", offsetof(Elf64_Ehdr, e_type), 0, 2, ET_REL, "e_type 1 is neither" },
+	{ "no program headers", offsetof(Elf64_Ehdr, e_phnum), 0, 2, 0, "e_phnum is 0" },
+	{ "phentsize wrong", offsetof(Elf64_Ehdr, e_phentsize), 0, 2, 32, "e_phentsize 32, expected 56" },
+	{ "phdrs past the end", offsetof(Elf64_Ehdr, e_phoff), 0, 8, 0x7fffffff00ULL,
+	  "program headers (e_phoff 0x7fffffff00" },
+	{ "phoff overflowing", offsetof(Elf64_Ehdr, e_phoff), 0, 8, UINT64_MAX - 8,
+	  "program headers (e_phoff 0xfffffffffffffff7" },
+	{ "PT_LOAD past the end", offsetof(Elf64_Phdr, p_filesz), 1, 8, 0x7fffffff00ULL,
+	  "p_filesz 0x7fffffff00 run past the end of the file" },
+	{ "PT_LOAD offset overflowing", offsetof(Elf64_Phdr, p_offset), 1, 8, UINT64_MAX - 4,
+	  "p_offset 0xfffffffffffffffb" },
+	{ "filesz above memsz", offsetof(Elf64_Phdr, p_memsz), 1, 8, 0x10,
+	  "exceeds p_memsz 0x10" },
+	{ "paddr + memsz overflowing", offsetof(Elf64_Phdr, p_paddr), 1, 8, UINT64_MAX - 0x1000,
+	  "overflows" },
+};
+
+KX_TEST(broken_copies)
+{
+	struct kx_file v;
+	CHECK(payload_elf("bookworm-amd64", &v) == 0);
+	uint64_t phoff;
+	CHECK(kx_le64(v.bytes, offsetof(Elf64_Ehdr, e_phoff), &phoff));
+	/* index of the first PT_LOAD */
+	uint64_t first_load = phoff;
+	for (;; first_load += sizeof(Elf64_Phdr)) {
+		uint32_t type;
+		CHECK(kx_le32(v.bytes, first_load, &type));
+		if (type == PT_LOAD)
+			break;
+	}
+	for (size_t i = 0; i < sizeof(mangles) / sizeof(mangles[0]); i++) {
+		const struct elf_mangle *m = &mangles[i];
+		uint8_t *copy = kx_test_copy(&v);
+		struct kx_bytes b = { copy, v.bytes.size };
+		struct kx_elf elf;
+		struct kx_error err = { 0 };
+		size_t at = m->phdr ? first_load + m->offset : m->offset;
+		printf("#   case: %s\n", m->name);
+		if (m->width == 1)
+			copy[at] = (uint8_t)m->value;
+		else if (m->width == 2)
+			kx_put_le16(copy + at, (uint16_t)m->value);
+		else
+			kx_put_le64(copy + at, m->value);
+		CHECK(kx_elf_parse(b, "vmlinux", EM_X86_64, &elf, &err) < 0);
+		CHECK(err.status == KX_E_INPUT);
+		CHECK_CONTAINS(err.message, m->error);
+		free(copy);
+	}
+	/* truncated header */
+	struct kx_bytes shortb = { v.bytes.data, 40 };
+	struct kx_elf elf;
+	struct kx_error err = { 0 };
+	CHECK(kx_elf_parse(shortb, "vmlinux", EM_X86_64, &elf, &err) < 0);
+	CHECK_CONTAINS(err.message, "vmlinux: truncated ELF header (40 bytes, need 64)");
+	/* an arm64 ELF offered to the x86_64 loader is explained, not "unknown" */
+	uint8_t *copy = kx_test_copy(&v);
+	kx_put_le16(copy + offsetof(Elf64_Ehdr, e_machine), EM_AARCH64);
+	const struct kx_format_ops *fmt;
+	struct kx_bytes b = { copy, v.bytes.size };
+	CHECK(kx_format_select(&kx_arch_x86_64, b, "Image.elf", NULL, &fmt, &err) < 0);
+	CHECK(err.status == KX_E_INPUT);
+	CHECK_CONTAINS(err.message, "Image.elf: ELF header: e_machine 183");
+	free(copy);
+	kx_file_close(&v);
+}
+
+KX_TEST_MAIN(KX_CASE(real_vmlinux_parses), KX_CASE(broken_copies))
