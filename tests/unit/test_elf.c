@@ -45,10 +45,12 @@ KX_TEST(real_vmlinux_parses)
 		CHECK(kx_elf_is_elf(v.bytes));
 		CHECK(kx_elf_parse(v.bytes, "vmlinux", EM_X86_64, &elf, &err) == 0);
 		CHECK(elf.nr_loads >= 3);
-		/* Linux links x86_64 with ENTRY(phys_startup_64): e_entry is physical,
-		 * at LOAD_PHYSICAL_ADDR, the first PT_LOAD's p_paddr. */
-		CHECK_EQ_U64(elf.entry, elf.loads[0].paddr);
+		/* Linux links x86_64 with ENTRY(phys_startup_64): e_entry is the
+		 * physical address of startup_64, inside the first PT_LOAD, which
+		 * starts at LOAD_PHYSICAL_ADDR (16 MiB). */
 		CHECK_EQ_U64(elf.loads[0].paddr, 0x1000000);
+		CHECK(elf.entry >= elf.loads[0].paddr);
+		CHECK(elf.entry < elf.loads[0].paddr + elf.loads[0].memsz);
 		const struct kx_format_ops *fmt;
 		CHECK(kx_format_select(&kx_arch_x86_64, v.bytes, "vmlinux", NULL, &fmt, &err) == 0);
 		CHECK(fmt == &kx_format_elf_vmlinux);

@@ -44,7 +44,7 @@ static const struct hole_case hole_cases[] = {
 	  { "x", MiB, 0x1000, 0, END, true }, 1, 5 * GiB - MiB, NULL },
 	{ "bottom-up picks the lowest range", { { 4 * GiB, 5 * GiB, 1 }, { MiB, 2 * GiB, 1 } }, { { 0 } },
 	  { "x", MiB, 0x1000, 0, END, false }, 1, MiB, NULL },
-	{ "size rounded to pages", { { 0, 0x3000, 1 } }, { { 0x2000, 0x3000, 0 } },
+	{ "size rounded to pages", { { 0, 0x3000, 1 } }, { { 0x1000, 0x2000, 0 } },
 	  { "x", 0x1001, 0x1000, 0, END, false }, 1, 0, "no free RAM" },
 	{ "unaligned RAM edges trimmed", { { 0x800, 0x3800, 1 } }, { { 0 } },
 	  { "x", 0x2000, 0x1000, 0, END, false }, 1, 0x1000, NULL },

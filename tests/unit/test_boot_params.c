@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The x86_64 planner on fixture trees captured from real QEMU guests
+ * (tests/fixtures/bios-box: SeaBIOS; efi-box: OVMF): boot_params fields,
+ * the setup_data chain, placement rules, and a golden plan printout.
+ * Set KX_UPDATE_GOLDEN=1 to rewrite the golden files after a reviewed change.
+ */
+#include <inttypes.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "synth.h"
+#include "arch/arch.h"
+#include "arch/x86_64/boot_params.h"
+#include "system/facts.h"
+
+static struct kx_facts facts;
+
+static int read_fixture(const char *box)
+{
+	char root[1024];
+	struct kx_error err = { 0 };
+	snprintf(root, sizeof(root), "%s/tests/fixtures/%s", kx_test_env("KX_SRCDIR", "."), box);
+	if (kx_facts_read(&facts, root, &err) < 0) {
+		printf("#   %s\n", err.message);
+		return -1;
+	}
+	return 0;
+}
+
+/* A kx_file over a memory buffer (memfd), as the CLI would have it. */
+static void memfile(struct kx_file *f, const char *name, const uint8_t *data, size_t size)
+{
+	struct kx_error err = { 0 };
+	int fd = kx_memfd_create(name, &err);
+	if (write(fd, data, size) != (ssize_t)size)
+		abort();
+	if (kx_file_from_memfd(f, fd, name, &err) < 0)
+		abort();
+}
+
+struct built {
+	struct kx_file kernel, initrd;
+	struct kx_plan plan;
+	struct kx_error err;
+};
+
+static int build(struct built *b, const char *cmdline, size_t initrd_size,
+		 const struct kx_load_options *extra)
+{
+	size_t ksize;
+	uint8_t *k = kx_synth_bzimage(&ksize);
+	uint8_t *rd = malloc(initrd_size);
+	for (size_t i = 0; i < initrd_size; i++)
+		rd[i] = (uint8_t)(i ^ (i >> 9));
+	memfile(&b->kernel, "vmlinuz", k, ksize);
+	memfile(&b->initrd, "initrd.img", rd, initrd_size);
+	free(k);
+	free(rd);
+
+	struct kx_load_options o = extra ? *extra : (struct kx_load_options){ 0 };
+	o.cmdline = cmdline;
+	struct kx_load_ctx ctx = { &kx_arch_x86_64, &facts, &o, &b->kernel, &b->initrd };
+	struct kx_kernel_desc desc = { 0 };
+	kx_plan_init(&b->plan);
+	memset(&b->err, 0, sizeof(b->err));
+	if (kx_format_bzimage.describe(&ctx, &desc, &b->err) < 0)
+		return -1;
+	snprintf(b->plan.format, sizeof(b->plan.format), "%s", desc.format);
+	return kx_arch_x86_64.build_plan(&ctx, &desc, &b->plan, &b->err);
+}
+
+static void built_free(struct built *b)
+{
+	kx_plan_free(&b->plan);
+	kx_file_close(&b->kernel);
+	kx_file_close(&b->initrd);
+}
+
+static const struct kx_segment *segment(const struct kx_plan *p, const char *name)
+{
+	for (unsigned int i = 0; i < p->nr_segments; i++)
+		if (!strcmp(p->segments[i].name, name))
+			return &p->segments[i];
+	return NULL;
+}
+
+static uint32_t le32(const uint8_t *p) { return (uint32_t)p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
+static uint64_t le64(const uint8_t *p) { return le32(p) | (uint64_t)le32(p + 4) << 32; }
+
+/* Walk the setup_data chain inside the segment; returns the types seen. */
+static int setup_types(const struct kx_segment *bp, uint32_t *types, int max)
+{
+	int n = 0;
+	uint64_t next = le64(bp->buf + BZ_SETUP_DATA);
+	while (next && n < max) {
+		if (next < bp->mem || next + 16 > bp->mem + bp->bufsz)
+			return -1; /* pointer outside the segment */
+		const uint8_t *node = bp->buf + (next - bp->mem);
+		types[n++] = le32(node + 8);
+		next = le64(node);
+	}
+	return n;
+}
+
+KX_TEST(bios_box_boot_params)
+{
+	struct built b;
+	CHECK(read_fixture("bios-box") == 0);
+	CHECK(!facts.efi);
+	CHECK(facts.have_boot_params);
+	int r = build(&b, "console=ttyS0 root=/dev/vda token=abc", 3 * 4096 + 5, NULL);
+	if (r < 0)
+		printf("#   %s\n", b.err.message);
+	CHECK(r == 0);
+	const struct kx_segment *bp = segment(&b.plan, "boot_params");
+	const struct kx_segment *kern = segment(&b.plan, "kernel");
+	const struct kx_segment *rd = segment(&b.plan, "initrd");
+	CHECK(bp && kern && rd && segment(&b.plan, "purgatory"));
+	/* setup header copied, loader type set */
+	CHECK_EQ_U64(le32(bp->buf + BZ_HEADER_MAGIC), BZ_HDRS);
+	CHECK_EQ_U64(bp->buf[BZ_TYPE_OF_LOADER], 0xD0);
+	/* command line right after the zero page, pointer split low/high */
+	CHECK_EQ_U64(le32(bp->buf + BZ_CMD_LINE_PTR), bp->mem + 4096);
+	CHECK(!strcmp((const char *)bp->buf + 4096, "console=ttyS0 root=/dev/vda token=abc"));
+	/* initrd where the plan put it, exact size */
+	CHECK_EQ_U64(le32(bp->buf + BZ_RAMDISK_IMAGE), rd->mem);
+	CHECK_EQ_U64(le32(bp->buf + BZ_RAMDISK_SIZE), 3 * 4096 + 5);
+	CHECK_EQ_U64(le32(bp->buf + BP_EXT_RAMDISK_IMAGE), rd->mem >> 32);
+	/* e820 = the firmware map, entry by entry */
+	CHECK_EQ_U64(bp->buf[BP_E820_ENTRIES], facts.firmware_map.count);
+	for (unsigned int i = 0; i < facts.firmware_map.count; i++) {
+		const uint8_t *e = bp->buf + BP_E820_TABLE + 20 * i;
+		CHECK_EQ_U64(le64(e), facts.firmware_map.ranges[i].start);
+		CHECK_EQ_U64(le64(e) + le64(e + 8), facts.firmware_map.ranges[i].end);
+		CHECK_EQ_U64(le32(e + 16), facts.firmware_map.ranges[i].type);
+	}
+	/* screen_info and the rest copied from the running boot_params */
+	CHECK(!memcmp(bp->buf, facts.boot_params, BP_SCREEN_INFO_LEN));
+	/* setup_data: only the RNG seed on a BIOS box */
+	uint32_t types[8];
+	CHECK(setup_types(bp, types, 8) == 1);
+	CHECK_EQ_U64(types[0], SETUP_RNG_SEED);
+	/* kernel: aligned to kernel_alignment, at or above pref_address, init_size reserved */
+	CHECK_EQ_U64(kern->mem % 0x200000, 0);
+	CHECK(kern->mem >= 0x1000000);
+	CHECK_EQ_U64(kern->memsz, 0x400000);
+	CHECK_EQ_U64(b.plan.kernel_entry, kern->mem + 0x200);
+	/* initrd top-down below 4 GiB and below initrd_addr_max */
+	CHECK(rd->mem + rd->memsz <= 0x80000000ULL);
+	CHECK_EQ_U64(b.plan.flags, 62UL << 16);
+	built_free(&b);
+}
+
+KX_TEST(efi_box_boot_params)
+{
+	struct built b;
+	CHECK(read_fixture("efi-box") == 0);
+	CHECK(facts.efi);
+	CHECK(facts.efi_runtime_count > 0);
+	CHECK(facts.acpi_rsdp != 0);
+	CHECK(build(&b, "console=ttyS0", 8192, NULL) == 0);
+	const struct kx_segment *bp = segment(&b.plan, "boot_params");
+	uint32_t types[8];
+	CHECK(setup_types(bp, types, 8) == 2);
+	CHECK_EQ_U64(types[0], SETUP_EFI);
+	CHECK_EQ_U64(types[1], SETUP_RNG_SEED);
+	/* efi_info: the running boot's signature and system table, our runtime map */
+	const uint8_t *ei = bp->buf + BP_EFI_INFO;
+	CHECK_EQ_U64(le32(ei), 0x34364c45); /* "EL64" */
+	CHECK_EQ_U64(le32(ei + 4), le32(facts.boot_params + BP_EFI_INFO + 4));
+	CHECK_EQ_U64(le32(ei + 8), 40);
+	CHECK_EQ_U64(le32(ei + 20), facts.efi_runtime_count * 40);
+	uint64_t map = le32(ei + 16) | (uint64_t)le32(ei + 28) << 32;
+	CHECK(map > bp->mem && map + facts.efi_runtime_count * 40 <= bp->mem + bp->bufsz);
+	const uint8_t *d = bp->buf + (map - bp->mem);
+	CHECK_EQ_U64(le64(d + 8), facts.efi_runtime_map[0].phys_addr);
+	CHECK_EQ_U64(le64(d + 16), facts.efi_runtime_map[0].virt_addr);
+	CHECK_EQ_U64(le64(bp->buf + BP_ACPI_RSDP_ADDR), facts.acpi_rsdp);
+	built_free(&b);
+
+	/* --noefi: no EFI setup_data */
+	struct kx_load_options o = { .no_efi = true };
+	CHECK(build(&b, "console=ttyS0", 8192, &o) == 0);
+	CHECK(setup_types(segment(&b.plan, "boot_params"), types, 8) == 1);
+	built_free(&b);
+}
+
+KX_TEST(e820_beyond_128_entries_goes_to_setup_data)
+{
+	struct built b;
+	CHECK(read_fixture("bios-box") == 0);
+	/* 140 entries: a reserved page every 2 MiB above 2 GiB of a large map */
+	struct kx_error err = { 0 };
+	for (int i = 0; facts.firmware_map.count < 140; i++)
+		CHECK(kx_memmap_add(&facts.firmware_map, 0x100000000ULL + (uint64_t)i * 0x200000,
+				    0x100000000ULL + (uint64_t)i * 0x200000 + 0x1000, KX_MEM_RESERVED, &err) == 0);
+	CHECK(build(&b, "x", 4096, NULL) == 0);
+	const struct kx_segment *bp = segment(&b.plan, "boot_params");
+	CHECK_EQ_U64(bp->buf[BP_E820_ENTRIES], 128);
+	uint32_t types[8];
+	CHECK(setup_types(bp, types, 8) == 2);
+	CHECK_EQ_U64(types[0], SETUP_E820_EXT);
+	uint64_t first = le64(bp->buf + BZ_SETUP_DATA);
+	CHECK_EQ_U64(le32(bp->buf + (first - bp->mem) + 12), 12 * 20);
+	built_free(&b);
+}
+
+KX_TEST(refusals_name_the_rule)
+{
+	struct built b;
+	char longline[2100];
+	CHECK(read_fixture("bios-box") == 0);
+	memset(longline, 'a', sizeof(longline) - 1);
+	longline[sizeof(longline) - 1] = 0;
+	CHECK(build(&b, longline, 4096, NULL) < 0);
+	CHECK_CONTAINS(b.err.message, "command line is 2099 bytes; this kernel's setup header "
+		       "(cmdline_size at 0x238) accepts at most 2047");
+	built_free(&b);
+
+	/* --mem-max too low for the kernel's init_size above pref_address */
+	struct kx_load_options o = { .mem_max = 0x1200000 };
+	CHECK(build(&b, "x", 4096, &o) < 0);
+	CHECK(b.err.status == KX_E_PLAN);
+	CHECK_CONTAINS(b.err.message, "kernel: no free RAM for 0x400000 bytes aligned to 0x200000");
+	built_free(&b);
+
+	/* segments over half of RAM are refused by name, before the kernel does */
+	CHECK(build(&b, "x", 600u << 20, NULL) < 0);
+	CHECK_CONTAINS(b.err.message, "more than half of RAM (0x3ff7ec00): the kernel refuses that");
+	built_free(&b);
+	/* an initrd that fits nowhere names itself */
+	CHECK(build(&b, "x", 1100u << 20, NULL) < 0);
+	CHECK_CONTAINS(b.err.message, "initrd: no free RAM for 0x44c00000 bytes");
+	built_free(&b);
+
+	/* --mem-min/--mem-max bound every segment */
+	o = (struct kx_load_options){ .mem_min = 0x20000000, .mem_max = 0x2fffffff };
+	CHECK(build(&b, "x", 4096, &o) == 0);
+	for (unsigned int i = 0; i < b.plan.nr_segments; i++) {
+		CHECK(b.plan.segments[i].mem >= 0x20000000);
+		CHECK(b.plan.segments[i].mem + b.plan.segments[i].memsz - 1 <= 0x2fffffff);
+	}
+	built_free(&b);
+}
+
+static void golden(const char *box, int *kx_failed_)
+{
+	char path[1024], *printed = NULL;
+	size_t printed_len = 0;
+	struct built b;
+
+	CHECK(read_fixture(box) == 0);
+	CHECK(build(&b, "console=ttyS0 root=/dev/vda", 20000, NULL) == 0);
+	FILE *mem = open_memstream(&printed, &printed_len);
+	kx_plan_print(&b.plan, mem);
+	fclose(mem);
+	built_free(&b);
+	snprintf(path, sizeof(path), "%s/tests/golden/%s.plan", kx_test_env("KX_SRCDIR", "."), box);
+	if (getenv("KX_UPDATE_GOLDEN")) {
+		FILE *out = fopen(path, "w");
+		CHECK(out);
+		fputs(printed, out);
+		fclose(out);
+	}
+	FILE *in = fopen(path, "r");
+	CHECK(in);
+	char expected[8192] = "";
+	size_t n = fread(expected, 1, sizeof(expected) - 1, in);
+	fclose(in);
+	expected[n] = 0;
+	if (strcmp(expected, printed))
+		printf("#   plan differs from %s:\n%s", path, printed);
+	CHECK(!strcmp(expected, printed));
+	free(printed);
+}
+
+KX_TEST(golden_bios_box) { golden("bios-box", kx_failed_); }
+KX_TEST(golden_efi_box) { golden("efi-box", kx_failed_); }
+
+KX_TEST_MAIN(KX_CASE(bios_box_boot_params), KX_CASE(efi_box_boot_params),
+	     KX_CASE(e820_beyond_128_entries_goes_to_setup_data), KX_CASE(refusals_name_the_rule),
+	     KX_CASE(golden_bios_box), KX_CASE(golden_efi_box))
