@@ -1,0 +1,91 @@
+#!/bin/bash
+# Command-line tests of the kexec binary: the kexec-tools contract (flags,
+# exit codes, order independence), --dry-run golden output from fixture
+# trees, and the errors users see. Prints TAP. Never reaches a real kexec
+# syscall: --dry-run stops before it, and KEXEC_NG_FORBID_SYSCALLS makes
+# the syscall layer refuse before calling the kernel.
+#   test_cli.sh KEXEC MKBZIMAGE SRCDIR
+set -u
+export KEXEC_NG_FORBID_SYSCALLS=1
+KEXEC=$(realpath "$1") MKBZ=$(realpath "$2") SRC=$(realpath "$3")
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+cd "$work"
+"$MKBZ" vmlinuz || exit 1
+head -c 20000 /dev/zero | tr '\0' 'r' > initrd.img
+gzip -9 -n -c vmlinuz > vmlinuz.gz
+head -c 600 vmlinuz > truncated
+echo "#!/bin/sh not a kernel" > notes.txt
+BIOS=$SRC/tests/fixtures/bios-box EFI=$SRC/tests/fixtures/efi-box LOADED=$SRC/tests/fixtures/loaded-box
+REAL=$SRC/.cache/kernels/bookworm-amd64/vmlinuz
+
+n=0 failed=0
+# t NAME EXPECTED_STATUS PATTERN -- ARGS...: run kexec, check status and that output matches PATTERN
+t() {
+  local name=$1 want=$2 pattern=$3; shift 4
+  n=$((n + 1))
+  out=$("$KEXEC" "$@" 2>&1); local got=$?
+  if [ "$got" = "$want" ] && grep -qE -- "$pattern" <<<"$out"; then
+    echo "ok $n - $name"
+  else
+    echo "not ok $n - $name"
+    echo "#   kexec $*"
+    echo "#   exit $got (want $want), output:"; sed 's/^/#     /' <<<"$out"
+    echo "#   expected /$pattern/"
+    failed=$((failed + 1))
+  fi
+}
+golden() {
+  local name=$1 file=$2; shift 2
+  n=$((n + 1))
+  out=$("$KEXEC" "$@" 2>&1 | sed "s|$work/||g")
+  [ -n "${KX_UPDATE_GOLDEN:-}" ] && printf '%s\n' "$out" > "$SRC/tests/golden/$file"
+  if diff -u "$SRC/tests/golden/$file" <(printf '%s\n' "$out") > diff.txt; then
+    echo "ok $n - $name"
+  else
+    echo "not ok $n - $name"; sed 's/^/#   /' diff.txt; failed=$((failed + 1))
+  fi
+}
+
+t "--help lists x86 options incl. --noefi (LKP greps it)" 0 "--noefi" -- --help
+t "--version" 0 "kexec-ng" -- -v
+t "no arguments: nothing to do" 1 "nothing to do" --
+t "unknown option" 1 "unknown option --frobnicate" -- --frobnicate
+t "-l -e conflict" 1 "-l and -e cannot be combined" -- -l -e vmlinuz
+t "-e -l conflict, either order" 1 "-e and -l cannot be combined" -- -e -l vmlinuz
+t "-p -e refused" 1 "cannot be combined with -e" -- -p -e
+t "-l without a kernel" 1 "no kernel specified" -- -l
+t "-u takes no kernel" 1 "-u takes no kernel file" -- -u vmlinuz
+t "two kernels" 1 "one kernel file only" -- -l vmlinuz initrd.img
+t "--mem-min above --mem-max" 1 "--mem-min 0x2000000 is above --mem-max 0x1000000" -- --mem-min=0x2000000 --mem-max=0x1000000 -l vmlinuz
+t "--mem-max not a number" 1 "--mem-max=12z: not a number" -- --mem-max=12z -l vmlinuz
+t "--load-preserve-context needs --mem-max" 1 "needs --mem-max" -- --load-preserve-context -l vmlinuz
+t "missing kernel file" 1 "nosuch: cannot open: No such file or directory" -- --dry-run -l nosuch
+t "missing initrd file" 1 "nosuch.img: cannot open" -- --dry-run -l vmlinuz --initrd=nosuch.img
+t "unknown file type: exit 252, names the file" 252 "notes.txt: cannot determine the file type" -- --dry-run --x-test-root="$BIOS" -l notes.txt
+t "truncated bzImage: exit 252, names the field" 252 "truncated: truncated: 600 bytes, a bzImage needs at least 0x268" -- --dry-run --x-test-root="$BIOS" -l truncated
+t "-t unknown type" 1 "-t uImage: no such image type on x86_64" -- --dry-run --x-test-root="$BIOS" -t uImage -l vmlinuz
+t "-t bzImage64 (kexec-tools name) accepted" 0 "format: bzImage" -- --dry-run --x-test-root="$BIOS" -c -t bzImage64 -l vmlinuz
+t "command line over cmdline_size" 1 "accepts at most 2047" -- --dry-run --x-test-root="$BIOS" -c -l vmlinuz --append="$(head -c 3000 /dev/zero | tr '\0' a)"
+t "gzip kernel unwrapped in memory" 0 "format: gzip > bzImage" -- --dry-run --x-test-root="$BIOS" -c -l vmlinuz.gz
+t "file-syscall dry run names the memfd for a gzip kernel" 0 "kernel fd of vmlinuz.gz \(gzip payload\)" -- --dry-run --x-test-root="$BIOS" -s -l vmlinuz.gz
+t "-s dry run: no kexec_load plan" 0 "^kexec_file_load: kernel fd of vmlinuz, initrd none \(KEXEC_FILE_NO_INITRAMFS\)" -- --dry-run --x-test-root="$BIOS" -s -l vmlinuz
+t "default dry run: file syscall then fallback plan" 0 "then, if the kernel cannot load it itself: kexec_load" -- --dry-run --x-test-root="$BIOS" -l vmlinuz
+t "--reuse-cmdline starts from /proc/cmdline" 0 'command line: "console=ttyS0 quiet panic=-1 extra=1"' -- --dry-run --x-test-root="$BIOS" -c --reuse-cmdline --append=extra=1 -l vmlinuz
+t "--no-checks turns the purgatory check off" 0 "purgatory digest check: off" -- --dry-run --x-test-root="$BIOS" -c -i -l vmlinuz
+t "--entry overrides the kernel entry" 0 "kernel entry: 0x1234000" -- --dry-run --x-test-root="$BIOS" -c --entry=0x1234000 -l vmlinuz
+t "real Debian kernel plans" 0 "format: bzImage" -- --dry-run --x-test-root="$EFI" -c -l "$REAL" --initrd=initrd.img
+t "-S: nothing loaded exits 0" 0 "" -- -S --x-test-root="$BIOS"
+t "-S: loaded exits 1 (inverted on purpose)" 1 "" -- -S --x-test-root="$LOADED"
+t "-S -p: crash kernel status" 0 "" -- -S -p --x-test-root="$LOADED"
+t "-p with no crash region: exit 254, says what to add" 254 "boot with crashkernel=256M" -- -p --x-test-root="$BIOS" vmlinuz
+t "--print-ckr-size with no region" 0 "^0$" -- --print-ckr-size --x-test-root="$BIOS"
+t "-e with nothing loaded" 255 "nothing has been loaded" -- -e --x-test-root="$BIOS"
+t "-c load refused (seatbelt) is explained" 255 "kexec_load refused" -- --x-test-root="$BIOS" -c -l vmlinuz
+t "-s load refused is not a fallback" 255 "kexec_file_load of vmlinuz refused" -- --x-test-root="$BIOS" -s -l vmlinuz
+t "-u refused is explained" 255 "refused" -- --x-test-root="$BIOS" -u
+t "--noefi drops EFI setup_data" 0 "boot_params  mem 0x000100000-0x000101fff memsz 0x00002000 bufsz 0x00001040" -- --dry-run --x-test-root="$EFI" -c --noefi -l vmlinuz --append=x
+golden "golden --dry-run, BIOS box" cli-bios-box.txt --dry-run --x-test-root="$BIOS" -c -l vmlinuz --initrd=initrd.img --append="console=ttyS0 root=/dev/vda"
+golden "golden --dry-run, EFI box, default mode" cli-efi-box.txt --dry-run --x-test-root="$EFI" -l vmlinuz --initrd=initrd.img --append="console=ttyS0 root=/dev/vda"
+
+echo "1..$n"
+[ $failed = 0 ]
