@@ -1,0 +1,80 @@
+#!/bin/bash
+# The whole test suite: the README's test command is `bash scripts/test.sh`
+# (`make test` runs it too). On a fresh Debian 12 machine it installs what it
+# needs itself (make included), then runs:
+#   1. unit + command-line tests (meson test), normal build
+#   2. the same under AddressSanitizer + UBSan
+#   3. the static x86_64 binary (make static ARCH=x86_64)
+#   4. QEMU end-to-end tests: real Debian kernels, kexec between them
+# and ends with one line "N passed, N failed" over every test case.
+# Environment: KX_SKIP_E2E=1 skips step 4 (quick local runs; CI never sets it).
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+# Seatbelt: nothing in the suite may load into this machine's own kernel.
+export KEXEC_NG_FORBID_SYSCALLS=1
+
+step() { printf '\n=== %s\n' "$*"; }
+die() { echo "test.sh: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
+
+step "dependencies"
+bash scripts/setup-deps.sh || die "installing dependencies failed"
+bash scripts/fetch-kernels.sh || die "fetching the Debian test kernels failed"
+
+passed=0 failed=0
+# Count TAP results of every meson test in a build's test log.
+count_meson() {
+  local counts
+  counts=$(python3 - "$1/meson-logs/testlog.json" <<'PY'
+import json, re, sys
+ok = bad = 0
+for line in open(sys.argv[1]):
+    t = json.loads(line)
+    out = t.get("stdout", "")
+    o = len(re.findall(r"^ok \d+", out, re.M))
+    n = len(re.findall(r"^not ok \d+", out, re.M))
+    if o + n == 0:                      # crashed before any result
+        n = 0 if t.get("result") == "OK" else 1
+    elif t.get("result") not in ("OK", "EXPECTEDFAIL") and n == 0:
+        n = 1                           # e.g. a sanitizer report after the last ok
+    ok += o; bad += n
+print(ok, bad)
+PY
+)
+  passed=$((passed + ${counts% *})); failed=$((failed + ${counts#* }))
+}
+
+run_meson() {
+  local dir=$1; shift
+  [ -f "$dir/build.ninja" ] || meson setup "$dir" "$@" >/dev/null || die "meson setup $dir failed"
+  ninja -C "$dir" || die "build $dir failed"
+  meson test -C "$dir" --print-errorlogs --num-processes 2
+  count_meson "$dir"
+}
+
+step "unit and command-line tests"
+run_meson build/dev
+step "unit and command-line tests under ASan + UBSan"
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  run_meson build/asan -Db_sanitize=address,undefined -Db_lundef=false --buildtype=debug
+
+step "static binary"
+make static ARCH=x86_64 || die "make static ARCH=x86_64 failed"
+
+if [ "${KX_SKIP_E2E:-}" != 1 ]; then
+  step "QEMU end-to-end"
+  e2e_out=$(mktemp)
+  bash tests/e2e/run.sh --kexec build/static-x86_64/kexec -j 2 | tee "$e2e_out"
+  last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$e2e_out" | tail -1)
+  rm -f "$e2e_out"
+  if [ -n "$last" ]; then
+    passed=$((passed + ${last%% *}))
+    f=${last#*, }; failed=$((failed + ${f%% *}))
+  else
+    failed=$((failed + 1))
+  fi
+fi
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
