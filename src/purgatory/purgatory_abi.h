@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The contract between the loader and a purgatory blob. A purgatory is a
+ * position-independent flat binary; execution starts at offset 0. At offset
+ * 0 there is a header (after a short jump) that tells the loader where the
+ * parameter block is; the loader patches the parameter block, never code.
+ * This header is shared by the purgatory sources (freestanding, C and
+ * assembly) and the loader, so it uses only fixed-width types, and the C
+ * parts are hidden from the assembler.
+ *
+ * The loader places the blob at a KX_PURGATORY_ALIGN-aligned address (every
+ * kexec segment is page-aligned anyway) in a segment of at least `memsz`
+ * bytes; the bytes past the blob (bss and stack) need not be zero. The
+ * regions must not include the purgatory's own segment: it writes its stack
+ * there before it verifies.
+ */
+#ifndef KX_PURGATORY_ABI_H
+#define KX_PURGATORY_ABI_H
+
+#define KX_PURGATORY_MAGIC 0x3130475255505858 /* "XXPURG01" little-endian */
+#define KX_PURGATORY_REGIONS_MAX 16
+#define KX_PURGATORY_ALIGN 4096   /* load address alignment the blob needs */
+
+/* At offset KX_PURGATORY_HEADER_OFFSET of the blob. */
+#define KX_PURGATORY_HEADER_OFFSET 16
+
+#define KX_PURGATORY_VERIFY      (1u << 0) /* check digests before jumping */
+
+/* Offsets into struct kx_purgatory_params, for the entry assembly. */
+#define KX_PURGATORY_PARAMS_ENTRY 0
+#define KX_PURGATORY_PARAMS_REGS  8
+
+#ifndef __ASSEMBLER__
+#include <stddef.h>
+#include <stdint.h>
+
+struct kx_purgatory_header {
+	uint64_t magic;           /* KX_PURGATORY_MAGIC */
+	uint32_t params_offset;   /* offset of struct kx_purgatory_params in the blob */
+	uint32_t memsz;           /* bytes the blob needs in memory (incl. bss, stack) */
+};
+
+struct kx_purgatory_region {
+	uint64_t start;           /* physical address */
+	uint64_t len;
+	uint8_t sha256[32];       /* of the `len` bytes at `start` */
+};
+
+/* Stored little-endian (every purgatory architecture is). */
+struct kx_purgatory_params {
+	uint64_t entry;           /* where to jump */
+	uint64_t regs[4];         /* x86_64: regs[0] = RSI (boot_params), the
+				   * other GPRs are zeroed;
+				   * arm64: x0..x3; riscv64: unused (a0/a1 kept) */
+	uint32_t flags;           /* KX_PURGATORY_* */
+	uint32_t nr_regions;      /* <= KX_PURGATORY_REGIONS_MAX, else no boot */
+	uint64_t serial_port;     /* x86: I/O port of a 16550 (0 = silent);
+				   * arm64/riscv64: MMIO address (0 = silent) */
+	struct kx_purgatory_region regions[KX_PURGATORY_REGIONS_MAX];
+};
+
+/* The layout is an ABI between two separately compiled programs: pin it. */
+_Static_assert(sizeof(struct kx_purgatory_header) == 16, "purgatory header size");
+_Static_assert(sizeof(struct kx_purgatory_region) == 48, "purgatory region size");
+_Static_assert(offsetof(struct kx_purgatory_params, entry) == KX_PURGATORY_PARAMS_ENTRY,
+	       "params.entry offset");
+_Static_assert(offsetof(struct kx_purgatory_params, regs) == KX_PURGATORY_PARAMS_REGS,
+	       "params.regs offset");
+_Static_assert(offsetof(struct kx_purgatory_params, flags) == 40, "params.flags offset");
+_Static_assert(offsetof(struct kx_purgatory_params, nr_regions) == 44, "params.nr_regions offset");
+_Static_assert(offsetof(struct kx_purgatory_params, serial_port) == 48, "params.serial_port offset");
+_Static_assert(offsetof(struct kx_purgatory_params, regions) == 56, "params.regions offset");
+_Static_assert(sizeof(struct kx_purgatory_params) == 56 + 48 * KX_PURGATORY_REGIONS_MAX,
+	       "params size");
+#endif /* __ASSEMBLER__ */
+
+#endif

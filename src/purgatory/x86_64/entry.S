@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Purgatory entry (see main.c for the design). The old kernel jumps to
+ * offset 0 in 64-bit mode with an identity map and an unknown stack.
+ * Everything below is RIP-relative: the blob runs wherever it was loaded.
+ */
+#include "purgatory/purgatory_abi.h"
+
+#define X86_CR0_MP		(1 << 1)
+#define X86_CR0_EM		(1 << 2)
+#define X86_CR0_TS		(1 << 3)
+#define X86_CR4_OSFXSR		(1 << 9)
+#define X86_CR4_OSXMMEXCPT	(1 << 10)
+
+/* Documentation/arch/x86/boot.rst, 64-bit boot protocol. */
+#define BOOT_CS			0x10
+#define BOOT_DS			0x18
+
+#define STACK_SIZE		16384
+
+	.section .text.entry, "ax", @progbits
+	.code64
+	.globl	kx_purgatory_entry
+	.type	kx_purgatory_entry, @function
+kx_purgatory_entry:
+	jmp	start
+
+	/* struct kx_purgatory_header; int3 fill before it. */
+	.org	kx_purgatory_entry + KX_PURGATORY_HEADER_OFFSET, 0xcc
+	.quad	KX_PURGATORY_MAGIC
+	.long	kx_params - kx_purgatory_entry	/* params_offset */
+	.long	kx_end - kx_purgatory_entry	/* memsz */
+
+start:
+	cli
+	cld
+	leaq	stack_top(%rip), %rsp
+
+	/* The bss (our stack is part of it: nothing is on it yet) need not
+	 * have been zeroed by whoever loaded us. */
+	leaq	kx_bss_start(%rip), %rdi
+	leaq	kx_end(%rip), %rcx
+	subq	%rdi, %rcx
+	xorl	%eax, %eax
+	rep stosb
+
+	/* relocate_kernel left CR4 with OSFXSR clear, under which any SSE
+	 * instruction raises #UD; the SHA-NI path needs them. Keep the old
+	 * values in callee-saved registers and put them back before the jump,
+	 * so the kernel starts with exactly the state it would have without
+	 * us. */
+	movq	%cr0, %r12
+	movq	%cr4, %r13
+	movq	%r12, %rax
+	andq	$~(X86_CR0_EM | X86_CR0_TS), %rax
+	orq	$X86_CR0_MP, %rax
+	movq	%rax, %cr0
+	movq	%r13, %rax
+	orq	$(X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT), %rax
+	movq	%rax, %cr4
+
+	call	kx_purgatory_main	/* returns only if the kernel may run */
+
+	movq	%r13, %cr4
+	movq	%r12, %cr0
+
+	/* Our GDT: its base in the descriptor is our load address, only
+	 * known now. */
+	leaq	gdt(%rip), %rax
+	movq	%rax, gdt_desc + 2(%rip)
+	lgdt	gdt_desc(%rip)
+	movl	$BOOT_DS, %eax
+	movl	%eax, %ds
+	movl	%eax, %es
+	movl	%eax, %ss
+	movl	%eax, %fs
+	movl	%eax, %gs
+	/* CS can only be reloaded by a far transfer. */
+	pushq	$BOOT_CS
+	leaq	1f(%rip), %rax
+	pushq	%rax
+	lretq
+1:
+	/* Registers: RSI = boot_params, the rest zero (RSP stays on our
+	 * stack, the kernel sets up its own). Jump through memory so no
+	 * register has to hold the target. */
+	movq	kx_params + KX_PURGATORY_PARAMS_REGS(%rip), %rsi
+	xorl	%eax, %eax
+	xorl	%ebx, %ebx
+	xorl	%ecx, %ecx
+	xorl	%edx, %edx
+	xorl	%edi, %edi
+	xorl	%ebp, %ebp
+	xorl	%r8d, %r8d
+	xorl	%r9d, %r9d
+	xorl	%r10d, %r10d
+	xorl	%r11d, %r11d
+	xorl	%r12d, %r12d
+	xorl	%r13d, %r13d
+	xorl	%r14d, %r14d
+	xorl	%r15d, %r15d
+	jmp	*kx_params + KX_PURGATORY_PARAMS_ENTRY(%rip)
+	.size	kx_purgatory_entry, . - kx_purgatory_entry
+
+	.section .data, "aw", @progbits
+	.balign	16
+	/* Flat 4 GiB descriptors: 0x10 = 64-bit code (L=1), 0x18 = data. */
+gdt:
+	.quad	0			/* 0x00: null */
+	.quad	0			/* 0x08: unused */
+	.quad	0x00af9a000000ffff	/* 0x10: __BOOT_CS */
+	.quad	0x00cf92000000ffff	/* 0x18: __BOOT_DS */
+gdt_end:
+	.balign	16
+gdt_desc:
+	.word	gdt_end - gdt - 1
+	.quad	0			/* base, filled in at run time */
+
+	.section .bss, "aw", @nobits
+	.balign	16
+	.skip	STACK_SIZE
+stack_top:
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The x86_64 purgatory: the code between the old kernel and the new one.
+ *
+ * Why it exists: with kexec_load the old kernel copies our segments into
+ * place and jumps to one address, with nobody left to check that what it
+ * copied is what we planned (a stray DMA or a bug in the old kernel would
+ * boot a corrupt kernel). So the loader points that jump here; we hash the
+ * segments, compare with the digests the loader computed, and only then
+ * jump to the kernel with the registers the 64-bit boot protocol wants
+ * (Documentation/arch/x86/boot.rst): a GDT with flat __BOOT_CS (0x10,
+ * 64-bit code) and __BOOT_DS (0x18), CS/DS/ES/SS on them, interrupts off,
+ * RSI = boot_params.
+ *
+ * How it is built: a flat binary that runs wherever it is loaded. Entry is
+ * at offset 0 (entry.S): a jump over the header at offset 16 (struct
+ * kx_purgatory_header: magic, where the parameter block is, how much memory
+ * with bss and stack the blob needs). Everything is reached RIP-relative,
+ * there are no relocations (the build fails if the linker had to emit one),
+ * so the loader copies the blob, writes struct kx_purgatory_params at
+ * params_offset, and never touches code.
+ *
+ * What we get from the old kernel (arch/x86/kernel/relocate_kernel_64.S):
+ * long mode, paging on with an identity map of RAM, interrupts off, CR0
+ * with EM/TS clear, CR4 = PAE (+LA57, +MCE in TDX guests), an unknown
+ * stack. entry.S sets up our own stack in the bss, zeroes the bss, turns on
+ * CR4.OSFXSR/OSXMMEXCPT for the duration of the check so that the SHA-NI
+ * block function may use SSE registers, calls kx_purgatory_main() below,
+ * then restores CR0/CR4 and does the GDT and register dance before the jump.
+ *
+ * On a digest mismatch we never return: report on the serial port if the
+ * loader gave us one, then halt forever.
+ */
+#include <stdint.h>
+
+#include "purgatory/purgatory_abi.h"
+#include "purgatory/verify.h"
+
+/*
+ * The parameter block the loader fills. In its own section so the linker
+ * script can put it in the file image (not the bss: the loader writes it
+ * before we run). Not static: the compiler must not assume it stays zero.
+ */
+struct kx_purgatory_params kx_params __attribute__((section(".kx_params"), aligned(64)));
+
+void kx_purgatory_main(void);
+
+/* 16550 UART registers (offsets from the base I/O port). */
+#define UART_THR 0 /* transmit holding (DLAB=0) */
+#define UART_DLL 0 /* divisor latch low (DLAB=1) */
+#define UART_IER 1 /* interrupt enable (DLAB=0) */
+#define UART_DLM 1 /* divisor latch high (DLAB=1) */
+#define UART_FCR 2 /* FIFO control */
+#define UART_LCR 3 /* line control */
+#define UART_MCR 4 /* modem control */
+#define UART_LSR 5 /* line status */
+#define UART_LCR_8N1 0x03
+#define UART_LCR_DLAB 0x80
+#define UART_LSR_THRE 0x20
+#define UART_DIVISOR_115200 1 /* 1.8432 MHz / 16 / 115200 */
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+/*
+ * Program 115200 8N1 ourselves rather than trust what the old kernel left:
+ * its driver may have been shut down or left the line at another speed.
+ * Interrupts off (we cannot take them), FIFOs on, DTR/RTS up.
+ */
+static void serial_init(uint16_t port)
+{
+	outb(port + UART_IER, 0);
+	outb(port + UART_LCR, UART_LCR_DLAB);
+	outb(port + UART_DLL, UART_DIVISOR_115200 & 0xff);
+	outb(port + UART_DLM, UART_DIVISOR_115200 >> 8);
+	outb(port + UART_LCR, UART_LCR_8N1);
+	outb(port + UART_FCR, 0x07);
+	outb(port + UART_MCR, 0x03);
+}
+
+static void serial_putc(uint16_t port, char c)
+{
+	/* Bounded: a missing or wedged UART must not keep us from halting
+	 * (or booting) forever; a character takes ~87 us at 115200. */
+	for (uint32_t i = 0; i < 1000000; i++)
+		if (inb(port + UART_LSR) & UART_LSR_THRE)
+			break;
+	outb(port + UART_THR, (uint8_t)c);
+}
+
+static void serial_puts(uint16_t port, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n')
+			serial_putc(port, '\r');
+		serial_putc(port, *s);
+	}
+}
+
+static void serial_put_u64(uint16_t port, uint64_t v, unsigned int base)
+{
+	char buf[24];
+	int n = 0;
+
+	do {
+		unsigned int d = (unsigned int)(v % base);
+
+		buf[n++] = (char)(d < 10 ? '0' + d : 'a' + d - 10);
+		v /= base;
+	} while (v);
+	if (base == 16)
+		serial_puts(port, "0x");
+	while (n)
+		serial_putc(port, buf[--n]);
+}
+
+/* 0 when the loader asked for silence or gave no usable I/O port. */
+static uint16_t console_port(void)
+{
+	uint64_t port = kx_params.serial_port;
+
+	return port <= 0xffff - UART_LSR ? (uint16_t)port : 0;
+}
+
+static __attribute__((noreturn)) void halt_forever(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+static __attribute__((noreturn)) void refuse(int bad)
+{
+	uint16_t port = console_port();
+
+	if (port) {
+		serial_init(port);
+		if (bad >= KX_PURGATORY_REGIONS_MAX) {
+			serial_puts(port, "kexec-ng purgatory: bad parameter block (nr_regions ");
+			serial_put_u64(port, kx_params.nr_regions, 10);
+			serial_puts(port, "): refusing to boot\n");
+		} else {
+			const struct kx_purgatory_region *r = &kx_params.regions[bad];
+
+			serial_puts(port, "kexec-ng purgatory: digest mismatch in region ");
+			serial_put_u64(port, (uint64_t)bad, 10);
+			serial_puts(port, " (start ");
+			serial_put_u64(port, r->start, 16);
+			serial_puts(port, ", len ");
+			serial_put_u64(port, r->len, 16);
+			serial_puts(port, "): refusing to boot\n");
+		}
+	}
+	halt_forever();
+}
+
+/* Returns only when the kernel may be started; entry.S does the jump. */
+void kx_purgatory_main(void)
+{
+	uint16_t port = console_port();
+	int bad;
+
+	if (!(kx_params.flags & KX_PURGATORY_VERIFY))
+		return;
+	bad = kx_purgatory_verify(&kx_params);
+	if (bad >= 0)
+		refuse(bad);
+	if (port) {
+		serial_init(port);
+		serial_puts(port, "kexec-ng purgatory: ");
+		serial_put_u64(port, kx_params.nr_regions, 10);
+		serial_puts(port, " regions verified\n");
+	}
+}
