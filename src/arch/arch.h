@@ -20,9 +20,11 @@ struct kx_arch_ops {
 	int (*build_plan)(const struct kx_load_ctx *ctx, const struct kx_kernel_desc *kernel,
 			  struct kx_plan *plan, struct kx_error *err);
 	const char *help;                 /* architecture-specific options for --help */
+	int needs_dtb;                    /* the plan hands a device tree to the kernel */
 };
 
 extern const struct kx_arch_ops kx_arch_x86_64;
+extern const struct kx_arch_ops kx_arch_arm64;
 
 const struct kx_arch_ops *kx_arch_native(void);
 const struct kx_arch_ops *kx_arch_by_name(const char *name);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "cmdline.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +50,17 @@ int kx_cmdline_compose(const char *reused, const char *append, bool crash,
 	return 0;
 too_long:
 	return kx_fail(err, KX_E_USAGE, "command line longer than %zu bytes", size - 1);
+}
+
+int kx_parse_u64(const char *s, uint64_t *ret)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || s[0] == '-')
+		return -1;
+	*ret = v;
+	return 0;
 }
 
 static const uint16_t com_ports[] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };

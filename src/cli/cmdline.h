@@ -19,4 +19,7 @@ int kx_cmdline_compose(const char *reused, const char *append, bool crash,
  * last console=ttySN on the command line; 0 when none. */
 int kx_serial_port(const char *serial_opt, const char *cmdline, uint16_t *ret, struct kx_error *err);
 
+/* A number in C notation (decimal, 0x hex); -1 when `s` is not one. */
+int kx_parse_u64(const char *s, uint64_t *ret);
+
 #endif

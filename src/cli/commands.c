@@ -125,8 +125,18 @@ static int build_plan(struct load_state *s, const struct kx_options *o,
 	};
 	struct kx_kernel_desc desc;
 
-	if (kx_serial_port(o->serial, s->cmdline, &lo.serial_port, err) < 0)
-		return -1;
+	if (arch->needs_dtb) {
+		/* MMIO address of the purgatory's UART; 0 lets the back end
+		 * find the console the command line names in the tree. */
+		if (o->serial && kx_parse_u64(o->serial, &lo.serial) < 0)
+			return kx_fail(err, KX_E_USAGE, "--serial=%s: expected the UART's MMIO address",
+				       o->serial);
+	} else {
+		uint16_t port;
+		if (kx_serial_port(o->serial, s->cmdline, &port, err) < 0)
+			return -1;
+		lo.serial = port;
+	}
 	memset(&desc, 0, sizeof(desc));
 	if (fmt->describe(&ctx, &desc, err) < 0)
 		return -1;

@@ -121,6 +121,8 @@ static int bzimage_describe(const struct kx_load_ctx *ctx, struct kx_kernel_desc
 	k->nr_pieces = 1;
 	k->pieces[0].bytes = kx_bytes_sub(image, bz.setup_size, bz.pm_size);
 	k->pieces[0].memsz = bz.init_size;
+	k->pieces[0].paddr = 0;
+	k->span = bz.init_size;
 	k->align = bz.kernel_alignment;
 	/* boot.rst: load at a kernel_alignment-aligned address, not below
 	 * 1 MiB, preferably at pref_address. */

@@ -34,13 +34,16 @@ struct kx_load_options {
 	uint64_t entry;              /* --entry override */
 	bool no_checks;              /* purgatory skips the digest check */
 	bool test_wrong_digest;      /* test-only: patch a wrong digest into purgatory */
-	uint16_t serial_port;        /* purgatory console (x86 I/O port), 0 = none */
+	uint64_t serial;             /* purgatory console: x86 I/O port, arm64/riscv64 MMIO; 0 = auto/none */
 	bool crash;                  /* -p */
 	bool no_efi;                 /* --noefi */
 };
 
+struct kx_dtb;
+
 struct kx_load_ctx {
 	const struct kx_arch_ops *arch;
+	const struct kx_dtb *dtb;        /* arm64/riscv64: the tree to hand on (copied, then edited) */
 	const struct kx_facts *facts;
 	const struct kx_load_options *opts;
 	const struct kx_file *kernel;    /* after unwrapping compression */
@@ -57,18 +60,28 @@ struct kx_load_ctx {
 struct kx_kernel_piece {
 	struct kx_bytes bytes;       /* file contents of this piece */
 	uint64_t memsz;              /* bytes to reserve (>= bytes.size) */
-	uint64_t paddr;              /* fixed physical address (when `fixed`) */
+	uint64_t paddr;              /* fixed: physical address; relocatable: offset from the base */
 };
 
 struct kx_kernel_desc {
 	const char *format;          /* "bzImage", "ELF vmlinux" */
-	/* Either one relocatable piece (fixed == false) or fixed pieces. */
+	/*
+	 * Fixed pieces sit at their physical addresses. Relocatable pieces sit
+	 * at offsets from a base the back end chooses: `span` bytes from the
+	 * base are reserved, the base is `align`-aligned and >= min_addr.
+	 */
 	bool fixed;
 	struct kx_kernel_piece pieces[KX_KERNEL_PIECES_MAX];
 	unsigned int nr_pieces;
-	uint64_t align;              /* relocatable: alignment of the load address */
-	uint64_t min_addr;           /* relocatable: lowest load address */
-	uint64_t entry;              /* relocatable: offset from load address; fixed: absolute */
+	uint64_t span;               /* relocatable: bytes reserved from the base */
+	uint64_t align;              /* relocatable: alignment of the base */
+	uint64_t min_addr;           /* relocatable: lowest base */
+	uint64_t entry;              /* relocatable: offset from the base; fixed: absolute */
+	char note[256];              /* an assumption the user should hear about, or "" */
+
+	/* arm64/riscv64: the Image header's facts (text_offset is the first
+	 * piece's offset from the 2 MiB-aligned base). */
+	uint64_t image_flags;
 
 	/* x86_64: the setup header to copy into boot_params (empty = synthesize). */
 	struct kx_bytes x86_setup_header;
@@ -89,6 +102,8 @@ struct kx_format_ops {
 
 extern const struct kx_format_ops kx_format_bzimage;
 extern const struct kx_format_ops kx_format_elf_vmlinux;
+extern const struct kx_format_ops kx_format_arm64_image;
+extern const struct kx_format_ops kx_format_elf_arm64;
 
 /*
  * Pick the format for `image`: the forced one (`type`, may be NULL) or the

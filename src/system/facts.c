@@ -182,7 +182,10 @@ static int read_iomem(struct kx_facts *f, bool fill_firmware_map, struct kx_erro
 			any_nonzero = true;
 		if (end < start || end == UINT64_MAX)
 			continue;
-		if (!strcmp(name, "Crash kernel")) {
+		if (!top && !strcmp(name, "reserved")) {
+			if (kx_memmap_add(&f->iomem_reserved, start, end + 1, KX_MEM_RESERVED, err) < 0)
+				goto fail;
+		} else if (!strcmp(name, "Crash kernel")) {
 			if (kx_memmap_add(&f->crash_regions, start, end + 1, KX_MEM_CRASH, err) < 0)
 				goto fail;
 		} else if (top && !strcmp(name, "System RAM")) {
@@ -200,6 +203,7 @@ static int read_iomem(struct kx_facts *f, bool fill_firmware_map, struct kx_erro
 		/* unprivileged view: addresses hidden */
 		f->iomem_ram.count = 0;
 		f->crash_regions.count = 0;
+		f->iomem_reserved.count = 0;
 		if (fill_firmware_map)
 			f->firmware_map.count = 0;
 	}
@@ -210,6 +214,22 @@ static int read_iomem(struct kx_facts *f, bool fill_firmware_map, struct kx_erro
 fail:
 	fclose(fp);
 	return -1;
+}
+
+void kx_facts_usable_ram(const struct kx_facts *f, struct kx_memmap *ret)
+{
+	if (f->iomem_ram.count)
+		kx_memmap_select(&f->iomem_ram, KX_MEM_RAM, ret);
+	else
+		kx_memmap_select(&f->firmware_map, KX_MEM_RAM, ret);
+	/* Never fails: excluding only removes or splits, and a split that
+	 * would overflow the table is dropped with the range kept intact. */
+	for (unsigned int i = 0; i < f->iomem_reserved.count; i++) {
+		struct kx_memmap copy = *ret;
+		if (kx_memmap_exclude(&copy, f->iomem_reserved.ranges[i].start,
+				      f->iomem_reserved.ranges[i].end, NULL) == 0)
+			*ret = copy;
+	}
 }
 
 static void read_efi(struct kx_facts *f)
@@ -330,6 +350,13 @@ int kx_facts_read(struct kx_facts *f, const char *root, struct kx_error *err)
 	read_lockdown(f);
 	if (read_random(f, err) < 0)
 		return -1;
+	/* The page size is the running kernel's; a fixture folder states its own. */
+	uint64_t page = 0;
+	if (strcmp(root, "/"))
+		read_u64(root, "kexec-ng-page-size", &page);
+	else
+		page = (uint64_t)sysconf(_SC_PAGESIZE);
+	f->page_size_kib = (unsigned int)(page / 1024);
 	f->kexec_loaded = read_flag(root, "sys/kernel/kexec_loaded");
 	f->kexec_crash_loaded = read_flag(root, "sys/kernel/kexec_crash_loaded");
 	return 0;

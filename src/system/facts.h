@@ -29,6 +29,7 @@ struct kx_facts {
 	struct kx_memmap firmware_map;   /* /sys/firmware/memmap (or /proc/iomem) with e820 types */
 	struct kx_memmap iomem_ram;      /* "System RAM" from /proc/iomem */
 	struct kx_memmap crash_regions;  /* "Crash kernel" from /proc/iomem */
+	struct kx_memmap iomem_reserved; /* "reserved" inside System RAM (firmware, UEFI runtime) */
 	bool firmware_map_from_iomem;
 	char cmdline[4096];              /* /proc/cmdline */
 	bool have_boot_params;
@@ -41,6 +42,7 @@ struct kx_facts {
 	char lockdown[32];               /* "none", "integrity", "confidentiality", "" unknown */
 	int kexec_loaded;                /* -1 unknown */
 	int kexec_crash_loaded;
+	unsigned int page_size_kib;      /* the running kernel's page size; 0 unknown */
 	/* Entropy for seeds handed to the new kernel (RNG seed, KASLR seed).
 	 * getrandom() on a live system; a fixture folder may supply its own
 	 * file "kexec-ng-random" so plans are reproducible in golden tests. */
@@ -49,6 +51,12 @@ struct kx_facts {
 
 /* Read facts from `root` ("/" on a live system). Missing optional files are not errors. */
 int kx_facts_read(struct kx_facts *ret, const char *root, struct kx_error *err);
+
+/*
+ * RAM a new image may be placed in: the kernel's view (/proc/iomem System
+ * RAM, else the firmware map's RAM) minus what is reserved inside it.
+ */
+void kx_facts_usable_ram(const struct kx_facts *f, struct kx_memmap *ret);
 
 /* Helpers shared by fact readers: read a small text file under root. */
 int kx_read_text(const char *root, const char *rel, char *buf, size_t size);

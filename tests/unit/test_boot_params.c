@@ -61,7 +61,8 @@ static int build(struct built *b, const char *cmdline, size_t initrd_size,
 
 	struct kx_load_options o = extra ? *extra : (struct kx_load_options){ 0 };
 	o.cmdline = cmdline;
-	struct kx_load_ctx ctx = { &kx_arch_x86_64, &facts, &o, &b->kernel, &b->initrd };
+	struct kx_load_ctx ctx = { .arch = &kx_arch_x86_64, .facts = &facts, .opts = &o,
+				   .kernel = &b->kernel, .initrd = &b->initrd };
 	struct kx_kernel_desc desc = { 0 };
 	kx_plan_init(&b->plan);
 	memset(&b->err, 0, sizeof(b->err));

@@ -44,15 +44,6 @@ static int place(struct placer *p, struct kx_hole_request rq, uint64_t *ret, str
 	return kx_memmap_add(&p->used, *ret, *ret + kx_align_up(rq.size, PAGE_SIZE), 0, err);
 }
 
-/* RAM the new image may be placed in: the kernel's view (/proc/iomem). */
-static void usable_ram(const struct kx_facts *f, struct kx_memmap *ret)
-{
-	if (f->iomem_ram.count)
-		kx_memmap_select(&f->iomem_ram, KX_MEM_RAM, ret);
-	else
-		kx_memmap_select(&f->firmware_map, KX_MEM_RAM, ret);
-}
-
 static int place_kernel(struct placer *p, const struct kx_load_ctx *ctx,
 			const struct kx_kernel_desc *k, struct kx_plan *plan,
 			uint64_t *ret_entry, struct kx_error *err)
@@ -84,20 +75,22 @@ static int place_kernel(struct placer *p, const struct kx_load_ctx *ctx,
 		return 0;
 	}
 
-	const struct kx_kernel_piece *piece = &k->pieces[0];
 	struct kx_hole_request rq = {
-		.what = "kernel", .size = piece->memsz, .align = k->align,
+		.what = "kernel", .size = k->span, .align = k->align,
 		.min = k->min_addr, .max = UINT64_MAX, .top_down = false,
 	};
-	uint64_t addr;
-	if (place(p, rq, &addr, err) < 0)
+	uint64_t base;
+	if (place(p, rq, &base, err) < 0)
 		return -1;
-	snprintf(source, sizeof(source), "%s @0x%" PRIx64, name,
-		 (uint64_t)(piece->bytes.data - ctx->kernel->bytes.data));
-	if (kx_plan_add(plan, "kernel", source, piece->bytes.data, piece->bytes.size, addr,
-			kx_align_up(piece->memsz, PAGE_SIZE), err) < 0)
-		return -1;
-	*ret_entry = addr + k->entry;
+	for (unsigned int i = 0; i < k->nr_pieces; i++) {
+		const struct kx_kernel_piece *piece = &k->pieces[i];
+		snprintf(source, sizeof(source), "%s @0x%" PRIx64, name,
+			 (uint64_t)(piece->bytes.data - ctx->kernel->bytes.data));
+		if (kx_plan_add(plan, "kernel", source, piece->bytes.data, piece->bytes.size,
+				base + piece->paddr, kx_align_up(piece->memsz, PAGE_SIZE), err) < 0)
+			return -1;
+	}
+	*ret_entry = base + k->entry;
 	return 0;
 }
 
@@ -136,7 +129,7 @@ static int x86_64_build_plan(const struct kx_load_ctx *ctx, const struct kx_kern
 			    .mem_max = o->mem_max ? o->mem_max : UINT64_MAX };
 	uint64_t kernel_entry = 0, initrd_addr = 0, bp_addr = 0, purg_addr = 0;
 
-	usable_ram(f, &ram);
+	kx_facts_usable_ram(f, &ram);
 	if (ram.count == 0)
 		return kx_fail(err, KX_E_SYSTEM,
 			       "no RAM ranges known: /proc/iomem shows no \"System RAM\" (run as root) and "
@@ -189,7 +182,7 @@ static int x86_64_build_plan(const struct kx_load_ctx *ctx, const struct kx_kern
 	params.entry = kernel_entry;
 	params.regs[0] = bp_addr;
 	params.flags = o->no_checks ? 0 : KX_PURGATORY_VERIFY;
-	params.serial_port = o->serial_port;
+	params.serial_port = o->serial;
 	for (unsigned int i = 0; i < plan->nr_segments; i++) {
 		struct kx_segment *s = &plan->segments[i];
 		if (i >= KX_PURGATORY_REGIONS_MAX)
