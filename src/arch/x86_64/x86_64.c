@@ -20,6 +20,7 @@
 #include "../../purgatory/purgatory.h"
 #include "../../system/facts.h"
 #include "../arch.h"
+#include "../placer.h"
 #include "boot_params.h"
 
 #define MiB (1ULL << 20)
@@ -27,24 +28,7 @@
 #define PAGE_SIZE 4096ULL
 #define KEXEC_ARCH_X86_64 (62UL << 16)
 
-struct placer {
-	const struct kx_memmap *ram;
-	struct kx_memmap used;
-	uint64_t mem_min, mem_max;  /* user bounds, mem_max inclusive */
-};
-
-static int place(struct placer *p, struct kx_hole_request rq, uint64_t *ret, struct kx_error *err)
-{
-	if (rq.min < p->mem_min)
-		rq.min = p->mem_min;
-	if (rq.max > p->mem_max)
-		rq.max = p->mem_max;
-	if (kx_find_hole(p->ram, &p->used, &rq, ret, err) < 0)
-		return -1;
-	return kx_memmap_add(&p->used, *ret, *ret + kx_align_up(rq.size, PAGE_SIZE), 0, err);
-}
-
-static int place_kernel(struct placer *p, const struct kx_load_ctx *ctx,
+static int place_kernel(struct kx_placer *p, const struct kx_load_ctx *ctx,
 			const struct kx_kernel_desc *k, struct kx_plan *plan,
 			uint64_t *ret_entry, struct kx_error *err)
 {
@@ -54,21 +38,11 @@ static int place_kernel(struct placer *p, const struct kx_load_ctx *ctx,
 	if (k->fixed) {
 		for (unsigned int i = 0; i < k->nr_pieces; i++) {
 			const struct kx_kernel_piece *piece = &k->pieces[i];
-			uint64_t memsz = kx_align_up(piece->memsz, PAGE_SIZE);
-			uint64_t end = piece->paddr + memsz;
-			if (piece->paddr < p->mem_min || end - 1 > p->mem_max)
-				return kx_fail(err, KX_E_PLAN,
-					       "%s: PT_LOAD at 0x%" PRIx64 "-0x%" PRIx64 " lies outside --mem-min/--mem-max",
-					       name, piece->paddr, end - 1);
-			if (!kx_memmap_contains(p->ram, piece->paddr, end))
-				return kx_fail(err, KX_E_PLAN,
-					       "%s: PT_LOAD at 0x%" PRIx64 "-0x%" PRIx64 " is not inside usable RAM",
-					       name, piece->paddr, end - 1);
-			if (kx_memmap_add(&p->used, piece->paddr, end, 0, err) < 0)
-				return -1;
 			snprintf(source, sizeof(source), "%s PT_LOAD %u", name, i);
+			if (kx_place_fixed(p, source, piece->paddr, piece->memsz, err) < 0)
+				return -1;
 			if (kx_plan_add(plan, "kernel", source, piece->bytes.data, piece->bytes.size,
-					piece->paddr, memsz, err) < 0)
+					piece->paddr, kx_align_up(piece->memsz, PAGE_SIZE), err) < 0)
 				return -1;
 		}
 		*ret_entry = k->entry;
@@ -80,7 +54,7 @@ static int place_kernel(struct placer *p, const struct kx_load_ctx *ctx,
 		.min = k->min_addr, .max = UINT64_MAX, .top_down = false,
 	};
 	uint64_t base;
-	if (place(p, rq, &base, err) < 0)
+	if (kx_place(p, rq, &base, err) < 0)
 		return -1;
 	for (unsigned int i = 0; i < k->nr_pieces; i++) {
 		const struct kx_kernel_piece *piece = &k->pieces[i];
@@ -94,7 +68,7 @@ static int place_kernel(struct placer *p, const struct kx_load_ctx *ctx,
 	return 0;
 }
 
-static int place_initrd(struct placer *p, const struct kx_load_ctx *ctx,
+static int place_initrd(struct kx_placer *p, const struct kx_load_ctx *ctx,
 			const struct kx_kernel_desc *k, struct kx_plan *plan,
 			uint64_t *ret_addr, struct kx_error *err)
 {
@@ -108,11 +82,11 @@ static int place_initrd(struct placer *p, const struct kx_load_ctx *ctx,
 	if (k->x86_xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G) {
 		/* Below 4 GiB first: firmware and old tools expect it there. */
 		rq.max = 4 * GiB - 1;
-		if (place(p, rq, ret_addr, err) == 0)
+		if (kx_place(p, rq, ret_addr, err) == 0)
 			goto found;
 		rq.max = UINT64_MAX;
 	}
-	if (place(p, rq, ret_addr, err) < 0)
+	if (kx_place(p, rq, ret_addr, err) < 0)
 		return -1;
 found:
 	return kx_plan_add(plan, "initrd", initrd->path, initrd->bytes.data, initrd->bytes.size,
@@ -125,11 +99,11 @@ static int x86_64_build_plan(const struct kx_load_ctx *ctx, const struct kx_kern
 	const struct kx_facts *f = ctx->facts;
 	const struct kx_load_options *o = ctx->opts;
 	struct kx_memmap ram;
-	struct placer p = { .ram = &ram, .mem_min = o->mem_min,
-			    .mem_max = o->mem_max ? o->mem_max : UINT64_MAX };
-	uint64_t kernel_entry = 0, initrd_addr = 0, bp_addr = 0, purg_addr = 0;
+	struct kx_placer p;
+	uint64_t kernel_entry = 0, initrd_addr = 0, bp_addr = 0;
 
 	kx_facts_usable_ram(f, &ram);
+	kx_placer_init(&p, &ram, o->mem_min, o->mem_max);
 	if (ram.count == 0)
 		return kx_fail(err, KX_E_SYSTEM,
 			       "no RAM ranges known: /proc/iomem shows no \"System RAM\" (run as root) and "
@@ -157,7 +131,7 @@ static int x86_64_build_plan(const struct kx_load_ctx *ctx, const struct kx_kern
 	size_t bp_size = kx_x86_boot_params_size(f, &in);
 	struct kx_hole_request bp_rq = { .what = "boot_params", .size = bp_size, .align = PAGE_SIZE,
 					 .min = MiB, .max = 4 * GiB - 1, .top_down = false };
-	if (place(&p, bp_rq, &bp_addr, err) < 0)
+	if (kx_place(&p, bp_rq, &bp_addr, err) < 0)
 		return -1;
 	uint8_t *bp = kx_plan_own(plan, malloc(bp_size));
 	if (!bp)
@@ -169,48 +143,15 @@ static int x86_64_build_plan(const struct kx_load_ctx *ctx, const struct kx_kern
 		return -1;
 
 	/* Purgatory last: its parameters hold every other segment's digest. */
-	struct kx_purgatory_blob blob;
-	if (kx_purgatory_blob("x86_64", &blob, err) < 0)
-		return -1;
-	struct kx_hole_request pg_rq = { .what = "purgatory", .size = blob.memsz, .align = PAGE_SIZE,
-					 .min = MiB, .max = 4 * GiB - 1, .top_down = false };
-	if (place(&p, pg_rq, &purg_addr, err) < 0)
-		return -1;
-
 	struct kx_purgatory_params params;
 	memset(&params, 0, sizeof(params));
 	params.entry = kernel_entry;
-	params.regs[0] = bp_addr;
-	params.flags = o->no_checks ? 0 : KX_PURGATORY_VERIFY;
+	params.regs[0] = bp_addr;              /* RSI = boot_params */
 	params.serial_port = o->serial;
-	for (unsigned int i = 0; i < plan->nr_segments; i++) {
-		struct kx_segment *s = &plan->segments[i];
-		if (i >= KX_PURGATORY_REGIONS_MAX)
-			return kx_fail(err, KX_E_PLAN, "more segments than purgatory can check");
-		kx_plan_hash_segment(plan, i);
-		params.regions[i].start = s->mem;
-		params.regions[i].len = s->bufsz;
-		memcpy(params.regions[i].sha256, s->sha256, 32);
-	}
-	params.nr_regions = plan->nr_segments;
-	if (o->test_wrong_digest)
-		params.regions[0].sha256[0] ^= 0xff; /* test-only: purgatory must refuse */
-
-	uint8_t *pg = kx_plan_own(plan, malloc(blob.size));
-	if (!pg)
-		return kx_fail(err, KX_E_NOMEM, "out of memory");
-	if (kx_purgatory_fill(&blob, pg, blob.size, &params, err) < 0)
+	if (kx_purgatory_add(plan, &p, "x86_64", &params, o, err) < 0)
 		return -1;
-	if (kx_plan_add(plan, "purgatory", "built: kexec-ng x86_64 purgatory", pg, blob.size,
-			purg_addr, kx_align_up(blob.memsz, PAGE_SIZE), err) < 0)
-		return -1;
-	kx_plan_hash_segment(plan, plan->nr_segments - 1);
-	kx_plan_hash(plan);
-
-	plan->entry = purg_addr;
 	plan->kernel_entry = kernel_entry;
 	plan->flags = KEXEC_ARCH_X86_64;
-	plan->verify = !o->no_checks;
 	return kx_plan_check(plan, &ram, kx_memmap_total(&ram), err);
 }
 

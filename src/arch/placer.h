@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What every back end does the same way: place segments with the user's
+ * --mem-min/--mem-max, and finish a plan with the verifying purgatory. */
+#ifndef KX_PLACER_H
+#define KX_PLACER_H
+
+#include "../core/plan.h"
+#include "../formats/format.h"
+#include "../memmap/memmap.h"
+#include "../purgatory/purgatory_abi.h"
+
+struct kx_placer {
+	const struct kx_memmap *ram;
+	struct kx_memmap used;
+	uint64_t mem_min, mem_max;  /* user bounds, mem_max inclusive */
+};
+
+void kx_placer_init(struct kx_placer *p, const struct kx_memmap *ram, uint64_t mem_min,
+		    uint64_t mem_max);
+/* Find a hole within the user's bounds and mark it used. */
+int kx_place(struct kx_placer *p, struct kx_hole_request rq, uint64_t *ret, struct kx_error *err);
+/* Mark a fixed range used, refusing one outside RAM or the user's bounds. */
+int kx_place_fixed(struct kx_placer *p, const char *what, uint64_t start, uint64_t size,
+		   struct kx_error *err);
+
+/*
+ * Hash every segment already in the plan (once), put their digests in
+ * `params` (whose entry and registers the caller set), place the purgatory
+ * of `arch` and add it as the last segment; set the plan's entry, verify
+ * flag and digest. Honours --no-checks and the test-only wrong digest.
+ */
+int kx_purgatory_add(struct kx_plan *plan, struct kx_placer *p, const char *arch,
+		     struct kx_purgatory_params *params, const struct kx_load_options *o,
+		     struct kx_error *err);
+
+#endif
