@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "elf.h"
 
+#include "../arch/arch.h"
+
 #include <elf.h>
 #include <inttypes.h>
 #include <string.h>
@@ -8,6 +10,18 @@
 bool kx_elf_is_elf(struct kx_bytes image)
 {
 	return image.size >= SELFMAG && !memcmp(image.data, ELFMAG, SELFMAG);
+}
+
+enum kx_probe kx_elf_probe(struct kx_bytes image, const struct kx_arch_ops *arch,
+			   struct kx_error *err)
+{
+	struct kx_elf elf;
+
+	if (!kx_elf_is_elf(image))
+		return KX_PROBE_NO;
+	if (kx_elf_parse(image, "ELF header", arch->elf_machine, &elf, err) < 0)
+		return KX_PROBE_BROKEN;
+	return KX_PROBE_YES;
 }
 
 int kx_elf_parse(struct kx_bytes image, const char *name, uint16_t machine,

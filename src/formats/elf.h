@@ -25,6 +25,14 @@ struct kx_elf {
 
 /* True when `image` starts with the ELF magic (any class). */
 bool kx_elf_is_elf(struct kx_bytes image);
+struct kx_arch_ops;
+/*
+ * The probe every architecture's ELF format uses: NO when not an ELF file,
+ * BROKEN (explained) when it is one this architecture cannot load — a wrong
+ * class or machine is "this format, but not loadable here", not "unknown".
+ */
+enum kx_probe kx_elf_probe(struct kx_bytes image, const struct kx_arch_ops *arch,
+			   struct kx_error *err);
 /* Parse; `machine` is the required e_machine. */
 int kx_elf_parse(struct kx_bytes image, const char *name, uint16_t machine,
 		 struct kx_elf *ret, struct kx_error *err);

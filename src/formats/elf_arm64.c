@@ -17,17 +17,6 @@
 #define PAGE_MASK 4095ULL
 #define MiB (1ULL << 20)
 
-static enum kx_probe elf_arm64_probe(struct kx_bytes image, const struct kx_arch_ops *arch,
-				     struct kx_error *err)
-{
-	struct kx_elf elf;
-	if (!kx_elf_is_elf(image))
-		return KX_PROBE_NO;
-	if (kx_elf_parse(image, "ELF header", arch->elf_machine, &elf, err) < 0)
-		return KX_PROBE_BROKEN;
-	return KX_PROBE_YES;
-}
-
 static int elf_arm64_describe(const struct kx_load_ctx *ctx, struct kx_kernel_desc *k,
 			      struct kx_error *err)
 {
@@ -88,6 +77,6 @@ static int elf_arm64_describe(const struct kx_load_ctx *ctx, struct kx_kernel_de
 
 const struct kx_format_ops kx_format_elf_arm64 = {
 	.name = "elf",
-	.probe = elf_arm64_probe,
+	.probe = kx_elf_probe,
 	.describe = elf_arm64_describe,
 };

@@ -12,20 +12,6 @@
 
 #define PAGE_MASK 4095ULL
 
-static enum kx_probe elf_probe(struct kx_bytes image, const struct kx_arch_ops *arch,
-			       struct kx_error *err)
-{
-	struct kx_elf elf;
-
-	if (!kx_elf_is_elf(image))
-		return KX_PROBE_NO;
-	/* An ELF file is ours to explain: a wrong class or machine is
-	 * "this format, but not loadable here", not "unknown format". */
-	if (kx_elf_parse(image, "ELF header", arch->elf_machine, &elf, err) < 0)
-		return KX_PROBE_BROKEN;
-	return KX_PROBE_YES;
-}
-
 static int elf_describe(const struct kx_load_ctx *ctx, struct kx_kernel_desc *k,
 			struct kx_error *err)
 {
@@ -73,6 +59,6 @@ static int elf_describe(const struct kx_load_ctx *ctx, struct kx_kernel_desc *k,
 
 const struct kx_format_ops kx_format_elf_vmlinux = {
 	.name = "elf",
-	.probe = elf_probe,
+	.probe = kx_elf_probe,
 	.describe = elf_describe,
 };
