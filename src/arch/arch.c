@@ -5,6 +5,7 @@
 
 static const struct kx_arch_ops *const all_arches[] = {
 	&kx_arch_x86_64,
+	&kx_arch_arm64,
 	NULL,
 };
 
@@ -20,6 +21,8 @@ const struct kx_arch_ops *kx_arch_native(void)
 {
 #if defined(__x86_64__)
 	return &kx_arch_x86_64;
+#elif defined(__aarch64__)
+	return &kx_arch_arm64;
 #else
 	return NULL;
 #endif

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../arch/arch.h"
+#include "../dtb/dtb.h"
 #include "../formats/unwrap.h"
 #include "../system/facts.h"
 #include "../system/syscalls.h"
@@ -110,7 +111,7 @@ static const struct kx_file *kernel_file(const struct load_state *s)
 
 static int build_plan(struct load_state *s, const struct kx_options *o,
 		      const struct kx_arch_ops *arch, const struct kx_format_ops *fmt,
-		      struct kx_error *err)
+		      FILE *log, struct kx_error *err)
 {
 	struct kx_load_options lo = {
 		.cmdline = s->cmdline,
@@ -124,6 +125,8 @@ static int build_plan(struct load_state *s, const struct kx_options *o,
 		.kernel = kernel_file(s), .initrd = s->initrd.fd >= 0 ? &s->initrd : NULL,
 	};
 	struct kx_kernel_desc desc;
+	struct kx_dtb dtb = { 0 };
+	int r = -1;
 
 	if (arch->needs_dtb) {
 		/* MMIO address of the purgatory's UART; 0 lets the back end
@@ -140,10 +143,22 @@ static int build_plan(struct load_state *s, const struct kx_options *o,
 	memset(&desc, 0, sizeof(desc));
 	if (fmt->describe(&ctx, &desc, err) < 0)
 		return -1;
+	if (desc.note[0])
+		fprintf(log, "kexec: note: %s\n", desc.note);
+	if (arch->needs_dtb) {
+		/* The planner edits a copy; this one is only read. */
+		if (kx_dtb_read(o->root, o->dtb, &dtb, err) < 0)
+			return -1;
+		ctx.dtb = &dtb;
+	} else if (o->dtb) {
+		fprintf(log, "kexec: note: --dtb has no effect on %s\n", arch->name);
+	}
 	kx_plan_init(&s->plan);
 	snprintf(s->plan.format, sizeof(s->plan.format), "%s%s%s", s->chain, s->chain[0] ? " > " : "",
 		 desc.format);
-	return arch->build_plan(&ctx, &desc, &s->plan, err);
+	r = arch->build_plan(&ctx, &desc, &s->plan, err);
+	kx_dtb_free(&dtb);
+	return r;
 }
 
 static void print_file_plan(const struct load_state *s, const struct kx_options *o,
@@ -223,7 +238,7 @@ int kx_cmd_load(const struct kx_options *o, FILE *log, struct kx_error *err)
 		if (o->mode != KX_MODE_LOAD)
 			print_file_plan(s, o, file_flags, stdout);
 		if (o->mode != KX_MODE_FILE) {
-			if (build_plan(s, o, arch, fmt, err) < 0)
+			if (build_plan(s, o, arch, fmt, log, err) < 0)
 				goto out;
 			kx_plan_print(&s->plan, stdout);
 		}
@@ -254,7 +269,7 @@ int kx_cmd_load(const struct kx_options *o, FILE *log, struct kx_error *err)
 		fprintf(log, "kexec: kexec_file_load of %s failed (%s: %s); falling back to kexec_load\n",
 			o->kernel, strerror(e), file_syscall_why(e));
 	}
-	if (build_plan(s, o, arch, fmt, err) < 0)
+	if (build_plan(s, o, arch, fmt, log, err) < 0)
 		goto out;
 	if (o->debug)
 		kx_plan_print(&s->plan, log);

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The arm64 planner on the x86_64 host: a QEMU virt machine's facts (1 GiB
+ * of RAM at 1 GiB, the DTB QEMU generates), a synthetic Image, and every
+ * placement rule of booting.rst checked on the result.
+ */
+#include <libfdt.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "arch/arch.h"
+#include "dtb/dtb.h"
+#include "purgatory/purgatory.h"
+#include "formats/arm64_image.h"
+#include "system/facts.h"
+
+#define MiB (1ULL << 20)
+#define GiB (1ULL << 30)
+
+static struct kx_facts facts;
+static struct kx_dtb tree;
+
+static int setup(const char *dtb_name)
+{
+	char path[1024];
+	struct kx_error err = { 0 };
+	memset(&facts, 0, sizeof(facts));
+	facts.page_size_kib = 4;
+	for (int i = 0; i < 64; i++)
+		facts.random[i] = (uint8_t)(0xa0 + i);
+	kx_memmap_add(&facts.iomem_ram, GiB, 2 * GiB, KX_MEM_RAM, &err);
+	/* firmware keeps a reserved hole inside RAM; nothing may land there */
+	kx_memmap_add(&facts.iomem_reserved, GiB + 0x3f000000, GiB + 0x3f100000, KX_MEM_RESERVED, &err);
+	snprintf(path, sizeof(path), "%s/tests/fixtures/dtb/%s", kx_test_env("KX_SRCDIR", "."), dtb_name);
+	kx_dtb_free(&tree);
+	if (kx_dtb_read("/nonexistent", path, &tree, &err) < 0) {
+		printf("#   %s\n", err.message);
+		return -1;
+	}
+	return 0;
+}
+
+static uint8_t *synth_image(size_t file, uint64_t image_size, uint64_t text_offset)
+{
+	uint8_t *p = calloc(1, file);
+	kx_put_le64(p + 8, text_offset);
+	kx_put_le64(p + 16, image_size);
+	kx_put_le64(p + 24, 0xa);
+	kx_put_le32(p + 56, ARM64_IMAGE_MAGIC);
+	for (size_t i = 64; i < file; i++)
+		p[i] = (uint8_t)i;
+	return p;
+}
+
+struct built {
+	struct kx_plan plan;
+	struct kx_error err;
+	uint8_t *kernel, *initrd;
+};
+
+static int build(struct built *b, uint64_t text_offset, size_t initrd_size,
+		 const struct kx_load_options *extra)
+{
+	b->kernel = synth_image(0x40000, 0x400000, text_offset);
+	b->initrd = initrd_size ? calloc(1, initrd_size) : NULL;
+	static struct kx_file kf, rf;
+	kf = (struct kx_file){ .path = (char *)"Image", .fd = -1, .bytes = { b->kernel, 0x40000 } };
+	rf = (struct kx_file){ .path = (char *)"initrd.img", .fd = -1, .bytes = { b->initrd, initrd_size } };
+	struct kx_load_options o = extra ? *extra : (struct kx_load_options){ 0 };
+	if (!o.cmdline)
+		o.cmdline = "console=ttyAMA0 root=/dev/vda";
+	struct kx_load_ctx ctx = { .arch = &kx_arch_arm64, .dtb = &tree, .facts = &facts, .opts = &o,
+				   .kernel = &kf, .initrd = initrd_size ? &rf : NULL };
+	struct kx_kernel_desc k = { 0 };
+	kx_plan_init(&b->plan);
+	memset(&b->err, 0, sizeof(b->err));
+	if (kx_format_arm64_image.describe(&ctx, &k, &b->err) < 0)
+		return -1;
+	return kx_arch_arm64.build_plan(&ctx, &k, &b->plan, &b->err);
+}
+
+static void built_free(struct built *b)
+{
+	kx_plan_free(&b->plan);
+	free(b->kernel);
+	free(b->initrd);
+}
+
+static const struct kx_segment *segment(const struct kx_plan *p, const char *name)
+{
+	for (unsigned int i = 0; i < p->nr_segments; i++)
+		if (!strcmp(p->segments[i].name, name))
+			return &p->segments[i];
+	return NULL;
+}
+
+static uint64_t be64(const void *v)
+{
+	const uint8_t *p = v;
+	uint64_t r = 0;
+	for (int i = 0; i < 8; i++)
+		r = r << 8 | p[i];
+	return r;
+}
+
+KX_TEST(placement_rules)
+{
+	struct built b;
+	CHECK(setup("virt.dtb") == 0);
+	int r = build(&b, 0, 3 * MiB + 17, NULL);
+	if (r < 0)
+		printf("#   %s\n", b.err.message);
+	CHECK(r == 0);
+	const struct kx_segment *k = segment(&b.plan, "kernel"), *rd = segment(&b.plan, "initrd");
+	const struct kx_segment *dtb = segment(&b.plan, "dtb"), *pg = segment(&b.plan, "purgatory");
+	CHECK(k && rd && dtb && pg);
+	/* kernel: 2 MiB-aligned base (text_offset 0), as low as possible in DRAM */
+	CHECK_EQ_U64(k->mem, GiB);
+	CHECK_EQ_U64(k->memsz, 0x400000);
+	CHECK_EQ_U64(b.plan.kernel_entry, GiB);
+	/* initrd inside the 1 GiB-aligned 32 GiB window covering the kernel */
+	CHECK(rd->mem >= GiB && rd->mem + rd->memsz <= GiB + 32 * GiB);
+	/* DTB: 8-byte aligned, <= 2 MiB, not crossing a 2 MiB boundary */
+	CHECK_EQ_U64(dtb->mem % 8, 0);
+	CHECK(dtb->bufsz <= 2 * MiB);
+	CHECK_EQ_U64(dtb->mem / (2 * MiB), (dtb->mem + dtb->bufsz - 1) / (2 * MiB));
+	/* nothing in the firmware's reserved hole */
+	for (unsigned int i = 0; i < b.plan.nr_segments; i++) {
+		const struct kx_segment *s = &b.plan.segments[i];
+		CHECK(s->mem + s->memsz <= GiB + 0x3f000000 || s->mem >= GiB + 0x3f100000);
+	}
+	/* purgatory is the entry; the flag says aarch64 */
+	CHECK_EQ_U64(b.plan.entry, pg->mem);
+	CHECK_EQ_U64(b.plan.flags, 183UL << 16);
+	/* the DTB handed on says what the kernel needs in /chosen */
+	const void *fdt = dtb->buf;
+	int chosen = fdt_path_offset(fdt, "/chosen"), len;
+	CHECK(chosen >= 0);
+	CHECK(!strcmp(fdt_getprop(fdt, chosen, "bootargs", &len), "console=ttyAMA0 root=/dev/vda"));
+	CHECK_EQ_U64(be64(fdt_getprop(fdt, chosen, "linux,initrd-start", &len)), rd->mem);
+	CHECK_EQ_U64(be64(fdt_getprop(fdt, chosen, "linux,initrd-end", &len)), rd->mem + 3 * MiB + 17);
+	const uint8_t *seed = fdt_getprop(fdt, chosen, "kaslr-seed", &len);
+	CHECK(seed && len == 8 && !memcmp(seed, facts.random, 8));
+	CHECK(fdt_getprop(fdt, chosen, "rng-seed", &len) && len == 32);
+	built_free(&b);
+}
+
+KX_TEST(text_offset_and_bounds)
+{
+	struct built b;
+	CHECK(setup("virt.dtb") == 0);
+	CHECK(build(&b, 0x80000, 0, NULL) == 0);
+	const struct kx_segment *k = segment(&b.plan, "kernel");
+	CHECK_EQ_U64(k->mem, GiB + 0x80000);
+	CHECK_EQ_U64(b.plan.kernel_entry, GiB + 0x80000);
+	CHECK(!segment(&b.plan, "initrd"));
+	/* no initrd: the properties are gone from /chosen */
+	int len, chosen = fdt_path_offset(segment(&b.plan, "dtb")->buf, "/chosen");
+	CHECK(!fdt_getprop(segment(&b.plan, "dtb")->buf, chosen, "linux,initrd-start", &len));
+	built_free(&b);
+
+	struct kx_load_options o = { .mem_min = GiB + 256 * MiB, .mem_max = GiB + 512 * MiB - 1 };
+	CHECK(build(&b, 0, MiB, &o) == 0);
+	for (unsigned int i = 0; i < b.plan.nr_segments; i++) {
+		CHECK(b.plan.segments[i].mem >= GiB + 256 * MiB);
+		CHECK(b.plan.segments[i].mem + b.plan.segments[i].memsz <= GiB + 512 * MiB);
+	}
+	CHECK_EQ_U64(segment(&b.plan, "kernel")->mem, GiB + 256 * MiB);
+	built_free(&b);
+
+	o = (struct kx_load_options){ .mem_min = GiB, .mem_max = GiB + 3 * MiB };
+	CHECK(build(&b, 0, MiB, &o) < 0);
+	CHECK_CONTAINS(b.err.message, "kernel: no free RAM for 0x400000 bytes aligned to 0x200000");
+	built_free(&b);
+}
+
+KX_TEST(purgatory_console_from_stdout_path)
+{
+	struct built b;
+	CHECK(setup("virt.dtb") == 0);
+	/* QEMU virt: stdout-path = /pl011@9000000 */
+	CHECK(build(&b, 0, 0, NULL) == 0);
+	const struct kx_segment *pg = segment(&b.plan, "purgatory");
+	struct kx_purgatory_blob blob;
+	struct kx_error err = { 0 };
+	CHECK(kx_purgatory_blob("arm64", &blob, &err) == 0);
+	uint64_t serial;
+	memcpy(&serial, pg->buf + blob.params_offset + offsetof(struct kx_purgatory_params, serial_port), 8);
+	CHECK_EQ_U64(serial, 0x9000000);
+	uint64_t x0;
+	memcpy(&x0, pg->buf + blob.params_offset + offsetof(struct kx_purgatory_params, regs), 8);
+	CHECK_EQ_U64(x0, segment(&b.plan, "dtb")->mem);
+	built_free(&b);
+	/* no console on the command line: a silent purgatory */
+	struct kx_load_options o = { .cmdline = "root=/dev/vda" };
+	CHECK(build(&b, 0, 0, &o) == 0);
+	pg = segment(&b.plan, "purgatory");
+	memcpy(&serial, pg->buf + blob.params_offset + offsetof(struct kx_purgatory_params, serial_port), 8);
+	CHECK_EQ_U64(serial, 0);
+	built_free(&b);
+}
+
+KX_TEST_MAIN(KX_CASE(placement_rules), KX_CASE(text_offset_and_bounds),
+	     KX_CASE(purgatory_console_from_stdout_path))
