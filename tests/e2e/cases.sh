@@ -1,0 +1,204 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2016,SC2015,SC2034  # guest script text is single-quoted on purpose
+# The end-to-end cases: what stage 1 runs (/case.sh inside the guest) and how
+# the host judges the serial log.  Sourced by tests/e2e/run.sh after lib.sh.
+#
+# Case table: NAME KIND FIRMWARE KERNEL1 KERNEL2
+#   KERNEL1 boots first (QEMU -kernel); KERNEL2 is the one stage 1 loads.
+E2E_CASES=(
+  # kexec_load (-c) then -e, both directions, both firmwares
+  "exec_c_bookworm_to_trixie_seabios   exec-c        seabios bookworm trixie"
+  "exec_c_trixie_to_bookworm_seabios   exec-c        seabios trixie   bookworm"
+  "exec_c_bookworm_to_trixie_ovmf      exec-c        ovmf    bookworm trixie"
+  "exec_c_trixie_to_bookworm_ovmf      exec-c        ovmf    trixie   bookworm"
+  # kexec_file_load (-s) then -e
+  "exec_s_trixie_to_bookworm_seabios   exec-s        seabios trixie   bookworm"
+  "exec_s_bookworm_to_trixie_seabios   exec-s        seabios bookworm trixie"
+  "exec_s_trixie_to_bookworm_ovmf      exec-s        ovmf    trixie   bookworm"
+  "exec_s_bookworm_to_trixie_ovmf      exec-s        ovmf    bookworm trixie"
+  # purgatory must refuse a kernel whose digest does not match (kexec-ng only)
+  "wrong_digest_bookworm_seabios       wrong-digest  seabios bookworm trixie"
+  "wrong_digest_trixie_ovmf            wrong-digest  ovmf    trixie   bookworm"
+  # -S reports a load, -u unloads it (both syscalls)
+  "unload_status_bookworm_seabios      unload-status seabios bookworm trixie"
+  "unload_status_trixie_seabios        unload-status seabios trixie   bookworm"
+  "unload_status_trixie_ovmf           unload-status ovmf    trixie   bookworm"
+  # lockdown=integrity: kexec_load refused; kexec_file_load of Debian's signed
+  # kernel refused too (no platform keyring holds its signer)
+  "lockdown_bookworm_seabios           lockdown      seabios bookworm trixie"
+  "lockdown_trixie_seabios             lockdown      seabios trixie   bookworm"
+  "lockdown_bookworm_ovmf              lockdown      ovmf    bookworm trixie"
+)
+
+# Host-side timeouts (seconds).  A whole two-kernel run takes 11-15 s with
+# SeaBIOS and ~15-30 s with OVMF on this machine; the wrong-digest guest hangs
+# by design, and is stopped a few seconds after the purgatory's message.
+e2e_case_timeout() {
+  case "$1" in
+    wrong-digest) echo 75 ;;
+    exec-*) echo 150 ;;
+    *) echo 100 ;;
+  esac
+}
+
+# Does the case apply to this mode ("ng" or "tools")?
+e2e_case_applies() {
+  local kind=$1 mode=$2
+  [ "$kind" = wrong-digest ] && [ "$mode" = tools ] && return 1
+  return 0
+}
+
+# e2e_case_stage1_append KIND: extra words for stage 1's command line.
+e2e_case_stage1_append() {
+  case "$1" in
+    lockdown) echo "lockdown=integrity" ;;
+  esac
+}
+
+# e2e_case_write KIND FW TOKEN FILE: write /case.sh for the guest.
+e2e_case_write() {
+  local kind=$1 fw=$2 token=$3 f=$4 mode=${5:-ng}
+  {
+    echo "KEXEC=/bin/kexec"
+    # The status of the normal (non-crash) image.  The contract's `kexec -S`
+    # reads /sys/kernel/kexec_loaded; kexec-tools' bare -S reports the crash
+    # kernel instead (it defaults to KEXEC_ON_CRASH unless -l is given), so
+    # with kexec-tools the harness asks `-S -l`.
+    if [ "$mode" = tools ]; then echo 'STATUS="-S -l"'; else echo 'STATUS=-S'; fi
+    echo "TOKEN=$token"
+    echo "APPEND2=\"$E2E_CONSOLE stage=2 token=$token\""
+    echo 'K2="/k2/vmlinuz --initrd=/k2/initrd.img"'
+    echo 'sysloaded() { echo "E2E: sys $1=$(cat /sys/kernel/kexec_loaded)"; }'
+    echo 'case_main() {'
+    case "$kind" in
+      exec-c|exec-s)
+        local sw=-c; [ "$kind" = exec-s ] && sw=-s
+        echo "  run_cmd load \$KEXEC $sw -l \$K2 --append=\"\$APPEND2\" || return"
+        echo '  sysloaded load'
+        echo '  run_cmd exec $KEXEC -e'
+        ;;
+      wrong-digest)
+        echo '  run_cmd load $KEXEC -c -l $K2 --x-test-wrong-digest --append="$APPEND2" || return'
+        echo '  run_cmd exec $KEXEC -e'
+        ;;
+      unload-status)
+        echo '  run_cmd status0 $KEXEC $STATUS'
+        echo '  run_cmd loadc $KEXEC -c -l $K2 --append="$APPEND2"'
+        echo '  sysloaded loadc'
+        echo '  run_cmd status1 $KEXEC $STATUS'
+        echo '  run_cmd pstatus1 $KEXEC -p -S'
+        echo '  run_cmd unloadc $KEXEC -u'
+        echo '  sysloaded unloadc'
+        echo '  run_cmd status2 $KEXEC $STATUS'
+        echo '  run_cmd loads $KEXEC -s -l $K2 --append="$APPEND2"'
+        echo '  sysloaded loads'
+        echo '  run_cmd status3 $KEXEC $STATUS'
+        echo '  run_cmd unloads $KEXEC -u'
+        echo '  sysloaded unloads'
+        echo '  run_cmd status4 $KEXEC $STATUS'
+        ;;
+      lockdown)
+        echo '  run_cmd loadc $KEXEC -c -l $K2 --append="$APPEND2"'
+        echo '  sysloaded loadc'
+        echo '  run_cmd loads $KEXEC -s -l $K2 --append="$APPEND2"'
+        echo '  sysloaded loads'
+        ;;
+    esac
+    echo '  :'
+    echo '}'
+  } >"$f"
+}
+
+# e2e_case_check KIND FW K1 K2 LOG TOKEN MODE QEMU_RC
+# Prints nothing when the case passed, else the reason.
+e2e_case_check() {
+  local kind=$1 fw=$2 k1=$3 k2=$4 log=$5 token=$6 mode=$7 qrc=$8
+  local s1 v1 v2 rc out
+  v1=$(e2e_kernel_version "$k1")
+  v2=$(e2e_kernel_version "$k2")
+  s1=$(_e2e_field "$log" stage1 kernel)
+  if [ -z "$s1" ]; then
+    [ "$qrc" = 124 ] && { echo "stage 1 never reached init (host timeout): $(_e2e_tail "$log")"; return; }
+    echo "stage 1 never reached init: $(_e2e_tail "$log")"; return
+  fi
+  [ "$s1" = "$v1" ] || { echo "stage 1 runs $s1, expected $v1"; return; }
+  local fw1; fw1=$(_e2e_field "$log" stage1 fw)
+  case "$fw:$fw1" in seabios:bios|ovmf:efi) ;; *) echo "stage 1 firmware is '$fw1' under $fw"; return ;; esac
+
+  case "$kind" in
+    exec-c|exec-s|wrong-digest)
+      rc=$(_e2e_rc "$log" load)
+      if [ "$rc" != 0 ]; then
+        echo "load exited ${rc:-<none>}: $(_e2e_out "$log" load | _e2e_brief)"; return
+      fi
+      if [ "$kind" = wrong-digest ]; then
+        local saw=0 reached=0
+        # The purgatory's own line, not an echo in stage 1's command output.
+        tr -d '\r' <"$log" | grep -aF "$E2E_DIGEST_MSG" | grep -aqv 'E2E: ' && saw=1
+        _e2e_lines "$log" | grep -aq "^E2E: $E2E_SUCCESS" && reached=1
+        [ $reached = 1 ] && { echo "stage 2 booted despite the wrong digest"; return; }
+        [ $saw = 1 ] || { echo "no '$E2E_DIGEST_MSG' on the serial console (exec rc=$(_e2e_rc "$log" exec)): $(_e2e_tail "$log")"; return; }
+        return
+      fi
+      [ "$(_e2e_field "$log" sys load)" = 1 ] || { echo "/sys/kernel/kexec_loaded is not 1 after the load"; return; }
+      if ! _e2e_lines "$log" | grep -aq "^E2E: $E2E_SUCCESS token=$token\$"; then
+        local erc; erc=$(_e2e_rc "$log" exec)
+        if [ -n "$erc" ]; then echo "kexec -e returned $erc: $(_e2e_out "$log" exec | _e2e_brief)"; return; fi
+        [ "$qrc" = 124 ] && { echo "stage 2 never reported (host timeout): $(_e2e_tail "$log")"; return; }
+        echo "stage 2 never reported: $(_e2e_tail "$log")"; return
+      fi
+      local kv tok mk mem1 diff fw2 want
+      kv=$(_e2e_field "$log" stage2 kernel)
+      tok=$(_e2e_field "$log" stage2 token)
+      mk=$(_e2e_field "$log" stage2 marker)
+      mem1=$(_e2e_field "$log" stage1 memtotal)
+      diff=$(_e2e_field "$log" stage2 memdiff)
+      fw2=$(_e2e_field "$log" stage2 fw)
+      want=$(cat "$E2E_WORK/stage2-marker.txt")
+      [ "$kv" = "$v2" ] || { echo "stage 2 runs '$kv', expected $v2"; return; }
+      [ "$tok" = "$token" ] || { echo "stage 2 token '$tok', expected $token (command line not passed)"; return; }
+      [ "$mk" = "$want" ] || { echo "stage 2 marker '$mk', expected $want (initrd not passed)"; return; }
+      [ "$(_e2e_field "$log" stage2 memtotal1)" = "$mem1" ] || { echo "stage 2 did not get stage 1's memtotal1=$mem1"; return; }
+      [ -n "$diff" ] && [ "$diff" -le "$E2E_MEMDIFF_KB" ] ||
+        { echo "stage 2 MemTotal differs from stage 1 ($mem1 kB) by ${diff:-?} kB > $E2E_MEMDIFF_KB kB"; return; }
+      [ "$fw2" = "$fw1" ] || { echo "stage 2 sees firmware '$fw2', stage 1 saw '$fw1' (EFI not passed on?)"; return; }
+      ;;
+    unload-status)
+      # pstatus1: `-p -S` asks about the crash kernel, which is never loaded.
+      local want_rcs="status0=0 loadc=0 status1=1 pstatus1=0 unloadc=0 status2=0 loads=0 status3=1 unloads=0 status4=0" w l e
+      for w in $want_rcs; do
+        l=${w%=*}; e=${w#*=}
+        rc=$(_e2e_rc "$log" "$l")
+        if [ "$rc" != "$e" ]; then
+          echo "'$(_e2e_lines "$log" | sed -n "s/^E2E: cmd $l: \/bin\///p" | head -n1)' exited ${rc:-<none>}, expected $e: $(_e2e_out "$log" "$l" | _e2e_brief)"
+          return
+        fi
+      done
+      for w in loadc=1 unloadc=0 loads=1 unloads=0; do
+        l=${w%=*}; e=${w#*=}
+        [ "$(_e2e_field "$log" sys "$l")" = "$e" ] || { echo "/sys/kernel/kexec_loaded after $l is not $e"; return; }
+      done
+      ;;
+    lockdown)
+      local ld; ld=$(_e2e_field "$log" stage1 lockdown)
+      [ "$ld" = integrity ] ||
+        { echo "stage 1 not locked down (lockdown=$ld; harness problem)"; return; }
+      # kexec-tools does not mention lockdown; in --kexec-tools mode the
+      # harness only checks that the kernel refused with EPERM.
+      local why="lockdown|locked down"; [ "$mode" = tools ] && why="Operation not permitted"
+      rc=$(_e2e_rc "$log" loadc)
+      out=$(_e2e_out "$log" loadc)
+      [ "$rc" = 255 ] || { echo "kexec -c -l under lockdown exited ${rc:-<none>}, expected 255: $(_e2e_brief <<<"$out")"; return; }
+      grep -qiE "$why" <<<"$out" || { echo "kexec -c -l under lockdown does not say '$why': $(_e2e_brief <<<"$out")"; return; }
+      [ "$(_e2e_field "$log" sys loadc)" = 0 ] || { echo "something is loaded after the refused -c load"; return; }
+      # Debian's kernels are signed for shim's keys, which neither SeaBIOS
+      # nor OVMF with its empty variable store (no Secure Boot, empty db)
+      # puts in the platform keyring: the file syscall refuses them too.
+      rc=$(_e2e_rc "$log" loads)
+      out=$(_e2e_out "$log" loads)
+      [ -n "$rc" ] && [ "$rc" != 0 ] || { echo "kexec -s -l of the signed kernel under lockdown on $fw exited ${rc:-<none>}, expected failure: $(_e2e_brief <<<"$out")"; return; }
+      grep -qiE "$why" <<<"$out" || { echo "kexec -s -l under lockdown does not say '$why': $(_e2e_brief <<<"$out")"; return; }
+      [ "$(_e2e_field "$log" sys loads)" = 0 ] || { echo "something is loaded after the refused -s load"; return; }
+      ;;
+  esac
+}
