@@ -91,12 +91,12 @@ fetch_kernel() {
   shift
   local meta=$1 pkg ver src dest=$KDIR/$name
   pkg=$(apt-cache "${apt[@]}" depends "$meta" 2>/dev/null |
-        awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }')
+        awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ && !p { p = $2 } END { print p }')
   [ -n "$pkg" ] || die "$name: cannot resolve $meta (apt lists missing?)"
   local info
   info=$(apt-cache "${apt[@]}" show --no-all-versions "$pkg")
-  ver=$(awk '/^Version:/ { print $2; exit }' <<<"$info")
-  src=$(awk '/^Source:/ { print $2; exit }' <<<"$info")
+  ver=$(awk '/^Version:/ && !v { v = $2 } END { print v }' <<<"$info")
+  src=$(awk '/^Source:/ && !v { v = $2 } END { print v }' <<<"$info")
   if [ -f "$dest/vmlinuz" ] && [ "$(cat "$dest/package" 2>/dev/null)" = "$pkg=$ver" ]; then
     log "$name: cached $pkg=$ver ($(cat "$dest/version"))"
     return 0
@@ -213,7 +213,7 @@ fetch_kernel trixie-amd64 "${TXAPT[@]}" -- linux-image-$ARCH
 # (same bookworm glibc/zlib/liblzma the package depends on).  The NEEDED list
 # is read with readelf; the binary is never executed on the host (not even by
 # ldd, which runs the dynamic loader on it).
-kt_pkg_ver=$(apt-cache show --no-all-versions kexec-tools | awk '/^Version:/ { print $2; exit }')
+kt_pkg_ver=$(apt-cache show --no-all-versions kexec-tools | awk '/^Version:/ && !v { v = $2 } END { print v }')
 [ -n "$kt_pkg_ver" ] || die "kexec-tools not known to apt"
 if [ -x "$KTDIR/sbin/kexec" ] && [ "$(cat "$KTDIR/version" 2>/dev/null)" = "kexec-tools=$kt_pkg_ver" ]; then
   log "kexec-tools: cached $kt_pkg_ver"
