@@ -315,7 +315,12 @@ static int fs_read_dir(int dir_fd, const char *path, struct fs_node *node, int d
 		}
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
+		int n = snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
+		if (n < 0 || (size_t)n >= sizeof(sub)) {
+			rc = kx_fail(err, KX_E_IO, "%s/%s: path longer than %zu bytes", path, de->d_name,
+				     sizeof(sub) - 1);
+			break;
+		}
 		struct stat st;
 		if (fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 			rc = kx_fail_errno(err, KX_E_IO, errno, "%s: cannot stat", sub);
