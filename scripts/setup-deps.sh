@@ -6,7 +6,7 @@ set -euo pipefail
 
 PKGS=(
   # build
-  meson ninja-build pkg-config gcc libc6-dev binutils linux-libc-dev
+  meson ninja-build pkg-config gcc libc6-dev binutils linux-libc-dev gcc-aarch64-linux-gnu
   libfdt-dev zlib1g-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev
   # QEMU end-to-end tests and benchmark (tests/e2e, scripts/bench.sh)
   qemu-system-x86 ovmf busybox-static cpio gzip xz-utils zstd lz4 bzip2

@@ -15,8 +15,17 @@
 #define KX_SHA256_HAVE_SHANI 1
 #endif
 
-/* FIPS 180-4 4.2.2: cube roots of the first 64 primes. */
-static const uint32_t K[64] = {
+#if defined(__aarch64__)
+#include <arm_neon.h>
+#define KX_SHA256_HAVE_ARMV8 1
+#if __STDC_HOSTED__
+#include <sys/auxv.h>
+#endif
+#endif
+
+/* FIPS 180-4 4.2.2: cube roots of the first 64 primes. Aligned for the
+ * vector block functions' four-word loads. */
+static const uint32_t K[64] __attribute__((aligned(16))) = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5,
 	0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
 	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
@@ -205,6 +214,119 @@ static bool cpu_has_shani(void)
 }
 #endif /* KX_SHA256_HAVE_SHANI */
 
+#ifdef KX_SHA256_HAVE_ARMV8
+/*
+ * The ARMv8 SHA-256 instructions keep the working variables in h[] order,
+ * {a,b,c,d} and {e,f,g,h} with a in lane 0, so the state loads as it is.
+ * SHA256H does four rounds on {a,b,c,d} and SHA256H2 the same four on
+ * {e,f,g,h} (it needs the {a,b,c,d} from before them), both with W+K for
+ * those rounds in one vector; SHA256SU0/SU1 compute the next four schedule
+ * words: W[t..t+3] = SU1(SU0(W[t-16..], W[t-12..]), W[t-8..], W[t-4..]).
+ *
+ * Loads go through LD1 with byte or word elements, never LDR Q: the
+ * purgatory may run this with the MMU off, where every access is to Device
+ * memory and must be aligned to its element size (and, built with
+ * -mstrict-align, the compiler would otherwise split a vector load into
+ * sixteen byte loads).
+ */
+#define KX_ARMV8_TARGET __attribute__((target("+crypto")))
+
+KX_ARMV8_TARGET
+static inline uint32x4_t armv8_load_be(const uint8_t *p)
+{
+	uint8x16_t v;
+
+	__asm__("ld1 {%0.16b}, [%1]" : "=w"(v) : "r"(p), "m"(*(const uint8_t (*)[16])p));
+	return vreinterpretq_u32_u8(vrev32q_u8(v));
+}
+
+KX_ARMV8_TARGET
+static inline uint32x4_t armv8_load_words(const uint32_t *p)
+{
+	uint32x4_t v;
+
+	__asm__("ld1 {%0.4s}, [%1]" : "=w"(v) : "r"(p), "m"(*(const uint32_t (*)[4])p));
+	return v;
+}
+
+KX_ARMV8_TARGET
+static inline void armv8_store_words(uint32_t *p, uint32x4_t v)
+{
+	__asm__("st1 {%1.4s}, [%2]" : "=m"(*(uint32_t (*)[4])p) : "w"(v), "r"(p));
+}
+
+/* Four rounds: group `g` (rounds 4g..4g+3) with message words `m`. */
+#define QROUNDS_ARMV8(g, m) do { \
+	uint32x4_t wk_ = vaddq_u32((m), armv8_load_words(&K[4 * (g)])); \
+	uint32x4_t abcd_in_ = abcd; \
+	abcd = vsha256hq_u32(abcd, efgh, wk_); \
+	efgh = vsha256h2q_u32(efgh, abcd_in_, wk_); \
+	} while (0)
+
+/* m0 = W[t-16..t-13] becomes W[t..t+3]. */
+#define SCHEDULE_ARMV8(m0, m1, m2, m3) \
+	(m0) = vsha256su1q_u32(vsha256su0q_u32((m0), (m1)), (m2), (m3))
+
+KX_ARMV8_TARGET
+static void blocks_armv8(uint32_t state[8], const uint8_t *p, size_t nblocks)
+{
+	uint32x4_t abcd = armv8_load_words(&state[0]);
+	uint32x4_t efgh = armv8_load_words(&state[4]);
+
+	for (; nblocks; nblocks--, p += KX_SHA256_BLOCK_SIZE) {
+		const uint32x4_t abcd_in = abcd, efgh_in = efgh;
+		uint32x4_t m0 = armv8_load_be(p + 0);
+		uint32x4_t m1 = armv8_load_be(p + 16);
+		uint32x4_t m2 = armv8_load_be(p + 32);
+		uint32x4_t m3 = armv8_load_be(p + 48);
+
+		QROUNDS_ARMV8(0, m0);
+		QROUNDS_ARMV8(1, m1);
+		QROUNDS_ARMV8(2, m2);
+		QROUNDS_ARMV8(3, m3);
+		SCHEDULE_ARMV8(m0, m1, m2, m3); QROUNDS_ARMV8(4, m0);
+		SCHEDULE_ARMV8(m1, m2, m3, m0); QROUNDS_ARMV8(5, m1);
+		SCHEDULE_ARMV8(m2, m3, m0, m1); QROUNDS_ARMV8(6, m2);
+		SCHEDULE_ARMV8(m3, m0, m1, m2); QROUNDS_ARMV8(7, m3);
+		SCHEDULE_ARMV8(m0, m1, m2, m3); QROUNDS_ARMV8(8, m0);
+		SCHEDULE_ARMV8(m1, m2, m3, m0); QROUNDS_ARMV8(9, m1);
+		SCHEDULE_ARMV8(m2, m3, m0, m1); QROUNDS_ARMV8(10, m2);
+		SCHEDULE_ARMV8(m3, m0, m1, m2); QROUNDS_ARMV8(11, m3);
+		SCHEDULE_ARMV8(m0, m1, m2, m3); QROUNDS_ARMV8(12, m0);
+		SCHEDULE_ARMV8(m1, m2, m3, m0); QROUNDS_ARMV8(13, m1);
+		SCHEDULE_ARMV8(m2, m3, m0, m1); QROUNDS_ARMV8(14, m2);
+		SCHEDULE_ARMV8(m3, m0, m1, m2); QROUNDS_ARMV8(15, m3);
+
+		abcd = vaddq_u32(abcd, abcd_in);
+		efgh = vaddq_u32(efgh, efgh_in);
+	}
+	armv8_store_words(&state[0], abcd);
+	armv8_store_words(&state[4], efgh);
+}
+
+#undef QROUNDS_ARMV8
+#undef SCHEDULE_ARMV8
+
+/*
+ * FEAT_SHA256. A hosted program cannot read the ID registers itself (EL0),
+ * the kernel says it in AT_HWCAP; the purgatory runs at EL1 or EL2, where
+ * ID_AA64ISAR0_EL1.SHA2 (bits [15:12], 1 = SHA256 instructions, 2 = also
+ * SHA512) is readable, and there is no libc to ask. Asked every time, like
+ * CPUID above: no mutable global state.
+ */
+static bool cpu_has_armv8_sha2(void)
+{
+#if __STDC_HOSTED__
+	return getauxval(AT_HWCAP) & HWCAP_SHA2;
+#else
+	uint64_t isar0;
+
+	__asm__ volatile("mrs %0, id_aa64isar0_el1" : "=r"(isar0));
+	return ((isar0 >> 12) & 0xf) >= 1;
+#endif
+}
+#endif /* KX_SHA256_HAVE_ARMV8 */
+
 bool kx_sha256_impl_available(enum kx_sha256_impl impl)
 {
 	switch (impl) {
@@ -214,6 +336,12 @@ bool kx_sha256_impl_available(enum kx_sha256_impl impl)
 	case KX_SHA256_IMPL_SHANI:
 #ifdef KX_SHA256_HAVE_SHANI
 		return cpu_has_shani();
+#else
+		return false;
+#endif
+	case KX_SHA256_IMPL_ARMV8:
+#ifdef KX_SHA256_HAVE_ARMV8
+		return cpu_has_armv8_sha2();
 #else
 		return false;
 #endif
@@ -229,6 +357,12 @@ static void blocks(struct kx_sha256 *ctx, const uint8_t *p, size_t nblocks)
 		return;
 	}
 #endif
+#ifdef KX_SHA256_HAVE_ARMV8
+	if (ctx->impl == KX_SHA256_IMPL_ARMV8) {
+		blocks_armv8(ctx->state, p, nblocks);
+		return;
+	}
+#endif
 	blocks_portable(ctx->state, p, nblocks);
 }
 
@@ -240,9 +374,17 @@ bool kx_sha256_init_impl(struct kx_sha256 *ctx, enum kx_sha256_impl impl)
 		ctx->state[i] = H0[i];
 	ctx->length = 0;
 	ctx->used = 0;
-	if (impl == KX_SHA256_IMPL_AUTO)
+	if (impl == KX_SHA256_IMPL_AUTO) {
+#if defined(KX_SHA256_HAVE_SHANI)
 		impl = kx_sha256_impl_available(KX_SHA256_IMPL_SHANI) ?
 		       KX_SHA256_IMPL_SHANI : KX_SHA256_IMPL_PORTABLE;
+#elif defined(KX_SHA256_HAVE_ARMV8)
+		impl = kx_sha256_impl_available(KX_SHA256_IMPL_ARMV8) ?
+		       KX_SHA256_IMPL_ARMV8 : KX_SHA256_IMPL_PORTABLE;
+#else
+		impl = KX_SHA256_IMPL_PORTABLE;
+#endif
+	}
 	ctx->impl = ok ? (uint32_t)impl : KX_SHA256_IMPL_PORTABLE;
 	return ok;
 }

@@ -7,8 +7,9 @@
  * patches, and the loader may hash from several places).
  *
  * On x86_64 the block function uses the SHA extensions (SHA-NI) when the CPU
- * has them, chosen at kx_sha256_init() time; the portable C block function is
- * the fallback and the only one on other architectures.
+ * has them, on aarch64 the ARMv8 SHA-256 instructions (FEAT_SHA256), chosen
+ * at kx_sha256_init() time; the portable C block function is the fallback and
+ * the only one on other architectures.
  */
 #ifndef KX_SHA256_H
 #define KX_SHA256_H
@@ -25,6 +26,7 @@ enum kx_sha256_impl {
 	KX_SHA256_IMPL_AUTO = 0,     /* the fastest the CPU supports */
 	KX_SHA256_IMPL_PORTABLE,     /* plain C, every architecture */
 	KX_SHA256_IMPL_SHANI,        /* x86_64 SHA extensions */
+	KX_SHA256_IMPL_ARMV8,        /* aarch64 SHA256H/H2/SU0/SU1 */
 };
 
 struct kx_sha256 {

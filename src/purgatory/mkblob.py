@@ -5,10 +5,11 @@
     mkblob.py --abi purgatory_abi.h --output purgatory_blobs.c \
               [--blob ARCH LINKED.elf FLAT.bin]...
 
-For each blob, the linked ELF must have no relocation section with
-anything in it (the blob is copied into memory as is, nobody relocates
-it), its entry must be 0, and the flat binary (objcopy -O binary of the
-ELF) must start with a jump and carry the header of purgatory_abi.h at
+For each blob, the linked ELF must be for ARCH (x86_64, arm64), have no
+relocation section with anything in it (the blob is copied into memory as
+is, nobody relocates it), its entry must be 0, and the flat binary (objcopy
+-O binary of the ELF) must start with a jump over the header (x86 JMP,
+arm64 B) and carry the header of purgatory_abi.h at
 KX_PURGATORY_HEADER_OFFSET whose params_offset and memsz agree with the
 ELF's kx_params and kx_end symbols. Any failure fails the build.
 
@@ -36,6 +37,15 @@ IMAGE_SECTIONS = {".text", ".rodata", ".data"}
 BOOKKEEPING_SECTIONS = {".dynamic", ".dynsym", ".dynstr", ".hash", ".gnu.hash",
                         ".gnu.version", ".gnu.version_d", ".gnu.version_r"}
 RELOC_TYPES = {SHT_RELA: "RELA", SHT_REL: "REL", SHT_RELR: "RELR"}
+# The reserved GOT header the AArch64 linker emits even when nothing uses
+# the GOT (.got[0] = _DYNAMIC, three .got.plt words): at most this many
+# bytes is bookkeeping, more would be real entries (which in a PIE would
+# also need the relocations rejected above).
+ARM64_GOT_HEADER = {".got": 8, ".got.plt": 24}
+# e_machine of each architecture's purgatory.
+EM_X86_64 = 62
+EM_AARCH64 = 183
+MACHINES = {"x86_64": EM_X86_64, "arm64": EM_AARCH64}
 
 
 class BlobError(Exception):
@@ -47,6 +57,12 @@ def abi_constant(abi_text, name):
     if not m:
         raise BlobError("%s not found in the ABI header" % name)
     return int(m.group(1), 0)
+
+
+def elf_machine(elf):
+    if elf[:4] != b"\x7fELF" or elf[4] != 2 or elf[5] != 1:
+        raise BlobError("not a little-endian ELF64 file")
+    return struct.unpack_from("<H", elf, 18)[0]
 
 
 def elf_sections(elf):
@@ -84,12 +100,34 @@ def elf_symbols(elf, sections):
     return syms
 
 
+def check_entry_jump(arch, blob, header_end):
+    """The first instruction must jump over the header."""
+    if arch == "x86_64":
+        if blob[0] not in (0xEB, 0xE9):
+            raise BlobError("does not start with a jmp (first byte 0x%02x)" % blob[0])
+        return
+    # arm64: B <label> is 0b000101 in bits [31:26], a signed word offset in
+    # [25:0]; it must land past the header, inside the blob.
+    insn, = struct.unpack_from("<I", blob, 0)
+    if insn & 0xFC000000 != 0x14000000:
+        raise BlobError("does not start with a B instruction (0x%08x)" % insn)
+    target = (insn & 0x03FFFFFF) * 4
+    if not header_end <= target < len(blob):
+        raise BlobError("the entry branch goes to 0x%x, not past the header into the blob"
+                        % target)
+
+
 def check_blob(arch, elf_path, bin_path, abi_text):
     with open(elf_path, "rb") as f:
         elf = f.read()
     with open(bin_path, "rb") as f:
         blob = f.read()
 
+    if arch not in MACHINES:
+        raise BlobError("unknown architecture (known: %s)" % ", ".join(sorted(MACHINES)))
+    machine = elf_machine(elf)
+    if machine != MACHINES[arch]:
+        raise BlobError("ELF machine %d, expected %d for %s" % (machine, MACHINES[arch], arch))
     entry, sections = elf_sections(elf)
     relocs = ["%s (%s, %d bytes)" % (s["name"], RELOC_TYPES[s["type"]], s["size"])
               for s in sections if s["type"] in RELOC_TYPES and s["size"]]
@@ -100,7 +138,8 @@ def check_blob(arch, elf_path, bin_path, abi_text):
         raise BlobError("entry point 0x%x, must be 0" % entry)
     left_out = [s["name"] for s in sections
                 if s["flags"] & SHF_ALLOC and s["type"] != SHT_NOBITS and s["size"]
-                and s["name"] not in IMAGE_SECTIONS | BOOKKEEPING_SECTIONS]
+                and s["name"] not in IMAGE_SECTIONS | BOOKKEEPING_SECTIONS
+                and not (arch == "arm64" and s["size"] <= ARM64_GOT_HEADER.get(s["name"], -1))]
     if left_out:
         raise BlobError("sections with contents that the flat binary would leave out: "
                         + ", ".join(left_out))
@@ -109,8 +148,7 @@ def check_blob(arch, elf_path, bin_path, abi_text):
     magic = abi_constant(abi_text, "KX_PURGATORY_MAGIC")
     if len(blob) < hdr_off + 16:
         raise BlobError("%d bytes, too short for the header" % len(blob))
-    if blob[0] not in (0xEB, 0xE9):
-        raise BlobError("does not start with a jmp (first byte 0x%02x)" % blob[0])
+    check_entry_jump(arch, blob, hdr_off + 16)
     got_magic, params_offset, memsz = struct.unpack_from("<QII", blob, hdr_off)
     if got_magic != magic:
         raise BlobError("magic 0x%016x, expected 0x%016x" % (got_magic, magic))

@@ -60,7 +60,7 @@ int kx_purgatory_blob(const char *arch, struct kx_purgatory_blob *ret,
 		return check_header(arch, (struct kx_bytes){ e->data, e->size }, ret, err);
 	}
 	return kx_fail(err, KX_E_PLAN,
-		       "no %s purgatory is built into this kexec (it is only built when compiling on that architecture)",
+		       "no %s purgatory is built into this kexec (it is only built when compiling on that architecture, or with its cross compiler installed)",
 		       arch);
 }
 

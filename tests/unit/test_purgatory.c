@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The embedded purgatory blob (header, parameter block) and the loader's
+ * The embedded purgatory blobs (header, parameter block) and the loader's
  * fill function; the purgatory's digest check (verify.c, compiled into this
- * test as is) run on host buffers; and, on x86_64, the same check as
- * compiled into the blob, run in user space from a copy of the blob at an
- * address it was not linked for.
+ * test as is) run on host buffers; on x86_64, the same check as compiled
+ * into the blob, run in user space from a copy of the blob at an address it
+ * was not linked for; and the arm64 purgatory's identity-map builder
+ * (pgtable.c, compiled in as is), its tables walked as the MMU would.
+ * The arm64 blob itself runs in QEMU: tests/purgatory/run.sh.
  */
 #include "harness.h"
 
@@ -12,13 +14,15 @@
 
 #include "core/bytes.h"
 #include "core/sha256.h"
+#include "purgatory/arm64/knobs.h"
+#include "purgatory/arm64/pgtable.h"
+#include "purgatory/blobs.h"
 #include "purgatory/purgatory.h"
 #include "purgatory/verify.h"
 
 #if defined(__x86_64__)
 #define HAVE_X86_64_BLOB 1
 #include <sys/mman.h>
-#include "purgatory/blobs.h"
 #else
 #define HAVE_X86_64_BLOB 0
 #endif
@@ -27,6 +31,8 @@
 static const char *skip_reason;
 
 static const size_t PARAMS_SIZE = sizeof(struct kx_purgatory_params);
+
+static void sample_params(struct kx_purgatory_params *p);
 
 KX_TEST(x86_64_blob_header)
 {
@@ -66,6 +72,282 @@ KX_TEST(x86_64_blob_header)
 	/* As built, the parameter block is all zero: nothing to boot. */
 	for (size_t i = 0; i < PARAMS_SIZE; i++)
 		CHECK(blob.data[params_offset + i] == 0);
+}
+
+/* Whether this build embedded a blob for `arch` (the arm64 one needs a
+ * compiler for it: native or aarch64-linux-gnu-gcc). */
+static int embedded(const char *arch)
+{
+	for (const struct kx_purgatory_embedded *e = kx_purgatory_embedded; e->arch; e++)
+		if (!strcmp(e->arch, arch))
+			return 1;
+	return 0;
+}
+
+KX_TEST(arm64_blob_header)
+{
+	struct kx_purgatory_blob blob;
+	struct kx_error err = { 0 };
+	uint32_t insn, params_offset, memsz, knobs;
+	uint64_t magic;
+
+	if (!embedded("arm64")) {
+		CHECK(kx_purgatory_blob("arm64", &blob, &err) < 0);
+		CHECK(err.status == KX_E_PLAN);
+		CHECK_CONTAINS(err.message, "arm64");
+		skip_reason = "no arm64 purgatory in this build (no aarch64 compiler)";
+		return;
+	}
+	CHECK(kx_purgatory_blob("arm64", &blob, &err) == 0);
+	CHECK(blob.data && blob.size > 32);
+
+	struct kx_bytes b = { blob.data, blob.size };
+	/* Entry at offset 0: B (0b000101 in bits 31:26) forward past the
+	 * header, into the blob. */
+	CHECK(kx_le32(b, 0, &insn));
+	CHECK((insn & 0xfc000000u) == 0x14000000u);
+	CHECK((insn & 0x03ffffffu) * 4 >= 32);
+	CHECK((insn & 0x03ffffffu) * 4 < blob.size);
+	/* The harness switches, 0 as built. */
+	CHECK(kx_le32(b, KX_ARM64_KNOBS_OFFSET, &knobs));
+	CHECK_EQ_U64(knobs, 0);
+
+	CHECK(kx_le64(b, KX_PURGATORY_HEADER_OFFSET, &magic));
+	CHECK_EQ_U64(magic, KX_PURGATORY_MAGIC);
+	CHECK(kx_le32(b, KX_PURGATORY_HEADER_OFFSET + 8, &params_offset));
+	CHECK(kx_le32(b, KX_PURGATORY_HEADER_OFFSET + 12, &memsz));
+	CHECK_EQ_U64(blob.params_offset, params_offset);
+	CHECK_EQ_U64(blob.memsz, memsz);
+	CHECK(params_offset >= 32 && params_offset % 8 == 0);
+	CHECK(params_offset + PARAMS_SIZE <= blob.size);
+	/* bss: a 16 KiB stack and the page-table pool; memsz ends 16-aligned
+	 * (the entry zeroes it in 16-byte stores). */
+	CHECK(memsz >= blob.size + 16384 + 10 * 4096);
+	CHECK(memsz % 16 == 0);
+	CHECK(memsz < 1024 * 1024);
+	for (size_t i = 0; i < PARAMS_SIZE; i++)
+		CHECK(blob.data[params_offset + i] == 0);
+}
+
+KX_TEST(arm64_fill_into_real_blob)
+{
+	struct kx_purgatory_blob blob;
+	struct kx_purgatory_params p;
+	struct kx_error err = { 0 };
+	uint8_t *buf;
+	uint64_t v64;
+	uint32_t v32;
+
+	if (!embedded("arm64")) {
+		skip_reason = "no arm64 purgatory in this build (no aarch64 compiler)";
+		return;
+	}
+	CHECK(kx_purgatory_blob("arm64", &blob, &err) == 0);
+	buf = malloc(blob.memsz);
+	CHECK(buf);
+	sample_params(&p);
+	p.regs[0] = 0x48000000;       /* x0 = DTB */
+	p.regs[1] = p.regs[2] = p.regs[3] = 0;
+	p.serial_port = 0x09000000;   /* PL011 on QEMU virt */
+	memset(buf, 0xaa, blob.memsz);
+	if (kx_purgatory_fill(&blob, buf, blob.memsz, &p, &err)) {
+		free(buf);
+		CHECK(0);
+	}
+	struct kx_bytes b = { buf, blob.memsz };
+	int same_code = memcmp(buf, blob.data, blob.params_offset) == 0 &&
+			memcmp(buf + blob.params_offset + PARAMS_SIZE,
+			       blob.data + blob.params_offset + PARAMS_SIZE,
+			       blob.size - blob.params_offset - PARAMS_SIZE) == 0;
+	int bss_zero = 1;
+	for (size_t i = blob.size; i < blob.memsz; i++)
+		bss_zero &= buf[i] == 0;
+	int ok = kx_le64(b, blob.params_offset + 0, &v64) && v64 == 0x1000200 &&
+		 kx_le64(b, blob.params_offset + 8, &v64) && v64 == 0x48000000 &&
+		 kx_le64(b, blob.params_offset + 16, &v64) && v64 == 0 &&
+		 kx_le64(b, blob.params_offset + 32, &v64) && v64 == 0 &&
+		 kx_le32(b, blob.params_offset + 40, &v32) && v32 == KX_PURGATORY_VERIFY &&
+		 kx_le32(b, blob.params_offset + 44, &v32) && v32 == 2 &&
+		 kx_le64(b, blob.params_offset + 48, &v64) && v64 == 0x09000000 &&
+		 kx_le64(b, blob.params_offset + 56 + 48, &v64) && v64 == 0x7f000000 &&
+		 memcmp(buf + blob.params_offset + 56 + 16, p.regions[0].sha256, 32) == 0;
+	free(buf);
+	CHECK(same_code);
+	CHECK(bss_zero);
+	CHECK(ok);
+}
+
+/*
+ * The arm64 identity map, walked as the MMU would walk it (4 KiB granule,
+ * 48-bit VA, four levels). Returns the output address of `va`, or
+ * UINT64_MAX when it is not mapped; *leaf_level says at which level the
+ * walk ended (1 = 1 GiB block, 2 = 2 MiB block, 3 = page), *attrs the
+ * leaf's attribute bits.
+ */
+static uint64_t pt_walk(const struct kx_arm64_pgtable *pt, uint64_t va,
+			int *leaf_level, uint64_t *attrs)
+{
+	const uint64_t *table = pt->pool;
+
+	for (int level = 0; level <= 3; level++) {
+		unsigned int shift = 39 - 9 * level;
+		uint64_t d = table[(va >> shift) & 511];
+
+		if (!(d & KX_PT_VALID))
+			return UINT64_MAX;
+		if (level == 3 || !(d & KX_PT_TABLE)) {
+			uint64_t size = 1ULL << shift;
+
+			if (level == 0 || (level == 3 && !(d & KX_PT_TABLE)))
+				return UINT64_MAX; /* reserved encodings */
+			*leaf_level = level;
+			*attrs = d & ~KX_PT_ADDR_MASK;
+			return (d & KX_PT_ADDR_MASK & ~(size - 1)) | (va & (size - 1));
+		}
+		table = (const uint64_t *)(uintptr_t)(d & KX_PT_ADDR_MASK);
+	}
+	return UINT64_MAX;
+}
+
+struct pt_fixture {
+	uint64_t *pool;
+	struct kx_arm64_pgtable pt;
+};
+
+static int pt_setup(struct pt_fixture *f, uint32_t nr_tables, unsigned int pa_bits)
+{
+	f->pool = aligned_alloc(4096, (size_t)nr_tables * 4096);
+	if (!f->pool)
+		return 0;
+	memset(f->pool, 0, (size_t)nr_tables * 4096);
+	kx_arm64_pgtable_init(&f->pt, f->pool, nr_tables,
+			      KX_PT_AF | KX_PT_SH_INNER | KX_PT_ATTRINDX(0), pa_bits);
+	return 1;
+}
+
+#define PT_ATTRS (KX_PT_AF | KX_PT_SH_INNER | KX_PT_ATTRINDX(0) | KX_PT_VALID)
+
+/* Every page of [start, end) maps to itself with the leaf attributes; the
+ * pages just outside (page-rounded) do not. */
+static int pt_identity_exactly(const struct kx_arm64_pgtable *pt, uint64_t start, uint64_t end)
+{
+	uint64_t first = start & ~4095ULL, last = (end + 4095) & ~4095ULL;
+	uint64_t attrs;
+	int level;
+
+	for (uint64_t va = first; va < last; va += 4096) {
+		if (pt_walk(pt, va + 123, &level, &attrs) != va + 123)
+			return 0;
+		if ((attrs & ~KX_PT_TABLE) != PT_ATTRS)
+			return 0;
+	}
+	if (first && pt_walk(pt, first - 1, &level, &attrs) != UINT64_MAX)
+		return 0;
+	return pt_walk(pt, last, &level, &attrs) == UINT64_MAX;
+}
+
+KX_TEST(arm64_pgtable_identity_edges)
+{
+	static struct pt_fixture f;
+	uint64_t attrs;
+	int level;
+
+	CHECK(pt_setup(&f, 16, 48));
+	/* A kernel-like range: 2 MiB-aligned start, odd length. */
+	int ok = kx_arm64_map_identity(&f.pt, 0x40200000, 0x1e12345) == 0 &&
+		 pt_identity_exactly(&f.pt, 0x40200000, 0x40200000 + 0x1e12345);
+	/* Its interior is made of 2 MiB blocks, the tail of pages. */
+	ok = ok && pt_walk(&f.pt, 0x40400000, &level, &attrs) == 0x40400000 && level == 2;
+	ok = ok && pt_walk(&f.pt, 0x42000000, &level, &attrs) == 0x42000000 && level == 3;
+	/* A small unaligned range elsewhere, not touching the first. */
+	ok = ok && kx_arm64_map_identity(&f.pt, 0x48000010, 100) == 0 &&
+	     pt_identity_exactly(&f.pt, 0x48000000, 0x48001000);
+	ok = ok && pt_identity_exactly(&f.pt, 0x40200000, 0x40200000 + 0x1e12345);
+	/* Empty ranges map nothing. */
+	ok = ok && kx_arm64_map_identity(&f.pt, 0x50000000, 0) == 0 &&
+	     pt_walk(&f.pt, 0x50000000, &level, &attrs) == UINT64_MAX;
+	free(f.pool);
+	CHECK(ok);
+}
+
+KX_TEST(arm64_pgtable_blocks_and_overlaps)
+{
+	static struct pt_fixture f;
+	uint64_t attrs;
+	int level;
+
+	CHECK(pt_setup(&f, 16, 40));
+	/* 1 GiB-aligned 3 GiB + 8 KiB, starting 4 KiB before a GiB: pages,
+	 * then three 1 GiB blocks, then pages. */
+	int ok = kx_arm64_map_identity(&f.pt, 0x7ffff000, 0xc0002000) == 0 &&
+		 pt_identity_exactly(&f.pt, 0x7ffff000, 0x7ffff000 + 0xc0002000);
+	ok = ok && pt_walk(&f.pt, 0x80000000, &level, &attrs) == 0x80000000 && level == 1;
+	ok = ok && pt_walk(&f.pt, 0x13fffffff, &level, &attrs) == 0x13fffffff && level == 1;
+	ok = ok && pt_walk(&f.pt, 0x140000000, &level, &attrs) == 0x140000000 && level == 3;
+	ok = ok && pt_walk(&f.pt, 0x7ffff000, &level, &attrs) == 0x7ffff000 && level == 3;
+	/* Mapping inside a block again changes nothing; overlapping a mapped
+	 * edge extends it. */
+	uint32_t used = f.pt.used;
+	ok = ok && kx_arm64_map_identity(&f.pt, 0x90000000, 0x1000) == 0 && f.pt.used == used;
+	ok = ok && kx_arm64_map_identity(&f.pt, 0x140001000, 0x3000) == 0 &&
+	     pt_identity_exactly(&f.pt, 0x7ffff000, 0x140004000);
+	/* Crossing a 512 GiB boundary needs a second level-1 table. */
+	ok = ok && kx_arm64_map_identity(&f.pt, (1ULL << 39) - 0x1000, 0x2000) == 0 &&
+	     pt_identity_exactly(&f.pt, (1ULL << 39) - 0x1000, (1ULL << 39) + 0x1000);
+	free(f.pool);
+	CHECK(ok);
+}
+
+KX_TEST(arm64_pgtable_limits)
+{
+	static struct pt_fixture f;
+
+	/* Nothing at or above the physical address size, nothing wrapping. */
+	CHECK(pt_setup(&f, 8, 36));
+	int ok = kx_arm64_map_identity(&f.pt, (1ULL << 36) - 0x1000, 0x1000) == 0 &&
+		 kx_arm64_map_identity(&f.pt, (1ULL << 36) - 0x1000, 0x1001) < 0 &&
+		 kx_arm64_map_identity(&f.pt, 1ULL << 40, 0x1000) < 0 &&
+		 kx_arm64_map_identity(&f.pt, UINT64_MAX - 0x10, 0x100) < 0;
+	free(f.pool);
+	CHECK(ok);
+	/* pa_bits above 48 is capped at the 48-bit VA. */
+	CHECK(pt_setup(&f, 8, 52));
+	ok = f.pt.pa_limit == 1ULL << 48 &&
+	     kx_arm64_map_identity(&f.pt, 1ULL << 48, 0x1000) < 0;
+	free(f.pool);
+	CHECK(ok);
+	/* A pool that runs out says so (the purgatory then hashes uncached):
+	 * four tables cover one page (levels 0-3), not a second page in
+	 * another 2 MiB. */
+	CHECK(pt_setup(&f, 4, 48));
+	ok = kx_arm64_map_identity(&f.pt, 0x40000000, 0x1000) == 0 && f.pt.used == 4 &&
+	     kx_arm64_map_identity(&f.pt, 0x40001000, 0x1000) == 0 &&
+	     kx_arm64_map_identity(&f.pt, 0x40200000, 0x1000) < 0;
+	free(f.pool);
+	CHECK(ok);
+}
+
+KX_TEST(arm64_pgtable_el2_attrs)
+{
+	static struct pt_fixture f;
+	uint64_t attrs;
+	int level;
+
+	/* The caller's leaf attributes (here AP[1], RES1 at EL2 without E2H)
+	 * reach blocks and pages alike; tables carry none. */
+	f.pool = aligned_alloc(4096, 8 * 4096);
+	CHECK(f.pool);
+	memset(f.pool, 0, 8 * 4096);
+	kx_arm64_pgtable_init(&f.pt, f.pool, 8,
+			      KX_PT_AF | KX_PT_SH_INNER | KX_PT_AP1, 48);
+	int ok = kx_arm64_map_identity(&f.pt, 0x40000000, 0x201000) == 0 &&
+		 pt_walk(&f.pt, 0x40000000, &level, &attrs) == 0x40000000 && level == 2 &&
+		 attrs == (KX_PT_AF | KX_PT_SH_INNER | KX_PT_AP1 | KX_PT_VALID) &&
+		 pt_walk(&f.pt, 0x40200000, &level, &attrs) == 0x40200000 && level == 3 &&
+		 attrs == (KX_PT_AF | KX_PT_SH_INNER | KX_PT_AP1 | KX_PT_VALID | KX_PT_TABLE) &&
+		 (f.pool[0] & ~KX_PT_ADDR_MASK) == (KX_PT_VALID | KX_PT_TABLE);
+	free(f.pool);
+	CHECK(ok);
 }
 
 KX_TEST(unknown_arch_is_named)
@@ -378,6 +660,12 @@ int main(void)
 {
 	static const struct kx_test_case cases[] = {
 		KX_CASE(x86_64_blob_header),
+		KX_CASE(arm64_blob_header),
+		KX_CASE(arm64_fill_into_real_blob),
+		KX_CASE(arm64_pgtable_identity_edges),
+		KX_CASE(arm64_pgtable_blocks_and_overlaps),
+		KX_CASE(arm64_pgtable_limits),
+		KX_CASE(arm64_pgtable_el2_attrs),
 		KX_CASE(unknown_arch_is_named),
 		KX_CASE(fill_writes_params_little_endian),
 		KX_CASE(fill_into_real_blob),

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Host side of the arm64 purgatory harness: make the region images of
+ * layout.h and the purgatory blob filled by the loader's own code
+ * (kx_purgatory_blob("arm64") + kx_purgatory_fill(), digests by
+ * kx_sha256), as kexec would hand them to the old kernel.
+ *
+ *   mkimage OUTDIR KERNEL.BIN [--initrd-size BYTES] [--serial ADDR]
+ *           [--no-verify] [--corrupt REGION] [--knobs N] [--regs]
+ *
+ * Writes OUTDIR/{purgatory,initrd,dtb,tiny}.bin. --corrupt flips a byte of
+ * that region's data after its digest was taken (memory that is not what
+ * the loader planned); --regs puts non-zero values in x1..x3 to show they
+ * come from the parameter block.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/bytes.h"
+#include "core/sha256.h"
+#include "purgatory/arm64/knobs.h"
+#include "purgatory/purgatory.h"
+#include "layout.h"
+
+static void die(const char *what)
+{
+	fprintf(stderr, "mkimage: %s\n", what);
+	exit(1);
+}
+
+static uint8_t *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf;
+	long n;
+
+	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET))
+		die(strerror(errno));
+	buf = malloc((size_t)n + 1);
+	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n)
+		die("cannot read the kernel image");
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static void write_file(const char *dir, const char *name, const uint8_t *data, size_t len)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	if (!f || fwrite(data, 1, len, f) != len || fclose(f))
+		die(strerror(errno));
+}
+
+/* xorshift64: the same bytes every run. */
+static void fill_random(uint8_t *p, size_t len, uint64_t seed)
+{
+	for (size_t i = 0; i < len; i++) {
+		seed ^= seed << 13;
+		seed ^= seed >> 7;
+		seed ^= seed << 17;
+		p[i] = (uint8_t)(seed >> 24);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct kx_purgatory_params p;
+	struct kx_purgatory_blob blob;
+	struct kx_error err = { 0 };
+	size_t initrd_size = 4u << 20, kernel_len;
+	uint64_t serial = H_UART;
+	uint32_t knobs = 0;
+	int corrupt = -1, verify = 1, regs = 0;
+	uint8_t *kernel, *initrd, *dtb, tiny[1] = { 0x5a }, *buf;
+
+	if (argc < 3)
+		die("usage: mkimage OUTDIR KERNEL.BIN [--initrd-size N] [--serial ADDR] "
+		    "[--no-verify] [--corrupt REGION] [--knobs N] [--regs]");
+	for (int i = 3; i < argc; i++) {
+		if (!strcmp(argv[i], "--initrd-size") && i + 1 < argc)
+			initrd_size = strtoull(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--serial") && i + 1 < argc)
+			serial = strtoull(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--no-verify"))
+			verify = 0;
+		else if (!strcmp(argv[i], "--corrupt") && i + 1 < argc)
+			corrupt = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--knobs") && i + 1 < argc)
+			knobs = (uint32_t)strtoul(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--regs"))
+			regs = 1;
+		else
+			die("unknown option");
+	}
+	if (H_INITRD + initrd_size > H_DTB)
+		die("--initrd-size: the initrd would run into the DTB");
+
+	kernel = read_file(argv[2], &kernel_len);
+	if (H_KERNEL + kernel_len > H_KERNEL_STACK - 0x10000)
+		die("kernel.bin too large for the layout");
+	initrd = malloc(initrd_size ? initrd_size : 1);
+	dtb = malloc(H_DTB_LEN);
+	if (!initrd || !dtb)
+		die("out of memory");
+	fill_random(initrd, initrd_size, 0x9e3779b97f4a7c15ULL);
+	fill_random(dtb, H_DTB_LEN, 0xd1b54a32d192ed03ULL);
+
+	memset(&p, 0, sizeof(p));
+	p.entry = H_KERNEL;
+	p.regs[0] = H_DTB;
+	if (regs) {
+		p.regs[1] = 0x1111111111111111ULL;
+		p.regs[2] = 0x2222222222222222ULL;
+		p.regs[3] = 0x3333333333333333ULL;
+	}
+	p.flags = verify ? KX_PURGATORY_VERIFY : 0;
+	p.serial_port = serial;
+	p.nr_regions = H_NR_REGIONS;
+	p.regions[0] = (struct kx_purgatory_region){ .start = H_KERNEL, .len = kernel_len };
+	p.regions[1] = (struct kx_purgatory_region){ .start = H_INITRD, .len = initrd_size };
+	p.regions[2] = (struct kx_purgatory_region){ .start = H_DTB, .len = H_DTB_LEN };
+	p.regions[3] = (struct kx_purgatory_region){ .start = H_TINY, .len = sizeof(tiny) };
+	p.regions[4] = (struct kx_purgatory_region){ .start = H_EMPTY, .len = 0 };
+	kx_sha256(kernel, kernel_len, p.regions[0].sha256);
+	kx_sha256(initrd, initrd_size, p.regions[1].sha256);
+	kx_sha256(dtb, H_DTB_LEN, p.regions[2].sha256);
+	kx_sha256(tiny, sizeof(tiny), p.regions[3].sha256);
+	kx_sha256("", 0, p.regions[4].sha256);
+
+	/* After the digests: the bytes in memory are not the planned ones. */
+	switch (corrupt) {
+	case -1:
+		break;
+	case 0:
+		kernel[kernel_len - 1] ^= 0x01;
+		break;
+	case 1:
+		initrd[initrd_size - 1] ^= 0x80;
+		break;
+	case 2:
+		dtb[H_DTB_LEN / 2] ^= 0x10;
+		break;
+	case 3:
+		tiny[0] ^= 0xff;
+		break;
+	default:
+		die("--corrupt: regions 0..3 hold data");
+	}
+
+	if (kx_purgatory_blob("arm64", &blob, &err) < 0)
+		die(err.message);
+	buf = calloc(1, blob.size);
+	if (!buf || kx_purgatory_fill(&blob, buf, blob.size, &p, &err) < 0)
+		die(err.message[0] ? err.message : "out of memory");
+	kx_put_le32(buf + KX_ARM64_KNOBS_OFFSET, knobs);
+
+	write_file(argv[1], "purgatory.bin", buf, blob.size);
+	write_file(argv[1], "kernel.bin", kernel, kernel_len);
+	write_file(argv[1], "initrd.bin", initrd, initrd_size);
+	write_file(argv[1], "dtb.bin", dtb, H_DTB_LEN);
+	write_file(argv[1], "tiny.bin", tiny, sizeof(tiny));
+	return 0;
+}
