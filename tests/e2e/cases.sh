@@ -28,7 +28,24 @@ E2E_CASES=(
   "lockdown_bookworm_seabios           lockdown      seabios bookworm trixie"
   "lockdown_trixie_seabios             lockdown      seabios trixie   bookworm"
   "lockdown_bookworm_ovmf              lockdown      ovmf    bookworm trixie"
+  # Formats and the default syscall choice (kexec-ng only):
+  # the ELF vmlinux inside the bzImage through the default -a (kexec_file_load
+  # answers ENOEXEC, kexec-ng says so and falls back to kexec_load) ...
+  "exec_elf_trixie_to_bookworm_seabios  exec-elf      seabios trixie   bookworm"
+  "exec_elf_bookworm_to_trixie_ovmf     exec-elf      ovmf    bookworm trixie"
+  # ... a gzip'ed bzImage unwrapped into a sealed memfd, through both syscalls ...
+  "exec_gz_c_bookworm_to_trixie_seabios exec-gz-c     seabios bookworm trixie"
+  "exec_gz_s_trixie_to_bookworm_ovmf    exec-gz-s     ovmf    trixie   bookworm"
+  # ... and plain `kexec K`: load, then shutdown -r now (a stand-in that runs kexec -e).
+  "default_action_bookworm_to_trixie_seabios default-action seabios bookworm trixie"
 )
+
+# e2e_case_layers KIND K2: extra initramfs layers a case needs (paths).
+e2e_case_layers() {
+  case "$1" in
+    exec-elf|exec-gz-*) e2e_k2x_layer "$2" ;;
+  esac
+}
 
 # Host-side timeouts (seconds).  A whole two-kernel run takes 11-15 s with
 # SeaBIOS and ~15-30 s with OVMF on this machine; the wrong-digest guest hangs
@@ -36,7 +53,7 @@ E2E_CASES=(
 e2e_case_timeout() {
   case "$1" in
     wrong-digest) echo 75 ;;
-    exec-*) echo 150 ;;
+    exec-*|default-action) echo 150 ;;
     *) echo 100 ;;
   esac
 }
@@ -44,7 +61,9 @@ e2e_case_timeout() {
 # Does the case apply to this mode ("ng" or "tools")?
 e2e_case_applies() {
   local kind=$1 mode=$2
-  [ "$kind" = wrong-digest ] && [ "$mode" = tools ] && return 1
+  [ "$mode" = tools ] && case "$kind" in
+    wrong-digest|exec-elf|exec-gz-*|default-action) return 1 ;;
+  esac
   return 0
 }
 
@@ -80,6 +99,21 @@ e2e_case_write() {
       wrong-digest)
         echo '  run_cmd load $KEXEC -c -l $K2 --x-test-wrong-digest --append="$APPEND2" || return'
         echo '  run_cmd exec $KEXEC -e'
+        ;;
+      exec-elf|exec-gz-c|exec-gz-s)
+        local file=vmlinuz.gz sw=-c
+        case "$kind" in exec-elf) file=vmlinux.elf sw= ;; exec-gz-s) sw=-s ;; esac
+        echo "  run_cmd load \$KEXEC $sw -l /k2/$file --initrd=/k2/initrd.img --append=\"\$APPEND2\" || return"
+        echo '  sysloaded load'
+        echo '  run_cmd exec $KEXEC -e'
+        ;;
+      default-action)
+        # shutdown(8) stand-in: what init scripts would do, in one step.
+        echo '  mkdir -p /sbin'
+        # (it runs inside run_cmd's capture: it writes to the console itself)
+        echo '  printf "#!/bin/sh\nexec >/dev/console 2>&1\necho \"E2E: shutdown called \$*\"\necho \"E2E: sys load=\$(cat /sys/kernel/kexec_loaded)\"\nexec /bin/kexec -e\n" >/sbin/shutdown'
+        echo '  chmod +x /sbin/shutdown'
+        echo '  run_cmd load $KEXEC $K2 --append="$APPEND2"'
         ;;
       unload-status)
         echo '  run_cmd status0 $KEXEC $STATUS'
@@ -126,8 +160,18 @@ e2e_case_check() {
   case "$fw:$fw1" in seabios:bios|ovmf:efi) ;; *) echo "stage 1 firmware is '$fw1' under $fw"; return ;; esac
 
   case "$kind" in
-    exec-c|exec-s|wrong-digest)
+    exec-*|wrong-digest|default-action)
       rc=$(_e2e_rc "$log" load)
+      if [ "$kind" = default-action ]; then
+        # kexec never returns here: it execs shutdown, which runs kexec -e.
+        _e2e_lines "$log" | grep -aq "^E2E: shutdown called -r now\$" ||
+          { echo "plain 'kexec K' did not run 'shutdown -r now' (load rc=${rc:-none}): $(_e2e_out "$log" load | _e2e_brief)"; return; }
+        rc=0
+      fi
+      if [ "$kind" = exec-elf ]; then
+        _e2e_out "$log" load | grep -aq "falling back to kexec_load" ||
+          { echo "the default -a load of an ELF vmlinux did not say it fell back to kexec_load: $(_e2e_out "$log" load | _e2e_brief)"; return; }
+      fi
       if [ "$rc" != 0 ]; then
         echo "load exited ${rc:-<none>}: $(_e2e_out "$log" load | _e2e_brief)"; return
       fi

@@ -137,6 +137,27 @@ e2e_k2_layer() {
   echo "$out"
 }
 
+# e2e_k2x_layer NAME: more forms of kernel NAME for the format cases:
+# /k2/vmlinux.elf (the ELF vmlinux inside the bzImage's payload, extracted by
+# the project's own tool) and /k2/vmlinuz.gz (the bzImage, gzip'ed).
+e2e_k2x_layer() {
+  local name=$1 key out=$E2E_WORK/k2x-$1.cpio.gz tool=$E2E_ROOT/build/dev/tests/unit/extract-vmlinux
+  key=$(cat "$E2E_KCACHE/$name-amd64/package")-k2x1
+  if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then echo "$out"; return; fi
+  if [ ! -x "$tool" ]; then
+    { [ -f "$E2E_ROOT/build/dev/build.ninja" ] || meson setup "$E2E_ROOT/build/dev" >/dev/null; } &&
+      ninja -C "$E2E_ROOT/build/dev" tests/unit/extract-vmlinux >/dev/null || return 1
+  fi
+  local t=$E2E_WORK/k2x-tree-$name
+  rm -rf "$t"; mkdir -p "$t/k2"
+  "$tool" "$(e2e_kernel "$name")" "$t/k2/vmlinux.elf" || return 1
+  gzip -1 -n -c "$(e2e_kernel "$name")" >"$t/k2/vmlinuz.gz"
+  _e2e_cpio_gz "$t" "$out"
+  rm -rf "$t"
+  echo "$key" >"$out.key"
+  echo "$out"
+}
+
 # _e2e_copy_elf BIN ROOT DEST: copy BIN to ROOT/DEST and, when it is dynamic,
 # its interpreter and DT_NEEDED libraries (read with readelf, never by running
 # it) from the host's library directories.

@@ -95,6 +95,10 @@ _e2e_lock
 base=$(e2e_base_layer) || e2e_die "cannot build the base layer"
 e2e_stage2_initrd >/dev/null || e2e_die "cannot build the stage-2 initrd"
 for k in bookworm trixie; do e2e_k2_layer $k >/dev/null || e2e_die "cannot build the k2 layer for $k"; done
+for line in "${selected[@]}"; do
+  read -r _ kind _ _ k2 <<<"$line"
+  e2e_case_layers "$kind" "$k2" >/dev/null || e2e_die "cannot build the extra layers of $kind for $k2"
+done
 _e2e_unlock
 if [ $MODE = tools ]; then
   desc="Debian kexec-tools $(sed 's/^kexec-tools=//' "$E2E_KTCACHE/version")"
@@ -114,7 +118,9 @@ run_case() {
   e2e_case_write "$kind" "$fw" "$token" "$d/tree/case.sh" "$MODE"
   _e2e_cpio_gz "$d/tree" "$d/case.cpio.gz"
   initrd=$d/initrd.img
-  cat "$base" "$E2E_WORK/k2-$k2.cpio.gz" "$RUN/kexec.cpio.gz" "$d/case.cpio.gz" >"$initrd"
+  local extra; extra=$(e2e_case_layers "$kind" "$k2") || { echo "FAIL $name: cannot build its layers"; return; }
+  # shellcheck disable=SC2086
+  cat "$base" "$E2E_WORK/k2-$k2.cpio.gz" $extra "$RUN/kexec.cpio.gz" "$d/case.cpio.gz" >"$initrd"
   append="$E2E_CONSOLE stage=1 $(e2e_case_stage1_append "$kind")"
   log=$E2E_LOGS/$name.log
   local stop=
