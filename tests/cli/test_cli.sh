@@ -37,7 +37,11 @@ t() {
 golden() {
   local name=$1 file=$2; shift 2
   n=$((n + 1))
-  out=$("$KEXEC" "$@" 2>&1 | sed "s|$work/||g")
+  # The purgatory blob's digest (and so the plan's) changes with its code
+  # and compiler, not with the planner: masked.
+  out=$("$KEXEC" "$@" 2>&1 | sed -e "s|$work/||g" \
+        -e '/ purgatory /s/bufsz 0x[0-9a-f]* sha256 [0-9a-f]*\.\.\./bufsz, sha256: (purgatory build)/' \
+        -e 's/^plan digest: .*/plan digest: (depends on the purgatory build)/')
   [ -n "${KX_UPDATE_GOLDEN:-}" ] && printf '%s\n' "$out" > "$SRC/tests/golden/$file"
   if diff -u "$SRC/tests/golden/$file" <(printf '%s\n' "$out") > diff.txt; then
     echo "ok $n - $name"

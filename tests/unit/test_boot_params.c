@@ -259,6 +259,14 @@ static void golden(const char *box, int *kx_failed_)
 
 	CHECK(read_fixture(box) == 0);
 	CHECK(build(&b, "console=ttyS0 root=/dev/vda", 20000, NULL) == 0);
+	/* The purgatory blob's bytes change with its code and compiler, not
+	 * with the planner: its digest (and so the plan's) is masked. */
+	for (unsigned int i = 0; i < b.plan.nr_segments; i++)
+		if (!strcmp(b.plan.segments[i].name, "purgatory")) {
+			memset(b.plan.segments[i].sha256, 0, 32);
+			b.plan.segments[i].bufsz = 0;
+		}
+	memset(b.plan.digest, 0, 32);
 	FILE *mem = open_memstream(&printed, &printed_len);
 	kx_plan_print(&b.plan, mem);
 	fclose(mem);

@@ -87,6 +87,7 @@
 #include "purgatory/arm64/knobs.h"
 #include "purgatory/arm64/pgtable.h"
 #include "purgatory/arm64/sysreg.h"
+#include "purgatory/console.h"
 #include "purgatory/purgatory_abi.h"
 #include "purgatory/verify.h"
 #pragma GCC visibility pop
@@ -155,32 +156,6 @@ static void serial_putc(uint64_t base, char c)
 	mmio_write32(base + UART_DR, (uint8_t)c);
 }
 
-static void serial_puts(uint64_t base, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\n')
-			serial_putc(base, '\r');
-		serial_putc(base, *s);
-	}
-}
-
-static void serial_put_u64(uint64_t base, uint64_t v, unsigned int radix)
-{
-	char buf[24];
-	int n = 0;
-
-	do {
-		unsigned int d = (unsigned int)(v % radix);
-
-		buf[n++] = (char)(d < 10 ? '0' + d : 'a' + d - 10);
-		v /= radix;
-	} while (v);
-	if (radix == 16)
-		serial_puts(base, "0x");
-	while (n)
-		serial_putc(base, buf[--n]);
-}
-
 /* Let the last character leave before the kernel takes the UART over. */
 static void serial_drain(uint64_t base)
 {
@@ -200,21 +175,7 @@ static __attribute__((noreturn)) void refuse(int bad)
 	uint64_t base = console_base();
 
 	if (base) {
-		if (bad >= KX_PURGATORY_REGIONS_MAX) {
-			serial_puts(base, "kexec-ng purgatory: bad parameter block (nr_regions ");
-			serial_put_u64(base, kx_params.nr_regions, 10);
-			serial_puts(base, "): refusing to boot\n");
-		} else {
-			const struct kx_purgatory_region *r = &kx_params.regions[bad];
-
-			serial_puts(base, "kexec-ng purgatory: digest mismatch in region ");
-			serial_put_u64(base, (uint64_t)bad, 10);
-			serial_puts(base, " (start ");
-			serial_put_u64(base, r->start, 16);
-			serial_puts(base, ", len ");
-			serial_put_u64(base, r->len, 16);
-			serial_puts(base, "): refusing to boot\n");
-		}
+		kx_console_refusal(serial_putc, base, &kx_params, bad);
 		serial_drain(base);
 	}
 	park_forever();
@@ -354,18 +315,18 @@ static bool mmu_prepare(unsigned int el, struct mmu_setup *m)
 
 static void report(uint64_t base, unsigned int el, const struct mmu_setup *m, bool portable)
 {
-	serial_puts(base, "kexec-ng purgatory: EL");
-	serial_put_u64(base, el, 10);
+	kx_console_puts(serial_putc, base, "kexec-ng purgatory: EL");
+	kx_console_put_u64(serial_putc, base, el, 10);
 	if (el == 2)
-		serial_puts(base, el2_has_e2h() ? " (E2H=1)" : " (E2H=0)");
+		kx_console_puts(serial_putc, base, el2_has_e2h() ? " (E2H=1)" : " (E2H=0)");
 	if (m->why_not) {
-		serial_puts(base, ", MMU and caches off (");
-		serial_puts(base, m->why_not);
-		serial_puts(base, ")");
+		kx_console_puts(serial_putc, base, ", MMU and caches off (");
+		kx_console_puts(serial_putc, base, m->why_not);
+		kx_console_puts(serial_putc, base, ")");
 	} else {
-		serial_puts(base, ", MMU and caches on");
+		kx_console_puts(serial_putc, base, ", MMU and caches on");
 	}
-	serial_puts(base, portable || !kx_sha256_impl_available(KX_SHA256_IMPL_ARMV8) ?
+	kx_console_puts(serial_putc, base, portable || !kx_sha256_impl_available(KX_SHA256_IMPL_ARMV8) ?
 		    ", portable SHA-256\n" : ", SHA-256 instructions\n");
 }
 
@@ -407,16 +368,14 @@ void kx_purgatory_main(unsigned int el)
 		bad = kx_arm64_verify_cached(&kx_params, verify, m.ttbr0, m.tcr, KX_MAIR_VALUE);
 	}
 	if (base && (knobs & KX_ARM64_KNOB_REPORT)) {
-		serial_puts(base, "kexec-ng purgatory: SCTLR during the check ");
-		serial_put_u64(base, sctlr_during_check, 16);
-		serial_puts(base, "\n");
+		kx_console_puts(serial_putc, base, "kexec-ng purgatory: SCTLR during the check ");
+		kx_console_put_u64(serial_putc, base, sctlr_during_check, 16);
+		kx_console_puts(serial_putc, base, "\n");
 	}
 	if (bad >= 0)
 		refuse(bad);
 	if (base) {
-		serial_puts(base, "kexec-ng purgatory: ");
-		serial_put_u64(base, kx_params.nr_regions, 10);
-		serial_puts(base, " regions verified\n");
+		kx_console_verified(serial_putc, base, &kx_params);
 		serial_drain(base);
 	}
 }

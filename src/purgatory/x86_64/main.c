@@ -33,6 +33,7 @@
  */
 #include <stdint.h>
 
+#include "purgatory/console.h"
 #include "purgatory/purgatory_abi.h"
 #include "purgatory/verify.h"
 
@@ -88,40 +89,14 @@ static void serial_init(uint16_t port)
 	outb(port + UART_MCR, 0x03);
 }
 
-static void serial_putc(uint16_t port, char c)
+static void serial_putc(uint64_t port, char c)
 {
 	/* Bounded: a missing or wedged UART must not keep us from halting
 	 * (or booting) forever; a character takes ~87 us at 115200. */
 	for (uint32_t i = 0; i < 1000000; i++)
-		if (inb(port + UART_LSR) & UART_LSR_THRE)
+		if (inb((uint16_t)(port + UART_LSR)) & UART_LSR_THRE)
 			break;
-	outb(port + UART_THR, (uint8_t)c);
-}
-
-static void serial_puts(uint16_t port, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\n')
-			serial_putc(port, '\r');
-		serial_putc(port, *s);
-	}
-}
-
-static void serial_put_u64(uint16_t port, uint64_t v, unsigned int base)
-{
-	char buf[24];
-	int n = 0;
-
-	do {
-		unsigned int d = (unsigned int)(v % base);
-
-		buf[n++] = (char)(d < 10 ? '0' + d : 'a' + d - 10);
-		v /= base;
-	} while (v);
-	if (base == 16)
-		serial_puts(port, "0x");
-	while (n)
-		serial_putc(port, buf[--n]);
+	outb((uint16_t)(port + UART_THR), (uint8_t)c);
 }
 
 /* 0 when the loader asked for silence or gave no usable I/O port. */
@@ -144,21 +119,7 @@ static __attribute__((noreturn)) void refuse(int bad)
 
 	if (port) {
 		serial_init(port);
-		if (bad >= KX_PURGATORY_REGIONS_MAX) {
-			serial_puts(port, "kexec-ng purgatory: bad parameter block (nr_regions ");
-			serial_put_u64(port, kx_params.nr_regions, 10);
-			serial_puts(port, "): refusing to boot\n");
-		} else {
-			const struct kx_purgatory_region *r = &kx_params.regions[bad];
-
-			serial_puts(port, "kexec-ng purgatory: digest mismatch in region ");
-			serial_put_u64(port, (uint64_t)bad, 10);
-			serial_puts(port, " (start ");
-			serial_put_u64(port, r->start, 16);
-			serial_puts(port, ", len ");
-			serial_put_u64(port, r->len, 16);
-			serial_puts(port, "): refusing to boot\n");
-		}
+		kx_console_refusal(serial_putc, port, &kx_params, bad);
 	}
 	halt_forever();
 }
@@ -176,8 +137,6 @@ void kx_purgatory_main(void)
 		refuse(bad);
 	if (port) {
 		serial_init(port);
-		serial_puts(port, "kexec-ng purgatory: ");
-		serial_put_u64(port, kx_params.nr_regions, 10);
-		serial_puts(port, " regions verified\n");
+		kx_console_verified(serial_putc, port, &kx_params);
 	}
 }
