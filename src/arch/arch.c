@@ -6,6 +6,7 @@
 static const struct kx_arch_ops *const all_arches[] = {
 	&kx_arch_x86_64,
 	&kx_arch_arm64,
+	&kx_arch_riscv64,
 	NULL,
 };
 
@@ -23,6 +24,8 @@ const struct kx_arch_ops *kx_arch_native(void)
 	return &kx_arch_x86_64;
 #elif defined(__aarch64__)
 	return &kx_arch_arm64;
+#elif defined(__riscv) && __riscv_xlen == 64
+	return &kx_arch_riscv64;
 #else
 	return NULL;
 #endif

@@ -25,6 +25,7 @@ struct kx_arch_ops {
 
 extern const struct kx_arch_ops kx_arch_x86_64;
 extern const struct kx_arch_ops kx_arch_arm64;
+extern const struct kx_arch_ops kx_arch_riscv64;
 
 const struct kx_arch_ops *kx_arch_native(void);
 const struct kx_arch_ops *kx_arch_by_name(const char *name);

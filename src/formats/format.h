@@ -104,6 +104,8 @@ extern const struct kx_format_ops kx_format_bzimage;
 extern const struct kx_format_ops kx_format_elf_vmlinux;
 extern const struct kx_format_ops kx_format_arm64_image;
 extern const struct kx_format_ops kx_format_elf_arm64;
+extern const struct kx_format_ops kx_format_riscv64_image;
+extern const struct kx_format_ops kx_format_elf_riscv64;
 
 /*
  * Pick the format for `image`: the forced one (`type`, may be NULL) or the

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The planner for kernels booted with a device tree (arm64, riscv64): one
+ * implementation, each architecture's differences in struct kx_dtb_boot_rules.
+ * Placement, each rule checked where it is made:
+ *   kernel  at a 2 MiB-aligned base (+ text_offset on arm64), span bytes free;
+ *   initrd  inside the window the architecture requires (arm64: the 1 GiB-
+ *           aligned 32 GiB window that covers the kernel);
+ *   DTB     8-byte aligned, at most 2 MiB, not crossing a 2 MiB boundary;
+ *   purgatory anywhere in RAM; it checks every segment's SHA-256 and enters
+ *           the kernel with the registers the architecture's boot protocol
+ *           wants (arm64: x0 = DTB; riscv64: a0/a1 as the kernel set them).
+ */
+#include "dtb_boot.h"
+
+#include <inttypes.h>
+#include <libfdt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../dtb/dtb.h"
+#include "../memmap/memmap.h"
+#include "../purgatory/purgatory.h"
+#include "../system/facts.h"
+#include "arch.h"
+#include "placer.h"
+
+#define MiB (1ULL << 20)
+#define GiB (1ULL << 30)
+#define PAGE_SIZE 4096ULL
+#define DTB_MAX (2 * MiB)
+
+/*
+ * The purgatory's UART: the node /chosen/stdout-path names, when it is the
+ * architecture's usual UART and the new command line asks for a console on
+ * it (or earlycon), so a digest mismatch is reported where the user looks.
+ */
+static uint64_t console_uart(const struct kx_dtb *dtb, const char *cmdline,
+			     const struct kx_dtb_boot_rules *rules)
+{
+	const void *fdt = dtb->blob;
+	int len, chosen;
+	char path[256];
+
+	if (!strstr(cmdline, rules->console) && !strstr(cmdline, "earlycon"))
+		return 0;
+	chosen = fdt_path_offset(fdt, "/chosen");
+	const char *stdout_path = chosen >= 0 ? fdt_getprop(fdt, chosen, "stdout-path", &len) : NULL;
+	if (!stdout_path || len <= 1 || (size_t)len > sizeof(path))
+		return 0;
+	memcpy(path, stdout_path, (size_t)len);
+	path[len - 1] = 0;
+	char *colon = strchr(path, ':'); /* "/pl011@9000000:115200n8" */
+	if (colon)
+		*colon = 0;
+	int node = fdt_path_offset(fdt, path);
+	if (node < 0 || fdt_node_check_compatible(fdt, node, rules->uart_compatible))
+		return 0;
+	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+	int parent = fdt_parent_offset(fdt, node);
+	int ac = parent >= 0 ? fdt_address_cells(fdt, parent) : 2;
+	if (!reg || ac < 1 || ac > 2 || len < ac * 4)
+		return 0;
+	return ac == 2 ? (uint64_t)fdt32_to_cpu(reg[0]) << 32 | fdt32_to_cpu(reg[1]) : fdt32_to_cpu(reg[0]);
+}
+
+/* Smallest power of two >= size (and >= a page): a block aligned to it
+ * cannot cross a 2 MiB boundary when it is at most 2 MiB. */
+static uint64_t pow2_at_least(uint64_t size)
+{
+	uint64_t a = PAGE_SIZE;
+	while (a < size)
+		a <<= 1;
+	return a;
+}
+
+int kx_dtb_boot_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel_desc *k,
+			   struct kx_plan *plan, const struct kx_dtb_boot_rules *rules,
+			   struct kx_error *err)
+{
+	const struct kx_facts *f = ctx->facts;
+	const struct kx_load_options *o = ctx->opts;
+	struct kx_memmap ram;
+	struct kx_placer p;
+	uint64_t base, initrd_addr = 0, initrd_end = 0, dtb_addr;
+	char source[96];
+
+	if (!ctx->dtb)
+		return kx_fail(err, KX_E_SYSTEM, "%s: no device tree to hand to the new kernel", ctx->arch->name);
+	kx_facts_usable_ram(f, &ram);
+	if (ram.count == 0)
+		return kx_fail(err, KX_E_SYSTEM,
+			       "no RAM ranges known: /proc/iomem shows no \"System RAM\" (run as root)");
+	kx_placer_init(&p, &ram, o->mem_min, o->mem_max);
+	plan->arch = ctx->arch->name;
+	if (strlen(o->cmdline) >= sizeof(plan->cmdline))
+		return kx_fail(err, KX_E_USAGE, "command line longer than %zu bytes", sizeof(plan->cmdline) - 1);
+	snprintf(plan->cmdline, sizeof(plan->cmdline), "%s", o->cmdline);
+
+	/* Kernel: a 2 MiB-aligned base, bottom-up (arm64 flags bit 3 clear
+	 * means "as close as possible to the start of DRAM"). */
+	struct kx_hole_request krq = { .what = "kernel", .size = k->span, .align = k->align,
+				       .min = k->min_addr, .max = UINT64_MAX, .top_down = false };
+	if (kx_place(&p, krq, &base, err) < 0)
+		return -1;
+	for (unsigned int i = 0; i < k->nr_pieces; i++) {
+		snprintf(source, sizeof(source), "%s @0x%" PRIx64, ctx->kernel->path,
+			 (uint64_t)(k->pieces[i].bytes.data - ctx->kernel->bytes.data));
+		if (kx_plan_add(plan, "kernel", source, k->pieces[i].bytes.data, k->pieces[i].bytes.size,
+				base + k->pieces[i].paddr, kx_align_up(k->pieces[i].memsz, PAGE_SIZE), err) < 0)
+			return -1;
+	}
+	uint64_t kernel_entry = o->have_entry ? o->entry : base + k->entry;
+
+	/* The initrd and the DTB must be reachable from the kernel's linear
+	 * map at boot: arm64's booting.rst asks for the initrd inside one
+	 * 1 GiB-aligned 32 GiB window covering the kernel. */
+	uint64_t window_lo = 0, window_hi = UINT64_MAX;
+	if (rules->window) {
+		window_lo = kx_align_down(base, GiB);
+		window_hi = window_lo + rules->window - 1;
+	}
+	if (ctx->initrd) {
+		struct kx_hole_request rq = { .what = "initrd", .size = ctx->initrd->bytes.size,
+					      .align = PAGE_SIZE, .min = window_lo, .max = window_hi,
+					      .top_down = true };
+		if (kx_place(&p, rq, &initrd_addr, err) < 0) {
+			if (rules->window)
+				kx_error_prefix(err, "within the %" PRIu64 " GiB window from 0x%" PRIx64
+						" that covers the kernel: ", (uint64_t)(rules->window / GiB), window_lo);
+			return -1;
+		}
+		initrd_end = initrd_addr + ctx->initrd->bytes.size;
+		if (kx_plan_add(plan, "initrd", ctx->initrd->path, ctx->initrd->bytes.data,
+				ctx->initrd->bytes.size, initrd_addr,
+				kx_align_up(ctx->initrd->bytes.size, PAGE_SIZE), err) < 0)
+			return -1;
+	}
+
+	/* The DTB: a copy of the given tree with /chosen rewritten. */
+	struct kx_dtb *dtb = kx_plan_own(plan, calloc(1, sizeof(*dtb)));
+	if (!dtb)
+		return kx_fail(err, KX_E_NOMEM, "out of memory");
+	if (kx_dtb_from_bytes(ctx->dtb->blob, kx_dtb_size(ctx->dtb), ctx->dtb->source, dtb, err) < 0)
+		return -1;
+	struct kx_dtb_chosen chosen = {
+		.bootargs = o->cmdline,
+		.initrd_start = initrd_addr, .initrd_end = initrd_end,
+		.kaslr_seed = f->random,          /* 8 bytes: KASLR gets a new seed */
+		.rng_seed = f->random + 8, .rng_seed_len = 32,
+	};
+	if (kx_dtb_set_chosen(dtb, &chosen, err) < 0) {
+		kx_dtb_free(dtb);
+		return -1;
+	}
+	/* the edited blob (set_chosen may have moved it) belongs to the plan now */
+	if (!kx_plan_own(plan, dtb->blob))
+		return kx_fail(err, KX_E_NOMEM, "out of memory");
+	uint64_t dtb_size = kx_dtb_size(dtb);
+	if (dtb_size > DTB_MAX)
+		return kx_fail(err, KX_E_PLAN, "device tree from %s is 0x%" PRIx64 " bytes; booting.rst allows at "
+			       "most 2 MiB", dtb->source, dtb_size);
+	struct kx_hole_request drq = { .what = "dtb", .size = dtb_size, .align = pow2_at_least(dtb_size),
+				       .min = window_lo, .max = window_hi, .top_down = true };
+	if (kx_place(&p, drq, &dtb_addr, err) < 0)
+		return -1;
+	if (kx_plan_add(plan, "dtb", dtb->source, dtb->blob, dtb_size, dtb_addr,
+			kx_align_up(dtb_size, PAGE_SIZE), err) < 0)
+		return -1;
+
+	struct kx_purgatory_params params;
+	memset(&params, 0, sizeof(params));
+	params.entry = kernel_entry;
+	if (rules->x0_is_dtb)
+		params.regs[0] = dtb_addr;
+	params.serial_port = o->serial ? o->serial : console_uart(dtb, o->cmdline, rules);
+	if (kx_purgatory_add(plan, &p, ctx->arch->name, &params, o, err) < 0)
+		return -1;
+	plan->kernel_entry = kernel_entry;
+	plan->flags = ctx->arch->kexec_arch_flag;
+	return kx_plan_check(plan, &ram, kx_memmap_total(&ram), err);
+}
