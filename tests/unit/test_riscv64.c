@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * riscv64 on the x86_64 host: Image header rules (probed by content, not by
+ * Debian's misleading vmlinux-* name), the ELF loader's rebasing, and the
+ * planner on QEMU virt's facts (1 GiB at 0x80000000, its generated DTB).
+ */
+#include <elf.h>
+#include <libfdt.h>
+
+#include "harness.h"
+#include "kernels.h"
+#include "arch/arch.h"
+#include "dtb/dtb.h"
+#include "formats/riscv64_image.h"
+#include "purgatory/purgatory.h"
+#include "system/facts.h"
+
+#define MiB (1ULL << 20)
+#define IMG_FILE 0x30000
+#define IMG_SIZE 0x400000
+
+static uint8_t *synth_image(void)
+{
+	uint8_t *p = calloc(1, IMG_FILE);
+	p[0] = 'M', p[1] = 'Z';              /* an EFI stub's PE header, as Debian's */
+	kx_put_le64(p + 8, 0x200000);        /* text_offset */
+	kx_put_le64(p + 16, IMG_SIZE);       /* image_size */
+	kx_put_le32(p + 32, 2);              /* version 0.2 */
+	kx_put_le64(p + 48, RISCV_IMAGE_MAGIC);
+	kx_put_le32(p + 56, RISCV_IMAGE_MAGIC2);
+	for (size_t i = 64; i < IMG_FILE; i++)
+		p[i] = (uint8_t)(i * 3);
+	return p;
+}
+
+struct mangle {
+	const char *name;
+	size_t offset;
+	int width;
+	uint64_t value;
+	const char *error;
+};
+
+static const struct mangle mangles[] = {
+	{ "no magic at all", 48, 8, 0, NULL },
+	{ "big-endian", 24, 8, 1, "flags bit 0 (at 24) says big-endian" },
+	{ "zero image_size", 16, 8, 0, "image_size (at 16) is 0" },
+	{ "image_size below the file", 16, 8, 0x1000, "image_size 0x1000 (at 16) is smaller than" },
+	{ "unaligned text_offset", 8, 8, 0x200010, "text_offset 0x200010 (at 8) is not page aligned" },
+	{ "overflow", 16, 8, UINT64_MAX - 0x1000, "(at 8, 16) overflows" },
+};
+
+KX_TEST(header_rules)
+{
+	for (size_t i = 0; i < sizeof(mangles) / sizeof(mangles[0]); i++) {
+		const struct mangle *m = &mangles[i];
+		uint8_t *p = synth_image();
+		struct kx_riscv64_image h;
+		struct kx_error err = { 0 };
+		printf("#   case: %s\n", m->name);
+		kx_put_le64(p + m->offset, m->value);
+		if (!m->error)
+			kx_put_le32(p + 56, 0);
+		struct kx_bytes b = { p, IMG_FILE };
+		CHECK(kx_riscv64_image_parse(b, IMG_FILE, "vmlinux-6.12", &h, &err) < 0);
+		CHECK_CONTAINS(err.message, "vmlinux-6.12: ");
+		CHECK_CONTAINS(err.message, m->error ? m->error : "neither magic2");
+		free(p);
+	}
+	/* either magic alone is enough: the old one (v0.1) and magic2 */
+	uint8_t *p = synth_image();
+	struct kx_bytes b = { p, IMG_FILE };
+	kx_put_le32(p + 56, 0);
+	CHECK(kx_riscv64_image_has_magic(b));
+	kx_put_le32(p + 56, RISCV_IMAGE_MAGIC2);
+	kx_put_le64(p + 48, 0);
+	CHECK(kx_riscv64_image_has_magic(b));
+	/* an arm64 Image is not a riscv64 one */
+	const struct kx_format_ops *fmt;
+	struct kx_error err = { 0 };
+	kx_put_le32(p + 56, 0x644d5241);
+	CHECK(kx_format_select(&kx_arch_riscv64, b, "Image", NULL, &fmt, &err) < 0);
+	CHECK_CONTAINS(err.message, "Image: cannot determine the file type");
+	free(p);
+}
+
+static struct kx_facts facts;
+static struct kx_dtb tree;
+
+static int setup(void)
+{
+	char path[1024];
+	struct kx_error err = { 0 };
+	memset(&facts, 0, sizeof(facts));
+	for (int i = 0; i < 64; i++)
+		facts.random[i] = (uint8_t)(0x40 + i);
+	/* OpenSBI keeps the first 2 MiB of RAM */
+	kx_memmap_add(&facts.iomem_ram, 0x80200000, 0xc0000000, KX_MEM_RAM, &err);
+	snprintf(path, sizeof(path), "%s/tests/fixtures/dtb/riscv-virt.dtb", kx_test_env("KX_SRCDIR", "."));
+	kx_dtb_free(&tree);
+	if (kx_dtb_read("/nonexistent", path, &tree, &err) < 0) {
+		printf("#   %s\n", err.message);
+		return -1;
+	}
+	return 0;
+}
+
+static const struct kx_segment *segment(const struct kx_plan *p, const char *name)
+{
+	for (unsigned int i = 0; i < p->nr_segments; i++)
+		if (!strcmp(p->segments[i].name, name))
+			return &p->segments[i];
+	return NULL;
+}
+
+static int plan_for(const struct kx_format_ops *fmt, const uint8_t *kernel, size_t size,
+		    size_t initrd_size, struct kx_plan *plan, struct kx_error *err)
+{
+	static uint8_t initrd[3 * 4096];
+	struct kx_file kf = { .path = (char *)"vmlinux", .fd = -1, .bytes = { kernel, size } };
+	struct kx_file rf = { .path = (char *)"initrd.img", .fd = -1, .bytes = { initrd, initrd_size } };
+	struct kx_load_options o = { .cmdline = "console=ttyS0 root=/dev/vda" };
+	struct kx_load_ctx ctx = { .arch = &kx_arch_riscv64, .dtb = &tree, .facts = &facts, .opts = &o,
+				   .kernel = &kf, .initrd = initrd_size ? &rf : NULL };
+	struct kx_kernel_desc k = { 0 };
+	kx_plan_init(plan);
+	if (fmt->describe(&ctx, &k, err) < 0)
+		return -1;
+	return kx_arch_riscv64.build_plan(&ctx, &k, plan, err);
+}
+
+KX_TEST(planner_on_qemu_virt)
+{
+	struct kx_plan plan;
+	struct kx_error err = { 0 };
+	CHECK(setup() == 0);
+	uint8_t *img = synth_image();
+	int r = plan_for(&kx_format_riscv64_image, img, IMG_FILE, sizeof(uint8_t[3 * 4096]), &plan, &err);
+	if (r < 0)
+		printf("#   %s\n", err.message);
+	CHECK(r == 0);
+	const struct kx_segment *k = segment(&plan, "kernel"), *dtb = segment(&plan, "dtb");
+	CHECK(k && dtb && segment(&plan, "initrd") && segment(&plan, "purgatory"));
+	/* 2 MiB aligned, the lowest such address above OpenSBI */
+	CHECK_EQ_U64(k->mem, 0x80200000);
+	CHECK_EQ_U64(k->memsz, IMG_SIZE);
+	CHECK_EQ_U64(plan.kernel_entry, 0x80200000);
+	CHECK_EQ_U64(plan.flags, 243UL << 16);
+	/* the DTB segment is a valid FDT: the kernel finds it by its magic */
+	CHECK(fdt_check_header(dtb->buf) == 0);
+	int len, chosen = fdt_path_offset(dtb->buf, "/chosen");
+	CHECK(!strcmp(fdt_getprop(dtb->buf, chosen, "bootargs", &len), "console=ttyS0 root=/dev/vda"));
+	/* the purgatory keeps a0/a1 (regs unused) and prints on the ns16550a */
+	struct kx_purgatory_blob blob;
+	if (kx_purgatory_blob("riscv64", &blob, &err) == 0) {
+		const struct kx_segment *pg = segment(&plan, "purgatory");
+		uint64_t serial, x0;
+		memcpy(&serial, pg->buf + blob.params_offset + offsetof(struct kx_purgatory_params, serial_port), 8);
+		memcpy(&x0, pg->buf + blob.params_offset + offsetof(struct kx_purgatory_params, regs), 8);
+		CHECK_EQ_U64(serial, 0x10000000);
+		CHECK_EQ_U64(x0, 0);
+	}
+	kx_plan_free(&plan);
+	free(img);
+}
+
+KX_TEST(elf_rebased_like_the_kernel)
+{
+	/* one PT_LOAD at a kernel virtual address, e_entry 0x1000 into it */
+	size_t off = 0x10000, size = off + IMG_FILE;
+	uint8_t *p = calloc(1, size);
+	uint8_t *img = synth_image();
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)p;
+	Elf64_Phdr *ph = (Elf64_Phdr *)(p + sizeof(*eh));
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS64;
+	eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	eh->e_type = ET_EXEC;
+	eh->e_machine = EM_RISCV;
+	eh->e_entry = 0xffffffff80001000ULL;
+	eh->e_phoff = sizeof(*eh);
+	eh->e_phentsize = sizeof(*ph);
+	eh->e_phnum = 1;
+	ph->p_type = PT_LOAD;
+	ph->p_offset = off;
+	ph->p_vaddr = 0xffffffff80000000ULL;
+	ph->p_filesz = IMG_FILE;
+	ph->p_memsz = IMG_SIZE;
+	memcpy(p + off, img, IMG_FILE);
+	struct kx_plan plan;
+	struct kx_error err = { 0 };
+	CHECK(setup() == 0);
+	const struct kx_format_ops *fmt;
+	struct kx_bytes b = { p, size };
+	CHECK(kx_format_select(&kx_arch_riscv64, b, "vmlinux.elf", NULL, &fmt, &err) == 0);
+	CHECK(fmt == &kx_format_elf_riscv64);
+	CHECK(plan_for(fmt, p, size, 0, &plan, &err) == 0);
+	CHECK_EQ_U64(segment(&plan, "kernel")->mem, 0x80200000);
+	CHECK_EQ_U64(plan.kernel_entry, 0x80201000);   /* e_entry - lowest vaddr + base */
+	kx_plan_free(&plan);
+	/* e_entry outside every PT_LOAD */
+	eh->e_entry = 0xffffffff90000000ULL;
+	CHECK(plan_for(fmt, p, size, 0, &plan, &err) < 0);
+	CHECK_CONTAINS(err.message, "vmlinux: e_entry 0xffffffff90000000 lies in no PT_LOAD segment");
+	kx_plan_free(&plan);
+	free(p);
+	free(img);
+}
+
+KX_TEST_MAIN(KX_CASE(header_rules), KX_CASE(planner_on_qemu_virt), KX_CASE(elf_rebased_like_the_kernel))
