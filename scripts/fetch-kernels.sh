@@ -1,10 +1,20 @@
 #!/bin/bash
-# Download and cache the Debian x86_64 kernels the QEMU end-to-end tests boot,
-# plus Debian's kexec-tools (for use INSIDE guests only, never on the host).
+# Download and cache the Debian x86_64 and arm64 kernels the QEMU end-to-end
+# tests boot, plus Debian's kexec-tools and (arm64) busybox-static (for use
+# INSIDE guests only, never on the host).
 #
 #   .cache/kernels/bookworm-amd64/{vmlinuz,config,version,package,signed}
 #   .cache/kernels/trixie-amd64/{vmlinuz,config,version,package,signed}
-#   .cache/kexec-tools/{sbin/kexec,lib/...,lib64/...,version}
+#   .cache/kernels/bookworm-arm64/{vmlinuz,config,version,package,signed}
+#   .cache/kernels/trixie-arm64/{vmlinuz,config,version,package,signed}
+#   .cache/kexec-tools/{sbin/kexec,lib/...,lib64/...,version}        amd64
+#   .cache/kexec-tools-arm64/{sbin/kexec,lib/...,version}             arm64
+#   .cache/busybox-arm64/{busybox,version}                           arm64
+#
+# Debian's arm64 vmlinuz is an uncompressed Image (PE/COFF EFI stub, signed).
+# The arm64 packages come from the machine's apt with the arm64 architecture
+# (scripts/setup-deps.sh adds it) and from the private trixie lists below,
+# which cover amd64 and arm64.
 #
 # bookworm comes from the machine's own apt setup.  trixie comes from a
 # private apt configuration under .cache/apt-trixie/ whose sources list is
@@ -30,7 +40,16 @@ REFRESH=0
 log() { echo "fetch-kernels: $*" >&2; }
 die() { echo "fetch-kernels: error: $*" >&2; exit 1; }
 
-mkdir -p "$KDIR" "$TXDIR"
+mkdir -p "$KDIR" "$TXDIR" "$CACHE/apt-machine"
+
+# apt-cache rebuilds its package cache on every call when the machine's apt
+# keeps none (Debian's docker images set Dir::Cache::pkgcache ""): ~3 s per
+# call with the amd64 + arm64 lists.  Keep one for our calls under .cache
+# (apt checks it against the lists and rebuilds it when they change).
+MAPT=(
+  -o "Dir::Cache::pkgcache=$CACHE/apt-machine/pkgcache.bin"
+  -o "Dir::Cache::srcpkgcache=$CACHE/apt-machine/srcpkgcache.bin"
+)
 
 # --- the machine's Debian URIs ------------------------------------------------
 # Print the first URI of a "deb" source that serves SUITE (exact match), read
@@ -126,11 +145,20 @@ fetch_kernel() {
 }
 
 # --- bookworm: the machine's own apt -----------------------------------------
-if ! apt-cache depends linux-image-$ARCH 2>/dev/null | grep -q 'Depends: linux-image-'; then
+if ! apt-cache "${MAPT[@]}" depends linux-image-$ARCH 2>/dev/null | grep -q 'Depends: linux-image-'; then
   log "machine apt lists lack linux-image-$ARCH; running apt-get update"
   apt-get update -q </dev/null >&2
 fi
-fetch_kernel bookworm-amd64 -- linux-image-$ARCH
+fetch_kernel bookworm-amd64 "${MAPT[@]}" -- linux-image-$ARCH
+
+# arm64 from the same lists: the machine must have the arm64 architecture.
+if ! apt-cache "${MAPT[@]}" depends linux-image-arm64:arm64 2>/dev/null | grep -q 'Depends: linux-image-'; then
+  dpkg --print-foreign-architectures | grep -qx arm64 ||
+    die "dpkg has no arm64 architecture: run scripts/setup-deps.sh (it adds it)"
+  log "machine apt lists lack linux-image-arm64:arm64; running apt-get update"
+  apt-get update -q </dev/null >&2
+fi
+fetch_kernel bookworm-arm64 "${MAPT[@]}" -- linux-image-arm64:arm64
 
 # --- trixie: a private apt configuration --------------------------------------
 TXAPT=(
@@ -140,8 +168,10 @@ TXAPT=(
   -o "Dir::Etc::preferencesparts=/dev/null"
   -o "Dir::State::Lists=$TXDIR/lists"
   -o "Dir::Cache=$TXDIR/cache"
+  -o "Dir::Cache::pkgcache=pkgcache.bin"
+  -o "Dir::Cache::srcpkgcache=srcpkgcache.bin"
   -o "APT::Architecture=$ARCH"
-  -o "APT::Architectures=$ARCH"
+  -o "APT::Architectures=$ARCH,arm64"
   -o "Acquire::Languages=none"
 )
 
@@ -185,6 +215,7 @@ KEYRING=$HOST_KEYRING
 [ -f "$TXDIR/keyring" ] && KEYRING=$(cat "$TXDIR/keyring")
 need_update=$REFRESH
 if [ ! -f "$TXDIR/sources.list" ] || ! ls "$TXDIR"/lists/*_dists_trixie_InRelease >/dev/null 2>&1 ||
+   ! ls "$TXDIR"/lists/*_dists_trixie_main_binary-arm64_Packages* >/dev/null 2>&1 ||
    [ -n "$(find "$TXDIR/lists" -maxdepth 1 -name '*_dists_trixie_InRelease' -mtime +0)" ]; then
   need_update=1
 fi
@@ -207,13 +238,14 @@ if [ $need_update = 1 ]; then
   sed -n 's/.*Good signature from/  good signature from/p' "$TXDIR/gpgv.log" >&2
 fi
 fetch_kernel trixie-amd64 "${TXAPT[@]}" -- linux-image-$ARCH
+fetch_kernel trixie-arm64 "${TXAPT[@]}" -- linux-image-arm64:arm64
 
 # --- Debian's kexec-tools (bookworm), for use inside guests only --------------
 # The binary is dynamically linked: copy the libraries it needs from the host
 # (same bookworm glibc/zlib/liblzma the package depends on).  The NEEDED list
 # is read with readelf; the binary is never executed on the host (not even by
 # ldd, which runs the dynamic loader on it).
-kt_pkg_ver=$(apt-cache show --no-all-versions kexec-tools | awk '/^Version:/ && !v { v = $2 } END { print v }')
+kt_pkg_ver=$(apt-cache "${MAPT[@]}" show --no-all-versions kexec-tools | awk '/^Version:/ && !v { v = $2 } END { print v }')
 [ -n "$kt_pkg_ver" ] || die "kexec-tools not known to apt"
 if [ -x "$KTDIR/sbin/kexec" ] && [ "$(cat "$KTDIR/version" 2>/dev/null)" = "kexec-tools=$kt_pkg_ver" ]; then
   log "kexec-tools: cached $kt_pkg_ver"
@@ -232,7 +264,7 @@ else
   # download them too and extract them into a private sysroot.
   sys=$dl/sysroot
   mkdir -p "$sys"
-  extra=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
+  extra=$(apt-cache "${MAPT[@]}" depends --recurse --no-recommends --no-suggests --no-conflicts \
             --no-breaks --no-replaces --no-enhances kexec-tools |
           awk '/^lib/ { print }' | sort -u |
           while read -r p; do
@@ -276,7 +308,92 @@ else
   log "kexec-tools: $kt_pkg_ver -> $KTDIR/sbin/kexec (+ $(find "$KTDIR/lib" "$KTDIR/lib64" -type f 2>/dev/null | wc -l) libraries)"
 fi
 
-for k in bookworm-amd64 trixie-amd64; do
-  printf '%-15s %-22s %s  %s\n' "$k" "$(cat "$KDIR/$k/version")" "$KDIR/$k/vmlinuz" "$(cat "$KDIR/$k/signed")"
+# --- arm64 guests: busybox-static and kexec-tools (bookworm) --------------------
+# Downloaded and extracted, never installed (the host is x86_64) and never run
+# on the host.  kexec-tools' libraries come from the arm64 library packages it
+# depends on (recursively), extracted into a private sysroot; the NEEDED
+# list is read with readelf.
+BBDIR=$CACHE/busybox-arm64
+KTA=$CACHE/kexec-tools-arm64
+arm64_ver() { apt-cache "${MAPT[@]}" show --no-all-versions "$1:arm64" | awk '/^Version:/ && !v { v = $2 } END { print v }'; }
+
+bb_ver=$(arm64_ver busybox-static)
+[ -n "$bb_ver" ] || die "busybox-static:arm64 not known to apt"
+if [ -x "$BBDIR/busybox" ] && [ "$(cat "$BBDIR/version" 2>/dev/null)" = "busybox-static=$bb_ver" ]; then
+  log "busybox-static:arm64: cached $bb_ver"
+else
+  log "busybox-static:arm64: downloading $bb_ver"
+  dl=$(mk_dl_dir)
+  (cd "$dl" && apt-get -q download "busybox-static:arm64=$bb_ver" </dev/null) >&2
+  dpkg-deb -x "$dl"/busybox-static_*_arm64.deb "$dl/x"
+  rm -rf "$BBDIR.new"; mkdir -p "$BBDIR.new"
+  cp "$dl/x/bin/busybox" "$BBDIR.new/busybox"
+  echo "busybox-static=$bb_ver" >"$BBDIR.new/version"
+  rm -rf "$BBDIR" "$dl"
+  mv "$BBDIR.new" "$BBDIR"
+fi
+
+kta_ver=$(arm64_ver kexec-tools)
+[ -n "$kta_ver" ] || die "kexec-tools:arm64 not known to apt"
+if [ -x "$KTA/sbin/kexec" ] && [ "$(cat "$KTA/version" 2>/dev/null)" = "kexec-tools=$kta_ver" ]; then
+  log "kexec-tools:arm64: cached $kta_ver"
+else
+  log "kexec-tools:arm64: downloading $kta_ver and its arm64 libraries"
+  dl=$(mk_dl_dir)
+  # Its library dependencies (lib*, zlib1g), then theirs.
+  direct=$(apt-cache "${MAPT[@]}" depends "kexec-tools:arm64=$kta_ver" |
+           awk '$1 == "Depends:" && $2 ~ /^(lib|zlib)/ { print $2 }')
+  # shellcheck disable=SC2086
+  libs=$(apt-cache "${MAPT[@]}" depends --recurse --no-recommends --no-suggests --no-conflicts \
+           --no-breaks --no-replaces --no-enhances $direct |
+         awk '/^(lib|zlib)[^ ]*:arm64$/ { print }' | sort -u)
+  log "kexec-tools:arm64: library packages:" $libs
+  # shellcheck disable=SC2086
+  (cd "$dl" && apt-get -q download "kexec-tools:arm64=$kta_ver" $libs </dev/null) >&2
+  sys=$dl/sysroot
+  for deb in "$dl"/*.deb; do dpkg-deb -x "$deb" "$sys"; done
+  rm -rf "$KTA.new"; mkdir -p "$KTA.new/sbin"
+  cp "$sys/sbin/kexec" "$KTA.new/sbin/kexec"
+  # sysroot-relative path of a file, following symlinks inside the sysroot
+  in_sys() {
+    local p=$1 n=0 l
+    while [ -L "$sys$p" ] && [ $n -lt 10 ]; do
+      l=$(readlink "$sys$p")
+      case "$l" in /*) p=$l ;; *) p=$(dirname "$p")/$l ;; esac
+      n=$((n + 1))
+    done
+    [ -f "$sys$p" ] && echo "$sys$p"
+  }
+  declare -A aseen=()
+  queue=("$KTA.new/sbin/kexec")
+  while [ ${#queue[@]} -gt 0 ]; do
+    obj=${queue[0]}; queue=("${queue[@]:1}")
+    interp=$(readelf -l "$obj" 2>/dev/null | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
+    if [ -n "$interp" ] && [ -z "${aseen[$interp]:-}" ]; then
+      aseen[$interp]=1
+      f=$(in_sys "$interp") || die "kexec-tools:arm64: interpreter $interp not in its packages"
+      mkdir -p "$KTA.new$(dirname "$interp")"
+      cp "$f" "$KTA.new$interp"
+    fi
+    for lib in $(readelf -d "$obj" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+      [ -n "${aseen[$lib]:-}" ] && continue
+      aseen[$lib]=1
+      f=$(in_sys "/lib/aarch64-linux-gnu/$lib" || in_sys "/usr/lib/aarch64-linux-gnu/$lib") ||
+        die "kexec-tools:arm64: library $lib not in the downloaded packages"
+      mkdir -p "$KTA.new/lib/aarch64-linux-gnu"
+      cp "$f" "$KTA.new/lib/aarch64-linux-gnu/$lib"
+      queue+=("$KTA.new/lib/aarch64-linux-gnu/$lib")
+    done
+  done
+  echo "kexec-tools=$kta_ver" >"$KTA.new/version"
+  rm -rf "$KTA" "$dl"
+  mv "$KTA.new" "$KTA"
+  log "kexec-tools:arm64: $kta_ver -> $KTA/sbin/kexec (+ $(find "$KTA/lib" -type f | wc -l) files in lib/)"
+fi
+
+for k in bookworm-amd64 trixie-amd64 bookworm-arm64 trixie-arm64; do
+  printf '%-17s %-22s %s  %s\n' "$k" "$(cat "$KDIR/$k/version")" "$KDIR/$k/vmlinuz" "$(cat "$KDIR/$k/signed")"
 done
-printf '%-15s %-22s %s\n' kexec-tools "$(sed 's/^kexec-tools=//' "$KTDIR/version")" "$KTDIR/sbin/kexec"
+printf '%-17s %-22s %s\n' kexec-tools "$(sed 's/^kexec-tools=//' "$KTDIR/version")" "$KTDIR/sbin/kexec"
+printf '%-17s %-22s %s\n' kexec-tools-arm64 "$(sed 's/^kexec-tools=//' "$KTA/version")" "$KTA/sbin/kexec"
+printf '%-17s %-22s %s\n' busybox-arm64 "$(sed 's/^busybox-static=//' "$BBDIR/version")" "$BBDIR/busybox"
