@@ -71,6 +71,24 @@ bool kx_memmap_contains(const struct kx_memmap *map, uint64_t start, uint64_t en
 
 int kx_memmap_exclude(struct kx_memmap *map, uint64_t start, uint64_t end, struct kx_error *err)
 {
+	unsigned int splits = 0;
+
+	if (end < start)
+		return kx_fail(err, KX_E_PLAN, "range to exclude 0x%llx-0x%llx is inverted",
+			       (unsigned long long)start, (unsigned long long)end);
+	if (end == start)
+		return 0; /* nothing to remove; never split a range at a point */
+	/* Count the splits first, so that a full table is an error that
+	 * leaves the map as it was (the kernel's crash_exclude_mem_range
+	 * returns -ENOMEM the same way), never a half-done exclusion. */
+	for (unsigned int i = 0; i < map->count; i++)
+		if (start > map->ranges[i].start && end < map->ranges[i].end)
+			splits++;
+	if (splits > KX_MEMMAP_MAX - map->count)
+		return kx_fail(err, KX_E_SYSTEM,
+			       "excluding 0x%llx-0x%llx would need more than %d memory ranges; "
+			       "refusing to drop any",
+			       (unsigned long long)start, (unsigned long long)end, KX_MEMMAP_MAX);
 	for (unsigned int i = 0; i < map->count; i++) {
 		struct kx_range *r = &map->ranges[i];
 		if (end <= r->start || start >= r->end)
@@ -82,11 +100,10 @@ int kx_memmap_exclude(struct kx_memmap *map, uint64_t start, uint64_t end, struc
 			continue;
 		}
 		if (start > r->start && end < r->end) {
-			/* split in two */
-			uint64_t old_end = r->end;
+			/* split in two; the new piece lies after `end`, so the
+			 * rest of this loop leaves it alone */
+			map->ranges[map->count++] = (struct kx_range){ end, r->end, r->type };
 			r->end = start;
-			if (kx_memmap_add(map, end, old_end, r->type, err) < 0)
-				return -1;
 			continue;
 		}
 		if (start <= r->start)
@@ -95,5 +112,17 @@ int kx_memmap_exclude(struct kx_memmap *map, uint64_t start, uint64_t end, struc
 			r->end = start;
 	}
 	kx_memmap_sort(map);
+	return 0;
+}
+
+int kx_memmap_subtract(const struct kx_memmap *from, const struct kx_memmap *minus,
+		       struct kx_memmap *ret, struct kx_error *err)
+{
+	if (ret != from)
+		*ret = *from;
+	kx_memmap_sort(ret);
+	for (unsigned int i = 0; minus && i < minus->count; i++)
+		if (kx_memmap_exclude(ret, minus->ranges[i].start, minus->ranges[i].end, err) < 0)
+			return -1;
 	return 0;
 }

@@ -46,8 +46,23 @@ void kx_memmap_select(const struct kx_memmap *map, uint32_t type, struct kx_memm
 uint64_t kx_memmap_total(const struct kx_memmap *map);
 /* True when [start, end) lies entirely inside one range of `map`. */
 bool kx_memmap_contains(const struct kx_memmap *map, uint64_t start, uint64_t end);
-/* Remove [start, end) from every range (may split a range). */
+/*
+ * Remove [start, end) from every range, splitting a range that contains it;
+ * the result is sorted. An empty exclusion (start == end) changes nothing.
+ * Errors, with `map` left exactly as it was:
+ *   KX_E_PLAN   end < start
+ *   KX_E_SYSTEM the splits would need more than KX_MEMMAP_MAX ranges
+ */
 int kx_memmap_exclude(struct kx_memmap *map, uint64_t start, uint64_t end, struct kx_error *err);
+/*
+ * Set difference: *ret = `from` minus every range of `minus` (NULL: none),
+ * sorted, types kept; `from` and `minus` may overlap themselves and each
+ * other, and `ret` may be `from` itself (then it is changed in place) but
+ * not `minus`.
+ * Errors are kx_memmap_exclude()'s; *ret is then meaningless.
+ */
+int kx_memmap_subtract(const struct kx_memmap *from, const struct kx_memmap *minus,
+		       struct kx_memmap *ret, struct kx_error *err);
 
 struct kx_hole_request {
 	const char *what;      /* named in errors: "initrd" */

@@ -142,5 +142,129 @@ KX_TEST(table_overflow_is_an_error)
 	CHECK_CONTAINS(err.message, "refusing to drop any");
 }
 
+/*
+ * kx_memmap_exclude, case by case after the plan of the kernel's
+ * kernel/crash_core_test.c (crash_exclude_mem_range): one exclusion A
+ * against one range B = [100, 200) in every relative position, single-byte
+ * exclusions, a split into a full table; then its regression cases. The
+ * kernel's ranges are inclusive, ours end-exclusive: [a, b] is [a, b + 1).
+ * `full` pads the table to KX_MEMMAP_MAX with ranges far above the case,
+ * so that a split has no room; the map must then be left as it was.
+ */
+struct exclude_case {
+	const char *name;
+	struct kx_range before[4];
+	uint64_t start, end;
+	int full;
+	struct kx_range after[4];      /* when no error */
+	const char *error;
+};
+
+#define B { 100, 200, 1 }
+static const struct exclude_case exclude_cases[] = {
+	{ "1.1 A left of B", { B }, 10, 51, 0, { B }, NULL },
+	{ "1.2 A's end touches B's start", { B }, 10, 100, 0, { B }, NULL },
+	{ "1.3 A overlaps B's left part", { B }, 50, 150, 0, { { 150, 200, 1 } }, NULL },
+	{ "1.4 A inside B: split", { B }, 120, 180, 0, { { 100, 120, 1 }, { 180, 200, 1 } }, NULL },
+	{ "1.5 A overlaps B's right part", { B }, 150, 250, 0, { { 100, 150, 1 } }, NULL },
+	{ "1.6 A's start touches B's end", { B }, 200, 251, 0, { B }, NULL },
+	{ "1.7 A right of B", { B }, 250, 301, 0, { B }, NULL },
+	{ "1.8 A covers B and more on both sides", { B }, 50, 251, 0, { { 0 } }, NULL },
+	{ "1.9 A covers B, extends left, same end", { B }, 50, 200, 0, { { 0 } }, NULL },
+	{ "1.10 A covers B, same start, extends right", { B }, 100, 251, 0, { { 0 } }, NULL },
+	{ "1.11 A is B", { B }, 100, 200, 0, { { 0 } }, NULL },
+	{ "1.12 one byte left of B", { B }, 10, 11, 0, { B }, NULL },
+	{ "1.13 one byte at B's start", { B }, 100, 101, 0, { { 101, 200, 1 } }, NULL },
+	{ "1.14 one byte inside B: split", { B }, 150, 151, 0,
+	  { { 100, 150, 1 }, { 151, 200, 1 } }, NULL },
+	{ "1.15 one byte at B's end", { B }, 199, 200, 0, { { 100, 199, 1 } }, NULL },
+	{ "1.16 one byte right of B", { B }, 250, 251, 0, { B }, NULL },
+	{ "1.17 split into a full table", { B }, 120, 180, 1, { { 0 } },
+	  "would need more than 1024 memory ranges" },
+	{ "trim into a full table needs no room", { B }, 150, 250, 1, { { 100, 150, 1 } }, NULL },
+	{ "empty exclusion inside B changes nothing", { B }, 150, 150, 0, { B }, NULL },
+	{ "inverted exclusion", { B }, 180, 120, 0, { { 0 } }, "is inverted" },
+	{ "the whole address space", { B, { 300, 400, 1 } }, 0, UINT64_MAX, 0, { { 0 } }, NULL },
+	{ "empty map", { { 0 } }, 0, 1000, 0, { { 0 } }, NULL },
+	{ "A spans several ranges", { { 0, 100, 1 }, { 200, 300, 1 }, { 400, 500, 1 } }, 50, 450, 0,
+	  { { 0, 50, 1 }, { 450, 500, 1 } }, NULL },
+	{ "types are kept", { { 0, 100, 7 } }, 40, 60, 0, { { 0, 40, 7 }, { 60, 100, 7 } }, NULL },
+	/* regression cases of the kernel's test */
+	{ "2.1 low 1 MiB over three adjacent ranges",
+	  { { 0, 0x3f000, 1 }, { 0x3f000, 0x40000, 1 }, { 0x40000, 0xa0000, 1 } }, 0, 0x100000, 0,
+	  { { 0 } }, NULL },
+	{ "2.2 split with the table full",
+	  { { 1, 300, 1 }, { 401, 1001, 1 }, { 1001, 2001, 1 } }, 100, 201, 1, { { 0 } },
+	  "refusing to drop any" },
+};
+#undef B
+
+static unsigned int count_ranges(const struct kx_range *r)
+{
+	unsigned int n = 0;
+	while (n < 4 && r[n].end)
+		n++;
+	return n;
+}
+
+KX_TEST(exclude_table)
+{
+	for (size_t i = 0; i < sizeof(exclude_cases) / sizeof(exclude_cases[0]); i++) {
+		const struct exclude_case *c = &exclude_cases[i];
+		static struct kx_memmap m, saved;
+		struct kx_error err = { 0 };
+
+		printf("#   case: %s\n", c->name);
+		load_map(&m, c->before);
+		while (c->full && m.count < KX_MEMMAP_MAX) {
+			uint64_t at = (1ULL << 40) + (uint64_t)m.count * 0x2000;
+			m.ranges[m.count++] = (struct kx_range){ at, at + 0x1000, 1 };
+		}
+		saved = m;
+		int r = kx_memmap_exclude(&m, c->start, c->end, &err);
+		if (c->error) {
+			CHECK(r < 0);
+			CHECK_CONTAINS(err.message, c->error);
+			/* nothing half done */
+			CHECK_EQ_U64(m.count, saved.count);
+			CHECK(!memcmp(m.ranges, saved.ranges, sizeof(m.ranges[0]) * m.count));
+			continue;
+		}
+		CHECK(r == 0);
+		unsigned int want = count_ranges(c->after);
+		CHECK_EQ_U64(m.count, want + (c->full ? KX_MEMMAP_MAX - count_ranges(c->before) : 0));
+		for (unsigned int k = 0; k < want; k++) {
+			CHECK_EQ_U64(m.ranges[k].start, c->after[k].start);
+			CHECK_EQ_U64(m.ranges[k].end, c->after[k].end);
+			CHECK_EQ_U64(m.ranges[k].type, c->after[k].type);
+		}
+	}
+}
+
+KX_TEST(subtract_leaves_its_input_alone)
+{
+	static struct kx_memmap ram, minus, out;
+	struct kx_error err = { 0 };
+	ram.count = minus.count = 0;
+	kx_memmap_add(&ram, 4 * MiB, 8 * MiB, 1, &err);
+	kx_memmap_add(&ram, 0, 2 * MiB, 1, &err);
+	kx_memmap_add(&minus, MiB, 5 * MiB, 100, &err);
+	kx_memmap_add(&minus, 6 * MiB, 7 * MiB, 100, &err);
+	CHECK(kx_memmap_subtract(&ram, &minus, &out, &err) == 0);
+	CHECK_EQ_U64(ram.count, 2);
+	CHECK_EQ_U64(ram.ranges[0].start, 4 * MiB);
+	CHECK_EQ_U64(out.count, 3);
+	CHECK_EQ_U64(out.ranges[0].end, MiB);
+	CHECK_EQ_U64(out.ranges[1].start, 5 * MiB);
+	CHECK_EQ_U64(out.ranges[1].end, 6 * MiB);
+	CHECK_EQ_U64(out.ranges[2].start, 7 * MiB);
+	CHECK_EQ_U64(out.ranges[2].type, 1);
+	/* in place, and with nothing to subtract */
+	CHECK(kx_memmap_subtract(&ram, NULL, &ram, &err) == 0);
+	CHECK_EQ_U64(ram.count, 2);
+	CHECK_EQ_U64(ram.ranges[0].start, 0);
+}
+
 KX_TEST_MAIN(KX_CASE(hole_table), KX_CASE(exclude_splits_and_trims),
-	     KX_CASE(select_merges_adjacent_of_one_type), KX_CASE(table_overflow_is_an_error))
+	     KX_CASE(select_merges_adjacent_of_one_type), KX_CASE(table_overflow_is_an_error),
+	     KX_CASE(exclude_table), KX_CASE(subtract_leaves_its_input_alone))
