@@ -166,5 +166,9 @@ int main(int argc, char **argv)
 	write_file(argv[1], "initrd.bin", initrd, initrd_size);
 	write_file(argv[1], "dtb.bin", dtb, H_DTB_LEN);
 	write_file(argv[1], "tiny.bin", tiny, sizeof(tiny));
+	free(buf);
+	free(dtb);
+	free(initrd);
+	free(kernel);
 	return 0;
 }
