@@ -46,10 +46,14 @@ static const char *file_syscall_why(int e)
 	}
 }
 
+#define SEATBELT "KEXEC_NG_FORBID_SYSCALLS is set (the test suite's seatbelt): no system call was made"
+
 /* Fill err with the reason for a kexec_file_load failure, explained. */
 static int explain_file_failure(const struct kx_facts *f, const char *kernel, int e,
 				struct kx_error *err)
 {
+	if (e == ECANCELED)
+		return kx_fail(err, KX_E_SYSCALL, "kexec_file_load of %s refused: " SEATBELT, kernel);
 	if (e == EPERM && is_locked_down(f))
 		return kx_fail_errno(err, KX_E_SYSCALL, e,
 				     "kexec_file_load of %s refused: the kernel is locked down (%s): only a kernel "
@@ -72,6 +76,8 @@ static int explain_file_failure(const struct kx_facts *f, const char *kernel, in
 
 static int explain_load_failure(const struct kx_facts *f, int e, struct kx_error *err)
 {
+	if (e == ECANCELED)
+		return kx_fail(err, KX_E_SYSCALL, "kexec_load refused: " SEATBELT);
 	if (e == EPERM && is_locked_down(f))
 		return kx_fail_errno(err, KX_E_SYSCALL, e,
 				     "kexec_load refused: the kernel is locked down (%s), which forbids kexec_load "
@@ -246,6 +252,12 @@ int kx_cmd_load(const struct kx_options *o, FILE *log, struct kx_error *err)
 		goto out;
 	}
 
+	if (o->mode != KX_MODE_LOAD && strstr(s->chain, "EFI zboot"))
+		/* The kernel will verify (or not) the unwrapped Image; the
+		 * zboot wrapper's own signature is out of the picture. */
+		fprintf(log, "kexec: note: %s is an EFI zboot image; kexec_file_load gets the Image unwrapped "
+			"in memory, so a signature on the zboot wrapper is not what the kernel checks\n",
+			o->kernel);
 	if (o->mode != KX_MODE_LOAD) {
 		int e = -kx_sys_kexec_file_load(kernel_file(s)->fd, s->initrd.fd, s->cmdline, file_flags);
 		if (e == 0) {
@@ -362,6 +374,8 @@ int kx_cmd_exec(const struct kx_options *o, struct kx_error *err)
 	if (!o->no_ifdown)
 		kx_sys_ifdown();
 	int e = -kx_sys_reboot_kexec();
+	if (e == ECANCELED)
+		return kx_fail(err, KX_E_SYSCALL, "reboot(LINUX_REBOOT_CMD_KEXEC) refused: " SEATBELT);
 	return kx_fail_errno(err, KX_E_SYSCALL, e, "reboot(LINUX_REBOOT_CMD_KEXEC) returned");
 }
 

@@ -29,7 +29,7 @@ int kx_sys_kexec_load(const struct kx_plan *plan)
 	struct kexec_segment_abi segs[KX_SEGMENT_MAX];
 
 	if (forbidden())
-		return -EPERM;
+		return -ECANCELED;
 	for (unsigned int i = 0; i < plan->nr_segments; i++) {
 		segs[i].buf = plan->segments[i].buf;
 		segs[i].bufsz = plan->segments[i].bufsz;
@@ -44,7 +44,7 @@ int kx_sys_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline, un
 {
 #ifdef SYS_kexec_file_load
 	if (forbidden())
-		return -EPERM;
+		return -ECANCELED;
 	/* cmdline_len counts the terminating NUL; 0 with a NULL pointer for none. */
 	unsigned long len = cmdline && *cmdline ? strlen(cmdline) + 1 : 0;
 	long r = syscall(SYS_kexec_file_load, kernel_fd, initrd_fd, len, len ? cmdline : NULL, flags);
@@ -58,7 +58,7 @@ int kx_sys_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline, un
 int kx_sys_kexec_unload(unsigned long kexec_flags)
 {
 	if (forbidden())
-		return -EPERM;
+		return -ECANCELED;
 	long r = syscall(SYS_kexec_load, 0UL, 0UL, NULL, kexec_flags);
 	return r < 0 ? -errno : 0;
 }
@@ -66,7 +66,7 @@ int kx_sys_kexec_unload(unsigned long kexec_flags)
 int kx_sys_reboot_kexec(void)
 {
 	if (forbidden())
-		return -EPERM;
+		return -ECANCELED;
 	long r = syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2,
 			 LINUX_REBOOT_CMD_KEXEC, NULL);
 	return r < 0 ? -errno : 0;

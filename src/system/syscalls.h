@@ -2,7 +2,7 @@
 /*
  * The only code that calls kexec_load, kexec_file_load and reboot. When the
  * environment variable KEXEC_NG_FORBID_SYSCALLS is set (the test suite sets
- * it on development and CI machines), every call fails with EPERM before
+ * it on development and CI machines), every call fails with ECANCELED before
  * reaching the kernel: a seatbelt against loading into the host itself.
  */
 #ifndef KX_SYSCALLS_H

@@ -13,6 +13,9 @@ cd "$work"
 "$MKBZ" vmlinuz || exit 1
 head -c 20000 /dev/zero | tr '\0' 'r' > initrd.img
 gzip -9 -n -c vmlinuz > vmlinuz.gz
+# an EFI zboot header around the gzip'ed kernel (unwrapping is generic)
+{ printf 'MZ\0\0zimg'; printf '\0\020\0\0'; printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $(( $(stat -c %s vmlinuz.gz) & 255 )) $(( ($(stat -c %s vmlinuz.gz) >> 8) & 255 )) $(( ($(stat -c %s vmlinuz.gz) >> 16) & 255 )) 0)"
+  head -c 8 /dev/zero; printf 'gzip'; head -c $((4096 - 28)) /dev/zero; cat vmlinuz.gz; } > vmlinuz.zboot
 head -c 600 vmlinuz > truncated
 echo "#!/bin/sh not a kernel" > notes.txt
 BIOS=$SRC/tests/fixtures/bios-box EFI=$SRC/tests/fixtures/efi-box LOADED=$SRC/tests/fixtures/loaded-box
@@ -84,9 +87,11 @@ t "-S -p: crash kernel status" 0 "" -- -S -p --x-test-root="$LOADED"
 t "-p with no crash region: exit 254, says what to add" 254 "boot with crashkernel=256M" -- -p --x-test-root="$BIOS" vmlinuz
 t "--print-ckr-size with no region" 0 "^0$" -- --print-ckr-size --x-test-root="$BIOS"
 t "-e with nothing loaded" 255 "nothing has been loaded" -- -e --x-test-root="$BIOS"
-t "-c load refused (seatbelt) is explained" 255 "kexec_load refused" -- --x-test-root="$BIOS" -c -l vmlinuz
-t "-s load refused is not a fallback" 255 "kexec_file_load of vmlinuz refused" -- --x-test-root="$BIOS" -s -l vmlinuz
-t "-u refused is explained" 255 "refused" -- --x-test-root="$BIOS" -u
+t "-c load refused (seatbelt) is explained" 255 "kexec_load refused: KEXEC_NG_FORBID_SYSCALLS is set" -- --x-test-root="$BIOS" -c -l vmlinuz
+t "-s load refused is not a fallback" 255 "kexec_file_load of vmlinuz refused: KEXEC_NG_FORBID_SYSCALLS" -- --x-test-root="$BIOS" -s -l vmlinuz
+t "-u refused is explained" 255 "refused: KEXEC_NG_FORBID_SYSCALLS" -- --x-test-root="$BIOS" -u
+t "default -a: a refusal that is not 'cannot load this image' does not fall back" 255 "^kexec: kexec_file_load of vmlinuz refused" -- --x-test-root="$BIOS" -l vmlinuz
+t "zboot through the file syscall: the lost wrapper signature is named" 255 "EFI zboot image; kexec_file_load gets the Image unwrapped" -- --x-test-root="$BIOS" -s -l vmlinuz.zboot
 t "--noefi drops EFI setup_data" 0 "boot_params  mem 0x000100000-0x000101fff memsz 0x00002000 bufsz 0x00001040" -- --dry-run --x-test-root="$EFI" -c --noefi -l vmlinuz --append=x
 golden "golden --dry-run, BIOS box" cli-bios-box.txt --dry-run --x-test-root="$BIOS" -c -l vmlinuz --initrd=initrd.img --append="console=ttyS0 root=/dev/vda"
 golden "golden --dry-run, EFI box, default mode" cli-efi-box.txt --dry-run --x-test-root="$EFI" -l vmlinuz --initrd=initrd.img --append="console=ttyS0 root=/dev/vda"
