@@ -7,6 +7,7 @@
 #include "facts.h"
 
 #include <dirent.h>
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -15,6 +16,8 @@
 #include <string.h>
 #include <sys/random.h>
 #include <unistd.h>
+
+#include "../core/bytes.h"
 
 static int open_under(const char *root, const char *rel)
 {
@@ -359,5 +362,254 @@ int kx_facts_read(struct kx_facts *f, const char *root, struct kx_error *err)
 	f->page_size_kib = (unsigned int)(page / 1024);
 	f->kexec_loaded = read_flag(root, "sys/kernel/kexec_loaded");
 	f->kexec_crash_loaded = read_flag(root, "sys/kernel/kexec_crash_loaded");
+	return 0;
+}
+
+/* ---- kdump facts (kx_crash_facts_read) ---- */
+
+/* A whole file holding one number in `base`, surrounded by blanks only. */
+static int read_number(const char *root, const char *rel, int base, uint64_t *ret)
+{
+	char buf[64], *end;
+	errno = 0;
+	if (kx_read_text(root, rel, buf, sizeof(buf)) < 0)
+		return -1;
+	errno = 0;
+	unsigned long long v = strtoull(buf, &end, base);
+	if (errno || end == buf || buf[0] == '-' || strspn(end, " \t\n") != strlen(end)) {
+		errno = 0; /* malformed, not an I/O error */
+		return -1;
+	}
+	*ret = v;
+	return 0;
+}
+
+static int crash_fail(struct kx_error *err, const char *root, const char *rel, const char *what)
+{
+	const char *shown_root = strcmp(root, "/") ? root : "";
+	if (errno)
+		return kx_fail_errno(err, KX_E_SYSTEM, errno, "%s/%s: %s", shown_root, rel, what);
+	return kx_fail(err, KX_E_SYSTEM, "%s/%s: %s", shown_root, rel, what);
+}
+
+/* "0-3,5,8-9" -> ascending CPU numbers; returns the count or -1. */
+static int parse_cpu_list(const char *s, unsigned int *ret, unsigned int max)
+{
+	unsigned int n = 0;
+	long long last = -1;
+	while (*s && *s != '\n') {
+		char *end;
+		errno = 0;
+		unsigned long lo = strtoul(s, &end, 10), hi = lo;
+		if (errno || end == s || *s == '-')
+			return -1;
+		s = end;
+		if (*s == '-') {
+			hi = strtoul(++s, &end, 10);
+			if (errno || end == s || hi < lo)
+				return -1;
+			s = end;
+		}
+		if ((long long)lo <= last || hi >= max)
+			return -1;
+		for (unsigned long c = lo; c <= hi; c++)
+			ret[n++] = (unsigned int)c;
+		last = (long long)hi;
+		if (*s == ',')
+			s++;
+		else if (*s && *s != '\n')
+			return -1;
+	}
+	return (int)n;
+}
+
+static int cmp_uint(const void *a, const void *b)
+{
+	unsigned int x = *(const unsigned int *)a, y = *(const unsigned int *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Every cpuN folder, ascending: for fixture trees without "possible". */
+static int cpu_folders(const char *root, unsigned int *ret, unsigned int max)
+{
+	char path[1024];
+	unsigned int n = 0;
+	snprintf(path, sizeof(path), "%s/sys/devices/system/cpu", strcmp(root, "/") ? root : "");
+	DIR *d = opendir(path);
+	if (!d)
+		return 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char *end;
+		if (strncmp(e->d_name, "cpu", 3) || e->d_name[3] < '0' || e->d_name[3] > '9')
+			continue;
+		unsigned long v = strtoul(e->d_name + 3, &end, 10);
+		if (*end)
+			continue;
+		if (n >= max || v >= max) {
+			closedir(d);
+			return -1;
+		}
+		ret[n++] = (unsigned int)v;
+	}
+	closedir(d);
+	qsort(ret, n, sizeof(*ret), cmp_uint);
+	return (int)n;
+}
+
+static bool folder_exists(const char *root, const char *rel)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s", strcmp(root, "/") ? root : "", rel);
+	DIR *d = opendir(path);
+	if (d)
+		closedir(d);
+	return d != NULL;
+}
+
+static int read_cpu_notes(struct kx_crash_facts *f, const char *root, struct kx_error *err)
+{
+	/* The possible CPUs are listed into cpu_ids, which is then compacted
+	 * in place to the CPUs that have a note (never ahead of the reading). */
+	unsigned int *ids = f->cpu_ids;
+	char buf[4096], rel[128];
+	int n;
+
+	if (kx_read_text(root, "sys/devices/system/cpu/possible", buf, sizeof(buf)) >= 0) {
+		n = parse_cpu_list(buf, ids, KX_CRASH_CPUS_MAX);
+		if (n < 0) {
+			errno = 0;
+			return crash_fail(err, root, "sys/devices/system/cpu/possible",
+					  "not a CPU list within the supported CPU count");
+		}
+	} else {
+		n = cpu_folders(root, ids, KX_CRASH_CPUS_MAX);
+		if (n < 0)
+			return kx_fail(err, KX_E_SYSTEM, "more than %d CPUs", KX_CRASH_CPUS_MAX);
+	}
+	f->nr_possible = (unsigned int)n;
+	for (int i = 0; i < n; i++) {
+		uint64_t addr, size;
+		snprintf(rel, sizeof(rel), "sys/devices/system/cpu/cpu%u", ids[i]);
+		if (!folder_exists(root, rel))
+			continue; /* possible but not present: sysfs has no folder */
+		snprintf(rel, sizeof(rel), "sys/devices/system/cpu/cpu%u/crash_notes", ids[i]);
+		if (read_number(root, rel, 16, &addr) < 0)
+			return crash_fail(err, root, rel, "unreadable or not a hex address "
+					  "(root and a kernel with CONFIG_CRASH_DUMP are needed)");
+		snprintf(rel, sizeof(rel), "sys/devices/system/cpu/cpu%u/crash_notes_size", ids[i]);
+		if (read_number(root, rel, 10, &size) < 0)
+			return crash_fail(err, root, rel, "unreadable or not a decimal size");
+		f->cpu_ids[f->nr_cpu_notes] = ids[i];
+		f->cpu_notes[f->nr_cpu_notes++] = (struct kx_crash_note){ addr, size };
+	}
+	if (!f->nr_cpu_notes)
+		return kx_fail(err, KX_E_SYSTEM, "%s/sys/devices/system/cpu: no CPU folders, so no "
+			       "per-CPU crash notes", strcmp(root, "/") ? root : "");
+	return 0;
+}
+
+static int read_vmcoreinfo(struct kx_crash_facts *f, const char *root, struct kx_error *err)
+{
+	static const char rel[] = "sys/kernel/vmcoreinfo";
+	char buf[128], *end, *end2 = buf;
+
+	errno = 0;
+	if (kx_read_text(root, rel, buf, sizeof(buf)) < 0)
+		return crash_fail(err, root, rel, "unreadable (root and a kernel with "
+				  "CONFIG_VMCORE_INFO are needed)");
+	/* "%pa %x\n": both hexadecimal, the address with 0x, the size without */
+	errno = 0;
+	unsigned long long addr = strtoull(buf, &end, 16), size = 0;
+	if (!errno && end != buf && !strchr(buf, '-'))
+		size = strtoull(end, &end2, 16);
+	if (errno || !size || strspn(end2, " \n") != strlen(end2)) {
+		errno = 0;
+		return crash_fail(err, root, rel, "expected \"ADDR SIZE\" in hex");
+	}
+	f->vmcoreinfo = (struct kx_crash_note){ addr, size };
+	return 0;
+}
+
+/*
+ * /proc/kcore's program headers: the RAM ones map the linear map (p_paddr =
+ * __pa(p_vaddr)), the text one the kernel image (p_paddr =
+ * __pa_symbol(_text)); the others have p_paddr = -1. The linear map lies
+ * below the kernel image on x86_64, arm64 and riscv64, so the RAM delta is
+ * that of the lowest such header and the text is the highest one when its
+ * delta differs.
+ */
+static void kcore_phdrs(struct kx_crash_facts *f, const uint8_t *buf, size_t got)
+{
+	struct kx_bytes b = { buf, got };
+	uint16_t type, phentsize, phnum;
+	uint64_t phoff;
+	if (got < 64 || memcmp(buf, ELFMAG, SELFMAG) || buf[EI_CLASS] != ELFCLASS64 ||
+	    buf[EI_DATA] != ELFDATA2LSB || !kx_le16(b, 16, &type) || type != ET_CORE ||
+	    !kx_le64(b, 32, &phoff) || !kx_le16(b, 54, &phentsize) || phentsize != 56 ||
+	    !kx_le16(b, 56, &phnum) || !kx_span_ok(got, phoff, (uint64_t)phnum * 56))
+		return;
+
+	bool have_low = false, have_high = false;
+	uint64_t low_vaddr = 0, low_delta = 0;
+	struct kx_crash_text high = { 0, 0, 0 };
+	for (unsigned int i = 0; i < phnum; i++) {
+		uint64_t at = phoff + (uint64_t)i * 56, vaddr, paddr, memsz;
+		uint32_t ptype;
+		if (!kx_le32(b, at, &ptype) || !kx_le64(b, at + 16, &vaddr) ||
+		    !kx_le64(b, at + 24, &paddr) || !kx_le64(b, at + 40, &memsz))
+			return;
+		if (ptype != PT_LOAD || paddr == UINT64_MAX || !memsz)
+			continue;
+		if (!have_low || vaddr < low_vaddr) {
+			have_low = true;
+			low_vaddr = vaddr;
+			low_delta = vaddr - paddr;
+		}
+		if (!have_high || vaddr > high.vaddr) {
+			have_high = true;
+			high = (struct kx_crash_text){ vaddr, paddr, memsz };
+		}
+	}
+	if (!have_low)
+		return;
+	f->have_linear_base = true;
+	f->linear_base = low_delta;
+	if (have_high && high.vaddr - high.paddr != low_delta) {
+		f->have_kernel_text = true;
+		f->kernel_text = high;
+	}
+}
+
+static void read_kcore(struct kx_crash_facts *f, const char *root)
+{
+	enum { KCORE_HEAD = 65536 }; /* room for ~1150 program headers */
+	int fd = open_under(root, "proc/kcore");
+	uint8_t *buf = fd < 0 ? NULL : malloc(KCORE_HEAD);
+	size_t got = 0;
+	if (!buf) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while (got < KCORE_HEAD) {
+		ssize_t n = read(fd, buf + got, KCORE_HEAD - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	kcore_phdrs(f, buf, got);
+	free(buf);
+}
+
+int kx_crash_facts_read(struct kx_crash_facts *f, const char *root, struct kx_error *err)
+{
+	memset(f, 0, sizeof(*f));
+	if (read_cpu_notes(f, root, err) < 0 || read_vmcoreinfo(f, root, err) < 0)
+		return -1;
+	read_kcore(f, root);
 	return 0;
 }

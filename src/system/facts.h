@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "../core/error.h"
+#include "../crash/crash.h"
 #include "../memmap/memmap.h"
 
 #define KX_EFI_RUNTIME_MAX 256
@@ -60,5 +61,45 @@ void kx_facts_usable_ram(const struct kx_facts *f, struct kx_memmap *ret);
 
 /* Helpers shared by fact readers: read a small text file under root. */
 int kx_read_text(const char *root, const char *rel, char *buf, size_t size);
+
+/*
+ * kdump facts, read only for -p (kx_crash_facts_read), under the same root:
+ *   sys/devices/system/cpu/possible     "0-3" (else every cpuN folder)
+ *   sys/devices/system/cpu/cpuN/crash_notes       physical address, hex
+ *   sys/devices/system/cpu/cpuN/crash_notes_size  size, decimal
+ *   sys/kernel/vmcoreinfo               "0xADDR SIZE", both hex
+ *   proc/kcore                          only its program headers: the linear
+ *                                       map and the kernel text mapping
+ */
+#define KX_CRASH_CPUS_MAX 8192           /* CONFIG_NR_CPUS of distribution kernels */
+
+struct kx_crash_facts {
+	/* One note per possible CPU that has a sysfs folder, in CPU order; a
+	 * possible CPU that is not present has none (and no note address). */
+	struct kx_crash_note cpu_notes[KX_CRASH_CPUS_MAX];
+	unsigned int cpu_ids[KX_CRASH_CPUS_MAX]; /* N of cpuN for each note */
+	unsigned int nr_cpu_notes;
+	unsigned int nr_possible;        /* CPUs listed as possible */
+	struct kx_crash_note vmcoreinfo;
+	/* From /proc/kcore (root only; absent under lockdown or without
+	 * CONFIG_PROC_KCORE): the RAM program headers' vaddr - paddr, and the
+	 * text program header (vaddr = _text, paddr = __pa_symbol(_text)). */
+	bool have_linear_base;
+	uint64_t linear_base;
+	bool have_kernel_text;
+	struct kx_crash_text kernel_text;
+};
+
+/*
+ * Read the kdump facts under `root` ("/" on a live system). The struct is
+ * large (~200 KiB): allocate it statically or on the heap.
+ * Errors (KX_E_SYSTEM, naming the file): a possible CPU whose folder exists
+ * but whose crash_notes or crash_notes_size is missing, unreadable or
+ * malformed (the kernel lacks CONFIG_CRASH_DUMP, or we are not root); no
+ * CPU folder at all; /sys/kernel/vmcoreinfo missing or malformed; more
+ * than KX_CRASH_CPUS_MAX CPUs. A missing or unusable /proc/kcore is not an
+ * error: have_linear_base and have_kernel_text stay false.
+ */
+int kx_crash_facts_read(struct kx_crash_facts *ret, const char *root, struct kx_error *err);
 
 #endif
