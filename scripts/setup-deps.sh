@@ -24,6 +24,7 @@ PKGS=(
   # arm64 guests' busybox and kexec-tools come from scripts/fetch-kernels.sh
   qemu-system-x86 ovmf busybox-static cpio gzip xz-utils zstd lz4 bzip2
   qemu-system-arm qemu-efi-aarch64
+  gcc-riscv64-linux-gnu qemu-system-misc  # riscv64 purgatory and its QEMU harness
   # scripts/fetch-kernels.sh: apt-get download + dpkg-deb, Release signature
   # check against the Debian archive keyring
   apt dpkg gpgv debian-archive-keyring coreutils

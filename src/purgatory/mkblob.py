@@ -5,11 +5,11 @@
     mkblob.py --abi purgatory_abi.h --output purgatory_blobs.c \
               [--blob ARCH LINKED.elf FLAT.bin]...
 
-For each blob, the linked ELF must be for ARCH (x86_64, arm64), have no
+For each blob, the linked ELF must be for ARCH (x86_64, arm64, riscv64), have no
 relocation section with anything in it (the blob is copied into memory as
 is, nobody relocates it), its entry must be 0, and the flat binary (objcopy
 -O binary of the ELF) must start with a jump over the header (x86 JMP,
-arm64 B) and carry the header of purgatory_abi.h at
+arm64 B, riscv64 JAL x0) and carry the header of purgatory_abi.h at
 KX_PURGATORY_HEADER_OFFSET whose params_offset and memsz agree with the
 ELF's kx_params and kx_end symbols. Any failure fails the build.
 
@@ -37,15 +37,18 @@ IMAGE_SECTIONS = {".text", ".rodata", ".data"}
 BOOKKEEPING_SECTIONS = {".dynamic", ".dynsym", ".dynstr", ".hash", ".gnu.hash",
                         ".gnu.version", ".gnu.version_d", ".gnu.version_r"}
 RELOC_TYPES = {SHT_RELA: "RELA", SHT_REL: "REL", SHT_RELR: "RELR"}
-# The reserved GOT header the AArch64 linker emits even when nothing uses
-# the GOT (.got[0] = _DYNAMIC, three .got.plt words): at most this many
-# bytes is bookkeeping, more would be real entries (which in a PIE would
-# also need the relocations rejected above).
-ARM64_GOT_HEADER = {".got": 8, ".got.plt": 24}
+# The reserved GOT header the AArch64 and RISC-V linkers emit even when
+# nothing uses the GOT (.got[0] = _DYNAMIC; three .got.plt words on
+# AArch64, two on RISC-V): at most this many bytes is bookkeeping, more
+# would be real entries (which in a PIE would also need the relocations
+# rejected above).
+GOT_HEADER = {"arm64": {".got": 8, ".got.plt": 24},
+              "riscv64": {".got": 8, ".got.plt": 16}}
 # e_machine of each architecture's purgatory.
 EM_X86_64 = 62
 EM_AARCH64 = 183
-MACHINES = {"x86_64": EM_X86_64, "arm64": EM_AARCH64}
+EM_RISCV = 243
+MACHINES = {"x86_64": EM_X86_64, "arm64": EM_AARCH64, "riscv64": EM_RISCV}
 
 
 class BlobError(Exception):
@@ -106,6 +109,21 @@ def check_entry_jump(arch, blob, header_end):
         if blob[0] not in (0xEB, 0xE9):
             raise BlobError("does not start with a jmp (first byte 0x%02x)" % blob[0])
         return
+    if arch == "riscv64":
+        # JAL x0, <label> (the J pseudo-instruction): opcode 0x6f, rd = 0,
+        # a signed offset in bits imm[20|10:1|11|19:12]. A 4-byte
+        # instruction (no compressed C.J: the blob is built without C).
+        insn, = struct.unpack_from("<I", blob, 0)
+        if insn & 0xFFF != 0x06F:
+            raise BlobError("does not start with a JAL x0 instruction (0x%08x)" % insn)
+        target = (((insn >> 31) & 1) << 20 | ((insn >> 21) & 0x3FF) << 1 |
+                  ((insn >> 20) & 1) << 11 | ((insn >> 12) & 0xFF) << 12)
+        if target & (1 << 20):
+            target -= 1 << 21
+        if not header_end <= target < len(blob):
+            raise BlobError("the entry jump goes to 0x%x, not past the header into the blob"
+                            % target)
+        return
     # arm64: B <label> is 0b000101 in bits [31:26], a signed word offset in
     # [25:0]; it must land past the header, inside the blob.
     insn, = struct.unpack_from("<I", blob, 0)
@@ -139,7 +157,7 @@ def check_blob(arch, elf_path, bin_path, abi_text):
     left_out = [s["name"] for s in sections
                 if s["flags"] & SHF_ALLOC and s["type"] != SHT_NOBITS and s["size"]
                 and s["name"] not in IMAGE_SECTIONS | BOOKKEEPING_SECTIONS
-                and not (arch == "arm64" and s["size"] <= ARM64_GOT_HEADER.get(s["name"], -1))]
+                and not s["size"] <= GOT_HEADER.get(arch, {}).get(s["name"], -1)]
     if left_out:
         raise BlobError("sections with contents that the flat binary would leave out: "
                         + ", ".join(left_out))

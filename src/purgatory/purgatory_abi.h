@@ -51,11 +51,15 @@ struct kx_purgatory_params {
 	uint64_t entry;           /* where to jump */
 	uint64_t regs[4];         /* x86_64: regs[0] = RSI (boot_params), the
 				   * other GPRs are zeroed;
-				   * arm64: x0..x3; riscv64: unused (a0/a1 kept) */
+				   * arm64: x0..x3; riscv64: unused: a0 = hart
+				   * id and a1 = DTB pass through as the old
+				   * kernel set them, a2 = entry, the rest 0 */
 	uint32_t flags;           /* KX_PURGATORY_* */
 	uint32_t nr_regions;      /* <= KX_PURGATORY_REGIONS_MAX, else no boot */
 	uint64_t serial_port;     /* x86: I/O port of a 16550 (0 = silent);
-				   * arm64/riscv64: MMIO address (0 = silent) */
+				   * arm64: MMIO address of a PL011; riscv64:
+				   * of an NS16550A with byte registers
+				   * (reg-shift 0); 0 = silent */
 	struct kx_purgatory_region regions[KX_PURGATORY_REGIONS_MAX];
 };
 

@@ -6,7 +6,8 @@
  * into the blob, run in user space from a copy of the blob at an address it
  * was not linked for; and the arm64 purgatory's identity-map builder
  * (pgtable.c, compiled in as is), its tables walked as the MMU would.
- * The arm64 blob itself runs in QEMU: tests/purgatory/run.sh.
+ * The arm64 blob itself runs in QEMU: tests/purgatory/run.sh; the riscv64
+ * one likewise: tests/purgatory/riscv64/run.sh.
  */
 #include "harness.h"
 
@@ -171,6 +172,112 @@ KX_TEST(arm64_fill_into_real_blob)
 		 kx_le64(b, blob.params_offset + 48, &v64) && v64 == 0x09000000 &&
 		 kx_le64(b, blob.params_offset + 56 + 48, &v64) && v64 == 0x7f000000 &&
 		 memcmp(buf + blob.params_offset + 56 + 16, p.regions[0].sha256, 32) == 0;
+	free(buf);
+	CHECK(same_code);
+	CHECK(bss_zero);
+	CHECK(ok);
+}
+
+/* The target of a RISC-V JAL instruction (imm[20|10:1|11|19:12]), signed. */
+static int64_t riscv_jal_offset(uint32_t insn)
+{
+	uint32_t imm = ((insn >> 31) & 1) << 20 | ((insn >> 21) & 0x3ff) << 1 |
+		       ((insn >> 20) & 1) << 11 | ((insn >> 12) & 0xff) << 12;
+
+	return (imm & (1u << 20)) ? (int64_t)imm - (1 << 21) : (int64_t)imm;
+}
+
+KX_TEST(riscv64_blob_header)
+{
+	struct kx_purgatory_blob blob;
+	struct kx_error err = { 0 };
+	uint32_t insn, params_offset, memsz;
+	uint64_t magic;
+
+	if (!embedded("riscv64")) {
+		CHECK(kx_purgatory_blob("riscv64", &blob, &err) < 0);
+		CHECK(err.status == KX_E_PLAN);
+		CHECK_CONTAINS(err.message, "no riscv64 purgatory");
+		skip_reason = "no riscv64 purgatory in this build (no riscv64 compiler)";
+		return;
+	}
+	CHECK(kx_purgatory_blob("riscv64", &blob, &err) == 0);
+	CHECK(blob.data && blob.size > 32);
+
+	struct kx_bytes b = { blob.data, blob.size };
+	/* Entry at offset 0: a 4-byte JAL x0 (opcode 0x6f, rd 0; no
+	 * compressed C.J) forward past the header, into the blob. */
+	CHECK(kx_le32(b, 0, &insn));
+	CHECK((insn & 0xfff) == 0x06f);
+	CHECK(riscv_jal_offset(insn) >= 32);
+	CHECK(riscv_jal_offset(insn) < (int64_t)blob.size);
+	CHECK(riscv_jal_offset(insn) % 4 == 0);
+	/* A known encoding, so the decoder above is not merely self-consistent:
+	 * "j 0x20" is 0x0200006f. */
+	CHECK(riscv_jal_offset(0x0200006f) == 0x20);
+	CHECK(riscv_jal_offset(0xffdff06f) == -4);
+
+	CHECK(kx_le64(b, KX_PURGATORY_HEADER_OFFSET, &magic));
+	CHECK_EQ_U64(magic, KX_PURGATORY_MAGIC);
+	CHECK(kx_le32(b, KX_PURGATORY_HEADER_OFFSET + 8, &params_offset));
+	CHECK(kx_le32(b, KX_PURGATORY_HEADER_OFFSET + 12, &memsz));
+	CHECK_EQ_U64(blob.params_offset, params_offset);
+	CHECK_EQ_U64(blob.memsz, memsz);
+	CHECK(params_offset >= 32 && params_offset % 8 == 0);
+	CHECK(params_offset + PARAMS_SIZE <= blob.size);
+	/* bss with a 16 KiB stack, ending 16-aligned (the entry zeroes it
+	 * 16 bytes at a time). */
+	CHECK(memsz >= blob.size + 16384);
+	CHECK(memsz % 16 == 0);
+	CHECK(memsz < 1024 * 1024);
+	for (size_t i = 0; i < PARAMS_SIZE; i++)
+		CHECK(blob.data[params_offset + i] == 0);
+}
+
+KX_TEST(riscv64_fill_into_real_blob)
+{
+	struct kx_purgatory_blob blob;
+	struct kx_purgatory_params p;
+	struct kx_error err = { 0 };
+	uint8_t *buf;
+	uint64_t v64;
+	uint32_t v32;
+
+	if (!embedded("riscv64")) {
+		skip_reason = "no riscv64 purgatory in this build (no riscv64 compiler)";
+		return;
+	}
+	CHECK(kx_purgatory_blob("riscv64", &blob, &err) == 0);
+	buf = malloc(blob.memsz);
+	CHECK(buf);
+	sample_params(&p);
+	p.entry = 0x80200000;         /* the kernel, 2 MiB-aligned */
+	memset(p.regs, 0, sizeof(p.regs)); /* unused: a0/a1 pass through */
+	p.serial_port = 0x10000000;   /* NS16550A on QEMU virt */
+	memset(buf, 0xaa, blob.memsz);
+	if (kx_purgatory_fill(&blob, buf, blob.memsz, &p, &err)) {
+		free(buf);
+		CHECK(0);
+	}
+	struct kx_bytes b = { buf, blob.memsz };
+	int same_code = memcmp(buf, blob.data, blob.params_offset) == 0 &&
+			memcmp(buf + blob.params_offset + PARAMS_SIZE,
+			       blob.data + blob.params_offset + PARAMS_SIZE,
+			       blob.size - blob.params_offset - PARAMS_SIZE) == 0;
+	int bss_zero = 1;
+	for (size_t i = blob.size; i < blob.memsz; i++)
+		bss_zero &= buf[i] == 0;
+	int ok = kx_le64(b, blob.params_offset + 0, &v64) && v64 == 0x80200000 &&
+		 kx_le64(b, blob.params_offset + 8, &v64) && v64 == 0 &&
+		 kx_le64(b, blob.params_offset + 32, &v64) && v64 == 0 &&
+		 kx_le32(b, blob.params_offset + 40, &v32) && v32 == KX_PURGATORY_VERIFY &&
+		 kx_le32(b, blob.params_offset + 44, &v32) && v32 == 2 &&
+		 kx_le64(b, blob.params_offset + 48, &v64) && v64 == 0x10000000 &&
+		 kx_le64(b, blob.params_offset + 56, &v64) && v64 == 0x1000000 &&
+		 kx_le64(b, blob.params_offset + 56 + 48, &v64) && v64 == 0x7f000000 &&
+		 kx_le64(b, blob.params_offset + 56 + 48 + 8, &v64) && v64 == 0x800000 &&
+		 memcmp(buf + blob.params_offset + 56 + 16, p.regions[0].sha256, 32) == 0 &&
+		 memcmp(buf + blob.params_offset + 56 + 48 + 16, p.regions[1].sha256, 32) == 0;
 	free(buf);
 	CHECK(same_code);
 	CHECK(bss_zero);
@@ -662,6 +769,8 @@ int main(void)
 		KX_CASE(x86_64_blob_header),
 		KX_CASE(arm64_blob_header),
 		KX_CASE(arm64_fill_into_real_blob),
+		KX_CASE(riscv64_blob_header),
+		KX_CASE(riscv64_fill_into_real_blob),
 		KX_CASE(arm64_pgtable_identity_edges),
 		KX_CASE(arm64_pgtable_blocks_and_overlaps),
 		KX_CASE(arm64_pgtable_limits),

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The four functions a freestanding C program must provide because the
+ * compiler may call them on its own (struct copies, zeroed arrays). Byte
+ * loops, built with -fno-tree-loop-distribute-patterns so that the
+ * compiler cannot turn them back into calls to themselves.
+ */
+#include <stddef.h>
+
+#pragma GCC visibility push(hidden)
+void *memcpy(void *dest, const void *src, size_t n);
+void *memmove(void *dest, const void *src, size_t n);
+void *memset(void *s, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+#pragma GCC visibility pop
+
+void *memcpy(void *dest, const void *src, size_t n)
+{
+	unsigned char *d = dest;
+	const unsigned char *s = src;
+
+	while (n--)
+		*d++ = *s++;
+	return dest;
+}
+
+void *memmove(void *dest, const void *src, size_t n)
+{
+	unsigned char *d = dest;
+	const unsigned char *s = src;
+
+	if (d <= s || d >= s + n)
+		return memcpy(dest, src, n);
+	while (n--)
+		d[n] = s[n];
+	return dest;
+}
+
+void *memset(void *s, int c, size_t n)
+{
+	unsigned char *d = s;
+
+	while (n--)
+		*d++ = (unsigned char)c;
+	return s;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a, *y = b;
+
+	for (size_t i = 0; i < n; i++)
+		if (x[i] != y[i])
+			return x[i] < y[i] ? -1 : 1;
+	return 0;
+}

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What boot.c and kernel.c share: NS16550A output (polled, the UART as
+ * OpenSBI left it), CSR access, the SBI calls they make (HSM hart
+ * start/stop, SRST shutdown). S-mode, satp = 0.
+ */
+#ifndef KX_PURG_RV_BAREMETAL_H
+#define KX_PURG_RV_BAREMETAL_H
+
+#include <stdint.h>
+
+#include "layout.h"
+
+#define SR_SIE		(1UL << 1)
+
+#define csr_read(r) ({ uint64_t v_; __asm__ volatile("csrr %0, " #r : "=r"(v_)); v_; })
+#define csr_write(r, v) __asm__ volatile("csrw " #r ", %0" : : "r"((uint64_t)(v)))
+
+static inline uint64_t rdtime(void)
+{
+	uint64_t t;
+
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	return t;
+}
+
+static inline void putc_(char c)
+{
+	volatile uint8_t *uart = (volatile uint8_t *)(uintptr_t)H_UART;
+
+	while (!(uart[5] & 0x20))
+		;
+	uart[0] = (uint8_t)c;
+}
+
+static inline void puts_(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n')
+			putc_('\r');
+		putc_(*s);
+	}
+}
+
+static inline void putu_(uint64_t v, unsigned int radix)
+{
+	char buf[24];
+	int n = 0;
+
+	do {
+		unsigned int d = (unsigned int)(v % radix);
+
+		buf[n++] = (char)(d < 10 ? '0' + d : 'a' + d - 10);
+		v /= radix;
+	} while (v);
+	if (radix == 16)
+		puts_("0x");
+	while (n)
+		putc_(buf[--n]);
+}
+
+/* SBI call: a7 = extension, a6 = function; returns the error in a0. */
+static inline long sbi_call(uint64_t ext, uint64_t fid, uint64_t arg0, uint64_t arg1,
+			    uint64_t arg2)
+{
+	register uint64_t a0 __asm__("a0") = arg0;
+	register uint64_t a1 __asm__("a1") = arg1;
+	register uint64_t a2 __asm__("a2") = arg2;
+	register uint64_t a6 __asm__("a6") = fid;
+	register uint64_t a7 __asm__("a7") = ext;
+
+	__asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a2), "r"(a6), "r"(a7) : "memory");
+	return (long)a0;
+}
+
+#define SBI_EXT_HSM	0x48534d
+#define SBI_EXT_SRST	0x53525354
+
+/* Wait for the UART to finish, then SRST shutdown (QEMU exits). */
+static inline __attribute__((noreturn)) void power_off(void)
+{
+	volatile uint8_t *uart = (volatile uint8_t *)(uintptr_t)H_UART;
+
+	for (int i = 0; i < 1000000 && !(uart[5] & 0x40); i++)
+		;
+	sbi_call(SBI_EXT_SRST, 0, 0, 0, 0);
+	sbi_call(8, 0, 0, 0, 0); /* legacy shutdown, if SRST is missing */
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+#endif

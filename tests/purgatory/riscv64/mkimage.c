@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Host side of the riscv64 purgatory harness: make the region images of
+ * layout.h and the purgatory blob filled by the loader's own code
+ * (kx_purgatory_blob("riscv64") + kx_purgatory_fill(), digests by
+ * kx_sha256), as kexec would hand them to the old kernel.
+ *
+ *   mkimage OUTDIR KERNEL.BIN [--initrd-size BYTES] [--serial ADDR]
+ *           [--no-verify] [--corrupt REGION] [--fault] [--bad-nr-regions]
+ *
+ * Writes OUTDIR/{purgatory,kernel,initrd,dtb,tiny}.bin. The "DTB" is a real
+ * flattened device tree (libfdt), H_DTB_LEN bytes, as the old kernel needs
+ * one among the segments. --corrupt flips a byte of that region's data
+ * after its digest was taken (memory that is not what the loader planned);
+ * --fault adds a sixth region in the hole above RAM, which the purgatory
+ * cannot read; --bad-nr-regions writes 17 into the filled parameter block's
+ * nr_regions (more than it holds: kx_purgatory_fill() itself refuses that).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/bytes.h"
+#include "core/sha256.h"
+#include "purgatory/purgatory.h"
+#include "layout.h"
+
+static void die(const char *what)
+{
+	fprintf(stderr, "mkimage: %s\n", what);
+	exit(1);
+}
+
+static uint8_t *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf;
+	long n;
+
+	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET))
+		die(strerror(errno));
+	buf = malloc((size_t)n + 1);
+	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n)
+		die("cannot read the kernel image");
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static void write_file(const char *dir, const char *name, const uint8_t *data, size_t len)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	if (!f || fwrite(data, 1, len, f) != len || fclose(f))
+		die(strerror(errno));
+}
+
+/* xorshift64: the same bytes every run. */
+static void fill_random(uint8_t *p, size_t len, uint64_t seed)
+{
+	for (size_t i = 0; i < len; i++) {
+		seed ^= seed << 13;
+		seed ^= seed >> 7;
+		seed ^= seed << 17;
+		p[i] = (uint8_t)(seed >> 24);
+	}
+}
+
+/* A small valid FDT whose totalsize is the whole region (the rest is free
+ * space in the blob), as the old kernel's fdt_check_header() wants. */
+static void make_dtb(uint8_t *dtb)
+{
+	int node;
+
+	if (fdt_create_empty_tree(dtb, (int)H_DTB_LEN) ||
+	    fdt_setprop_string(dtb, 0, "compatible", "kexec-ng,purgatory-harness") ||
+	    (node = fdt_add_subnode(dtb, 0, "chosen")) < 0 ||
+	    fdt_setprop_string(dtb, node, "bootargs", "console=ttyS0 harness"))
+		die("libfdt could not make the DTB");
+	if (fdt_totalsize(dtb) != H_DTB_LEN)
+		die("the DTB's totalsize is not the region's length");
+}
+
+int main(int argc, char **argv)
+{
+	struct kx_purgatory_params p;
+	struct kx_purgatory_blob blob;
+	struct kx_error err = { 0 };
+	size_t initrd_size = 4u << 20, kernel_len;
+	uint64_t serial = H_UART;
+	int corrupt = -1, verify = 1, fault = 0, bad_nr = 0;
+	uint8_t *kernel, *initrd, *dtb, tiny[1] = { 0x5a }, *buf;
+
+	if (argc < 3)
+		die("usage: mkimage OUTDIR KERNEL.BIN [--initrd-size N] [--serial ADDR] "
+		    "[--no-verify] [--corrupt REGION] [--fault] [--bad-nr-regions]");
+	for (int i = 3; i < argc; i++) {
+		if (!strcmp(argv[i], "--initrd-size") && i + 1 < argc)
+			initrd_size = strtoull(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--serial") && i + 1 < argc)
+			serial = strtoull(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--no-verify"))
+			verify = 0;
+		else if (!strcmp(argv[i], "--corrupt") && i + 1 < argc)
+			corrupt = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--fault"))
+			fault = 1;
+		else if (!strcmp(argv[i], "--bad-nr-regions"))
+			bad_nr = 1;
+		else
+			die("unknown option");
+	}
+	if (H_INITRD + initrd_size > H_DTB)
+		die("--initrd-size: the initrd would run into the DTB");
+
+	kernel = read_file(argv[2], &kernel_len);
+	if (H_KERNEL + kernel_len > H_KERNEL_STACK - 0x10000)
+		die("kernel.bin too large for the layout");
+	initrd = malloc(initrd_size ? initrd_size : 1);
+	dtb = calloc(1, H_DTB_LEN);
+	if (!initrd || !dtb)
+		die("out of memory");
+	fill_random(initrd, initrd_size, 0x9e3779b97f4a7c15ULL);
+	make_dtb(dtb);
+
+	memset(&p, 0, sizeof(p));
+	p.entry = H_KERNEL;
+	/* regs: unused on riscv64 (a0/a1 pass through); left zero. */
+	p.flags = verify ? KX_PURGATORY_VERIFY : 0;
+	p.serial_port = serial;
+	p.nr_regions = H_NR_REGIONS;
+	p.regions[0] = (struct kx_purgatory_region){ .start = H_KERNEL, .len = kernel_len };
+	p.regions[1] = (struct kx_purgatory_region){ .start = H_INITRD, .len = initrd_size };
+	p.regions[2] = (struct kx_purgatory_region){ .start = H_DTB, .len = H_DTB_LEN };
+	p.regions[3] = (struct kx_purgatory_region){ .start = H_TINY, .len = sizeof(tiny) };
+	p.regions[4] = (struct kx_purgatory_region){ .start = H_EMPTY, .len = 0 };
+	kx_sha256(kernel, kernel_len, p.regions[0].sha256);
+	kx_sha256(initrd, initrd_size, p.regions[1].sha256);
+	kx_sha256(dtb, H_DTB_LEN, p.regions[2].sha256);
+	kx_sha256(tiny, sizeof(tiny), p.regions[3].sha256);
+	kx_sha256("", 0, p.regions[4].sha256);
+	if (fault) {
+		/* Any digest: the read faults before it is compared. */
+		p.regions[p.nr_regions++] = (struct kx_purgatory_region){ .start = H_FAULT,
+									 .len = 64 };
+	}
+
+	/* After the digests: the bytes in memory are not the planned ones. */
+	switch (corrupt) {
+	case -1:
+		break;
+	case 0:
+		kernel[kernel_len - 1] ^= 0x01;
+		break;
+	case 1:
+		initrd[initrd_size - 1] ^= 0x80;
+		break;
+	case 2:
+		dtb[H_DTB_LEN / 2] ^= 0x10;
+		break;
+	case 3:
+		tiny[0] ^= 0xff;
+		break;
+	default:
+		die("--corrupt: regions 0..3 hold data");
+	}
+
+	if (kx_purgatory_blob("riscv64", &blob, &err) < 0)
+		die(err.message);
+	buf = calloc(1, blob.size);
+	if (!buf || kx_purgatory_fill(&blob, buf, blob.size, &p, &err) < 0)
+		die(err.message[0] ? err.message : "out of memory");
+	if (bad_nr)
+		kx_put_le32(buf + blob.params_offset +
+			    offsetof(struct kx_purgatory_params, nr_regions),
+			    KX_PURGATORY_REGIONS_MAX + 1);
+
+	write_file(argv[1], "purgatory.bin", buf, blob.size);
+	write_file(argv[1], "kernel.bin", kernel, kernel_len);
+	write_file(argv[1], "initrd.bin", initrd, initrd_size);
+	write_file(argv[1], "dtb.bin", dtb, H_DTB_LEN);
+	write_file(argv[1], "tiny.bin", tiny, sizeof(tiny));
+	free(buf);
+	free(dtb);
+	free(initrd);
+	free(kernel);
+	return 0;
+}
