@@ -23,7 +23,9 @@
 #include "../purgatory/purgatory.h"
 #include "../system/facts.h"
 #include "arch.h"
+#include "crash_plan.h"
 #include "placer.h"
+#include "../system/syscalls.h"
 
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
@@ -87,10 +89,16 @@ int kx_dtb_boot_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel
 
 	if (!ctx->dtb)
 		return kx_fail(err, KX_E_SYSTEM, "%s: no device tree to hand to the new kernel", ctx->arch->name);
-	kx_facts_usable_ram(f, &ram);
-	if (ram.count == 0)
-		return kx_fail(err, KX_E_SYSTEM,
-			       "no RAM ranges known: /proc/iomem shows no \"System RAM\" (run as root)");
+	if (o->crash) {
+		/* kexec_core.c refuses any crash segment outside the region */
+		if (kx_crash_ram(ctx, &ram, err) < 0)
+			return -1;
+	} else {
+		kx_facts_usable_ram(f, &ram);
+		if (ram.count == 0)
+			return kx_fail(err, KX_E_SYSTEM,
+				       "no RAM ranges known: /proc/iomem shows no \"System RAM\" (run as root)");
+	}
 	kx_placer_init(&p, &ram, o->mem_min, o->mem_max);
 	plan->arch = ctx->arch->name;
 	if (strlen(o->cmdline) >= sizeof(plan->cmdline))
@@ -143,11 +151,21 @@ int kx_dtb_boot_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel
 		return kx_fail(err, KX_E_NOMEM, "out of memory");
 	if (kx_dtb_from_bytes(ctx->dtb->blob, kx_dtb_size(ctx->dtb), ctx->dtb->source, dtb, err) < 0)
 		return -1;
+	uint64_t hdr_addr = 0, hdr_size = 0;
+	if (o->crash && kx_crash_add_elfcorehdr(plan, &p, ctx, ctx->arch->elf_machine, &hdr_addr,
+						 &hdr_size, err) < 0) {
+		kx_dtb_free(dtb);
+		return -1;
+	}
 	struct kx_dtb_chosen chosen = {
 		.bootargs = o->cmdline,
 		.initrd_start = initrd_addr, .initrd_end = initrd_end,
 		.kaslr_seed = f->random,          /* 8 bytes: KASLR gets a new seed */
 		.rng_seed = f->random + 8, .rng_seed_len = 32,
+		/* the capture kernel's memory and the header: linux,usable-memory-range
+		 * and linux,elfcorehdr, as drivers/of/kexec.c writes them */
+		.crash = o->crash, .elfcorehdr_addr = hdr_addr, .elfcorehdr_size = hdr_size,
+		.usable = o->crash ? &ram : NULL,
 	};
 	if (kx_dtb_set_chosen(dtb, &chosen, err) < 0) {
 		kx_dtb_free(dtb);
@@ -177,6 +195,6 @@ int kx_dtb_boot_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel
 	if (kx_purgatory_add(plan, &p, ctx->arch->name, &params, o, err) < 0)
 		return -1;
 	plan->kernel_entry = kernel_entry;
-	plan->flags = ctx->arch->kexec_arch_flag;
-	return kx_plan_check(plan, &ram, kx_memmap_total(&ram), err);
+	plan->flags = ctx->arch->kexec_arch_flag | (o->crash ? KEXEC_ON_CRASH : 0);
+	return kx_plan_check(plan, &ram, o->crash ? 0 : kx_memmap_total(&ram), err);
 }

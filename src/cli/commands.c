@@ -13,6 +13,7 @@
 
 #include "../arch/arch.h"
 #include "../dtb/dtb.h"
+#include "../crash/crash.h"
 #include "../formats/unwrap.h"
 #include "../system/facts.h"
 #include "../system/syscalls.h"
@@ -95,6 +96,7 @@ static int explain_load_failure(const struct kx_facts *f, int e, struct kx_error
 
 struct load_state {
 	struct kx_facts facts;
+	struct kx_crash_facts *crash;    /* -p only */
 	struct kx_file kernel, unwrapped, initrd;
 	char chain[128];
 	char cmdline[4096];
@@ -104,6 +106,7 @@ struct load_state {
 static void load_state_free(struct load_state *s)
 {
 	kx_plan_free(&s->plan);
+	free(s->crash);
 	kx_file_close(&s->kernel);
 	kx_file_close(&s->unwrapped);
 	kx_file_close(&s->initrd);
@@ -117,18 +120,19 @@ static const struct kx_file *kernel_file(const struct load_state *s)
 
 static int build_plan(struct load_state *s, const struct kx_options *o,
 		      const struct kx_arch_ops *arch, const struct kx_format_ops *fmt,
-		      FILE *log, struct kx_error *err)
+		      bool crash, FILE *log, struct kx_error *err)
 {
 	struct kx_load_options lo = {
 		.cmdline = s->cmdline,
 		.mem_min = o->mem_min, .mem_max = o->mem_max,
 		.have_entry = o->have_entry, .entry = o->entry,
 		.no_checks = o->no_checks, .test_wrong_digest = o->test_wrong_digest,
-		.crash = o->panic, .no_efi = o->no_efi,
+		.crash = crash, .no_efi = o->no_efi,
 	};
 	struct kx_load_ctx ctx = {
 		.arch = arch, .facts = &s->facts, .opts = &lo,
 		.kernel = kernel_file(s), .initrd = s->initrd.fd >= 0 ? &s->initrd : NULL,
+		.crash = crash ? s->crash : NULL,
 	};
 	struct kx_kernel_desc desc;
 	struct kx_dtb dtb = { 0 };
@@ -165,6 +169,44 @@ static int build_plan(struct load_state *s, const struct kx_options *o,
 	r = arch->build_plan(&ctx, &desc, &s->plan, err);
 	kx_dtb_free(&dtb);
 	return r;
+}
+
+#define MiB (1ULL << 20)
+
+/*
+ * -p: the crash facts, or, when no region is reserved, an error that says
+ * what to put on the command line: a size computed from the plan this
+ * kernel and initrd would need (segments, plus room for the initrd to be
+ * unpacked and the capture kernel to run), not a guess.
+ */
+static int prepare_crash(struct load_state *s, const struct kx_options *o,
+			 const struct kx_arch_ops *arch, const struct kx_format_ops *fmt,
+			 FILE *log, struct kx_error *err)
+{
+	if (s->facts.crash_regions.count == 0) {
+		struct kx_error plan_err = { 0 };
+		uint64_t segments = 0;
+		if (fmt && build_plan(s, o, arch, fmt, false, log, &plan_err) == 0) {
+			for (unsigned int i = 0; i < s->plan.nr_segments; i++)
+				segments += s->plan.segments[i].memsz;
+			uint64_t initrd = s->initrd.fd >= 0 ? s->initrd.bytes.size : 0;
+			uint64_t need = kx_align_up(segments + 3 * initrd + 96 * MiB, 32 * MiB);
+			kx_plan_free(&s->plan);
+			return kx_fail(err, KX_E_NO_CRASH_REGION,
+				       "no crash kernel region: /proc/iomem has no \"Crash kernel\" entry. Boot with "
+				       "crashkernel=%lluM: this kernel and initrd need %llu MiB of segments, plus "
+				       "room to unpack the initrd and run the capture kernel",
+				       (unsigned long long)(need / MiB),
+				       (unsigned long long)kx_align_up(segments, MiB) / MiB);
+		}
+		return kx_fail(err, KX_E_NO_CRASH_REGION,
+			       "no crash kernel region: /proc/iomem has no \"Crash kernel\" entry; boot with "
+			       "crashkernel=256M (or larger) on the kernel command line to reserve one");
+	}
+	s->crash = calloc(1, sizeof(*s->crash));
+	if (!s->crash)
+		return kx_fail(err, KX_E_NOMEM, "out of memory");
+	return kx_crash_facts_read(s->crash, o->root, err);
 }
 
 static void print_file_plan(const struct load_state *s, const struct kx_options *o,
@@ -208,16 +250,6 @@ int kx_cmd_load(const struct kx_options *o, FILE *log, struct kx_error *err)
 	}
 	if (kx_facts_read(&s->facts, o->root, err) < 0)
 		goto out;
-	if (o->panic) {
-		if (s->facts.crash_regions.count == 0) {
-			kx_fail(err, KX_E_NO_CRASH_REGION,
-				"no crash kernel region: /proc/iomem has no \"Crash kernel\" entry; boot with "
-				"crashkernel=256M (or larger) on the kernel command line to reserve one");
-			goto out;
-		}
-		kx_fail(err, KX_E_USAGE, "-p: crash kernel loading is not implemented in this version");
-		goto out;
-	}
 	if (kx_cmdline_compose(o->reuse_cmdline ? s->facts.cmdline : NULL, o->append, o->panic,
 			       s->cmdline, sizeof(s->cmdline), err) < 0)
 		goto out;
@@ -237,14 +269,18 @@ int kx_cmd_load(const struct kx_options *o, FILE *log, struct kx_error *err)
 		goto out;
 	}
 
+	if (o->panic && prepare_crash(s, o, arch, fmt, log, err) < 0)
+		goto out;
+
 	unsigned long file_flags = (o->debug ? KX_KEXEC_FILE_DEBUG : 0) |
-				   (s->initrd.fd < 0 ? KX_KEXEC_FILE_NO_INITRAMFS : 0);
+				   (s->initrd.fd < 0 ? KX_KEXEC_FILE_NO_INITRAMFS : 0) |
+				   (o->panic ? KX_KEXEC_FILE_ON_CRASH : 0);
 	if (o->dry_run) {
 		fprintf(stdout, "kexec-ng dry run: nothing is loaded\n");
 		if (o->mode != KX_MODE_LOAD)
 			print_file_plan(s, o, file_flags, stdout);
 		if (o->mode != KX_MODE_FILE) {
-			if (build_plan(s, o, arch, fmt, log, err) < 0)
+			if (build_plan(s, o, arch, fmt, o->panic, log, err) < 0)
 				goto out;
 			kx_plan_print(&s->plan, stdout);
 		}
@@ -281,7 +317,7 @@ int kx_cmd_load(const struct kx_options *o, FILE *log, struct kx_error *err)
 		fprintf(log, "kexec: kexec_file_load of %s failed (%s: %s); falling back to kexec_load\n",
 			o->kernel, strerror(e), file_syscall_why(e));
 	}
-	if (build_plan(s, o, arch, fmt, log, err) < 0)
+	if (build_plan(s, o, arch, fmt, o->panic, log, err) < 0)
 		goto out;
 	if (o->debug)
 		kx_plan_print(&s->plan, log);

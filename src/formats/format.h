@@ -40,6 +40,7 @@ struct kx_load_options {
 };
 
 struct kx_dtb;
+struct kx_crash_facts;
 
 struct kx_load_ctx {
 	const struct kx_arch_ops *arch;
@@ -48,6 +49,7 @@ struct kx_load_ctx {
 	const struct kx_load_options *opts;
 	const struct kx_file *kernel;    /* after unwrapping compression */
 	const struct kx_file *initrd;    /* NULL when none */
+	const struct kx_crash_facts *crash; /* -p: CPU notes, VMCOREINFO, kcore facts */
 };
 
 /*

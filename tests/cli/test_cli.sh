@@ -84,8 +84,14 @@ t "real Debian kernel plans" 0 "format: bzImage" -- --dry-run --x-test-root="$EF
 t "-S: nothing loaded exits 0" 0 "" -- -S --x-test-root="$BIOS"
 t "-S: loaded exits 1 (inverted on purpose)" 1 "" -- -S --x-test-root="$LOADED"
 t "-S -p: crash kernel status" 0 "" -- -S -p --x-test-root="$LOADED"
-t "-p with no crash region: exit 254, says what to add" 254 "boot with crashkernel=256M" -- -p --x-test-root="$BIOS" vmlinuz
+t "-p with no crash region: exit 254, says what size to add" 254 "Boot with crashkernel=[0-9]+M: this kernel and initrd need [0-9]+ MiB of segments" -- -p --x-test-root="$BIOS" vmlinuz
 t "--print-ckr-size with no region" 0 "^0$" -- --print-ckr-size --x-test-root="$BIOS"
+CRASH=$SRC/tests/fixtures/crash-box
+t "--print-ckr-size with crashkernel=256M" 0 "^268435456$" -- --print-ckr-size --x-test-root="$CRASH"
+t "-p plans inside the crash region with KEXEC_ON_CRASH" 0 "flags: 0x3e0001" -- --dry-run --x-test-root="$CRASH" -c -p vmlinuz --append=irqpoll
+t "-p puts elfcorehdr= first on the command line" 0 'command line: "elfcorehdr=0x[0-9a-f]+ irqpoll"' -- --dry-run --x-test-root="$CRASH" -c -p vmlinuz --append=irqpoll
+t "-p --reuse-cmdline drops crashkernel=" 0 'command line: "elfcorehdr=0x[0-9a-f]+ console=ttyS0 quiet panic=-1 x"' -- --dry-run --x-test-root="$CRASH" -c -p --reuse-cmdline --append=x vmlinuz
+t "-p file syscall asks for KEXEC_FILE_ON_CRASH" 0 "flags 0x6$" -- --dry-run --x-test-root="$CRASH" -s -p vmlinuz
 t "-e with nothing loaded" 255 "nothing has been loaded" -- -e --x-test-root="$BIOS"
 t "-c load refused (seatbelt) is explained" 255 "kexec_load refused: KEXEC_NG_FORBID_SYSCALLS is set" -- --x-test-root="$BIOS" -c -l vmlinuz
 t "-s load refused is not a fallback" 255 "kexec_file_load of vmlinuz refused: KEXEC_NG_FORBID_SYSCALLS" -- --x-test-root="$BIOS" -s -l vmlinuz

@@ -13,6 +13,7 @@
 #include "synth.h"
 #include "arch/arch.h"
 #include "arch/x86_64/boot_params.h"
+#include "crash/crash.h"
 #include "system/facts.h"
 
 static struct kx_facts facts;
@@ -40,6 +41,8 @@ static void memfile(struct kx_file *f, const char *name, const uint8_t *data, si
 		abort();
 }
 
+static struct kx_crash_facts crash_facts;
+
 struct built {
 	struct kx_file kernel, initrd;
 	struct kx_plan plan;
@@ -62,7 +65,8 @@ static int build(struct built *b, const char *cmdline, size_t initrd_size,
 	struct kx_load_options o = extra ? *extra : (struct kx_load_options){ 0 };
 	o.cmdline = cmdline;
 	struct kx_load_ctx ctx = { .arch = &kx_arch_x86_64, .facts = &facts, .opts = &o,
-				   .kernel = &b->kernel, .initrd = &b->initrd };
+				   .kernel = &b->kernel, .initrd = &b->initrd,
+				   .crash = o.crash ? &crash_facts : NULL };
 	struct kx_kernel_desc desc = { 0 };
 	kx_plan_init(&b->plan);
 	memset(&b->err, 0, sizeof(b->err));
@@ -290,9 +294,65 @@ static void golden(const char *box, int *kx_failed_)
 	free(printed);
 }
 
+KX_TEST(crash_kernel_sees_only_its_region)
+{
+	struct built b;
+	struct kx_error err = { 0 };
+	char root[1024];
+	CHECK(read_fixture("crash-box") == 0);
+	snprintf(root, sizeof(root), "%s/tests/fixtures/crash-box", kx_test_env("KX_SRCDIR", "."));
+	CHECK(kx_crash_facts_read(&crash_facts, root, &err) == 0);
+	CHECK_EQ_U64(facts.crash_regions.count, 1);
+	uint64_t cstart = facts.crash_regions.ranges[0].start, cend = facts.crash_regions.ranges[0].end;
+	struct kx_load_options o = { .crash = true };
+	int r = build(&b, "irqpoll nr_cpus=1", 3 * 4096, &o);
+	if (r < 0)
+		printf("#   %s\n", b.err.message);
+	CHECK(r == 0);
+	CHECK_EQ_U64(b.plan.flags, (62UL << 16) | 1);
+	/* every segment inside the crash region: the kernel refuses anything else */
+	for (unsigned int i = 0; i < b.plan.nr_segments; i++)
+		CHECK(b.plan.segments[i].mem >= cstart && b.plan.segments[i].mem + b.plan.segments[i].memsz <= cend);
+	const struct kx_segment *hdr = segment(&b.plan, "elfcorehdr"), *bp = segment(&b.plan, "boot_params");
+	CHECK(hdr && bp);
+	/* the header: ET_CORE for x86_64, and no PT_LOAD inside the crash region */
+	CHECK(!memcmp(hdr->buf, "\177ELF", 4));
+	CHECK_EQ_U64(hdr->buf[16], 4);  /* e_type ET_CORE */
+	CHECK_EQ_U64(hdr->buf[18], 62); /* e_machine EM_X86_64 */
+	uint16_t phnum = (uint16_t)(hdr->buf[56] | hdr->buf[57] << 8);
+	for (unsigned int i = 0; i < phnum; i++) {
+		const uint8_t *ph = hdr->buf + 64 + 56 * i;
+		if (le32(ph) != 1) /* PT_LOAD */
+			continue;
+		uint64_t paddr = le64(ph + 24), memsz = le64(ph + 40);
+		CHECK(paddr + memsz <= cstart || paddr >= cend);
+	}
+	/* elfcorehdr= first on the command line, pointing at the header */
+	char want[64];
+	snprintf(want, sizeof(want), "elfcorehdr=0x%llx irqpoll nr_cpus=1", (unsigned long long)hdr->mem);
+	CHECK(!strcmp((const char *)bp->buf + 4096, want));
+	/* e820: RAM is only the low 640 KiB and the crash region minus the header */
+	uint64_t ram = 0;
+	int header_reserved = 0;
+	for (unsigned int i = 0; i < bp->buf[BP_E820_ENTRIES]; i++) {
+		const uint8_t *e = bp->buf + BP_E820_TABLE + 20 * i;
+		uint64_t start = le64(e), end = start + le64(e + 8);
+		if (le32(e + 16) == 1) {
+			CHECK(end <= 0xa0000 || (start >= cstart && end <= cend));
+			CHECK(end <= hdr->mem || start >= hdr->mem + hdr->memsz);
+			ram += end - start;
+		}
+		if (le32(e + 16) == 2 && start == hdr->mem)
+			header_reserved = 1;
+	}
+	CHECK_EQ_U64(ram, 0xa0000 + (cend - cstart) - hdr->memsz);
+	CHECK(header_reserved);
+	built_free(&b);
+}
+
 KX_TEST(golden_bios_box) { golden("bios-box", kx_failed_); }
 KX_TEST(golden_efi_box) { golden("efi-box", kx_failed_); }
 
 KX_TEST_MAIN(KX_CASE(bios_box_boot_params), KX_CASE(efi_box_boot_params),
 	     KX_CASE(e820_beyond_128_entries_goes_to_setup_data), KX_CASE(refusals_name_the_rule),
-	     KX_CASE(golden_bios_box), KX_CASE(golden_efi_box))
+	     KX_CASE(crash_kernel_sees_only_its_region), KX_CASE(golden_bios_box), KX_CASE(golden_efi_box))

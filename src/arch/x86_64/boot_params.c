@@ -23,9 +23,14 @@
 #define EFI_SETUP_LEN 96      /* struct efi_setup_data: fw_vendor, __unused, tables, smbios, reserved[8] */
 #define EFI64_LOADER_SIGNATURE 0x34364c45u /* "EL64" */
 
-static size_t e820_ext_count(const struct kx_facts *f)
+static const struct kx_memmap *e820_of(const struct kx_facts *f, const struct kx_x86_boot_inputs *in)
 {
-	return f->firmware_map.count > BP_E820_MAX ? f->firmware_map.count - BP_E820_MAX : 0;
+	return in->e820 ? in->e820 : &f->firmware_map;
+}
+
+static size_t e820_ext_count(const struct kx_memmap *e820)
+{
+	return e820->count > BP_E820_MAX ? e820->count - BP_E820_MAX : 0;
 }
 
 static size_t cmdline_area(const struct kx_x86_boot_inputs *in)
@@ -36,8 +41,8 @@ static size_t cmdline_area(const struct kx_x86_boot_inputs *in)
 size_t kx_x86_boot_params_size(const struct kx_facts *f, const struct kx_x86_boot_inputs *in)
 {
 	size_t size = BP_SIZE + cmdline_area(in);
-	if (e820_ext_count(f))
-		size += ALIGN16(SETUP_DATA_HDR + e820_ext_count(f) * E820_ENTRY_LEN);
+	if (e820_ext_count(e820_of(f, in)))
+		size += ALIGN16(SETUP_DATA_HDR + e820_ext_count(e820_of(f, in)) * E820_ENTRY_LEN);
 	if (in->use_efi)
 		size += ALIGN16(SETUP_DATA_HDR + EFI_SETUP_LEN) +
 			ALIGN16((size_t)f->efi_runtime_count * EFI_DESC_LEN);
@@ -145,19 +150,21 @@ int kx_x86_boot_params_build(const struct kx_facts *f, const struct kx_kernel_de
 
 	kx_put_le64(buf + BP_ACPI_RSDP_ADDR, f->acpi_rsdp);
 
-	/* e820: the firmware's map, first 128 in the zero page, the rest in E820_EXT */
-	unsigned int in_page = f->firmware_map.count < BP_E820_MAX ? f->firmware_map.count : BP_E820_MAX;
+	/* e820: the firmware's map (or the crash kernel's), first 128 in the
+	 * zero page, the rest in E820_EXT */
+	const struct kx_memmap *e820 = e820_of(f, in);
+	unsigned int in_page = e820->count < BP_E820_MAX ? e820->count : BP_E820_MAX;
 	buf[BP_E820_ENTRIES] = (uint8_t)in_page;
 	for (unsigned int i = 0; i < in_page; i++)
-		put_e820(buf + BP_E820_TABLE + i * E820_ENTRY_LEN, &f->firmware_map.ranges[i]);
+		put_e820(buf + BP_E820_TABLE + i * E820_ENTRY_LEN, &e820->ranges[i]);
 
 	struct setup_chain chain = { buf, addr, buf + BZ_SETUP_DATA };
 	size_t off = BP_SIZE + cmdline_area(in);
-	if (e820_ext_count(f)) {
-		size_t n = e820_ext_count(f);
+	if (e820_ext_count(e820)) {
+		size_t n = e820_ext_count(e820);
 		uint8_t *d = add_setup_data(&chain, &off, SETUP_E820_EXT, (uint32_t)(n * E820_ENTRY_LEN));
 		for (size_t i = 0; i < n; i++)
-			put_e820(d + i * E820_ENTRY_LEN, &f->firmware_map.ranges[BP_E820_MAX + i]);
+			put_e820(d + i * E820_ENTRY_LEN, &e820->ranges[BP_E820_MAX + i]);
 	}
 	if (in->use_efi) {
 		/* efi_info: signature and system table of the running boot, the

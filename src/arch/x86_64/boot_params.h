@@ -50,6 +50,7 @@ struct kx_x86_boot_inputs {
 	uint64_t initrd_addr, initrd_size;  /* size 0: no initrd */
 	bool use_efi;                       /* pass EFI info + runtime map */
 	const uint8_t *random_seed;         /* RNG_SEED_LEN bytes, NULL: no seed */
+	const struct kx_memmap *e820;       /* NULL: the firmware's map (a crash kernel gets its own) */
 };
 
 /* Size of the boot_params segment (zero page + command line + setup_data). */

@@ -20,7 +20,9 @@
 #include "../../purgatory/purgatory.h"
 #include "../../system/facts.h"
 #include "../arch.h"
+#include "../crash_plan.h"
 #include "../placer.h"
+#include "../../system/syscalls.h"
 #include "boot_params.h"
 
 #define MiB (1ULL << 20)
@@ -93,6 +95,40 @@ found:
 			   *ret_addr, kx_align_up(initrd->bytes.size, PAGE_SIZE), err);
 }
 
+/*
+ * The capture kernel's e820, as the kernel's kexec_file builds it
+ * (crash_setup_memmap_entries): the first 640 KiB and the crash region(s) as
+ * RAM, the ELF core header carved out of them and marked reserved, and the
+ * firmware's ACPI, NVS and reserved ranges so it can read ACPI and leaves the
+ * rest alone. Everything else of the crashed kernel's memory stays untouched.
+ */
+static int crash_memory_map(const struct kx_facts *f, const struct kx_memmap *crash,
+			    uint64_t hdr_addr, uint64_t hdr_size, struct kx_memmap *ret,
+			    struct kx_error *err)
+{
+	static struct kx_memmap usable;
+	uint64_t hdr_end = hdr_addr + kx_align_up(hdr_size, PAGE_SIZE);
+
+	usable = *crash;
+	if (kx_memmap_add(&usable, 0, 0xa0000, KX_MEM_RAM, err) < 0 ||
+	    kx_memmap_exclude(&usable, hdr_addr, hdr_end, err) < 0)
+		return -1;
+	ret->count = 0;
+	for (unsigned int i = 0; i < usable.count; i++)
+		if (kx_memmap_add(ret, usable.ranges[i].start, usable.ranges[i].end, KX_MEM_RAM, err) < 0)
+			return -1;
+	if (kx_memmap_add(ret, hdr_addr, hdr_end, KX_MEM_RESERVED, err) < 0)
+		return -1;
+	for (unsigned int i = 0; i < f->firmware_map.count; i++) {
+		const struct kx_range *r = &f->firmware_map.ranges[i];
+		if ((r->type == KX_MEM_ACPI || r->type == KX_MEM_NVS || r->type == KX_MEM_RESERVED) &&
+		    kx_memmap_add(ret, r->start, r->end, r->type, err) < 0)
+			return -1;
+	}
+	kx_memmap_sort(ret);
+	return 0;
+}
+
 static int x86_64_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel_desc *k,
 			     struct kx_plan *plan, struct kx_error *err)
 {
@@ -100,9 +136,15 @@ static int x86_64_build_plan(const struct kx_load_ctx *ctx, const struct kx_kern
 	const struct kx_load_options *o = ctx->opts;
 	struct kx_memmap ram;
 	struct kx_placer p;
-	uint64_t kernel_entry = 0, initrd_addr = 0, bp_addr = 0;
+	uint64_t kernel_entry = 0, initrd_addr = 0, bp_addr = 0, hdr_addr = 0, hdr_size = 0;
 
-	kx_facts_usable_ram(f, &ram);
+	if (o->crash) {
+		/* kexec_core.c refuses any crash segment outside the region */
+		if (kx_crash_ram(ctx, &ram, err) < 0)
+			return -1;
+	} else {
+		kx_facts_usable_ram(f, &ram);
+	}
 	kx_placer_init(&p, &ram, o->mem_min, o->mem_max);
 	if (ram.count == 0)
 		return kx_fail(err, KX_E_SYSTEM,
@@ -120,8 +162,24 @@ static int x86_64_build_plan(const struct kx_load_ctx *ctx, const struct kx_kern
 	if (ctx->initrd && place_initrd(&p, ctx, k, plan, &initrd_addr, err) < 0)
 		return -1;
 
+	static struct kx_memmap crash_e820;
+	if (o->crash) {
+		if (kx_crash_add_elfcorehdr(plan, &p, ctx, EM_X86_64, &hdr_addr, &hdr_size, err) < 0)
+			return -1;
+		/* what kexec_file does: the capture kernel learns the header's
+		 * place from its command line */
+		char with_hdr[sizeof(plan->cmdline)];
+		if ((size_t)snprintf(with_hdr, sizeof(with_hdr), "elfcorehdr=0x%" PRIx64 " %s", hdr_addr,
+				     o->cmdline) >= sizeof(with_hdr))
+			return kx_fail(err, KX_E_USAGE, "command line too long with elfcorehdr= added");
+		memcpy(plan->cmdline, with_hdr, sizeof(with_hdr));
+		if (crash_memory_map(f, &ram, hdr_addr, hdr_size, &crash_e820, err) < 0)
+			return -1;
+	}
+
 	struct kx_x86_boot_inputs in = {
-		.cmdline = o->cmdline,
+		.cmdline = plan->cmdline,
+		.e820 = o->crash ? &crash_e820 : NULL,
 		.initrd_addr = initrd_addr,
 		.initrd_size = ctx->initrd ? ctx->initrd->bytes.size : 0,
 		.use_efi = f->efi && f->have_boot_params && !o->no_efi &&
@@ -151,8 +209,9 @@ static int x86_64_build_plan(const struct kx_load_ctx *ctx, const struct kx_kern
 	if (kx_purgatory_add(plan, &p, "x86_64", &params, o, err) < 0)
 		return -1;
 	plan->kernel_entry = kernel_entry;
-	plan->flags = KEXEC_ARCH_X86_64;
-	return kx_plan_check(plan, &ram, kx_memmap_total(&ram), err);
+	plan->flags = KEXEC_ARCH_X86_64 | (o->crash ? KEXEC_ON_CRASH : 0);
+	/* a crash image lives in its region: the half-of-RAM rule is not the kernel's test there */
+	return kx_plan_check(plan, &ram, o->crash ? 0 : kx_memmap_total(&ram), err);
 }
 
 static const struct kx_format_ops *const x86_64_formats[] = {

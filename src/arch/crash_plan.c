@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "crash_plan.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "../crash/crash.h"
+#include "../system/facts.h"
+
+#define PAGE_SIZE 4096ULL
+
+int kx_crash_ram(const struct kx_load_ctx *ctx, struct kx_memmap *ret, struct kx_error *err)
+{
+	kx_memmap_select(&ctx->facts->crash_regions, KX_MEM_CRASH, ret);
+	if (ret->count == 0)
+		return kx_fail(err, KX_E_NO_CRASH_REGION,
+			       "no crash kernel region: /proc/iomem has no \"Crash kernel\" entry");
+	if (!ctx->crash)
+		return kx_fail(err, KX_E_SYSTEM, "crash load without the crash facts (CPU notes, VMCOREINFO)");
+	return 0;
+}
+
+int kx_crash_add_elfcorehdr(struct kx_plan *plan, struct kx_placer *p, const struct kx_load_ctx *ctx,
+			    uint16_t e_machine, uint64_t *ret_addr, uint64_t *ret_size,
+			    struct kx_error *err)
+{
+	const struct kx_crash_facts *cf = ctx->crash;
+	const struct kx_facts *f = ctx->facts;
+	struct kx_memmap ram;
+	uint8_t *buf = NULL;
+	size_t size;
+
+	/* What the dump covers: the kernel's System RAM, without the crash
+	 * regions (the capture kernel runs there; the header lies there too). */
+	kx_memmap_select(&f->iomem_ram, KX_MEM_RAM, &ram);
+	if (ram.count == 0)
+		return kx_fail(err, KX_E_SYSTEM, "no \"System RAM\" in /proc/iomem to describe in the crash header");
+	struct kx_crash_info info = {
+		.e_machine = e_machine,
+		.cpu_notes = cf->cpu_notes, .nr_cpu_notes = cf->nr_cpu_notes,
+		.vmcoreinfo = cf->vmcoreinfo,
+		.kernel_text = cf->have_kernel_text ? &cf->kernel_text : NULL,
+		.have_linear_base = cf->have_linear_base, .linear_base = cf->linear_base,
+		.ram = &ram, .exclude = &f->crash_regions,
+	};
+	if (kx_crash_elfcorehdr(&info, &buf, &size, err) < 0)
+		return -1;
+	if (!kx_plan_own(plan, buf))
+		return kx_fail(err, KX_E_NOMEM, "out of memory");
+	struct kx_hole_request rq = { .what = "elfcorehdr", .size = size, .align = PAGE_SIZE,
+				      .min = 0, .max = UINT64_MAX, .top_down = true };
+	if (kx_place(p, rq, ret_addr, err) < 0)
+		return -1;
+	*ret_size = size;
+	return kx_plan_add(plan, "elfcorehdr", "built: ELF core header of the running kernel", buf, size,
+			   *ret_addr, kx_align_up(size, PAGE_SIZE), err);
+}
