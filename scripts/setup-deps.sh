@@ -23,7 +23,7 @@ PKGS=(
   # QEMU end-to-end tests and benchmark (tests/e2e, scripts/bench.sh); the
   # arm64 guests' busybox and kexec-tools come from scripts/fetch-kernels.sh
   qemu-system-x86 ovmf busybox-static cpio gzip xz-utils zstd lz4 bzip2
-  qemu-system-arm qemu-efi-aarch64
+  qemu-system-arm qemu-efi-aarch64 device-tree-compiler
   gcc-riscv64-linux-gnu qemu-system-misc  # riscv64 purgatory and its QEMU harness
   # scripts/fetch-kernels.sh: apt-get download + dpkg-deb, Release signature
   # check against the Debian archive keyring

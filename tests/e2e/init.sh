@@ -46,6 +46,20 @@ finish() {
   echo o >/proc/sysrq-trigger
 }
 
+# arm64: KASLR as this kernel reports it (dmesg: "KASLR enabled", "KASLR
+# disabled due to lack of seed", "... on command line") and where _stext
+# ended up (unrandomized, it is 0xffff8000xxxxxxxx on Debian's 6.1 and 6.12).
+kaslr_report() {
+  [ "$(uname -m)" = aarch64 ] || return 0
+  case "$(dmesg | grep -m1 'KASLR ')" in
+    *"KASLR enabled"*) k=enabled ;;
+    *"lack of seed"*) k=noseed ;;
+    *"command line"*) k=cmdline ;;
+    *) k=unknown ;;
+  esac
+  echo "E2E: kaslr stage=$1 state=$k stext=$(grep -m1 ' _stext$' /proc/kallsyms | cut -d' ' -f1)"
+}
+
 # run_cmd LABEL CMD...: run CMD, print its output and exit status.
 run_cmd() {
   label=$1; shift
@@ -67,6 +81,7 @@ case "$stage" in
     fi
     echo "E2E: stage2 kernel=$(uname -r) uptime=$uptime fw=$fw token=$token marker=$marker memtotal=$memtotal memtotal1=$memtotal1 memdiff=$diff"
     echo "E2E: cmdline $(cat /proc/cmdline)"
+    kaslr_report 2
     echo "E2E: KEXEC-NG-STAGE2-SUCCESS token=$token"
     finish
     ;;
@@ -77,6 +92,7 @@ case "$stage" in
     ;;
   *)
     echo "E2E: stage1 kernel=$(uname -r) uptime=$uptime fw=$fw memtotal=$memtotal lockdown=$lockdown kexec_loaded=$loaded"
+    kaslr_report 1
     if [ -f /case.sh ]; then
       . /case.sh
       # Stage 2 gets stage 1's MemTotal to compare with its own.

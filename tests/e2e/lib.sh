@@ -4,11 +4,14 @@
 # and scripts/bench.sh).  Nothing here runs a kexec binary on the host: the
 # binaries under test are only copied into guest initramfs images.
 #
+# Architectures (e2e_set_arch; run.sh --arch): x86_64 (the default) and arm64.
+#
 # Layout:
-#   .cache/kernels/<name>-amd64/vmlinuz      kernels (scripts/fetch-kernels.sh)
-#   .cache/kexec-tools/                      Debian's kexec-tools + its libraries
-#   build/e2e-work/                          cached initramfs layers, per-run files
-#   build/e2e-logs/<case>.log                serial log of each case
+#   .cache/kernels/<name>-<amd64|arm64>/vmlinuz   kernels (scripts/fetch-kernels.sh)
+#   .cache/kexec-tools/, .cache/kexec-tools-arm64/ Debian's kexec-tools + its libraries
+#   .cache/busybox-arm64/busybox                  busybox-static for the arm64 guests
+#   build/e2e-work/, build/e2e-work/arm64/        cached initramfs layers, per-run files
+#   build/e2e-logs/<case>.log, .../arm64/<case>.log  serial log of each case
 #
 # A guest's initramfs is a concatenation of gzip'ed newc cpio layers (the
 # kernel unpacks concatenated archives in order):
@@ -21,42 +24,83 @@
 
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 E2E_ROOT=$(cd "$E2E_DIR/../.." && pwd)
-E2E_WORK=${E2E_WORK:-$E2E_ROOT/build/e2e-work}
-E2E_LOGS=${E2E_LOGS:-$E2E_ROOT/build/e2e-logs}
+E2E_WORK_ROOT=${E2E_WORK:-$E2E_ROOT/build/e2e-work}
+E2E_LOGS_ROOT=${E2E_LOGS:-$E2E_ROOT/build/e2e-logs}
 E2E_KCACHE=$E2E_ROOT/.cache/kernels
-E2E_KTCACHE=$E2E_ROOT/.cache/kexec-tools
 E2E_OVMF_CODE=${E2E_OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
 E2E_OVMF_VARS=${E2E_OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
+E2E_AAVMF_CODE=${E2E_AAVMF_CODE:-/usr/share/AAVMF/AAVMF_CODE.fd}
+E2E_AAVMF_VARS=${E2E_AAVMF_VARS:-/usr/share/AAVMF/AAVMF_VARS.fd}
+# arm64 guests: QEMU virt under TCG.  LPA2 off: with it, Debian's 6.12 oopses
+# on every kexec_load (testing-in-qemu.md).  A case may name another CPU
+# (cases-arm64.sh: neoverse-n1 has no FEAT_RNG, so KASLR can only come from
+# the kaslr-seed the loader writes).
+E2E_ARM64_CPU=${E2E_ARM64_CPU:-max,lpa2=off}
 E2E_MEM=${E2E_MEM:-1G}
 E2E_SMP=${E2E_SMP:-1}
 # Allowed |MemTotal(stage 2) - MemTotal(stage 1)|: the two kernels reserve
 # different amounts for themselves (6.1 vs 6.12 differ by ~7 MiB at 1 GiB).
 E2E_MEMDIFF_KB=${E2E_MEMDIFF_KB:-16384}
-E2E_BUSYBOX=${E2E_BUSYBOX:-/bin/busybox}
-# Kernel command line of both stages.  "quiet" (loglevel 4: warnings, errors
-# and panics still show) makes a case ~15% faster than a full boot log on the
-# emulated 8250; run.sh --kernel-log drops it.
-E2E_CONSOLE=${E2E_CONSOLE:-"console=ttyS0 panic=-1 quiet"}
+_E2E_BUSYBOX_ENV=${E2E_BUSYBOX:-}
+_E2E_CONSOLE_ENV=${E2E_CONSOLE:-}
+# Kernel command line of both stages: console=<the arch's serial port> plus
+# E2E_CMDLINE.  "quiet" (loglevel 4: warnings, errors and panics still show)
+# makes a case ~15% faster than a full boot log on the emulated 8250; run.sh
+# --kernel-log drops it.  E2E_CONSOLE from the environment replaces it all.
+E2E_CMDLINE=${E2E_CMDLINE:-"panic=-1 quiet"}
 E2E_SUCCESS=KEXEC-NG-STAGE2-SUCCESS
 E2E_DIGEST_MSG="kexec-ng purgatory: digest mismatch"
 
+# e2e_set_arch x86_64|arm64: everything that differs between the guests'
+# architectures.  lib.sh starts with x86_64; run.sh --arch and bench.sh
+# --arch call it again.
+e2e_set_arch() {
+  case "$1" in
+    x86_64|amd64)
+      E2E_ARCH=x86_64 E2E_DEB_ARCH=amd64 E2E_QEMU=qemu-system-x86_64 E2E_TTY=ttyS0
+      E2E_FIRMWARES="seabios ovmf"
+      E2E_WORK=$E2E_WORK_ROOT E2E_LOGS=$E2E_LOGS_ROOT
+      E2E_KTCACHE=$E2E_ROOT/.cache/kexec-tools
+      E2E_BUSYBOX=${_E2E_BUSYBOX_ENV:-/bin/busybox}
+      E2E_ELF_MACHINE="Advanced Micro Devices X86-64" ;;
+    arm64|aarch64)
+      E2E_ARCH=arm64 E2E_DEB_ARCH=arm64 E2E_QEMU=qemu-system-aarch64 E2E_TTY=ttyAMA0
+      # direct: QEMU loads the Image and its own DTB (with a kaslr-seed);
+      # uefi: AAVMF boots the Image through its EFI stub.
+      E2E_FIRMWARES="direct uefi"
+      E2E_WORK=$E2E_WORK_ROOT/arm64 E2E_LOGS=$E2E_LOGS_ROOT/arm64
+      E2E_KTCACHE=$E2E_ROOT/.cache/kexec-tools-arm64
+      E2E_BUSYBOX=${_E2E_BUSYBOX_ENV:-$E2E_ROOT/.cache/busybox-arm64/busybox}
+      E2E_ELF_MACHINE=AArch64 ;;
+    *) e2e_die "unknown architecture '$1' (x86_64 or arm64)" ;;
+  esac
+  E2E_CONSOLE=${_E2E_CONSOLE_ENV:-"console=$E2E_TTY $E2E_CMDLINE"}
+}
+
 e2e_die() { echo "e2e: error: $*" >&2; exit 2; }
 e2e_log() { [ -n "${E2E_QUIET:-}" ] || echo "e2e: $*" >&2; }
+e2e_set_arch "${E2E_ARCH:-x86_64}"
 
 e2e_random_token() { od -An -N8 -tx1 /dev/urandom | tr -d ' \n'; }
 
 # --- kernels ------------------------------------------------------------------
-e2e_kernel() { echo "$E2E_KCACHE/$1-amd64/vmlinuz"; }
-e2e_kernel_version() { cat "$E2E_KCACHE/$1-amd64/version"; }
+e2e_kernel() { echo "$E2E_KCACHE/$1-$E2E_DEB_ARCH/vmlinuz"; }
+e2e_kernel_version() { cat "$E2E_KCACHE/$1-$E2E_DEB_ARCH/version"; }
+e2e_kernel_package() { cat "$E2E_KCACHE/$1-$E2E_DEB_ARCH/package"; }
 
 e2e_need_kernels() {
-  local k missing=0 tool
-  for tool in qemu-system-x86_64 cpio gzip readelf "$E2E_BUSYBOX"; do
+  local k missing=0 tool fw
+  for tool in "$E2E_QEMU" cpio gzip readelf /bin/busybox; do
     command -v "$tool" >/dev/null 2>&1 || e2e_die "$tool not found: run scripts/setup-deps.sh"
   done
-  [ -f "$E2E_OVMF_CODE" ] || e2e_die "$E2E_OVMF_CODE not found: run scripts/setup-deps.sh"
+  case "$E2E_ARCH" in
+    x86_64) fw=$E2E_OVMF_CODE ;;
+    arm64) fw=$E2E_AAVMF_CODE ;;
+  esac
+  [ -f "$fw" ] || e2e_die "$fw not found: run scripts/setup-deps.sh"
   for k in bookworm trixie; do [ -f "$(e2e_kernel $k)" ] || missing=1; done
   [ -x "$E2E_KTCACHE/sbin/kexec" ] || missing=1
+  [ -f "$E2E_BUSYBOX" ] || missing=1
   if [ $missing = 1 ]; then
     e2e_log "kernels or kexec-tools missing: running scripts/fetch-kernels.sh"
     "$E2E_ROOT/scripts/fetch-kernels.sh" >&2 || e2e_die "fetch-kernels.sh failed"
@@ -82,13 +126,17 @@ e2e_base_layer() {
   local key out=$E2E_WORK/base.cpio.gz
   key=$(_e2e_sha "$E2E_BUSYBOX" "$E2E_DIR/init.sh")
   if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then echo "$out"; return; fi
+  readelf -h "$E2E_BUSYBOX" 2>/dev/null | grep -q "Machine: *$E2E_ELF_MACHINE" ||
+    { echo "e2e: $E2E_BUSYBOX is not an $E2E_ARCH busybox" >&2; return 1; }
   local t=$E2E_WORK/base-tree
   rm -rf "$t"
   mkdir -p "$t"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,k2,root,etc}
   cp "$E2E_BUSYBOX" "$t/bin/busybox"
   local a
-  # Running the host's busybox-static to list its applets is harmless.
-  for a in $("$E2E_BUSYBOX" --list-full); do
+  # Running the host's own busybox-static to list its applets is harmless;
+  # the guest's (another architecture's, for arm64) is never run here.  Both
+  # are Debian's busybox-static of the same release and configuration.
+  for a in $(/bin/busybox --list-full); do
     [ -e "$t/$a" ] || ln -s /bin/busybox "$t/$a"
   done
   # Never let a busybox applet stand in for the binary under test.
@@ -125,7 +173,7 @@ e2e_stage2_initrd() {
 e2e_k2_layer() {
   local name=$1 s2 key out=$E2E_WORK/k2-$1.cpio.gz
   s2=$(e2e_stage2_initrd)
-  key=$(cat "$E2E_KCACHE/$name-amd64/package")-$(_e2e_sha "$s2")
+  key=$(e2e_kernel_package "$name")-$(_e2e_sha "$s2")
   if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then echo "$out"; return; fi
   local t=$E2E_WORK/k2-tree-$name
   rm -rf "$t"; mkdir -p "$t/k2"
@@ -142,7 +190,7 @@ e2e_k2_layer() {
 # the project's own tool) and /k2/vmlinuz.gz (the bzImage, gzip'ed).
 e2e_k2x_layer() {
   local name=$1 key out=$E2E_WORK/k2x-$1.cpio.gz tool=$E2E_ROOT/build/dev/tests/unit/extract-vmlinux
-  key=$(cat "$E2E_KCACHE/$name-amd64/package")-k2x1
+  key=$(e2e_kernel_package "$name")-k2x1
   if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then echo "$out"; return; fi
   if [ ! -x "$tool" ]; then
     { [ -f "$E2E_ROOT/build/dev/build.ninja" ] || meson setup "$E2E_ROOT/build/dev" >/dev/null; } &&
@@ -163,12 +211,16 @@ e2e_k2x_layer() {
 # it) from the host's library directories.
 _e2e_copy_elf() {
   local bin=$1 root=$2 dest=$3
+  readelf -h "$bin" 2>/dev/null | grep -q "Machine: *$E2E_ELF_MACHINE" ||
+    { echo "e2e: $bin is not an $E2E_ARCH binary" >&2; return 1; }
   mkdir -p "$root$(dirname "$dest")"
   cp "$bin" "$root$dest"
   chmod 755 "$root$dest"
   local interp
   interp=$(readelf -l "$bin" 2>/dev/null | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
   [ -n "$interp" ] || return 0
+  [ "$E2E_ARCH" = x86_64 ] ||
+    { echo "e2e: $bin is dynamically linked: the $E2E_ARCH guests need a static binary (make static ARCH=$E2E_ARCH)" >&2; return 1; }
   declare -A seen=()
   local queue=("$bin") obj lib d found
   mkdir -p "$root$(dirname "$interp")"
@@ -221,29 +273,42 @@ e2e_kexec_layer() {
 # the guest powered off (or rebooted: -no-reboot turns that into an exit),
 # 124 when the host timeout ended it, 125 when STOP_REGEX appeared in the log
 # (QEMU is then stopped GRACE seconds later).  Sets E2E_QEMU_SECS.
+# The arm64 guests run `-M virt -cpu $E2E_CPU` (default $E2E_ARM64_CPU).
 e2e_qemu() {
   local fw=$1 kernel=$2 initrd=$3 append=$4 log=$5 timeout=$6 stop=${7:-} grace=${8:-5}
   local args=(-accel tcg -m "$E2E_MEM" -smp "$E2E_SMP" -nographic -monitor none
               -serial "file:$log" -no-reboot -net none
               -kernel "$kernel" -initrd "$initrd" -append "$append")
-  case "$fw" in
-    seabios) ;;
-    ovmf)
+  local vars=$log.fw-vars.fd
+  case "$E2E_ARCH:$fw" in
+    x86_64:seabios) ;;
+    x86_64:ovmf)
       # OVMF: the 4M split build as two pflash devices (code read-only plus
       # a private copy of the variable store); it boots -kernel through the
       # kernel's EFI stub.
-      local vars=$log.ovmf-vars.fd
       cp "$E2E_OVMF_VARS" "$vars"
       args+=(-drive "if=pflash,format=raw,unit=0,readonly=on,file=$E2E_OVMF_CODE"
              -drive "if=pflash,format=raw,unit=1,file=$vars") ;;
-    *) e2e_die "unknown firmware $fw" ;;
+    arm64:direct)
+      # QEMU enters the Image itself at EL1 with its generated DTB (which
+      # carries a kaslr-seed and an rng-seed).
+      args=(-M virt -cpu "${E2E_CPU:-$E2E_ARM64_CPU}" "${args[@]}") ;;
+    arm64:uefi)
+      # AAVMF (edk2 ArmVirtQemu), code read-only plus a private copy of the
+      # variable store, both 64 MiB pflash; it loads -kernel from fw_cfg and
+      # starts it through the Image's EFI stub.
+      cp "$E2E_AAVMF_VARS" "$vars"
+      args=(-M virt -cpu "${E2E_CPU:-$E2E_ARM64_CPU}" "${args[@]}"
+            -drive "if=pflash,format=raw,unit=0,readonly=on,file=$E2E_AAVMF_CODE"
+            -drive "if=pflash,format=raw,unit=1,file=$vars") ;;
+    *) e2e_die "unknown firmware $fw for $E2E_ARCH (${E2E_FIRMWARES})" ;;
   esac
   : >"$log"
   local t0 t1 pid rc=0 stopped=0 deadline now
   t0=$(date +%s.%N)
   # timeout(1) is only a safety net should this shell die: the loop below
   # normally ends QEMU.
-  timeout -k 5 $((timeout + 60)) qemu-system-x86_64 "${args[@]}" </dev/null >"$log.qemu-out" 2>&1 &
+  timeout -k 5 $((timeout + 60)) "$E2E_QEMU" "${args[@]}" </dev/null >"$log.qemu-out" 2>&1 &
   pid=$!
   deadline=$(( $(date +%s) + timeout ))
   while kill -0 $pid 2>/dev/null; do
@@ -264,7 +329,7 @@ e2e_qemu() {
   wait $pid 2>/dev/null
   t1=$(date +%s.%N)
   E2E_QEMU_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
-  rm -f "$log.ovmf-vars.fd"
+  rm -f "$vars"
   [ -s "$log.qemu-out" ] || rm -f "$log.qemu-out"
   return $rc
 }
@@ -288,4 +353,28 @@ _e2e_brief() { tr '\n' ' ' | sed 's/  */ /g; s/ $//' | cut -c1-160; }
 # _e2e_tail LOG: a hint of where a guest stopped.
 _e2e_tail() {
   tr -d '\r' <"$1" | grep -av '^\s*$' | sed 's/\x1b\[[0-9;=?]*[a-zA-Z]//g' | tail -n 2 | _e2e_brief
+}
+
+# e2e_check_stage2 LOG TOKEN K2 FW1: what a stage 2 must show (the kernel K2
+# runs; the command line token, the file only the new initrd holds, stage 1's
+# MemTotal within E2E_MEMDIFF_KB, the same firmware view as stage 1 (EFI
+# passed on)).  Prints nothing when it does, else the reason.
+e2e_check_stage2() {
+  local log=$1 token=$2 k2=$3 fw1=$4
+  local v2 kv tok mk mem1 diff fw2 want
+  v2=$(e2e_kernel_version "$k2")
+  kv=$(_e2e_field "$log" stage2 kernel)
+  tok=$(_e2e_field "$log" stage2 token)
+  mk=$(_e2e_field "$log" stage2 marker)
+  mem1=$(_e2e_field "$log" stage1 memtotal)
+  diff=$(_e2e_field "$log" stage2 memdiff)
+  fw2=$(_e2e_field "$log" stage2 fw)
+  want=$(cat "$E2E_WORK/stage2-marker.txt")
+  [ "$kv" = "$v2" ] || { echo "stage 2 runs '$kv', expected $v2"; return; }
+  [ "$tok" = "$token" ] || { echo "stage 2 token '$tok', expected $token (command line not passed)"; return; }
+  [ "$mk" = "$want" ] || { echo "stage 2 marker '$mk', expected $want (initrd not passed)"; return; }
+  [ "$(_e2e_field "$log" stage2 memtotal1)" = "$mem1" ] || { echo "stage 2 did not get stage 1's memtotal1=$mem1"; return; }
+  [ -n "$diff" ] && [ "$diff" -le "$E2E_MEMDIFF_KB" ] ||
+    { echo "stage 2 MemTotal differs from stage 1 ($mem1 kB) by ${diff:-?} kB > $E2E_MEMDIFF_KB kB"; return; }
+  [ "$fw2" = "$fw1" ] || { echo "stage 2 sees firmware '$fw2', stage 1 saw '$fw1' (EFI not passed on?)"; return; }
 }

@@ -1,10 +1,12 @@
 #!/bin/bash
-# kexec-ng QEMU end-to-end tests (x86_64): boot a Debian kernel under TCG,
-# load the other Debian kernel with the kexec under test, kexec into it and
-# check what the second kernel was given.  See tests/e2e/lib.sh and cases.sh.
+# kexec-ng QEMU end-to-end tests (x86_64 and arm64): boot a Debian kernel
+# under TCG, load the other Debian kernel with the kexec under test, kexec
+# into it and check what the second kernel was given.  See tests/e2e/lib.sh,
+# cases.sh (x86_64) and cases-arm64.sh.
 #
 # Usage: tests/e2e/run.sh [options] [PATTERN...]
-#   --kexec PATH     kexec binary under test (default build/static-x86_64/kexec)
+#   --arch ARCH      x86_64 (default) or arm64: the guests' architecture
+#   --kexec PATH     kexec binary under test (default build/static-ARCH/kexec)
 #   --kexec-tools    test Debian's kexec-tools instead (validates the harness;
 #                    the wrong-digest cases are skipped, and the lockdown
 #                    cases check for EPERM instead of kexec-ng's explanation)
@@ -24,10 +26,10 @@
 set -uo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-. "$E2E_DIR/cases.sh"
 
 MODE=ng
-KEXEC_BIN=$E2E_ROOT/build/static-x86_64/kexec
+ARCH=x86_64
+KEXEC_BIN=
 JOBS=1
 LIST=0
 PATTERNS=()
@@ -36,20 +38,30 @@ while [ $# -gt 0 ]; do
     --kexec) KEXEC_BIN=$2; shift 2 ;;
     --kexec=*) KEXEC_BIN=${1#--kexec=}; shift ;;
     --kexec-tools) MODE=tools; shift ;;
+    --arch) ARCH=$2; shift 2 ;;
+    --arch=*) ARCH=${1#--arch=}; shift ;;
     -j) JOBS=$2; shift 2 ;;
     -j*) JOBS=${1#-j}; shift ;;
     --list) LIST=1; shift ;;
-    --kernel-log) E2E_CONSOLE="console=ttyS0 panic=-1"; shift ;;
+    --kernel-log) E2E_CMDLINE="panic=-1"; shift ;;
     -h|--help) sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     *) PATTERNS+=("$1"); shift ;;
   esac
 done
+e2e_set_arch "$ARCH"
+case "$E2E_ARCH" in
+  x86_64) . "$E2E_DIR/cases.sh" ;;
+  *) . "$E2E_DIR/cases-$E2E_ARCH.sh" ;;
+esac
+# The CPU column (arm64): a case's -cpu.
+declare -F e2e_case_cpu >/dev/null || e2e_case_cpu() { :; }
+KEXEC_BIN=${KEXEC_BIN:-$E2E_ROOT/build/static-$E2E_ARCH/kexec}
 
 selected=()
 skipped=0
 for line in "${E2E_CASES[@]}"; do
-  read -r name kind fw k1 k2 <<<"$line"
+  read -r name kind fw k1 k2 cpu <<<"$line"
   if [ ${#PATTERNS[@]} -gt 0 ]; then
     m=0
     for p in "${PATTERNS[@]}"; do
@@ -64,8 +76,8 @@ done
 
 if [ $LIST = 1 ]; then
   for line in "${selected[@]}"; do
-    read -r name kind fw k1 k2 <<<"$line"
-    printf '%-36s %-14s %-8s %-9s -> %s\n' "$name" "$kind" "$fw" "$k1" "$k2"
+    read -r name kind fw k1 k2 cpu <<<"$line"
+    printf '%-44s %-14s %-8s %-9s -> %-9s %s\n' "$name" "$kind" "$fw" "$k1" "$k2" "$(e2e_case_cpu "$cpu")"
   done
   exit 0
 fi
@@ -80,7 +92,7 @@ trap 'rm -rf "$RUN"' EXIT
 if [ $MODE = ng ]; then
   [ "${KEXEC_BIN#/}" != "$KEXEC_BIN" ] || KEXEC_BIN=$PWD/$KEXEC_BIN
   if [ ! -f "$KEXEC_BIN" ]; then
-    echo "e2e: no kexec binary at $KEXEC_BIN (build it with 'make static ARCH=x86_64' or pass --kexec PATH)" >&2
+    echo "e2e: no kexec binary at $KEXEC_BIN (build it with 'make static ARCH=$E2E_ARCH' or pass --kexec PATH)" >&2
     for line in "${selected[@]}"; do
       read -r name _ <<<"$line"
       echo "FAIL $name: no kexec binary at $KEXEC_BIN"
@@ -96,7 +108,7 @@ base=$(e2e_base_layer) || e2e_die "cannot build the base layer"
 e2e_stage2_initrd >/dev/null || e2e_die "cannot build the stage-2 initrd"
 for k in bookworm trixie; do e2e_k2_layer $k >/dev/null || e2e_die "cannot build the k2 layer for $k"; done
 for line in "${selected[@]}"; do
-  read -r _ kind _ _ k2 <<<"$line"
+  read -r _ kind _ _ k2 _ <<<"$line"
   e2e_case_layers "$kind" "$k2" >/dev/null || e2e_die "cannot build the extra layers of $kind for $k2"
 done
 _e2e_unlock
@@ -110,8 +122,8 @@ echo "e2e: testing $desc; ${#selected[@]} cases, $JOBS at a time; logs in $E2E_L
 
 # run_case LINE: prints the PASS/FAIL line; writes RUN/NAME.result.
 run_case() {
-  local name kind fw k1 k2
-  read -r name kind fw k1 k2 <<<"$1"
+  local name kind fw k1 k2 cpu
+  read -r name kind fw k1 k2 cpu <<<"$1"
   local d=$RUN/$name token log initrd append reason qrc
   mkdir -p "$d/tree"
   token=$(e2e_random_token)
@@ -125,9 +137,10 @@ run_case() {
   log=$E2E_LOGS/$name.log
   local stop=
   [ "$kind" = wrong-digest ] && stop="$E2E_DIGEST_MSG"
-  e2e_qemu "$fw" "$(e2e_kernel "$k1")" "$initrd" "$append" "$log" "$(e2e_case_timeout "$kind")" "$stop" 5
+  E2E_CPU=$(e2e_case_cpu "$cpu") \
+    e2e_qemu "$fw" "$(e2e_kernel "$k1")" "$initrd" "$append" "$log" "$(e2e_case_timeout "$kind")" "$stop" 5
   qrc=$?
-  reason=$(e2e_case_check "$kind" "$fw" "$k1" "$k2" "$log" "$token" "$MODE" "$qrc")
+  reason=$(e2e_case_check "$kind" "$fw" "$k1" "$k2" "$log" "$token" "$MODE" "$qrc" "$cpu")
   local res
   if [ -z "$reason" ]; then res="PASS $name"; else res="FAIL $name: $reason"; fi
   echo "$res"

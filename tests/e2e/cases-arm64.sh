@@ -1,0 +1,307 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2016,SC2015,SC2034  # guest script text is single-quoted on purpose
+# The arm64 end-to-end cases (run.sh --arch arm64): what stage 1 runs
+# (/case.sh inside the guest) and how the host judges the serial log.  Same
+# interface as cases.sh (x86_64); sourced by tests/e2e/run.sh after lib.sh.
+#
+# Case table: NAME KIND FIRMWARE KERNEL1 KERNEL2 CPU
+#   FIRMWARE  direct (QEMU enters the Image with its own DTB) or uefi (AAVMF,
+#             the Image's EFI stub; ACPI)
+#   KERNEL1 boots first (QEMU -kernel); KERNEL2 is the one stage 1 loads,
+#   always through kexec_load (-c): Debian's arm64 kernels have no
+#   kexec_file_load.
+#   CPU       n1 = -cpu neoverse-n1, max = -cpu max,lpa2=off (E2E_ARM64_CPU).
+#
+# KASLR: a kernel takes its seed from /chosen/kaslr-seed, and when that is
+# absent or zero from the RNDR instruction if the CPU has FEAT_RNG (6.1 and
+# 6.12 alike).  `-cpu max` has FEAT_RNG, so there a kernel randomizes itself
+# whatever the loader did: the check "stage 2 says 'KASLR enabled' and its
+# _stext is not the link address" passes even without a seed (measured: see
+# the kaslr-control case).  neoverse-n1 has no FEAT_RNG: there stage 2 is
+# randomized only if the loader wrote a fresh non-zero kaslr-seed (the kernel
+# zeroes the property after reading it, so a loader that copies the running
+# DTB passes 0).  So every case that proves the seed runs on n1; the cases on
+# max (the -i paths, the wrong digest, -u/-S) do not claim it.
+#
+# Matrix: each item on each kernel (as the kernel kexec'ed into) and each
+# firmware at least once, 2 cases per item.
+E2E_CASES=(
+  # the plain Image (Debian's vmlinuz: uncompressed, PE/COFF EFI stub)
+  "a64_image_bookworm_to_trixie_direct   image         direct bookworm trixie   n1"
+  "a64_image_trixie_to_bookworm_uefi     image         uefi   trixie   bookworm n1"
+  # gzip -9 of the Image
+  "a64_gzip_trixie_to_bookworm_direct    gzip          direct trixie   bookworm n1"
+  "a64_gzip_bookworm_to_trixie_uefi      gzip          uefi   bookworm trixie   n1"
+  # EFI zboot (zstd) made from the real Image by tests/tools/wrap_kernel.c
+  "a64_zboot_bookworm_to_trixie_uefi     zboot         uefi   bookworm trixie   n1"
+  "a64_zboot_trixie_to_bookworm_direct   zboot         direct trixie   bookworm n1"
+  # synthetic ELF: one PT_LOAD holding the real Image (wrap_kernel.c)
+  "a64_synthetic_elf_trixie_to_bookworm_uefi   elf     uefi   trixie   bookworm n1"
+  "a64_synthetic_elf_bookworm_to_trixie_direct elf     direct bookworm trixie   n1"
+  # the purgatory's check skipped: -i and --no-checks
+  "a64_no_checks_i_bookworm_to_trixie_uefi     nocheck-i    uefi   bookworm trixie   max"
+  "a64_no_checks_long_trixie_to_bookworm_direct nocheck-long direct trixie   bookworm max"
+  # a wrong digest stops the boot with the purgatory's message (kexec-ng only)
+  "a64_wrong_digest_bookworm_direct      wrong-digest  direct bookworm trixie   max"
+  "a64_wrong_digest_trixie_uefi          wrong-digest  uefi   trixie   bookworm max"
+  # -S reports a load, -u unloads it; -s says there is no kexec_file_load
+  "a64_unload_status_bookworm_uefi       unload-status uefi   bookworm trixie   max"
+  "a64_unload_status_trixie_direct       unload-status direct trixie   bookworm max"
+  # negative control of the KASLR check: Debian's kexec-tools (in every mode)
+  # given a DTB without kaslr-seed (kexec-tools only refreshes a seed the DTB
+  # already has): stage 2 must come up *unrandomized*, or the check proves
+  # nothing
+  "a64_kaslr_control_noseed_bookworm_to_trixie_direct kaslr-control direct bookworm trixie n1"
+)
+
+# e2e_case_cpu CPU: the -cpu value of a table's CPU column.
+e2e_case_cpu() {
+  case "$1" in
+    n1) echo neoverse-n1 ;;
+    max|'') echo "$E2E_ARM64_CPU" ;;
+    *) echo "$1" ;;
+  esac
+}
+
+# _e2e_k2f_layer NAME FORMAT: /k2/<file> made from kernel NAME's Image
+# (gzip: Image.gz; zboot: vmlinuz.efi; elf: vmlinux.elf).  The wrappers are
+# made by the dev build's wrap-kernel tool (built when missing); nothing here
+# runs a kexec binary.
+_e2e_k2f_layer() {
+  local name=$1 fmt=$2 key out=$E2E_WORK/k2f-$1-$2.cpio.gz tool=$E2E_ROOT/build/dev/tests/unit/wrap-kernel
+  key=$(e2e_kernel_package "$name")-$fmt-1
+  if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then echo "$out"; return; fi
+  local t=$E2E_WORK/k2f-tree-$name-$fmt img
+  img=$(e2e_kernel "$name")
+  rm -rf "$t"; mkdir -p "$t/k2"
+  if [ "$fmt" != gzip ]; then
+    { [ -f "$E2E_ROOT/build/dev/build.ninja" ] || meson setup "$E2E_ROOT/build/dev" >/dev/null; } &&
+      ninja -C "$E2E_ROOT/build/dev" tests/unit/wrap-kernel >/dev/null || return 1
+  fi
+  case "$fmt" in
+    gzip) gzip -9 -n -c "$img" >"$t/k2/Image.gz" ;;
+    zboot) "$tool" zboot zstd "$img" "$t/k2/vmlinuz.efi" >/dev/null || return 1 ;;
+    elf) "$tool" elf 183 "$img" "$t/k2/vmlinux.elf" >/dev/null || return 1 ;;
+  esac
+  _e2e_cpio_gz "$t" "$out"
+  rm -rf "$t"
+  echo "$key" >"$out.key"
+  echo "$out"
+}
+
+# _e2e_kaslr_control_layer: Debian's kexec-tools at /bin/kexec-tools and
+# /k2/noseed.dtb: the DTB QEMU makes for the n1 direct-boot guest (dumpdtb,
+# same machine, CPU, memory and CPU count) without kaslr-seed and rng-seed.
+_e2e_kaslr_control_layer() {
+  local key out=$E2E_WORK/kaslr-control.cpio.gz
+  key=$(cat "$E2E_KTCACHE/version")-$E2E_MEM-$E2E_SMP-1
+  if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then echo "$out"; return; fi
+  local t=$E2E_WORK/kaslr-control-tree
+  rm -rf "$t"; mkdir -p "$t/k2"
+  _e2e_add_kexec_tools "$t" /bin/kexec-tools
+  "$E2E_QEMU" -M "virt,dumpdtb=$t/k2/noseed.dtb" -cpu neoverse-n1 -accel tcg -m "$E2E_MEM" \
+    -smp "$E2E_SMP" -nographic -monitor none -serial none -net none >/dev/null 2>&1 </dev/null
+  fdtget "$t/k2/noseed.dtb" /chosen kaslr-seed >/dev/null 2>&1 ||
+    { echo "e2e: QEMU's DTB has no /chosen/kaslr-seed to remove" >&2; return 1; }
+  fdtput -d "$t/k2/noseed.dtb" /chosen kaslr-seed &&
+    fdtput -d "$t/k2/noseed.dtb" /chosen rng-seed || return 1
+  _e2e_cpio_gz "$t" "$out"
+  rm -rf "$t"
+  echo "$key" >"$out.key"
+  echo "$out"
+}
+
+# e2e_case_layers KIND K2: extra initramfs layers a case needs (paths).
+e2e_case_layers() {
+  case "$1" in
+    gzip|zboot|elf) _e2e_k2f_layer "$2" "$1" ;;
+    kaslr-control) _e2e_kaslr_control_layer ;;
+  esac
+}
+
+# Host-side timeouts (seconds).  A two-kernel arm64 run takes ~25-45 s here
+# (two at a time on two cores); the wrong-digest guest hangs by design and is
+# stopped a few seconds after the purgatory's message.
+e2e_case_timeout() {
+  case "$1" in
+    wrong-digest) echo 120 ;;
+    unload-status) echo 150 ;;
+    *) echo 240 ;;
+  esac
+}
+
+# Does the case apply to this mode ("ng" or "tools")?
+# kexec-tools 2.0.25 (bookworm) has no --x-test-wrong-digest, does not know
+# EFI zboot ("Cannot determine the file type") and refuses the synthetic ELF
+# ("Invalid memory segment": it places PT_LOADs at their p_paddr).
+e2e_case_applies() {
+  local kind=$1 mode=$2
+  [ "$mode" = tools ] && case "$kind" in wrong-digest|zboot|elf) return 1 ;; esac
+  return 0
+}
+
+# e2e_case_stage1_append KIND: extra words for stage 1's command line.
+e2e_case_stage1_append() { :; }
+
+# The file stage 1 loads for a kind.
+_e2e_case_file() {
+  case "$1" in
+    gzip) echo /k2/Image.gz ;;
+    zboot) echo /k2/vmlinuz.efi ;;
+    elf) echo /k2/vmlinux.elf ;;
+    *) echo /k2/vmlinuz ;;
+  esac
+}
+
+# e2e_case_write KIND FW TOKEN FILE [MODE]: write /case.sh for the guest.
+e2e_case_write() {
+  local kind=$1 fw=$2 token=$3 f=$4 mode=${5:-ng}
+  local file; file=$(_e2e_case_file "$kind")
+  {
+    echo "KEXEC=/bin/kexec"
+    # kexec-tools' bare -S asks about the crash kernel: ask for -l's.
+    if [ "$mode" = tools ]; then echo 'STATUS="-S -l"'; else echo 'STATUS=-S'; fi
+    echo "TOKEN=$token"
+    echo "APPEND2=\"$E2E_CONSOLE stage=2 token=$token\""
+    echo "K2=\"$file --initrd=/k2/initrd.img\""
+    echo 'sysloaded() { echo "E2E: sys $1=$(cat /sys/kernel/kexec_loaded)"; }'
+    echo 'case_main() {'
+    case "$kind" in
+      image|gzip|zboot|elf|nocheck-i|nocheck-long)
+        local sw=
+        case "$kind" in nocheck-i) sw=-i ;; nocheck-long) sw=--no-checks ;; esac
+        echo "  run_cmd load \$KEXEC -c $sw -l \$K2 --append=\"\$APPEND2\" || return"
+        echo '  sysloaded load'
+        echo '  run_cmd exec $KEXEC -e'
+        ;;
+      wrong-digest)
+        # On a UEFI (ACPI) boot the running DTB is the EFI stub's, without
+        # stdout-path: name the PL011 of QEMU virt with --serial.
+        local ser=; [ "$fw" = uefi ] && ser=--serial=0x9000000
+        echo "  run_cmd load \$KEXEC -c -l \$K2 $ser --x-test-wrong-digest --append=\"\$APPEND2\" || return"
+        echo '  run_cmd exec $KEXEC -e'
+        ;;
+      unload-status)
+        echo '  run_cmd status0 $KEXEC $STATUS'
+        echo '  run_cmd loadc $KEXEC -c -l $K2 --append="$APPEND2"'
+        echo '  sysloaded loadc'
+        echo '  run_cmd status1 $KEXEC $STATUS'
+        echo '  run_cmd pstatus1 $KEXEC -p -S'
+        echo '  run_cmd unloadc $KEXEC -u'
+        echo '  sysloaded unloadc'
+        echo '  run_cmd status2 $KEXEC $STATUS'
+        echo '  run_cmd loads $KEXEC -s -l $K2 --append="$APPEND2"'
+        echo '  sysloaded loads'
+        echo '  run_cmd status3 $KEXEC $STATUS'
+        ;;
+      kaslr-control)
+        echo '  run_cmd load /bin/kexec-tools -l $K2 --dtb=/k2/noseed.dtb --append="$APPEND2" || return'
+        echo '  sysloaded load'
+        echo '  run_cmd exec /bin/kexec-tools -e'
+        ;;
+    esac
+    echo '  :'
+    echo '}'
+  } >"$f"
+}
+
+# _e2e_kaslr LOG STAGE: "state stext" of the kaslr line of STAGE.
+_e2e_kaslr() {
+  _e2e_lines "$1" | sed -n "s/^E2E: kaslr stage=$2 state=\([a-z]*\) stext=\([0-9a-f]*\).*/\1 \2/p" | head -n1
+}
+
+# _e2e_check_kaslr LOG: stage 2 was randomized ("KASLR enabled" and _stext
+# away from the link address, which is 0xffff8000xxxxxxxx for Debian's 6.1
+# (0xffff800008010000) and 6.12 (0xffff800080010000); a randomized one is at
+# least 2^(VA_BITS-3) above 0xffff800000000000).
+_e2e_check_kaslr() {
+  local st stext
+  read -r st stext <<<"$(_e2e_kaslr "$1" 2)"
+  [ -n "$st" ] || { echo "stage 2 did not report KASLR"; return; }
+  [ "$st" = enabled ] || { echo "stage 2 KASLR state '$st' (no kaslr-seed from the loader?), _stext=$stext"; return; }
+  case "$stext" in
+    ffff8000????????) echo "stage 2 _stext=$stext is the link address (not randomized)"; return ;;
+    ffff*) ;;
+    *) echo "stage 2 _stext '$stext' unreadable"; return ;;
+  esac
+}
+
+# e2e_case_check KIND FW K1 K2 LOG TOKEN MODE QEMU_RC [CPU]
+# Prints nothing when the case passed, else the reason.
+e2e_case_check() {
+  local kind=$1 fw=$2 k1=$3 k2=$4 log=$5 token=$6 mode=$7 qrc=$8 cpu=${9:-}
+  local s1 v1 rc out
+  v1=$(e2e_kernel_version "$k1")
+  s1=$(_e2e_field "$log" stage1 kernel)
+  if [ -z "$s1" ]; then
+    [ "$qrc" = 124 ] && { echo "stage 1 never reached init (host timeout): $(_e2e_tail "$log")"; return; }
+    echo "stage 1 never reached init: $(_e2e_tail "$log")"; return
+  fi
+  [ "$s1" = "$v1" ] || { echo "stage 1 runs $s1, expected $v1"; return; }
+  local fw1; fw1=$(_e2e_field "$log" stage1 fw)
+  # init.sh says "efi" when /sys/firmware/efi exists, else "bios".
+  case "$fw:$fw1" in direct:bios|uefi:efi) ;; *) echo "stage 1 firmware view is '$fw1' under $fw"; return ;; esac
+
+  case "$kind" in
+    image|gzip|zboot|elf|nocheck-*|kaslr-control|wrong-digest)
+      rc=$(_e2e_rc "$log" load)
+      [ "$rc" = 0 ] || { echo "load exited ${rc:-<none>}: $(_e2e_out "$log" load | _e2e_brief)"; return; }
+      if [ "$kind" = wrong-digest ]; then
+        local saw=0 reached=0
+        # The purgatory's own line, not an echo in stage 1's command output.
+        tr -d '\r' <"$log" | grep -aF "$E2E_DIGEST_MSG" | grep -aqv 'E2E: ' && saw=1
+        _e2e_lines "$log" | grep -aq "^E2E: $E2E_SUCCESS" && reached=1
+        [ $reached = 1 ] && { echo "stage 2 booted despite the wrong digest"; return; }
+        [ $saw = 1 ] || { echo "no '$E2E_DIGEST_MSG' on the serial console (exec rc=$(_e2e_rc "$log" exec)): $(_e2e_tail "$log")"; return; }
+        return
+      fi
+      [ "$(_e2e_field "$log" sys load)" = 1 ] || { echo "/sys/kernel/kexec_loaded is not 1 after the load"; return; }
+      if ! _e2e_lines "$log" | grep -aq "^E2E: $E2E_SUCCESS token=$token\$"; then
+        local erc; erc=$(_e2e_rc "$log" exec)
+        if [ -n "$erc" ]; then echo "kexec -e returned $erc: $(_e2e_out "$log" exec | _e2e_brief)"; return; fi
+        [ "$qrc" = 124 ] && { echo "stage 2 never reported (host timeout): $(_e2e_tail "$log")"; return; }
+        echo "stage 2 never reported: $(_e2e_tail "$log")"; return
+      fi
+      local why; why=$(e2e_check_stage2 "$log" "$token" "$k2" "$fw1")
+      [ -z "$why" ] || { echo "$why"; return; }
+      case "$kind" in
+        kaslr-control)
+          # The check must fail here, or it cannot tell a fresh seed from none.
+          why=$(_e2e_check_kaslr "$log")
+          [ -n "$why" ] || { echo "KASLR check passed without any kaslr-seed (stage 2: $(_e2e_kaslr "$log" 2)): it proves nothing on this CPU"; return; }
+          ;;
+        nocheck-*) ;;   # on max: FEAT_RNG randomizes any kernel
+        *)
+          [ "$cpu" = n1 ] || return
+          why=$(_e2e_check_kaslr "$log")
+          if [ "$mode" = tools ] && [ "$fw" = uefi ]; then
+            # kexec-tools only refreshes a kaslr-seed the running DTB has; the
+            # EFI stub's DTB has none (AAVMF offers no EFI_RNG_PROTOCOL here),
+            # so its stage 2 is not randomized (measured): a second negative
+            # control of the check.
+            [ -n "$why" ] || { echo "kexec-tools on UEFI: stage 2 randomized ($(_e2e_kaslr "$log" 2)), expected no seed: the check may prove nothing"; return; }
+            return
+          fi
+          [ -z "$why" ] || { echo "$why"; return; }
+          ;;
+      esac
+      ;;
+    unload-status)
+      # pstatus1: `-p -S` asks about the crash kernel, which is never loaded.
+      # loads: -s has no kexec_file_load on Debian's arm64 kernels (253).
+      local want_rcs="status0=0 loadc=0 status1=1 pstatus1=0 unloadc=0 status2=0 loads=253 status3=0" w l e
+      for w in $want_rcs; do
+        l=${w%=*}; e=${w#*=}
+        rc=$(_e2e_rc "$log" "$l")
+        if [ "$rc" != "$e" ]; then
+          echo "'$(_e2e_lines "$log" | sed -n "s/^E2E: cmd $l: \/bin\///p" | head -n1)' exited ${rc:-<none>}, expected $e: $(_e2e_out "$log" "$l" | _e2e_brief)"
+          return
+        fi
+      done
+      for w in loadc=1 unloadc=0 loads=0; do
+        l=${w%=*}; e=${w#*=}
+        [ "$(_e2e_field "$log" sys "$l")" = "$e" ] || { echo "/sys/kernel/kexec_loaded after $l is not $e"; return; }
+      done
+      ;;
+  esac
+}
