@@ -4,8 +4,10 @@
 # needs itself (make included), then runs:
 #   1. unit + command-line tests (meson test), normal build
 #   2. the same under AddressSanitizer + UBSan
-#   3. the static x86_64 binary (make static ARCH=x86_64)
-#   4. QEMU end-to-end tests: real Debian kernels, kexec between them
+#   3. the static binaries (make static ARCH=x86_64, make static ARCH=arm64,
+#      the latter cross-built)
+#   4. QEMU end-to-end tests: real Debian kernels, kexec between them, x86_64
+#      then arm64 guests
 # and ends with one line "N passed, N failed" over every test case.
 # Environment: KX_SKIP_E2E=1 skips step 4 (quick local runs; CI never sets it).
 set -uo pipefail
@@ -58,13 +60,15 @@ step "unit and command-line tests under ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   run_meson build/asan -Db_sanitize=address,undefined -Db_lundef=false --buildtype=debug
 
-step "static binary"
+step "static binaries"
 make static ARCH=x86_64 || die "make static ARCH=x86_64 failed"
+make static ARCH=arm64 || die "make static ARCH=arm64 failed"
 
-if [ "${KX_SKIP_E2E:-}" != 1 ]; then
-  step "QEMU end-to-end"
+# run_e2e ARCH: one architecture's QEMU suite; adds its "N passed, N failed".
+run_e2e() {
+  local e2e_out last f
   e2e_out=$(mktemp)
-  bash tests/e2e/run.sh --kexec build/static-x86_64/kexec -j 2 | tee "$e2e_out"
+  bash tests/e2e/run.sh --arch "$1" --kexec "build/static-$1/kexec" -j 2 | tee "$e2e_out"
   last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$e2e_out" | tail -1)
   rm -f "$e2e_out"
   if [ -n "$last" ]; then
@@ -73,6 +77,13 @@ if [ "${KX_SKIP_E2E:-}" != 1 ]; then
   else
     failed=$((failed + 1))
   fi
+}
+
+if [ "${KX_SKIP_E2E:-}" != 1 ]; then
+  step "QEMU end-to-end (x86_64)"
+  run_e2e x86_64
+  step "QEMU end-to-end (arm64)"
+  run_e2e arm64
 fi
 
 echo
