@@ -2,7 +2,7 @@
 #   make            build build/dev (unit tests included)
 #   make test       install what is missing, run every test (unit, sanitizers, CLI, QEMU)
 #   make demo       QEMU demo: boot a Debian kernel, kexec into another, time it
-#   make static ARCH=x86_64   statically linked build/static-x86_64/kexec
+#   make static ARCH=x86_64   statically linked build/static-x86_64/kexec (and vmcore-dmesg)
 #   make static ARCH=arm64    the same for arm64, cross-built (cross/arm64.ini)
 #   make bench      kexec-ng vs kexec-tools inside one guest
 ARCH ?= $(shell uname -m | sed -e 's/aarch64/arm64/')
@@ -24,8 +24,8 @@ static:
 		echo "make static ARCH=$(ARCH): no cross/$(ARCH).ini; this host builds $(HOST_ARCH)" >&2; exit 1; fi
 	@test -f build/static-$(ARCH)/build.ninja || \
 		meson setup build/static-$(ARCH) $(CROSS) -Dstatic=true -Dtests=false --buildtype=release -Db_pie=false
-	ninja -C build/static-$(ARCH) kexec
-	@file build/static-$(ARCH)/kexec 2>/dev/null || ls -l build/static-$(ARCH)/kexec
+	ninja -C build/static-$(ARCH) kexec vmcore-dmesg
+	@file build/static-$(ARCH)/kexec build/static-$(ARCH)/vmcore-dmesg 2>/dev/null || ls -l build/static-$(ARCH)/kexec build/static-$(ARCH)/vmcore-dmesg
 
 test:
 	bash scripts/test.sh

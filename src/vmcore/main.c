@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vmcore-dmesg: print the kernel log kept in an ELF core file (/proc/vmcore
+ * in a capture kernel, a saved copy of it, or /proc/kcore of the running
+ * kernel). The only place here that prints and chooses exit codes.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vmcore.h"
+
+#ifndef KX_VERSION
+#define KX_VERSION "unknown"
+#endif
+
+enum {
+	EXIT_FATAL = 1,       /* out of memory, cannot write the output */
+	EXIT_USAGE = 2,
+	EXIT_IO = 3,          /* the core cannot be opened or read */
+	EXIT_BROKEN = 4,      /* the core is broken or truncated */
+	EXIT_UNSUPPORTED = 5, /* not a kernel core, or a log format not read here */
+};
+
+static int exit_code(enum kx_status s)
+{
+	switch (s) {
+	case KX_OK: return 0;
+	case KX_E_USAGE: return EXIT_USAGE;
+	case KX_E_IO: return EXIT_IO;
+	case KX_E_INPUT: return EXIT_BROKEN;
+	case KX_E_FORMAT: return EXIT_UNSUPPORTED;
+	default: return EXIT_FATAL;
+	}
+}
+
+struct options {
+	const char *core;
+	bool raw;
+	bool verbose;
+	bool physical;
+};
+
+static void usage(FILE *out)
+{
+	fputs("vmcore-dmesg (kexec-ng " KX_VERSION "): print the kernel log kept in an ELF core file\n"
+	      "Usage: vmcore-dmesg [OPTION]... [CORE]\n"
+	      "  CORE            /proc/vmcore (the default), a saved copy of it, or /proc/kcore\n"
+	      "  -r, --raw       the records' text only, exactly as stored: no timestamps, no escaping\n"
+	      "  -v, --verbose   describe the ring buffer on standard error\n"
+	      "  -p, --physical  ignore the core's virtual addresses: translate them through\n"
+	      "                  VMCOREINFO as for a /proc/vmcore without them (a check on /proc/kcore)\n"
+	      "  -h, --help      print this help and exit\n"
+	      "  -V, --version   print the version and exit\n"
+	      "Reads the lockless printk ring buffer of Linux 5.10 and later through the core's\n"
+	      "VMCOREINFO note. Exit status: 0 success, 1 out of memory or write error, 2 usage,\n"
+	      "3 the core cannot be read, 4 the core is broken or truncated, 5 not a kernel core\n"
+	      "or a printk buffer format it does not read (Linux before 5.10).\n", out);
+}
+
+static int parse(int argc, char **argv, struct options *opt)
+{
+	static const struct option longopts[] = {
+		{ "raw", no_argument, NULL, 'r' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "physical", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opt->core = "/proc/vmcore";
+	while ((c = getopt_long(argc, argv, "rvphV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': opt->raw = true; break;
+		case 'v': opt->verbose = true; break;
+		case 'p': opt->physical = true; break;
+		case 'h': usage(stdout); exit(0);
+		case 'V': puts("vmcore-dmesg (kexec-ng) " KX_VERSION); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind < argc)
+		opt->core = argv[optind++];
+	if (optind < argc) {
+		fprintf(stderr, "vmcore-dmesg: one core file, not also '%s'\n", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *machine_name(uint16_t m)
+{
+	switch (m) {
+	case 62: return "x86_64";
+	case 183: return "arm64";
+	case 243: return "riscv64";
+	default: return "unknown machine";
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct options opt = { 0 };
+	struct kx_error err = { 0 };
+	struct kx_vmcore vc;
+	struct kx_printk_log log;
+	struct kx_dmesg_options fmt = { 0 };
+	char *text = NULL;
+	size_t len = 0;
+	int fd, rc = 0;
+
+	if (parse(argc, argv, &opt) < 0)
+		return EXIT_USAGE;
+	fd = open(opt.core, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "vmcore-dmesg: %s: cannot open: %s\n", opt.core, strerror(errno));
+		return EXIT_IO;
+	}
+	if (kx_vmcore_open(&vc, opt.core, kx_vmcore_fd_reader(&fd), &err) < 0) {
+		fprintf(stderr, "vmcore-dmesg: %s\n", err.message);
+		close(fd);
+		return exit_code(err.status);
+	}
+	vc.physical_only = opt.physical;
+	if (kx_printk_read(&vc, &log, &err) < 0) {
+		fprintf(stderr, "vmcore-dmesg: %s\n", err.message);
+		rc = exit_code(err.status);
+		goto out_core;
+	}
+	if (opt.verbose)
+		fprintf(stderr, "vmcore-dmesg: %s: %s, %u program headers with memory; %s ring buffer "
+			"at 0x%" PRIx64 ": 2^%u descriptors, 2^%u bytes of text; %zu records "
+			"(%" PRIu64 " lost, %" PRIu64 " incomplete, %" PRIu64 " inconsistent)\n",
+			opt.core, machine_name(vc.machine), vc.nr_loads,
+			log.dynamic ? "printk_rb_dynamic" : "printk_rb_static", log.rb_addr,
+			log.count_bits, log.size_bits, log.nr_records, log.lost, log.incomplete,
+			log.invalid);
+	fmt.raw = opt.raw;
+	if (kx_dmesg_format(&log, &fmt, &text, &len, &err) < 0) {
+		fprintf(stderr, "vmcore-dmesg: %s\n", err.message);
+		rc = exit_code(err.status);
+	} else if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
+		fprintf(stderr, "vmcore-dmesg: cannot write the log: %s\n", strerror(errno));
+		rc = EXIT_FATAL;
+	}
+	free(text);
+	kx_printk_log_free(&log);
+out_core:
+	kx_vmcore_close(&vc);
+	close(fd);
+	return rc;
+}
