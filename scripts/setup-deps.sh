@@ -15,7 +15,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 PKGS=(
   # build
-  meson ninja-build pkg-config gcc libc6-dev binutils linux-libc-dev gcc-aarch64-linux-gnu
+  make meson ninja-build pkg-config gcc libc6-dev binutils linux-libc-dev gcc-aarch64-linux-gnu
   libfdt-dev zlib1g-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev file
   # arm64 cross build (multiarch; libfdt-dev:arm64 is handled below)
   libc6-dev:arm64 zlib1g-dev:arm64 liblzma-dev:arm64 libzstd-dev:arm64
