@@ -23,7 +23,15 @@
 # against the Debian archive keyring (apt does it, and this script checks the
 # InRelease signature once more with gpgv).
 #
-# Usage: scripts/fetch-kernels.sh [--refresh]
+# riscv64 (bookworm has none) comes from the private trixie lists only:
+#   .cache/kernels/trixie-riscv64/{vmlinuz,...}   Debian's /boot/vmlinux-* (an Image
+#                                                 with a PE header, named vmlinux)
+#   .cache/busybox-riscv64/{busybox,version}
+#   .cache/sysroot-riscv64/                       --sysroot for the riscv64 cross build
+#                                                 (trixie -dev packages + trixie libc6-dev)
+#
+# Usage: scripts/fetch-kernels.sh [--refresh] [--sysroot-riscv64]
+#   --sysroot-riscv64  only (re)build .cache/sysroot-riscv64 (make static ARCH=riscv64)
 #   --refresh   re-run `apt-get update` for the private trixie lists even when
 #               they are recent (they are refreshed anyway when older than 1 day)
 set -euo pipefail
@@ -35,7 +43,14 @@ TXDIR=$CACHE/apt-trixie
 KTDIR=$CACHE/kexec-tools
 ARCH=amd64
 REFRESH=0
-[ "${1:-}" = "--refresh" ] && REFRESH=1
+MODE=all
+for a in "$@"; do
+  case "$a" in
+    --refresh) REFRESH=1 ;;
+    --sysroot-riscv64) MODE=sysroot ;;
+    *) echo "fetch-kernels: unknown option $a" >&2; exit 2 ;;
+  esac
+done
 
 log() { echo "fetch-kernels: $*" >&2; }
 die() { echo "fetch-kernels: error: $*" >&2; exit 1; }
@@ -145,6 +160,7 @@ fetch_kernel() {
 }
 
 # --- bookworm: the machine's own apt -----------------------------------------
+if [ $MODE = all ]; then
 if ! apt-cache "${MAPT[@]}" depends linux-image-$ARCH 2>/dev/null | grep -q 'Depends: linux-image-'; then
   log "machine apt lists lack linux-image-$ARCH; running apt-get update"
   apt-get update -q </dev/null >&2
@@ -159,6 +175,7 @@ if ! apt-cache "${MAPT[@]}" depends linux-image-arm64:arm64 2>/dev/null | grep -
   apt-get update -q </dev/null >&2
 fi
 fetch_kernel bookworm-arm64 "${MAPT[@]}" -- linux-image-arm64:arm64
+fi
 
 # --- trixie: a private apt configuration --------------------------------------
 TXAPT=(
@@ -171,7 +188,7 @@ TXAPT=(
   -o "Dir::Cache::pkgcache=pkgcache.bin"
   -o "Dir::Cache::srcpkgcache=srcpkgcache.bin"
   -o "APT::Architecture=$ARCH"
-  -o "APT::Architectures=$ARCH,arm64"
+  -o "APT::Architectures=$ARCH,arm64,riscv64"
   -o "Acquire::Languages=none"
 )
 
@@ -201,8 +218,16 @@ trixie_update() {
   write_trixie_sources "$keyring"
   mkdir -p "$TXDIR/lists/partial" "$TXDIR/cache/archives/partial"
   log "trixie: apt-get update (private lists in $TXDIR, keyring $keyring)"
-  apt-get "${TXAPT[@]}" -q update </dev/null >"$TXDIR/update.log" 2>&1 || {
-    cat "$TXDIR/update.log" >&2; return 1; }
+  if ! apt-get "${TXAPT[@]}" -q update </dev/null >"$TXDIR/update.log" 2>&1; then
+    # A riscv64 index of trixie-updates/-security that fails its Release hash
+    # (a mirror mid-sync) is ignored by apt, never used unverified: go on with
+    # trixie main's riscv64 list.  Any other error stops here.
+    if grep '^E: ' "$TXDIR/update.log" |
+       grep -vqE '^E: (Failed to fetch [^ ]*/dists/trixie-(updates|security)/main/binary-riscv64/|Some index files failed to download)'; then
+      cat "$TXDIR/update.log" >&2; return 1
+    fi
+    log "trixie: warning: riscv64 index of trixie-updates/-security not fetched (hash mismatch, ignored by apt); riscv64 uses trixie main"
+  fi
   # apt exits 0 on some signature problems (it keeps old lists): insist.
   if grep -qE '^(W|E): .*(NO_PUBKEY|not signed|signature|EXPKEYSIG|BADSIG)' "$TXDIR/update.log"; then
     cat "$TXDIR/update.log" >&2; return 1
@@ -216,6 +241,7 @@ KEYRING=$HOST_KEYRING
 need_update=$REFRESH
 if [ ! -f "$TXDIR/sources.list" ] || ! ls "$TXDIR"/lists/*_dists_trixie_InRelease >/dev/null 2>&1 ||
    ! ls "$TXDIR"/lists/*_dists_trixie_main_binary-arm64_Packages* >/dev/null 2>&1 ||
+   ! ls "$TXDIR"/lists/*_dists_trixie_main_binary-riscv64_Packages* >/dev/null 2>&1 ||
    [ -n "$(find "$TXDIR/lists" -maxdepth 1 -name '*_dists_trixie_InRelease' -mtime +0)" ]; then
   need_update=1
 fi
@@ -237,6 +263,48 @@ if [ $need_update = 1 ]; then
   log "trixie: InRelease verified with $KEYRING:"
   sed -n 's/.*Good signature from/  good signature from/p' "$TXDIR/gpgv.log" >&2
 fi
+# --- riscv64 sysroot (trixie): the -dev packages and one glibc, never installed
+SRV=$CACHE/sysroot-riscv64
+# liblz4-dev in trixie links libxxhash (Requires.private): libxxhash-dev too.
+SRV_PKGS="libc6-dev libc6 linux-libc-dev libfdt-dev libfdt1 zlib1g-dev zlib1g liblzma-dev liblzma5 libzstd-dev libzstd1 liblz4-dev liblz4-1 libbz2-dev libbz2-1.0 libgcc-s1 libcrypt-dev libcrypt1 libxxhash-dev libxxhash0"
+srv_want() {
+  local p v out=
+  for p in $SRV_PKGS; do
+    # linux-libc-dev is Architecture: all in trixie (headers of every arch).
+    local q=$p:riscv64
+    [ $p = linux-libc-dev ] && q=$p
+    v=$(apt-cache "${TXAPT[@]}" show --no-all-versions "$q" 2>/dev/null | awk '/^Version:/ && !v { v = $2 } END { print v }')
+    [ -n "$v" ] || die "sysroot-riscv64: $q not in the trixie lists"
+    out="$out $q=$v"
+  done
+  echo "${out# }"
+}
+build_sysroot_riscv64() {
+  local want dl d
+  want=$(srv_want)
+  if [ -f "$SRV/.packages" ] && [ "$(cat "$SRV/.packages")" = "$want" ]; then
+    log "sysroot-riscv64: cached"
+    return 0
+  fi
+  log "sysroot-riscv64: downloading $want"
+  dl=$(mk_dl_dir)
+  # shellcheck disable=SC2086
+  (cd "$dl" && apt-get "${TXAPT[@]}" -q download $want </dev/null) >&2
+  rm -rf "$SRV.new"; mkdir -p "$SRV.new"
+  for d in "$dl"/*.deb; do dpkg-deb -x "$d" "$SRV.new"; done
+  # Absolute symlinks (libfoo.so -> /lib/...) would point into the host.
+  find "$SRV.new" -type l -lname '/*' | while read -r l; do
+    ln -sfn "$SRV.new$(readlink "$l")" "$l.tmp" && mv -T "$l.tmp" "$l"
+  done
+  echo "$want" >"$SRV.new/.packages"
+  rm -rf "$SRV" "$dl"; mv "$SRV.new" "$SRV"
+  log "sysroot-riscv64: $SRV"
+}
+if [ $MODE = sysroot ]; then
+  build_sysroot_riscv64
+  exit 0
+fi
+
 fetch_kernel trixie-amd64 "${TXAPT[@]}" -- linux-image-$ARCH
 fetch_kernel trixie-arm64 "${TXAPT[@]}" -- linux-image-arm64:arm64
 

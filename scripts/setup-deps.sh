@@ -25,6 +25,7 @@ PKGS=(
   qemu-system-x86 ovmf busybox-static cpio gzip xz-utils zstd lz4 bzip2
   qemu-system-arm qemu-efi-aarch64 device-tree-compiler
   gcc-riscv64-linux-gnu qemu-system-misc  # riscv64 purgatory and its QEMU harness
+  lld-19  # riscv64 static link: trixie libc.a needs a linker newer than ld 2.40
   # scripts/fetch-kernels.sh: apt-get download + dpkg-deb, Release signature
   # check against the Debian archive keyring
   apt dpkg gpgv debian-archive-keyring coreutils
