@@ -143,12 +143,14 @@ fetch_kernel() {
   dpkg-deb -x "$dl"/*.deb "$x"
   local vmlinuz
   vmlinuz=$(find "$x/boot" -maxdepth 1 -name "vmlinuz-*" 2>/dev/null | head -n1)
-  [ -n "$vmlinuz" ] || die "$name: no /boot/vmlinuz-* in $pkg"
+  # riscv64: Debian names the Image (with a PE header) /boot/vmlinux-*.
+  [ -n "$vmlinuz" ] || vmlinuz=$(find "$x/boot" -maxdepth 1 -name "vmlinux-*" 2>/dev/null | head -n1)
+  [ -n "$vmlinuz" ] || die "$name: no /boot/vmlinuz-* or /boot/vmlinux-* in $pkg"
   rm -rf "$dest.new"
   mkdir -p "$dest.new"
   cp "$vmlinuz" "$dest.new/vmlinuz"
   cp "$x"/boot/config-* "$dest.new/config" 2>/dev/null || true
-  basename "$vmlinuz" | sed 's/^vmlinuz-//' >"$dest.new/version"
+  basename "$vmlinuz" | sed 's/^vmlinu[xz]-//' >"$dest.new/version"
   echo "$pkg=$ver" >"$dest.new/package"
   case "$src" in
     linux-signed-*) echo "signed (PE/Authenticode, source package $src)" >"$dest.new/signed" ;;
@@ -307,6 +309,24 @@ fi
 
 fetch_kernel trixie-amd64 "${TXAPT[@]}" -- linux-image-$ARCH
 fetch_kernel trixie-arm64 "${TXAPT[@]}" -- linux-image-arm64:arm64
+fetch_kernel trixie-riscv64 "${TXAPT[@]}" -- linux-image-riscv64:riscv64
+
+# riscv64 guests' busybox-static (trixie; used inside guests only)
+BBRV=$CACHE/busybox-riscv64
+bbrv_ver=$(apt-cache "${TXAPT[@]}" show --no-all-versions busybox-static:riscv64 | awk '/^Version:/ && !v { v = $2 } END { print v }')
+[ -n "$bbrv_ver" ] || die "busybox-static:riscv64 not in the trixie lists"
+if [ -x "$BBRV/busybox" ] && [ "$(cat "$BBRV/version" 2>/dev/null)" = "busybox-static=$bbrv_ver" ]; then
+  log "busybox-static:riscv64: cached $bbrv_ver"
+else
+  log "busybox-static:riscv64: downloading $bbrv_ver"
+  dl=$(mk_dl_dir)
+  (cd "$dl" && apt-get "${TXAPT[@]}" -q download "busybox-static:riscv64=$bbrv_ver" </dev/null) >&2
+  dpkg-deb -x "$dl"/busybox-static_*_riscv64.deb "$dl/x"
+  rm -rf "$BBRV"; mkdir -p "$BBRV"
+  cp "$dl/x/usr/bin/busybox" "$BBRV/busybox"  # trixie: merged /usr
+  echo "busybox-static=$bbrv_ver" >"$BBRV/version"
+  rm -rf "$dl"
+fi
 
 # --- Debian's kexec-tools (bookworm), for use inside guests only --------------
 # The binary is dynamically linked: copy the libraries it needs from the host
@@ -459,9 +479,10 @@ else
   log "kexec-tools:arm64: $kta_ver -> $KTA/sbin/kexec (+ $(find "$KTA/lib" -type f | wc -l) files in lib/)"
 fi
 
-for k in bookworm-amd64 trixie-amd64 bookworm-arm64 trixie-arm64; do
+for k in bookworm-amd64 trixie-amd64 bookworm-arm64 trixie-arm64 trixie-riscv64; do
   printf '%-17s %-22s %s  %s\n' "$k" "$(cat "$KDIR/$k/version")" "$KDIR/$k/vmlinuz" "$(cat "$KDIR/$k/signed")"
 done
 printf '%-17s %-22s %s\n' kexec-tools "$(sed 's/^kexec-tools=//' "$KTDIR/version")" "$KTDIR/sbin/kexec"
 printf '%-17s %-22s %s\n' kexec-tools-arm64 "$(sed 's/^kexec-tools=//' "$KTA/version")" "$KTA/sbin/kexec"
 printf '%-17s %-22s %s\n' busybox-arm64 "$(sed 's/^busybox-static=//' "$BBDIR/version")" "$BBDIR/busybox"
+printf '%-17s %-22s %s\n' busybox-riscv64 "$(sed 's/^busybox-static=//' "$BBRV/version")" "$BBRV/busybox"
