@@ -1,9 +1,10 @@
 #!/bin/bash
-# Benchmark kexec-ng against Debian's kexec-tools inside ONE QEMU guest
-# (x86_64, TCG).  Never runs kexec on the host.
+# Benchmark kexec-ng against Debian's kexec-tools inside QEMU guests (TCG),
+# x86_64 or arm64.  Never runs kexec on the host.
 #
-# In the guest, for each of N iterations (alternating which tool goes first),
-# for both paths -c (kexec_load) and -s (kexec_file_load), each tool runs
+# Load: in ONE guest, for each of N iterations (alternating which tool goes
+# first), for each path -c (kexec_load) and -s (kexec_file_load; x86_64 only:
+# Debian's arm64 kernels have no kexec_file_load), each tool runs
 #   kexec -<path> -l /k2/vmlinuz --initrd=<stage-2 initrd + MB MiB of random data> --append=...
 # under tests/e2e/peakrss (static: fork/exec, wait4's ru_maxrss, wall time
 # from CLOCK_MONOTONIC), then `kexec -u`.  An extra warm-up iteration 0 is not
@@ -11,73 +12,130 @@
 # ratios kexec-ng / kexec-tools.  Our binary only has to exist: failures are
 # counted and reported, not fatal.
 #
-# Usage: scripts/bench.sh [--kexec PATH] [-n N] [--initrd-mb MB]
-#                         [--kernel bookworm|trixie] [--fw seabios|ovmf]
-#   --kexec PATH   kexec-ng binary (default build/static-x86_64/kexec)
-#   -n N           counted iterations per tool and path (default 10)
-#   --initrd-mb MB random data appended to the initrd (default 48)
+# Exec path (arm64): the cost of the purgatory's digest check.  One guest per
+# run: stage 1 loads the same kernel and big initrd with -c, with or without
+# -i, reads the architectural counter (tests/e2e/archcounter.c: CNTVCT_EL0,
+# which kexec does not reset) and runs `kexec -e`; stage 2's init reads it
+# again first thing.  R runs of each of kexec-ng and kexec-tools, check on
+# and -i, interleaved; the host prints medians and the check's cost (on - off).
+#
+# Usage: scripts/bench.sh [--arch x86_64|arm64] [--kexec PATH] [-n N]
+#                         [--initrd-mb MB] [--kernel bookworm|trixie] [--fw F]
+#                         [--cpu CPU] [--exec-runs R] [--report-only]
+#   --arch A       guest architecture (default x86_64)
+#   --kexec PATH   kexec-ng binary (default build/static-ARCH/kexec)
+#   -n N           counted load iterations per tool and path (default 10)
+#   --initrd-mb MB random data added to the initrd (default 48)
 #   --kernel K     kernel the guest runs and loads (default bookworm)
-#   --fw F         firmware (default seabios)
-#   --report-only  print the report of the last run's bench-results.txt again
-# Serial log: build/e2e-logs/bench.log; raw results: build/e2e-logs/bench-results.txt
+#   --fw F         firmware (default seabios; arm64: direct)
+#   --cpu CPU      arm64: QEMU -cpu (default max,lpa2=off)
+#   --exec-runs R  arm64: exec-path runs per tool and check setting (default
+#                  3; 0 skips them)
+#   --report-only  print the report of the last run's results again
+# Serial logs: build/e2e-logs[/arm64]/bench*.log; raw results:
+# bench-results.txt and (arm64) bench-exec-results.txt next to them.
 set -uo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/../tests/e2e/lib.sh"
 
-KEXEC_BIN=$E2E_ROOT/build/static-x86_64/kexec
+ARCH=x86_64
+KEXEC_BIN=
 N=10
 MB=48
 KERNEL=bookworm
-FW=seabios
+FW=
+CPU=
+EXEC_RUNS=3
 REPORT_ONLY=0
 while [ $# -gt 0 ]; do
   case "$1" in
+    --arch) ARCH=$2; shift 2 ;;
+    --arch=*) ARCH=${1#--arch=}; shift ;;
     --kexec) KEXEC_BIN=$2; shift 2 ;;
     --kexec=*) KEXEC_BIN=${1#--kexec=}; shift ;;
     -n) N=$2; shift 2 ;;
     --initrd-mb) MB=$2; shift 2 ;;
     --kernel) KERNEL=$2; shift 2 ;;
     --fw) FW=$2; shift 2 ;;
+    --cpu) CPU=$2; shift 2 ;;
+    --exec-runs) EXEC_RUNS=$2; shift 2 ;;
     --report-only) REPORT_ONLY=1; shift ;;
     -h|--help) sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
+e2e_set_arch "$ARCH"
+KEXEC_BIN=${KEXEC_BIN:-$E2E_ROOT/build/static-$E2E_ARCH/kexec}
+case "$E2E_ARCH" in
+  x86_64) PATHS="c s"; FW=${FW:-seabios}; EXEC_RUNS=0 ;;
+  arm64) PATHS="c"; FW=${FW:-direct}; export E2E_CPU=${CPU:-$E2E_ARM64_CPU} ;;
+esac
 results=$E2E_LOGS/bench-results.txt
+exec_results=$E2E_LOGS/bench-exec-results.txt
 [ "${KEXEC_BIN#/}" != "$KEXEC_BIN" ] || KEXEC_BIN=$PWD/$KEXEC_BIN
+
+# _bench_static_tool NAME: tests/e2e/NAME.c built static for the guests'
+# architecture into $E2E_WORK/NAME (rebuilt when its source changes).
+_bench_static_tool() {
+  local out=$E2E_WORK/$1 cc=gcc
+  [ "$E2E_ARCH" = arm64 ] && cc=aarch64-linux-gnu-gcc
+  if [ ! -x "$out" ] || [ "$E2E_DIR/$1.c" -nt "$out" ]; then
+    "$cc" -static -O2 -Wall -Wextra -o "$out" "$E2E_DIR/$1.c" || e2e_die "cannot build $1 with $cc"
+  fi
+  echo "$out"
+}
+
+# _bench_tree DIR: both kexecs and the measuring tools, for a guest.
+_bench_tree() {
+  mkdir -p "$1/bin"
+  _e2e_copy_elf "$KEXEC_BIN" "$1" /bin/kexec-ng || e2e_die "cannot pack $KEXEC_BIN"
+  _e2e_add_kexec_tools "$1" /bin/kexec-tools
+  cp "$PEAKRSS" "$1/bin/peakrss"
+  [ -z "$ARCHCOUNTER" ] || cp "$ARCHCOUNTER" "$1/bin/archcounter"
+}
+
+# Guest shell text making /tmp/big-initrd.img: the stage-2 initrd plus an
+# uncompressed newc cpio holding MB MiB of random data (so that a kernel
+# booting it unpacks it cleanly) and, on arm64, /bin/archcounter for stage 2.
+# The kernel finds an uncompressed archive only at a 4-byte aligned offset
+# (and skips NUL bytes): pad the stage-2 initrd with zeros first.
+BIG_INITRD='mkdir -p /tmp/pad/bin
+dd if=/dev/urandom of=/tmp/pad/bench-pad bs=1M count=$MB 2>/dev/null
+[ -x /bin/archcounter ] && cp /bin/archcounter /tmp/pad/bin/
+(cd /tmp/pad && find . | cpio -o -H newc 2>/dev/null) >/tmp/pad.cpio
+s=$(wc -c </k2/initrd.img)
+{ cat /k2/initrd.img; head -c $(( (4 - s % 4) % 4 )) /dev/zero; cat /tmp/pad.cpio; } >/tmp/big-initrd.img
+rm -rf /tmp/pad /tmp/pad.cpio'
+
+prepare() {
+  [ -f "$KEXEC_BIN" ] || e2e_die "no kexec-ng binary at $KEXEC_BIN (build it with 'make static ARCH=$E2E_ARCH' or pass --kexec PATH)"
+  case "$KERNEL" in bookworm|trixie) ;; *) e2e_die "--kernel must be bookworm or trixie" ;; esac
+  e2e_need_kernels
+  mkdir -p "$E2E_WORK" "$E2E_LOGS"
+  PEAKRSS=$(_bench_static_tool peakrss) || exit 2
+  ARCHCOUNTER=
+  if [ "$E2E_ARCH" = arm64 ]; then ARCHCOUNTER=$(_bench_static_tool archcounter) || exit 2; fi
+  _e2e_lock
+  base=$(e2e_base_layer) || e2e_die "cannot build the base layer"
+  k2=$(e2e_k2_layer "$KERNEL") || e2e_die "cannot build the k2 layer"
+  _e2e_unlock
+  RUN=$E2E_WORK/bench.$$
+  rm -rf "$RUN"; mkdir -p "$RUN"
+  trap 'rm -rf "$RUN"' EXIT
+}
+
+# --- load: one guest ----------------------------------------------------------
 run_guest() {
-[ -f "$KEXEC_BIN" ] || e2e_die "no kexec-ng binary at $KEXEC_BIN (build it with 'make static ARCH=x86_64' or pass --kexec PATH)"
-case "$KERNEL" in bookworm|trixie) ;; *) e2e_die "--kernel must be bookworm or trixie" ;; esac
-
-e2e_need_kernels
-mkdir -p "$E2E_WORK" "$E2E_LOGS"
-
-# peakrss, static, rebuilt when its source changes.
-PEAKRSS=$E2E_WORK/peakrss
-if [ ! -x "$PEAKRSS" ] || [ "$E2E_DIR/peakrss.c" -nt "$PEAKRSS" ]; then
-  gcc -static -O2 -Wall -Wextra -o "$PEAKRSS" "$E2E_DIR/peakrss.c" || e2e_die "cannot build peakrss"
-fi
-
-_e2e_lock
-base=$(e2e_base_layer) || e2e_die "cannot build the base layer"
-k2=$(e2e_k2_layer "$KERNEL") || e2e_die "cannot build the k2 layer"
-_e2e_unlock
-
-RUN=$E2E_WORK/bench.$$
-rm -rf "$RUN"; mkdir -p "$RUN/tree/bin"
-trap 'rm -rf "$RUN"' EXIT
-_e2e_copy_elf "$KEXEC_BIN" "$RUN/tree" /bin/kexec-ng || e2e_die "cannot pack $KEXEC_BIN"
-_e2e_add_kexec_tools "$RUN/tree" /bin/kexec-tools
-cp "$PEAKRSS" "$RUN/tree/bin/peakrss"
+rm -rf "$RUN/tree"; mkdir -p "$RUN/tree"
+_bench_tree "$RUN/tree"
 cat >"$RUN/tree/bench.sh" <<EOF
 N=$N
 MB=$MB
+PATHS="$PATHS"
 APPEND="$E2E_CONSOLE stage=2 token=bench"
+$BIG_INITRD
 EOF
 cat >>"$RUN/tree/bench.sh" <<'EOF'
-dd if=/dev/urandom of=/tmp/rand bs=1M count=$MB 2>/dev/null
-cat /k2/initrd.img /tmp/rand >/tmp/big-initrd.img
-rm -f /tmp/rand
 echo "E2E: bench setup guest=$(uname -r) fw=$(if [ -d /sys/firmware/efi ]; then echo efi; else echo bios; fi) kernel_bytes=$(wc -c </k2/vmlinuz) initrd_bytes=$(wc -c </tmp/big-initrd.img) iterations=$N"
 one() {
   tool=$1 path=$2 i=$3
@@ -95,7 +153,7 @@ one() {
 i=0
 while [ $i -le $N ]; do
   if [ $((i % 2)) = 1 ]; then order="ng tools"; else order="tools ng"; fi
-  for path in c s; do
+  for path in $PATHS; do
     for tool in $order; do one $tool $path $i; done
   done
   i=$((i + 1))
@@ -106,7 +164,7 @@ _e2e_cpio_gz "$RUN/tree" "$RUN/bench.cpio.gz"
 cat "$base" "$k2" "$RUN/bench.cpio.gz" >"$RUN/initrd.img"
 
 log=$E2E_LOGS/bench.log
-echo "bench: guest $KERNEL ($(e2e_kernel_version "$KERNEL")) on $FW, $N iterations, initrd + $MB MiB; serial log $log" >&2
+echo "bench: $E2E_ARCH guest $KERNEL ($(e2e_kernel_version "$KERNEL")) on $FW${E2E_CPU:+ (-cpu $E2E_CPU)}, $N iterations, initrd + $MB MiB; serial log $log" >&2
 E2E_MEM=${E2E_BENCH_MEM:-2G} e2e_qemu "$FW" "$(e2e_kernel "$KERNEL")" "$RUN/initrd.img" \
   "$E2E_CONSOLE stage=bench" "$log" $((180 + N * 90))
 qrc=$?
@@ -116,7 +174,99 @@ if ! grep -q '^E2E: bench done' "$results"; then
   return 1
 fi
 }
-[ $REPORT_ONLY = 1 ] || run_guest || exit 1
+
+# --- exec path (arm64): one guest per run --------------------------------------
+# run_exec_guest TOOL CHECK RUN: appends one line to $exec_results.
+run_exec_guest() {
+  local tool=$1 check=$2 r=$3 sw= log
+  [ "$check" = off ] && sw=-i
+  rm -rf "$RUN/xtree"; mkdir -p "$RUN/xtree"
+  _bench_tree "$RUN/xtree"
+  {
+    echo "MB=$MB"
+    echo "APPEND=\"$E2E_CONSOLE stage=2 token=bench-exec\""
+    echo "$BIG_INITRD"
+    echo "/bin/kexec-$tool -c $sw -l /k2/vmlinuz --initrd=/tmp/big-initrd.img --append=\"\$APPEND\" >/tmp/o 2>&1"
+    echo 'rc=$?'
+    echo 'echo "E2E: bench-exec load rc=$rc kernel_bytes=$(wc -c </k2/vmlinuz) initrd_bytes=$(wc -c </tmp/big-initrd.img)"'
+    echo 'if [ $rc = 0 ]; then'
+    echo '  echo "E2E: bench-exec t_exec_ns=$(/bin/archcounter)"'
+    echo "  /bin/kexec-$tool -e"
+    echo '  echo "E2E: bench-exec kexec -e returned $?"'
+    echo 'else'
+    echo '  head -n 5 /tmp/o | sed "s/^/E2E: bench-exec out: /"'
+    echo 'fi'
+  } >"$RUN/xtree/bench.sh"
+  _e2e_cpio_gz "$RUN/xtree" "$RUN/xbench.cpio.gz"
+  cat "$base" "$k2" "$RUN/xbench.cpio.gz" >"$RUN/xinitrd.img"
+  log=$E2E_LOGS/bench-exec-$tool-$check-$r.log
+  E2E_MEM=${E2E_BENCH_MEM:-2G} e2e_qemu "$FW" "$(e2e_kernel "$KERNEL")" "$RUN/xinitrd.img" \
+    "$E2E_CONSOLE stage=bench" "$log" 300
+  local t0 t1 ok=0 setup
+  t0=$(_e2e_lines "$log" | sed -n 's/^E2E: bench-exec t_exec_ns=\([0-9]*\)$/\1/p' | head -n1)
+  t1=$(_e2e_field "$log" stage2-counter t_init_ns)
+  setup=$(_e2e_lines "$log" | grep -a '^E2E: bench-exec load' | head -n1)
+  _e2e_lines "$log" | grep -aq "^E2E: $E2E_SUCCESS token=bench-exec\$" && ok=1
+  if [ -n "$t0" ] && [ -n "$t1" ] && [ $ok = 1 ]; then
+    echo "tool=$tool check=$check run=$r exec_us=$(( (t1 - t0) / 1000 )) qemu_s=$E2E_QEMU_SECS ${setup#E2E: bench-exec load }" >>"$exec_results"
+  else
+    echo "tool=$tool check=$check run=$r failed qemu_s=$E2E_QEMU_SECS" >>"$exec_results"
+    echo "bench: exec run $tool check=$check #$r failed: $(_e2e_lines "$log" | grep -a 'bench-exec' | _e2e_brief) | $(_e2e_tail "$log")" >&2
+  fi
+}
+
+run_exec() {
+  : >"$exec_results"
+  echo "bench: exec path, $EXEC_RUNS runs each of kexec-ng and kexec-tools with the check on and with -i; serial logs $E2E_LOGS/bench-exec-*.log" >&2
+  local r v order
+  for r in $(seq 1 "$EXEC_RUNS"); do
+    # A different order in each run.
+    case $((r % 4)) in
+      1) order="ng:on ng:off tools:on tools:off" ;;
+      2) order="tools:off tools:on ng:off ng:on" ;;
+      3) order="ng:off tools:on ng:on tools:off" ;;
+      0) order="tools:on ng:on tools:off ng:off" ;;
+    esac
+    for v in $order; do run_exec_guest "${v%:*}" "${v#*:}" "$r"; done
+  done
+}
+
+exec_report() {
+  [ -s "$exec_results" ] || return 0
+  local line kb ib
+  line=$(grep -m1 'exec_us=' "$exec_results")
+  kb=$(sed -n 's/.*kernel_bytes=\([0-9]*\).*/\1/p' <<<"$line")
+  ib=$(sed -n 's/.*initrd_bytes=\([0-9]*\).*/\1/p' <<<"$line")
+  echo
+  echo "exec path: from just before kexec -e to stage 2's init (arm64 counter), $(e2e_kernel_version "$KERNEL") into itself, kernel ${kb:+$((kb / 1048576)) MiB} + initrd ${ib:+$((ib / 1048576)) MiB}, $FW, -cpu $E2E_CPU (ms)"
+  printf '%-12s %-9s %6s %10s %8s %8s\n' tool check ok median_ms min_ms max_ms
+  local tool check vals med mn mx on off name label ok total
+  for tool in ng tools; do
+    name=kexec-$tool; [ $tool = ng ] && name=kexec-ng
+    for check in on off; do
+      vals=$(awk -v t="$tool" -v c="$check" '$1 == "tool=" t && $2 == "check=" c {
+          if ($4 ~ /^exec_us=/) { sub(/^exec_us=/, "", $4); print $4 } else print "F" }' "$exec_results")
+      total=$(grep -c . <<<"$vals")
+      ok=$(grep -c '^[0-9]' <<<"$vals")
+      vals=$(grep '^[0-9]' <<<"$vals" | sort -n)
+      med=$(awk '{ a[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) printf "%.0f\n", a[(NR + 1) / 2] / 1000; else printf "%.0f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2000 }' <<<"$vals")
+      mn=$(head -n1 <<<"$vals" | awk 'NF { printf "%.0f", $1 / 1000 }')
+      mx=$(tail -n1 <<<"$vals" | awk 'NF { printf "%.0f", $1 / 1000 }')
+      label=on; [ $check = off ] && label="off (-i)"
+      printf '%-12s %-9s %6s %10s %8s %8s\n' "$name" "$label" "$ok/$total" "$med" "${mn:-n/a}" "${mx:-n/a}"
+      if [ $check = on ]; then on=$med; else off=$med; fi
+    done
+    if [ "$on" != n/a ] && [ "$off" != n/a ]; then
+      printf '%-12s %-9s %6s %10s\n' "$name" "check" "" "$((on - off))"
+    fi
+  done
+}
+
+if [ $REPORT_ONLY = 0 ]; then
+  prepare
+  run_guest || exit 1
+  [ "$EXEC_RUNS" -gt 0 ] && run_exec
+fi
 [ -s "$results" ] || e2e_die "no $results"
 grep -a '^E2E: bench-note' "$results" >&2
 grep -a '^E2E: bench-out' "$results" | sort -u -t: -k2,2 | head -n 8 >&2
@@ -128,11 +278,11 @@ guest=$(sed -n 's/.*guest=\([^ ]*\).*/\1/p' <<<"$setup")
 gfw=$(sed -n 's/.* fw=\([^ ]*\).*/\1/p' <<<"$setup")
 runs=$(sed -n 's/.*iterations=\([0-9]*\).*/\1/p' <<<"$setup")
 echo
-echo "kexec -l of $guest ($((kernel_bytes / 1024)) KiB, the running kernel) + initrd ($((initrd_bytes / 1048576)) MiB), $gfw guest under TCG, $runs runs each (medians of successful runs)"
+echo "kexec -l of $guest ($((kernel_bytes / 1024)) KiB, the running kernel) + initrd ($((initrd_bytes / 1048576)) MiB), $gfw $E2E_ARCH guest under TCG${E2E_CPU:+ (-cpu $E2E_CPU)}, $runs runs each (medians of successful runs)"
 echo "kexec-ng: $KEXEC_BIN"
 echo "kexec-tools: Debian $(sed 's/^kexec-tools=//' "$E2E_KTCACHE/version") (dynamic)"
 printf '%-5s %-12s %7s %14s %12s %16s\n' path tool ok wall_ms min_wall_ms maxrss_kib
-for path in c s; do
+for path in $PATHS; do
   declare -A W=() R=()
   for tool in ng tools; do
     vals=$(awk -v t="$tool" -v p="$path" '
@@ -162,3 +312,5 @@ for path in c s; do
   fi
   unset W R
 done
+if [ "$EXEC_RUNS" -gt 0 ]; then exec_report; fi
+exit 0
