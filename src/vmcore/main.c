@@ -15,6 +15,22 @@
 
 #include "vmcore.h"
 
+/* Write the minimal core (--extract). */
+static int write_file(const char *path, const uint8_t *bytes, size_t size, struct kx_error *err)
+{
+	FILE *f = fopen(path, "wbx");
+	if (!f)
+		return kx_fail_errno(err, KX_E_IO, errno, "%s: cannot create", path);
+	if (fwrite(bytes, 1, size, f) != size) {
+		int e = errno;
+		fclose(f);
+		return kx_fail_errno(err, KX_E_IO, e, "%s: cannot write", path);
+	}
+	if (fclose(f) != 0)
+		return kx_fail_errno(err, KX_E_IO, errno, "%s: cannot write", path);
+	return 0;
+}
+
 #ifndef KX_VERSION
 #define KX_VERSION "unknown"
 #endif
@@ -44,6 +60,7 @@ struct options {
 	bool raw;
 	bool verbose;
 	bool physical;
+	const char *extract;
 };
 
 static void usage(FILE *out)
@@ -55,6 +72,8 @@ static void usage(FILE *out)
 	      "  -v, --verbose   describe the ring buffer on standard error\n"
 	      "  -p, --physical  ignore the core's virtual addresses: translate them through\n"
 	      "                  VMCOREINFO as for a /proc/vmcore without them (a check on /proc/kcore)\n"
+	      "  -x, --extract=FILE  also write FILE: a minimal core holding only the VMCOREINFO\n"
+	      "                  note and the memory read (with -p: by physical address, p_vaddr 0)\n"
 	      "  -h, --help      print this help and exit\n"
 	      "  -V, --version   print the version and exit\n"
 	      "Reads the lockless printk ring buffer of Linux 5.10 and later through the core's\n"
@@ -69,6 +88,7 @@ static int parse(int argc, char **argv, struct options *opt)
 		{ "raw", no_argument, NULL, 'r' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "physical", no_argument, NULL, 'p' },
+		{ "extract", required_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -76,11 +96,12 @@ static int parse(int argc, char **argv, struct options *opt)
 	int c;
 
 	opt->core = "/proc/vmcore";
-	while ((c = getopt_long(argc, argv, "rvphV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "rvpx:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': opt->raw = true; break;
 		case 'v': opt->verbose = true; break;
 		case 'p': opt->physical = true; break;
+		case 'x': opt->extract = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': puts("vmcore-dmesg (kexec-ng) " KX_VERSION); exit(0);
 		default: usage(stderr); return -1;
@@ -123,8 +144,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vmcore-dmesg: %s: cannot open: %s\n", opt.core, strerror(errno));
 		return EXIT_IO;
 	}
-	if (kx_vmcore_open(&vc, opt.core, kx_vmcore_fd_reader(&fd), &err) < 0) {
+	struct kx_vmcore_recorder rec = { .inner = kx_vmcore_fd_reader(&fd) };
+	if (kx_vmcore_open(&vc, opt.core, opt.extract ? kx_vmcore_recording_reader(&rec) : rec.inner,
+			   &err) < 0) {
 		fprintf(stderr, "vmcore-dmesg: %s\n", err.message);
+		kx_vmcore_recorder_free(&rec);
 		close(fd);
 		return exit_code(err.status);
 	}
@@ -150,10 +174,21 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vmcore-dmesg: cannot write the log: %s\n", strerror(errno));
 		rc = EXIT_FATAL;
 	}
+	if (rc == 0 && opt.extract) {
+		uint8_t *min = NULL;
+		size_t min_size = 0;
+		if (kx_vmcore_write_minimal(&vc, &rec, !opt.physical, &min, &min_size, &err) < 0 ||
+		    write_file(opt.extract, min, min_size, &err) < 0) {
+			fprintf(stderr, "vmcore-dmesg: %s\n", err.message);
+			rc = exit_code(err.status);
+		}
+		free(min);
+	}
 	free(text);
 	kx_printk_log_free(&log);
 out_core:
 	kx_vmcore_close(&vc);
+	kx_vmcore_recorder_free(&rec);
 	close(fd);
 	return rc;
 }

@@ -137,6 +137,29 @@ int kx_vmcore_read_paddr(const struct kx_vmcore *vc, uint64_t paddr, void *buf, 
 int kx_vmcore_vtop(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t *ret_paddr,
 		   uint64_t *ret_run, struct kx_error *err);
 
+/*
+ * Minimal cores (extract.c): a reader that records every range read through
+ * it (with the bytes), and an ELF core holding only those of them that lie
+ * in PT_LOADs, plus the VMCOREINFO note. keep_vaddr false: p_vaddr 0, as in
+ * a /proc/vmcore that gives physical addresses only.
+ */
+struct kx_vmcore_range {
+	uint64_t offset;
+	size_t len;
+	size_t seq;
+	uint8_t *data;
+};
+struct kx_vmcore_recorder {
+	struct kx_vmcore_reader inner;     /* set by the caller */
+	struct kx_vmcore_range *ranges;
+	size_t nr, cap;
+};
+struct kx_vmcore_reader kx_vmcore_recording_reader(struct kx_vmcore_recorder *rec);
+void kx_vmcore_recorder_free(struct kx_vmcore_recorder *rec);
+int kx_vmcore_write_minimal(const struct kx_vmcore *vc, struct kx_vmcore_recorder *rec,
+			    bool keep_vaddr, uint8_t **ret_bytes, size_t *ret_size,
+			    struct kx_error *err);
+
 /* --- the printk log ------------------------------------------------------ */
 
 /* printk_info.flags (kernel/printk/internal.h) */

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * A minimal core: only what reading the log touched. A recording reader
+ * notes every file range read; kx_vmcore_write_minimal() then writes an ELF
+ * core with the VMCOREINFO note and one PT_LOAD per contiguous range of
+ * memory that was read — a few hundred KiB instead of a whole vmcore, for a
+ * bug report or a test fixture. Read with --physical from /proc/kcore, the
+ * ranges include the page tables the translation walked, and the minimal
+ * core (p_vaddr 0) reads like a /proc/vmcore.
+ */
+#include "vmcore.h"
+
+#include <elf.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/bytes.h"
+
+static int rec_read(void *ctx, uint64_t offset, void *buf, size_t len, struct kx_error *err)
+{
+	struct kx_vmcore_recorder *rec = ctx;
+
+	if (rec->inner.read(rec->inner.ctx, offset, buf, len, err) < 0)
+		return -1;
+	if (rec->nr == rec->cap) {
+		size_t cap = rec->cap ? rec->cap * 2 : 64;
+		struct kx_vmcore_range *r = realloc(rec->ranges, cap * sizeof(*r));
+		if (!r)
+			return kx_fail(err, KX_E_NOMEM, "out of memory");
+		rec->ranges = r;
+		rec->cap = cap;
+	}
+	rec->ranges[rec->nr].data = malloc(len ? len : 1);
+	if (!rec->ranges[rec->nr].data)
+		return kx_fail(err, KX_E_NOMEM, "out of memory");
+	memcpy(rec->ranges[rec->nr].data, buf, len);
+	rec->ranges[rec->nr].offset = offset;
+	rec->ranges[rec->nr].len = len;
+	rec->ranges[rec->nr].seq = rec->nr;
+	rec->nr++;
+	return 0;
+}
+
+struct kx_vmcore_reader kx_vmcore_recording_reader(struct kx_vmcore_recorder *rec)
+{
+	struct kx_vmcore_reader rd = { rec_read, rec };
+	return rd;
+}
+
+void kx_vmcore_recorder_free(struct kx_vmcore_recorder *rec)
+{
+	for (size_t i = 0; i < rec->nr; i++)
+		free(rec->ranges[i].data);
+	free(rec->ranges);
+	rec->ranges = NULL;
+	rec->nr = rec->cap = 0;
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+	const struct kx_vmcore_range *x = a, *y = b;
+	return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+static int cmp_seq(const void *a, const void *b)
+{
+	const struct kx_vmcore_range *x = a, *y = b;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+struct piece {
+	uint64_t src, len, vaddr, paddr;
+	size_t out;          /* file offset in the minimal core */
+};
+
+int kx_vmcore_write_minimal(const struct kx_vmcore *vc, struct kx_vmcore_recorder *rec,
+			    bool keep_vaddr, uint8_t **ret_bytes, size_t *ret_size,
+			    struct kx_error *err)
+{
+	struct piece *pieces = NULL;
+	size_t nr = 0, size, off;
+	uint8_t *out = NULL;
+	int rc = -1;
+
+	qsort(rec->ranges, rec->nr, sizeof(*rec->ranges), cmp_range);
+	pieces = calloc(rec->nr ? rec->nr : 1, sizeof(*pieces));
+	if (!pieces)
+		return kx_fail(err, KX_E_NOMEM, "out of memory");
+	/* Keep the ranges inside a PT_LOAD (not the headers and notes), merged
+	 * when they touch within one PT_LOAD. */
+	for (size_t i = 0; i < rec->nr; i++) {
+		uint64_t o = rec->ranges[i].offset, len = rec->ranges[i].len;
+		const struct kx_vmcore_load *l = NULL;
+		for (unsigned int j = 0; j < vc->nr_loads && !l; j++)
+			if (o >= vc->loads[j].offset && o - vc->loads[j].offset < vc->loads[j].filesz)
+				l = &vc->loads[j];
+		if (!l || len == 0)
+			continue;
+		uint64_t in = o - l->offset;
+		struct piece *last = nr ? &pieces[nr - 1] : NULL;
+		if (last && o <= last->src + last->len && last->src >= l->offset &&
+		    last->src - l->offset < l->filesz) {
+			uint64_t end = o + len > last->src + last->len ? o + len : last->src + last->len;
+			last->len = end - last->src;
+			continue;
+		}
+		pieces[nr++] = (struct piece){ o, len, keep_vaddr ? l->vaddr + in : 0,
+					       l->has_paddr ? l->paddr + in : UINT64_MAX, 0 };
+	}
+	if (nr > KX_VMCORE_LOADS_MAX - 1) {
+		kx_fail(err, KX_E_INPUT, "%s: %zu ranges read: too many for one core file", vc->name, nr);
+		goto out;
+	}
+
+	size_t note = 12 + 12 + kx_align_up(vc->info_size, 4);
+	size = 64 + 56 * (nr + 1);
+	size_t note_off = size;
+	size += note;
+	for (size_t i = 0; i < nr; i++)
+		size += pieces[i].len;
+	out = calloc(1, size);
+	if (!out) {
+		kx_fail(err, KX_E_NOMEM, "out of memory");
+		goto out;
+	}
+	memcpy(out, ELFMAG, SELFMAG);
+	out[EI_CLASS] = ELFCLASS64;
+	out[EI_DATA] = ELFDATA2LSB;
+	out[EI_VERSION] = EV_CURRENT;
+	kx_put_le16(out + offsetof(Elf64_Ehdr, e_type), ET_CORE);
+	kx_put_le16(out + offsetof(Elf64_Ehdr, e_machine), vc->machine);
+	kx_put_le32(out + offsetof(Elf64_Ehdr, e_version), EV_CURRENT);
+	kx_put_le64(out + offsetof(Elf64_Ehdr, e_phoff), 64);
+	kx_put_le16(out + offsetof(Elf64_Ehdr, e_ehsize), 64);
+	kx_put_le16(out + offsetof(Elf64_Ehdr, e_phentsize), 56);
+	kx_put_le16(out + offsetof(Elf64_Ehdr, e_phnum), (uint16_t)(nr + 1));
+
+	uint8_t *ph = out + 64;
+	kx_put_le32(ph + offsetof(Elf64_Phdr, p_type), PT_NOTE);
+	kx_put_le64(ph + offsetof(Elf64_Phdr, p_offset), note_off);
+	kx_put_le64(ph + offsetof(Elf64_Phdr, p_filesz), note);
+	kx_put_le64(ph + offsetof(Elf64_Phdr, p_memsz), note);
+	kx_put_le32(out + note_off, 11);
+	kx_put_le32(out + note_off + 4, (uint32_t)vc->info_size);
+	memcpy(out + note_off + 12, "VMCOREINFO", 11);
+	memcpy(out + note_off + 24, vc->info, vc->info_size);
+
+	off = note_off + note;
+	for (size_t i = 0; i < nr; i++) {
+		ph = out + 64 + 56 * (i + 1);
+		kx_put_le32(ph + offsetof(Elf64_Phdr, p_type), PT_LOAD);
+		kx_put_le32(ph + offsetof(Elf64_Phdr, p_flags), PF_R | PF_W | PF_X);
+		kx_put_le64(ph + offsetof(Elf64_Phdr, p_offset), off);
+		kx_put_le64(ph + offsetof(Elf64_Phdr, p_vaddr), pieces[i].vaddr);
+		kx_put_le64(ph + offsetof(Elf64_Phdr, p_paddr), pieces[i].paddr);
+		kx_put_le64(ph + offsetof(Elf64_Phdr, p_filesz), pieces[i].len);
+		kx_put_le64(ph + offsetof(Elf64_Phdr, p_memsz), pieces[i].len);
+		pieces[i].out = off;
+		off += pieces[i].len;
+	}
+	/* The bytes as they were read, in the order they were read: what was
+	 * read last (the descriptors' second look) wins, as it did. */
+	qsort(rec->ranges, rec->nr, sizeof(*rec->ranges), cmp_seq);
+	for (size_t i = 0; i < rec->nr; i++) {
+		const struct kx_vmcore_range *r = &rec->ranges[i];
+		for (size_t j = 0; j < nr; j++) {
+			const struct piece *p = &pieces[j];
+			if (r->offset >= p->src && r->offset - p->src < p->len) {
+				memcpy(out + p->out + (r->offset - p->src), r->data, r->len);
+				break;
+			}
+		}
+	}
+	*ret_bytes = out;
+	*ret_size = size;
+	out = NULL;
+	rc = 0;
+out:
+	free(out);
+	free(pieces);
+	return rc;
+}
