@@ -166,12 +166,12 @@ static int read_program_headers(struct kx_vmcore *vc, uint64_t phoff, uint16_t p
 		kx_le64(t, ph + offsetof(Elf64_Phdr, p_paddr), &l.paddr);
 		kx_le64(t, ph + offsetof(Elf64_Phdr, p_filesz), &l.filesz);
 		kx_le64(t, ph + offsetof(Elf64_Phdr, p_memsz), &l.memsz);
-		if (kx_add_overflows(l.offset, l.filesz, &end)) {
-			kx_fail(err, KX_E_INPUT, "%s: program header %u: p_offset 0x%" PRIx64
-				" + p_filesz 0x%" PRIx64 " overflows", vc->name, i, l.offset, l.filesz);
-			goto out;
-		}
 		if (type == PT_NOTE) {
+			if (kx_add_overflows(l.offset, l.filesz, &end)) {
+				kx_fail(err, KX_E_INPUT, "%s: program header %u: PT_NOTE p_offset 0x%" PRIx64
+					" + p_filesz 0x%" PRIx64 " overflows", vc->name, i, l.offset, l.filesz);
+				goto out;
+			}
 			uint8_t *seg;
 			if (l.filesz == 0)
 				continue;
@@ -198,6 +198,14 @@ static int read_program_headers(struct kx_vmcore *vc, uint64_t phoff, uint16_t p
 		}
 		if (type != PT_LOAD || l.memsz == 0)
 			continue;
+		/* riscv64's /proc/kcore computes p_offset as vaddr - PAGE_OFFSET,
+		 * which wraps for the regions below the linear map: such a
+		 * header can never be read. Skip it; a read that needs it then
+		 * says the memory is not in the core file. */
+		if (kx_add_overflows(l.offset, l.filesz, &end) || end > (uint64_t)INT64_MAX) {
+			vc->nr_unreadable++;
+			continue;
+		}
 		if (l.filesz > l.memsz) {
 			kx_fail(err, KX_E_INPUT, "%s: program header %u: p_filesz 0x%" PRIx64
 				" exceeds p_memsz 0x%" PRIx64, vc->name, i, l.filesz, l.memsz);

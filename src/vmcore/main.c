@@ -159,10 +159,11 @@ int main(int argc, char **argv)
 		goto out_core;
 	}
 	if (opt.verbose)
-		fprintf(stderr, "vmcore-dmesg: %s: %s, %u program headers with memory; %s ring buffer "
+		fprintf(stderr, "vmcore-dmesg: %s: %s, %u program headers with memory (%u beyond any "
+			"file offset, skipped); %s ring buffer "
 			"at 0x%" PRIx64 ": 2^%u descriptors, 2^%u bytes of text; %zu records "
 			"(%" PRIu64 " lost, %" PRIu64 " incomplete, %" PRIu64 " inconsistent)\n",
-			opt.core, machine_name(vc.machine), vc.nr_loads,
+			opt.core, machine_name(vc.machine), vc.nr_loads, vc.nr_unreadable,
 			log.dynamic ? "printk_rb_dynamic" : "printk_rb_static", log.rb_addr,
 			log.count_bits, log.size_bits, log.nr_records, log.lost, log.incomplete,
 			log.invalid);

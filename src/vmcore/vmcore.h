@@ -92,6 +92,7 @@ struct kx_vmcore {
 	uint16_t machine;               /* e_machine */
 	struct kx_vmcore_load *loads;
 	unsigned int nr_loads;
+	unsigned int nr_unreadable;     /* PT_LOADs skipped: p_offset + p_filesz past 2^63 */
 	char *info;                     /* VMCOREINFO text, NUL-terminated */
 	size_t info_size;
 	struct kx_vmcore_xlate xlate;

@@ -13,7 +13,7 @@
  * page-table walk, arm64's linear map and kimage_voffset, riscv64's
  * PAGE_OFFSET and va_kernel_pa_offset. Then broken copies, each with its
  * exact error, truncations at every length, and mangled bytes. Last, minimal
- * cores of real Debian 6.1 and 6.12 kernels (x86_64, arm64) captured in QEMU
+ * cores of real Debian 6.1 and 6.12 kernels (x86_64, arm64, riscv64) captured in QEMU
  * (tests/fixtures/vmcore/README.md).
  */
 #include <elf.h>
@@ -640,6 +640,29 @@ KX_TEST(not_a_kernel_core)
 	free(k.bytes);
 }
 
+/* A PT_LOAD whose p_offset + p_filesz wraps (riscv64's /proc/kcore has them
+ * for the regions below PAGE_OFFSET) is skipped, not fatal. */
+KX_TEST(unreadable_load_is_skipped)
+{
+	struct core k;
+	struct kx_vmcore vc;
+	struct kx_error err = { 0 };
+	CHECK(build(&k, &kcore_x86, NULL) == 0);
+	kx_put_le16(k.bytes + offsetof(Elf64_Ehdr, e_phnum), 3);
+	put_phdr(k.bytes + 64 + 2 * 56, PT_LOAD, 0xffc0000000002000, 0xff20000000000000, UINT64_MAX,
+		 0x40000000000000);
+	struct kx_vmcore_mem mem = { k.bytes, k.size };
+	CHECK(kx_vmcore_open(&vc, "core", kx_vmcore_mem_reader(&mem), &err) == 0);
+	CHECK_EQ_U64(vc.nr_loads, 1);
+	CHECK_EQ_U64(vc.nr_unreadable, 1);
+	kx_vmcore_close(&vc);
+	struct result r = run(&k, false);
+	CHECK(r.rc == 0);
+	CHECK_STR(r.text, expected_dmesg);
+	free(r.text);
+	free(k.bytes);
+}
+
 /* One record's descriptor broken: skipped and counted, the rest printed. */
 KX_TEST(bad_record_is_skipped)
 {
@@ -728,6 +751,7 @@ KX_TEST(real_kernel_cores)
 		{ "x86_64-6.12-dynamic", EM_X86_64, true },
 		{ "arm64-6.1-static", EM_AARCH64, false },
 		{ "arm64-6.12-dynamic", EM_AARCH64, true },
+		{ "riscv64-6.12-dynamic", EM_RISCV, true },
 	};
 	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
 		char name[128];
@@ -923,6 +947,7 @@ KX_TEST_MAIN(
 	KX_CASE(broken_descriptors_out_of_range),
 	KX_CASE(broken_data_past_load),
 	KX_CASE(not_a_kernel_core),
+	KX_CASE(unreadable_load_is_skipped),
 	KX_CASE(bad_record_is_skipped),
 	KX_CASE(minimal_core),
 	KX_CASE(real_kernel_cores),

@@ -1,6 +1,6 @@
 #!/bin/bash
 # vmcore-dmesg on real kernels: boot Debian's 6.1 (bookworm) and 6.12 (trixie)
-# kernels in QEMU (TCG) with a busybox initramfs holding the static
+# kernels (riscv64: 6.12 only) in QEMU (TCG) with a busybox initramfs holding the static
 # vmcore-dmesg, write a unique marker to /dev/kmsg, then read the running
 # kernel's log out of /proc/kcore (the same ELF core format and VMCOREINFO
 # note as /proc/vmcore). Nothing is ever kexec'd.
@@ -13,15 +13,15 @@
 #     line (vmcore-dmesg runs after dmesg, so dmesg must be a prefix of it)
 #   - --physical (every virtual address translated through VMCOREINFO and
 #     kcore's p_paddr, as for a /proc/vmcore without virtual addresses: x86_64
-#     phys_base + page-table walk, arm64 linear map + kimage_voffset) prints
-#     the same log
+#     phys_base + page-table walk, arm64 linear map + kimage_voffset, riscv64
+#     PAGE_OFFSET/phys_ram_base + va_kernel_pa_offset) prints the same log
 #   - --physical --extract: the minimal core it writes (only the memory read,
 #     by physical address, p_vaddr 0 like a /proc/vmcore) reads the same
 #   - --raw prints the records' bare text
 #   - a truncated copy of /proc/kcore exits 4 with a named error, a non-core
 #     file exits 5
 #
-# Usage: tests/vmcore/run.sh [--arch x86_64|arm64] [--bin PATH] [--save DIR] [--full]
+# Usage: tests/vmcore/run.sh [--arch x86_64|arm64|riscv64] [--bin PATH] [--save DIR] [--full]
 #   --bin   the static vmcore-dmesg to test (default: `make static ARCH=...`,
 #           then build/static-ARCH/vmcore-dmesg)
 #   --full  arm64: both modes on both kernels (default: bookworm static,
@@ -50,9 +50,12 @@ case "$arch" in
           machine=(-accel tcg) machine_re="X86-64" ;;
   arm64) deb=arm64 qemu=qemu-system-aarch64 tty=ttyAMA0 busybox=$top/.cache/busybox-arm64/busybox
          machine=(-M virt -cpu max,lpa2=off -accel tcg) machine_re="AArch64" ;;
+  riscv64) deb=riscv64 qemu=qemu-system-riscv64 tty=ttyS0 busybox=$top/.cache/busybox-riscv64/busybox
+           machine=(-M virt -bios default -accel tcg) machine_re="RISC-V" ;;
   *) echo "1..0 # SKIP unknown architecture $arch"; exit 0 ;;
 esac
 kernels=(bookworm trixie)
+[ "$arch" = riscv64 ] && kernels=(trixie)    # bookworm has no riscv64 archive
 
 skip() { echo "1..0 # SKIP $*"; exit 0; }
 command -v "$qemu" >/dev/null || skip "$qemu not installed (scripts/setup-deps.sh)"
@@ -62,9 +65,12 @@ for k in "${kernels[@]}"; do
   [ -f "$top/.cache/kernels/$k-$deb/vmlinuz" ] || skip "no $k-$deb kernel (scripts/fetch-kernels.sh)"
 done
 
-if [ -z "$bin" ] && [ "$arch" = arm64 ] && [ "$(uname -m)" != aarch64 ]; then
-  command -v aarch64-linux-gnu-gcc >/dev/null || skip "no aarch64-linux-gnu-gcc for make static ARCH=arm64 (scripts/setup-deps.sh)"
-fi
+case "$arch:$(uname -m)" in
+  arm64:aarch64|riscv64:riscv64|x86_64:x86_64) ;;
+  *) cc=$( [ "$arch" = arm64 ] && echo aarch64-linux-gnu-gcc || echo riscv64-linux-gnu-gcc)
+     [ -n "$bin" ] || command -v "$cc" >/dev/null ||
+       skip "no $cc for make static ARCH=$arch (scripts/setup-deps.sh)" ;;
+esac
 if [ -z "$bin" ]; then
   # The default binary is (re)built, so that the test never runs a stale one.
   bin=$top/build/static-$arch/vmcore-dmesg
@@ -134,11 +140,11 @@ EOF
     base64 -d 2>/dev/null | tar xzf - -C "$dir/out" 2>/dev/null
 }
 
-# x86_64 boots in ~8 s under TCG: every kernel in both modes. arm64 takes
-# about twice as long: one mode per kernel unless --full.
+# x86_64 and riscv64 boot in seconds under TCG: every kernel in both modes.
+# arm64 takes about twice as long: one mode per kernel unless --full.
 runs=()
 for k in "${kernels[@]}"; do
-  if [ "$arch" = x86_64 ] || [ "$full" = 1 ]; then
+  if [ "$arch" != arm64 ] || [ "$full" = 1 ]; then
     runs+=("$k static" "$k dynamic")
   elif [ "$k" = bookworm ]; then
     runs+=("$k static")
