@@ -603,7 +603,14 @@ int kx_vmcore_open(struct kx_vmcore *ret, const char *name, struct kx_vmcore_rea
 		goto fail;
 	}
 	if (memcmp(eh, ELFMAG, SELFMAG)) {
-		kx_fail(err, KX_E_FORMAT, "%s: not an ELF core file (no ELF magic)", name);
+		/* makedumpfile's own formats: "KDUMP   " (compressed, -c/-l/-p)
+		 * and "makedumpfile" (flattened, -F). */
+		if (!memcmp(eh, "KDUMP   ", 8) || !memcmp(eh, "makedumpf", 9))
+			kx_fail(err, KX_E_FORMAT, "%s: a makedumpfile %s dump, not an ELF core file: "
+				"read its log with makedumpfile --dump-dmesg or crash", name,
+				eh[0] == 'K' ? "compressed (kdump)" : "flattened");
+		else
+			kx_fail(err, KX_E_FORMAT, "%s: not an ELF core file (no ELF magic)", name);
 		goto fail;
 	}
 	if (eh[EI_CLASS] != ELFCLASS64) {

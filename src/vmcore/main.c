@@ -15,18 +15,11 @@
 
 #include "vmcore.h"
 
-/* Write the minimal core (--extract). */
-static int write_file(const char *path, const uint8_t *bytes, size_t size, struct kx_error *err)
+/* Write the minimal core (--extract) to the file created at the start. */
+static int write_file(FILE *f, const char *path, const uint8_t *bytes, size_t size,
+		      struct kx_error *err)
 {
-	FILE *f = fopen(path, "wbx");
-	if (!f)
-		return kx_fail_errno(err, KX_E_IO, errno, "%s: cannot create", path);
-	if (fwrite(bytes, 1, size, f) != size) {
-		int e = errno;
-		fclose(f);
-		return kx_fail_errno(err, KX_E_IO, e, "%s: cannot write", path);
-	}
-	if (fclose(f) != 0)
+	if (fwrite(bytes, 1, size, f) != size || fflush(f) != 0)
 		return kx_fail_errno(err, KX_E_IO, errno, "%s: cannot write", path);
 	return 0;
 }
@@ -67,15 +60,15 @@ static void usage(FILE *out)
 {
 	fputs("vmcore-dmesg (kexec-ng " KX_VERSION "): print the kernel log kept in an ELF core file\n"
 	      "Usage: vmcore-dmesg [OPTION]... [CORE]\n"
-	      "  CORE            /proc/vmcore (the default), a saved copy of it, or /proc/kcore\n"
-	      "  -r, --raw       the records' text only, exactly as stored: no timestamps, no escaping\n"
-	      "  -v, --verbose   describe the ring buffer on standard error\n"
-	      "  -p, --physical  ignore the core's virtual addresses: translate them through\n"
-	      "                  VMCOREINFO as for a /proc/vmcore without them (a check on /proc/kcore)\n"
-	      "  -x, --extract=FILE  also write FILE: a minimal core holding only the VMCOREINFO\n"
-	      "                  note and the memory read (with -p: by physical address, p_vaddr 0)\n"
-	      "  -h, --help      print this help and exit\n"
-	      "  -V, --version   print the version and exit\n"
+	      "  CORE                /proc/vmcore (the default), a saved copy of it, or /proc/kcore\n"
+	      "  -r, --raw           the records' text only, as stored: no timestamps, no escaping\n"
+	      "  -v, --verbose       describe the ring buffer on standard error\n"
+	      "  -p, --physical      ignore the core's virtual addresses and translate them through\n"
+	      "                      VMCOREINFO, as for a /proc/vmcore without them\n"
+	      "  -x, --extract=FILE  also write FILE, a new file: a minimal core with only the\n"
+	      "                      VMCOREINFO note and the memory read (-p: p_vaddr 0)\n"
+	      "  -h, --help          print this help and exit\n"
+	      "  -V, --version       print the version and exit\n"
 	      "Reads the lockless printk ring buffer of Linux 5.10 and later through the core's\n"
 	      "VMCOREINFO note. Exit status: 0 success, 1 out of memory or write error, 2 usage,\n"
 	      "3 the core cannot be read, 4 the core is broken or truncated, 5 not a kernel core\n"
@@ -130,66 +123,76 @@ int main(int argc, char **argv)
 {
 	struct options opt = { 0 };
 	struct kx_error err = { 0 };
-	struct kx_vmcore vc;
-	struct kx_printk_log log;
+	struct kx_vmcore vc = { 0 };
+	struct kx_printk_log log = { 0 };
 	struct kx_dmesg_options fmt = { 0 };
+	struct kx_vmcore_recorder rec = { 0 };
+	FILE *extract = NULL;
 	char *text = NULL;
-	size_t len = 0;
-	int fd, rc = 0;
+	uint8_t *min = NULL;
+	size_t len = 0, min_size = 0;
+	int fd = -1, rc = 0;
 
 	if (parse(argc, argv, &opt) < 0)
 		return EXIT_USAGE;
+	/* Created first (never over an existing file), so that a run that
+	 * cannot write it fails before printing anything. */
+	if (opt.extract) {
+		extract = fopen(opt.extract, "wbxe");
+		if (!extract) {
+			fprintf(stderr, "vmcore-dmesg: %s: cannot create: %s\n", opt.extract, strerror(errno));
+			return EXIT_IO;
+		}
+	}
 	fd = open(opt.core, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		fprintf(stderr, "vmcore-dmesg: %s: cannot open: %s\n", opt.core, strerror(errno));
-		return EXIT_IO;
+		kx_fail_errno(&err, KX_E_IO, errno, "%s: cannot open", opt.core);
+		goto fail;
 	}
-	struct kx_vmcore_recorder rec = { .inner = kx_vmcore_fd_reader(&fd) };
+	rec.inner = kx_vmcore_fd_reader(&fd);
 	if (kx_vmcore_open(&vc, opt.core, opt.extract ? kx_vmcore_recording_reader(&rec) : rec.inner,
-			   &err) < 0) {
-		fprintf(stderr, "vmcore-dmesg: %s\n", err.message);
-		kx_vmcore_recorder_free(&rec);
-		close(fd);
-		return exit_code(err.status);
-	}
+			   &err) < 0)
+		goto fail;
 	vc.physical_only = opt.physical;
-	if (kx_printk_read(&vc, &log, &err) < 0) {
-		fprintf(stderr, "vmcore-dmesg: %s\n", err.message);
-		rc = exit_code(err.status);
-		goto out_core;
-	}
+	if (kx_printk_read(&vc, &log, &err) < 0)
+		goto fail;
 	if (opt.verbose)
 		fprintf(stderr, "vmcore-dmesg: %s: %s, %u program headers with memory (%u beyond any "
-			"file offset, skipped); %s ring buffer "
-			"at 0x%" PRIx64 ": 2^%u descriptors, 2^%u bytes of text; %zu records "
-			"(%" PRIu64 " lost, %" PRIu64 " incomplete, %" PRIu64 " inconsistent)\n",
+			"file offset, skipped); %s ring buffer at 0x%" PRIx64 ": 2^%u descriptors, "
+			"2^%u bytes of text; %zu records (%" PRIu64 " lost, %" PRIu64 " incomplete, %"
+			PRIu64 " inconsistent)\n",
 			opt.core, machine_name(vc.machine), vc.nr_loads, vc.nr_unreadable,
 			log.dynamic ? "printk_rb_dynamic" : "printk_rb_static", log.rb_addr,
 			log.count_bits, log.size_bits, log.nr_records, log.lost, log.incomplete,
 			log.invalid);
 	fmt.raw = opt.raw;
-	if (kx_dmesg_format(&log, &fmt, &text, &len, &err) < 0) {
-		fprintf(stderr, "vmcore-dmesg: %s\n", err.message);
-		rc = exit_code(err.status);
-	} else if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
+	if (kx_dmesg_format(&log, &fmt, &text, &len, &err) < 0)
+		goto fail;
+	if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
 		fprintf(stderr, "vmcore-dmesg: cannot write the log: %s\n", strerror(errno));
 		rc = EXIT_FATAL;
+		goto out;
 	}
-	if (rc == 0 && opt.extract) {
-		uint8_t *min = NULL;
-		size_t min_size = 0;
-		if (kx_vmcore_write_minimal(&vc, &rec, !opt.physical, &min, &min_size, &err) < 0 ||
-		    write_file(opt.extract, min, min_size, &err) < 0) {
-			fprintf(stderr, "vmcore-dmesg: %s\n", err.message);
-			rc = exit_code(err.status);
-		}
-		free(min);
+	if (extract && (kx_vmcore_write_minimal(&vc, &rec, !opt.physical, &min, &min_size, &err) < 0 ||
+			write_file(extract, opt.extract, min, min_size, &err) < 0))
+		goto fail;
+	goto out;
+fail:
+	fprintf(stderr, "vmcore-dmesg: %s\n", err.message);
+	rc = exit_code(err.status);
+out:
+	if (extract && fclose(extract) != 0 && rc == 0) {
+		fprintf(stderr, "vmcore-dmesg: %s: cannot write: %s\n", opt.extract, strerror(errno));
+		rc = EXIT_IO;
 	}
+	if (extract && rc != 0)
+		unlink(opt.extract);
+	free(min);
 	free(text);
 	kx_printk_log_free(&log);
-out_core:
 	kx_vmcore_close(&vc);
 	kx_vmcore_recorder_free(&rec);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	return rc;
 }

@@ -630,7 +630,13 @@ KX_TEST(not_a_kernel_core)
 	CHECK(build(&k, &kcore_x86, NULL) == 0);
 	k.bytes[0] = 'X';
 	expect_error(kx_failed_, &k, KX_E_FORMAT, "core: not an ELF core file (no ELF magic)");
-	k.bytes[0] = 0x7f;
+	memcpy(k.bytes, "KDUMP   ", 8);
+	expect_error(kx_failed_, &k, KX_E_FORMAT, "core: a makedumpfile compressed (kdump) dump, not an "
+		     "ELF core file: read its log with makedumpfile --dump-dmesg or crash");
+	memcpy(k.bytes, ELFMAG, SELFMAG);
+	k.bytes[EI_CLASS] = ELFCLASS64;
+	k.bytes[EI_DATA] = ELFDATA2LSB;
+	k.bytes[EI_VERSION] = EV_CURRENT;
 	kx_put_le16(k.bytes + offsetof(Elf64_Ehdr, e_type), ET_EXEC);
 	expect_error(kx_failed_, &k, KX_E_FORMAT, "core: e_type 2: not a core file (ET_CORE is 4)");
 	kx_put_le16(k.bytes + offsetof(Elf64_Ehdr, e_type), ET_CORE);
