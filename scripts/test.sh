@@ -4,10 +4,10 @@
 # needs itself (make included), then runs:
 #   1. unit + command-line tests (meson test), normal build
 #   2. the same under AddressSanitizer + UBSan
-#   3. the static binaries (make static ARCH=x86_64, make static ARCH=arm64,
-#      the latter cross-built)
-#   4. QEMU end-to-end tests: real Debian kernels, kexec between them, x86_64
-#      then arm64 guests
+#   3. the static binaries (make static ARCH=x86_64, ARCH=arm64, ARCH=riscv64,
+#      the latter two cross-built)
+#   4. QEMU end-to-end tests: real Debian kernels, kexec between them, x86_64,
+#      arm64 then riscv64 guests
 # and ends with one line "N passed, N failed" over every test case.
 # Environment: KX_SKIP_E2E=1 skips step 4 (quick local runs; CI never sets it).
 set -uo pipefail
@@ -63,12 +63,14 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 step "static binaries"
 make static ARCH=x86_64 || die "make static ARCH=x86_64 failed"
 make static ARCH=arm64 || die "make static ARCH=arm64 failed"
+make static ARCH=riscv64 || die "make static ARCH=riscv64 failed"
 
-# run_e2e ARCH: one architecture's QEMU suite; adds its "N passed, N failed".
+# run_e2e ARCH [CASE...]: one architecture's QEMU suite (or the named cases);
+# adds its "N passed, N failed".
 run_e2e() {
   local e2e_out last f
   e2e_out=$(mktemp)
-  bash tests/e2e/run.sh --arch "$1" --kexec "build/static-$1/kexec" -j 2 | tee "$e2e_out"
+  bash tests/e2e/run.sh --arch "$1" --kexec "build/static-$1/kexec" -j 2 "${@:2}" | tee "$e2e_out"
   last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$e2e_out" | tail -1)
   rm -f "$e2e_out"
   if [ -n "$last" ]; then
@@ -84,6 +86,9 @@ if [ "${KX_SKIP_E2E:-}" != 1 ]; then
   run_e2e x86_64
   step "QEMU end-to-end (arm64)"
   run_e2e arm64
+  step "QEMU end-to-end (riscv64)"
+  # rv_gzip and rv_zboot (decompressed Images) do not boot stage 2 yet.
+  run_e2e riscv64 rv_image rv_synthetic_elf rv_no_checks rv_wrong_digest
 fi
 
 echo

@@ -87,7 +87,7 @@ _e2e_k2f_layer() {
   case "$fmt" in
     gzip) gzip -9 -n -c "$img" >"$t/k2/Image.gz" ;;
     zboot) "$tool" zboot zstd "$img" "$t/k2/vmlinuz.efi" >/dev/null || return 1 ;;
-    elf) "$tool" elf 183 "$img" "$t/k2/vmlinux.elf" >/dev/null || return 1 ;;
+    elf) "$tool" elf "$E2E_ELF_EM" "$img" "$t/k2/vmlinux.elf" >/dev/null || return 1 ;;
   esac
   _e2e_cpio_gz "$t" "$out"
   rm -rf "$t"

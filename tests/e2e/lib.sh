@@ -4,7 +4,8 @@
 # and scripts/bench.sh).  Nothing here runs a kexec binary on the host: the
 # binaries under test are only copied into guest initramfs images.
 #
-# Architectures (e2e_set_arch; run.sh --arch): x86_64 (the default) and arm64.
+# Architectures (e2e_set_arch; run.sh --arch): x86_64 (the default), arm64
+# and riscv64.
 #
 # Layout:
 #   .cache/kernels/<name>-<amd64|arm64>/vmlinuz   kernels (scripts/fetch-kernels.sh)
@@ -36,6 +37,8 @@ E2E_AAVMF_VARS=${E2E_AAVMF_VARS:-/usr/share/AAVMF/AAVMF_VARS.fd}
 # (cases-arm64.sh: neoverse-n1 has no FEAT_RNG, so KASLR can only come from
 # the kaslr-seed the loader writes).
 E2E_ARM64_CPU=${E2E_ARM64_CPU:-max,lpa2=off}
+# riscv64 guests: QEMU virt, OpenSBI from QEMU's firmware (-bios default).
+E2E_OPENSBI=${E2E_OPENSBI:-/usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.bin}
 E2E_MEM=${E2E_MEM:-1G}
 E2E_SMP=${E2E_SMP:-1}
 # Allowed |MemTotal(stage 2) - MemTotal(stage 1)|: the two kernels reserve
@@ -55,6 +58,7 @@ E2E_DIGEST_MSG="kexec-ng purgatory: digest mismatch"
 # architectures.  lib.sh starts with x86_64; run.sh --arch and bench.sh
 # --arch call it again.
 e2e_set_arch() {
+  E2E_KERNELS="bookworm trixie"
   case "$1" in
     x86_64|amd64)
       E2E_ARCH=x86_64 E2E_DEB_ARCH=amd64 E2E_QEMU=qemu-system-x86_64 E2E_TTY=ttyS0
@@ -71,8 +75,18 @@ e2e_set_arch() {
       E2E_WORK=$E2E_WORK_ROOT/arm64 E2E_LOGS=$E2E_LOGS_ROOT/arm64
       E2E_KTCACHE=$E2E_ROOT/.cache/kexec-tools-arm64
       E2E_BUSYBOX=${_E2E_BUSYBOX_ENV:-$E2E_ROOT/.cache/busybox-arm64/busybox}
-      E2E_ELF_MACHINE=AArch64 ;;
-    *) e2e_die "unknown architecture '$1' (x86_64 or arm64)" ;;
+      E2E_ELF_MACHINE=AArch64 E2E_ELF_EM=183 ;;
+    riscv64)
+      E2E_ARCH=riscv64 E2E_DEB_ARCH=riscv64 E2E_QEMU=qemu-system-riscv64 E2E_TTY=ttyS0
+      # direct: OpenSBI (QEMU's -bios default) enters the Image with QEMU's
+      # DTB.  Only trixie has a riscv64 kernel (bookworm has no riscv64
+      # archive), and Debian has no riscv64 kexec-tools: ng mode only.
+      E2E_FIRMWARES="direct" E2E_KERNELS="trixie"
+      E2E_WORK=$E2E_WORK_ROOT/riscv64 E2E_LOGS=$E2E_LOGS_ROOT/riscv64
+      E2E_KTCACHE=
+      E2E_BUSYBOX=${_E2E_BUSYBOX_ENV:-$E2E_ROOT/.cache/busybox-riscv64/busybox}
+      E2E_ELF_MACHINE=RISC-V E2E_ELF_EM=243 ;;
+    *) e2e_die "unknown architecture '$1' (x86_64, arm64 or riscv64)" ;;
   esac
   E2E_CONSOLE=${_E2E_CONSOLE_ENV:-"console=$E2E_TTY $E2E_CMDLINE"}
 }
@@ -96,10 +110,11 @@ e2e_need_kernels() {
   case "$E2E_ARCH" in
     x86_64) fw=$E2E_OVMF_CODE ;;
     arm64) fw=$E2E_AAVMF_CODE ;;
+    riscv64) fw=$E2E_OPENSBI ;;
   esac
   [ -f "$fw" ] || e2e_die "$fw not found: run scripts/setup-deps.sh"
-  for k in bookworm trixie; do [ -f "$(e2e_kernel $k)" ] || missing=1; done
-  [ -x "$E2E_KTCACHE/sbin/kexec" ] || missing=1
+  for k in $E2E_KERNELS; do [ -f "$(e2e_kernel $k)" ] || missing=1; done
+  [ -z "$E2E_KTCACHE" ] || [ -x "$E2E_KTCACHE/sbin/kexec" ] || missing=1
   [ -f "$E2E_BUSYBOX" ] || missing=1
   if [ $missing = 1 ]; then
     e2e_log "kernels or kexec-tools missing: running scripts/fetch-kernels.sh"
@@ -301,6 +316,9 @@ e2e_qemu() {
       args=(-M virt -cpu "${E2E_CPU:-$E2E_ARM64_CPU}" "${args[@]}"
             -drive "if=pflash,format=raw,unit=0,readonly=on,file=$E2E_AAVMF_CODE"
             -drive "if=pflash,format=raw,unit=1,file=$vars") ;;
+    riscv64:direct)
+      # OpenSBI (M mode) enters the Image in S mode with QEMU's DTB.
+      args=(-M virt -bios default ${E2E_CPU:+-cpu "$E2E_CPU"} "${args[@]}") ;;
     *) e2e_die "unknown firmware $fw for $E2E_ARCH (${E2E_FIRMWARES})" ;;
   esac
   : >"$log"
@@ -308,6 +326,9 @@ e2e_qemu() {
   t0=$(date +%s.%N)
   # timeout(1) is only a safety net should this shell die: the loop below
   # normally ends QEMU.
+  # E2E_QEMU_EXTRA: more QEMU options, split on blanks (bench.sh --icount).
+  # shellcheck disable=SC2206
+  [ -z "${E2E_QEMU_EXTRA:-}" ] || args+=($E2E_QEMU_EXTRA)
   timeout -k 5 $((timeout + 60)) "$E2E_QEMU" "${args[@]}" </dev/null >"$log.qemu-out" 2>&1 &
   pid=$!
   deadline=$(( $(date +%s) + timeout ))

@@ -106,7 +106,7 @@ e2e_need_kernels
 _e2e_lock
 base=$(e2e_base_layer) || e2e_die "cannot build the base layer"
 e2e_stage2_initrd >/dev/null || e2e_die "cannot build the stage-2 initrd"
-for k in bookworm trixie; do e2e_k2_layer $k >/dev/null || e2e_die "cannot build the k2 layer for $k"; done
+for k in $E2E_KERNELS; do e2e_k2_layer $k >/dev/null || e2e_die "cannot build the k2 layer for $k"; done
 for line in "${selected[@]}"; do
   read -r _ kind _ _ k2 _ <<<"$line"
   e2e_case_layers "$kind" "$k2" >/dev/null || e2e_die "cannot build the extra layers of $kind for $k2"
@@ -137,6 +137,8 @@ run_case() {
   log=$E2E_LOGS/$name.log
   local stop=
   [ "$kind" = wrong-digest ] && stop="$E2E_DIGEST_MSG"
+  # A purgatory that traps never boots: stop there instead of at the timeout.
+  stop="${stop:+$stop|}kexec-ng purgatory: exception"
   E2E_CPU=$(e2e_case_cpu "$cpu") \
     e2e_qemu "$fw" "$(e2e_kernel "$k1")" "$initrd" "$append" "$log" "$(e2e_case_timeout "$kind")" "$stop" 5
   qrc=$?
