@@ -7,7 +7,9 @@
 #   3. the static binaries (make static ARCH=x86_64, ARCH=arm64, ARCH=riscv64,
 #      the latter two cross-built)
 #   4. QEMU end-to-end tests: real Debian kernels, kexec between them, x86_64,
-#      arm64 then riscv64 guests
+#      arm64 then riscv64 guests; then kdump on x86_64 and arm64
+#      (tests/e2e/kdump.sh: crash, capture kernel, /proc/vmcore checked with
+#      readelf, makedumpfile and vmcore-dmesg)
 # and ends with one line "N passed, N failed" over every test case.
 # Environment: KX_SKIP_E2E=1 skips step 4 (quick local runs; CI never sets it).
 set -uo pipefail
@@ -81,6 +83,23 @@ run_e2e() {
   fi
 }
 
+# run_kdump: the kdump suite (tests/e2e/kdump.sh, both architectures, one
+# guest at a time: two 2-CPU TCG guests on 2 cores are no faster); adds its
+# "N passed, N failed".
+run_kdump() {
+  local out last f
+  out=$(mktemp)
+  bash tests/e2e/kdump.sh | tee "$out"
+  last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
+  rm -f "$out"
+  if [ -n "$last" ]; then
+    passed=$((passed + ${last%% *}))
+    f=${last#*, }; failed=$((failed + ${f%% *}))
+  else
+    failed=$((failed + 1))
+  fi
+}
+
 if [ "${KX_SKIP_E2E:-}" != 1 ]; then
   step "QEMU end-to-end (x86_64)"
   run_e2e x86_64
@@ -89,6 +108,8 @@ if [ "${KX_SKIP_E2E:-}" != 1 ]; then
   step "QEMU end-to-end (riscv64)"
   # rv_gzip and rv_zboot (decompressed Images) do not boot stage 2 yet.
   run_e2e riscv64 rv_image rv_synthetic_elf rv_no_checks rv_wrong_digest
+  step "QEMU kdump end-to-end (x86_64, arm64)"
+  run_kdump
 fi
 
 echo

@@ -1,0 +1,161 @@
+#!/bin/sh
+# /init of the kdump guests (tests/e2e/kdump.sh; busybox sh).  It reaches the
+# guests as an initramfs layer after the shared base layer, so it overrides
+# tests/e2e/init.sh there and only there.
+#
+#   stage 1 (no /proc/vmcore): the first kernel, booted with crashkernel=
+#           (or without, for the no-region case).  Report what it reserved,
+#           source /case.sh (written by the host per case) and run its
+#           case_main: load the capture kernel with -p, write a marker to
+#           /dev/kmsg, crash through sysrq.
+#   stage 2 (/proc/vmcore exists): the capture kernel.  Report what it was
+#           given, then run the dump oracles on /proc/vmcore: Debian's
+#           readelf (-h, -l, -n), makedumpfile --dump-dmesg (the marker must
+#           be in the first kernel's log), makedumpfile -c -d 31, and the
+#           project's vmcore-dmesg when the host put it in this initrd.
+#
+# Every command's output and exit status goes to the serial console as
+# "E2E: ..." lines; the host (kdump.sh) decides PASS/FAIL.
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+[ -c /dev/console ] && exec </dev/console >/dev/console 2>&1
+mount -t tmpfs tmpfs /tmp 2>/dev/null
+
+stage=1
+token=
+for w in $(cat /proc/cmdline); do
+  case "$w" in
+    stage=*) stage=${w#stage=} ;;
+    token=*) token=${w#token=} ;;
+  esac
+done
+
+uptime=$(cut -d" " -f1 /proc/uptime)
+memtotal=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
+if [ -d /sys/firmware/efi ]; then fw=efi; else fw=bios; fi
+cpus=$(cat /sys/devices/system/cpu/online 2>/dev/null)
+
+finish() {
+  echo "E2E: poweroff"
+  sync
+  poweroff -f
+  sleep 5
+  echo o >/proc/sysrq-trigger
+}
+
+# run_cmd LABEL CMD...: run CMD, print its output and exit status.
+run_cmd() {
+  label=$1; shift
+  echo "E2E: cmd $label: $*"
+  "$@" >/tmp/out.$label 2>&1
+  rc=$?
+  cut -c1-${RUN_CMD_WIDTH:-400} /tmp/out.$label | sed "s/^/E2E: out $label: /"
+  echo "E2E: rc $label=$rc"
+  return $rc
+}
+
+# ram_bytes: the total of the top-level "System RAM" ranges of /proc/iomem.
+ram_bytes() {
+  t=0
+  for r in $(sed -n 's/^\([0-9a-f]*\)-\([0-9a-f]*\) : System RAM$/\1-\2/p' /proc/iomem); do
+    t=$((t + 0x${r#*-} - 0x${r%-*} + 1))
+  done
+  echo $t
+}
+
+# dmesg_norm: a dmesg text without the caller field, every continuation line
+# of a record given its record's "[ time] " prefix.
+dmesg_norm() {
+  sed -E 's/^(\[ *[0-9]+\.[0-9]+\]) \[ *[TC][0-9]+\] /\1 /' |
+    awk '/^\[ *[0-9]+\.[0-9]+\] / { p = substr($0, 1, index($0, "] ") + 1); print; next }
+         { sub(/^ +/, ""); print p $0 }'
+}
+
+# vmcoreinfo_text: the VMCOREINFO note's text, from readelf's hex dump of it.
+vmcoreinfo_text() {
+  hex=$(readelf -W -n /proc/vmcore | sed -n 's/^ *VMCOREINFO .*description data: *//p' | head -n1 | sed 's/ *$//')
+  [ -n "$hex" ] && printf "$(echo "$hex" | sed 's/^/\\x/; s/ /\\x/g')"
+}
+
+if [ -e /proc/vmcore ]; then
+  # --- stage 2: the capture kernel ---------------------------------------
+  if [ -f /stage2-marker ]; then marker=$(cat /stage2-marker); else marker=MISSING; fi
+  vsize=$(stat -c %s /proc/vmcore 2>/dev/null)
+  echo "E2E: kdump2 kernel=$(uname -r) uptime=$uptime fw=$fw token=$token marker=$marker memtotal=$memtotal cpus=$cpus vmcore_size=$vsize"
+  echo "E2E: cmdline $(cat /proc/cmdline)"
+  kmarker=kdump-marker-$token
+  run_cmd readelf_h readelf -h /proc/vmcore
+  run_cmd readelf_l readelf -W -l /proc/vmcore
+  # (readelf 2.40 dumps VMCOREINFO's text as hex bytes: cut the lines)
+  RUN_CMD_WIDTH=100
+  run_cmd readelf_n readelf -W -n /proc/vmcore
+  RUN_CMD_WIDTH=400
+  # arm64: the layout facts dump tools need, for the log.  Debian's 6.12
+  # arm64 kernels are built for 52-bit VAs with 4K pages (LPA2): VMCOREINFO
+  # says NUMBER(VA_BITS)=52, which makedumpfile up to 1.7.6 (bookworm's
+  # 1.7.2, trixie's 1.7.6) refuses ("PAGE SIZE 0x1000 and VA Bits 52 not
+  # supported"); the host then records the makedumpfile oracle as not run.
+  if [ "$(uname -m)" = aarch64 ]; then
+    vmcoreinfo_text >/tmp/vmcoreinfo
+    grep -E '^(NUMBER\((VA_BITS|TCR_EL1_T1SZ|PHYS_OFFSET|kimage_voffset)\)|KERNELOFFSET)=' /tmp/vmcoreinfo | sed 's/^/E2E: vmcoreinfo /'
+  fi
+  t0=$(cut -d" " -f1 /proc/uptime)
+  run_cmd dmesg makedumpfile --dump-dmesg /proc/vmcore /tmp/dmesg.txt
+  echo "E2E: dmesg lines=$(wc -l </tmp/dmesg.txt 2>/dev/null) secs_from=$t0 secs_to=$(cut -d" " -f1 /proc/uptime)"
+  grep -F "$kmarker" /tmp/dmesg.txt 2>/dev/null | sed 's/^/E2E: out dmesg-marker: /'
+  t0=$(cut -d" " -f1 /proc/uptime)
+  run_cmd dump makedumpfile -c -d 31 /proc/vmcore /tmp/dump.kdump
+  echo "E2E: dump bytes=$(stat -c %s /tmp/dump.kdump 2>/dev/null) secs_from=$t0 secs_to=$(cut -d" " -f1 /proc/uptime)"
+  rm -f /tmp/dump.kdump
+  if [ -x /bin/vmcore-dmesg ]; then
+    echo "E2E: cmd vdmesg: vmcore-dmesg /proc/vmcore"
+    /bin/vmcore-dmesg /proc/vmcore >/tmp/vdmesg.txt 2>/tmp/vdmesg.err
+    rc=$?
+    sed 's/^/E2E: out vdmesg-stderr: /' /tmp/vdmesg.err
+    echo "E2E: rc vdmesg=$rc"
+    echo "E2E: vdmesg lines=$(wc -l </tmp/vdmesg.txt)"
+    grep -F "$kmarker" /tmp/vdmesg.txt | sed 's/^/E2E: out vdmesg-marker: /'
+    if cmp -s /tmp/dmesg.txt /tmp/vdmesg.txt; then
+      echo "E2E: vdmesg same=yes"
+    else
+      # Presentation differences that are not the log's content:
+      # makedumpfile 1.7.6 prints the caller ("[     T0] ") whenever the
+      # kernel's printk_info has the field, even without CONFIG_PRINTK_CALLER,
+      # and indents the continuation lines of a multi-line record where
+      # others repeat the prefix (or print none).
+      dmesg_norm </tmp/dmesg.txt >/tmp/dmesg.norm
+      dmesg_norm </tmp/vdmesg.txt >/tmp/vdmesg.norm
+      if cmp -s /tmp/dmesg.norm /tmp/vdmesg.norm; then
+        echo "E2E: vdmesg same=normalized"
+        diff /tmp/dmesg.txt /tmp/vdmesg.txt | head -n 6 | sed 's/^/E2E: out vdmesg-rawdiff: /'
+      else
+        echo "E2E: vdmesg same=no"
+        diff /tmp/dmesg.norm /tmp/vdmesg.norm | head -n 8 | sed 's/^/E2E: out vdmesg-diff: /'
+      fi
+    fi
+  else
+    echo "E2E: vdmesg absent"
+  fi
+  echo "E2E: KDUMP-STAGE2-DONE token=$token"
+  finish
+fi
+
+if [ "$stage" = 2 ]; then
+  echo "E2E: kdump2-novmcore kernel=$(uname -r) token=$token: stage=2 on the command line but no /proc/vmcore"
+  finish
+fi
+
+# --- stage 1 -----------------------------------------------------------------
+echo "E2E: stage1 kernel=$(uname -r) uptime=$uptime fw=$fw memtotal=$memtotal cpus=$cpus crash_size=$(cat /sys/kernel/kexec_crash_size 2>/dev/null) crash_loaded=$(cat /sys/kernel/kexec_crash_loaded 2>/dev/null) ram_bytes=$(ram_bytes)"
+grep -i "crash kernel" /proc/iomem | sed 's/^ */E2E: iomem /'
+crashloaded() { echo "E2E: sys $1=$(cat /sys/kernel/kexec_crash_loaded)"; }
+if [ -f /case.sh ]; then
+  . /case.sh
+  case_main
+else
+  echo "E2E: no /case.sh"
+fi
+echo "E2E: stage1 done"
+finish

@@ -1,0 +1,583 @@
+#!/bin/bash
+# kexec-ng kdump end-to-end tests in QEMU (x86_64 and arm64): the first
+# kernel boots with crashkernel=256M in a 2 GiB guest, the kexec under test
+# loads a capture kernel with -p, the guest writes a unique marker to
+# /dev/kmsg and crashes through sysrq; the capture kernel must come up with
+# /proc/vmcore, and the dump must pass Debian's readelf and makedumpfile (and
+# the project's vmcore-dmesg, when it is built).  See issue 5 and
+# ../shared/reference/kdump.md.
+#
+# Usage: tests/e2e/kdump.sh [options] [PATTERN...]
+#   --arch ARCH        run only ARCH's cases (x86_64 or arm64; default: both)
+#   --kexec PATH       kexec under test (default build/static-ARCH/kexec;
+#                      with both architectures, use --arch)
+#   --vmcore-dmesg P   vmcore-dmesg under test (default
+#                      build/static-ARCH/vmcore-dmesg; when there is none,
+#                      that oracle is skipped and the run says so)
+#   -j N               N guests at once (default 1)
+#   --kernel-log       full kernel logs on the serial console
+#   --list             list the cases and exit
+#   PATTERN            run only cases whose name contains PATTERN
+#
+# Each case prints "PASS <name> (<s> s)" or "FAIL <name>: <reason>"; the last
+# line is "N passed, N failed".  Serial logs: build/e2e-logs/kdump/<name>.log
+# (arm64: build/e2e-logs/arm64/kdump/).  Never runs kexec on the host.
+#
+# The guests' initramfs is the harness's layers (lib.sh) plus:
+#   kdump-init   /init = tests/e2e/kdump-init.sh (overrides init.sh)
+#   k2k-NAME     /k2/vmlinuz (the capture kernel)                        cached
+#   k2i-K1       /k2/initrd.img: the capture initrd = the harness's stage-2
+#                initrd (base + marker) + kdump-init + vmcore-dmesg + the
+#                dump tools of the first kernel's release                per run
+# kdump tools: Debian's makedumpfile and readelf (binutils) of the guest's
+# architecture and the first kernel's release (bookworm or trixie) with their
+# libraries, downloaded with apt-get download into
+# .cache/kdump-tools-<suite>-<debarch>/ (never installed, never run on the
+# host).
+set -uo pipefail
+
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+# Case table: NAME ARCH KIND FIRMWARE KERNEL1 KERNEL2 [CPU]
+#   kdump-c        -p through kexec_load (-c)
+#   kdump-c-rt     the same, with a -p -u / reload round trip before the crash
+#   kdump-s        -p through kexec_file_load (-s, KEXEC_FILE_ON_CRASH)
+#   noregion       no crashkernel=: -p must exit 254 and name crashkernel=
+KD_CASES=(
+  "kdump_c_rt_bookworm_to_bookworm_seabios     x86_64 kdump-c-rt seabios bookworm bookworm"
+  "kdump_c_trixie_to_trixie_ovmf               x86_64 kdump-c    ovmf    trixie   trixie"
+  "kdump_s_trixie_to_bookworm_seabios          x86_64 kdump-s    seabios trixie   bookworm"
+  "kdump_noregion_bookworm_seabios             x86_64 noregion   seabios bookworm bookworm"
+  "a64_kdump_c_rt_bookworm_to_trixie_direct    arm64  kdump-c-rt direct  bookworm trixie   max"
+  "a64_kdump_c_bookworm_to_bookworm_uefi       arm64  kdump-c    uefi    bookworm bookworm max"
+  "a64_kdump_c_trixie_to_trixie_uefi           arm64  kdump-c    uefi    trixie   trixie   max"
+  "a64_kdump_noregion_trixie_direct            arm64  noregion   direct  trixie   trixie   max"
+)
+
+KD_CRASHKERNEL=${KD_CRASHKERNEL:-256M}
+ARCHES=()
+KEXEC_OPT=
+VMCORE_DMESG_OPT=
+JOBS=1
+LIST=0
+PATTERNS=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --arch) ARCHES+=("$2"); shift 2 ;;
+    --arch=*) ARCHES+=("${1#--arch=}"); shift ;;
+    --kexec) KEXEC_OPT=$2; shift 2 ;;
+    --kexec=*) KEXEC_OPT=${1#--kexec=}; shift ;;
+    --vmcore-dmesg) VMCORE_DMESG_OPT=$2; shift 2 ;;
+    --vmcore-dmesg=*) VMCORE_DMESG_OPT=${1#--vmcore-dmesg=}; shift ;;
+    -j) JOBS=$2; shift 2 ;;
+    -j*) JOBS=${1#-j}; shift ;;
+    --list) LIST=1; shift ;;
+    --kernel-log) E2E_CMDLINE="panic=-1"; shift ;;
+    -h|--help) sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "kdump.sh: unknown option $1" >&2; exit 2 ;;
+    *) PATTERNS+=("$1"); shift ;;
+  esac
+done
+[ ${#ARCHES[@]} -gt 0 ] || ARCHES=(x86_64 arm64)
+for i in "${!ARCHES[@]}"; do
+  case "${ARCHES[$i]}" in amd64) ARCHES[i]=x86_64 ;; aarch64) ARCHES[i]=arm64 ;; esac
+done
+if [ -n "$KEXEC_OPT$VMCORE_DMESG_OPT" ] && [ ${#ARCHES[@]} -gt 1 ]; then
+  echo "kdump.sh: --kexec and --vmcore-dmesg name one architecture's binary: add --arch" >&2
+  exit 2
+fi
+
+# A crash-kernel guest: 2 GiB, two CPUs (stage 2 must then find two
+# NT_PRSTATUS notes: the crashing CPU's and the one stopped by the NMI/IPI).
+E2E_MEM=${KD_MEM:-2G}
+E2E_SMP=${KD_SMP:-2}
+
+selected=()
+for line in "${KD_CASES[@]}"; do
+  read -r name arch _ <<<"$line"
+  m=0
+  for a in "${ARCHES[@]}"; do [ "$a" = "$arch" ] && m=1; done
+  [ $m = 1 ] || continue
+  if [ ${#PATTERNS[@]} -gt 0 ]; then
+    m=0
+    for p in "${PATTERNS[@]}"; do
+      # shellcheck disable=SC2053
+      [[ $name == *"$p"* || $name == $p ]] && m=1
+    done
+    [ $m = 1 ] || continue
+  fi
+  selected+=("$line")
+done
+if [ $LIST = 1 ]; then
+  for line in "${selected[@]}"; do
+    read -r name arch kind fw k1 k2 cpu <<<"$line"
+    printf '%-44s %-6s %-10s %-8s %-9s -> %-9s %s\n' "$name" "$arch" "$kind" "$fw" "$k1" "$k2" "${cpu:-}"
+  done
+  exit 0
+fi
+[ ${#selected[@]} -gt 0 ] || { echo "kdump.sh: no case matches ${PATTERNS[*]:-}" >&2; echo "0 passed, 0 failed"; exit 1; }
+
+# --- layers -------------------------------------------------------------------
+_kd_triplet() { case "$E2E_DEB_ARCH" in amd64) echo x86_64-linux-gnu ;; arm64) echo aarch64-linux-gnu ;; esac; }
+
+# _kd_fetch_tools SUITE: Debian SUITE's makedumpfile and readelf for the
+# guests' architecture, with every library they need, into
+# .cache/kdump-tools-SUITE-<debarch>/tree/ (sbin/makedumpfile, bin/readelf,
+# lib/<triplet>/..., the dynamic loader).  The dump of a first kernel is read
+# with the tools of that kernel's release (bookworm's makedumpfile 1.7.2
+# refuses the 52-bit VA layout of trixie's arm64 6.12).  bookworm comes from
+# the machine's apt lists, trixie from scripts/fetch-kernels.sh's private
+# lists (.cache/apt-trixie); apt-get download only: never installed, never
+# run here.  DT_NEEDED is read with readelf and resolved in the downloaded
+# packages only.
+_kd_fetch_tools() {
+  local suite=$1 a=$E2E_DEB_ARCH tri binpkg dir
+  dir=$E2E_ROOT/.cache/kdump-tools-$suite-$E2E_DEB_ARCH
+  tri=$(_kd_triplet)
+  binpkg=binutils-$(tr _ - <<<"$tri")
+  local apt=()
+  if [ "$suite" = trixie ]; then
+    local tx=$E2E_ROOT/.cache/apt-trixie
+    [ -f "$tx/sources.list" ] || { echo "e2e: no $tx/sources.list: run scripts/fetch-kernels.sh" >&2; return 1; }
+    apt=(-o "Dir::Etc::sourcelist=$tx/sources.list" -o "Dir::Etc::sourceparts=/dev/null"
+         -o "Dir::Etc::preferences=/dev/null" -o "Dir::Etc::preferencesparts=/dev/null"
+         -o "Dir::State::Lists=$tx/lists" -o "Dir::Cache=$tx/cache"
+         -o "Dir::Cache::pkgcache=pkgcache.bin" -o "Dir::Cache::srcpkgcache=srcpkgcache.bin"
+         -o "APT::Architecture=amd64" -o "APT::Architectures=amd64,arm64" -o "Acquire::Languages=none")
+  fi
+  if [ -x "$dir/tree/sbin/makedumpfile" ] && [ -x "$dir/tree/bin/readelf" ] && [ -s "$dir/version" ]; then
+    return 0
+  fi
+  e2e_log "kdump tools ($suite $a): downloading makedumpfile and $binpkg with their libraries"
+  local dl sys top direct libs pat p
+  mkdir -p "$E2E_ROOT/.cache"
+  dl=$(mktemp -d "$E2E_ROOT/.cache/dl.XXXXXX")
+  if [ "$(id -u)" -eq 0 ] && id _apt >/dev/null 2>&1; then chown _apt "$dl"; fi
+  top="makedumpfile:$a $binpkg:$a"
+  # Native names come without the ":amd64" suffix, foreign ones with theirs.
+  pat="^(lib|zlib)[^ :]*(:$a)?\$"
+  # shellcheck disable=SC2086
+  direct=$(apt-cache "${apt[@]}" depends $top | awk '$1 == "Depends:" { print $2 }' | grep -E "$pat" | sed "s/:$a\$//" | sort -u)
+  [ -n "$direct" ] || { rm -rf "$dl"; echo "e2e: apt knows no $suite makedumpfile:$a (apt-get update? scripts/fetch-kernels.sh?)" >&2; return 1; }
+  # shellcheck disable=SC2086
+  libs=$(apt-cache "${apt[@]}" depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
+           --no-replaces --no-enhances $(sed "s/\$/:$a/" <<<"$direct") |
+         grep -E "$pat" | sed "s/:$a\$//" | sort -u)
+  # shellcheck disable=SC2086
+  (cd "$dl" && apt-get "${apt[@]}" -q download $top $(sed "s/\$/:$a/" <<<"$libs") </dev/null) >&2 ||
+    { rm -rf "$dl"; echo "e2e: apt-get download of the kdump tools failed" >&2; return 1; }
+  sys=$dl/sysroot
+  for p in "$dl"/*.deb; do dpkg-deb -x "$p" "$sys"; done
+  local t=$dl/tree
+  mkdir -p "$t/sbin" "$t/bin" "$t/lib/$tri"
+  cp "$sys/usr/bin/makedumpfile" "$t/sbin/makedumpfile" && cp "$sys/usr/bin/$tri-readelf" "$t/bin/readelf" ||
+    { rm -rf "$dl"; echo "e2e: makedumpfile or readelf not where expected in their packages" >&2; return 1; }
+  # in_sys PATH: the sysroot file PATH names, following symlinks inside it.
+  in_sys() {
+    local q=$1 n=0 l
+    while [ -L "$sys$q" ] && [ $n -lt 10 ]; do
+      l=$(readlink "$sys$q")
+      case "$l" in /*) q=$l ;; *) q=$(dirname "$q")/$l ;; esac
+      n=$((n + 1))
+    done
+    [ -f "$sys$q" ] && echo "$sys$q"
+  }
+  declare -A seen=()
+  local queue=("$t/sbin/makedumpfile" "$t/bin/readelf") obj interp lib f
+  while [ ${#queue[@]} -gt 0 ]; do
+    obj=${queue[0]}; queue=("${queue[@]:1}")
+    interp=$(readelf -l "$obj" 2>/dev/null | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
+    if [ -n "$interp" ] && [ -z "${seen[$interp]:-}" ]; then
+      seen[$interp]=1
+      f=$(in_sys "$interp" || in_sys "/usr$interp") || { echo "e2e: interpreter $interp not in the downloaded packages" >&2; rm -rf "$dl"; return 1; }
+      mkdir -p "$t$(dirname "$interp")"
+      cp "$f" "$t$interp"
+    fi
+    for lib in $(readelf -d "$obj" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+      [ -n "${seen[$lib]:-}" ] && continue
+      seen[$lib]=1
+      f=$(in_sys "/lib/$tri/$lib" || in_sys "/usr/lib/$tri/$lib") ||
+        { echo "e2e: library $lib not in the downloaded packages" >&2; rm -rf "$dl"; return 1; }
+      cp "$f" "$t/lib/$tri/$lib"
+      queue+=("$t/lib/$tri/$lib")
+    done
+  done
+  rm -rf "$dir"; mkdir -p "$dir"
+  mv "$t" "$dir/tree"
+  for p in "$dl"/*.deb; do dpkg-deb --showformat='${Package}=${Version}\n' -W "$p"; done | sort >"$dir/version"
+  rm -rf "$dl"
+  e2e_log "kdump tools ($suite $a): $(tr '\n' ' ' <"$dir/version")"
+}
+
+# _kd_layer_init: /init = kdump-init.sh.
+_kd_layer_init() {
+  local out=$E2E_WORK/kdump-init.cpio.gz key
+  key=$(_e2e_sha "$E2E_DIR/kdump-init.sh")
+  if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then echo "$out"; return; fi
+  local t=$E2E_WORK/kdump-init-tree
+  rm -rf "$t"; mkdir -p "$t"
+  install -m 755 "$E2E_DIR/kdump-init.sh" "$t/init"
+  _e2e_cpio_gz "$t" "$out"
+  rm -rf "$t"
+  echo "$key" >"$out.key"
+  echo "$out"
+}
+
+# _kd_layer_tools SUITE: makedumpfile, readelf and their libraries.
+_kd_layer_tools() {
+  local out=$E2E_WORK/kdump-tools-$1.cpio.gz key dir=$E2E_ROOT/.cache/kdump-tools-$1-$E2E_DEB_ARCH
+  _kd_fetch_tools "$1" || return 1
+  key=$(_e2e_sha "$dir/version")
+  if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then echo "$out"; return; fi
+  _e2e_cpio_gz "$dir/tree" "$out"
+  echo "$key" >"$out.key"
+  echo "$out"
+}
+
+# _kd_layer_k2k NAME: /k2/vmlinuz only (kernel NAME).
+_kd_layer_k2k() {
+  local name=$1 out=$E2E_WORK/kdump-k2k-$1.cpio.gz key
+  key=$(e2e_kernel_package "$name")
+  if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then echo "$out"; return; fi
+  local t=$E2E_WORK/kdump-k2k-tree-$name
+  rm -rf "$t"; mkdir -p "$t/k2"
+  cp "$(e2e_kernel "$name")" "$t/k2/vmlinuz"
+  _e2e_cpio_gz "$t" "$out"
+  rm -rf "$t"
+  echo "$key" >"$out.key"
+  echo "$out"
+}
+
+# --- cases ---------------------------------------------------------------------
+kd_timeout() {
+  case "$E2E_ARCH:$1" in
+    *:noregion) echo 150 ;;
+    x86_64:*) echo 240 ;;
+    *) echo 420 ;;
+  esac
+}
+
+# kd_case_write KIND TOKEN FILE: /case.sh for stage 1.
+kd_case_write() {
+  local kind=$1 token=$2 f=$3 sw=-c
+  [ "$kind" = kdump-s ] && sw=-s
+  {
+    echo "KEXEC=/bin/kexec"
+    echo "TOKEN=$token"
+    echo "APPEND2=\"$E2E_CONSOLE irqpoll nr_cpus=1 reset_devices stage=2 token=$token\""
+    echo 'K2="/k2/vmlinuz --initrd=/k2/initrd.img"'
+    echo 'case_main() {'
+    echo '  run_cmd ckr $KEXEC --print-ckr-size'
+    echo '  run_cmd status0 $KEXEC -S -p'
+    case "$kind" in
+      noregion)
+        echo '  run_cmd loadc $KEXEC -c -p $K2 --append="$APPEND2"'
+        echo '  run_cmd loada $KEXEC -p $K2 --append="$APPEND2"'
+        echo '  crashloaded loadc'
+        echo '  run_cmd status1 $KEXEC -S -p'
+        echo '  return'
+        ;;
+      *)
+        echo "  run_cmd load \$KEXEC $sw -p \$K2 --append=\"\$APPEND2\" || return"
+        echo '  crashloaded load'
+        echo '  run_cmd status1 $KEXEC -S -p'
+        if [ "$kind" = kdump-c-rt ]; then
+          echo '  run_cmd unload $KEXEC -p -u'
+          echo '  crashloaded unload'
+          echo '  run_cmd status2 $KEXEC -S -p'
+          echo "  run_cmd reload \$KEXEC $sw -p \$K2 --append=\"\$APPEND2\" || return"
+          echo '  crashloaded reload'
+          echo '  run_cmd status3 $KEXEC -S -p'
+        fi
+        echo '  echo "kdump-marker-$TOKEN" >/dev/kmsg'
+        echo '  echo "E2E: crashing"'
+        echo '  sync'
+        echo '  echo c >/proc/sysrq-trigger'
+        echo '  echo "E2E: still alive after sysrq c"'
+        ;;
+    esac
+    echo '}'
+  } >"$f"
+}
+
+# kd_want_rcs LOG "label=rc ...": the first command whose status differs.
+kd_want_rcs() {
+  local log=$1 w l e rc
+  for w in $2; do
+    l=${w%=*}; e=${w#*=}
+    rc=$(_e2e_rc "$log" "$l")
+    if [ "$rc" != "$e" ]; then
+      echo "'$(_e2e_lines "$log" | sed -n "s/^E2E: cmd $l: \/bin\///p" | head -n1)' exited ${rc:-<none>}, expected $e: $(_e2e_out "$log" "$l" | _e2e_brief)"
+      return
+    fi
+  done
+}
+
+# kd_check KIND K1 K2 LOG TOKEN QEMU_RC VDMESG: the reason a case failed, or
+# nothing.
+kd_check() {
+  local kind=$1 k1=$2 k2=$3 log=$4 token=$5 qrc=$6 vdmesg=$7
+  local v1 v2 s1 why crash_size ckr cpus1 n lines
+  # (grep -q on a pipe would SIGPIPE _e2e_lines: under pipefail, a false "no")
+  lines=$(_e2e_lines "$log")
+  v1=$(e2e_kernel_version "$k1"); v2=$(e2e_kernel_version "$k2")
+  s1=$(_e2e_field "$log" stage1 kernel)
+  if [ -z "$s1" ]; then
+    [ "$qrc" = 124 ] && { echo "stage 1 never reached init (host timeout): $(_e2e_tail "$log")"; return; }
+    echo "stage 1 never reached init: $(_e2e_tail "$log")"; return
+  fi
+  [ "$s1" = "$v1" ] || { echo "stage 1 runs $s1, expected $v1"; return; }
+  crash_size=$(_e2e_field "$log" stage1 crash_size)
+  ckr=$(_e2e_out "$log" ckr)
+  [ "$ckr" = "$crash_size" ] ||
+    { echo "--print-ckr-size printed '$(_e2e_brief <<<"$ckr")', /sys/kernel/kexec_crash_size is $crash_size"; return; }
+  if [ "$kind" = noregion ]; then
+    [ "$crash_size" = 0 ] || { echo "a crash region is reserved ($crash_size bytes) without crashkernel= (harness problem)"; return; }
+    why=$(kd_want_rcs "$log" "status0=0 loadc=254 loada=254 status1=0")
+    [ -z "$why" ] || { echo "$why"; return; }
+    for l in loadc loada; do
+      _e2e_out "$log" $l | grep 'crashkernel=[0-9][0-9]*M' >/dev/null ||
+        { echo "kexec -p without a region does not advise a crashkernel= size: $(_e2e_out "$log" $l | _e2e_brief)"; return; }
+    done
+    [ "$(_e2e_field "$log" sys loadc)" = 0 ] || { echo "/sys/kernel/kexec_crash_loaded is not 0 after the refused loads"; return; }
+    return
+  fi
+  [ "$crash_size" -ge $((128 << 20)) ] 2>/dev/null ||
+    { echo "stage 1 reserved no crash region (kexec_crash_size=${crash_size:-?})"; return; }
+  local want="status0=0 load=0 status1=1"
+  [ "$kind" = kdump-c-rt ] && want="$want unload=0 status2=0 reload=0 status3=1"
+  why=$(kd_want_rcs "$log" "$want")
+  [ -z "$why" ] || { echo "$why"; return; }
+  [ "$(_e2e_field "$log" sys load)" = 1 ] || { echo "/sys/kernel/kexec_crash_loaded is not 1 after the load"; return; }
+  if [ "$kind" = kdump-c-rt ]; then
+    [ "$(_e2e_field "$log" sys unload)" = 0 ] || { echo "/sys/kernel/kexec_crash_loaded is not 0 after -p -u"; return; }
+    [ "$(_e2e_field "$log" sys reload)" = 1 ] || { echo "/sys/kernel/kexec_crash_loaded is not 1 after the reload"; return; }
+  fi
+  grep -aq '^E2E: crashing$' <<<"$lines" || { echo "stage 1 never crashed: $(_e2e_tail "$log")"; return; }
+  grep -aq '^E2E: still alive' <<<"$lines" && { echo "sysrq c returned in stage 1"; return; }
+  if grep -aq '^E2E: kdump2-novmcore' <<<"$lines"; then
+    echo "the capture kernel booted but has no /proc/vmcore (elfcorehdr= not taken?)"; return
+  fi
+  local kv tok mk mem2 vsize want_mk
+  kv=$(_e2e_field "$log" kdump2 kernel)
+  if [ -z "$kv" ]; then
+    [ "$qrc" = 124 ] && { echo "the capture kernel never reported (host timeout): $(_e2e_tail "$log")"; return; }
+    echo "the capture kernel never reported: $(_e2e_tail "$log")"; return
+  fi
+  tok=$(_e2e_field "$log" kdump2 token)
+  mk=$(_e2e_field "$log" kdump2 marker)
+  mem2=$(_e2e_field "$log" kdump2 memtotal)
+  vsize=$(_e2e_field "$log" kdump2 vmcore_size)
+  want_mk=$(cat "$E2E_WORK/stage2-marker.txt")
+  [ "$kv" = "$v2" ] || { echo "the capture kernel runs '$kv', expected $v2"; return; }
+  [ "$tok" = "$token" ] || { echo "capture kernel token '$tok', expected $token (command line not passed)"; return; }
+  [ "$mk" = "$want_mk" ] || { echo "capture kernel marker '$mk', expected $want_mk (initrd not passed)"; return; }
+  [ -n "$mem2" ] && [ "$mem2" -lt $((crash_size / 1024)) ] ||
+    { echo "the capture kernel has MemTotal ${mem2:-?} kB, not less than the $((crash_size >> 20)) MiB crash region"; return; }
+  [ -n "$vsize" ] && [ "$vsize" -gt 0 ] || { echo "/proc/vmcore is empty"; return; }
+
+  # ELF header: ELF64 core for this machine.
+  local h
+  h=$(_e2e_out "$log" readelf_h)
+  [ "$(_e2e_rc "$log" readelf_h)" = 0 ] || { echo "readelf -h /proc/vmcore failed: $(_e2e_brief <<<"$h")"; return; }
+  grep -q 'Magic: *7f 45 4c 46 02' <<<"$h" || { echo "/proc/vmcore is not ELF64: $(grep Magic <<<"$h")"; return; }
+  grep -q 'Type: *CORE' <<<"$h" || { echo "/proc/vmcore is not ET_CORE: $(grep Type: <<<"$h")"; return; }
+  grep -q "Machine: *$E2E_ELF_MACHINE" <<<"$h" || { echo "/proc/vmcore e_machine: $(grep Machine: <<<"$h")"; return; }
+  # Program headers: PT_LOADs covering the first kernel's RAM minus the
+  # crash region (give or take the header and the kernel text mapping).
+  local l nloads nnotes sum=0 ram msz
+  l=$(_e2e_out "$log" readelf_l)
+  [ "$(_e2e_rc "$log" readelf_l)" = 0 ] || { echo "readelf -l /proc/vmcore failed: $(_e2e_brief <<<"$l")"; return; }
+  grep -qiE 'warning|corrupt|error' <<<"$l" && { echo "readelf -l complains: $(grep -iE 'warning|corrupt|error' <<<"$l" | _e2e_brief)"; return; }
+  nloads=$(grep -c '^ *LOAD ' <<<"$l")
+  nnotes=$(grep -c '^ *NOTE ' <<<"$l")
+  while read -r msz; do sum=$((sum + msz)); done < <(awk '$1 == "LOAD" { print $6 }' <<<"$l")
+  ram=$(_e2e_field "$log" stage1 ram_bytes)
+  [ "$nloads" -ge 1 ] && [ "$nnotes" = 1 ] || { echo "/proc/vmcore has $nloads PT_LOAD and $nnotes PT_NOTE (expected >= 1 and 1)"; return; }
+  [ $sum -ge $((ram - crash_size - (4 << 20))) ] && [ $sum -le $((ram - crash_size + (256 << 20))) ] ||
+    { echo "PT_LOADs add up to $((sum >> 20)) MiB; stage 1 had $((ram >> 20)) MiB of RAM and a $((crash_size >> 20)) MiB crash region"; return; }
+  # Notes: one NT_PRSTATUS per CPU that was online, and VMCOREINFO.
+  local notes
+  notes=$(_e2e_out "$log" readelf_n)
+  [ "$(_e2e_rc "$log" readelf_n)" = 0 ] || { echo "readelf -n /proc/vmcore failed: $(_e2e_brief <<<"$notes")"; return; }
+  grep -qiE 'warning|corrupt' <<<"$notes" && { echo "readelf -n complains: $(grep -iE 'warning|corrupt' <<<"$notes" | _e2e_brief)"; return; }
+  cpus1=$(_e2e_field "$log" stage1 cpus)
+  case "$cpus1" in 0) n=1 ;; 0-*) n=$((${cpus1#0-} + 1)) ;; *) n=-1 ;; esac
+  [ "$(grep -c 'NT_PRSTATUS' <<<"$notes")" = "$n" ] ||
+    { echo "readelf -n shows $(grep -c 'NT_PRSTATUS' <<<"$notes") NT_PRSTATUS notes; stage 1 had CPUs $cpus1 online"; return; }
+  grep -q '^ *VMCOREINFO ' <<<"$notes" || { echo "readelf -n shows no VMCOREINFO note"; return; }
+  # makedumpfile: the first kernel's log holds the marker; a filtered,
+  # compressed dump succeeds.
+  local kmarker=kdump-marker-$token
+  # Debian's makedumpfile (1.7.2, 1.7.6) refuses the 4K-page 52-bit-VA
+  # layout of Debian's arm64 6.12 (kdump-init.sh): that oracle cannot run
+  # there, and the marker must then come from vmcore-dmesg alone.
+  local va52=0
+  if [ "$E2E_ARCH" = arm64 ] && [ "$(_e2e_rc "$log" dmesg)" != 0 ] &&
+     grep -aq '^E2E: vmcoreinfo NUMBER(VA_BITS)=52$' <<<"$lines" &&
+     _e2e_out "$log" dmesg | grep 'VA Bits 52 not supported' >/dev/null; then
+    va52=1
+    [ "$vdmesg" = 1 ] || { echo "no dmesg oracle: makedumpfile refuses VA_BITS=52 and there is no vmcore-dmesg"; return; }
+  fi
+  if [ $va52 = 0 ]; then
+    [ "$(_e2e_rc "$log" dmesg)" = 0 ] ||
+      { echo "makedumpfile --dump-dmesg exited $(_e2e_rc "$log" dmesg): $(_e2e_out "$log" dmesg | _e2e_brief)"; return; }
+    _e2e_out "$log" dmesg-marker | grep -F "$kmarker" >/dev/null ||
+      { echo "makedumpfile --dump-dmesg output ($(_e2e_field "$log" dmesg lines) lines) lacks $kmarker"; return; }
+    [ "$(_e2e_rc "$log" dump)" = 0 ] ||
+      { echo "makedumpfile -c -d 31 exited $(_e2e_rc "$log" dump): $(_e2e_out "$log" dump | _e2e_brief)"; return; }
+    [ "$(_e2e_field "$log" dump bytes)" -gt 0 ] 2>/dev/null || { echo "makedumpfile -c -d 31 wrote nothing"; return; }
+  fi
+  # vmcore-dmesg: the same log as makedumpfile's.
+  if [ "$vdmesg" = 1 ]; then
+    grep -aq '^E2E: vdmesg absent' <<<"$lines" && { echo "vmcore-dmesg missing from the capture initrd"; return; }
+    [ "$(_e2e_rc "$log" vdmesg)" = 0 ] ||
+      { echo "vmcore-dmesg exited $(_e2e_rc "$log" vdmesg): $(_e2e_out "$log" vdmesg-stderr | _e2e_brief)"; return; }
+    _e2e_out "$log" vdmesg-marker | grep -F "$kmarker" >/dev/null ||
+      { echo "vmcore-dmesg output ($(_e2e_field "$log" vdmesg lines) lines) lacks $kmarker"; return; }
+    # (same=normalized: equal but for makedumpfile's caller field and its
+    # indented continuation lines; kdump-init.sh)
+    [ $va52 = 1 ] || [ "$(_e2e_field "$log" vdmesg same)" = yes ] || [ "$(_e2e_field "$log" vdmesg same)" = normalized ] ||
+      { echo "vmcore-dmesg's log differs from makedumpfile's: $(_e2e_out "$log" vdmesg-diff | _e2e_brief)"; return; }
+  fi
+  grep -aq "^E2E: KDUMP-STAGE2-DONE token=$token\$" <<<"$lines" || { echo "stage 2 did not finish: $(_e2e_tail "$log")"; return; }
+}
+
+# kd_summary LOG: one line of what the dump showed (for the PASS line).
+kd_summary() {
+  local log=$1 notes vs lines bytes
+  notes=$(_e2e_out "$log" readelf_n)
+  vs=$(_e2e_field "$log" kdump2 vmcore_size)
+  lines=$(_e2e_field "$log" dmesg lines)
+  bytes=$(_e2e_field "$log" dump bytes)
+  printf 'vmcore %s MiB, %s PT_LOAD, %s NT_PRSTATUS' "$(( ${vs:-0} >> 20 ))" \
+    "$(_e2e_out "$log" readelf_l | grep -c '^ *LOAD ')" "$(grep -c NT_PRSTATUS <<<"$notes")"
+  if _e2e_lines "$log" | grep -a '^E2E: vmcoreinfo NUMBER(VA_BITS)=52$' >/dev/null &&
+     _e2e_out "$log" dmesg | grep 'VA Bits 52 not supported' >/dev/null; then
+    printf '; makedumpfile NOT RUN: it refuses VA_BITS=52 (4K pages); the marker came from vmcore-dmesg alone'
+  else
+    printf ', makedumpfile: dmesg %s lines with the marker, -c -d 31 dump %s KiB' "${lines:-?}" "$(( ${bytes:-0} >> 10 ))"
+    case "$(_e2e_field "$log" vdmesg same)" in
+      yes) printf ', vmcore-dmesg identical' ;;
+      normalized) printf ', vmcore-dmesg the same log (caller ids and continuation indents aside)' ;;
+    esac
+  fi
+  return 0
+}
+
+# --- one architecture ----------------------------------------------------------------
+passed=0 failed=0
+TOP=$(mktemp -d)
+trap 'rm -rf "$TOP"' EXIT
+
+# run_arch ARCH LINE...: the cases of one architecture.
+run_arch() {
+  local arch=$1; shift
+  e2e_set_arch "$arch"
+  local logs=$E2E_LOGS/kdump run=$TOP/$arch kexec vdm vdmesg=0 line
+  mkdir -p "$E2E_WORK" "$logs" "$run"
+  kexec=${KEXEC_OPT:-$E2E_ROOT/build/static-$E2E_ARCH/kexec}
+  vdm=${VMCORE_DMESG_OPT:-$E2E_ROOT/build/static-$E2E_ARCH/vmcore-dmesg}
+  [ "${kexec#/}" != "$kexec" ] || kexec=$PWD/$kexec
+  [ "${vdm#/}" != "$vdm" ] || vdm=$PWD/$vdm
+  if [ ! -f "$kexec" ]; then
+    echo "e2e: no kexec binary at $kexec (make static ARCH=$E2E_ARCH, or --kexec PATH)" >&2
+    for line in "$@"; do read -r name _ <<<"$line"; echo "FAIL $name: no kexec binary at $kexec"; failed=$((failed + 1)); done
+    return
+  fi
+  e2e_need_kernels
+  _e2e_lock
+  local base s2 linit k k1s=
+  base=$(e2e_base_layer) && s2=$(e2e_stage2_initrd) && linit=$(_kd_layer_init) ||
+    { _e2e_unlock; e2e_die "cannot build the kdump layers for $E2E_ARCH"; }
+  for line in "$@"; do
+    read -r _ _ _ _ k _ <<<"$line"
+    [[ " $k1s " == *" $k "* ]] || k1s="$k1s $k"
+    read -r _ _ _ _ _ k _ <<<"$line"
+    _kd_layer_k2k "$k" >/dev/null || { _e2e_unlock; e2e_die "cannot build the k2k layer of $k"; }
+  done
+  for k in $k1s; do
+    _kd_layer_tools "$k" >/dev/null || { _e2e_unlock; e2e_die "cannot build the kdump tools layer ($k)"; }
+  done
+  _e2e_unlock
+  # The capture initrd, one per first kernel's release (its dump tools): the
+  # stage-2 initrd, the kdump /init, the tools and the vmcore-dmesg under test.
+  local t=$run/k2i-tree parts=("$s2" "$linit")
+  if [ -f "$vdm" ]; then
+    mkdir -p "$run/vdm-tree"
+    _e2e_copy_elf "$vdm" "$run/vdm-tree" /bin/vmcore-dmesg || e2e_die "cannot pack $vdm"
+    _e2e_cpio_gz "$run/vdm-tree" "$run/vdm.cpio.gz"
+    parts+=("$run/vdm.cpio.gz")
+    vdmesg=1
+  else
+    echo "e2e: NOTE: no vmcore-dmesg at $vdm: the vmcore-dmesg oracle is skipped on $E2E_ARCH (not counted as a pass)" >&2
+  fi
+  for k in $k1s; do
+    mkdir -p "$t/k2"
+    cat "${parts[@]}" "$E2E_WORK/kdump-tools-$k.cpio.gz" >"$t/k2/initrd.img"
+    _e2e_cpio_gz "$t" "$run/k2i-$k.cpio.gz"
+    rm -rf "$t"
+  done
+  e2e_kexec_layer ng "$kexec" "$run/kexec.cpio.gz" || e2e_die "cannot pack $kexec"
+  echo "e2e: kdump ($E2E_ARCH): testing $kexec$([ $vdmesg = 1 ] && echo " and $vdm"); $# cases, $JOBS at a time; logs in $logs" >&2
+
+  kd_run_case() {
+    local name arch kind fw k1 k2 cpu
+    read -r name arch kind fw k1 k2 cpu <<<"$1"
+    local d=$run/$name token log initrd append reason qrc
+    mkdir -p "$d/tree"
+    token=$(e2e_random_token)
+    kd_case_write "$kind" "$token" "$d/tree/case.sh"
+    _e2e_cpio_gz "$d/tree" "$d/case.cpio.gz"
+    initrd=$d/initrd.img
+    cat "$base" "$linit" "$E2E_WORK/kdump-k2k-$k2.cpio.gz" "$run/k2i-$k1.cpio.gz" "$run/kexec.cpio.gz" "$d/case.cpio.gz" >"$initrd"
+    append="$E2E_CONSOLE stage=1"
+    [ "$kind" = noregion ] || append="$append crashkernel=$KD_CRASHKERNEL"
+    log=$logs/$name.log
+    local c=
+    case "$cpu" in n1) c=neoverse-n1 ;; max|'') c= ;; *) c=$cpu ;; esac
+    E2E_CPU=$c e2e_qemu "$fw" "$(e2e_kernel "$k1")" "$initrd" "$append" "$log" "$(kd_timeout "$kind")"
+    qrc=$?
+    reason=$(kd_check "$kind" "$k1" "$k2" "$log" "$token" "$qrc" "$vdmesg")
+    if [ -z "$reason" ]; then
+      local s=""
+      [ "$kind" = noregion ] || s=": $(kd_summary "$log")"
+      echo "PASS $name ($E2E_QEMU_SECS s)$s"
+    else
+      echo "FAIL $name ($E2E_QEMU_SECS s): $reason"
+    fi >"$d.result"
+    cat "$d.result"
+    rm -rf "$d"
+  }
+  local running=0
+  for line in "$@"; do
+    if [ "$JOBS" -le 1 ]; then
+      kd_run_case "$line"
+    else
+      kd_run_case "$line" &
+      running=$((running + 1))
+      if [ $running -ge "$JOBS" ]; then wait -n; running=$((running - 1)); fi
+    fi
+  done
+  wait
+  for line in "$@"; do
+    read -r name _ <<<"$line"
+    if [ ! -f "$run/$name.result" ]; then echo "FAIL $name: the case runner died"; failed=$((failed + 1))
+    elif grep -q '^PASS ' "$run/$name.result"; then passed=$((passed + 1))
+    else failed=$((failed + 1)); fi
+  done
+  [ $vdmesg = 1 ] || echo "e2e: NOTE: vmcore-dmesg was not tested on $E2E_ARCH (no binary at $vdm)" >&2
+}
+
+t0=$(date +%s)
+for a in x86_64 arm64; do
+  lines=()
+  for line in "${selected[@]}"; do
+    read -r _ arch _ <<<"$line"
+    [ "$arch" = "$a" ] && lines+=("$line")
+  done
+  [ ${#lines[@]} -gt 0 ] && run_arch "$a" "${lines[@]}"
+done
+echo "e2e: kdump: $(( $(date +%s) - t0 )) s in all" >&2
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
