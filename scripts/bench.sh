@@ -21,7 +21,8 @@
 #
 # Usage: scripts/bench.sh [--arch x86_64|arm64] [--kexec PATH] [-n N]
 #                         [--initrd-mb MB] [--kernel bookworm|trixie] [--fw F]
-#                         [--cpu CPU] [--exec-runs R] [--report-only]
+#                         [--cpu CPU] [--exec-runs R] [--icount SHIFT]
+#                         [--report-only]
 #   --arch A       guest architecture (default x86_64)
 #   --kexec PATH   kexec-ng binary (default build/static-ARCH/kexec)
 #   -n N           counted load iterations per tool and path (default 10)
@@ -31,6 +32,11 @@
 #   --cpu CPU      arm64: QEMU -cpu (default max,lpa2=off)
 #   --exec-runs R  arm64: exec-path runs per tool and check setting (default
 #                  3; 0 skips them)
+#   --icount SHIFT the exec-path guests run with QEMU -icount shift=SHIFT:
+#                  the guest's clock then advances 2^SHIFT ns per instruction
+#                  instead of with the host's, so the times count
+#                  instructions (deterministic, blind to the host's load and
+#                  to memory and caches, which TCG does not model anyway)
 #   --report-only  print the report of the last run's results again
 # Serial logs: build/e2e-logs[/arm64]/bench*.log; raw results:
 # bench-results.txt and (arm64) bench-exec-results.txt next to them.
@@ -46,6 +52,7 @@ KERNEL=bookworm
 FW=
 CPU=
 EXEC_RUNS=3
+ICOUNT=
 REPORT_ONLY=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -59,6 +66,7 @@ while [ $# -gt 0 ]; do
     --fw) FW=$2; shift 2 ;;
     --cpu) CPU=$2; shift 2 ;;
     --exec-runs) EXEC_RUNS=$2; shift 2 ;;
+    --icount) ICOUNT=$2; shift 2 ;;
     --report-only) REPORT_ONLY=1; shift ;;
     -h|--help) sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
@@ -200,15 +208,15 @@ run_exec_guest() {
   _e2e_cpio_gz "$RUN/xtree" "$RUN/xbench.cpio.gz"
   cat "$base" "$k2" "$RUN/xbench.cpio.gz" >"$RUN/xinitrd.img"
   log=$E2E_LOGS/bench-exec-$tool-$check-$r.log
-  E2E_MEM=${E2E_BENCH_MEM:-2G} e2e_qemu "$FW" "$(e2e_kernel "$KERNEL")" "$RUN/xinitrd.img" \
-    "$E2E_CONSOLE stage=bench" "$log" 300
+  E2E_MEM=${E2E_BENCH_MEM:-2G} E2E_QEMU_EXTRA=${ICOUNT:+-icount shift=$ICOUNT} \
+    e2e_qemu "$FW" "$(e2e_kernel "$KERNEL")" "$RUN/xinitrd.img" "$E2E_CONSOLE stage=bench" "$log" 600
   local t0 t1 ok=0 setup
   t0=$(_e2e_lines "$log" | sed -n 's/^E2E: bench-exec t_exec_ns=\([0-9]*\)$/\1/p' | head -n1)
   t1=$(_e2e_field "$log" stage2-counter t_init_ns)
   setup=$(_e2e_lines "$log" | grep -a '^E2E: bench-exec load' | head -n1)
   _e2e_lines "$log" | grep -aq "^E2E: $E2E_SUCCESS token=bench-exec\$" && ok=1
   if [ -n "$t0" ] && [ -n "$t1" ] && [ $ok = 1 ]; then
-    echo "tool=$tool check=$check run=$r exec_us=$(( (t1 - t0) / 1000 )) qemu_s=$E2E_QEMU_SECS ${setup#E2E: bench-exec load }" >>"$exec_results"
+    echo "tool=$tool check=$check run=$r exec_us=$(( (t1 - t0) / 1000 )) qemu_s=$E2E_QEMU_SECS ${setup#E2E: bench-exec load } icount=${ICOUNT:-off} cpu=$E2E_CPU fw=$FW kernel=$KERNEL" >>"$exec_results"
   else
     echo "tool=$tool check=$check run=$r failed qemu_s=$E2E_QEMU_SECS" >>"$exec_results"
     echo "bench: exec run $tool check=$check #$r failed: $(_e2e_lines "$log" | grep -a 'bench-exec' | _e2e_brief) | $(_e2e_tail "$log")" >&2
@@ -233,12 +241,18 @@ run_exec() {
 
 exec_report() {
   [ -s "$exec_results" ] || return 0
-  local line kb ib
+  local line kb ib ic cpu fw k
   line=$(grep -m1 'exec_us=' "$exec_results")
   kb=$(sed -n 's/.*kernel_bytes=\([0-9]*\).*/\1/p' <<<"$line")
   ib=$(sed -n 's/.*initrd_bytes=\([0-9]*\).*/\1/p' <<<"$line")
+  ic=$(sed -n 's/.* icount=\([^ ]*\).*/\1/p' <<<"$line")
+  cpu=$(sed -n 's/.* cpu=\([^ ]*\).*/\1/p' <<<"$line")
+  fw=$(sed -n 's/.* fw=\([^ ]*\).*/\1/p' <<<"$line")
+  k=$(sed -n 's/.* kernel=\([^ ]*\).*/\1/p' <<<"$line")
   echo
-  echo "exec path: from just before kexec -e to stage 2's init (arm64 counter), $(e2e_kernel_version "$KERNEL") into itself, kernel ${kb:+$((kb / 1048576)) MiB} + initrd ${ib:+$((ib / 1048576)) MiB}, $FW, -cpu $E2E_CPU (ms)"
+  local clock="host real time"
+  case "$ic" in off|'') ;; *) clock="-icount shift=$ic: $((1 << ic)) ns per guest instruction" ;; esac
+  echo "exec path: from just before kexec -e to stage 2's init (arm64 counter; $clock), $(e2e_kernel_version "${k:-$KERNEL}") into itself, kernel ${kb:+$((kb / 1048576)) MiB} + initrd ${ib:+$((ib / 1048576)) MiB}, ${fw:-$FW}, -cpu ${cpu:-$E2E_CPU} (ms)"
   printf '%-12s %-9s %6s %10s %8s %8s\n' tool check ok median_ms min_ms max_ms
   local tool check vals med mn mx on off name label ok total
   for tool in ng tools; do
