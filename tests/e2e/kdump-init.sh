@@ -66,11 +66,17 @@ ram_bytes() {
 }
 
 # dmesg_norm: a dmesg text without the caller field, every continuation line
-# of a record given its record's "[ time] " prefix.
+# of a record given its record's "[ time] " prefix in place of the indent as
+# wide as the record's whole prefix (makedumpfile's way).
 dmesg_norm() {
-  sed -E 's/^(\[ *[0-9]+\.[0-9]+\]) \[ *[TC][0-9]+\] /\1 /' |
-    awk '/^\[ *[0-9]+\.[0-9]+\] / { p = substr($0, 1, index($0, "] ") + 1); print; next }
-         { sub(/^ +/, ""); print p $0 }'
+  awk '{
+    if (match($0, /^\[ *[0-9]+\.[0-9]+\] (\[ *[TC][0-9]+\] )?/)) {
+      raw = RLENGTH; ts = substr($0, 1, index($0, "] ") + 1)
+      print ts substr($0, raw + 1); next
+    }
+    pad = sprintf("%" raw "s", "")
+    if (raw > 0 && substr($0, 1, raw) == pad) print ts substr($0, raw + 1); else print ts $0
+  }'
 }
 
 # vmcoreinfo_text: the VMCOREINFO note's text, from readelf's hex dump of it.
