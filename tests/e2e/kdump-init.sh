@@ -16,6 +16,7 @@
 #
 # Every command's output and exit status goes to the serial console as
 # "E2E: ..." lines; the host (kdump.sh) decides PASS/FAIL.
+# shellcheck disable=SC1091,SC2013,SC2086,SC2059  # words of /proc/cmdline and /proc/iomem; labels are plain words; hex printf on purpose
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys

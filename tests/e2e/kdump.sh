@@ -34,6 +34,7 @@
 # libraries, downloaded with apt-get download into
 # .cache/kdump-tools-<suite>-<debarch>/ (never installed, never run on the
 # host).
+# shellcheck disable=SC1091,SC2034,SC2046,SC2015,SC2016,SC2001  # lib.sh sourced, E2E_* read by it; lists split and guest text single-quoted on purpose
 set -uo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
