@@ -33,7 +33,7 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-arch=x86_64 bin= save= full=0 cmdline_arch=
+arch=x86_64 bin='' save='' full=0 cmdline_arch=''
 while [ $# -gt 0 ]; do
   case "$1" in
     --arch) arch=$2; shift 2 ;;
@@ -51,7 +51,7 @@ case "$arch" in
   x86_64) deb=amd64 qemu=qemu-system-x86_64 tty=ttyS0 busybox=/bin/busybox
           machine=(-accel tcg) machine_re="X86-64" cmdline_arch=" no_timer_check" ;;
   arm64) deb=arm64 qemu=qemu-system-aarch64 tty=ttyAMA0 busybox=$top/.cache/busybox-arm64/busybox
-         machine=(-M virt -cpu max,lpa2=off -accel tcg) machine_re="AArch64" ;;
+         machine=(-M virt -cpu "max,lpa2=off" -accel tcg) machine_re="AArch64" ;;
   riscv64) deb=riscv64 qemu=qemu-system-riscv64 tty=ttyS0 busybox=$top/.cache/busybox-riscv64/busybox
            machine=(-M virt -bios default -accel tcg) machine_re="RISC-V" ;;
   *) echo "1..0 # SKIP unknown architecture $arch"; exit 0 ;;
@@ -94,11 +94,12 @@ trap 'rm -rf "$work"' EXIT
 # "dynamic" boots with log_buf_len=1M, so setup_log_buf() moves the log to
 # printk_rb_dynamic in memblock memory (the direct map / linear map).
 guest() {
-  local k=$1 mode=$2 dir=$work/$1-$2 marker flood= extra= keep_min="rm -f min.core"
+  local k=$1 mode=$2 dir=$work/$1-$2 marker flood='' extra='' keep_min="rm -f min.core"
   # --save brings the minimal cores home (fixtures for tests/unit/test_vmcore.c)
   [ -n "$save" ] && keep_min="gzip -9 min.core"
   marker=vmcore-dmesg-marker-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
   if [ "$mode" = static ]; then
+    # shellcheck disable=SC2016  # expanded by the guest's shell
     flood='i=0; while [ $i -lt 3000 ]; do echo "flood line $i: the quick brown fox jumps over the lazy dog" > /dev/kmsg; i=$((i + 1)); done'
   else
     extra=" log_buf_len=1M"

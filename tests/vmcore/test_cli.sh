@@ -24,19 +24,18 @@ expect() {
 echo "1..14"
 xz -dc "$fx/x86_64-6.12-dynamic.core.xz" >"$work/core"
 xz -dc "$fx/x86_64-6.12-dynamic.dmesg.xz" >"$work/want"
-"$bin" "$work/core" >"$work/out" 2>"$work/err"
-if [ $? = 0 ] && cmp -s "$work/out" "$work/want"; then ok "a real minimal core prints its log"
+if "$bin" "$work/core" >"$work/out" 2>"$work/err" && cmp -s "$work/out" "$work/want"; then
+  ok "a real minimal core prints its log"
 else not_ok "a real minimal core prints its log" "$(diff "$work/out" "$work/want" | head -5)"; fi
-"$bin" -r "$work/core" >"$work/raw" 2>"$work/err"
-if [ $? = 0 ] && [ "$(wc -l <"$work/raw")" = "$(wc -l <"$work/want")" ] &&
+if "$bin" -r "$work/core" >"$work/raw" 2>"$work/err" && [ "$(wc -l <"$work/raw")" = "$(wc -l <"$work/want")" ] &&
    [ "$(head -1 "$work/raw")" = "$(head -1 "$work/want" | sed 's/^\[[ 0-9.]*\] //')" ]; then
   ok "--raw: the same records, no timestamps"
 else not_ok "--raw: the same records, no timestamps" "$(head -2 "$work/raw")"; fi
 "$bin" -v "$work/core" >/dev/null 2>"$work/err"
 if grep -q 'printk_rb_dynamic ring buffer at 0x[0-9a-f]*: 2^15 descriptors, 2^20 bytes of text; [0-9]* records (0 lost, 0 incomplete, 0 inconsistent)' "$work/err"
 then ok "--verbose describes the buffer"; else not_ok "--verbose describes the buffer" "$(cat "$work/err")"; fi
-"$bin" -x "$work/min" "$work/core" >/dev/null 2>"$work/err" && "$bin" "$work/min" >"$work/out2" 2>>"$work/err"
-if [ $? = 0 ] && cmp -s "$work/out2" "$work/want"; then ok "--extract writes a core that reads the same"
+if "$bin" -x "$work/min" "$work/core" >/dev/null 2>"$work/err" &&
+   "$bin" "$work/min" >"$work/out2" 2>>"$work/err" && cmp -s "$work/out2" "$work/want"; then ok "--extract writes a core that reads the same"
 else not_ok "--extract writes a core that reads the same" "$(cat "$work/err")"; fi
 expect "--extract never overwrites a file (exit 3)" 3 'min: cannot create: File exists' -- -x "$work/min" "$work/core"
 
