@@ -317,8 +317,12 @@ int kx_cmd_load(const struct kx_options *o, FILE *log, struct kx_error *err)
 		fprintf(log, "kexec: kexec_file_load of %s failed (%s: %s); falling back to kexec_load\n",
 			o->kernel, strerror(e), file_syscall_why(e));
 	}
-	if (build_plan(s, o, arch, fmt, o->panic, log, err) < 0)
+	if (build_plan(s, o, arch, fmt, o->panic, log, err) < 0) {
+		if (o->panic && err->status == KX_E_PLAN)
+			kx_error_prefix(err, "the crash kernel region (%llu MiB) is too small for this kernel and "
+					"initrd: ", (unsigned long long)(kx_memmap_total(&s->facts.crash_regions) >> 20));
 		goto out;
+	}
 	if (o->debug)
 		kx_plan_print(&s->plan, log);
 	int e = -kx_sys_kexec_load(&s->plan);

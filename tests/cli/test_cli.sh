@@ -91,6 +91,9 @@ t "--print-ckr-size with crashkernel=256M" 0 "^268435456$" -- --print-ckr-size -
 t "-p plans inside the crash region with KEXEC_ON_CRASH" 0 "flags: 0x3e0001" -- --dry-run --x-test-root="$CRASH" -c -p vmlinuz --append=irqpoll
 t "-p puts elfcorehdr= first on the command line" 0 'command line: "elfcorehdr=0x[0-9a-f]+ irqpoll"' -- --dry-run --x-test-root="$CRASH" -c -p vmlinuz --append=irqpoll
 t "-p --reuse-cmdline drops crashkernel=" 0 'command line: "elfcorehdr=0x[0-9a-f]+ console=ttyS0 quiet panic=-1 x"' -- --dry-run --x-test-root="$CRASH" -c -p --reuse-cmdline --append=x vmlinuz
+cp -r "$CRASH" small-crash-box
+sed -i 's/^  2f000000-3effffff : Crash kernel$/  2f000000-2f1fffff : Crash kernel/' small-crash-box/proc/iomem
+t "-p into a region too small: a named error" 255 "the crash kernel region \(2 MiB\) is too small for this kernel and initrd: kernel: no free RAM for 0x400000" -- --x-test-root=small-crash-box -c -p vmlinuz --initrd=initrd.img
 t "-p file syscall asks for KEXEC_FILE_ON_CRASH" 0 "flags 0x6$" -- --dry-run --x-test-root="$CRASH" -s -p vmlinuz
 t "-e with nothing loaded" 255 "nothing has been loaded" -- -e --x-test-root="$BIOS"
 t "-c load refused (seatbelt) is explained" 255 "kexec_load refused: KEXEC_NG_FORBID_SYSCALLS is set" -- --x-test-root="$BIOS" -c -l vmlinuz
