@@ -68,15 +68,20 @@ ram_bytes() {
 
 # dmesg_norm: a dmesg text without the caller field, every continuation line
 # of a record given its record's "[ time] " prefix in place of the indent as
-# wide as the record's whole prefix (makedumpfile's way).
+# wide as the record's whole prefix (makedumpfile's way), and the text's own
+# leading blanks dropped on every line (makedumpfile and vmcore-dmesg keep
+# them differently on continuation lines: "  \"trace_clock=local\"").
 dmesg_norm() {
   awk '{
     if (match($0, /^\[ *[0-9]+\.[0-9]+\] (\[ *[TC][0-9]+\] )?/)) {
       raw = RLENGTH; ts = substr($0, 1, index($0, "] ") + 1)
-      print ts substr($0, raw + 1); next
+      text = substr($0, raw + 1)
+    } else {
+      pad = sprintf("%" raw "s", "")
+      if (raw > 0 && substr($0, 1, raw) == pad) text = substr($0, raw + 1); else text = $0
     }
-    pad = sprintf("%" raw "s", "")
-    if (raw > 0 && substr($0, 1, raw) == pad) print ts substr($0, raw + 1); else print ts $0
+    sub(/^[ \t]+/, "", text)
+    print ts text
   }'
 }
 
