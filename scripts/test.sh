@@ -108,8 +108,7 @@ if [ "${KX_SKIP_E2E:-}" != 1 ]; then
   step "QEMU end-to-end (arm64)"
   run_e2e arm64
   step "QEMU end-to-end (riscv64)"
-  # rv_gzip and rv_zboot (decompressed Images) do not boot stage 2 yet.
-  run_e2e riscv64 rv_image rv_synthetic_elf rv_no_checks rv_wrong_digest
+  run_e2e riscv64
   step "QEMU kdump end-to-end (x86_64, arm64)"
   run_kdump
 fi

@@ -207,4 +207,87 @@ KX_TEST(elf_rebased_like_the_kernel)
 	free(img);
 }
 
-KX_TEST_MAIN(KX_CASE(header_rules), KX_CASE(planner_on_qemu_virt), KX_CASE(elf_rebased_like_the_kernel))
+/* The running riscv tree with what OpenSBI adds at boot: its own RAM under
+ * /reserved-memory (mmode_resv*), plus a region at the top of RAM and a
+ * /memreserve/ entry, so that top-down segments would meet them too. */
+static int tree_with_firmware_reservations(bool with_reservations)
+{
+	struct kx_error err = { 0 };
+	size_t size = fdt_totalsize(tree.blob) + 4096;
+	uint8_t *buf = calloc(1, size);
+	int r = buf ? fdt_open_into(tree.blob, buf, (int)size) : -1;
+	if (r == 0 && with_reservations) {
+		static const struct { const char *name; uint32_t reg[4]; } nodes[] = {
+			{ "mmode_resv0@80000000", { 0, 0x80000000, 0, 0x40000 } },
+			{ "mmode_resv1@80040000", { 0, 0x80040000, 0, 0x20000 } },
+			{ "top@bff00000", { 0, 0xbff00000, 0, 0x100000 } },
+		};
+		int rm = fdt_add_subnode(buf, 0, "reserved-memory");
+		r = rm < 0 ? rm : 0;
+		r = r ?: fdt_setprop_u32(buf, rm, "#address-cells", 2);
+		r = r ?: fdt_setprop_u32(buf, rm, "#size-cells", 2);
+		r = r ?: fdt_setprop(buf, rm, "ranges", NULL, 0);
+		for (size_t i = 0; r == 0 && i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+			fdt32_t reg[4];
+			for (int c = 0; c < 4; c++)
+				reg[c] = cpu_to_fdt32(nodes[i].reg[c]);
+			int n = fdt_add_subnode(buf, rm, nodes[i].name);
+			r = n < 0 ? n : fdt_setprop(buf, n, "reg", reg, sizeof(reg));
+		}
+		r = r ?: fdt_add_mem_rsv(buf, 0xbfd00000, 0x100000);
+	}
+	if (r == 0) {
+		kx_dtb_free(&tree);
+		r = kx_dtb_from_bytes(buf, fdt_totalsize(buf), "riscv-virt.dtb + reservations", &tree, &err);
+	}
+	free(buf);
+	/* /proc/iomem on riscv lists OpenSBI's RAM as System RAM */
+	memset(&facts.iomem_ram, 0, sizeof(facts.iomem_ram));
+	kx_memmap_add(&facts.iomem_ram, 0x80000000, 0xc0000000, KX_MEM_RAM, &err);
+	return r;
+}
+
+static bool plan_touches(const struct kx_plan *plan, uint64_t start, uint64_t end)
+{
+	for (unsigned int i = 0; i < plan->nr_segments; i++) {
+		const struct kx_segment *s = &plan->segments[i];
+		if (s->mem < end && start < s->mem + s->memsz)
+			return true;
+	}
+	return false;
+}
+
+KX_TEST(firmware_reserved_ram_is_avoided)
+{
+	struct kx_plan plan;
+	struct kx_error err = { 0 };
+	uint8_t *img = synth_image();
+	size_t initrd = 3 * 4096;
+
+	/* control: without the reservations the plan does use that RAM, so
+	 * the checks below can fail */
+	CHECK(setup() == 0);
+	CHECK(tree_with_firmware_reservations(false) == 0);
+	CHECK(plan_for(&kx_format_riscv64_image, img, IMG_FILE, initrd, &plan, &err) == 0);
+	CHECK_EQ_U64(segment(&plan, "kernel")->mem, 0x80000000);
+	CHECK(plan_touches(&plan, 0xbfd00000, 0xc0000000));
+	kx_plan_free(&plan);
+
+	CHECK(setup() == 0);
+	CHECK(tree_with_firmware_reservations(true) == 0);
+	int r = plan_for(&kx_format_riscv64_image, img, IMG_FILE, initrd, &plan, &err);
+	if (r < 0)
+		printf("#   %s\n", err.message);
+	CHECK(r == 0);
+	/* the next 2 MiB boundary above OpenSBI's 384 KiB */
+	CHECK_EQ_U64(segment(&plan, "kernel")->mem, 0x80200000);
+	CHECK(!plan_touches(&plan, 0x80000000, 0x80060000));
+	CHECK(!plan_touches(&plan, 0xbff00000, 0xc0000000));
+	CHECK(!plan_touches(&plan, 0xbfd00000, 0xbfe00000));
+	CHECK(segment(&plan, "initrd") && segment(&plan, "dtb") && segment(&plan, "purgatory"));
+	kx_plan_free(&plan);
+	free(img);
+}
+
+KX_TEST_MAIN(KX_CASE(header_rules), KX_CASE(planner_on_qemu_virt), KX_CASE(elf_rebased_like_the_kernel),
+	     KX_CASE(firmware_reserved_ram_is_avoided))
