@@ -3,9 +3,9 @@
  * The device tree code on trees captured from QEMU (tests/fixtures/dtb, see
  * capture.sh there): reading blobs and /proc/device-tree, /chosen edits read
  * back byte for byte with libfdt, memory nodes, corrupt headers (one field of
- * a good blob mangled, exact error text), and a golden printout of an edited
- * UEFI tree. Set KX_UPDATE_GOLDEN=1 to rewrite the golden files after a
- * reviewed change.
+ * a good blob mangled, exact error text), and golden printouts of an edited
+ * UEFI tree and an edited QEMU riscv virt tree. Set KX_UPDATE_GOLDEN=1 to
+ * rewrite the golden files after a reviewed change.
  */
 #include <errno.h>
 #include <ftw.h>
@@ -1045,6 +1045,48 @@ KX_TEST(golden_edited_uefi_tree)
 	kx_dtb_free(&dtb);
 }
 
+/* QEMU riscv virt (1 GiB at 0x80000000, #address-cells = #size-cells = 2,
+ * /chosen with QEMU's rng-seed and stdout-path, no /memreserve/) edited as
+ * the riscv64 planner edits it: bootargs, the initrd, and fresh seeds
+ * (test_riscv64.c checks that the planner's DTB is this very call's output,
+ * with its own addresses and seeds). */
+KX_TEST(golden_edited_riscv_virt_tree)
+{
+	static struct kx_memmap usable;
+	struct kx_dtb dtb;
+	struct kx_error err = { 0 };
+
+	init_rng();
+	CHECK(load("riscv-virt.dtb", &dtb) == 0);
+	CHECK_EQ_U64(fdt_num_mem_rsv(dtb.blob), 0);
+	struct kx_dtb_chosen c = { .bootargs = "console=ttyS0 root=/dev/vda rw",
+				   .initrd_start = 0x88000000, .initrd_end = 0x88123456,
+				   .kaslr_seed = kaslr, .rng_seed = rng, .rng_seed_len = 32 };
+	CHECK(kx_dtb_set_chosen(&dtb, &c, &err) == 0);
+	char *text = dump(dtb.blob);
+	CHECK(text);
+	golden("dtb-riscv-virt.dts", text, kx_failed_);
+	free(text);
+	kx_dtb_free(&dtb);
+
+	/* a crash load into crashkernel=128M at 0xb0000000 plus a low region,
+	 * in the kernel's order (crashk_res, then crashk_low_res) */
+	usable.count = 0;
+	kx_memmap_add(&usable, 0xb0000000, 0xb8000000, KX_MEM_CRASH, &err);
+	kx_memmap_add(&usable, 0x8c000000, 0x8c800000, KX_MEM_CRASH, &err);
+	CHECK(load("riscv-virt.dtb", &dtb) == 0);
+	struct kx_dtb_chosen k = { .bootargs = "console=ttyS0 reset_devices", .crash = true,
+				   .elfcorehdr_addr = 0xb7ff0000, .elfcorehdr_size = 0x10400,
+				   .usable = &usable, .initrd_start = 0xb7000000, .initrd_end = 0xb7800000,
+				   .kaslr_seed = kaslr, .rng_seed = rng, .rng_seed_len = 32 };
+	CHECK(kx_dtb_set_chosen(&dtb, &k, &err) == 0);
+	text = dump(dtb.blob);
+	CHECK(text);
+	golden("dtb-riscv-virt-crash.dts", text, kx_failed_);
+	free(text);
+	kx_dtb_free(&dtb);
+}
+
 KX_TEST_MAIN(KX_CASE(reads_each_fixture), KX_CASE(uefi_fixture_is_what_the_stub_made),
 	     KX_CASE(read_order_sys_firmware_fdt_then_proc_device_tree),
 	     KX_CASE(flattened_proc_device_tree_equals_the_boot_fdt),
@@ -1055,4 +1097,4 @@ KX_TEST_MAIN(KX_CASE(reads_each_fixture), KX_CASE(uefi_fixture_is_what_the_stub_
 	     KX_CASE(grows_beyond_the_original_size), KX_CASE(missing_chosen_is_created),
 	     KX_CASE(memory_nodes), KX_CASE(broken_inputs_name_the_rule),
 	     KX_CASE(mangled_bytes_are_refused_or_handled),
-	     KX_CASE(golden_edited_uefi_tree))
+	     KX_CASE(golden_edited_uefi_tree), KX_CASE(golden_edited_riscv_virt_tree))

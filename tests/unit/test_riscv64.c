@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * riscv64 on the x86_64 host: Image header rules (probed by content, not by
- * Debian's misleading vmlinux-* name), the ELF loader's rebasing, and the
- * planner on QEMU virt's facts (1 GiB at 0x80000000, its generated DTB).
+ * Debian's misleading vmlinux-* name), the ELF loader's rebasing, the
+ * planner on QEMU virt's facts (1 GiB at 0x80000000, its generated DTB), and
+ * the real Debian trixie Image: its header, broken copies of it with the
+ * exact refusal, and its gzip and EFI zboot wrappings unwrapped.
  */
 #include <elf.h>
 #include <libfdt.h>
+#include <zlib.h>
 
 #include "harness.h"
 #include "kernels.h"
 #include "arch/arch.h"
 #include "dtb/dtb.h"
 #include "formats/riscv64_image.h"
+#include "formats/unwrap.h"
 #include "purgatory/purgatory.h"
 #include "system/facts.h"
 
@@ -289,5 +293,229 @@ KX_TEST(firmware_reserved_ram_is_avoided)
 	free(img);
 }
 
+/* The planner's DTB segment is the input tree edited by kx_dtb_set_chosen
+ * alone, with the command line, the placed initrd and facts.random's first 8
+ * (kaslr-seed) and next 32 (rng-seed) bytes: the same call whose output
+ * tests/golden/dtb-riscv-virt.dts pins (test_dtb.c). */
+KX_TEST(planner_dtb_is_the_chosen_edit)
+{
+	struct kx_plan plan;
+	struct kx_dtb want = { 0 };
+	struct kx_error err = { 0 };
+	CHECK(setup() == 0);
+	uint8_t *img = synth_image();
+	int r = plan_for(&kx_format_riscv64_image, img, IMG_FILE, 3 * 4096, &plan, &err);
+	free(img);
+	CHECK(r == 0);
+	const struct kx_segment *dtb = segment(&plan, "dtb"), *rd = segment(&plan, "initrd");
+	CHECK(dtb && rd);
+	/* top-down from the end of RAM: the initrd's last page at 0xbffff000 */
+	CHECK_EQ_U64(rd->mem, 0xbfffd000);
+	CHECK(kx_dtb_from_bytes(tree.blob, kx_dtb_size(&tree), "riscv-virt.dtb", &want, &err) == 0);
+	struct kx_dtb_chosen c = { .bootargs = "console=ttyS0 root=/dev/vda",
+				   .initrd_start = rd->mem, .initrd_end = rd->mem + 3 * 4096,
+				   .kaslr_seed = facts.random, .rng_seed = facts.random + 8, .rng_seed_len = 32 };
+	r = kx_dtb_set_chosen(&want, &c, &err);
+	bool same = r == 0 && dtb->bufsz == kx_dtb_size(&want) && !memcmp(dtb->buf, want.blob, dtb->bufsz);
+	kx_dtb_free(&want);
+	kx_plan_free(&plan);
+	CHECK(r == 0);
+	CHECK(same);
+}
+
+/* ---- the real Debian trixie kernel ---------------------------------------- */
+
+/* Debian's /boot name for it (scripts/fetch-kernels.sh keeps it as vmlinuz) */
+#define DEBIAN_NAME "vmlinux-6.12.107+deb13-riscv64"
+/* linux-image-6.12.107+deb13-riscv64's Image, as `xxd -l 64` shows it */
+#define REAL_TEXT_OFFSET 0x200000
+#define REAL_IMAGE_SIZE  0x1e6b000
+#define REAL_FILE_SIZE   0x1db8e00
+
+struct real_break {
+	const char *name;
+	size_t offset;        /* le64 `value` written at offset (and, if offset2, le32 0 there) */
+	uint64_t value;
+	size_t offset2;
+	size_t size;          /* bytes of the copy kept; 0: all */
+	const char *error;    /* the whole message */
+};
+
+static const struct real_break real_breaks[] = {
+	{ "magic2 and the old magic zeroed", 48, 0, 56, 0,
+	  DEBIAN_NAME ": neither magic2 \"RSC\\x05\" (at 56) nor the old \"RISCV\" magic (at 48)" },
+	{ "big-endian flag", 24, 1, 0, 0,
+	  DEBIAN_NAME ": flags bit 0 (at 24) says big-endian: only little-endian kernels are loaded" },
+	{ "image_size 0", 16, 0, 0, 0, DEBIAN_NAME ": image_size (at 16) is 0" },
+	/* a signature may follow image_size bytes, so 64 KiB less is still fine;
+	 * one byte more than that is not */
+	{ "image_size 64 KiB + 1 below the file", 16, REAL_FILE_SIZE - 0x10001, 0, 0,
+	  DEBIAN_NAME ": image_size 0x1da8dff (at 16) is smaller than the kernel's 0x1db8e00 bytes in the file" },
+	{ "image_size a page", 16, 0x1000, 0, 0,
+	  DEBIAN_NAME ": image_size 0x1000 (at 16) is smaller than the kernel's 0x1db8e00 bytes in the file" },
+	{ "unaligned text_offset", 8, REAL_TEXT_OFFSET + 0x10, 0, 0,
+	  DEBIAN_NAME ": text_offset 0x200010 (at 8) is not page aligned" },
+	/* the header itself unchanged (text_offset rewritten as it is), only cut */
+	{ "truncated to 40 bytes", 8, REAL_TEXT_OFFSET, 0, 40,
+	  DEBIAN_NAME ": truncated: 40 bytes, a riscv64 Image header is 64" },
+	{ "truncated to 63 bytes", 8, REAL_TEXT_OFFSET, 0, 63,
+	  DEBIAN_NAME ": truncated: 63 bytes, a riscv64 Image header is 64" },
+};
+
+static size_t gzip_into(const uint8_t *in, size_t len, uint8_t *out, size_t cap)
+{
+	z_stream zs = { 0 };
+	size_t n = 0;
+	/* level 1: the point is the round trip, and the ASan build pays for level 6 */
+	if (deflateInit2(&zs, 1, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return 0;
+	zs.next_in = (Bytef *)in;
+	zs.avail_in = (uInt)len;
+	zs.next_out = out;
+	zs.avail_out = (uInt)cap;
+	if (deflate(&zs, Z_FINISH) == Z_STREAM_END)
+		n = zs.total_out;
+	deflateEnd(&zs);
+	return n;
+}
+
+/* Unwrap `data` and check the result is byte for byte `want`, through the
+ * chain `want_chain`. */
+static int unwrap_is(const uint8_t *data, size_t size, const char *name, const struct kx_file *want,
+		     const char *want_chain)
+{
+	struct kx_file in = { .path = (char *)name, .fd = -1, .bytes = { data, size } }, out;
+	struct kx_error err = { 0 };
+	char chain[128];
+	if (kx_unwrap_kernel(&in, 1 << 30, &out, chain, sizeof(chain), &err) < 0) {
+		printf("#   %s\n", err.message);
+		return -1;
+	}
+	int same = out.bytes.size == want->bytes.size &&
+		   !memcmp(out.bytes.data, want->bytes.data, want->bytes.size);
+	if (strcmp(chain, want_chain) || !same)
+		printf("#   %s: chain \"%s\" (expected \"%s\"), 0x%zx bytes, %s\n", name, chain, want_chain,
+		       out.bytes.size, same ? "same" : "different");
+	kx_file_close(&out);
+	return !strcmp(chain, want_chain) && same ? 0 : -1;
+}
+
+KX_TEST(real_debian_image)
+{
+	struct kx_file f;
+	struct kx_riscv64_image h;
+	struct kx_error err = { 0 };
+	const struct kx_format_ops *fmt;
+
+	/* missing (scripts/fetch-kernels.sh not run) is a failure, as on arm64 */
+	CHECK(kx_test_map_kernel("trixie-riscv64", "vmlinuz", &f) == 0);
+	CHECK_EQ_U64(f.bytes.size, REAL_FILE_SIZE);
+	/* an EFI stub's PE header in front: "MZ", and "PE\0\0" where res3 (at 60) points */
+	uint32_t pe_at = 0, pe = 0;
+	CHECK(kx_le32(f.bytes, 60, &pe_at) && kx_le32(f.bytes, pe_at, &pe));
+	CHECK(f.bytes.data[0] == 'M' && f.bytes.data[1] == 'Z');
+	CHECK_EQ_U64(pe_at, 0x40);
+	CHECK_EQ_U64(pe, 0x00004550);
+
+	/* by content: neither Debian's vmlinux-* (says ELF) nor a neutral name
+	 * changes the choice; arm64 does not take it */
+	const char *const names[] = { DEBIAN_NAME, "kernel.bin", "vmlinux.elf" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		fmt = NULL;
+		CHECK(kx_format_select(&kx_arch_riscv64, f.bytes, names[i], NULL, &fmt, &err) == 0);
+		CHECK(fmt == &kx_format_riscv64_image);
+	}
+	CHECK(kx_format_select(&kx_arch_arm64, f.bytes, "kernel.bin", NULL, &fmt, &err) < 0);
+	CHECK(!strcmp(err.message, "kernel.bin: cannot determine the file type: not a format this arm64 loader knows"));
+
+	CHECK(kx_riscv64_image_parse(f.bytes, f.bytes.size, DEBIAN_NAME, &h, &err) == 0);
+	CHECK_EQ_U64(h.text_offset, REAL_TEXT_OFFSET);
+	CHECK_EQ_U64(h.image_size, REAL_IMAGE_SIZE);   /* > the file: BSS */
+	CHECK_EQ_U64(h.flags, 0);                      /* little-endian */
+	CHECK_EQ_U64(h.version, 2);                    /* 0.2 */
+
+	/* planned on QEMU virt: at OpenSBI's next 2 MiB, image_size bytes */
+	struct kx_plan plan;
+	CHECK(setup() == 0);
+	int r = plan_for(&kx_format_riscv64_image, f.bytes.data, f.bytes.size, 3 * 4096, &plan, &err);
+	if (r < 0)
+		printf("#   %s\n", err.message);
+	CHECK(r == 0);
+	const struct kx_segment *k = segment(&plan, "kernel");
+	CHECK(k);
+	CHECK_EQ_U64(k->mem, 0x80200000);
+	CHECK_EQ_U64(k->memsz, REAL_IMAGE_SIZE);
+	CHECK_EQ_U64(k->bufsz, REAL_FILE_SIZE);
+	CHECK_EQ_U64(plan.kernel_entry, 0x80200000);
+	kx_plan_free(&plan);
+
+	/* broken copies, one field at a time: the whole refusal */
+	for (size_t i = 0; i < sizeof(real_breaks) / sizeof(real_breaks[0]); i++) {
+		const struct real_break *b = &real_breaks[i];
+		printf("#   case: %s\n", b->name);
+		uint8_t *p = kx_test_copy(&f);
+		CHECK(p);
+		kx_put_le64(p + b->offset, b->value);
+		if (b->offset2)
+			kx_put_le32(p + b->offset2, 0);
+		struct kx_bytes bytes = { p, b->size ? b->size : f.bytes.size };
+		memset(&err, 0, sizeof(err));
+		r = kx_riscv64_image_parse(bytes, bytes.size, DEBIAN_NAME, &h, &err);
+		if (r == 0 || strcmp(err.message, b->error))
+			printf("#   got %d \"%s\"\n", r, err.message);
+		free(p);
+		CHECK(r < 0 && err.status == KX_E_INPUT);
+		CHECK(!strcmp(err.message, b->error));
+	}
+	/* 64 KiB short of the file is a signature's room, not an error */
+	uint8_t *p = kx_test_copy(&f);
+	CHECK(p);
+	kx_put_le64(p + 16, REAL_FILE_SIZE - 0x10000);
+	r = kx_riscv64_image_parse((struct kx_bytes){ p, f.bytes.size }, f.bytes.size, DEBIAN_NAME, &h, &err);
+	/* the kernel takes the file's size then: its bytes must all be loaded */
+	struct kx_file pf = { .path = (char *)DEBIAN_NAME, .fd = -1, .bytes = { p, f.bytes.size } };
+	struct kx_load_options o = { .cmdline = "" };
+	struct kx_load_ctx ctx = { .arch = &kx_arch_riscv64, .opts = &o, .kernel = &pf };
+	struct kx_kernel_desc kd = { 0 };
+	int dr = kx_format_riscv64_image.describe(&ctx, &kd, &err);
+	free(p);
+	CHECK(r == 0);
+	CHECK_EQ_U64(h.image_size, REAL_FILE_SIZE - 0x10000);
+	CHECK(dr == 0);
+	CHECK_EQ_U64(kd.span, REAL_FILE_SIZE);
+
+	/* through select and describe: 40 bytes cut the magic off, 63 keep it */
+	struct kx_bytes b40 = { f.bytes.data, 40 }, b63 = { f.bytes.data, 63 };
+	CHECK(kx_format_select(&kx_arch_riscv64, b40, "kernel.bin", NULL, &fmt, &err) < 0);
+	CHECK(!strcmp(err.message, "kernel.bin: cannot determine the file type: not a format this riscv64 loader knows"));
+	CHECK(kx_format_select(&kx_arch_riscv64, b63, "kernel.bin", NULL, &fmt, &err) == 0);
+	CHECK(fmt == &kx_format_riscv64_image);
+	pf.bytes = b63;
+	CHECK(fmt->describe(&ctx, &kd, &err) < 0);
+	CHECK(!strcmp(err.message, DEBIAN_NAME ": truncated: 63 bytes, a riscv64 Image header is 64"));
+
+	/* gzip of the real Image, bare and in an EFI zboot wrapper (as
+	 * CONFIG_EFI_ZBOOT builds vmlinuz.efi): unwrapped to the same bytes */
+	size_t cap = f.bytes.size + f.bytes.size / 8 + 0x1000;
+	uint8_t *z = calloc(1, 0x1000 + cap);
+	CHECK(z);
+	size_t n = gzip_into(f.bytes.data, f.bytes.size, z + 0x1000, cap);
+	if (n == 0)
+		free(z);
+	CHECK(n > 0);
+	r = unwrap_is(z + 0x1000, n, "vmlinux.gz", &f, "gzip");
+	z[0] = 'M', z[1] = 'Z';
+	memcpy(z + 4, "zimg", 4);
+	kx_put_le32(z + 8, 0x1000);
+	kx_put_le32(z + 12, (uint32_t)n);
+	memcpy(z + 24, "gzip", 5);
+	int rz = unwrap_is(z, 0x1000 + n, "vmlinuz.efi", &f, "EFI zboot gzip");
+	free(z);
+	CHECK(r == 0);
+	CHECK(rz == 0);
+	kx_file_close(&f);
+}
+
 KX_TEST_MAIN(KX_CASE(header_rules), KX_CASE(planner_on_qemu_virt), KX_CASE(elf_rebased_like_the_kernel),
-	     KX_CASE(firmware_reserved_ram_is_avoided))
+	     KX_CASE(firmware_reserved_ram_is_avoided), KX_CASE(real_debian_image),
+	     KX_CASE(planner_dtb_is_the_chosen_edit))
