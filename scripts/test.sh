@@ -7,7 +7,7 @@
 #   3. the static binaries (make static ARCH=x86_64, ARCH=arm64, ARCH=riscv64,
 #      the latter two cross-built)
 #   4. QEMU end-to-end tests: real Debian kernels, kexec between them, x86_64,
-#      arm64 then riscv64 guests; then kdump on x86_64 and arm64
+#      arm64 then riscv64 guests; then kdump on x86_64, arm64 and riscv64
 #      (tests/e2e/kdump.sh: crash, capture kernel, /proc/vmcore checked with
 #      readelf, makedumpfile and vmcore-dmesg)
 # and ends with one line "N passed, N failed" over every test case.
@@ -109,7 +109,7 @@ if [ "${KX_SKIP_E2E:-}" != 1 ]; then
   run_e2e arm64
   step "QEMU end-to-end (riscv64)"
   run_e2e riscv64
-  step "QEMU kdump end-to-end (x86_64, arm64)"
+  step "QEMU kdump end-to-end (x86_64, arm64, riscv64)"
   run_kdump
 fi
 

@@ -21,8 +21,8 @@ int kx_crash_ram(const struct kx_load_ctx *ctx, struct kx_memmap *ret, struct kx
 }
 
 int kx_crash_add_elfcorehdr(struct kx_plan *plan, struct kx_placer *p, const struct kx_load_ctx *ctx,
-			    uint16_t e_machine, uint64_t *ret_addr, uint64_t *ret_size,
-			    struct kx_error *err)
+			    uint16_t e_machine, const struct kx_memmap *not_dumped,
+			    uint64_t *ret_addr, uint64_t *ret_size, struct kx_error *err)
 {
 	const struct kx_crash_facts *cf = ctx->crash;
 	const struct kx_facts *f = ctx->facts;
@@ -35,6 +35,8 @@ int kx_crash_add_elfcorehdr(struct kx_plan *plan, struct kx_placer *p, const str
 	kx_memmap_select(&f->iomem_ram, KX_MEM_RAM, &ram);
 	if (ram.count == 0)
 		return kx_fail(err, KX_E_SYSTEM, "no \"System RAM\" in /proc/iomem to describe in the crash header");
+	if (not_dumped && kx_memmap_subtract(&ram, not_dumped, &ram, err) < 0)
+		return -1;
 	struct kx_crash_info info = {
 		.e_machine = e_machine,
 		.cpu_notes = cf->cpu_notes, .nr_cpu_notes = cf->nr_cpu_notes,

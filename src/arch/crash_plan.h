@@ -14,13 +14,14 @@ int kx_crash_ram(const struct kx_load_ctx *ctx, struct kx_memmap *ret, struct kx
 
 /*
  * Build the ELF core header that describes the running kernel's memory
- * (System RAM minus the crash regions; a note per CPU; VMCOREINFO; the
- * kernel text mapping where known), place it inside the crash region and
- * add it to the plan. Returns its address and size for the hand-off
- * (x86_64: elfcorehdr= on the command line; arm64/riscv64: /chosen).
+ * (System RAM minus the crash regions and minus `not_dumped` (NULL: none);
+ * a note per CPU; VMCOREINFO; the kernel text mapping where known), place it
+ * inside the crash region and add it to the plan. Returns its address and
+ * size for the hand-off (x86_64: elfcorehdr= on the command line;
+ * arm64/riscv64: /chosen).
  */
 int kx_crash_add_elfcorehdr(struct kx_plan *plan, struct kx_placer *p, const struct kx_load_ctx *ctx,
-			    uint16_t e_machine, uint64_t *ret_addr, uint64_t *ret_size,
-			    struct kx_error *err);
+			    uint16_t e_machine, const struct kx_memmap *not_dumped,
+			    uint64_t *ret_addr, uint64_t *ret_size, struct kx_error *err);
 
 #endif

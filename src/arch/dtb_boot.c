@@ -66,51 +66,6 @@ static uint64_t console_uart(const struct kx_dtb *dtb, const char *cmdline,
 	return ac == 2 ? (uint64_t)fdt32_to_cpu(reg[0]) << 32 | fdt32_to_cpu(reg[1]) : fdt32_to_cpu(reg[0]);
 }
 
-/*
- * RAM the firmware keeps for itself: /memreserve/ entries and the children
- * of /reserved-memory with a reg.  The riscv kernel lists a reserved region
- * inside memory nowhere in /proc/iomem (arch/riscv/kernel/setup.c skips
- * them), so OpenSBI's own RAM (mmode_resv*@80000000 on QEMU virt, behind a
- * PMP the S-mode purgatory faults on) looks like "System RAM" there.
- * Excluding only removes or splits; an exclusion that fails leaves the map.
- */
-static void exclude_dtb_reserved(const struct kx_dtb *dtb, struct kx_memmap *ram)
-{
-	const void *fdt = dtb->blob;
-	int n = fdt_num_mem_rsv(fdt);
-
-	for (int i = 0; i < n; i++) {
-		uint64_t a, sz;
-		struct kx_memmap copy = *ram;
-		if (fdt_get_mem_rsv(fdt, i, &a, &sz) == 0 && sz &&
-		    kx_memmap_exclude(&copy, a, a + sz, NULL) == 0)
-			*ram = copy;
-	}
-	int rm = fdt_path_offset(fdt, "/reserved-memory");
-	if (rm < 0)
-		return;
-	int ac = fdt_address_cells(fdt, rm), sc = fdt_size_cells(fdt, rm);
-	if (ac < 1 || ac > 2 || sc < 0 || sc > 2)
-		return;
-	int node;
-	fdt_for_each_subnode(node, fdt, rm) {
-		int len;
-		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
-		if (!reg || len < 0)
-			continue;
-		for (int at = 0; (at + ac + sc) * 4 <= len; at += ac + sc) {
-			uint64_t a = 0, sz = 0;
-			for (int c = 0; c < ac; c++)
-				a = a << 32 | fdt32_to_cpu(reg[at + c]);
-			for (int c = 0; c < sc; c++)
-				sz = sz << 32 | fdt32_to_cpu(reg[at + ac + c]);
-			struct kx_memmap copy = *ram;
-			if (sz && kx_memmap_exclude(&copy, a, a + sz, NULL) == 0)
-				*ram = copy;
-		}
-	}
-}
-
 /* Smallest power of two >= size (and >= a page): a block aligned to it
  * cannot cross a 2 MiB boundary when it is at most 2 MiB. */
 static uint64_t pow2_at_least(uint64_t size)
@@ -144,8 +99,17 @@ int kx_dtb_boot_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel
 			return kx_fail(err, KX_E_SYSTEM,
 				       "no RAM ranges known: /proc/iomem shows no \"System RAM\" (run as root)");
 	}
-	if (!o->crash)
-		exclude_dtb_reserved(ctx->dtb, &ram);
+	/* RAM the firmware keeps for itself. The riscv kernel lists a reserved
+	 * region inside memory nowhere in /proc/iomem (arch/riscv/kernel/setup.c
+	 * skips them), so OpenSBI's own RAM (mmode_resv*@80000000 on QEMU virt,
+	 * behind a PMP the S-mode purgatory faults on) looks like "System RAM"
+	 * there. A crash load stays inside the crash region anyway. */
+	struct kx_memmap reserved, not_dumped;
+	if (!o->crash) {
+		if (kx_dtb_reserved(ctx->dtb, KX_DTB_RESERVED_ALL, &reserved, err) < 0 ||
+		    kx_memmap_subtract(&ram, &reserved, &ram, err) < 0)
+			return -1;
+	}
 	kx_placer_init(&p, &ram, o->mem_min, o->mem_max);
 	plan->arch = ctx->arch->name;
 	if (strlen(o->cmdline) >= sizeof(plan->cmdline))
@@ -199,8 +163,12 @@ int kx_dtb_boot_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel
 	if (kx_dtb_from_bytes(ctx->dtb->blob, kx_dtb_size(ctx->dtb), ctx->dtb->source, dtb, err) < 0)
 		return -1;
 	uint64_t hdr_addr = 0, hdr_size = 0;
-	if (o->crash && kx_crash_add_elfcorehdr(plan, &p, ctx, ctx->arch->elf_machine, &hdr_addr,
-						 &hdr_size, err) < 0) {
+	/* The dump leaves out what the kernel never allocates from: reading
+	 * OpenSBI's PMP-guarded RAM through /proc/vmcore faults (makedumpfile
+	 * dies on SIGSEGV, or "Bad address" without mmap). */
+	if (o->crash && (kx_dtb_reserved(ctx->dtb, KX_DTB_RESERVED_NOT_REUSABLE, &not_dumped, err) < 0 ||
+			 kx_crash_add_elfcorehdr(plan, &p, ctx, ctx->arch->elf_machine, &not_dumped,
+						 &hdr_addr, &hdr_size, err) < 0)) {
 		kx_dtb_free(dtb);
 		return -1;
 	}

@@ -889,3 +889,62 @@ int kx_dtb_memory(const struct kx_dtb *dtb, struct kx_memmap *ret, struct kx_err
 	kx_memmap_sort(ret);
 	return 0;
 }
+
+int kx_dtb_reserved(const struct kx_dtb *dtb, enum kx_dtb_reserved_kind kind, struct kx_memmap *ret,
+		    struct kx_error *err)
+{
+	const void *fdt = dtb->blob;
+	int len, node;
+
+	ret->count = 0;
+	if (kind == KX_DTB_RESERVED_ALL) {
+		int n = fdt_num_mem_rsv(fdt);
+		for (int i = 0; i < n; i++) {
+			uint64_t base, size, end;
+			if (fdt_get_mem_rsv(fdt, i, &base, &size) < 0 || size == 0 ||
+			    kx_add_overflows(base, size, &end))
+				continue;
+			if (kx_memmap_add(ret, base, end, KX_MEM_RESERVED, err) < 0) {
+				kx_error_prefix(err, "%s: /memreserve/: ", dtb->source);
+				return -1;
+			}
+		}
+	}
+	int rm = fdt_path_offset(fdt, "/reserved-memory");
+	if (rm < 0) {
+		kx_memmap_sort(ret);
+		return 0;
+	}
+	int ac = fdt_address_cells(fdt, rm), sc = fdt_size_cells(fdt, rm);
+	if (ac < 1 || ac > 2 || sc < 1 || sc > 2) {
+		/* the kernel refuses the whole node when its cells differ from the root's
+		 * (fdt_scan_reserved_mem): nothing is reserved through it */
+		kx_memmap_sort(ret);
+		return 0;
+	}
+	fdt_for_each_subnode(node, fdt, rm) {
+		const char *status = fdt_getprop(fdt, node, "status", &len);
+		if (status && len > 0 && strncmp(status, "okay", (size_t)len) && strncmp(status, "ok", (size_t)len))
+			continue;
+		if (kind == KX_DTB_RESERVED_NOT_REUSABLE && fdt_getprop(fdt, node, "reusable", NULL))
+			continue;
+		const uint8_t *reg = fdt_getprop(fdt, node, "reg", &len);
+		int cell_bytes = 4 * (ac + sc);
+		if (!reg || len <= 0 || len % cell_bytes)
+			continue;
+		for (int off = 0; off < len; off += cell_bytes) {
+			uint64_t base, size, end;
+			read_cells_number(reg + off, 4 * ac, &base);
+			read_cells_number(reg + off + 4 * ac, 4 * sc, &size);
+			if (size == 0 || kx_add_overflows(base, size, &end))
+				continue;
+			if (kx_memmap_add(ret, base, end, KX_MEM_RESERVED, err) < 0) {
+				kx_error_prefix(err, "%s: /reserved-memory/%s: ", dtb->source,
+						fdt_get_name(fdt, node, NULL));
+				return -1;
+			}
+		}
+	}
+	kx_memmap_sort(ret);
+	return 0;
+}

@@ -82,6 +82,27 @@ int kx_dtb_set_chosen(struct kx_dtb *dtb, const struct kx_dtb_chosen *chosen, st
  * ACPI boot's) gives an empty map, not an error.
  */
 int kx_dtb_memory(const struct kx_dtb *dtb, struct kx_memmap *ret, struct kx_error *err);
+/*
+ * Memory the tree sets aside (type KX_MEM_RESERVED, sorted), read as the
+ * kernel's drivers/of/of_reserved_mem.c reads it: the children of
+ * /reserved-memory that have a reg and are not disabled, with that node's
+ * cells; a child whose reg is not a whole number of entries is skipped, as
+ * the kernel skips it. Which ones:
+ *   KX_DTB_RESERVED_ALL       those, and the /memreserve/ block (an old
+ *                             initrd's entry included): memory a new
+ *                             kernel's segments had better avoid;
+ *   KX_DTB_RESERVED_NOT_REUSABLE  only /reserved-memory children without
+ *                             "reusable": memory the running kernel never
+ *                             allocates from, so a dump loses nothing by
+ *                             leaving it out, and which firmware may guard
+ *                             (OpenSBI's mmode_resv* behind a riscv PMP:
+ *                             reading it faults).
+ * No /reserved-memory gives an empty map. Errors: KX_E_SYSTEM (more ranges
+ * than a map holds).
+ */
+enum kx_dtb_reserved_kind { KX_DTB_RESERVED_ALL, KX_DTB_RESERVED_NOT_REUSABLE };
+int kx_dtb_reserved(const struct kx_dtb *dtb, enum kx_dtb_reserved_kind kind, struct kx_memmap *ret,
+		    struct kx_error *err);
 /* Size of the flattened tree (fdt_totalsize). */
 size_t kx_dtb_size(const struct kx_dtb *dtb);
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# kexec-ng kdump end-to-end tests in QEMU (x86_64 and arm64): the first
+# kexec-ng kdump end-to-end tests in QEMU (x86_64, arm64, riscv64): the first
 # kernel boots with crashkernel=256M in a 2 GiB guest, the kexec under test
 # loads a capture kernel with -p, the guest writes a unique marker to
 # /dev/kmsg and crashes through sysrq; the capture kernel must come up with
@@ -8,7 +8,8 @@
 # ../shared/reference/kdump.md.
 #
 # Usage: tests/e2e/kdump.sh [options] [PATTERN...]
-#   --arch ARCH        run only ARCH's cases (x86_64 or arm64; default: both)
+#   --arch ARCH        run only ARCH's cases (x86_64, arm64 or riscv64;
+#                      default: all three)
 #   --kexec PATH       kexec under test (default build/static-ARCH/kexec;
 #                      with both architectures, use --arch)
 #   --vmcore-dmesg P   vmcore-dmesg under test (default
@@ -21,7 +22,7 @@
 #
 # Each case prints "PASS <name> (<s> s)" or "FAIL <name>: <reason>"; the last
 # line is "N passed, N failed".  Serial logs: build/e2e-logs/kdump/<name>.log
-# (arm64: build/e2e-logs/arm64/kdump/).  Never runs kexec on the host.
+# (arm64, riscv64: build/e2e-logs/ARCH/kdump/).  Never runs kexec on the host.
 #
 # The guests' initramfs is the harness's layers (lib.sh) plus:
 #   kdump-init   /init = tests/e2e/kdump-init.sh (overrides init.sh)
@@ -53,6 +54,8 @@ KD_CASES=(
   "a64_kdump_c_bookworm_to_bookworm_uefi       arm64  kdump-c    uefi    bookworm bookworm max"
   "a64_kdump_c_trixie_to_trixie_uefi           arm64  kdump-c    uefi    trixie   trixie   max"
   "a64_kdump_noregion_trixie_direct            arm64  noregion   direct  trixie   trixie   max"
+  "rv_kdump_c_rt_trixie_to_trixie_direct       riscv64 kdump-c-rt direct trixie  trixie"
+  "rv_kdump_noregion_trixie_direct             riscv64 noregion  direct  trixie   trixie"
 )
 
 KD_CRASHKERNEL=${KD_CRASHKERNEL:-256M}
@@ -79,7 +82,7 @@ while [ $# -gt 0 ]; do
     *) PATTERNS+=("$1"); shift ;;
   esac
 done
-[ ${#ARCHES[@]} -gt 0 ] || ARCHES=(x86_64 arm64)
+[ ${#ARCHES[@]} -gt 0 ] || ARCHES=(x86_64 arm64 riscv64)
 for i in "${!ARCHES[@]}"; do
   case "${ARCHES[$i]}" in amd64) ARCHES[i]=x86_64 ;; aarch64) ARCHES[i]=arm64 ;; esac
 done
@@ -119,7 +122,11 @@ fi
 [ ${#selected[@]} -gt 0 ] || { echo "kdump.sh: no case matches ${PATTERNS[*]:-}" >&2; echo "0 passed, 0 failed"; exit 1; }
 
 # --- layers -------------------------------------------------------------------
-_kd_triplet() { case "$E2E_DEB_ARCH" in amd64) echo x86_64-linux-gnu ;; arm64) echo aarch64-linux-gnu ;; esac; }
+_kd_triplet() {
+  case "$E2E_DEB_ARCH" in
+    amd64) echo x86_64-linux-gnu ;; arm64) echo aarch64-linux-gnu ;; riscv64) echo riscv64-linux-gnu ;;
+  esac
+}
 
 # _kd_fetch_tools SUITE: Debian SUITE's makedumpfile and readelf for the
 # guests' architecture, with every library they need, into
@@ -144,7 +151,7 @@ _kd_fetch_tools() {
          -o "Dir::Etc::preferences=/dev/null" -o "Dir::Etc::preferencesparts=/dev/null"
          -o "Dir::State::Lists=$tx/lists" -o "Dir::Cache=$tx/cache"
          -o "Dir::Cache::pkgcache=pkgcache.bin" -o "Dir::Cache::srcpkgcache=srcpkgcache.bin"
-         -o "APT::Architecture=amd64" -o "APT::Architectures=amd64,arm64" -o "Acquire::Languages=none")
+         -o "APT::Architecture=amd64" -o "APT::Architectures=amd64,arm64,riscv64" -o "Acquire::Languages=none")
   fi
   if [ -x "$dir/tree/sbin/makedumpfile" ] && [ -x "$dir/tree/bin/readelf" ] && [ -s "$dir/version" ]; then
     return 0
@@ -571,7 +578,7 @@ run_arch() {
 }
 
 t0=$(date +%s)
-for a in x86_64 arm64; do
+for a in x86_64 arm64 riscv64; do
   lines=()
   for line in "${selected[@]}"; do
     read -r _ arch _ <<<"$line"

@@ -164,7 +164,7 @@ static int x86_64_build_plan(const struct kx_load_ctx *ctx, const struct kx_kern
 
 	static struct kx_memmap crash_e820;
 	if (o->crash) {
-		if (kx_crash_add_elfcorehdr(plan, &p, ctx, EM_X86_64, &hdr_addr, &hdr_size, err) < 0)
+		if (kx_crash_add_elfcorehdr(plan, &p, ctx, EM_X86_64, NULL, &hdr_addr, &hdr_size, err) < 0)
 			return -1;
 		/* what kexec_file does: the capture kernel learns the header's
 		 * place from its command line */
