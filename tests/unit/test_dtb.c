@@ -2,7 +2,8 @@
 /*
  * The device tree code on trees captured from QEMU (tests/fixtures/dtb, see
  * capture.sh there): reading blobs and /proc/device-tree, /chosen edits read
- * back byte for byte with libfdt, memory nodes, corrupt headers (one field of
+ * back byte for byte with libfdt, memory nodes, reserved memory (both kinds of
+ * kx_dtb_reserved on edited trees), corrupt headers (one field of
  * a good blob mangled, exact error text), and golden printouts of an edited
  * UEFI tree and an edited QEMU riscv virt tree. Set KX_UPDATE_GOLDEN=1 to
  * rewrite the golden files after a reviewed change.
@@ -860,6 +861,218 @@ KX_TEST(memory_nodes)
 	kx_dtb_free(&dtb);
 }
 
+/* ---- reserved memory ------------------------------------------------------ */
+
+/* A child of /reserved-memory: reg from `cells` (n 32-bit cells, none when
+ * n < 0), and each of `props` ("name" or "name=value", string-valued). */
+static int rsv_child(void *fdt, int rm, const char *name, const uint32_t *cells, int n,
+		     const char *const *props)
+{
+	int node = fdt_add_subnode(fdt, rm, name);
+	if (node < 0)
+		return node;
+	int rc = 0;
+	for (int i = 0; rc == 0 && i < n; i++)
+		rc = fdt_appendprop_u32(fdt, node, "reg", cells[i]);
+	if (rc == 0 && n == 0)
+		rc = fdt_setprop(fdt, node, "reg", NULL, 0);
+	for (; rc == 0 && props && *props; props++) {
+		const char *eq = strchr(*props, '=');
+		char prop[64];
+		if (!eq) {
+			rc = fdt_setprop(fdt, node, *props, NULL, 0);
+			continue;
+		}
+		snprintf(prop, sizeof(prop), "%.*s", (int)(eq - *props), *props);
+		rc = fdt_setprop_string(fdt, node, prop, eq + 1);
+	}
+	return rc;
+}
+
+static int reserved_memory_node(void *fdt, uint32_t ac, uint32_t sc)
+{
+	int rm = fdt_add_subnode(fdt, 0, "reserved-memory");
+	int rc = rm < 0 ? rm : fdt_setprop_u32(fdt, rm, "#address-cells", ac);
+	rc = rc ?: fdt_setprop_u32(fdt, rm, "#size-cells", sc);
+	rc = rc ?: fdt_setprop(fdt, rm, "ranges", NULL, 0);
+	return rc ? rc : rm;
+}
+
+/* Two /memreserve/ entries (only KX_DTB_RESERVED_ALL has them). */
+static int two_memreserves(void *fdt)
+{
+	int rc = fdt_add_mem_rsv(fdt, 0xbfd00000, 0x100000);
+	return rc ?: fdt_add_mem_rsv(fdt, 0x90000000, 0x1000);
+}
+
+/* #address-cells = #size-cells = 2, as on QEMU riscv virt: every kind of child */
+static int reserved_2_2(void *fdt)
+{
+	static const char *const cma[] = { "compatible=shared-dma-pool", "reusable", "linux,cma-default", NULL };
+	static const char *const nomap[] = { "no-map", NULL };
+	static const char *const disabled[] = { "status=disabled", NULL };
+	static const char *const okay[] = { "status=okay", NULL };
+	static const char *const dynamic[] = { "compatible=shared-dma-pool", "reusable", NULL };
+	int rc = two_memreserves(fdt);
+	int rm = rc ? rc : reserved_memory_node(fdt, 2, 2);
+	if (rm < 0)
+		return rm;
+	rc = rsv_child(fdt, rm, "mmode_resv0@80000000", (const uint32_t[]){ 0, 0x80000000, 0, 0x40000 }, 4, NULL);
+	rc = rc ?: rsv_child(fdt, rm, "linux,cma", (const uint32_t[]){ 0, 0xa0000000, 0, 0x1000000 }, 4, cma);
+	rc = rc ?: rsv_child(fdt, rm, "nomap@88000000", (const uint32_t[]){ 0, 0x88000000, 0, 0x100000 }, 4, nomap);
+	rc = rc ?: rsv_child(fdt, rm, "off@89000000", (const uint32_t[]){ 0, 0x89000000, 0, 0x100000 }, 4, disabled);
+	rc = rc ?: rsv_child(fdt, rm, "two@8a000000",
+			     (const uint32_t[]){ 0, 0x8a000000, 0, 0x1000, 0, 0x8b000000, 0, 0x2000 }, 8, NULL);
+	/* 12 bytes: not a whole entry of 16 */
+	rc = rc ?: rsv_child(fdt, rm, "short@8c000000", (const uint32_t[]){ 0, 0x8c000000, 0x1000 }, 3, NULL);
+	/* 20 bytes: one entry and a stray cell, all of it skipped */
+	rc = rc ?: rsv_child(fdt, rm, "long@8c800000", (const uint32_t[]){ 0, 0x8c800000, 0, 0x1000, 0 }, 5, NULL);
+	rc = rc ?: rsv_child(fdt, rm, "empty-reg", NULL, 0, NULL);
+	rc = rc ?: rsv_child(fdt, rm, "dynamic", NULL, -1, dynamic);
+	rc = rc ?: fdt_setprop(fdt, fdt_subnode_offset(fdt, rm, "dynamic"), "size",
+			       (const fdt32_t[]){ cpu_to_fdt32(0), cpu_to_fdt32(0x400000) }, 8);
+	rc = rc ?: rsv_child(fdt, rm, "zero@8d000000", (const uint32_t[]){ 0, 0x8d000000, 0, 0 }, 4, NULL);
+	/* a zero-size entry among good ones: only it is skipped */
+	rc = rc ?: rsv_child(fdt, rm, "mixed@8e000000",
+			     (const uint32_t[]){ 0, 0x8e800000, 0, 0, 0, 0x8e000000, 0, 0x4000 }, 8, okay);
+	/* above 4 GiB: both cells of the address count */
+	rc = rc ?: rsv_child(fdt, rm, "high@100000000", (const uint32_t[]){ 1, 0, 0, 0x200000 }, 4, nomap);
+	return rc;
+}
+
+/* #address-cells = #size-cells = 1, in a root with the same cells (the
+ * kernel reads /reserved-memory only when its cells are the root's) */
+static int reserved_1_1(void *fdt)
+{
+	static const char *const cma[] = { "compatible=shared-dma-pool", "reusable", NULL };
+	static const char *const disabled[] = { "status=disabled", NULL };
+	int rc = fdt_setprop_u32(fdt, 0, "#address-cells", 1);
+	rc = rc ?: fdt_setprop_u32(fdt, 0, "#size-cells", 1);
+	int rm = rc ? rc : reserved_memory_node(fdt, 1, 1);
+	if (rm < 0)
+		return rm;
+	rc = rsv_child(fdt, rm, "mmode_resv0@80000000", (const uint32_t[]){ 0x80000000, 0x40000 }, 2, NULL);
+	rc = rc ?: rsv_child(fdt, rm, "mmode_resv1@80040000", (const uint32_t[]){ 0x80040000, 0x20000 }, 2, NULL);
+	rc = rc ?: rsv_child(fdt, rm, "cma@a0000000", (const uint32_t[]){ 0xa0000000, 0x1000000 }, 2, cma);
+	rc = rc ?: rsv_child(fdt, rm, "off@89000000", (const uint32_t[]){ 0x89000000, 0x1000 }, 2, disabled);
+	rc = rc ?: rsv_child(fdt, rm, "two@8a000000",
+			     (const uint32_t[]){ 0x8a000000, 0x1000, 0x8b000000, 0x2000 }, 4, NULL);
+	/* 12 bytes: one entry of 8 and a stray cell */
+	rc = rc ?: rsv_child(fdt, rm, "short@8c000000", (const uint32_t[]){ 0x8c000000, 0x1000, 0 }, 3, NULL);
+	rc = rc ?: rsv_child(fdt, rm, "zero@8d000000", (const uint32_t[]){ 0x8d000000, 0 }, 2, NULL);
+	return rc;
+}
+
+/* #size-cells = 3: the kernel ignores the whole node */
+static int reserved_size_cells_3(void *fdt)
+{
+	int rc = two_memreserves(fdt);
+	int rm = rc ? rc : reserved_memory_node(fdt, 2, 3);
+	if (rm < 0)
+		return rm;
+	return rsv_child(fdt, rm, "mmode_resv0@80000000",
+			 (const uint32_t[]){ 0, 0x80000000, 0, 0, 0x40000 }, 5, NULL);
+}
+
+/* `m` is exactly `want` (n [start, end) pairs, type KX_MEM_RESERVED, in order) */
+static bool map_is(const struct kx_memmap *m, const uint64_t (*want)[2], unsigned int n)
+{
+	bool same = m->count == n;
+	for (unsigned int i = 0; same && i < n; i++)
+		same = m->ranges[i].start == want[i][0] && m->ranges[i].end == want[i][1] &&
+		       m->ranges[i].type == KX_MEM_RESERVED;
+	if (!same) {
+		printf("#   got %u ranges:", m->count);
+		for (unsigned int i = 0; i < m->count; i++)
+			printf(" [0x%" PRIx64 ", 0x%" PRIx64 ") type %" PRIu32, m->ranges[i].start,
+			       m->ranges[i].end, (uint32_t)m->ranges[i].type);
+		printf("\n#   want %u ranges:", n);
+		for (unsigned int i = 0; i < n; i++)
+			printf(" [0x%" PRIx64 ", 0x%" PRIx64 ")", want[i][0], want[i][1]);
+		printf("\n");
+	}
+	return same;
+}
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+KX_TEST(reserved_memory_kinds)
+{
+	static struct kx_memmap m;
+	struct kx_dtb dtb;
+	struct kx_error err = { 0 };
+
+	/* no /reserved-memory and no /memreserve/: empty, not an error */
+	CHECK(load("riscv-virt.dtb", &dtb) == 0);
+	CHECK_EQ_U64(fdt_num_mem_rsv(dtb.blob), 0);
+	CHECK(fdt_path_offset(dtb.blob, "/reserved-memory") < 0);
+	m.count = 99;
+	CHECK(kx_dtb_reserved(&dtb, KX_DTB_RESERVED_ALL, &m, &err) == 0);
+	CHECK_EQ_U64(m.count, 0);
+	m.count = 99;
+	CHECK(kx_dtb_reserved(&dtb, KX_DTB_RESERVED_NOT_REUSABLE, &m, &err) == 0);
+	CHECK_EQ_U64(m.count, 0);
+	kx_dtb_free(&dtb);
+
+	/* /memreserve/ alone: in ALL (sorted), not in NOT_REUSABLE */
+	static const uint64_t memreserves[][2] = { { 0x90000000, 0x90001000 }, { 0xbfd00000, 0xbfe00000 } };
+	CHECK(load_edited("riscv-virt.dtb", &dtb, two_memreserves) == 0);
+	CHECK(kx_dtb_reserved(&dtb, KX_DTB_RESERVED_ALL, &m, &err) == 0);
+	CHECK(map_is(&m, memreserves, N(memreserves)));
+	CHECK(kx_dtb_reserved(&dtb, KX_DTB_RESERVED_NOT_REUSABLE, &m, &err) == 0);
+	CHECK_EQ_U64(m.count, 0);
+	kx_dtb_free(&dtb);
+
+	/* 2/2: the reusable CMA pool and the /memreserve/ entries only in ALL;
+	 * no-map counts; disabled, malformed, reg-less, empty-reg and zero-size
+	 * entries never */
+	static const uint64_t all_2_2[][2] = {
+		{ 0x80000000, 0x80040000 },    /* mmode_resv0 */
+		{ 0x88000000, 0x88100000 },    /* no-map */
+		{ 0x8a000000, 0x8a001000 },    /* two, first */
+		{ 0x8b000000, 0x8b002000 },    /* two, second */
+		{ 0x8e000000, 0x8e004000 },    /* mixed, its non-empty entry */
+		{ 0x90000000, 0x90001000 },    /* /memreserve/ */
+		{ 0xa0000000, 0xa1000000 },    /* linux,cma (reusable) */
+		{ 0xbfd00000, 0xbfe00000 },    /* /memreserve/ */
+		{ 0x100000000ULL, 0x100200000ULL },
+	};
+	static const uint64_t kept_2_2[][2] = {
+		{ 0x80000000, 0x80040000 }, { 0x88000000, 0x88100000 }, { 0x8a000000, 0x8a001000 },
+		{ 0x8b000000, 0x8b002000 }, { 0x8e000000, 0x8e004000 }, { 0x100000000ULL, 0x100200000ULL },
+	};
+	CHECK(load_edited("riscv-virt.dtb", &dtb, reserved_2_2) == 0);
+	CHECK(kx_dtb_reserved(&dtb, KX_DTB_RESERVED_ALL, &m, &err) == 0);
+	CHECK(map_is(&m, all_2_2, N(all_2_2)));
+	CHECK(kx_dtb_reserved(&dtb, KX_DTB_RESERVED_NOT_REUSABLE, &m, &err) == 0);
+	CHECK(map_is(&m, kept_2_2, N(kept_2_2)));
+	kx_dtb_free(&dtb);
+
+	/* 1/1 */
+	static const uint64_t all_1_1[][2] = {
+		{ 0x80000000, 0x80040000 }, { 0x80040000, 0x80060000 }, { 0x8a000000, 0x8a001000 },
+		{ 0x8b000000, 0x8b002000 }, { 0xa0000000, 0xa1000000 },
+	};
+	static const uint64_t kept_1_1[][2] = {
+		{ 0x80000000, 0x80040000 }, { 0x80040000, 0x80060000 }, { 0x8a000000, 0x8a001000 },
+		{ 0x8b000000, 0x8b002000 },
+	};
+	CHECK(load_edited("riscv-virt.dtb", &dtb, reserved_1_1) == 0);
+	CHECK(kx_dtb_reserved(&dtb, KX_DTB_RESERVED_ALL, &m, &err) == 0);
+	CHECK(map_is(&m, all_1_1, N(all_1_1)));
+	CHECK(kx_dtb_reserved(&dtb, KX_DTB_RESERVED_NOT_REUSABLE, &m, &err) == 0);
+	CHECK(map_is(&m, kept_1_1, N(kept_1_1)));
+	kx_dtb_free(&dtb);
+
+	/* #size-cells = 3: the node is ignored, the /memreserve/ block is not */
+	CHECK(load_edited("riscv-virt.dtb", &dtb, reserved_size_cells_3) == 0);
+	CHECK(kx_dtb_reserved(&dtb, KX_DTB_RESERVED_ALL, &m, &err) == 0);
+	CHECK(map_is(&m, memreserves, N(memreserves)));
+	CHECK(kx_dtb_reserved(&dtb, KX_DTB_RESERVED_NOT_REUSABLE, &m, &err) == 0);
+	CHECK_EQ_U64(m.count, 0);
+	kx_dtb_free(&dtb);
+}
+
 /* ---- broken inputs -------------------------------------------------------- */
 
 struct mangle {
@@ -1095,6 +1308,6 @@ KX_TEST_MAIN(KX_CASE(reads_each_fixture), KX_CASE(uefi_fixture_is_what_the_stub_
 	     KX_CASE(old_initrd_reservation_is_dropped), KX_CASE(initrd_start_without_end_is_refused),
 	     KX_CASE(crash_load_sets_ranges_with_the_roots_cells), KX_CASE(crash_cells_follow_the_root),
 	     KX_CASE(grows_beyond_the_original_size), KX_CASE(missing_chosen_is_created),
-	     KX_CASE(memory_nodes), KX_CASE(broken_inputs_name_the_rule),
+	     KX_CASE(memory_nodes), KX_CASE(reserved_memory_kinds), KX_CASE(broken_inputs_name_the_rule),
 	     KX_CASE(mangled_bytes_are_refused_or_handled),
 	     KX_CASE(golden_edited_uefi_tree), KX_CASE(golden_edited_riscv_virt_tree))

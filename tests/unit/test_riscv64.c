@@ -2,11 +2,13 @@
 /*
  * riscv64 on the x86_64 host: Image header rules (probed by content, not by
  * Debian's misleading vmlinux-* name), the ELF loader's rebasing, the
- * planner on QEMU virt's facts (1 GiB at 0x80000000, its generated DTB), and
+ * planner on QEMU virt's facts (1 GiB at 0x80000000, its generated DTB), a
+ * crash (-p) plan whose ELF core header leaves out OpenSBI's RAM, and
  * the real Debian trixie Image: its header, broken copies of it with the
  * exact refusal, and its gzip and EFI zboot wrappings unwrapped.
  */
 #include <elf.h>
+#include <inttypes.h>
 #include <libfdt.h>
 #include <zlib.h>
 
@@ -213,8 +215,9 @@ KX_TEST(elf_rebased_like_the_kernel)
 
 /* The running riscv tree with what OpenSBI adds at boot: its own RAM under
  * /reserved-memory (mmode_resv*), plus a region at the top of RAM and a
- * /memreserve/ entry, so that top-down segments would meet them too. */
-static int tree_with_firmware_reservations(bool with_reservations)
+ * /memreserve/ entry, so that top-down segments would meet them too; with
+ * `with_cma` also a reusable CMA pool (linux,cma@90000000, 64 MiB). */
+static int tree_with_firmware_reservations_cma(bool with_reservations, bool with_cma)
 {
 	struct kx_error err = { 0 };
 	size_t size = fdt_totalsize(tree.blob) + 4096;
@@ -239,6 +242,14 @@ static int tree_with_firmware_reservations(bool with_reservations)
 			r = n < 0 ? n : fdt_setprop(buf, n, "reg", reg, sizeof(reg));
 		}
 		r = r ?: fdt_add_mem_rsv(buf, 0xbfd00000, 0x100000);
+		if (r == 0 && with_cma) {
+			const fdt32_t reg[4] = { 0, cpu_to_fdt32(0x90000000), 0, cpu_to_fdt32(0x4000000) };
+			int n = fdt_add_subnode(buf, rm, "linux,cma@90000000");
+			r = n < 0 ? n : fdt_setprop_string(buf, n, "compatible", "shared-dma-pool");
+			r = r ?: fdt_setprop(buf, n, "reusable", NULL, 0);
+			r = r ?: fdt_setprop(buf, n, "linux,cma-default", NULL, 0);
+			r = r ?: fdt_setprop(buf, n, "reg", reg, sizeof(reg));
+		}
 	}
 	if (r == 0) {
 		kx_dtb_free(&tree);
@@ -249,6 +260,11 @@ static int tree_with_firmware_reservations(bool with_reservations)
 	memset(&facts.iomem_ram, 0, sizeof(facts.iomem_ram));
 	kx_memmap_add(&facts.iomem_ram, 0x80000000, 0xc0000000, KX_MEM_RAM, &err);
 	return r;
+}
+
+static int tree_with_firmware_reservations(bool with_reservations)
+{
+	return tree_with_firmware_reservations_cma(with_reservations, false);
 }
 
 static bool plan_touches(const struct kx_plan *plan, uint64_t start, uint64_t end)
@@ -289,6 +305,200 @@ KX_TEST(firmware_reserved_ram_is_avoided)
 	CHECK(!plan_touches(&plan, 0xbff00000, 0xc0000000));
 	CHECK(!plan_touches(&plan, 0xbfd00000, 0xbfe00000));
 	CHECK(segment(&plan, "initrd") && segment(&plan, "dtb") && segment(&plan, "purgatory"));
+	kx_plan_free(&plan);
+	free(img);
+}
+
+/* ---- kdump ---------------------------------------------------------------- */
+
+#define CRASH_START 0xb0000000ULL   /* crashkernel=128M */
+#define CRASH_END   0xb8000000ULL
+
+static struct kx_crash_facts crash_facts;
+
+/* A -p plan: facts.crash_regions = [CRASH_START, CRASH_END), two CPU notes
+ * and VMCOREINFO as sysfs would give them, no /proc/kcore. */
+static int crash_plan_for(const uint8_t *kernel, size_t size, struct kx_plan *plan, struct kx_error *err)
+{
+	static uint8_t initrd[3 * 4096];
+	struct kx_file kf = { .path = (char *)"Image", .fd = -1, .bytes = { kernel, size } };
+	struct kx_file rf = { .path = (char *)"initrd.img", .fd = -1, .bytes = { initrd, sizeof(initrd) } };
+	struct kx_load_options o = { .cmdline = "console=ttyS0 reset_devices", .crash = true };
+	memset(&crash_facts, 0, sizeof(crash_facts));
+	crash_facts.cpu_notes[0] = (struct kx_crash_note){ 0xbfe1a400, 368 };
+	crash_facts.cpu_notes[1] = (struct kx_crash_note){ 0xbfe9a400, 368 };
+	crash_facts.cpu_ids[1] = 1;
+	crash_facts.nr_cpu_notes = crash_facts.nr_possible = 2;
+	crash_facts.vmcoreinfo = (struct kx_crash_note){ 0x81c2f000, 0x1024 };
+	memset(&facts.crash_regions, 0, sizeof(facts.crash_regions));
+	if (kx_memmap_add(&facts.crash_regions, CRASH_START, CRASH_END, KX_MEM_CRASH, err) < 0)
+		return -1;
+	struct kx_load_ctx ctx = { .arch = &kx_arch_riscv64, .dtb = &tree, .facts = &facts, .opts = &o,
+				   .kernel = &kf, .initrd = &rf, .crash = &crash_facts };
+	struct kx_kernel_desc k = { 0 };
+	kx_plan_init(plan);
+	if (kx_format_riscv64_image.describe(&ctx, &k, err) < 0)
+		return -1;
+	return kx_arch_riscv64.build_plan(&ctx, &k, plan, err);
+}
+
+#define LOADS_MAX 64
+
+struct loads {
+	uint64_t r[LOADS_MAX][2];    /* [p_paddr, p_paddr + p_memsz), in header order */
+	unsigned int n;
+	unsigned int notes;
+};
+
+/* The header's PT_LOADs (and a count of its PT_NOTEs); false when it is not
+ * a riscv64 ELF core header. */
+static bool read_header(const struct kx_segment *hdr, struct loads *ret)
+{
+	Elf64_Ehdr eh;
+	ret->n = ret->notes = 0;
+	if (hdr->bufsz < sizeof(eh))
+		return false;
+	memcpy(&eh, hdr->buf, sizeof(eh));
+	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_type != ET_CORE || eh.e_machine != EM_RISCV ||
+	    eh.e_phoff != sizeof(eh) || eh.e_phentsize != sizeof(Elf64_Phdr) ||
+	    eh.e_phoff + (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr) > hdr->bufsz) {
+		printf("#   not a riscv64 ELF core header\n");
+		return false;
+	}
+	for (unsigned int i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		memcpy(&ph, hdr->buf + eh.e_phoff + i * sizeof(ph), sizeof(ph));
+		if (ph.p_type == PT_NOTE)
+			ret->notes++;
+		if (ph.p_type != PT_LOAD)
+			continue;
+		if (ret->n == LOADS_MAX || ph.p_memsz == 0 || ph.p_filesz != ph.p_memsz || ph.p_offset != ph.p_paddr)
+			return false;
+		ret->r[ret->n][0] = ph.p_paddr;
+		ret->r[ret->n][1] = ph.p_paddr + ph.p_memsz;
+		ret->n++;
+	}
+	return true;
+}
+
+static bool loads_overlap(const struct loads *l, uint64_t start, uint64_t end)
+{
+	for (unsigned int i = 0; i < l->n; i++)
+		if (l->r[i][0] < end && start < l->r[i][1]) {
+			printf("#   PT_LOAD [0x%" PRIx64 ", 0x%" PRIx64 ") meets [0x%" PRIx64 ", 0x%" PRIx64 ")\n",
+			       l->r[i][0], l->r[i][1], start, end);
+			return true;
+		}
+	return false;
+}
+
+/* Every byte of [start, end) lies in some PT_LOAD. */
+static bool loads_cover(const struct loads *l, uint64_t start, uint64_t end)
+{
+	uint64_t at = start;
+	for (bool moved = true; at < end && moved;) {
+		moved = false;
+		for (unsigned int i = 0; i < l->n; i++)
+			if (l->r[i][0] <= at && at < l->r[i][1]) {
+				at = l->r[i][1];
+				moved = true;
+			}
+	}
+	if (at < end)
+		printf("#   [0x%" PRIx64 ", 0x%" PRIx64 ") not dumped from 0x%" PRIx64 "\n", start, end, at);
+	return at >= end;
+}
+
+static bool loads_are(const struct loads *l, const uint64_t (*want)[2], unsigned int n)
+{
+	bool same = l->n == n;
+	for (unsigned int i = 0; same && i < n; i++)
+		same = l->r[i][0] == want[i][0] && l->r[i][1] == want[i][1];
+	if (!same) {
+		printf("#   PT_LOADs:");
+		for (unsigned int i = 0; i < l->n; i++)
+			printf(" [0x%" PRIx64 ", 0x%" PRIx64 ")", l->r[i][0], l->r[i][1]);
+		printf("\n");
+	}
+	return same;
+}
+
+static bool prop_be64s(const void *fdt, const char *name, uint64_t a, uint64_t b)
+{
+	int len, chosen = fdt_path_offset(fdt, "/chosen");
+	const fdt64_t *v = chosen < 0 ? NULL : fdt_getprop(fdt, chosen, name, &len);
+	if (!v || len != 16) {
+		printf("#   /chosen/%s: %s\n", name, v ? "not 16 bytes" : "missing");
+		return false;
+	}
+	uint64_t got[2] = { fdt64_ld(&v[0]), fdt64_ld(&v[1]) };
+	if (got[0] != a || got[1] != b) {
+		printf("#   /chosen/%s = <0x%" PRIx64 " 0x%" PRIx64 ">, want <0x%" PRIx64 " 0x%" PRIx64 ">\n",
+		       name, got[0], got[1], a, b);
+		return false;
+	}
+	return true;
+}
+
+/* A crash load on riscv: /proc/iomem calls OpenSBI's RAM System RAM, but
+ * it sits behind a PMP and reading it through /proc/vmcore faults. The
+ * header leaves out the tree's non-reusable /reserved-memory; a reusable
+ * CMA pool is the kernel's RAM and stays in; so does /memreserve/. */
+KX_TEST(crash_header_leaves_out_firmware_ram)
+{
+	struct kx_plan plan;
+	struct kx_error err = { 0 };
+	static struct loads loads;
+	uint8_t *img = synth_image();
+
+	/* control: without the reservations the dump does read 0x80000000 */
+	CHECK(setup() == 0);
+	CHECK(tree_with_firmware_reservations_cma(false, false) == 0);
+	int r = crash_plan_for(img, IMG_FILE, &plan, &err);
+	if (r < 0)
+		printf("#   %s\n", err.message);
+	CHECK(r == 0);
+	const struct kx_segment *hdr = segment(&plan, "elfcorehdr");
+	CHECK(hdr && read_header(hdr, &loads));
+	static const uint64_t all_ram[][2] = { { 0x80000000, CRASH_START }, { CRASH_END, 0xc0000000 } };
+	CHECK(loads_are(&loads, all_ram, 2));
+	CHECK(loads_cover(&loads, 0x80000000, 0x80060000));
+	CHECK(loads_cover(&loads, 0xbff00000, 0xc0000000));
+	kx_plan_free(&plan);
+
+	CHECK(setup() == 0);
+	CHECK(tree_with_firmware_reservations_cma(true, true) == 0);
+	r = crash_plan_for(img, IMG_FILE, &plan, &err);
+	if (r < 0)
+		printf("#   %s\n", err.message);
+	CHECK(r == 0);
+	/* kexec_core.c refuses a crash segment outside the region */
+	for (unsigned int i = 0; i < plan.nr_segments; i++) {
+		const struct kx_segment *s = &plan.segments[i];
+		if (s->mem < CRASH_START || s->mem + s->memsz > CRASH_END)
+			printf("#   %s at [0x%" PRIx64 ", 0x%" PRIx64 ")\n", s->name, s->mem, s->mem + s->memsz);
+		CHECK(s->mem >= CRASH_START && s->mem + s->memsz <= CRASH_END);
+	}
+	const struct kx_segment *dtb = segment(&plan, "dtb");
+	hdr = segment(&plan, "elfcorehdr");
+	CHECK(hdr && dtb && segment(&plan, "kernel") && segment(&plan, "initrd") && segment(&plan, "purgatory"));
+	CHECK(read_header(hdr, &loads));
+	CHECK_EQ_U64(loads.notes, 3);                         /* two CPUs, VMCOREINFO */
+	CHECK(!loads_overlap(&loads, 0x80000000, 0x80040000)); /* mmode_resv0 */
+	CHECK(!loads_overlap(&loads, 0x80040000, 0x80060000)); /* mmode_resv1 */
+	CHECK(!loads_overlap(&loads, 0xbff00000, 0xc0000000)); /* top@bff00000 */
+	CHECK(!loads_overlap(&loads, CRASH_START, CRASH_END));
+	CHECK(loads_cover(&loads, 0x90000000, 0x94000000));    /* linux,cma: reusable */
+	CHECK(loads_cover(&loads, 0xbfd00000, 0xbfe00000));    /* /memreserve/ */
+	CHECK(loads_cover(&loads, 0x80060000, CRASH_START));
+	CHECK(loads_cover(&loads, CRASH_END, 0xbff00000));
+	static const uint64_t dumped[][2] = { { 0x80060000, CRASH_START }, { CRASH_END, 0xbff00000 } };
+	CHECK(loads_are(&loads, dumped, 2));
+	/* the capture kernel learns both from /chosen (root cells 2/2) */
+	CHECK(fdt_check_header(dtb->buf) == 0);
+	CHECK(prop_be64s(dtb->buf, "linux,elfcorehdr", hdr->mem, hdr->bufsz));
+	CHECK(prop_be64s(dtb->buf, "linux,usable-memory-range", CRASH_START, CRASH_END - CRASH_START));
 	kx_plan_free(&plan);
 	free(img);
 }
@@ -517,5 +727,6 @@ KX_TEST(real_debian_image)
 }
 
 KX_TEST_MAIN(KX_CASE(header_rules), KX_CASE(planner_on_qemu_virt), KX_CASE(elf_rebased_like_the_kernel),
-	     KX_CASE(firmware_reserved_ram_is_avoided), KX_CASE(real_debian_image),
+	     KX_CASE(firmware_reserved_ram_is_avoided), KX_CASE(crash_header_leaves_out_firmware_ram),
+	     KX_CASE(real_debian_image),
 	     KX_CASE(planner_dtb_is_the_chosen_edit))
