@@ -11,13 +11,32 @@
 
 int kx_crash_ram(const struct kx_load_ctx *ctx, struct kx_memmap *ret, struct kx_error *err)
 {
-	kx_memmap_select(&ctx->facts->crash_regions, KX_MEM_CRASH, ret);
-	if (ret->count == 0)
+	struct kx_memmap all;
+	kx_memmap_select(&ctx->facts->crash_regions, KX_MEM_CRASH, &all);
+	if (all.count == 0)
 		return kx_fail(err, KX_E_NO_CRASH_REGION,
 			       "no crash kernel region: /proc/iomem has no \"Crash kernel\" entry");
+	/* kexec_load takes crash segments only inside crashk_res
+	 * (kexec_core.c: -EADDRNOTAVAIL otherwise). With two regions the
+	 * other is crashk_low_res, the low one crashkernel=,high adds for
+	 * the capture kernel's DMA: crashk_res is the highest. */
+	ret->count = 0;
+	if (kx_memmap_add(ret, all.ranges[all.count - 1].start, all.ranges[all.count - 1].end, KX_MEM_CRASH,
+			  err) < 0)
+		return -1;
 	if (!ctx->crash)
 		return kx_fail(err, KX_E_SYSTEM, "crash load without the crash facts (CPU notes, VMCOREINFO)");
 	return 0;
+}
+
+void kx_crash_usable(const struct kx_load_ctx *ctx, struct kx_memmap *ret)
+{
+	struct kx_memmap all;
+	kx_memmap_select(&ctx->facts->crash_regions, KX_MEM_CRASH, &all);
+	ret->count = 0;
+	/* crashk_res (the highest) first, then the rest, as drivers/of/kexec.c */
+	for (unsigned int i = all.count; i-- > 0;)
+		ret->ranges[ret->count++] = all.ranges[i];
 }
 
 int kx_crash_add_elfcorehdr(struct kx_plan *plan, struct kx_placer *p, const struct kx_load_ctx *ctx,

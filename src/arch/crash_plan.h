@@ -9,8 +9,13 @@
 #include "../formats/format.h"
 #include "placer.h"
 
-/* The memory a crash kernel's segments may use: the "Crash kernel" regions. */
+/* The memory a crash kernel's segments may use: crashk_res, the highest
+ * "Crash kernel" region (a second, lower one is crashk_low_res, which
+ * kexec_load refuses segments in). Errors: KX_E_NO_CRASH_REGION. */
 int kx_crash_ram(const struct kx_load_ctx *ctx, struct kx_memmap *ret, struct kx_error *err);
+/* Every crash region, for the capture kernel's memory (DTB
+ * linux,usable-memory-range): crashk_res first, then crashk_low_res. */
+void kx_crash_usable(const struct kx_load_ctx *ctx, struct kx_memmap *ret);
 
 /*
  * Build the ELF core header that describes the running kernel's memory

@@ -172,6 +172,8 @@ int kx_dtb_boot_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel
 		kx_dtb_free(dtb);
 		return -1;
 	}
+	struct kx_memmap usable;
+	kx_crash_usable(ctx, &usable);
 	struct kx_dtb_chosen chosen = {
 		.bootargs = o->cmdline,
 		.initrd_start = initrd_addr, .initrd_end = initrd_end,
@@ -180,7 +182,7 @@ int kx_dtb_boot_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel
 		/* the capture kernel's memory and the header: linux,usable-memory-range
 		 * and linux,elfcorehdr, as drivers/of/kexec.c writes them */
 		.crash = o->crash, .elfcorehdr_addr = hdr_addr, .elfcorehdr_size = hdr_size,
-		.usable = o->crash ? &ram : NULL,
+		.usable = o->crash ? &usable : NULL,
 	};
 	if (kx_dtb_set_chosen(dtb, &chosen, err) < 0) {
 		kx_dtb_free(dtb);

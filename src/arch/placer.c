@@ -72,13 +72,22 @@ int kx_purgatory_add(struct kx_plan *plan, struct kx_placer *p, const char *arch
 
 	struct kx_hole_request rq = { .what = "purgatory", .size = blob.memsz, .align = KX_PURGATORY_ALIGN,
 				      .min = 0, .max = UINT64_MAX, .top_down = false };
-	/* x86_64 keeps it below 4 GiB and above the first MiB, like the kernel */
-	if (!strcmp(arch, "x86_64")) {
+	/* x86_64 keeps it above the first MiB and, when there is room, below
+	 * 4 GiB; it is entered in 64-bit mode on the kernel's identity map and
+	 * runs anywhere (RIP-relative), so a crash region only above 4 GiB
+	 * (crashkernel=,high with crashkernel=0,low) takes it too. */
+	bool x86 = !strcmp(arch, "x86_64");
+	if (x86) {
 		rq.min = 1ULL << 20;
 		rq.max = (4ULL << 30) - 1;
 	}
-	if (kx_place(p, rq, &addr, err) < 0)
-		return -1;
+	if (kx_place(p, rq, &addr, err) < 0) {
+		if (!x86)
+			return -1;
+		rq.max = UINT64_MAX;
+		if (kx_place(p, rq, &addr, err) < 0)
+			return -1;
+	}
 	uint8_t *buf = kx_plan_own(plan, malloc(blob.size));
 	if (!buf)
 		return kx_fail(err, KX_E_NOMEM, "out of memory");

@@ -318,9 +318,18 @@ int kx_cmd_load(const struct kx_options *o, FILE *log, struct kx_error *err)
 			o->kernel, strerror(e), file_syscall_why(e));
 	}
 	if (build_plan(s, o, arch, fmt, o->panic, log, err) < 0) {
-		if (o->panic && err->status == KX_E_PLAN)
+		if (o->panic && err->status == KX_E_PLAN) {
+			/* the segments go in crashk_res, the highest region (kx_crash_ram) */
+			const struct kx_memmap *c = &s->facts.crash_regions;
+			uint64_t main_start = 0, main_size = 0;
+			for (unsigned int i = 0; i < c->count; i++)
+				if (i == 0 || c->ranges[i].start > main_start) {
+					main_start = c->ranges[i].start;
+					main_size = c->ranges[i].end - c->ranges[i].start;
+				}
 			kx_error_prefix(err, "the crash kernel region (%llu MiB) is too small for this kernel and "
-					"initrd: ", (unsigned long long)(kx_memmap_total(&s->facts.crash_regions) >> 20));
+					"initrd: ", (unsigned long long)(main_size >> 20));
+		}
 		goto out;
 	}
 	if (o->debug)

@@ -66,6 +66,16 @@ ram_bytes() {
   echo $t
 }
 
+# crash_total: the total of the "Crash kernel" ranges of /proc/iomem (low
+# and high; /sys/kernel/kexec_crash_size counts only the main one).
+crash_total() {
+  t=0
+  for r in $(sed -n 's/^ *\([0-9a-f]*\)-\([0-9a-f]*\) : Crash kernel$/\1-\2/p' /proc/iomem); do
+    t=$((t + 0x${r#*-} - 0x${r%-*} + 1))
+  done
+  echo $t
+}
+
 # dmesg_norm: a dmesg text without the caller field, every continuation line
 # of a record given its record's "[ time] " prefix in place of the indent as
 # wide as the record's whole prefix (makedumpfile's way), and the text's own
@@ -160,7 +170,7 @@ if [ "$stage" = 2 ]; then
 fi
 
 # --- stage 1 -----------------------------------------------------------------
-echo "E2E: stage1 kernel=$(uname -r) uptime=$uptime fw=$fw memtotal=$memtotal cpus=$cpus crash_size=$(cat /sys/kernel/kexec_crash_size 2>/dev/null) crash_loaded=$(cat /sys/kernel/kexec_crash_loaded 2>/dev/null) ram_bytes=$(ram_bytes)"
+echo "E2E: stage1 kernel=$(uname -r) uptime=$uptime fw=$fw memtotal=$memtotal cpus=$cpus crash_size=$(cat /sys/kernel/kexec_crash_size 2>/dev/null) crash_loaded=$(cat /sys/kernel/kexec_crash_loaded 2>/dev/null) crash_total=$(crash_total) ram_bytes=$(ram_bytes)"
 grep -i "crash kernel" /proc/iomem | sed 's/^ */E2E: iomem /'
 crashloaded() { echo "E2E: sys $1=$(cat /sys/kernel/kexec_crash_loaded)"; }
 if [ -f /case.sh ]; then

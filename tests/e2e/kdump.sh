@@ -44,12 +44,19 @@ set -uo pipefail
 #   kdump-c        -p through kexec_load (-c)
 #   kdump-c-rt     the same, with a -p -u / reload round trip before the crash
 #   kdump-s        -p through kexec_file_load (-s, KEXEC_FILE_ON_CRASH)
+#   kdump-high     -p (-c) with crashkernel=256M,high in a 5 GiB guest: a
+#                  region above 4 GiB plus the kernel's automatic low one
+#   kdump-highonly the same with crashkernel=0,low: the only region lies
+#                  above 4 GiB, so every segment (boot_params and the
+#                  purgatory too) must be placed there
 #   noregion       no crashkernel=: -p must exit 254 and name crashkernel=
 KD_CASES=(
   "kdump_c_rt_bookworm_to_bookworm_seabios     x86_64 kdump-c-rt seabios bookworm bookworm"
   "kdump_c_trixie_to_trixie_ovmf               x86_64 kdump-c    ovmf    trixie   trixie"
   "kdump_s_trixie_to_bookworm_seabios          x86_64 kdump-s    seabios trixie   bookworm"
   "kdump_noregion_bookworm_seabios             x86_64 noregion   seabios bookworm bookworm"
+  "kdump_high_trixie_to_trixie_seabios         x86_64 kdump-high seabios trixie   trixie"
+  "kdump_highonly_bookworm_to_trixie_seabios   x86_64 kdump-highonly seabios bookworm trixie"
   "a64_kdump_c_rt_bookworm_to_trixie_direct    arm64  kdump-c-rt direct  bookworm trixie   max"
   "a64_kdump_c_bookworm_to_bookworm_uefi       arm64  kdump-c    uefi    bookworm bookworm max"
   "a64_kdump_c_trixie_to_trixie_uefi           arm64  kdump-c    uefi    trixie   trixie   max"
@@ -286,6 +293,7 @@ kd_case_write() {
         echo '  return'
         ;;
       *)
+        case "$kind" in kdump-high*) echo "  run_cmd plan \$KEXEC --dry-run $sw -p \$K2 --append=\"\$APPEND2\"" ;; esac
         echo "  run_cmd load \$KEXEC $sw -p \$K2 --append=\"\$APPEND2\" || return"
         echo '  crashloaded load'
         echo '  run_cmd status1 $KEXEC -S -p'
@@ -335,10 +343,24 @@ kd_check() {
     echo "stage 1 never reached init: $(_e2e_tail "$log")"; return
   fi
   [ "$s1" = "$v1" ] || { echo "stage 1 runs $s1, expected $v1"; return; }
-  crash_size=$(_e2e_field "$log" stage1 crash_size)
+  # (crash_size: the total of the "Crash kernel" ranges, low and high;
+  # /sys/kernel/kexec_crash_size counts only the main one on 6.1)
+  crash_size=$(_e2e_field "$log" stage1 crash_total)
   ckr=$(_e2e_out "$log" ckr)
   [ "$ckr" = "$crash_size" ] ||
-    { echo "--print-ckr-size printed '$(_e2e_brief <<<"$ckr")', /sys/kernel/kexec_crash_size is $crash_size"; return; }
+    { echo "--print-ckr-size printed '$(_e2e_brief <<<"$ckr")', /proc/iomem's crash regions total $crash_size"; return; }
+  if [ "$kind" = kdump-high ] || [ "$kind" = kdump-highonly ]; then
+    local hi
+    hi=$(_e2e_lines "$log" | sed -n 's/^E2E: iomem \([0-9a-f]*\)-[0-9a-f]* : Crash kernel$/\1/p' | tail -n1)
+    [ -n "$hi" ] && [ $((0x$hi)) -ge $((1 << 32)) ] || { echo "no crash region above 4 GiB (crashkernel=,high): last one at 0x${hi:-?}"; return; }
+    local lo
+    lo=$(_e2e_lines "$log" | sed -n 's/^E2E: iomem \([0-9a-f]*\)-[0-9a-f]* : Crash kernel$/\1/p' | head -n1)
+    if [ "$kind" = kdump-highonly ]; then
+      [ "$lo" = "$hi" ] || { echo "crashkernel=0,low left a region at 0x$lo"; return; }
+    else
+      [ $((0x$lo)) -lt $((1 << 32)) ] || { echo "crashkernel=,high reserved no automatic low region"; return; }
+    fi
+  fi
   if [ "$kind" = noregion ]; then
     [ "$crash_size" = 0 ] || { echo "a crash region is reserved ($crash_size bytes) without crashkernel= (harness problem)"; return; }
     why=$(kd_want_rcs "$log" "status0=0 loadc=254 loada=254 status1=0")
@@ -540,11 +562,17 @@ run_arch() {
     initrd=$d/initrd.img
     cat "$base" "$linit" "$E2E_WORK/kdump-k2k-$k2.cpio.gz" "$run/k2i-$k1.cpio.gz" "$run/kexec.cpio.gz" "$d/case.cpio.gz" >"$initrd"
     append="$E2E_CONSOLE stage=1"
-    [ "$kind" = noregion ] || append="$append crashkernel=$KD_CRASHKERNEL"
+    local mem=$E2E_MEM
+    case "$kind" in
+      noregion) ;;
+      kdump-high) append="$append crashkernel=$KD_CRASHKERNEL,high"; mem=5G ;;
+      kdump-highonly) append="$append crashkernel=$KD_CRASHKERNEL,high crashkernel=0,low"; mem=5G ;;
+      *) append="$append crashkernel=$KD_CRASHKERNEL" ;;
+    esac
     log=$logs/$name.log
     local c=
     case "$cpu" in n1) c=neoverse-n1 ;; max|'') c= ;; *) c=$cpu ;; esac
-    E2E_CPU=$c e2e_qemu "$fw" "$(e2e_kernel "$k1")" "$initrd" "$append" "$log" "$(kd_timeout "$kind")"
+    E2E_MEM=$mem E2E_CPU=$c e2e_qemu "$fw" "$(e2e_kernel "$k1")" "$initrd" "$append" "$log" "$(kd_timeout "$kind")"
     qrc=$?
     reason=$(kd_check "$kind" "$k1" "$k2" "$log" "$token" "$qrc" "$vdmesg")
     if [ -z "$reason" ]; then

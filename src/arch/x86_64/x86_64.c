@@ -6,7 +6,9 @@
  *      max(1 MiB, pref_address), aligned to kernel_alignment, init_size big);
  *   2. the initrd top-down below initrd_addr_max (or 4 GiB when the kernel
  *      can take one above, falling back to anywhere);
- *   3. boot_params + command line + setup_data, one segment below 4 GiB;
+ *   3. boot_params + command line + setup_data, one segment below 4 GiB
+ *      when there is room (above it otherwise: a crashkernel=,high region
+ *      with crashkernel=0,low, as kexec_file's bzImage64 loader allows);
  *   4. purgatory, which checks every other segment's SHA-256 and enters the
  *      kernel's 64-bit entry with RSI = boot_params.
  */
@@ -55,6 +57,9 @@ static int place_kernel(struct kx_placer *p, const struct kx_load_ctx *ctx,
 		.what = "kernel", .size = k->span, .align = k->align,
 		.min = k->min_addr, .max = UINT64_MAX, .top_down = false,
 	};
+	/* boot.rst: only XLF_CAN_BE_LOADED_ABOVE_4G kernels may sit above 4 GiB */
+	if (!(k->x86_xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G))
+		rq.max = 4 * GiB - 1;
 	uint64_t base;
 	if (kx_place(p, rq, &base, err) < 0)
 		return -1;
@@ -173,7 +178,10 @@ static int x86_64_build_plan(const struct kx_load_ctx *ctx, const struct kx_kern
 				     o->cmdline) >= sizeof(with_hdr))
 			return kx_fail(err, KX_E_USAGE, "command line too long with elfcorehdr= added");
 		memcpy(plan->cmdline, with_hdr, sizeof(with_hdr));
-		if (crash_memory_map(f, &ram, hdr_addr, hdr_size, &crash_e820, err) < 0)
+		/* every crash region: crashk_low_res too, the capture kernel's DMA memory */
+		struct kx_memmap all_crash;
+		kx_crash_usable(ctx, &all_crash);
+		if (crash_memory_map(f, &all_crash, hdr_addr, hdr_size, &crash_e820, err) < 0)
 			return -1;
 	}
 
@@ -189,8 +197,13 @@ static int x86_64_build_plan(const struct kx_load_ctx *ctx, const struct kx_kern
 	size_t bp_size = kx_x86_boot_params_size(f, &in);
 	struct kx_hole_request bp_rq = { .what = "boot_params", .size = bp_size, .align = PAGE_SIZE,
 					 .min = MiB, .max = 4 * GiB - 1, .top_down = false };
-	if (kx_place(&p, bp_rq, &bp_addr, err) < 0)
-		return -1;
+	if (kx_place(&p, bp_rq, &bp_addr, err) < 0) {
+		/* The 64-bit entry takes RSI anywhere, and the command line's
+		 * high half goes in ext_cmd_line_ptr. */
+		bp_rq.max = UINT64_MAX;
+		if (kx_place(&p, bp_rq, &bp_addr, err) < 0)
+			return -1;
+	}
 	uint8_t *bp = kx_plan_own(plan, malloc(bp_size));
 	if (!bp)
 		return kx_fail(err, KX_E_NOMEM, "out of memory");
