@@ -915,16 +915,20 @@ int kx_dtb_reserved(const struct kx_dtb *dtb, enum kx_dtb_reserved_kind kind, st
 		kx_memmap_sort(ret);
 		return 0;
 	}
+	/* The kernel ignores the whole node unless it states #address-cells
+	 * and #size-cells equal to the root's and has "ranges"
+	 * (of_reserved_mem.c, __reserved_mem_check_root). */
 	int ac = fdt_address_cells(fdt, rm), sc = fdt_size_cells(fdt, rm);
-	if (ac < 1 || ac > 2 || sc < 1 || sc > 2) {
-		/* the kernel refuses the whole node when its cells differ from the root's
-		 * (fdt_scan_reserved_mem): nothing is reserved through it */
+	if (!fdt_getprop(fdt, rm, "#address-cells", NULL) || !fdt_getprop(fdt, rm, "#size-cells", NULL) ||
+	    !fdt_getprop(fdt, rm, "ranges", NULL) || ac != fdt_address_cells(fdt, 0) ||
+	    sc != fdt_size_cells(fdt, 0) || ac < 1 || ac > 2 || sc < 1 || sc > 2) {
 		kx_memmap_sort(ret);
 		return 0;
 	}
 	fdt_for_each_subnode(node, fdt, rm) {
+		/* of_fdt_device_is_available(): no status, "ok" or "okay" */
 		const char *status = fdt_getprop(fdt, node, "status", &len);
-		if (status && len > 0 && strncmp(status, "okay", (size_t)len) && strncmp(status, "ok", (size_t)len))
+		if (status && !(len == 5 && !memcmp(status, "okay", 5)) && !(len == 3 && !memcmp(status, "ok", 3)))
 			continue;
 		if (kind == KX_DTB_RESERVED_NOT_REUSABLE && fdt_getprop(fdt, node, "reusable", NULL))
 			continue;

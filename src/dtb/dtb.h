@@ -85,9 +85,10 @@ int kx_dtb_memory(const struct kx_dtb *dtb, struct kx_memmap *ret, struct kx_err
 /*
  * Memory the tree sets aside (type KX_MEM_RESERVED, sorted), read as the
  * kernel's drivers/of/of_reserved_mem.c reads it: the children of
- * /reserved-memory that have a reg and are not disabled, with that node's
- * cells; a child whose reg is not a whole number of entries is skipped, as
- * the kernel skips it. Which ones:
+ * /reserved-memory that have a reg and are available (no status, "ok" or
+ * "okay"), when /reserved-memory has "ranges" and the root's cell sizes
+ * (else the kernel ignores it all); a child whose reg is not a whole number
+ * of entries is skipped, as the kernel skips it. Which ones:
  *   KX_DTB_RESERVED_ALL       those, and the /memreserve/ block (an old
  *                             initrd's entry included): memory a new
  *                             kernel's segments had better avoid;

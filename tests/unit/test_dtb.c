@@ -974,6 +974,35 @@ static int reserved_size_cells_3(void *fdt)
 			 (const uint32_t[]){ 0, 0x80000000, 0, 0, 0x40000 }, 5, NULL);
 }
 
+/* 1/1 cells under the 2/2 root: the kernel ignores the node (it reads
+ * /reserved-memory only with the root's cells) */
+static int reserved_cells_not_the_roots(void *fdt)
+{
+	int rm = reserved_memory_node(fdt, 1, 1);
+	return rm < 0 ? rm : rsv_child(fdt, rm, "mmode_resv0@80000000", (const uint32_t[]){ 0x80000000, 0x40000 },
+				       2, NULL);
+}
+
+/* no "ranges": ignored as well */
+static int reserved_without_ranges(void *fdt)
+{
+	int rm = reserved_memory_node(fdt, 2, 2);
+	int rc = rm < 0 ? rm : fdt_delprop(fdt, rm, "ranges");
+	return rc ?: rsv_child(fdt, rm, "mmode_resv0@80000000", (const uint32_t[]){ 0, 0x80000000, 0, 0x40000 },
+			       4, NULL);
+}
+
+/* an empty status is not "okay": that child is unavailable, its sibling not */
+static int reserved_empty_status(void *fdt)
+{
+	static const char *const empty[] = { "status=", NULL };
+	int rm = reserved_memory_node(fdt, 2, 2);
+	int rc = rm < 0 ? rm : rsv_child(fdt, rm, "blank@81000000", (const uint32_t[]){ 0, 0x81000000, 0, 0x1000 },
+					 4, empty);
+	return rc ?: rsv_child(fdt, rm, "mmode_resv0@80000000", (const uint32_t[]){ 0, 0x80000000, 0, 0x40000 },
+			       4, NULL);
+}
+
 /* `m` is exactly `want` (n [start, end) pairs, type KX_MEM_RESERVED, in order) */
 static bool map_is(const struct kx_memmap *m, const uint64_t (*want)[2], unsigned int n)
 {
@@ -1062,6 +1091,22 @@ KX_TEST(reserved_memory_kinds)
 	CHECK(map_is(&m, all_1_1, N(all_1_1)));
 	CHECK(kx_dtb_reserved(&dtb, KX_DTB_RESERVED_NOT_REUSABLE, &m, &err) == 0);
 	CHECK(map_is(&m, kept_1_1, N(kept_1_1)));
+	kx_dtb_free(&dtb);
+
+	/* cells other than the root's, or no "ranges": the node is ignored */
+	CHECK(load_edited("riscv-virt.dtb", &dtb, reserved_cells_not_the_roots) == 0);
+	CHECK(kx_dtb_reserved(&dtb, KX_DTB_RESERVED_ALL, &m, &err) == 0);
+	CHECK_EQ_U64(m.count, 0);
+	kx_dtb_free(&dtb);
+	CHECK(load_edited("riscv-virt.dtb", &dtb, reserved_without_ranges) == 0);
+	CHECK(kx_dtb_reserved(&dtb, KX_DTB_RESERVED_ALL, &m, &err) == 0);
+	CHECK_EQ_U64(m.count, 0);
+	kx_dtb_free(&dtb);
+	/* status = "": unavailable (of_fdt_device_is_available) */
+	static const uint64_t firmware_only[][2] = { { 0x80000000, 0x80040000 } };
+	CHECK(load_edited("riscv-virt.dtb", &dtb, reserved_empty_status) == 0);
+	CHECK(kx_dtb_reserved(&dtb, KX_DTB_RESERVED_NOT_REUSABLE, &m, &err) == 0);
+	CHECK(map_is(&m, firmware_only, N(firmware_only)));
 	kx_dtb_free(&dtb);
 
 	/* #size-cells = 3: the node is ignored, the /memreserve/ block is not */
