@@ -33,23 +33,28 @@
 #define DTB_MAX (2 * MiB)
 
 /*
- * The purgatory's UART: the node /chosen/stdout-path names, when it is the
- * architecture's usual UART and the new command line asks for a console on
- * it (or earlycon), so a digest mismatch is reported where the user looks.
+ * The purgatory's UART, where the new kernel's console will be, so a digest
+ * mismatch is reported where the user looks. Only when the new command line
+ * asks for the architecture's usual UART (console=ttyAMA / ttyS, or
+ * earlycon) or names no console at all (the kernel then takes the
+ * firmware's). Which one: the node /chosen/stdout-path names, when it is
+ * that UART; else, on an ACPI boot (the EFI stub's tree has no
+ * stdout-path), the SPCR table's UART when the purgatory can drive it.
  */
-static uint64_t console_uart(const struct kx_dtb *dtb, const char *cmdline,
+static uint64_t console_uart(const struct kx_dtb *dtb, const struct kx_facts *f, const char *cmdline,
 			     const struct kx_dtb_boot_rules *rules)
 {
 	const void *fdt = dtb->blob;
 	int len, chosen;
 	char path[256];
 
-	if (!strstr(cmdline, rules->console) && !strstr(cmdline, "earlycon"))
+	if (!strstr(cmdline, rules->console) && !strstr(cmdline, "earlycon") && strstr(cmdline, "console="))
 		return 0;
+	uint64_t spcr = rules->spcr_pl011 && kx_spcr_is_pl011(&f->spcr) ? f->spcr.address : 0;
 	chosen = fdt_path_offset(fdt, "/chosen");
 	const char *stdout_path = chosen >= 0 ? fdt_getprop(fdt, chosen, "stdout-path", &len) : NULL;
 	if (!stdout_path || len <= 1 || (size_t)len > sizeof(path))
-		return 0;
+		return spcr;
 	memcpy(path, stdout_path, (size_t)len);
 	path[len - 1] = 0;
 	char *colon = strchr(path, ':'); /* "/pl011@9000000:115200n8" */
@@ -57,12 +62,12 @@ static uint64_t console_uart(const struct kx_dtb *dtb, const char *cmdline,
 		*colon = 0;
 	int node = fdt_path_offset(fdt, path);
 	if (node < 0 || fdt_node_check_compatible(fdt, node, rules->uart_compatible))
-		return 0;
+		return spcr;
 	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
 	int parent = fdt_parent_offset(fdt, node);
 	int ac = parent >= 0 ? fdt_address_cells(fdt, parent) : 2;
 	if (!reg || ac < 1 || ac > 2 || len < ac * 4)
-		return 0;
+		return spcr;
 	return ac == 2 ? (uint64_t)fdt32_to_cpu(reg[0]) << 32 | fdt32_to_cpu(reg[1]) : fdt32_to_cpu(reg[0]);
 }
 
@@ -208,7 +213,7 @@ int kx_dtb_boot_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel
 	params.entry = kernel_entry;
 	if (rules->x0_is_dtb)
 		params.regs[0] = dtb_addr;
-	params.serial_port = o->serial ? o->serial : console_uart(dtb, o->cmdline, rules);
+	params.serial_port = o->serial ? o->serial : console_uart(dtb, f, o->cmdline, rules);
 	if (kx_purgatory_add(plan, &p, ctx->arch->name, &params, o, err) < 0)
 		return -1;
 	plan->kernel_entry = kernel_entry;

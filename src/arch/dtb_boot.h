@@ -16,6 +16,7 @@ struct kx_dtb_boot_rules {
 				       * (arm64); riscv64's kernel sets a0/a1 itself */
 	const char *uart_compatible;  /* the purgatory's UART driver ("arm,pl011") */
 	const char *console;          /* the command line's console for it ("console=ttyAMA") */
+	bool spcr_pl011;              /* an ACPI boot's SPCR PL011 may be the purgatory's UART */
 };
 
 int kx_dtb_boot_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel_desc *k,

@@ -290,6 +290,20 @@ static void read_lockdown(struct kx_facts *f)
 	}
 }
 
+static void read_spcr(struct kx_facts *f)
+{
+	uint8_t table[4096];
+	struct kx_error ignored = { 0 };
+	int fd = open_under(f->root, "sys/firmware/acpi/tables/SPCR");
+	if (fd < 0)
+		return;
+	ssize_t n = read(fd, table, sizeof(table));
+	close(fd);
+	if (n > 0)
+		kx_spcr_parse((struct kx_bytes){ table, (size_t)n }, "/sys/firmware/acpi/tables/SPCR", &f->spcr,
+			      &ignored);
+}
+
 static int read_flag(const char *root, const char *rel)
 {
 	uint64_t v;
@@ -343,6 +357,7 @@ int kx_facts_read(struct kx_facts *f, const char *root, struct kx_error *err)
 		close(fd);
 	}
 	read_efi(f);
+	read_spcr(f);
 	if (!f->acpi_rsdp && f->have_boot_params) {
 		/* boot_params.acpi_rsdp_addr @0x070, set by the boot loader when known */
 		uint64_t v = 0;

@@ -14,6 +14,7 @@
 #include "../core/error.h"
 #include "../crash/crash.h"
 #include "../memmap/memmap.h"
+#include "spcr.h"
 
 #define KX_EFI_RUNTIME_MAX 256
 
@@ -40,6 +41,8 @@ struct kx_facts {
 	struct kx_efi_runtime_entry efi_runtime_map[KX_EFI_RUNTIME_MAX];
 	unsigned int efi_runtime_count;
 	uint64_t acpi_rsdp;              /* 0 when unknown */
+	struct kx_spcr spcr;             /* /sys/firmware/acpi/tables/SPCR (root only); absent or
+					  * broken: present = false (the console is a nicety) */
 	char lockdown[32];               /* "none", "integrity", "confidentiality", "" unknown */
 	int kexec_loaded;                /* -1 unknown */
 	int kexec_crash_loaded;

@@ -187,9 +187,8 @@ e2e_case_write() {
         ;;
       wrong-digest)
         # On a UEFI (ACPI) boot the running DTB is the EFI stub's, without
-        # stdout-path: name the PL011 of QEMU virt with --serial.
-        local ser=; [ "$fw" = uefi ] && ser=--serial=0x9000000
-        echo "  run_cmd load \$KEXEC -c -l \$K2 $ser --x-test-wrong-digest --append=\"\$APPEND2\" || return"
+        # stdout-path: the purgatory finds the PL011 in the ACPI SPCR table.
+        echo "  run_cmd load \$KEXEC -c -l \$K2 --x-test-wrong-digest --append=\"\$APPEND2\" || return"
         echo '  run_cmd exec $KEXEC -e'
         ;;
       unload-status)

@@ -191,8 +191,15 @@ KX_TEST(purgatory_console_from_stdout_path)
 	memcpy(&x0, pg->buf + blob.params_offset + offsetof(struct kx_purgatory_params, regs), 8);
 	CHECK_EQ_U64(x0, segment(&b.plan, "dtb")->mem);
 	built_free(&b);
-	/* no console on the command line: a silent purgatory */
+	/* no console= at all: the kernel takes stdout-path's, so does the purgatory */
 	struct kx_load_options o = { .cmdline = "root=/dev/vda" };
+	CHECK(build(&b, 0, 0, &o) == 0);
+	pg = segment(&b.plan, "purgatory");
+	memcpy(&serial, pg->buf + blob.params_offset + offsetof(struct kx_purgatory_params, serial_port), 8);
+	CHECK_EQ_U64(serial, 0x9000000);
+	built_free(&b);
+	/* a console elsewhere (tty0): a silent purgatory */
+	o.cmdline = "console=tty0 root=/dev/vda";
 	CHECK(build(&b, 0, 0, &o) == 0);
 	pg = segment(&b.plan, "purgatory");
 	memcpy(&serial, pg->buf + blob.params_offset + offsetof(struct kx_purgatory_params, serial_port), 8);
@@ -200,5 +207,50 @@ KX_TEST(purgatory_console_from_stdout_path)
 	built_free(&b);
 }
 
+/* An ACPI boot: the EFI stub's tree has no stdout-path; SPCR names the UART */
+KX_TEST(purgatory_console_from_spcr)
+{
+	struct built b;
+	struct kx_purgatory_blob blob;
+	struct kx_error err = { 0 };
+	uint64_t serial;
+	CHECK(kx_purgatory_blob("arm64", &blob, &err) == 0);
+	static const struct {
+		const char *cmdline;
+		uint8_t type;
+		bool present;
+		uint64_t want;
+	} cases[] = {
+		{ "console=ttyAMA0 root=/dev/vda", KX_SPCR_ARM_PL011, true, 0x9000000 },
+		{ "root=/dev/vda", KX_SPCR_ARM_PL011, true, 0x9000000 },        /* the kernel's default console */
+		{ "earlycon root=/dev/vda", KX_SPCR_ARM_SBSA, true, 0x9000000 },
+		{ "console=ttyAMA0", KX_SPCR_ARM_SBSA_32BIT, true, 0x9000000 },
+		{ "console=tty0 root=/dev/vda", KX_SPCR_ARM_PL011, true, 0 },  /* a console elsewhere */
+		{ "console=ttyAMA0", KX_SPCR_16550, true, 0 },                 /* not a UART it drives */
+		{ "console=ttyAMA0", KX_SPCR_ARM_PL011, false, 0 },            /* no SPCR */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		printf("#   case: \"%s\", type 0x%02x%s\n", cases[i].cmdline, cases[i].type,
+		       cases[i].present ? "" : ", no SPCR");
+		CHECK(setup("uefi-acpi.dtb") == 0);
+		facts.spcr = (struct kx_spcr){ .present = cases[i].present, .interface_type = cases[i].type,
+					       .address = 0x9000000 };
+		struct kx_load_options o = { .cmdline = cases[i].cmdline };
+		CHECK(build(&b, 0, 0, &o) == 0);
+		const struct kx_segment *pg = segment(&b.plan, "purgatory");
+		memcpy(&serial, pg->buf + blob.params_offset + offsetof(struct kx_purgatory_params, serial_port), 8);
+		CHECK_EQ_U64(serial, cases[i].want);
+		built_free(&b);
+	}
+	/* a device tree's stdout-path wins over SPCR */
+	CHECK(setup("virt.dtb") == 0);
+	facts.spcr = (struct kx_spcr){ .present = true, .interface_type = KX_SPCR_ARM_PL011, .address = 0x1c090000 };
+	CHECK(build(&b, 0, 0, NULL) == 0);
+	const struct kx_segment *pg = segment(&b.plan, "purgatory");
+	memcpy(&serial, pg->buf + blob.params_offset + offsetof(struct kx_purgatory_params, serial_port), 8);
+	CHECK_EQ_U64(serial, 0x9000000);
+	built_free(&b);
+}
+
 KX_TEST_MAIN(KX_CASE(placement_rules), KX_CASE(text_offset_and_bounds),
-	     KX_CASE(purgatory_console_from_stdout_path))
+	     KX_CASE(purgatory_console_from_stdout_path), KX_CASE(purgatory_console_from_spcr))

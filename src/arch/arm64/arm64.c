@@ -17,6 +17,7 @@ static const struct kx_dtb_boot_rules arm64_rules = {
 	.x0_is_dtb = true,            /* x0 = DTB, x1 = x2 = x3 = 0 */
 	.uart_compatible = "arm,pl011",
 	.console = "console=ttyAMA",
+	.spcr_pl011 = true,
 };
 
 static int arm64_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel_desc *k,
