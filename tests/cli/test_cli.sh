@@ -94,6 +94,11 @@ t "-p --reuse-cmdline drops crashkernel=" 0 'command line: "elfcorehdr=0x[0-9a-f
 cp -r "$CRASH" small-crash-box
 sed -i 's/^  2f000000-3effffff : Crash kernel$/  2f000000-2f1fffff : Crash kernel/' small-crash-box/proc/iomem
 t "-p into a region too small: a named error" 255 "the crash kernel region \(2 MiB\) is too small for this kernel and initrd: kernel: no free RAM for 0x400000" -- --x-test-root=small-crash-box -c -p vmlinuz --initrd=initrd.img
+# crashkernel=2M,high with a 256 MiB low region: the segments go only in
+# crashk_res (the highest), so the error names its size, not the sum
+cp -r "$CRASH" high-low-crash-box
+sed -i 's/^100000000-17fffffff : PCI Bus 0000:00$/&\n180000000-27fffffff : System RAM\n  27fe00000-27fffffff : Crash kernel/' high-low-crash-box/proc/iomem
+t "-p with a small crashk_res and a large low region: names crashk_res" 255 "the crash kernel region \(2 MiB\) is too small for this kernel and initrd: kernel: no free RAM for 0x400000" -- --x-test-root=high-low-crash-box -c -p vmlinuz --initrd=initrd.img
 t "-p file syscall asks for KEXEC_FILE_ON_CRASH" 0 "flags 0x6$" -- --dry-run --x-test-root="$CRASH" -s -p vmlinuz
 t "-e with nothing loaded" 255 "nothing has been loaded" -- -e --x-test-root="$BIOS"
 t "-c load refused (seatbelt) is explained" 255 "kexec_load refused: KEXEC_NG_FORBID_SYSCALLS is set" -- --x-test-root="$BIOS" -c -l vmlinuz

@@ -10,9 +10,11 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "kernels.h"
 #include "synth.h"
 #include "arch/arch.h"
 #include "arch/x86_64/boot_params.h"
+#include "formats/x86_setup.h"
 #include "crash/crash.h"
 #include "system/facts.h"
 
@@ -49,17 +51,15 @@ struct built {
 	struct kx_error err;
 };
 
-static int build(struct built *b, const char *cmdline, size_t initrd_size,
-		 const struct kx_load_options *extra)
+/* Plan kernel bytes k (copied to a memfd) with an initrd of initrd_size. */
+static int build_kernel(struct built *b, const uint8_t *k, size_t ksize, const char *cmdline,
+			size_t initrd_size, const struct kx_load_options *extra)
 {
-	size_t ksize;
-	uint8_t *k = kx_synth_bzimage(&ksize);
 	uint8_t *rd = malloc(initrd_size);
 	for (size_t i = 0; i < initrd_size; i++)
 		rd[i] = (uint8_t)(i ^ (i >> 9));
 	memfile(&b->kernel, "vmlinuz", k, ksize);
 	memfile(&b->initrd, "initrd.img", rd, initrd_size);
-	free(k);
 	free(rd);
 
 	struct kx_load_options o = extra ? *extra : (struct kx_load_options){ 0 };
@@ -74,6 +74,16 @@ static int build(struct built *b, const char *cmdline, size_t initrd_size,
 		return -1;
 	snprintf(b->plan.format, sizeof(b->plan.format), "%s", desc.format);
 	return kx_arch_x86_64.build_plan(&ctx, &desc, &b->plan, &b->err);
+}
+
+static int build(struct built *b, const char *cmdline, size_t initrd_size,
+		 const struct kx_load_options *extra)
+{
+	size_t ksize;
+	uint8_t *k = kx_synth_bzimage(&ksize);
+	int r = build_kernel(b, k, ksize, cmdline, initrd_size, extra);
+	free(k);
+	return r;
 }
 
 static void built_free(struct built *b)
@@ -350,9 +360,217 @@ KX_TEST(crash_kernel_sees_only_its_region)
 	built_free(&b);
 }
 
+/* ---- crashkernel=X,high: crashk_res above 4 GiB, crashk_low_res below ---- */
+
+#define LOW_START  0x2f000000ULL   /* crashk_low_res: 128 MiB in the fixture's System RAM */
+#define LOW_END    0x37000000ULL
+#define HIGH_START 0x270000000ULL  /* crashk_res: 256 MiB at the top of RAM above 4 GiB */
+#define HIGH_END   0x280000000ULL
+#define GiB4       0x100000000ULL
+
+/* The crash-box facts with its region replaced by regions[n] and 4 GiB of
+ * RAM above 4 GiB (past the fixture's 64-bit PCI window) in both /proc/iomem
+ * and the firmware map, as a 5 GiB guest with crashkernel=,high shows it. */
+static int crash_box_with(const uint64_t (*regions)[2], unsigned int n)
+{
+	struct kx_error err = { 0 };
+	char root[1024];
+	if (read_fixture("crash-box") < 0)
+		return -1;
+	snprintf(root, sizeof(root), "%s/tests/fixtures/crash-box", kx_test_env("KX_SRCDIR", "."));
+	if (kx_crash_facts_read(&crash_facts, root, &err) < 0) {
+		printf("#   %s\n", err.message);
+		return -1;
+	}
+	if (kx_memmap_add(&facts.iomem_ram, 0x180000000ULL, 0x280000000ULL, KX_MEM_RAM, &err) < 0 ||
+	    kx_memmap_add(&facts.firmware_map, 0x180000000ULL, 0x280000000ULL, KX_MEM_RAM, &err) < 0)
+		return -1;
+	kx_memmap_sort(&facts.iomem_ram);
+	kx_memmap_sort(&facts.firmware_map);
+	facts.crash_regions.count = 0;
+	for (unsigned int i = 0; i < n; i++) {
+		if (!kx_memmap_contains(&facts.iomem_ram, regions[i][0], regions[i][1])) {
+			printf("#   crash region [0x%" PRIx64 ", 0x%" PRIx64 ") outside System RAM\n",
+			       regions[i][0], regions[i][1]);
+			return -1;
+		}
+		if (kx_memmap_add(&facts.crash_regions, regions[i][0], regions[i][1], KX_MEM_CRASH, &err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* -p with the real Debian bookworm bzImage (a copy, xloadflags edited by edit) */
+static int build_real_crash(struct built *b, void (*edit)(uint8_t *k), const char *cmdline)
+{
+	struct kx_file f;
+	if (kx_test_map_kernel("bookworm-amd64", "vmlinuz", &f) < 0)
+		return -2;
+	uint8_t *k = kx_test_copy(&f);
+	if (edit)
+		edit(k);
+	struct kx_load_options o = { .crash = true };
+	int r = build_kernel(b, k, f.bytes.size, cmdline, 3 * 4096, &o);
+	free(k);
+	kx_file_close(&f);
+	if (r < 0)
+		printf("#   %s\n", b->err.message);
+	return r;
+}
+
+static void print_segments(const struct kx_plan *p)
+{
+	for (unsigned int i = 0; i < p->nr_segments; i++)
+		printf("#   %-12s [0x%" PRIx64 ", 0x%" PRIx64 ")\n", p->segments[i].name, p->segments[i].mem,
+		       p->segments[i].mem + p->segments[i].memsz);
+}
+
+static bool overlaps(uint64_t a, uint64_t a_end, uint64_t b, uint64_t b_end) { return a < b_end && b < a_end; }
+
+/* The command line's address from cmd_line_ptr and ext_cmd_line_ptr. */
+static uint64_t cmdline_addr(const struct kx_segment *bp)
+{
+	return le32(bp->buf + BZ_CMD_LINE_PTR) | (uint64_t)le32(bp->buf + BP_EXT_CMD_LINE_PTR) << 32;
+}
+
+KX_TEST(crash_high_and_low_regions)
+{
+	struct built b;
+	static const uint64_t regions[][2] = { { LOW_START, LOW_END }, { HIGH_START, HIGH_END } };
+	CHECK(crash_box_with(regions, 2) == 0);
+	CHECK(build_real_crash(&b, NULL, "irqpoll nr_cpus=1") == 0);
+	CHECK_EQ_U64(b.plan.flags, (62UL << 16) | 1);
+	/* kexec_core.c takes crash segments only in crashk_res: the high one */
+	bool inside = true;
+	for (unsigned int i = 0; i < b.plan.nr_segments; i++) {
+		const struct kx_segment *s = &b.plan.segments[i];
+		inside = inside && s->mem >= HIGH_START && s->mem + s->memsz <= HIGH_END &&
+			 !overlaps(s->mem, s->mem + s->memsz, LOW_START, LOW_END);
+	}
+	if (!inside)
+		print_segments(&b.plan);
+	CHECK(inside);
+	const struct kx_segment *hdr = segment(&b.plan, "elfcorehdr"), *bp = segment(&b.plan, "boot_params");
+	CHECK(hdr && bp && segment(&b.plan, "kernel") && segment(&b.plan, "initrd") && segment(&b.plan, "purgatory"));
+	CHECK(segment(&b.plan, "kernel")->mem >= GiB4); /* XLF_CAN_BE_LOADED_ABOVE_4G */
+	/* the dump leaves out both regions */
+	uint16_t phnum = (uint16_t)(hdr->buf[56] | hdr->buf[57] << 8);
+	for (unsigned int i = 0; i < phnum; i++) {
+		const uint8_t *ph = hdr->buf + 64 + 56 * i;
+		if (le32(ph) != 1) /* PT_LOAD */
+			continue;
+		uint64_t paddr = le64(ph + 24), end = paddr + le64(ph + 40);
+		CHECK(!overlaps(paddr, end, LOW_START, LOW_END) && !overlaps(paddr, end, HIGH_START, HIGH_END));
+	}
+	/* elfcorehdr= first, pointing at the header */
+	char want[64];
+	snprintf(want, sizeof(want), "elfcorehdr=0x%" PRIx64 " irqpoll nr_cpus=1", hdr->mem);
+	CHECK(!strcmp(b.plan.cmdline, want));
+	/* boot_params had no room below 4 GiB: the command line's high half in ext_cmd_line_ptr */
+	CHECK(bp->mem >= GiB4);
+	CHECK_EQ_U64(le32(bp->buf + BP_EXT_CMD_LINE_PTR), (bp->mem + 4096) >> 32);
+	CHECK_EQ_U64(le32(bp->buf + BZ_CMD_LINE_PTR), (uint32_t)(bp->mem + 4096));
+	CHECK(!strcmp((const char *)bp->buf + 4096, want));
+	/* e820: RAM is the low 640 KiB, all of crashk_low_res (the capture
+	 * kernel's DMA memory) and crashk_res minus the header, reserved */
+	uint64_t ram_640k = 0, ram_low = 0, ram_high = 0;
+	int header_reserved = 0;
+	for (unsigned int i = 0; i < bp->buf[BP_E820_ENTRIES]; i++) {
+		const uint8_t *e = bp->buf + BP_E820_TABLE + 20 * i;
+		uint64_t start = le64(e), end = start + le64(e + 8);
+		if (le32(e + 16) == 1) {
+			CHECK(!overlaps(start, end, hdr->mem, hdr->mem + hdr->memsz));
+			if (end <= 0xa0000)
+				ram_640k += end - start;
+			else if (start >= LOW_START && end <= LOW_END)
+				ram_low += end - start;
+			else if (start >= HIGH_START && end <= HIGH_END)
+				ram_high += end - start;
+			else
+				CHECK(!"RAM outside 640 KiB and the crash regions");
+		}
+		if (le32(e + 16) == 2 && start == hdr->mem && end == hdr->mem + hdr->memsz)
+			header_reserved = 1;
+	}
+	CHECK_EQ_U64(ram_640k, 0xa0000);
+	CHECK_EQ_U64(ram_low, LOW_END - LOW_START);
+	CHECK_EQ_U64(ram_high, HIGH_END - HIGH_START - hdr->memsz);
+	CHECK(header_reserved);
+	built_free(&b);
+}
+
+/* crashkernel=256M,high crashkernel=0,low: nothing below 4 GiB, so
+ * boot_params and the purgatory go above it too */
+KX_TEST(crash_high_region_only)
+{
+	struct built b;
+	static const uint64_t regions[][2] = { { HIGH_START, HIGH_END } };
+	CHECK(crash_box_with(regions, 1) == 0);
+	CHECK(build_real_crash(&b, NULL, "irqpoll") == 0);
+	for (unsigned int i = 0; i < b.plan.nr_segments; i++) {
+		const struct kx_segment *s = &b.plan.segments[i];
+		CHECK(s->mem >= HIGH_START && s->mem + s->memsz <= HIGH_END);
+	}
+	const struct kx_segment *bp = segment(&b.plan, "boot_params"), *purg = segment(&b.plan, "purgatory");
+	const struct kx_segment *hdr = segment(&b.plan, "elfcorehdr");
+	CHECK(bp && purg && hdr);
+	CHECK(bp->mem >= GiB4 && purg->mem >= GiB4);
+	/* cmd_line_ptr | ext_cmd_line_ptr << 32: the command line, inside the segment */
+	uint64_t at = cmdline_addr(bp);
+	CHECK(at >= GiB4);
+	CHECK(at >= bp->mem && at < bp->mem + bp->bufsz);
+	char want[64];
+	snprintf(want, sizeof(want), "elfcorehdr=0x%" PRIx64 " irqpoll", hdr->mem);
+	CHECK(!strcmp(b.plan.cmdline, want));
+	CHECK(bp->mem + bp->bufsz - at > strlen(want));
+	CHECK(!strcmp((const char *)bp->buf + (at - bp->mem), want));
+	/* the purgatory is entered first */
+	CHECK_EQ_U64(b.plan.entry, purg->mem);
+	/* e820: only the high region (minus the header) besides the low 640 KiB */
+	uint64_t ram = 0;
+	for (unsigned int i = 0; i < bp->buf[BP_E820_ENTRIES]; i++) {
+		const uint8_t *e = bp->buf + BP_E820_TABLE + 20 * i;
+		uint64_t start = le64(e), end = start + le64(e + 8);
+		if (le32(e + 16) == 1) {
+			CHECK(end <= 0xa0000 || (start >= HIGH_START && end <= HIGH_END));
+			ram += end - start;
+		}
+	}
+	CHECK_EQ_U64(ram, 0xa0000 + HIGH_END - HIGH_START - hdr->memsz);
+	built_free(&b);
+}
+
+static void clear_can_be_loaded_above_4g(uint8_t *k) { k[BZ_XLOADFLAGS] &= (uint8_t)~XLF_CAN_BE_LOADED_ABOVE_4G; }
+
+/* boot.rst: a kernel without XLF_CAN_BE_LOADED_ABOVE_4G stays below 4 GiB,
+ * so a region only above it cannot take it: a named refusal */
+KX_TEST(crash_high_only_refuses_a_below_4g_kernel)
+{
+	struct built b;
+	static const uint64_t regions[][2] = { { HIGH_START, HIGH_END } };
+	CHECK(crash_box_with(regions, 1) == 0);
+	/* control: the same region takes the unedited kernel */
+	CHECK(build_real_crash(&b, NULL, "irqpoll") == 0);
+	built_free(&b);
+	CHECK(build_real_crash(&b, clear_can_be_loaded_above_4g, "irqpoll") < 0);
+	CHECK(b.err.status == KX_E_PLAN);
+	CHECK_CONTAINS(b.err.message, "kernel: no free RAM for 0x");
+	CHECK_CONTAINS(b.err.message, " between 0x1000000 and 0xffffffff");
+	built_free(&b);
+	/* with crashk_low_res it still fails: segments go only in crashk_res */
+	static const uint64_t both[][2] = { { LOW_START, LOW_END }, { HIGH_START, HIGH_END } };
+	CHECK(crash_box_with(both, 2) == 0);
+	CHECK(build_real_crash(&b, clear_can_be_loaded_above_4g, "irqpoll") < 0);
+	CHECK(b.err.status == KX_E_PLAN);
+	CHECK_CONTAINS(b.err.message, "kernel: no free RAM for 0x");
+	built_free(&b);
+}
+
 KX_TEST(golden_bios_box) { golden("bios-box", kx_failed_); }
 KX_TEST(golden_efi_box) { golden("efi-box", kx_failed_); }
 
 KX_TEST_MAIN(KX_CASE(bios_box_boot_params), KX_CASE(efi_box_boot_params),
 	     KX_CASE(e820_beyond_128_entries_goes_to_setup_data), KX_CASE(refusals_name_the_rule),
-	     KX_CASE(crash_kernel_sees_only_its_region), KX_CASE(golden_bios_box), KX_CASE(golden_efi_box))
+	     KX_CASE(crash_kernel_sees_only_its_region), KX_CASE(crash_high_and_low_regions),
+	     KX_CASE(crash_high_region_only), KX_CASE(crash_high_only_refuses_a_below_4g_kernel),
+	     KX_CASE(golden_bios_box), KX_CASE(golden_efi_box))

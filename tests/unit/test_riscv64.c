@@ -316,9 +316,10 @@ KX_TEST(firmware_reserved_ram_is_avoided)
 
 static struct kx_crash_facts crash_facts;
 
-/* A -p plan: facts.crash_regions = [CRASH_START, CRASH_END), two CPU notes
- * and VMCOREINFO as sysfs would give them, no /proc/kcore. */
-static int crash_plan_for(const uint8_t *kernel, size_t size, struct kx_plan *plan, struct kx_error *err)
+/* A -p plan: facts.crash_regions = regions[n], two CPU notes and
+ * VMCOREINFO as sysfs would give them, no /proc/kcore. */
+static int crash_plan_in(const uint8_t *kernel, size_t size, const uint64_t (*regions)[2], unsigned int n,
+			 struct kx_plan *plan, struct kx_error *err)
 {
 	static uint8_t initrd[3 * 4096];
 	struct kx_file kf = { .path = (char *)"Image", .fd = -1, .bytes = { kernel, size } };
@@ -331,8 +332,9 @@ static int crash_plan_for(const uint8_t *kernel, size_t size, struct kx_plan *pl
 	crash_facts.nr_cpu_notes = crash_facts.nr_possible = 2;
 	crash_facts.vmcoreinfo = (struct kx_crash_note){ 0x81c2f000, 0x1024 };
 	memset(&facts.crash_regions, 0, sizeof(facts.crash_regions));
-	if (kx_memmap_add(&facts.crash_regions, CRASH_START, CRASH_END, KX_MEM_CRASH, err) < 0)
-		return -1;
+	for (unsigned int i = 0; i < n; i++)
+		if (kx_memmap_add(&facts.crash_regions, regions[i][0], regions[i][1], KX_MEM_CRASH, err) < 0)
+			return -1;
 	struct kx_load_ctx ctx = { .arch = &kx_arch_riscv64, .dtb = &tree, .facts = &facts, .opts = &o,
 				   .kernel = &kf, .initrd = &rf, .crash = &crash_facts };
 	struct kx_kernel_desc k = { 0 };
@@ -340,6 +342,13 @@ static int crash_plan_for(const uint8_t *kernel, size_t size, struct kx_plan *pl
 	if (kx_format_riscv64_image.describe(&ctx, &k, err) < 0)
 		return -1;
 	return kx_arch_riscv64.build_plan(&ctx, &k, plan, err);
+}
+
+/* ... in [CRASH_START, CRASH_END) alone */
+static int crash_plan_for(const uint8_t *kernel, size_t size, struct kx_plan *plan, struct kx_error *err)
+{
+	static const uint64_t region[][2] = { { CRASH_START, CRASH_END } };
+	return crash_plan_in(kernel, size, region, 1, plan, err);
 }
 
 #define LOADS_MAX 64
@@ -501,6 +510,54 @@ KX_TEST(crash_header_leaves_out_firmware_ram)
 	CHECK(prop_be64s(dtb->buf, "linux,usable-memory-range", CRASH_START, CRASH_END - CRASH_START));
 	kx_plan_free(&plan);
 	free(img);
+}
+
+/* crashkernel=X,high leaves two regions: crashk_res (the highest) takes every
+ * segment, since kexec_core.c refuses the low one (crashk_low_res); /chosen
+ * linux,usable-memory-range lists both, crashk_res first as drivers/of/kexec.c
+ * writes it (the capture kernel's early_init_dt_check_for_usable_mem_range
+ * keeps the first as its memory limit). */
+KX_TEST(crash_segments_in_the_highest_of_two_regions)
+{
+	struct kx_plan plan;
+	struct kx_error err = { 0 };
+	/* crashk_low_res 32 MiB low in RAM, crashk_res 128 MiB above it */
+	static const uint64_t regions[][2] = { { 0x84000000, 0x86000000 }, { CRASH_START, CRASH_END } };
+	uint8_t *img = synth_image();
+	CHECK(setup() == 0);
+	int r = crash_plan_in(img, IMG_FILE, regions, 2, &plan, &err);
+	free(img);
+	if (r < 0)
+		printf("#   %s\n", err.message);
+	CHECK(r == 0);
+	bool inside = true;
+	for (unsigned int i = 0; i < plan.nr_segments; i++) {
+		const struct kx_segment *s = &plan.segments[i];
+		if (s->mem < CRASH_START || s->mem + s->memsz > CRASH_END) {
+			printf("#   %s at [0x%" PRIx64 ", 0x%" PRIx64 ")\n", s->name, s->mem, s->mem + s->memsz);
+			inside = false;
+		}
+	}
+	CHECK(inside);
+	const struct kx_segment *dtb = segment(&plan, "dtb"), *hdr = segment(&plan, "elfcorehdr");
+	CHECK(dtb && hdr && segment(&plan, "kernel") && segment(&plan, "initrd") && segment(&plan, "purgatory"));
+	CHECK(fdt_check_header(dtb->buf) == 0);
+	int len, chosen = fdt_path_offset(dtb->buf, "/chosen");
+	CHECK(chosen >= 0);
+	const fdt64_t *v = fdt_getprop(dtb->buf, chosen, "linux,usable-memory-range", &len);
+	CHECK(v);
+	CHECK_EQ_U64(len, 32);
+	CHECK_EQ_U64(fdt64_ld(&v[0]), CRASH_START);
+	CHECK_EQ_U64(fdt64_ld(&v[1]), CRASH_END - CRASH_START);
+	CHECK_EQ_U64(fdt64_ld(&v[2]), 0x84000000);
+	CHECK_EQ_U64(fdt64_ld(&v[3]), 0x2000000);
+	CHECK(prop_be64s(dtb->buf, "linux,elfcorehdr", hdr->mem, hdr->bufsz));
+	/* the dump leaves out both */
+	static struct loads loads;
+	CHECK(read_header(hdr, &loads));
+	CHECK(!loads_overlap(&loads, 0x84000000, 0x86000000));
+	CHECK(!loads_overlap(&loads, CRASH_START, CRASH_END));
+	kx_plan_free(&plan);
 }
 
 /* The planner's DTB segment is the input tree edited by kx_dtb_set_chosen
@@ -728,5 +785,6 @@ KX_TEST(real_debian_image)
 
 KX_TEST_MAIN(KX_CASE(header_rules), KX_CASE(planner_on_qemu_virt), KX_CASE(elf_rebased_like_the_kernel),
 	     KX_CASE(firmware_reserved_ram_is_avoided), KX_CASE(crash_header_leaves_out_firmware_ram),
+	     KX_CASE(crash_segments_in_the_highest_of_two_regions),
 	     KX_CASE(real_debian_image),
 	     KX_CASE(planner_dtb_is_the_chosen_edit))
