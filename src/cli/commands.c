@@ -168,6 +168,18 @@ static int build_plan(struct load_state *s, const struct kx_options *o,
 		 desc.format);
 	r = arch->build_plan(&ctx, &desc, &s->plan, err);
 	kx_dtb_free(&dtb);
+	if (r < 0 && crash && err->status == KX_E_PLAN) {
+		/* the segments go in crashk_res, the highest region (kx_crash_ram) */
+		const struct kx_memmap *c = &s->facts.crash_regions;
+		uint64_t main_start = 0, main_size = 0;
+		for (unsigned int i = 0; i < c->count; i++)
+			if (i == 0 || c->ranges[i].start > main_start) {
+				main_start = c->ranges[i].start;
+				main_size = c->ranges[i].end - c->ranges[i].start;
+			}
+		kx_error_prefix(err, "the crash kernel region (%llu MiB) is too small for this kernel and "
+				"initrd: ", (unsigned long long)(main_size >> 20));
+	}
 	return r;
 }
 
@@ -317,21 +329,8 @@ int kx_cmd_load(const struct kx_options *o, FILE *log, struct kx_error *err)
 		fprintf(log, "kexec: kexec_file_load of %s failed (%s: %s); falling back to kexec_load\n",
 			o->kernel, strerror(e), file_syscall_why(e));
 	}
-	if (build_plan(s, o, arch, fmt, o->panic, log, err) < 0) {
-		if (o->panic && err->status == KX_E_PLAN) {
-			/* the segments go in crashk_res, the highest region (kx_crash_ram) */
-			const struct kx_memmap *c = &s->facts.crash_regions;
-			uint64_t main_start = 0, main_size = 0;
-			for (unsigned int i = 0; i < c->count; i++)
-				if (i == 0 || c->ranges[i].start > main_start) {
-					main_start = c->ranges[i].start;
-					main_size = c->ranges[i].end - c->ranges[i].start;
-				}
-			kx_error_prefix(err, "the crash kernel region (%llu MiB) is too small for this kernel and "
-					"initrd: ", (unsigned long long)(main_size >> 20));
-		}
+	if (build_plan(s, o, arch, fmt, o->panic, log, err) < 0)
 		goto out;
-	}
 	if (o->debug)
 		kx_plan_print(&s->plan, log);
 	int e = -kx_sys_kexec_load(&s->plan);

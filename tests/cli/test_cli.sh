@@ -99,6 +99,7 @@ t "-p into a region too small: a named error" 255 "the crash kernel region \(2 M
 cp -r "$CRASH" high-low-crash-box
 sed -i 's/^100000000-17fffffff : PCI Bus 0000:00$/&\n180000000-27fffffff : System RAM\n  27fe00000-27fffffff : Crash kernel/' high-low-crash-box/proc/iomem
 t "-p with a small crashk_res and a large low region: names crashk_res" 255 "the crash kernel region \(2 MiB\) is too small for this kernel and initrd: kernel: no free RAM for 0x400000" -- --x-test-root=high-low-crash-box -c -p vmlinuz --initrd=initrd.img
+t "--dry-run -p into a region too small: the same named error" 255 "the crash kernel region \(2 MiB\) is too small for this kernel and initrd: kernel: no free RAM for 0x400000" -- --dry-run --x-test-root=small-crash-box -c -p vmlinuz --initrd=initrd.img
 t "-p file syscall asks for KEXEC_FILE_ON_CRASH" 0 "flags 0x6$" -- --dry-run --x-test-root="$CRASH" -s -p vmlinuz
 t "-e with nothing loaded" 255 "nothing has been loaded" -- -e --x-test-root="$BIOS"
 t "-c load refused (seatbelt) is explained" 255 "kexec_load refused: KEXEC_NG_FORBID_SYSCALLS is set" -- --x-test-root="$BIOS" -c -l vmlinuz

@@ -58,11 +58,22 @@ static int place_kernel(struct kx_placer *p, const struct kx_load_ctx *ctx,
 		.min = k->min_addr, .max = UINT64_MAX, .top_down = false,
 	};
 	/* boot.rst: only XLF_CAN_BE_LOADED_ABOVE_4G kernels may sit above 4 GiB */
-	if (!(k->x86_xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G))
+	bool below_4g_only = !(k->x86_xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G);
+	if (below_4g_only)
 		rq.max = 4 * GiB - 1;
 	uint64_t base;
-	if (kx_place(p, rq, &base, err) < 0)
+	if (kx_place(p, rq, &base, err) < 0) {
+		struct kx_placer anywhere = *p;
+		struct kx_error ignored = { 0 };
+		rq.max = UINT64_MAX;
+		if (below_4g_only && ctx->opts->crash && kx_place(&anywhere, rq, &base, &ignored) == 0)
+			return kx_fail(err, KX_E_NO_CRASH_REGION,
+				       "%s cannot be loaded above 4 GiB (xloadflags at 0x236 lacks "
+				       "XLF_CAN_BE_LOADED_ABOVE_4G) and the crash kernel region has no room below "
+				       "it: boot with crashkernel=SIZE (a region below 4 GiB) rather than ,high",
+				       name);
 		return -1;
+	}
 	for (unsigned int i = 0; i < k->nr_pieces; i++) {
 		const struct kx_kernel_piece *piece = &k->pieces[i];
 		snprintf(source, sizeof(source), "%s @0x%" PRIx64, name,
