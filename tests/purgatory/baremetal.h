@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * What boot.c and kernel.c share: PL011 output (polled, the UART as QEMU
- * left it), system register access at the current EL, PSCI power-off.
- * Runs with the MMU off: every access is Device memory, so only aligned
+ * What boot.c and kernel.c share, on both architectures: polled UART
+ * output (the UART as the firmware or QEMU left it), system register
+ * access, power-off, and kernel.c's check/report.
+ *
+ * arm64: PL011, system registers at the current EL, PSCI power-off. Runs
+ * with the MMU off: every access is Device memory, so only aligned
  * accesses (built with -mstrict-align).
+ * riscv64: NS16550A (as OpenSBI left it), CSR access, the SBI calls they
+ * make (HSM hart start/stop, SRST shutdown). S-mode, satp = 0.
  */
 #ifndef KX_PURG_HARNESS_BAREMETAL_H
 #define KX_PURG_HARNESS_BAREMETAL_H
@@ -11,6 +16,8 @@
 #include <stdint.h>
 
 #include "layout.h"
+
+#if defined(__aarch64__)
 
 #define SCTLR_M (1UL << 0)
 #define SCTLR_C (1UL << 2)
@@ -35,6 +42,35 @@ static inline void putc_(char c)
 	uart[0] = (uint8_t)c;
 }
 
+#elif defined(__riscv) && __riscv_xlen == 64
+
+#define SR_SIE		(1UL << 1)
+
+#define csr_read(r) ({ uint64_t v_; __asm__ volatile("csrr %0, " #r : "=r"(v_)); v_; })
+#define csr_write(r, v) __asm__ volatile("csrw " #r ", %0" : : "r"((uint64_t)(v)))
+
+static inline uint64_t rdtime(void)
+{
+	uint64_t t;
+
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	return t;
+}
+
+static inline void putc_(char c)
+{
+	volatile uint8_t *uart = (volatile uint8_t *)(uintptr_t)H_UART;
+
+	while (!(uart[5] & 0x20))
+		;
+	uart[0] = (uint8_t)c;
+}
+
+#else
+#error "the purgatory harness runs on arm64 or riscv64"
+#endif
+
+/* Both: output, then power-off per architecture. */
 static inline void puts_(const char *s)
 {
 	for (; *s; s++) {
@@ -61,6 +97,8 @@ static inline void putu_(uint64_t v, unsigned int radix)
 		putc_(buf[--n]);
 }
 
+#if defined(__aarch64__)
+
 /* PSCI SYSTEM_OFF: QEMU virt answers HVC without EL2, SMC with it. */
 static inline __attribute__((noreturn)) void power_off(void)
 {
@@ -73,5 +111,61 @@ static inline __attribute__((noreturn)) void power_off(void)
 	for (;;)
 		__asm__ volatile("wfi");
 }
+
+#else
+
+/* SBI call: a7 = extension, a6 = function; returns the error in a0. */
+static inline long sbi_call(uint64_t ext, uint64_t fid, uint64_t arg0, uint64_t arg1,
+			    uint64_t arg2)
+{
+	register uint64_t a0 __asm__("a0") = arg0;
+	register uint64_t a1 __asm__("a1") = arg1;
+	register uint64_t a2 __asm__("a2") = arg2;
+	register uint64_t a6 __asm__("a6") = fid;
+	register uint64_t a7 __asm__("a7") = ext;
+
+	__asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a2), "r"(a6), "r"(a7) : "memory");
+	return (long)a0;
+}
+
+#define SBI_EXT_HSM	0x48534d
+#define SBI_EXT_SRST	0x53525354
+
+/* Wait for the UART to finish, then SRST shutdown (QEMU exits). */
+static inline __attribute__((noreturn)) void power_off(void)
+{
+	volatile uint8_t *uart = (volatile uint8_t *)(uintptr_t)H_UART;
+
+	for (int i = 0; i < 1000000 && !(uart[5] & 0x40); i++)
+		;
+	sbi_call(SBI_EXT_SRST, 0, 0, 0, 0);
+	sbi_call(8, 0, 0, 0, 0); /* legacy shutdown, if SRST is missing */
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+#endif
+
+/* kernel.c's checks: each failed one goes on a "harness: kernel FAIL:"
+ * line. The count is the caller's local `failures`, not a static: nothing
+ * zeroes these programs' bss. Not inline, as when kernel.c had it. */
+static __attribute__((unused)) void report(int *failures, int ok, const char *what,
+					   uint64_t got, uint64_t want)
+{
+	if (ok)
+		return;
+	if (!*failures)
+		puts_("harness: kernel FAIL:");
+	puts_(" ");
+	puts_(what);
+	puts_("=");
+	putu_(got, 16);
+	puts_(" (want ");
+	putu_(want, 16);
+	puts_(")");
+	(*failures)++;
+}
+
+#define check(ok, what, got, want) report(&failures, (ok), (what), (got), (want))
 
 #endif

@@ -1,20 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Host side of the arm64 purgatory harness: make the region images of
- * layout.h and the purgatory blob filled by the loader's own code
- * (kx_purgatory_blob("arm64") + kx_purgatory_fill(), digests by
- * kx_sha256), as kexec would hand them to the old kernel.
+ * Host side of the purgatory harness: make the region images of layout.h
+ * and the purgatory blob filled by the loader's own code
+ * (kx_purgatory_blob(H_ARCH) + kx_purgatory_fill(), digests by
+ * kx_sha256), as kexec would hand them to the old kernel. Built once per
+ * architecture (mkpurgimage for arm64, mkpurgimage-riscv64) with that
+ * architecture's directory, and so its layout.h, first on the include path.
  *
  *   mkimage OUTDIR KERNEL.BIN [--initrd-size BYTES] [--serial ADDR]
- *           [--no-verify] [--corrupt REGION] [--knobs N] [--regs]
+ *           [--no-verify] [--corrupt REGION] [--bad-nr-regions]
+ *           arm64: [--knobs N] [--regs]   riscv64: [--fault]
  *
- * Writes OUTDIR/{purgatory,initrd,dtb,tiny}.bin. --corrupt flips a byte of
- * that region's data after its digest was taken (memory that is not what
- * the loader planned); --regs puts non-zero values in x1..x3 to show they
- * come from the parameter block.
+ * Writes OUTDIR/{purgatory,kernel,initrd,dtb,tiny}.bin. The "DTB" is random
+ * bytes on arm64, a real flattened device tree (libfdt), H_DTB_LEN bytes,
+ * on riscv64, as the old kernel needs one among the segments. --corrupt
+ * flips a byte of that region's data after its digest was taken (memory
+ * that is not what the loader planned); --bad-nr-regions writes 17 into the
+ * filled parameter block's nr_regions (more than it holds:
+ * kx_purgatory_fill() itself refuses that). arm64: --knobs sets the
+ * blob's knobs word, --regs puts non-zero values in x1..x3 to show they
+ * come from the parameter block. riscv64: --fault adds a sixth region in
+ * the hole above RAM, which the purgatory cannot read.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <libfdt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +35,16 @@
 #include "purgatory/arm64/knobs.h"
 #include "purgatory/purgatory.h"
 #include "layout.h"
+
+#ifndef H_REGS
+#define H_REGS 0
+#endif
+#ifndef H_KNOBS
+#define H_KNOBS 0
+#endif
+#ifndef H_DTB_FDT
+#define H_DTB_FDT 0
+#endif
 
 static void die(const char *what)
 {
@@ -69,6 +90,21 @@ static void fill_random(uint8_t *p, size_t len, uint64_t seed)
 	}
 }
 
+/* A small valid FDT whose totalsize is the whole region (the rest is free
+ * space in the blob), as the old kernel's fdt_check_header() wants. */
+static void make_dtb(uint8_t *dtb)
+{
+	int node;
+
+	if (fdt_create_empty_tree(dtb, (int)H_DTB_LEN) ||
+	    fdt_setprop_string(dtb, 0, "compatible", "kexec-ng,purgatory-harness") ||
+	    (node = fdt_add_subnode(dtb, 0, "chosen")) < 0 ||
+	    fdt_setprop_string(dtb, node, "bootargs", "console=ttyS0 harness"))
+		die("libfdt could not make the DTB");
+	if (fdt_totalsize(dtb) != H_DTB_LEN)
+		die("the DTB's totalsize is not the region's length");
+}
+
 int main(int argc, char **argv)
 {
 	struct kx_purgatory_params p;
@@ -77,12 +113,13 @@ int main(int argc, char **argv)
 	size_t initrd_size = 4u << 20, kernel_len;
 	uint64_t serial = H_UART;
 	uint32_t knobs = 0;
-	int corrupt = -1, verify = 1, regs = 0;
+	int corrupt = -1, verify = 1, regs = 0, fault = 0, bad_nr = 0;
 	uint8_t *kernel, *initrd, *dtb, tiny[1] = { 0x5a }, *buf;
 
 	if (argc < 3)
 		die("usage: mkimage OUTDIR KERNEL.BIN [--initrd-size N] [--serial ADDR] "
-		    "[--no-verify] [--corrupt REGION] [--knobs N] [--regs]");
+		    "[--no-verify] [--corrupt REGION] [--bad-nr-regions] "
+		    "arm64: [--knobs N] [--regs] riscv64: [--fault]");
 	for (int i = 3; i < argc; i++) {
 		if (!strcmp(argv[i], "--initrd-size") && i + 1 < argc)
 			initrd_size = strtoull(argv[++i], NULL, 0);
@@ -92,10 +129,16 @@ int main(int argc, char **argv)
 			verify = 0;
 		else if (!strcmp(argv[i], "--corrupt") && i + 1 < argc)
 			corrupt = atoi(argv[++i]);
-		else if (!strcmp(argv[i], "--knobs") && i + 1 < argc)
+		else if (!strcmp(argv[i], "--bad-nr-regions"))
+			bad_nr = 1;
+		else if (H_KNOBS && !strcmp(argv[i], "--knobs") && i + 1 < argc)
 			knobs = (uint32_t)strtoul(argv[++i], NULL, 0);
-		else if (!strcmp(argv[i], "--regs"))
+		else if (H_REGS && !strcmp(argv[i], "--regs"))
 			regs = 1;
+#ifdef H_FAULT
+		else if (!strcmp(argv[i], "--fault"))
+			fault = 1;
+#endif
 		else
 			die("unknown option");
 	}
@@ -106,15 +149,20 @@ int main(int argc, char **argv)
 	if (H_KERNEL + kernel_len > H_KERNEL_STACK - 0x10000)
 		die("kernel.bin too large for the layout");
 	initrd = malloc(initrd_size ? initrd_size : 1);
-	dtb = malloc(H_DTB_LEN);
+	dtb = calloc(1, H_DTB_LEN);
 	if (!initrd || !dtb)
 		die("out of memory");
 	fill_random(initrd, initrd_size, 0x9e3779b97f4a7c15ULL);
-	fill_random(dtb, H_DTB_LEN, 0xd1b54a32d192ed03ULL);
+	if (H_DTB_FDT)
+		make_dtb(dtb);
+	else
+		fill_random(dtb, H_DTB_LEN, 0xd1b54a32d192ed03ULL);
 
 	memset(&p, 0, sizeof(p));
 	p.entry = H_KERNEL;
-	p.regs[0] = H_DTB;
+	/* riscv64: regs unused (a0/a1 pass through); left zero. */
+	if (H_REGS)
+		p.regs[0] = H_DTB;
 	if (regs) {
 		p.regs[1] = 0x1111111111111111ULL;
 		p.regs[2] = 0x2222222222222222ULL;
@@ -133,6 +181,15 @@ int main(int argc, char **argv)
 	kx_sha256(dtb, H_DTB_LEN, p.regions[2].sha256);
 	kx_sha256(tiny, sizeof(tiny), p.regions[3].sha256);
 	kx_sha256("", 0, p.regions[4].sha256);
+#ifdef H_FAULT
+	if (fault) {
+		/* Any digest: the read faults before it is compared. */
+		p.regions[p.nr_regions++] = (struct kx_purgatory_region){ .start = H_FAULT,
+									 .len = 64 };
+	}
+#else
+	(void)fault;
+#endif
 
 	/* After the digests: the bytes in memory are not the planned ones. */
 	switch (corrupt) {
@@ -154,12 +211,17 @@ int main(int argc, char **argv)
 		die("--corrupt: regions 0..3 hold data");
 	}
 
-	if (kx_purgatory_blob("arm64", &blob, &err) < 0)
+	if (kx_purgatory_blob(H_ARCH, &blob, &err) < 0)
 		die(err.message);
 	buf = calloc(1, blob.size);
 	if (!buf || kx_purgatory_fill(&blob, buf, blob.size, &p, &err) < 0)
 		die(err.message[0] ? err.message : "out of memory");
-	kx_put_le32(buf + KX_ARM64_KNOBS_OFFSET, knobs);
+	if (H_KNOBS)
+		kx_put_le32(buf + KX_ARM64_KNOBS_OFFSET, knobs);
+	if (bad_nr)
+		kx_put_le32(buf + blob.params_offset +
+			    offsetof(struct kx_purgatory_params, nr_regions),
+			    KX_PURGATORY_REGIONS_MAX + 1);
 
 	write_file(argv[1], "purgatory.bin", buf, blob.size);
 	write_file(argv[1], "kernel.bin", kernel, kernel_len);

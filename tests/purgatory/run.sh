@@ -1,27 +1,35 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Run the arm64 purgatory in QEMU (qemu-system-aarch64 -M virt, TCG) the
-# way the old kernel's cpu_soft_restart enters it, and check what the
-# "new kernel" gets. See README.md beside this file.
+# Run the arm64 or riscv64 purgatory in QEMU (-M virt, TCG) the way the old
+# kernel enters it, and check what the "new kernel" gets. See README.md
+# beside this file.
+#   arm64: qemu-system-aarch64; entered as cpu_soft_restart does, at EL1,
+#          EL2 and EL2 with VHE.
+#   riscv64: qemu-system-riscv64 under OpenSBI from QEMU's firmware; entered
+#          as riscv_kexec_relocate (a jump, on hart 0 or 1) or
+#          riscv_kexec_norelocate (a trap to stvec) does.
 #
-#   tests/purgatory/run.sh                 the cases, as TAP
-#   tests/purgatory/run.sh --bench [MiB]   time the check of one MiB-sized
-#                                          region (default 64): caches
-#                                          on/off x SHA-256 instructions/C
-#   options: --mkimage PATH  the host tool (else built in build/purgatory-qemu)
+#   tests/purgatory/run.sh [--arch A]                 the cases, as TAP
+#   tests/purgatory/run.sh [--arch A] --bench [MiB]   time the check of one
+#                            MiB-sized region (default 64): arm64, caches
+#                            on/off x SHA-256 instructions/C; riscv64,
+#                            verify on/off
+#   options: --arch A        arm64 (default) or riscv64
+#            --mkimage PATH  the host tool (else built in build/purgatory-qemu)
 #            --keep DIR      keep the images and QEMU logs in DIR
 #
-# Skips (TAP "1..0 # SKIP") without qemu-system-aarch64 or an aarch64
-# compiler. Never runs kexec: everything happens inside QEMU.
+# Skips (TAP "1..0 # SKIP") without that QEMU or a compiler for the
+# architecture. Never runs kexec: everything happens inside QEMU.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-mkimage= keep= bench=
+arch=arm64 mkimage= keep= bench=
 
 while [ $# -gt 0 ]; do
   case $1 in
+    --arch) arch=$2; shift 2 ;;
     --mkimage) mkimage=$2; shift 2 ;;
     --keep) keep=$2; shift 2 ;;
     --bench)
@@ -31,17 +39,42 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+# Per architecture: QEMU, compiler, the host tool's name, flags for the two
+# bare-metal programs, where RAM starts (layout.h: every address below is
+# RAM + the same offset on both), and how many log lines a failure shows.
+case $arch in
+  arm64)
+    qemu_name=qemu-system-aarch64 qemu_pkg=qemu-system-arm machine=aarch64
+    cross=aarch64-linux-gnu mkimage_name=mkpurgimage ram=0x40000000
+    # With the MMU off every access is Device memory: -mstrict-align, and
+    # no FP/SIMD (EL1 starts with it trapped).
+    arch_flags=(-mgeneral-regs-only -mstrict-align -mbranch-protection=none)
+    diag() { head -20 "$1"; } ;;
+  riscv64)
+    qemu_name=qemu-system-riscv64 qemu_pkg=qemu-system-misc machine=riscv64
+    cross=riscv64-linux-gnu mkimage_name=mkpurgimage-riscv64 ram=0x80000000
+    # No gp (-mno-relax), no small-data sections.
+    arch_flags=(-march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany -mno-relax
+                -msmall-data-limit=0)
+    # The end of the log: OpenSBI's banner comes first.
+    diag() { tail -12 "$1"; } ;;
+  *) echo "run.sh: --arch: arm64 or riscv64, not $arch" >&2; exit 2 ;;
+esac
+hex() { printf '0x%x' $((ram + $1)); }
+boot_addr=$(hex 0x200000) mailbox=$(hex 0x280000) purgatory=$(hex 0x300000)
+kernel=$(hex 0x400000) initrd=$(hex 0x1000000) dtb=$(hex 0x18000000)
+tiny=$(hex 0x18200010)
+
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 
-qemu=$(command -v qemu-system-aarch64) ||
-  skip_all "no qemu-system-aarch64 (Debian: qemu-system-arm)"
-if [ "$(uname -m)" = aarch64 ]; then
+qemu=$(command -v $qemu_name) || skip_all "no $qemu_name (Debian: $qemu_pkg)"
+if [ "$(uname -m)" = $machine ]; then
   CC=${CC:-gcc} OBJCOPY=objcopy
 else
-  CC=aarch64-linux-gnu-gcc OBJCOPY=aarch64-linux-gnu-objcopy
+  CC=$cross-gcc OBJCOPY=$cross-objcopy
 fi
 command -v "$CC" >/dev/null && command -v "$OBJCOPY" >/dev/null ||
-  skip_all "no aarch64 compiler (Debian: gcc-aarch64-linux-gnu)"
+  skip_all "no $machine compiler (Debian: gcc-$cross)"
 command -v python3 >/dev/null || skip_all "no python3 (reads the QEMU monitor)"
 
 if [ -z "$mkimage" ]; then
@@ -49,28 +82,29 @@ if [ -z "$mkimage" ]; then
   if [ ! -f "$b/build.ninja" ]; then
     meson setup "$b" "$top" >/dev/null || { echo "run.sh: meson setup $b failed" >&2; exit 1; }
   fi
-  ninja -C "$b" tests/unit/mkpurgimage >/dev/null ||
-    { echo "run.sh: building mkpurgimage failed" >&2; exit 1; }
-  mkimage=$b/tests/unit/mkpurgimage
+  ninja -C "$b" tests/unit/$mkimage_name >/dev/null ||
+    { echo "run.sh: building $mkimage_name failed" >&2; exit 1; }
+  mkimage=$b/tests/unit/$mkimage_name
 fi
 
 if [ -n "$keep" ]; then
   work=$keep; mkdir -p "$work"
 else
-  work=$(mktemp -d /tmp/kx-purgatory-qemu.XXXXXX)
+  work=$(mktemp -d /tmp/kx-purgatory-$arch-qemu.XXXXXX)
   trap 'rm -rf "$work"' EXIT
 fi
 
-# The two bare-metal programs. With the MMU off every access is Device
-# memory: -mstrict-align, and no FP/SIMD (EL1 starts with it trapped).
+# The two bare-metal programs, linked where layout.h puts them: the
+# architecture's directory first on the include path (layout.h), then this
+# one (baremetal.h). No PIE.
 bm_flags=(-std=gnu11 -O2 -g0 -ffreestanding -nostdlib -static -fno-pic -no-pie
-          -mgeneral-regs-only -mstrict-align -mbranch-protection=none
-          -fno-stack-protector -Wall -Wextra -Werror -I"$here"
+          "${arch_flags[@]}" -fno-stack-protector -Wall -Wextra -Werror
+          -I"$here/$arch" -I"$here"
           -T "$here/harness.lds" -Wl,--build-id=none -Wl,--no-warn-rwx-segments)
-"$CC" "${bm_flags[@]}" -Wl,--section-start=.text=0x40200000 \
-  "$here/boot.S" "$here/boot.c" -o "$work/boot.elf" &&
-"$CC" "${bm_flags[@]}" -Wl,--section-start=.text=0x40400000 \
-  "$here/kernel.S" "$here/kernel.c" -o "$work/kernel.elf" &&
+"$CC" "${bm_flags[@]}" -Wl,--section-start=.text=$boot_addr \
+  "$here/$arch/boot.S" "$here/$arch/boot.c" -o "$work/boot.elf" &&
+"$CC" "${bm_flags[@]}" -Wl,--section-start=.text=$kernel \
+  "$here/$arch/kernel.S" "$here/$arch/kernel.c" -o "$work/kernel.elf" &&
 "$OBJCOPY" -O binary "$work/kernel.elf" "$work/kernel-built.bin" ||
   { echo "run.sh: building the bare-metal stubs failed" >&2; exit 1; }
 
@@ -80,16 +114,19 @@ make_images() {
   mkdir -p "$dir" && "$mkimage" "$dir" "$work/kernel-built.bin" "$@"
 }
 
-# Print the PC of the (only) CPU, through the QEMU monitor socket.
+# Print the PC of CPU $2, through the QEMU monitor socket $1.
 monitor_pc() {
-  python3 - "$1" <<'PY'
+  local pat='PC=([0-9a-fA-F]{16})'
+  [ $arch = riscv64 ] && pat='\n\s*pc\s+([0-9a-fA-F]{16})'
+  python3 - "$1" "$2" "$pat" <<'PY'
 import re, socket, sys, time
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
 s.settimeout(5)
-s.sendall(b"info registers\n")
+s.sendall(b"cpu %d\ninfo registers\n" % int(sys.argv[2]))
+pat = sys.argv[3].encode()
 out, deadline = b"", time.time() + 5
-while b"PC=" not in out or not re.search(rb"PC=[0-9a-fA-F]{16}", out):
+while not re.search(pat, out):
     if time.time() > deadline:
         break
     try:
@@ -99,7 +136,7 @@ while b"PC=" not in out or not re.search(rb"PC=[0-9a-fA-F]{16}", out):
     if not chunk:
         break
     out += chunk
-m = re.search(rb"PC=([0-9a-fA-F]{16})", out)
+m = re.search(pat, out)
 print(m.group(1).decode() if m else "unknown")
 try:
     s.sendall(b"quit\n")
@@ -108,29 +145,41 @@ except OSError:
 PY
 }
 
-# run_qemu DIR EL(1|2|2h) WAIT
+# run_qemu DIR HOW WAIT
+#   HOW: arm64: 1 (EL1), 2 (EL2), 2h (EL2 with E2H=1); riscv64: jump (hart
+#   0), hart1 (-smp 2, hart 1 enters), trap (through stvec).
 #   WAIT=exit: until QEMU powers off (the kernel does); WAIT=park:SECONDS
 #   or park:/REGEX/: until REGEX shows up (or SECONDS pass), one more
-#   second, then read the PC and quit. Output in DIR/serial.log, the PC in
-#   DIR/pc, wall time in DIR/seconds.
+#   second, then read the PC of the CPU that entered and quit. Output in
+#   DIR/serial.txt, the PC in DIR/pc, wall time in DIR/seconds.
 run_qemu() {
-  local dir=$1 el=$2 wait=$3 machine=virt mode=0 pid start end
-  case $el in
-    1) ;;
-    2) machine=virt,virtualization=on ;;
-    2h) machine=virt,virtualization=on; mode=1 ;;
+  local dir=$1 how=$2 wait=$3 mode=0 cpu=0 pid start end
+  local -a machine_args
+  case $arch/$how in
+    arm64/1) machine_args=(-M virt) ;;
+    arm64/2) machine_args=(-M virt,virtualization=on) ;;
+    arm64/2h) machine_args=(-M virt,virtualization=on); mode=1 ;;
+    riscv64/jump) machine_args=(-M virt -smp 1) ;;
+    riscv64/hart1) machine_args=(-M virt -smp 2); mode=1; cpu=1 ;;
+    riscv64/trap) machine_args=(-M virt -smp 1); mode=2 ;;
   esac
+  if [ $arch = arm64 ]; then
+    machine_args+=(-cpu max,lpa2=off -m 512M -smp 1
+                   -device "loader,file=$work/boot.elf,cpu-num=0")
+  else
+    machine_args+=(-m 512M -bios default -kernel "$work/boot.elf")
+  fi
   rm -f "$dir/mon.sock" "$dir/pc"
+  : >"$dir/serial.log"
   start=$(date +%s.%N)
-  timeout 120 "$qemu" -M "$machine" -cpu max,lpa2=off -m 512M -smp 1 \
+  timeout 120 "$qemu" "${machine_args[@]}" \
     -nographic -no-reboot -monitor "unix:$dir/mon.sock,server,nowait" \
-    -device "loader,file=$work/boot.elf,cpu-num=0" \
-    -device "loader,file=$dir/kernel.bin,addr=0x40400000,force-raw=on" \
-    -device "loader,file=$dir/purgatory.bin,addr=0x40300000,force-raw=on" \
-    -device "loader,file=$dir/initrd.bin,addr=0x41000000,force-raw=on" \
-    -device "loader,file=$dir/dtb.bin,addr=0x58000000,force-raw=on" \
-    -device "loader,file=$dir/tiny.bin,addr=0x58200010,force-raw=on" \
-    -device "loader,addr=0x40280000,data=$mode,data-len=4" \
+    -device "loader,file=$dir/kernel.bin,addr=$kernel,force-raw=on" \
+    -device "loader,file=$dir/purgatory.bin,addr=$purgatory,force-raw=on" \
+    -device "loader,file=$dir/initrd.bin,addr=$initrd,force-raw=on" \
+    -device "loader,file=$dir/dtb.bin,addr=$dtb,force-raw=on" \
+    -device "loader,file=$dir/tiny.bin,addr=$tiny,force-raw=on" \
+    -device "loader,addr=$mailbox,data=$mode,data-len=4" \
     </dev/null >"$dir/serial.log" 2>&1 &
   pid=$!
   if [[ $wait == park:* ]]; then
@@ -147,7 +196,7 @@ run_qemu() {
       sleep "$what"
     fi
     if kill -0 "$pid" 2>/dev/null; then
-      monitor_pc "$dir/mon.sock" >"$dir/pc" 2>/dev/null || echo unknown >"$dir/pc"
+      monitor_pc "$dir/mon.sock" "$cpu" >"$dir/pc" 2>/dev/null || echo unknown >"$dir/pc"
       sleep 0.5
       kill "$pid" 2>/dev/null
     else
@@ -168,28 +217,28 @@ result() { # result OK NAME [diagnostics file]
   else
     echo "not ok $n - $2"
     failed=$((failed + 1))
-    [ -n "${3:-}" ] && head -20 "$3" | sed 's/^/#   /'
+    [ -n "${3:-}" ] && diag "$3" | sed 's/^/#   /'
   fi
 }
 
-# The PC is inside the purgatory: [0x40300000, 0x40400000).
+# The PC is inside the purgatory: [RAM + 3 MiB, RAM + 4 MiB).
 pc_in_purgatory() {
   local pc
   pc=$(cat "$1/pc" 2>/dev/null)
   [[ $pc =~ ^[0-9a-fA-F]{16}$ ]] || return 1
-  (( 16#$pc >= 0x40300000 && 16#$pc < 0x40400000 ))
+  (( 16#$pc >= purgatory && 16#$pc < kernel ))
 }
 
-REPORT=4 CACHES_OFF=1 PORTABLE=2
 ok_line='harness: kernel OK'
 verified='kexec-ng purgatory: 5 regions verified'
 
-# good NAME EL [mkimage options]: boots, says "5 regions verified" (the
-# report line too, REGEX in $want if set), kernel content.
+# good NAME HOW [mkimage options]: boots, says "5 regions verified" (or,
+# with silent=1, nothing from the purgatory; the report line too, REGEX in
+# $want if set), the kernel's line says OK.
 good() {
-  local name=$1 el=$2 d=$work/$1; shift 2
+  local name=$1 how=$2 d=$work/$1; shift 2
   make_images "$d" "$@" || { result 0 "$name (mkimage)"; return; }
-  run_qemu "$d" "$el" exit
+  run_qemu "$d" "$how" exit
   local ok=1
   grep -qF "$ok_line" "$d/serial.txt" || ok=0
   grep -q "EXCEPTION\|FAIL" "$d/serial.txt" && ok=0
@@ -199,26 +248,28 @@ good() {
     grep -qxF "$verified" "$d/serial.txt" || ok=0
   fi
   [ -n "${want:-}" ] && { grep -qE "$want" "$d/serial.txt" || ok=0; }
-  # With the report on: SCTLR.M (bit 0) and C (bit 2) as the check ran,
-  # set exactly when the report says the caches were on.
-  local sctlr
-  sctlr=$(sed -n 's/^kexec-ng purgatory: SCTLR during the check 0x\([0-9a-f]*\)$/\1/p' "$d/serial.txt")
-  if grep -q "MMU and caches on" "$d/serial.txt"; then
-    [ -n "$sctlr" ] && (( (16#$sctlr & 5) == 5 )) || ok=0
-  elif grep -q "MMU and caches off" "$d/serial.txt"; then
-    [ -n "$sctlr" ] && (( (16#$sctlr & 5) == 0 )) || ok=0
+  # arm64 with the report on: SCTLR.M (bit 0) and C (bit 2) as the check
+  # ran, set exactly when the report says the caches were on.
+  if [ $arch = arm64 ]; then
+    local sctlr
+    sctlr=$(sed -n 's/^kexec-ng purgatory: SCTLR during the check 0x\([0-9a-f]*\)$/\1/p' "$d/serial.txt")
+    if grep -q "MMU and caches on" "$d/serial.txt"; then
+      [ -n "$sctlr" ] && (( (16#$sctlr & 5) == 5 )) || ok=0
+    elif grep -q "MMU and caches off" "$d/serial.txt"; then
+      [ -n "$sctlr" ] && (( (16#$sctlr & 5) == 0 )) || ok=0
+    fi
   fi
   result $ok "$name" "$d/serial.txt"
   [ $ok = 1 ] && sed -n "s/^$ok_line/#   kernel OK/p" "$d/serial.txt"
 }
 
-# bad NAME EL REGEX [mkimage options]: REGEX on the UART (empty: silent),
-# no kernel, the CPU parked inside the purgatory.
+# bad NAME HOW REGEX [mkimage options]: REGEX on the UART (empty: silent),
+# no kernel, the CPU that entered parked inside the purgatory.
 bad() {
-  local name=$1 el=$2 re=$3 d=$work/$1 wait; shift 3
+  local name=$1 how=$2 re=$3 d=$work/$1 wait; shift 3
   make_images "$d" "$@" || { result 0 "$name (mkimage)"; return; }
   if [ -n "$re" ]; then wait="park:/$re/"; else wait="park:${park_seconds:-5}"; fi
-  run_qemu "$d" "$el" "$wait"
+  run_qemu "$d" "$how" "$wait"
   local ok=1
   if [ -n "$re" ]; then
     grep -qE "$re" "$d/serial.txt" || ok=0
@@ -231,8 +282,20 @@ bad() {
   result $ok "$name" "$d/serial.txt"
 }
 
-if [ -n "$bench" ]; then
-  size=$((bench * 1024 * 1024))
+# Silent bad cases: nothing on the UART, so wait well past the time the
+# same check took when it booted (the good case in $1), then look where
+# the CPU is.
+park_after() {
+  local t
+  t=$(cat "$work/$1/seconds" 2>/dev/null || echo 5)
+  park_seconds=$(echo "$t" | awk '{ print 3 * $1 + 2 }')
+  export park_seconds
+}
+
+mm='kexec-ng purgatory: digest mismatch in region'
+REPORT=4 CACHES_OFF=1 PORTABLE=2 # arm64's knobs (src/purgatory/arm64/knobs.h)
+
+bench_arm64() {
   echo "# check of a ${bench} MiB region (+ 75 KiB in 3 more) in QEMU TCG, -cpu max"
   for el in 1 2; do
     for k in "0 caches on, SHA-256 instructions" "$PORTABLE caches on, C SHA-256" \
@@ -250,40 +313,83 @@ if [ -n "$bench" ]; then
         "$(echo "$us" | awk '{ print $1 / 1e6 }')" "$(cat "$d/seconds")"
     done
   done
+}
+
+bench_riscv64() {
+  echo "# check of a ${bench} MiB region (+ 75 KiB in 3 more) in QEMU TCG, -M virt, portable C SHA-256"
+  for v in "verify on" "verify off"; do
+    d=$work/bench-${v#verify }
+    opts=(--initrd-size "$size")
+    [ "$v" = "verify off" ] && opts+=(--no-verify)
+    make_images "$d" "${opts[@]}" || exit 1
+    run_qemu "$d" jump exit
+    us=$(sed -n 's/.*purgatory took \([0-9]*\) us.*/\1/p' "$d/serial.txt")
+    if [ -z "$us" ]; then
+      echo "$v: FAILED"; sed 's/^/  /' "$d/serial.txt"; continue
+    fi
+    printf '%-10s %8.3f s guest (%s s QEMU wall)' "$v" \
+      "$(echo "$us" | awk '{ print $1 / 1e6 }')" "$(cat "$d/seconds")"
+    [ "$v" = "verify on" ] && echo "$us $bench" |
+      awk '{ printf ", %.1f MiB/s", $2 / ($1 / 1e6) }'
+    echo
+  done
+}
+
+cases_arm64() {
+  echo "1..16"
+  want='EL1, MMU and caches on, SHA-256 instructions' \
+    good el1-verify 1 --knobs $REPORT
+  want='EL2 \(E2H=0\), MMU and caches on, SHA-256 instructions' \
+    good el2-verify 2 --knobs $REPORT
+  want='EL2 \(E2H=1\), MMU and caches on, SHA-256 instructions' \
+    good el2-vhe-verify 2h --knobs $REPORT
+  want='MMU and caches on, portable SHA-256' \
+    good el1-verify-c-sha256 1 --knobs $((REPORT | PORTABLE))
+  want='EL1, MMU and caches off \(asked to\)' \
+    good el1-verify-caches-off 1 --knobs $((REPORT | CACHES_OFF))
+  want='EL2 \(E2H=0\), MMU and caches off \(asked to\), portable' \
+    good el2-verify-caches-off-c-sha256 2 --knobs $((REPORT | CACHES_OFF | PORTABLE))
+  good el1-regs-passed 1 --regs
+  silent=1 good el1-silent 1 --serial 0
+  silent=1 good el1-no-verify-corrupt 1 --no-verify --corrupt 1
+  silent=1 good el2-no-verify-corrupt 2 --no-verify --corrupt 0
+
+  bad el1-corrupt-initrd 1 "^$mm 1 \(start 0x41000000, len 0x400000\): refusing to boot$" --corrupt 1
+  bad el2-corrupt-kernel 2 "^$mm 0 \(start 0x40400000, len 0x[0-9a-f]+\): refusing to boot$" --corrupt 0
+  bad el2-vhe-corrupt-dtb 2h "^$mm 2 \(start 0x58000000, len 0x12345\): refusing to boot$" --corrupt 2
+  bad el1-caches-off-corrupt-tiny 1 "^$mm 3 \(start 0x58200010, len 0x1\): refusing to boot$" \
+    --corrupt 3 --knobs $CACHES_OFF
+  park_after el1-silent
+  bad el1-silent-corrupt 1 "" --serial 0 --corrupt 1
+  bad el1-silent-caches-off-corrupt 1 "" --serial 0 --corrupt 2 --knobs $CACHES_OFF
+}
+
+cases_riscv64() {
+  echo "1..12"
+  good verify jump
+  good verify-hart1 hart1
+  good verify-through-trap trap
+  silent=1 good silent jump --serial 0
+  silent=1 good no-verify-corrupt jump --no-verify --corrupt 1
+
+  bad corrupt-kernel jump "^$mm 0 \(start 0x80400000, len 0x[0-9a-f]+\): refusing to boot$" --corrupt 0
+  bad corrupt-initrd-hart1 hart1 "^$mm 1 \(start 0x81000000, len 0x400000\): refusing to boot$" --corrupt 1
+  bad corrupt-dtb-through-trap trap "^$mm 2 \(start 0x98000000, len 0x12345\): refusing to boot$" --corrupt 2
+  bad corrupt-tiny jump "^$mm 3 \(start 0x98200010, len 0x1\): refusing to boot$" --corrupt 3
+  bad bad-parameter-block jump \
+    "^kexec-ng purgatory: bad parameter block \(nr_regions 17\): refusing to boot$" --bad-nr-regions
+  bad region-outside-ram jump \
+    "^kexec-ng purgatory: exception \(scause 0x5, sepc 0x803[0-9a-f]{5}, stval 0xc00000[0-3][0-9a-f]\): refusing to boot$" --fault
+  park_after silent
+  bad silent-corrupt jump "" --serial 0 --corrupt 1
+}
+
+if [ -n "$bench" ]; then
+  size=$((bench * 1024 * 1024))
+  bench_$arch
   exit 0
 fi
 
-echo "1..16"
-want='EL1, MMU and caches on, SHA-256 instructions' \
-  good el1-verify 1 --knobs $REPORT
-want='EL2 \(E2H=0\), MMU and caches on, SHA-256 instructions' \
-  good el2-verify 2 --knobs $REPORT
-want='EL2 \(E2H=1\), MMU and caches on, SHA-256 instructions' \
-  good el2-vhe-verify 2h --knobs $REPORT
-want='MMU and caches on, portable SHA-256' \
-  good el1-verify-c-sha256 1 --knobs $((REPORT | PORTABLE))
-want='EL1, MMU and caches off \(asked to\)' \
-  good el1-verify-caches-off 1 --knobs $((REPORT | CACHES_OFF))
-want='EL2 \(E2H=0\), MMU and caches off \(asked to\), portable' \
-  good el2-verify-caches-off-c-sha256 2 --knobs $((REPORT | CACHES_OFF | PORTABLE))
-good el1-regs-passed 1 --regs
-silent=1 good el1-silent 1 --serial 0
-silent=1 good el1-no-verify-corrupt 1 --no-verify --corrupt 1
-silent=1 good el2-no-verify-corrupt 2 --no-verify --corrupt 0
-
-mm='kexec-ng purgatory: digest mismatch in region'
-bad el1-corrupt-initrd 1 "^$mm 1 \(start 0x41000000, len 0x400000\): refusing to boot$" --corrupt 1
-bad el2-corrupt-kernel 2 "^$mm 0 \(start 0x40400000, len 0x[0-9a-f]+\): refusing to boot$" --corrupt 0
-bad el2-vhe-corrupt-dtb 2h "^$mm 2 \(start 0x58000000, len 0x12345\): refusing to boot$" --corrupt 2
-bad el1-caches-off-corrupt-tiny 1 "^$mm 3 \(start 0x58200010, len 0x1\): refusing to boot$" \
-  --corrupt 3 --knobs $CACHES_OFF
-# Silent: nothing on the UART, so wait well past the time the same
-# check took when it booted (el1-silent), then look where the CPU is.
-t=$(cat "$work/el1-silent/seconds" 2>/dev/null || echo 5)
-park_seconds=$(echo "$t" | awk '{ print 3 * $1 + 2 }')
-export park_seconds
-bad el1-silent-corrupt 1 "" --serial 0 --corrupt 1
-bad el1-silent-caches-off-corrupt 1 "" --serial 0 --corrupt 2 --knobs $CACHES_OFF
-
+cases_$arch
 echo "# $((n - failed)) of $n passed"
 [ $failed = 0 ]

@@ -7,7 +7,7 @@
  * was not linked for; and the arm64 purgatory's identity-map builder
  * (pgtable.c, compiled in as is), its tables walked as the MMU would.
  * The arm64 blob itself runs in QEMU: tests/purgatory/run.sh; the riscv64
- * one likewise: tests/purgatory/riscv64/run.sh.
+ * one likewise: tests/purgatory/run.sh --arch riscv64.
  */
 #include "harness.h"
 

@@ -18,24 +18,6 @@ static const char *const abi_name[32] = {
 	"s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 };
 
-static void report(int *failures, int ok, const char *what, uint64_t got, uint64_t want)
-{
-	if (ok)
-		return;
-	if (!*failures)
-		puts_("harness: kernel FAIL:");
-	puts_(" ");
-	puts_(what);
-	puts_("=");
-	putu_(got, 16);
-	puts_(" (want ");
-	putu_(want, 16);
-	puts_(")");
-	(*failures)++;
-}
-
-#define check(ok, what, got, want) report(&failures, (ok), (what), (got), (want))
-
 static uint32_t be32(const volatile uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];

@@ -10,6 +10,12 @@
 #ifndef KX_PURG_RV_LAYOUT_H
 #define KX_PURG_RV_LAYOUT_H
 
+/* What mkimage.c (built once per architecture, this directory first on
+ * its include path) makes: the blob kx_purgatory_blob() names, a real FDT
+ * as the DTB (H_DTB_FDT), --fault (H_FAULT below). */
+#define H_ARCH		"riscv64"
+#define H_DTB_FDT	1
+
 #define H_UART		0x10000000ULL
 #define H_TIMEBASE	10000000ULL	/* QEMU virt: rdtime ticks per second */
 

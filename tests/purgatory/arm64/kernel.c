@@ -10,25 +10,6 @@
 
 void kernel_main(void);
 
-/* Not a static: nothing zeroes this program's bss. */
-#define check(ok, what, got, want) report(&failures, (ok), (what), (got), (want))
-
-static void report(int *failures, int ok, const char *what, uint64_t got, uint64_t want)
-{
-	if (ok)
-		return;
-	if (!*failures)
-		puts_("harness: kernel FAIL:");
-	puts_(" ");
-	puts_(what);
-	puts_("=");
-	putu_(got, 16);
-	puts_(" (want ");
-	putu_(want, 16);
-	puts_(")");
-	(*failures)++;
-}
-
 void kernel_main(void)
 {
 	const struct h_mailbox *mb = (const struct h_mailbox *)(uintptr_t)H_MAILBOX;

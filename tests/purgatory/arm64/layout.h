@@ -9,6 +9,14 @@
 #ifndef KX_PURG_HARNESS_LAYOUT_H
 #define KX_PURG_HARNESS_LAYOUT_H
 
+/* What mkimage.c (built once per architecture, this directory first on
+ * its include path) makes: the blob kx_purgatory_blob() names, random
+ * bytes as the "DTB", params.regs[] = x0..x3 (x0 = H_DTB; --regs), the
+ * blob's knobs word (--knobs). */
+#define H_ARCH		"arm64"
+#define H_REGS		1
+#define H_KNOBS		1
+
 #define H_UART		0x09000000ULL
 
 #define H_BOOT_ADDR	0x40200000ULL	/* boot.elf, its stack below MAILBOX */
