@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * A small synthetic bzImage: a valid 2.15 setup header in front of 64 KiB
- * of patterned "kernel". Used where a golden output must not change when
- * Debian publishes a new kernel. Honest about what it is: it never boots.
+ * Synthetic inputs for the unit tests. A small bzImage: a valid 2.15 setup
+ * header in front of 64 KiB of patterned "kernel", used where a golden
+ * output must not change when Debian publishes a new kernel (honest about
+ * what it is: it never boots). An ELF64 around a kernel body, and gzip, as
+ * the arm64 and riscv64 tests wrap their Images.
  */
 #ifndef KX_TEST_SYNTH_H
 #define KX_TEST_SYNTH_H
 
+#include <elf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "core/bytes.h"
 #include "formats/x86_setup.h"
@@ -42,6 +46,58 @@ static inline uint8_t *kx_synth_bzimage(size_t *ret_size)
 		p[(SYNTH_SETUP_SECTS + 1) * 512 + i] = (uint8_t)(i * 7 + (i >> 8));
 	*ret_size = SYNTH_SIZE;
 	return p;
+}
+
+/* An ELF64 (little-endian, ET_EXEC) for `machine` with one PT_LOAD: the
+ * `size` bytes of `body` at file offset 0x10000, loaded at `vaddr` with
+ * p_memsz `memsz`; e_entry `entry`. Like tests/tools/wrap_kernel.c. NULL
+ * when out of memory. */
+static inline uint8_t *kx_synth_elf64(uint16_t machine, uint64_t entry, uint64_t vaddr,
+				      const uint8_t *body, size_t size, uint64_t memsz,
+				      size_t *ret_size)
+{
+	size_t off = 0x10000;
+	uint8_t *p = calloc(1, off + size);
+	if (!p)
+		return NULL;
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)p;
+	Elf64_Phdr *ph = (Elf64_Phdr *)(p + sizeof(*eh));
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS64;
+	eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	eh->e_type = ET_EXEC;
+	eh->e_machine = machine;
+	eh->e_entry = entry;
+	eh->e_phoff = sizeof(*eh);
+	eh->e_phentsize = sizeof(*ph);
+	eh->e_phnum = 1;
+	ph->p_type = PT_LOAD;
+	ph->p_offset = off;
+	ph->p_vaddr = vaddr;
+	ph->p_filesz = size;
+	ph->p_memsz = memsz;
+	memcpy(p + off, body, size);
+	*ret_size = off + size;
+	return p;
+}
+
+/* gzip (RFC 1952) of `in` into `out` (`cap` bytes) at zlib level `level`:
+ * the compressed size, 0 if it did not fit or zlib failed. */
+static inline size_t kx_synth_gzip(const uint8_t *in, size_t len, uint8_t *out, size_t cap,
+				   int level)
+{
+	z_stream zs = { 0 };
+	size_t n = 0;
+	if (deflateInit2(&zs, level, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return 0;
+	zs.next_in = (Bytef *)in;
+	zs.avail_in = (uInt)len;
+	zs.next_out = out;
+	zs.avail_out = (uInt)cap;
+	if (deflate(&zs, Z_FINISH) == Z_STREAM_END)
+		n = zs.total_out;
+	deflateEnd(&zs);
+	return n;
 }
 
 #endif

@@ -6,10 +6,10 @@
  */
 #include <elf.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "harness.h"
 #include "kernels.h"
+#include "synth.h"
 #include "arch/arch.h"
 #include "formats/arm64_image.h"
 #include "formats/unwrap.h"
@@ -105,32 +105,6 @@ static int describe(const struct kx_format_ops *fmt, const uint8_t *data, size_t
 	return fmt->describe(&ctx, k, err);
 }
 
-/* ELF64 with one PT_LOAD holding the Image, like tests/tools/wrap_kernel.c */
-static uint8_t *wrap_elf(const uint8_t *img, size_t size, size_t *ret_size)
-{
-	size_t off = 0x10000;
-	uint8_t *p = calloc(1, off + size);
-	Elf64_Ehdr *eh = (Elf64_Ehdr *)p;
-	Elf64_Phdr *ph = (Elf64_Phdr *)(p + sizeof(*eh));
-	memcpy(eh->e_ident, ELFMAG, SELFMAG);
-	eh->e_ident[EI_CLASS] = ELFCLASS64;
-	eh->e_ident[EI_DATA] = ELFDATA2LSB;
-	eh->e_type = ET_EXEC;
-	eh->e_machine = EM_AARCH64;
-	eh->e_entry = 0xffff800080000000ULL;
-	eh->e_phoff = sizeof(*eh);
-	eh->e_phentsize = sizeof(*ph);
-	eh->e_phnum = 1;
-	ph->p_type = PT_LOAD;
-	ph->p_offset = off;
-	ph->p_vaddr = eh->e_entry;
-	ph->p_filesz = size;
-	ph->p_memsz = IMG_SIZE;
-	memcpy(p + off, img, size);
-	*ret_size = off + size;
-	return p;
-}
-
 KX_TEST(image_and_elf_describe_alike)
 {
 	uint8_t *img = synth_image();
@@ -139,7 +113,9 @@ KX_TEST(image_and_elf_describe_alike)
 	size_t esize;
 	kx_put_le64(img + 8, 0x80000); /* a text_offset, to see it honoured */
 	CHECK(describe(&kx_format_arm64_image, img, IMG_FILE, &a, &err) == 0);
-	uint8_t *elf = wrap_elf(img, IMG_FILE, &esize);
+	/* one PT_LOAD holding the Image, at e_entry */
+	uint8_t *elf = kx_synth_elf64(EM_AARCH64, 0xffff800080000000ULL, 0xffff800080000000ULL,
+				      img, IMG_FILE, IMG_SIZE, &esize);
 	struct kx_bytes eb = { elf, esize };
 	const struct kx_format_ops *fmt;
 	CHECK(kx_format_select(&kx_arch_arm64, eb, "Image.elf", NULL, &fmt, &err) == 0);
@@ -170,20 +146,6 @@ KX_TEST(image_and_elf_describe_alike)
 	free(img);
 }
 
-static size_t gzip_into(const uint8_t *in, size_t len, uint8_t *out, size_t cap)
-{
-	z_stream zs = { 0 };
-	deflateInit2(&zs, 6, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY);
-	zs.next_in = (Bytef *)in;
-	zs.avail_in = (uInt)len;
-	zs.next_out = out;
-	zs.avail_out = (uInt)cap;
-	deflate(&zs, Z_FINISH);
-	size_t n = zs.total_out;
-	deflateEnd(&zs);
-	return n;
-}
-
 static int unwrap(uint8_t *data, size_t size, struct kx_file *ret, char *chain, struct kx_error *err)
 {
 	struct kx_file f = { .path = (char *)"vmlinuz.efi", .fd = -1, .bytes = { data, size } };
@@ -194,7 +156,7 @@ KX_TEST(zboot_unwraps_and_refuses_broken_headers)
 {
 	uint8_t *img = synth_image();
 	uint8_t *z = calloc(1, 0x1000 + IMG_FILE * 2);
-	size_t n = gzip_into(img, IMG_FILE, z + 0x1000, IMG_FILE * 2);
+	size_t n = kx_synth_gzip(img, IMG_FILE, z + 0x1000, IMG_FILE * 2, 6);
 	z[0] = 'M', z[1] = 'Z';
 	memcpy(z + 4, "zimg", 4);
 	kx_put_le32(z + 8, 0x1000);

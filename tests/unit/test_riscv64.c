@@ -10,10 +10,10 @@
 #include <elf.h>
 #include <inttypes.h>
 #include <libfdt.h>
-#include <zlib.h>
 
 #include "harness.h"
 #include "kernels.h"
+#include "synth.h"
 #include "arch/arch.h"
 #include "dtb/dtb.h"
 #include "formats/riscv64_image.h"
@@ -173,26 +173,11 @@ KX_TEST(planner_on_qemu_virt)
 KX_TEST(elf_rebased_like_the_kernel)
 {
 	/* one PT_LOAD at a kernel virtual address, e_entry 0x1000 into it */
-	size_t off = 0x10000, size = off + IMG_FILE;
-	uint8_t *p = calloc(1, size);
+	size_t size;
 	uint8_t *img = synth_image();
+	uint8_t *p = kx_synth_elf64(EM_RISCV, 0xffffffff80001000ULL, 0xffffffff80000000ULL,
+				    img, IMG_FILE, IMG_SIZE, &size);
 	Elf64_Ehdr *eh = (Elf64_Ehdr *)p;
-	Elf64_Phdr *ph = (Elf64_Phdr *)(p + sizeof(*eh));
-	memcpy(eh->e_ident, ELFMAG, SELFMAG);
-	eh->e_ident[EI_CLASS] = ELFCLASS64;
-	eh->e_ident[EI_DATA] = ELFDATA2LSB;
-	eh->e_type = ET_EXEC;
-	eh->e_machine = EM_RISCV;
-	eh->e_entry = 0xffffffff80001000ULL;
-	eh->e_phoff = sizeof(*eh);
-	eh->e_phentsize = sizeof(*ph);
-	eh->e_phnum = 1;
-	ph->p_type = PT_LOAD;
-	ph->p_offset = off;
-	ph->p_vaddr = 0xffffffff80000000ULL;
-	ph->p_filesz = IMG_FILE;
-	ph->p_memsz = IMG_SIZE;
-	memcpy(p + off, img, IMG_FILE);
 	struct kx_plan plan;
 	struct kx_error err = { 0 };
 	CHECK(setup() == 0);
@@ -629,23 +614,6 @@ static const struct real_break real_breaks[] = {
 	  DEBIAN_NAME ": truncated: 63 bytes, a riscv64 Image header is 64" },
 };
 
-static size_t gzip_into(const uint8_t *in, size_t len, uint8_t *out, size_t cap)
-{
-	z_stream zs = { 0 };
-	size_t n = 0;
-	/* level 1: the point is the round trip, and the ASan build pays for level 6 */
-	if (deflateInit2(&zs, 1, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-		return 0;
-	zs.next_in = (Bytef *)in;
-	zs.avail_in = (uInt)len;
-	zs.next_out = out;
-	zs.avail_out = (uInt)cap;
-	if (deflate(&zs, Z_FINISH) == Z_STREAM_END)
-		n = zs.total_out;
-	deflateEnd(&zs);
-	return n;
-}
-
 /* Unwrap `data` and check the result is byte for byte `want`, through the
  * chain `want_chain`. */
 static int unwrap_is(const uint8_t *data, size_t size, const char *name, const struct kx_file *want,
@@ -766,7 +734,8 @@ KX_TEST(real_debian_image)
 	size_t cap = f.bytes.size + f.bytes.size / 8 + 0x1000;
 	uint8_t *z = calloc(1, 0x1000 + cap);
 	CHECK(z);
-	size_t n = gzip_into(f.bytes.data, f.bytes.size, z + 0x1000, cap);
+	/* level 1: the point is the round trip, and the ASan build pays for level 6 */
+	size_t n = kx_synth_gzip(f.bytes.data, f.bytes.size, z + 0x1000, cap, 1);
 	if (n == 0)
 		free(z);
 	CHECK(n > 0);
