@@ -102,3 +102,24 @@ int kx_elf_parse(struct kx_bytes image, const char *name, uint16_t machine,
 	*ret = elf;
 	return 0;
 }
+
+int kx_elf_pieces(const struct kx_elf *elf, struct kx_bytes file, const char *name,
+		  uint64_t base, struct kx_kernel_desc *k, struct kx_error *err)
+{
+	const uint64_t page_mask = 4095;
+
+	k->nr_pieces = elf->nr_loads;
+	for (unsigned int i = 0; i < elf->nr_loads; i++) {
+		const struct kx_elf_load *l = &elf->loads[i];
+		uint64_t offset = l->vaddr - base, lead = offset & page_mask;
+		if ((l->offset & page_mask) != lead || l->offset < lead)
+			return kx_fail(err, KX_E_INPUT,
+				       "%s: PT_LOAD %u: p_vaddr and p_offset differ modulo the page size", name, i);
+		k->pieces[i].bytes = kx_bytes_sub(file, l->offset - lead, l->filesz + lead);
+		k->pieces[i].memsz = l->memsz + lead;
+		k->pieces[i].paddr = offset - lead;
+		if (offset + l->memsz > k->span)
+			k->span = offset + l->memsz;
+	}
+	return 0;
+}

@@ -36,5 +36,15 @@ enum kx_probe kx_elf_probe(struct kx_bytes image, const struct kx_arch_ops *arch
 /* Parse; `machine` is the required e_machine. */
 int kx_elf_parse(struct kx_bytes image, const char *name, uint16_t machine,
 		 struct kx_elf *ret, struct kx_error *err);
+/*
+ * The kernel pieces of a relocatable vmlinux (arm64, riscv64): every PT_LOAD
+ * of `elf` (read from `file`) at its p_vaddr distance from `base`, a virtual
+ * address at or below all of them (the caller sees to that) that lands on
+ * the kernel's load address. Each piece starts on its page (p_vaddr and
+ * p_offset must agree in it); k->nr_pieces is set and k->span grows to the
+ * end of each.
+ */
+int kx_elf_pieces(const struct kx_elf *elf, struct kx_bytes file, const char *name,
+		  uint64_t base, struct kx_kernel_desc *k, struct kx_error *err);
 
 #endif

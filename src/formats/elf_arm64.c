@@ -14,7 +14,6 @@
 #include "elf.h"
 #include "format.h"
 
-#define PAGE_MASK 4095ULL
 #define MiB (1ULL << 20)
 
 static int elf_arm64_describe(const struct kx_load_ctx *ctx, struct kx_kernel_desc *k,
@@ -44,30 +43,17 @@ static int elf_arm64_describe(const struct kx_load_ctx *ctx, struct kx_kernel_de
 
 	k->format = "arm64 ELF vmlinux";
 	k->fixed = false;
-	k->nr_pieces = elf.nr_loads;
 	k->span = h.text_offset + h.image_size;
-	for (unsigned int i = 0; i < elf.nr_loads; i++) {
-		const struct kx_elf_load *l = &elf.loads[i];
-		/* offset from the 2 MiB-aligned base: text_offset puts the
-		 * header (e_entry) there, the rest keeps its distance */
-		uint64_t base_to_entry = h.text_offset;
-		if (l->vaddr + base_to_entry < elf.entry)
+	/* every PT_LOAD at its distance from the 2 MiB-aligned base, where
+	 * text_offset puts the header (e_entry) */
+	for (unsigned int i = 0; i < elf.nr_loads; i++)
+		if (elf.loads[i].vaddr + h.text_offset < elf.entry)
 			return kx_fail(err, KX_E_INPUT,
 				       "%s: PT_LOAD %u at p_vaddr 0x%" PRIx64 " lies below the load base "
 				       "(e_entry 0x%" PRIx64 " - text_offset 0x%" PRIx64 ")",
-				       name, i, l->vaddr, elf.entry, h.text_offset);
-		uint64_t offset = l->vaddr + base_to_entry - elf.entry;
-		uint64_t lead = offset & PAGE_MASK;
-		if ((l->offset & PAGE_MASK) != lead || l->offset < lead)
-			return kx_fail(err, KX_E_INPUT,
-				       "%s: PT_LOAD %u: p_vaddr and p_offset differ modulo the page size", name, i);
-		k->pieces[i].bytes = kx_bytes_sub(file, l->offset - lead, l->filesz + lead);
-		k->pieces[i].memsz = l->memsz + lead;
-		k->pieces[i].paddr = offset - lead;
-		uint64_t end = offset + l->memsz;
-		if (end > k->span)
-			k->span = end;
-	}
+				       name, i, elf.loads[i].vaddr, elf.entry, h.text_offset);
+	if (kx_elf_pieces(&elf, file, name, elf.entry - h.text_offset, k, err) < 0)
+		return -1;
 	k->align = 2 * MiB;
 	k->min_addr = 0;
 	k->entry = h.text_offset;

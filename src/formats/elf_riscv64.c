@@ -33,20 +33,12 @@ static int elf_riscv64_describe(const struct kx_load_ctx *ctx, struct kx_kernel_
 			       name, elf.entry, lowest);
 	k->format = "riscv64 ELF vmlinux";
 	k->fixed = false;
-	k->nr_pieces = elf.nr_loads;
 	k->span = 0;
+	if (kx_elf_pieces(&elf, file, name, lowest, k, err) < 0)
+		return -1;
 	bool entry_inside = false;
 	for (unsigned int i = 0; i < elf.nr_loads; i++) {
 		const struct kx_elf_load *l = &elf.loads[i];
-		uint64_t offset = l->vaddr - lowest, lead = offset & PAGE_MASK;
-		if ((l->offset & PAGE_MASK) != lead || l->offset < lead)
-			return kx_fail(err, KX_E_INPUT,
-				       "%s: PT_LOAD %u: p_vaddr and p_offset differ modulo the page size", name, i);
-		k->pieces[i].bytes = kx_bytes_sub(file, l->offset - lead, l->filesz + lead);
-		k->pieces[i].memsz = l->memsz + lead;
-		k->pieces[i].paddr = offset - lead;
-		if (offset + l->memsz > k->span)
-			k->span = offset + l->memsz;
 		if (elf.entry >= l->vaddr && elf.entry - l->vaddr < l->memsz)
 			entry_inside = true;
 	}
