@@ -9,20 +9,28 @@
 
 #define PAGE_SIZE 4096ULL
 
-int kx_crash_ram(const struct kx_load_ctx *ctx, struct kx_memmap *ret, struct kx_error *err)
+bool kx_crash_main_region(const struct kx_memmap *crash_regions, struct kx_range *ret)
 {
 	struct kx_memmap all;
-	kx_memmap_select(&ctx->facts->crash_regions, KX_MEM_CRASH, &all);
+	kx_memmap_select(crash_regions, KX_MEM_CRASH, &all);
 	if (all.count == 0)
+		return false;
+	*ret = all.ranges[all.count - 1];
+	return true;
+}
+
+int kx_crash_ram(const struct kx_load_ctx *ctx, struct kx_memmap *ret, struct kx_error *err)
+{
+	struct kx_range main_region;
+	if (!kx_crash_main_region(&ctx->facts->crash_regions, &main_region))
 		return kx_fail(err, KX_E_NO_CRASH_REGION,
 			       "no crash kernel region: /proc/iomem has no \"Crash kernel\" entry");
 	/* kexec_load takes crash segments only inside crashk_res
 	 * (kexec_core.c: -EADDRNOTAVAIL otherwise). With two regions the
 	 * other is crashk_low_res, the low one crashkernel=,high adds for
-	 * the capture kernel's DMA: crashk_res is the highest. */
+	 * the capture kernel's DMA. */
 	ret->count = 0;
-	if (kx_memmap_add(ret, all.ranges[all.count - 1].start, all.ranges[all.count - 1].end, KX_MEM_CRASH,
-			  err) < 0)
+	if (kx_memmap_add(ret, main_region.start, main_region.end, KX_MEM_CRASH, err) < 0)
 		return -1;
 	if (!ctx->crash)
 		return kx_fail(err, KX_E_SYSTEM, "crash load without the crash facts (CPU notes, VMCOREINFO)");

@@ -3,11 +3,17 @@
 #ifndef KX_CRASH_PLAN_H
 #define KX_CRASH_PLAN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../core/plan.h"
 #include "../formats/format.h"
 #include "placer.h"
+
+/* crashk_res among the "Crash kernel" regions of /proc/iomem: the highest
+ * (a second, lower one is crashk_low_res, from crashkernel=X,high). False
+ * when there is none. */
+bool kx_crash_main_region(const struct kx_memmap *crash_regions, struct kx_range *ret);
 
 /* The memory a crash kernel's segments may use: crashk_res, the highest
  * "Crash kernel" region (a second, lower one is crashk_low_res, which

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../arch/arch.h"
+#include "../arch/crash_plan.h"
 #include "../dtb/dtb.h"
 #include "../crash/crash.h"
 #include "../formats/unwrap.h"
@@ -169,16 +170,11 @@ static int build_plan(struct load_state *s, const struct kx_options *o,
 	r = arch->build_plan(&ctx, &desc, &s->plan, err);
 	kx_dtb_free(&dtb);
 	if (r < 0 && crash && err->status == KX_E_PLAN) {
-		/* the segments go in crashk_res, the highest region (kx_crash_ram) */
-		const struct kx_memmap *c = &s->facts.crash_regions;
-		uint64_t main_start = 0, main_size = 0;
-		for (unsigned int i = 0; i < c->count; i++)
-			if (i == 0 || c->ranges[i].start > main_start) {
-				main_start = c->ranges[i].start;
-				main_size = c->ranges[i].end - c->ranges[i].start;
-			}
+		/* the segments go in crashk_res (kx_crash_ram) */
+		struct kx_range main_region = { 0 };
+		kx_crash_main_region(&s->facts.crash_regions, &main_region);
 		kx_error_prefix(err, "the crash kernel region (%llu MiB) is too small for this kernel and "
-				"initrd: ", (unsigned long long)(main_size >> 20));
+				"initrd: ", (unsigned long long)((main_region.end - main_region.start) >> 20));
 	}
 	return r;
 }
@@ -403,7 +399,11 @@ int kx_cmd_print_ckr_size(const struct kx_options *o, FILE *out, struct kx_error
 		free(f);
 		return -1;
 	}
-	fprintf(out, "%" PRIu64 "\n", kx_memmap_total(&f->crash_regions));
+	/* crashk_res, the region loads go into, as kexec-tools prints it (with
+	 * crashkernel=X,high the high one, not the sum with the low one) */
+	struct kx_range main_region = { 0 };
+	kx_crash_main_region(&f->crash_regions, &main_region);
+	fprintf(out, "%" PRIu64 "\n", main_region.end - main_region.start);
 	free(f);
 	return 0;
 }

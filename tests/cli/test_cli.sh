@@ -98,6 +98,7 @@ t "-p into a region too small: a named error" 255 "the crash kernel region \(2 M
 # crashk_res (the highest), so the error names its size, not the sum
 cp -r "$CRASH" high-low-crash-box
 sed -i 's/^100000000-17fffffff : PCI Bus 0000:00$/&\n180000000-27fffffff : System RAM\n  27fe00000-27fffffff : Crash kernel/' high-low-crash-box/proc/iomem
+t "--print-ckr-size with a low and a high region: crashk_res's, as kexec-tools" 0 "^2097152$" -- --print-ckr-size --x-test-root=high-low-crash-box
 t "-p with a small crashk_res and a large low region: names crashk_res" 255 "the crash kernel region \(2 MiB\) is too small for this kernel and initrd: kernel: no free RAM for 0x400000" -- --x-test-root=high-low-crash-box -c -p vmlinuz --initrd=initrd.img
 t "--dry-run -p into a region too small: the same named error" 255 "the crash kernel region \(2 MiB\) is too small for this kernel and initrd: kernel: no free RAM for 0x400000" -- --dry-run --x-test-root=small-crash-box -c -p vmlinuz --initrd=initrd.img
 t "-p file syscall asks for KEXEC_FILE_ON_CRASH" 0 "flags 0x6$" -- --dry-run --x-test-root="$CRASH" -s -p vmlinuz
