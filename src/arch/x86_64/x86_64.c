@@ -122,17 +122,21 @@ static int crash_memory_map(const struct kx_facts *f, const struct kx_memmap *cr
 			    uint64_t hdr_addr, uint64_t hdr_size, struct kx_memmap *ret,
 			    struct kx_error *err)
 {
-	static struct kx_memmap usable;
 	uint64_t hdr_end = hdr_addr + kx_align_up(hdr_size, PAGE_SIZE);
+	struct kx_memmap *usable = malloc(sizeof(*usable));   /* ~24 KiB: not on the stack */
+	if (!usable)
+		return kx_fail(err, KX_E_NOMEM, "out of memory");
 
-	usable = *crash;
-	if (kx_memmap_add(&usable, 0, 0xa0000, KX_MEM_RAM, err) < 0 ||
-	    kx_memmap_exclude(&usable, hdr_addr, hdr_end, err) < 0)
-		return -1;
+	*usable = *crash;
+	int rc = kx_memmap_add(usable, 0, 0xa0000, KX_MEM_RAM, err) < 0 ||
+		 kx_memmap_exclude(usable, hdr_addr, hdr_end, err) < 0 ? -1 : 0;
 	ret->count = 0;
-	for (unsigned int i = 0; i < usable.count; i++)
-		if (kx_memmap_add(ret, usable.ranges[i].start, usable.ranges[i].end, KX_MEM_RAM, err) < 0)
-			return -1;
+	for (unsigned int i = 0; rc == 0 && i < usable->count; i++)
+		if (kx_memmap_add(ret, usable->ranges[i].start, usable->ranges[i].end, KX_MEM_RAM, err) < 0)
+			rc = -1;
+	free(usable);
+	if (rc < 0)
+		return -1;
 	if (kx_memmap_add(ret, hdr_addr, hdr_end, KX_MEM_RESERVED, err) < 0)
 		return -1;
 	for (unsigned int i = 0; i < f->firmware_map.count; i++) {
@@ -178,7 +182,7 @@ static int x86_64_build_plan(const struct kx_load_ctx *ctx, const struct kx_kern
 	if (ctx->initrd && place_initrd(&p, ctx, k, plan, &initrd_addr, err) < 0)
 		return -1;
 
-	static struct kx_memmap crash_e820;
+	struct kx_memmap *crash_e820 = NULL;  /* the plan owns it: boot_params is built from it below */
 	if (o->crash) {
 		if (kx_crash_add_elfcorehdr(plan, &p, ctx, EM_X86_64, NULL, &hdr_addr, &hdr_size, err) < 0)
 			return -1;
@@ -192,13 +196,16 @@ static int x86_64_build_plan(const struct kx_load_ctx *ctx, const struct kx_kern
 		/* every crash region: crashk_low_res too, the capture kernel's DMA memory */
 		struct kx_memmap all_crash;
 		kx_crash_usable(ctx, &all_crash);
-		if (crash_memory_map(f, &all_crash, hdr_addr, hdr_size, &crash_e820, err) < 0)
+		crash_e820 = kx_plan_own(plan, malloc(sizeof(*crash_e820)));
+		if (!crash_e820)
+			return kx_fail(err, KX_E_NOMEM, "out of memory");
+		if (crash_memory_map(f, &all_crash, hdr_addr, hdr_size, crash_e820, err) < 0)
 			return -1;
 	}
 
 	struct kx_x86_boot_inputs in = {
 		.cmdline = plan->cmdline,
-		.e820 = o->crash ? &crash_e820 : NULL,
+		.e820 = crash_e820,
 		.initrd_addr = initrd_addr,
 		.initrd_size = ctx->initrd ? ctx->initrd->bytes.size : 0,
 		.use_efi = f->efi && f->have_boot_params && !o->no_efi &&
