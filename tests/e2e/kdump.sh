@@ -61,6 +61,7 @@ KD_CASES=(
   "a64_kdump_c_bookworm_to_bookworm_uefi       arm64  kdump-c    uefi    bookworm bookworm max"
   "a64_kdump_c_trixie_to_trixie_uefi           arm64  kdump-c    uefi    trixie   trixie   max"
   "a64_kdump_noregion_trixie_direct            arm64  noregion   direct  trixie   trixie   max"
+  "a64_kdump_high_trixie_to_bookworm_direct    arm64  kdump-high direct  trixie   bookworm max"
   "rv_kdump_c_rt_trixie_to_trixie_direct       riscv64 kdump-c-rt direct trixie  trixie"
   "rv_kdump_noregion_trixie_direct             riscv64 noregion  direct  trixie   trixie"
 )
