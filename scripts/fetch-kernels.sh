@@ -180,19 +180,11 @@ fetch_kernel bookworm-arm64 "${MAPT[@]}" -- linux-image-arm64:arm64
 fi
 
 # --- trixie: a private apt configuration --------------------------------------
-TXAPT=(
-  -o "Dir::Etc::sourcelist=$TXDIR/sources.list"
-  -o "Dir::Etc::sourceparts=/dev/null"
-  -o "Dir::Etc::preferences=/dev/null"
-  -o "Dir::Etc::preferencesparts=/dev/null"
-  -o "Dir::State::Lists=$TXDIR/lists"
-  -o "Dir::Cache=$TXDIR/cache"
-  -o "Dir::Cache::pkgcache=pkgcache.bin"
-  -o "Dir::Cache::srcpkgcache=srcpkgcache.bin"
-  -o "APT::Architecture=$ARCH"
-  -o "APT::Architectures=$ARCH,arm64,riscv64"
-  -o "Acquire::Languages=none"
-)
+# TXAPT: apt's options for it (scripts/debian-pkgs.sh, shared with
+# tests/e2e/kdump.sh).
+# shellcheck source=scripts/debian-pkgs.sh
+. "$ROOT/scripts/debian-pkgs.sh"
+trixie_apt_opts "$TXDIR" "$ARCH"
 
 write_trixie_sources() {
   local keyring=$1
@@ -442,16 +434,6 @@ else
   for deb in "$dl"/*.deb; do dpkg-deb -x "$deb" "$sys"; done
   rm -rf "$KTA.new"; mkdir -p "$KTA.new/sbin"
   cp "$sys/sbin/kexec" "$KTA.new/sbin/kexec"
-  # sysroot-relative path of a file, following symlinks inside the sysroot
-  in_sys() {
-    local p=$1 n=0 l
-    while [ -L "$sys$p" ] && [ $n -lt 10 ]; do
-      l=$(readlink "$sys$p")
-      case "$l" in /*) p=$l ;; *) p=$(dirname "$p")/$l ;; esac
-      n=$((n + 1))
-    done
-    [ -f "$sys$p" ] && echo "$sys$p"
-  }
   declare -A aseen=()
   queue=("$KTA.new/sbin/kexec")
   while [ ${#queue[@]} -gt 0 ]; do
@@ -459,14 +441,14 @@ else
     interp=$(readelf -l "$obj" 2>/dev/null | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
     if [ -n "$interp" ] && [ -z "${aseen[$interp]:-}" ]; then
       aseen[$interp]=1
-      f=$(in_sys "$interp") || die "kexec-tools:arm64: interpreter $interp not in its packages"
+      f=$(sysroot_file "$sys" "$interp") || die "kexec-tools:arm64: interpreter $interp not in its packages"
       mkdir -p "$KTA.new$(dirname "$interp")"
       cp "$f" "$KTA.new$interp"
     fi
     for lib in $(readelf -d "$obj" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
       [ -n "${aseen[$lib]:-}" ] && continue
       aseen[$lib]=1
-      f=$(in_sys "/lib/aarch64-linux-gnu/$lib" || in_sys "/usr/lib/aarch64-linux-gnu/$lib") ||
+      f=$(sysroot_file "$sys" "/lib/aarch64-linux-gnu/$lib" || sysroot_file "$sys" "/usr/lib/aarch64-linux-gnu/$lib") ||
         die "kexec-tools:arm64: library $lib not in the downloaded packages"
       mkdir -p "$KTA.new/lib/aarch64-linux-gnu"
       cp "$f" "$KTA.new/lib/aarch64-linux-gnu/$lib"

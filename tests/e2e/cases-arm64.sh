@@ -165,14 +165,7 @@ e2e_case_write() {
   local kind=$1 fw=$2 token=$3 f=$4 mode=${5:-ng}
   local file; file=$(_e2e_case_file "$kind")
   {
-    echo "KEXEC=/bin/kexec"
-    # kexec-tools' bare -S asks about the crash kernel: ask for -l's.
-    if [ "$mode" = tools ]; then echo 'STATUS="-S -l"'; else echo 'STATUS=-S'; fi
-    echo "TOKEN=$token"
-    echo "APPEND2=\"$E2E_CONSOLE stage=2 token=$token\""
-    echo "K2=\"$file --initrd=/k2/initrd.img\""
-    echo 'sysloaded() { echo "E2E: sys $1=$(cat /sys/kernel/kexec_loaded)"; }'
-    echo 'case_main() {'
+    e2e_case_head "$mode" "$token" "$file"
     case "$kind" in
       image|gzip|zboot|elf|nocheck-i|nocheck-long|dtb-noseed)
         local sw=
@@ -192,17 +185,7 @@ e2e_case_write() {
         echo '  run_cmd exec $KEXEC -e'
         ;;
       unload-status)
-        echo '  run_cmd status0 $KEXEC $STATUS'
-        echo '  run_cmd loadc $KEXEC -c -l $K2 --append="$APPEND2"'
-        echo '  sysloaded loadc'
-        echo '  run_cmd status1 $KEXEC $STATUS'
-        echo '  run_cmd pstatus1 $KEXEC -p -S'
-        echo '  run_cmd unloadc $KEXEC -u'
-        echo '  sysloaded unloadc'
-        echo '  run_cmd status2 $KEXEC $STATUS'
-        echo '  run_cmd loads $KEXEC -s -l $K2 --append="$APPEND2"'
-        echo '  sysloaded loads'
-        echo '  run_cmd status3 $KEXEC $STATUS'
+        e2e_case_unload_status
         ;;
       kaslr-control)
         echo '  run_cmd load /bin/kexec-tools -l $K2 --dtb=/k2/noseed.dtb --append="$APPEND2" || return'
@@ -240,14 +223,9 @@ _e2e_check_kaslr() {
 # Prints nothing when the case passed, else the reason.
 e2e_case_check() {
   local kind=$1 fw=$2 k1=$3 k2=$4 log=$5 token=$6 mode=$7 qrc=$8 cpu=${9:-}
-  local s1 v1 rc out
-  v1=$(e2e_kernel_version "$k1")
-  s1=$(_e2e_field "$log" stage1 kernel)
-  if [ -z "$s1" ]; then
-    [ "$qrc" = 124 ] && { echo "stage 1 never reached init (host timeout): $(_e2e_tail "$log")"; return; }
-    echo "stage 1 never reached init: $(_e2e_tail "$log")"; return
-  fi
-  [ "$s1" = "$v1" ] || { echo "stage 1 runs $s1, expected $v1"; return; }
+  local why rc
+  why=$(e2e_check_stage1 "$log" "$k1" "$qrc")
+  [ -z "$why" ] || { echo "$why"; return; }
   local fw1; fw1=$(_e2e_field "$log" stage1 fw)
   # init.sh says "efi" when /sys/firmware/efi exists, else "bios".
   case "$fw:$fw1" in direct:bios|uefi:efi) ;; *) echo "stage 1 firmware view is '$fw1' under $fw"; return ;; esac
@@ -257,22 +235,10 @@ e2e_case_check() {
       rc=$(_e2e_rc "$log" load)
       [ "$rc" = 0 ] || { echo "load exited ${rc:-<none>}: $(_e2e_out "$log" load | _e2e_brief)"; return; }
       if [ "$kind" = wrong-digest ]; then
-        local saw=0 reached=0
-        # The purgatory's own line, not an echo in stage 1's command output.
-        tr -d '\r' <"$log" | grep -aF "$E2E_DIGEST_MSG" | grep -aqv 'E2E: ' && saw=1
-        _e2e_lines "$log" | grep -aq "^E2E: $E2E_SUCCESS" && reached=1
-        [ $reached = 1 ] && { echo "stage 2 booted despite the wrong digest"; return; }
-        [ $saw = 1 ] || { echo "no '$E2E_DIGEST_MSG' on the serial console (exec rc=$(_e2e_rc "$log" exec)): $(_e2e_tail "$log")"; return; }
+        e2e_check_wrong_digest "$log"
         return
       fi
-      [ "$(_e2e_field "$log" sys load)" = 1 ] || { echo "/sys/kernel/kexec_loaded is not 1 after the load"; return; }
-      if ! _e2e_lines "$log" | grep -aq "^E2E: $E2E_SUCCESS token=$token\$"; then
-        local erc; erc=$(_e2e_rc "$log" exec)
-        if [ -n "$erc" ]; then echo "kexec -e returned $erc: $(_e2e_out "$log" exec | _e2e_brief)"; return; fi
-        [ "$qrc" = 124 ] && { echo "stage 2 never reported (host timeout): $(_e2e_tail "$log")"; return; }
-        echo "stage 2 never reported: $(_e2e_tail "$log")"; return
-      fi
-      local why; why=$(e2e_check_stage2 "$log" "$token" "$k2" "$fw1")
+      why=$(e2e_check_exec "$log" "$token" "$k2" "$fw1" "$qrc")
       [ -z "$why" ] || { echo "$why"; return; }
       case "$kind" in
         kaslr-control)
@@ -299,19 +265,9 @@ e2e_case_check() {
     unload-status)
       # pstatus1: `-p -S` asks about the crash kernel, which is never loaded.
       # loads: -s has no kexec_file_load on Debian's arm64 kernels (253).
-      local want_rcs="status0=0 loadc=0 status1=1 pstatus1=0 unloadc=0 status2=0 loads=253 status3=0" w l e
-      for w in $want_rcs; do
-        l=${w%=*}; e=${w#*=}
-        rc=$(_e2e_rc "$log" "$l")
-        if [ "$rc" != "$e" ]; then
-          echo "'$(_e2e_lines "$log" | sed -n "s/^E2E: cmd $l: \/bin\///p" | head -n1)' exited ${rc:-<none>}, expected $e: $(_e2e_out "$log" "$l" | _e2e_brief)"
-          return
-        fi
-      done
-      for w in loadc=1 unloadc=0 loads=0; do
-        l=${w%=*}; e=${w#*=}
-        [ "$(_e2e_field "$log" sys "$l")" = "$e" ] || { echo "/sys/kernel/kexec_loaded after $l is not $e"; return; }
-      done
+      e2e_check_unload_status "$log" \
+        "status0=0 loadc=0 status1=1 pstatus1=0 unloadc=0 status2=0 loads=253 status3=0" \
+        "loadc=1 unloadc=0 loads=0"
       ;;
   esac
 }

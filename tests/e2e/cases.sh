@@ -78,17 +78,7 @@ e2e_case_stage1_append() {
 e2e_case_write() {
   local kind=$1 fw=$2 token=$3 f=$4 mode=${5:-ng}
   {
-    echo "KEXEC=/bin/kexec"
-    # The status of the normal (non-crash) image.  The contract's `kexec -S`
-    # reads /sys/kernel/kexec_loaded; kexec-tools' bare -S reports the crash
-    # kernel instead (it defaults to KEXEC_ON_CRASH unless -l is given), so
-    # with kexec-tools the harness asks `-S -l`.
-    if [ "$mode" = tools ]; then echo 'STATUS="-S -l"'; else echo 'STATUS=-S'; fi
-    echo "TOKEN=$token"
-    echo "APPEND2=\"$E2E_CONSOLE stage=2 token=$token\""
-    echo 'K2="/k2/vmlinuz --initrd=/k2/initrd.img"'
-    echo 'sysloaded() { echo "E2E: sys $1=$(cat /sys/kernel/kexec_loaded)"; }'
-    echo 'case_main() {'
+    e2e_case_head "$mode" "$token" /k2/vmlinuz
     case "$kind" in
       exec-c|exec-s)
         local sw=-c; [ "$kind" = exec-s ] && sw=-s
@@ -116,17 +106,7 @@ e2e_case_write() {
         echo '  run_cmd load $KEXEC $K2 --append="$APPEND2"'
         ;;
       unload-status)
-        echo '  run_cmd status0 $KEXEC $STATUS'
-        echo '  run_cmd loadc $KEXEC -c -l $K2 --append="$APPEND2"'
-        echo '  sysloaded loadc'
-        echo '  run_cmd status1 $KEXEC $STATUS'
-        echo '  run_cmd pstatus1 $KEXEC -p -S'
-        echo '  run_cmd unloadc $KEXEC -u'
-        echo '  sysloaded unloadc'
-        echo '  run_cmd status2 $KEXEC $STATUS'
-        echo '  run_cmd loads $KEXEC -s -l $K2 --append="$APPEND2"'
-        echo '  sysloaded loads'
-        echo '  run_cmd status3 $KEXEC $STATUS'
+        e2e_case_unload_status
         echo '  run_cmd unloads $KEXEC -u'
         echo '  sysloaded unloads'
         echo '  run_cmd status4 $KEXEC $STATUS'
@@ -147,15 +127,9 @@ e2e_case_write() {
 # Prints nothing when the case passed, else the reason.
 e2e_case_check() {
   local kind=$1 fw=$2 k1=$3 k2=$4 log=$5 token=$6 mode=$7 qrc=$8
-  local s1 v1 v2 rc out
-  v1=$(e2e_kernel_version "$k1")
-  v2=$(e2e_kernel_version "$k2")
-  s1=$(_e2e_field "$log" stage1 kernel)
-  if [ -z "$s1" ]; then
-    [ "$qrc" = 124 ] && { echo "stage 1 never reached init (host timeout): $(_e2e_tail "$log")"; return; }
-    echo "stage 1 never reached init: $(_e2e_tail "$log")"; return
-  fi
-  [ "$s1" = "$v1" ] || { echo "stage 1 runs $s1, expected $v1"; return; }
+  local why rc out
+  why=$(e2e_check_stage1 "$log" "$k1" "$qrc")
+  [ -z "$why" ] || { echo "$why"; return; }
   local fw1; fw1=$(_e2e_field "$log" stage1 fw)
   case "$fw:$fw1" in seabios:bios|ovmf:efi) ;; *) echo "stage 1 firmware is '$fw1' under $fw"; return ;; esac
 
@@ -176,52 +150,16 @@ e2e_case_check() {
         echo "load exited ${rc:-<none>}: $(_e2e_out "$log" load | _e2e_brief)"; return
       fi
       if [ "$kind" = wrong-digest ]; then
-        local saw=0 reached=0
-        # The purgatory's own line, not an echo in stage 1's command output.
-        tr -d '\r' <"$log" | grep -aF "$E2E_DIGEST_MSG" | grep -aqv 'E2E: ' && saw=1
-        _e2e_lines "$log" | grep -aq "^E2E: $E2E_SUCCESS" && reached=1
-        [ $reached = 1 ] && { echo "stage 2 booted despite the wrong digest"; return; }
-        [ $saw = 1 ] || { echo "no '$E2E_DIGEST_MSG' on the serial console (exec rc=$(_e2e_rc "$log" exec)): $(_e2e_tail "$log")"; return; }
+        e2e_check_wrong_digest "$log"
         return
       fi
-      [ "$(_e2e_field "$log" sys load)" = 1 ] || { echo "/sys/kernel/kexec_loaded is not 1 after the load"; return; }
-      if ! _e2e_lines "$log" | grep -aq "^E2E: $E2E_SUCCESS token=$token\$"; then
-        local erc; erc=$(_e2e_rc "$log" exec)
-        if [ -n "$erc" ]; then echo "kexec -e returned $erc: $(_e2e_out "$log" exec | _e2e_brief)"; return; fi
-        [ "$qrc" = 124 ] && { echo "stage 2 never reported (host timeout): $(_e2e_tail "$log")"; return; }
-        echo "stage 2 never reported: $(_e2e_tail "$log")"; return
-      fi
-      local kv tok mk mem1 diff fw2 want
-      kv=$(_e2e_field "$log" stage2 kernel)
-      tok=$(_e2e_field "$log" stage2 token)
-      mk=$(_e2e_field "$log" stage2 marker)
-      mem1=$(_e2e_field "$log" stage1 memtotal)
-      diff=$(_e2e_field "$log" stage2 memdiff)
-      fw2=$(_e2e_field "$log" stage2 fw)
-      want=$(cat "$E2E_WORK/stage2-marker.txt")
-      [ "$kv" = "$v2" ] || { echo "stage 2 runs '$kv', expected $v2"; return; }
-      [ "$tok" = "$token" ] || { echo "stage 2 token '$tok', expected $token (command line not passed)"; return; }
-      [ "$mk" = "$want" ] || { echo "stage 2 marker '$mk', expected $want (initrd not passed)"; return; }
-      [ "$(_e2e_field "$log" stage2 memtotal1)" = "$mem1" ] || { echo "stage 2 did not get stage 1's memtotal1=$mem1"; return; }
-      [ -n "$diff" ] && [ "$diff" -le "$E2E_MEMDIFF_KB" ] ||
-        { echo "stage 2 MemTotal differs from stage 1 ($mem1 kB) by ${diff:-?} kB > $E2E_MEMDIFF_KB kB"; return; }
-      [ "$fw2" = "$fw1" ] || { echo "stage 2 sees firmware '$fw2', stage 1 saw '$fw1' (EFI not passed on?)"; return; }
+      e2e_check_exec "$log" "$token" "$k2" "$fw1" "$qrc"
       ;;
     unload-status)
       # pstatus1: `-p -S` asks about the crash kernel, which is never loaded.
-      local want_rcs="status0=0 loadc=0 status1=1 pstatus1=0 unloadc=0 status2=0 loads=0 status3=1 unloads=0 status4=0" w l e
-      for w in $want_rcs; do
-        l=${w%=*}; e=${w#*=}
-        rc=$(_e2e_rc "$log" "$l")
-        if [ "$rc" != "$e" ]; then
-          echo "'$(_e2e_lines "$log" | sed -n "s/^E2E: cmd $l: \/bin\///p" | head -n1)' exited ${rc:-<none>}, expected $e: $(_e2e_out "$log" "$l" | _e2e_brief)"
-          return
-        fi
-      done
-      for w in loadc=1 unloadc=0 loads=1 unloads=0; do
-        l=${w%=*}; e=${w#*=}
-        [ "$(_e2e_field "$log" sys "$l")" = "$e" ] || { echo "/sys/kernel/kexec_loaded after $l is not $e"; return; }
-      done
+      e2e_check_unload_status "$log" \
+        "status0=0 loadc=0 status1=1 pstatus1=0 unloadc=0 status2=0 loads=0 status3=1 unloads=0 status4=0" \
+        "loadc=1 unloadc=0 loads=1 unloads=0"
       ;;
     lockdown)
       local ld; ld=$(_e2e_field "$log" stage1 lockdown)

@@ -16,39 +16,18 @@ export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 # that kexec does not reset, read as early as init runs.
 t_init_ns=
 [ -x /bin/archcounter ] && t_init_ns=$(/bin/archcounter)
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev 2>/dev/null
-[ -c /dev/console ] && exec </dev/console >/dev/console 2>&1
+# guest_mounts, guest_cmdline, guest_facts, stage2_marker, finish, run_cmd
+# shellcheck source=tests/e2e/guest-lib.sh
+. /guest-lib.sh
+guest_mounts
 mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
-mount -t tmpfs tmpfs /tmp 2>/dev/null
 
-stage=1
-token=
-memtotal1=
-for w in $(cat /proc/cmdline); do
-  case "$w" in
-    stage=*) stage=${w#stage=} ;;
-    token=*) token=${w#token=} ;;
-    memtotal1=*) memtotal1=${w#memtotal1=} ;;
-  esac
-done
-
-uptime=$(cut -d" " -f1 /proc/uptime)
-memtotal=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
+guest_cmdline
+guest_facts
 # The selected lockdown level: "none", "integrity" or "confidentiality".
 lockdown=$(sed -n 's/.*\[\([a-z]*\)\].*/\1/p' /sys/kernel/security/lockdown 2>/dev/null)
 [ -n "$lockdown" ] || lockdown=unavailable
-if [ -d /sys/firmware/efi ]; then fw=efi; else fw=bios; fi
 loaded=$(cat /sys/kernel/kexec_loaded 2>/dev/null)
-
-finish() {
-  echo "E2E: poweroff"
-  sync
-  poweroff -f
-  sleep 5
-  echo o >/proc/sysrq-trigger
-}
 
 # arm64: KASLR as this kernel reports it (dmesg: "KASLR enabled", "KASLR
 # disabled due to lack of seed", "... on command line") and where _stext
@@ -64,20 +43,9 @@ kaslr_report() {
   echo "E2E: kaslr stage=$1 state=$k stext=$(grep -m1 ' _stext$' /proc/kallsyms | cut -d' ' -f1)"
 }
 
-# run_cmd LABEL CMD...: run CMD, print its output and exit status.
-run_cmd() {
-  label=$1; shift
-  echo "E2E: cmd $label: $*"
-  "$@" >/tmp/out.$label 2>&1
-  rc=$?
-  sed "s/^/E2E: out $label: /" /tmp/out.$label
-  echo "E2E: rc $label=$rc"
-  return $rc
-}
-
 case "$stage" in
   2)
-    if [ -f /stage2-marker ]; then marker=$(cat /stage2-marker); else marker=MISSING; fi
+    marker=$(stage2_marker)
     diff=
     if [ -n "$memtotal1" ]; then
       diff=$((memtotal - memtotal1))

@@ -18,44 +18,17 @@
 # "E2E: ..." lines; the host (kdump.sh) decides PASS/FAIL.
 # shellcheck disable=SC1091,SC2013,SC2086,SC2059  # words of /proc/cmdline and /proc/iomem; labels are plain words; hex printf on purpose
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev 2>/dev/null
-[ -c /dev/console ] && exec </dev/console >/dev/console 2>&1
-mount -t tmpfs tmpfs /tmp 2>/dev/null
+# guest_mounts, guest_cmdline, guest_facts, stage2_marker, finish, run_cmd
+# shellcheck source=tests/e2e/guest-lib.sh
+. /guest-lib.sh
+guest_mounts
 
-stage=1
-token=
-for w in $(cat /proc/cmdline); do
-  case "$w" in
-    stage=*) stage=${w#stage=} ;;
-    token=*) token=${w#token=} ;;
-  esac
-done
-
-uptime=$(cut -d" " -f1 /proc/uptime)
-memtotal=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
-if [ -d /sys/firmware/efi ]; then fw=efi; else fw=bios; fi
+guest_cmdline
+guest_facts
 cpus=$(cat /sys/devices/system/cpu/online 2>/dev/null)
 
-finish() {
-  echo "E2E: poweroff"
-  sync
-  poweroff -f
-  sleep 5
-  echo o >/proc/sysrq-trigger
-}
-
-# run_cmd LABEL CMD...: run CMD, print its output and exit status.
-run_cmd() {
-  label=$1; shift
-  echo "E2E: cmd $label: $*"
-  "$@" >/tmp/out.$label 2>&1
-  rc=$?
-  cut -c1-${RUN_CMD_WIDTH:-400} /tmp/out.$label | sed "s/^/E2E: out $label: /"
-  echo "E2E: rc $label=$rc"
-  return $rc
-}
+# run_cmd (guest-lib.sh): output lines cut to 400 characters.
+RUN_CMD_WIDTH=400
 
 # ram_bytes: the total of the top-level "System RAM" ranges of /proc/iomem.
 ram_bytes() {
@@ -103,7 +76,7 @@ vmcoreinfo_text() {
 
 if [ -e /proc/vmcore ]; then
   # --- stage 2: the capture kernel ---------------------------------------
-  if [ -f /stage2-marker ]; then marker=$(cat /stage2-marker); else marker=MISSING; fi
+  marker=$(stage2_marker)
   vsize=$(stat -c %s /proc/vmcore 2>/dev/null)
   echo "E2E: kdump2 kernel=$(uname -r) uptime=$uptime fw=$fw token=$token marker=$marker memtotal=$memtotal cpus=$cpus vmcore_size=$vsize"
   echo "E2E: cmdline $(cat /proc/cmdline)"

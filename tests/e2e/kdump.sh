@@ -25,7 +25,8 @@
 # (arm64, riscv64: build/e2e-logs/ARCH/kdump/).  Never runs kexec on the host.
 #
 # The guests' initramfs is the harness's layers (lib.sh) plus:
-#   kdump-init   /init = tests/e2e/kdump-init.sh (overrides init.sh)
+#   kdump-init   /init = tests/e2e/kdump-init.sh (overrides init.sh) and
+#                /guest-lib.sh (tests/e2e/guest-lib.sh, which it sources)
 #   k2k-NAME     /k2/vmlinuz (the capture kernel)                        cached
 #   k2i-K1       /k2/initrd.img: the capture initrd = the harness's stage-2
 #                initrd (base + marker) + kdump-init + vmcore-dmesg + the
@@ -39,6 +40,9 @@
 set -uo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# trixie_apt_opts (fetch-kernels.sh's private trixie apt configuration),
+# sysroot_file
+. "$E2E_ROOT/scripts/debian-pkgs.sh"
 
 # Case table: NAME ARCH KIND FIRMWARE KERNEL1 KERNEL2 [CPU]
 #   kdump-c        -p through kexec_load (-c)
@@ -110,14 +114,7 @@ for line in "${KD_CASES[@]}"; do
   m=0
   for a in "${ARCHES[@]}"; do [ "$a" = "$arch" ] && m=1; done
   [ $m = 1 ] || continue
-  if [ ${#PATTERNS[@]} -gt 0 ]; then
-    m=0
-    for p in "${PATTERNS[@]}"; do
-      # shellcheck disable=SC2053
-      [[ $name == *"$p"* || $name == $p ]] && m=1
-    done
-    [ $m = 1 ] || continue
-  fi
+  e2e_name_selected "$name" "${PATTERNS[@]}" || continue
   selected+=("$line")
 done
 if [ $LIST = 1 ]; then
@@ -155,11 +152,8 @@ _kd_fetch_tools() {
   if [ "$suite" = trixie ]; then
     local tx=$E2E_ROOT/.cache/apt-trixie
     [ -f "$tx/sources.list" ] || { echo "e2e: no $tx/sources.list: run scripts/fetch-kernels.sh" >&2; return 1; }
-    apt=(-o "Dir::Etc::sourcelist=$tx/sources.list" -o "Dir::Etc::sourceparts=/dev/null"
-         -o "Dir::Etc::preferences=/dev/null" -o "Dir::Etc::preferencesparts=/dev/null"
-         -o "Dir::State::Lists=$tx/lists" -o "Dir::Cache=$tx/cache"
-         -o "Dir::Cache::pkgcache=pkgcache.bin" -o "Dir::Cache::srcpkgcache=srcpkgcache.bin"
-         -o "APT::Architecture=amd64" -o "APT::Architectures=amd64,arm64,riscv64" -o "Acquire::Languages=none")
+    trixie_apt_opts "$tx" amd64
+    apt=("${TXAPT[@]}")
   fi
   if [ -x "$dir/tree/sbin/makedumpfile" ] && [ -x "$dir/tree/bin/readelf" ] && [ -s "$dir/version" ]; then
     return 0
@@ -188,16 +182,6 @@ _kd_fetch_tools() {
   mkdir -p "$t/sbin" "$t/bin" "$t/lib/$tri"
   cp "$sys/usr/bin/makedumpfile" "$t/sbin/makedumpfile" && cp "$sys/usr/bin/$tri-readelf" "$t/bin/readelf" ||
     { rm -rf "$dl"; echo "e2e: makedumpfile or readelf not where expected in their packages" >&2; return 1; }
-  # in_sys PATH: the sysroot file PATH names, following symlinks inside it.
-  in_sys() {
-    local q=$1 n=0 l
-    while [ -L "$sys$q" ] && [ $n -lt 10 ]; do
-      l=$(readlink "$sys$q")
-      case "$l" in /*) q=$l ;; *) q=$(dirname "$q")/$l ;; esac
-      n=$((n + 1))
-    done
-    [ -f "$sys$q" ] && echo "$sys$q"
-  }
   declare -A seen=()
   local queue=("$t/sbin/makedumpfile" "$t/bin/readelf") obj interp lib f
   while [ ${#queue[@]} -gt 0 ]; do
@@ -205,14 +189,14 @@ _kd_fetch_tools() {
     interp=$(readelf -l "$obj" 2>/dev/null | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
     if [ -n "$interp" ] && [ -z "${seen[$interp]:-}" ]; then
       seen[$interp]=1
-      f=$(in_sys "$interp" || in_sys "/usr$interp") || { echo "e2e: interpreter $interp not in the downloaded packages" >&2; rm -rf "$dl"; return 1; }
+      f=$(sysroot_file "$sys" "$interp" || sysroot_file "$sys" "/usr$interp") || { echo "e2e: interpreter $interp not in the downloaded packages" >&2; rm -rf "$dl"; return 1; }
       mkdir -p "$t$(dirname "$interp")"
       cp "$f" "$t$interp"
     fi
     for lib in $(readelf -d "$obj" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
       [ -n "${seen[$lib]:-}" ] && continue
       seen[$lib]=1
-      f=$(in_sys "/lib/$tri/$lib" || in_sys "/usr/lib/$tri/$lib") ||
+      f=$(sysroot_file "$sys" "/lib/$tri/$lib" || sysroot_file "$sys" "/usr/lib/$tri/$lib") ||
         { echo "e2e: library $lib not in the downloaded packages" >&2; rm -rf "$dl"; return 1; }
       cp "$f" "$t/lib/$tri/$lib"
       queue+=("$t/lib/$tri/$lib")
@@ -225,14 +209,15 @@ _kd_fetch_tools() {
   e2e_log "kdump tools ($suite $a): $(tr '\n' ' ' <"$dir/version")"
 }
 
-# _kd_layer_init: /init = kdump-init.sh.
+# _kd_layer_init: /init = kdump-init.sh, and the /guest-lib.sh it sources.
 _kd_layer_init() {
   local out=$E2E_WORK/kdump-init.cpio.gz key
-  key=$(_e2e_sha "$E2E_DIR/kdump-init.sh")
+  key=$(_e2e_sha "$E2E_DIR/kdump-init.sh" "$E2E_DIR/guest-lib.sh")
   if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then echo "$out"; return; fi
   local t=$E2E_WORK/kdump-init-tree
   rm -rf "$t"; mkdir -p "$t"
   install -m 755 "$E2E_DIR/kdump-init.sh" "$t/init"
+  install -m 644 "$E2E_DIR/guest-lib.sh" "$t/guest-lib.sh"
   _e2e_cpio_gz "$t" "$out"
   rm -rf "$t"
   echo "$key" >"$out.key"
@@ -318,33 +303,16 @@ kd_case_write() {
   } >"$f"
 }
 
-# kd_want_rcs LOG "label=rc ...": the first command whose status differs.
-kd_want_rcs() {
-  local log=$1 w l e rc
-  for w in $2; do
-    l=${w%=*}; e=${w#*=}
-    rc=$(_e2e_rc "$log" "$l")
-    if [ "$rc" != "$e" ]; then
-      echo "'$(_e2e_lines "$log" | sed -n "s/^E2E: cmd $l: \/bin\///p" | head -n1)' exited ${rc:-<none>}, expected $e: $(_e2e_out "$log" "$l" | _e2e_brief)"
-      return
-    fi
-  done
-}
-
 # kd_check KIND K1 K2 LOG TOKEN QEMU_RC VDMESG: the reason a case failed, or
 # nothing.
 kd_check() {
   local kind=$1 k1=$2 k2=$3 log=$4 token=$5 qrc=$6 vdmesg=$7
-  local v1 v2 s1 why crash_size ckr cpus1 n lines
+  local v2 why crash_size ckr cpus1 n lines
   # (grep -q on a pipe would SIGPIPE _e2e_lines: under pipefail, a false "no")
   lines=$(_e2e_lines "$log")
-  v1=$(e2e_kernel_version "$k1"); v2=$(e2e_kernel_version "$k2")
-  s1=$(_e2e_field "$log" stage1 kernel)
-  if [ -z "$s1" ]; then
-    [ "$qrc" = 124 ] && { echo "stage 1 never reached init (host timeout): $(_e2e_tail "$log")"; return; }
-    echo "stage 1 never reached init: $(_e2e_tail "$log")"; return
-  fi
-  [ "$s1" = "$v1" ] || { echo "stage 1 runs $s1, expected $v1"; return; }
+  v2=$(e2e_kernel_version "$k2")
+  why=$(e2e_check_stage1 "$log" "$k1" "$qrc")
+  [ -z "$why" ] || { echo "$why"; return; }
   # crash_size: the total of the "Crash kernel" ranges, low and high
   # (/sys/kernel/kexec_crash_size counts only crashk_res on 6.1, both on
   # 6.12); --print-ckr-size prints crashk_res's, the highest region, as
@@ -373,7 +341,7 @@ kd_check() {
   fi
   if [ "$kind" = noregion ]; then
     [ "$crash_size" = 0 ] || { echo "a crash region is reserved ($crash_size bytes) without crashkernel= (harness problem)"; return; }
-    why=$(kd_want_rcs "$log" "status0=0 loadc=254 loada=254 status1=0")
+    why=$(e2e_want_rcs "$log" "status0=0 loadc=254 loada=254 status1=0")
     [ -z "$why" ] || { echo "$why"; return; }
     for l in loadc loada; do
       _e2e_out "$log" $l | grep 'crashkernel=[0-9][0-9]*M' >/dev/null ||
@@ -386,7 +354,7 @@ kd_check() {
     { echo "stage 1 reserved no crash region (kexec_crash_size=${crash_size:-?})"; return; }
   local want="status0=0 load=0 status1=1"
   [ "$kind" = kdump-c-rt ] && want="$want unload=0 status2=0 reload=0 status3=1"
-  why=$(kd_want_rcs "$log" "$want")
+  why=$(e2e_want_rcs "$log" "$want")
   [ -z "$why" ] || { echo "$why"; return; }
   [ "$(_e2e_field "$log" sys load)" = 1 ] || { echo "/sys/kernel/kexec_crash_loaded is not 1 after the load"; return; }
   if [ "$kind" = kdump-c-rt ]; then
@@ -398,20 +366,15 @@ kd_check() {
   if grep -aq '^E2E: kdump2-novmcore' <<<"$lines"; then
     echo "the capture kernel booted but has no /proc/vmcore (elfcorehdr= not taken?)"; return
   fi
-  local kv tok mk mem2 vsize want_mk
-  kv=$(_e2e_field "$log" kdump2 kernel)
-  if [ -z "$kv" ]; then
+  local mem2 vsize
+  if [ -z "$(_e2e_field "$log" kdump2 kernel)" ]; then
     [ "$qrc" = 124 ] && { echo "the capture kernel never reported (host timeout): $(_e2e_tail "$log")"; return; }
     echo "the capture kernel never reported: $(_e2e_tail "$log")"; return
   fi
-  tok=$(_e2e_field "$log" kdump2 token)
-  mk=$(_e2e_field "$log" kdump2 marker)
   mem2=$(_e2e_field "$log" kdump2 memtotal)
   vsize=$(_e2e_field "$log" kdump2 vmcore_size)
-  want_mk=$(cat "$E2E_WORK/stage2-marker.txt")
-  [ "$kv" = "$v2" ] || { echo "the capture kernel runs '$kv', expected $v2"; return; }
-  [ "$tok" = "$token" ] || { echo "capture kernel token '$tok', expected $token (command line not passed)"; return; }
-  [ "$mk" = "$want_mk" ] || { echo "capture kernel marker '$mk', expected $want_mk (initrd not passed)"; return; }
+  why=$(_e2e_check_given "$log" kdump2 "$v2" "$token" "the capture kernel" "capture kernel")
+  [ -z "$why" ] || { echo "$why"; return; }
   [ -n "$mem2" ] && [ "$mem2" -lt $((crash_size / 1024)) ] ||
     { echo "the capture kernel has MemTotal ${mem2:-?} kB, not less than the $((crash_size >> 20)) MiB crash region"; return; }
   [ -n "$vsize" ] && [ "$vsize" -gt 0 ] || { echo "/proc/vmcore is empty"; return; }
@@ -606,23 +569,8 @@ run_arch() {
     cat "$d.result"
     rm -rf "$d"
   }
-  local running=0
-  for line in "$@"; do
-    if [ "$JOBS" -le 1 ]; then
-      kd_run_case "$line"
-    else
-      kd_run_case "$line" &
-      running=$((running + 1))
-      if [ $running -ge "$JOBS" ]; then wait -n; running=$((running - 1)); fi
-    fi
-  done
-  wait
-  for line in "$@"; do
-    read -r name _ <<<"$line"
-    if [ ! -f "$run/$name.result" ]; then echo "FAIL $name: the case runner died"; failed=$((failed + 1))
-    elif grep -q '^PASS ' "$run/$name.result"; then passed=$((passed + 1))
-    else failed=$((failed + 1)); fi
-  done
+  e2e_run_jobs "$JOBS" kd_run_case "$@"
+  e2e_count_results "$run" "$@"
   [ $vdmesg = 1 ] || echo "e2e: NOTE: vmcore-dmesg was not tested on $E2E_ARCH (no binary at $vdm)" >&2
 }
 

@@ -17,6 +17,8 @@
 # A guest's initramfs is a concatenation of gzip'ed newc cpio layers (the
 # kernel unpacks concatenated archives in order):
 #   base       busybox-static + applet links + /init (tests/e2e/init.sh)   cached
+#              + /guest-lib.sh (tests/e2e/guest-lib.sh: what the guests'
+#              /init scripts share)
 #   k2-<name>  /k2/vmlinuz + /k2/initrd.img (the stage-2 initrd)           cached
 #   kexec      /bin/kexec under test (+ libraries when dynamic)            per run
 #   case       /case.sh (the stage-1 commands)                             per case
@@ -141,10 +143,11 @@ _e2e_sha() { cat "$@" | sha256sum | cut -c1-16; }
 _e2e_lock() { mkdir -p "$E2E_WORK"; exec 9>"$E2E_WORK/.lock"; flock 9; }
 _e2e_unlock() { flock -u 9; exec 9>&-; }
 
-# e2e_base_layer: busybox tree + /init.  Prints the layer's path.
+# e2e_base_layer: busybox tree + /init + /guest-lib.sh.  Prints the layer's
+# path.
 e2e_base_layer() {
   local key out=$E2E_WORK/base.cpio.gz
-  key=$(_e2e_sha "$E2E_BUSYBOX" "$E2E_DIR/init.sh")
+  key=$(_e2e_sha "$E2E_BUSYBOX" "$E2E_DIR/init.sh" "$E2E_DIR/guest-lib.sh")
   if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then echo "$out"; return; fi
   readelf -h "$E2E_BUSYBOX" 2>/dev/null | grep -q "Machine: *$E2E_ELF_MACHINE" ||
     { echo "e2e: $E2E_BUSYBOX is not an $E2E_ARCH busybox" >&2; return 1; }
@@ -163,6 +166,7 @@ e2e_base_layer() {
   rm -f "$t"/bin/kexec "$t"/sbin/kexec "$t"/usr/sbin/kexec
   if [ "$(id -u)" = 0 ]; then mknod -m 600 "$t/dev/console" c 5 1; mknod -m 666 "$t/dev/null" c 1 3; fi
   install -m 755 "$E2E_DIR/init.sh" "$t/init"
+  install -m 644 "$E2E_DIR/guest-lib.sh" "$t/guest-lib.sh"
   _e2e_cpio_gz "$t" "$out"
   echo "$key" >"$out.key"
   echo "$out"
@@ -287,6 +291,43 @@ e2e_kexec_layer() {
   rm -rf "$t"
 }
 
+# --- the guest's /case.sh (cases*.sh) -----------------------------------------------
+# e2e_case_head MODE TOKEN FILE: the start of a stage 1's /case.sh, up to
+# "case_main() {": $K2 loads FILE with the stage-2 initrd.
+# shellcheck disable=SC2016  # guest script text is single-quoted on purpose
+e2e_case_head() {
+  local mode=$1 token=$2 file=$3
+  echo "KEXEC=/bin/kexec"
+  # The status of the normal (non-crash) image.  The contract's `kexec -S`
+  # reads /sys/kernel/kexec_loaded; kexec-tools' bare -S reports the crash
+  # kernel instead (it defaults to KEXEC_ON_CRASH unless -l is given), so
+  # with kexec-tools the harness asks `-S -l`.
+  if [ "$mode" = tools ]; then echo 'STATUS="-S -l"'; else echo 'STATUS=-S'; fi
+  echo "TOKEN=$token"
+  echo "APPEND2=\"$E2E_CONSOLE stage=2 token=$token\""
+  echo "K2=\"$file --initrd=/k2/initrd.img\""
+  echo 'sysloaded() { echo "E2E: sys $1=$(cat /sys/kernel/kexec_loaded)"; }'
+  echo 'case_main() {'
+}
+
+# e2e_case_unload_status: case_main's commands of the unload-status cases
+# (e2e_check_unload_status) up to status3: -S, a -c load, -S, -p -S, -u, -S,
+# a -s load, -S.
+# shellcheck disable=SC2016
+e2e_case_unload_status() {
+  echo '  run_cmd status0 $KEXEC $STATUS'
+  echo '  run_cmd loadc $KEXEC -c -l $K2 --append="$APPEND2"'
+  echo '  sysloaded loadc'
+  echo '  run_cmd status1 $KEXEC $STATUS'
+  echo '  run_cmd pstatus1 $KEXEC -p -S'
+  echo '  run_cmd unloadc $KEXEC -u'
+  echo '  sysloaded unloadc'
+  echo '  run_cmd status2 $KEXEC $STATUS'
+  echo '  run_cmd loads $KEXEC -s -l $K2 --append="$APPEND2"'
+  echo '  sysloaded loads'
+  echo '  run_cmd status3 $KEXEC $STATUS'
+}
+
 # --- QEMU -------------------------------------------------------------------
 # e2e_qemu FW KERNEL INITRD APPEND LOG TIMEOUT [STOP_REGEX [GRACE]]
 # Boots KERNEL with INITRD under TCG, serial console to LOG.  Returns 0 when
@@ -381,26 +422,149 @@ _e2e_tail() {
   tr -d '\r' <"$1" | grep -av '^\s*$' | sed 's/\x1b\[[0-9;=?]*[a-zA-Z]//g' | tail -n 2 | _e2e_brief
 }
 
+# _e2e_check_given LOG PREFIX VERSION TOKEN WHO WHAT: the kernel that reports
+# on "E2E: PREFIX" lines runs VERSION and was given TOKEN (its command line)
+# and the stage-2 initrd (its marker).  Prints nothing when it was, else the
+# reason, naming the kernel WHO (runs) or WHAT (token, marker): "stage 2"
+# twice, or "the capture kernel" and "capture kernel".
+_e2e_check_given() {
+  local log=$1 p=$2 v=$3 token=$4 who=$5 what=$6 kv tok mk want
+  kv=$(_e2e_field "$log" "$p" kernel)
+  tok=$(_e2e_field "$log" "$p" token)
+  mk=$(_e2e_field "$log" "$p" marker)
+  want=$(cat "$E2E_WORK/stage2-marker.txt")
+  [ "$kv" = "$v" ] || { echo "$who runs '$kv', expected $v"; return; }
+  [ "$tok" = "$token" ] || { echo "$what token '$tok', expected $token (command line not passed)"; return; }
+  [ "$mk" = "$want" ] || { echo "$what marker '$mk', expected $want (initrd not passed)"; return; }
+}
+
 # e2e_check_stage2 LOG TOKEN K2 FW1: what a stage 2 must show (the kernel K2
 # runs; the command line token, the file only the new initrd holds, stage 1's
 # MemTotal within E2E_MEMDIFF_KB, the same firmware view as stage 1 (EFI
 # passed on)).  Prints nothing when it does, else the reason.
 e2e_check_stage2() {
   local log=$1 token=$2 k2=$3 fw1=$4
-  local v2 kv tok mk mem1 diff fw2 want
+  local v2 mem1 diff fw2 why
   v2=$(e2e_kernel_version "$k2")
-  kv=$(_e2e_field "$log" stage2 kernel)
-  tok=$(_e2e_field "$log" stage2 token)
-  mk=$(_e2e_field "$log" stage2 marker)
   mem1=$(_e2e_field "$log" stage1 memtotal)
   diff=$(_e2e_field "$log" stage2 memdiff)
   fw2=$(_e2e_field "$log" stage2 fw)
-  want=$(cat "$E2E_WORK/stage2-marker.txt")
-  [ "$kv" = "$v2" ] || { echo "stage 2 runs '$kv', expected $v2"; return; }
-  [ "$tok" = "$token" ] || { echo "stage 2 token '$tok', expected $token (command line not passed)"; return; }
-  [ "$mk" = "$want" ] || { echo "stage 2 marker '$mk', expected $want (initrd not passed)"; return; }
+  why=$(_e2e_check_given "$log" stage2 "$v2" "$token" "stage 2" "stage 2")
+  [ -z "$why" ] || { echo "$why"; return; }
   [ "$(_e2e_field "$log" stage2 memtotal1)" = "$mem1" ] || { echo "stage 2 did not get stage 1's memtotal1=$mem1"; return; }
   [ -n "$diff" ] && [ "$diff" -le "$E2E_MEMDIFF_KB" ] ||
     { echo "stage 2 MemTotal differs from stage 1 ($mem1 kB) by ${diff:-?} kB > $E2E_MEMDIFF_KB kB"; return; }
   [ "$fw2" = "$fw1" ] || { echo "stage 2 sees firmware '$fw2', stage 1 saw '$fw1' (EFI not passed on?)"; return; }
+}
+
+# --- checks shared by the case files (cases*.sh, kdump.sh) -----------------------
+# Each prints nothing when the guest did what it should, else the reason.
+
+# e2e_check_stage1 LOG K1 QEMU_RC: stage 1 reached init, running kernel K1.
+e2e_check_stage1() {
+  local log=$1 qrc=$3 v1 s1
+  v1=$(e2e_kernel_version "$2")
+  s1=$(_e2e_field "$log" stage1 kernel)
+  if [ -z "$s1" ]; then
+    [ "$qrc" = 124 ] && { echo "stage 1 never reached init (host timeout): $(_e2e_tail "$log")"; return; }
+    echo "stage 1 never reached init: $(_e2e_tail "$log")"; return
+  fi
+  [ "$s1" = "$v1" ] || { echo "stage 1 runs $s1, expected $v1"; return; }
+}
+
+# e2e_check_wrong_digest LOG: the purgatory refused the kernel (its message on
+# the serial console) and stage 2 never came up.
+e2e_check_wrong_digest() {
+  local log=$1 saw=0 reached=0
+  # The purgatory's own line, not an echo in stage 1's command output.
+  tr -d '\r' <"$log" | grep -aF "$E2E_DIGEST_MSG" | grep -aqv 'E2E: ' && saw=1
+  _e2e_lines "$log" | grep -aq "^E2E: $E2E_SUCCESS" && reached=1
+  [ $reached = 1 ] && { echo "stage 2 booted despite the wrong digest"; return; }
+  [ $saw = 1 ] || { echo "no '$E2E_DIGEST_MSG' on the serial console (exec rc=$(_e2e_rc "$log" exec)): $(_e2e_tail "$log")"; return; }
+}
+
+# e2e_check_exec LOG TOKEN K2 FW1 QEMU_RC: after "sysloaded load" and the
+# command "exec" (kexec -e), a stage 2 reported TOKEN and passes
+# e2e_check_stage2.
+e2e_check_exec() {
+  local log=$1 token=$2 k2=$3 fw1=$4 qrc=$5 erc
+  [ "$(_e2e_field "$log" sys load)" = 1 ] || { echo "/sys/kernel/kexec_loaded is not 1 after the load"; return; }
+  if ! _e2e_lines "$log" | grep -aq "^E2E: $E2E_SUCCESS token=$token\$"; then
+    erc=$(_e2e_rc "$log" exec)
+    if [ -n "$erc" ]; then echo "kexec -e returned $erc: $(_e2e_out "$log" exec | _e2e_brief)"; return; fi
+    [ "$qrc" = 124 ] && { echo "stage 2 never reported (host timeout): $(_e2e_tail "$log")"; return; }
+    echo "stage 2 never reported: $(_e2e_tail "$log")"; return
+  fi
+  e2e_check_stage2 "$log" "$token" "$k2" "$fw1"
+}
+
+# e2e_want_rcs LOG "LABEL=RC ...": the first command LABEL whose exit status
+# is not RC.
+e2e_want_rcs() {
+  local log=$1 w l e rc
+  for w in $2; do
+    l=${w%=*}; e=${w#*=}
+    rc=$(_e2e_rc "$log" "$l")
+    if [ "$rc" != "$e" ]; then
+      echo "'$(_e2e_lines "$log" | sed -n "s/^E2E: cmd $l: \/bin\///p" | head -n1)' exited ${rc:-<none>}, expected $e: $(_e2e_out "$log" "$l" | _e2e_brief)"
+      return
+    fi
+  done
+}
+
+# e2e_check_unload_status LOG "LABEL=RC ..." "LABEL=LOADED ...": the
+# unload-status cases: each command's exit status, then what
+# /sys/kernel/kexec_loaded said at each "sysloaded LABEL".
+e2e_check_unload_status() {
+  local log=$1 w l e why
+  why=$(e2e_want_rcs "$log" "$2")
+  [ -z "$why" ] || { echo "$why"; return; }
+  for w in $3; do
+    l=${w%=*}; e=${w#*=}
+    [ "$(_e2e_field "$log" sys "$l")" = "$e" ] || { echo "/sys/kernel/kexec_loaded after $l is not $e"; return; }
+  done
+}
+
+# --- running the cases (run.sh, kdump.sh) ------------------------------------------
+# e2e_name_selected NAME [PATTERN...]: NAME contains a PATTERN or matches it as
+# a shell glob (or no PATTERN is given).
+e2e_name_selected() {
+  local name=$1 p; shift
+  [ $# -gt 0 ] || return 0
+  for p in "$@"; do
+    # shellcheck disable=SC2053
+    [[ $name == *"$p"* || $name == $p ]] && return 0
+  done
+  return 1
+}
+
+# e2e_run_jobs N FUNC LINE...: FUNC LINE for every LINE, N at a time (in the
+# background when N > 1); returns when all are done.
+e2e_run_jobs() {
+  local _jobs=$1 _fn=$2 _line _running=0
+  shift 2
+  for _line in "$@"; do
+    if [ "$_jobs" -le 1 ]; then
+      "$_fn" "$_line"
+    else
+      "$_fn" "$_line" &
+      _running=$((_running + 1))
+      if [ $_running -ge "$_jobs" ]; then wait -n; _running=$((_running - 1)); fi
+    fi
+  done
+  wait
+}
+
+# e2e_count_results DIR LINE...: counts each case (the first word of LINE) in
+# the caller's passed or failed by DIR/NAME.result ("PASS ..." or not); a case
+# with no result failed, and that is said.
+e2e_count_results() {
+  local dir=$1 line name; shift
+  for line in "$@"; do
+    read -r name _ <<<"$line"
+    if [ ! -f "$dir/$name.result" ]; then
+      echo "FAIL $name: the case runner died"; failed=$((failed + 1))
+    elif grep -q '^PASS ' "$dir/$name.result"; then passed=$((passed + 1))
+    else failed=$((failed + 1)); fi
+  done
 }

@@ -62,14 +62,7 @@ selected=()
 skipped=0
 for line in "${E2E_CASES[@]}"; do
   read -r name kind fw k1 k2 cpu <<<"$line"
-  if [ ${#PATTERNS[@]} -gt 0 ]; then
-    m=0
-    for p in "${PATTERNS[@]}"; do
-      # shellcheck disable=SC2053
-      [[ $name == *"$p"* || $name == $p ]] && m=1
-    done
-    [ $m = 1 ] || continue
-  fi
+  e2e_name_selected "$name" "${PATTERNS[@]}" || continue
   if ! e2e_case_applies "$kind" "$MODE"; then skipped=$((skipped + 1)); continue; fi
   selected+=("$line")
 done
@@ -152,17 +145,7 @@ run_case() {
 }
 
 t0=$(date +%s)
-running=0
-for line in "${selected[@]}"; do
-  if [ "$JOBS" -le 1 ]; then
-    run_case "$line"
-  else
-    run_case "$line" &
-    running=$((running + 1))
-    if [ $running -ge "$JOBS" ]; then wait -n; running=$((running - 1)); fi
-  fi
-done
-wait
+e2e_run_jobs "$JOBS" run_case "${selected[@]}"
 
 passed=0 failed=0
 summary=$E2E_LOGS/summary.txt
@@ -173,13 +156,7 @@ summary=$E2E_LOGS/summary.txt
     if [ -f "$RUN/$name.result" ]; then cat "$RUN/$name.time"; else printf '%s\t-\tFAIL\n' "$name"; fi
   done
 } >"$summary"
-for line in "${selected[@]}"; do
-  read -r name _ <<<"$line"
-  if [ ! -f "$RUN/$name.result" ]; then
-    echo "FAIL $name: the case runner died"; failed=$((failed + 1))
-  elif grep -q '^PASS ' "$RUN/$name.result"; then passed=$((passed + 1))
-  else failed=$((failed + 1)); fi
-done
+e2e_count_results "$RUN" "${selected[@]}"
 echo "e2e: $(( $(date +%s) - t0 )) s in all; per-case QEMU times in $summary" >&2
 if [ $skipped -gt 0 ]; then
   echo "e2e: $skipped case(s) do not apply to this mode" >&2
