@@ -70,4 +70,36 @@ static inline const char *kx_test_env(const char *name, const char *fallback)
 	return v && *v ? v : fallback;
 }
 
+/*
+ * Does `printed` equal tests/golden/NAME? With KX_UPDATE_GOLDEN=1 the file
+ * is rewritten first (after a reviewed change). On a difference the text
+ * is shown as TAP comments.
+ */
+static inline int kx_test_golden(const char *name, const char *printed)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/tests/golden/%s", kx_test_env("KX_SRCDIR", "."), name);
+	if (getenv("KX_UPDATE_GOLDEN")) {
+		FILE *out = fopen(path, "w");
+		if (!out || fputs(printed, out) < 0 || fclose(out) != 0) {
+			printf("#   cannot write %s\n", path);
+			return 0;
+		}
+	}
+	FILE *in = fopen(path, "r");
+	if (!in) {
+		printf("#   cannot read %s\n", path);
+		return 0;
+	}
+	size_t len = strlen(printed), n;
+	char *expected = malloc(len + 2);
+	n = expected ? fread(expected, 1, len + 1, in) : 0;
+	fclose(in);
+	int same = expected && n == len && !memcmp(expected, printed, len);
+	free(expected);
+	if (!same)
+		printf("#   %s differs; got:\n%s", path, printed);
+	return same;
+}
+
 #endif

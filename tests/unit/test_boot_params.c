@@ -267,7 +267,7 @@ KX_TEST(refusals_name_the_rule)
 
 static void golden(const char *box, int *kx_failed_)
 {
-	char path[1024], *printed = NULL;
+	char *printed = NULL;
 	size_t printed_len = 0;
 	struct built b;
 
@@ -285,23 +285,11 @@ static void golden(const char *box, int *kx_failed_)
 	kx_plan_print(&b.plan, mem);
 	fclose(mem);
 	built_free(&b);
-	snprintf(path, sizeof(path), "%s/tests/golden/%s.plan", kx_test_env("KX_SRCDIR", "."), box);
-	if (getenv("KX_UPDATE_GOLDEN")) {
-		FILE *out = fopen(path, "w");
-		CHECK(out);
-		fputs(printed, out);
-		fclose(out);
-	}
-	FILE *in = fopen(path, "r");
-	CHECK(in);
-	char expected[8192] = "";
-	size_t n = fread(expected, 1, sizeof(expected) - 1, in);
-	fclose(in);
-	expected[n] = 0;
-	if (strcmp(expected, printed))
-		printf("#   plan differs from %s:\n%s", path, printed);
-	CHECK(!strcmp(expected, printed));
+	char name[256];
+	snprintf(name, sizeof(name), "%s.plan", box);
+	int same = kx_test_golden(name, printed);
 	free(printed);
+	CHECK(same);
 }
 
 KX_TEST(crash_kernel_sees_only_its_region)

@@ -704,7 +704,7 @@ KX_TEST(golden_crash_box)
 	static struct kx_crash_facts cf;
 	static struct kx_memmap ram;
 	struct kx_error err = { 0 };
-	char root[1024], path[1024];
+	char root[1024];
 	uint8_t *buf = NULL;
 	size_t size = 0;
 
@@ -727,24 +727,9 @@ KX_TEST(golden_crash_box)
 	CHECK(kx_crash_elfcorehdr(&info, &buf, &size, &err) == 0);
 	char *printed = describe(buf, size);
 	free(buf);
-	snprintf(path, sizeof(path), "%s/tests/golden/crash-box.elfcorehdr",
-		 kx_test_env("KX_SRCDIR", "."));
-	if (getenv("KX_UPDATE_GOLDEN")) {
-		FILE *out = fopen(path, "w");
-		CHECK(out);
-		fputs(printed, out);
-		fclose(out);
-	}
-	FILE *in = fopen(path, "r");
-	CHECK(in);
-	char expected[8192] = "";
-	size_t n = fread(expected, 1, sizeof(expected) - 1, in);
-	fclose(in);
-	expected[n] = 0;
-	if (strcmp(expected, printed))
-		printf("#   header differs from %s:\n%s", path, printed);
-	CHECK(!strcmp(expected, printed));
+	int same = kx_test_golden("crash-box.elfcorehdr", printed);
 	free(printed);
+	CHECK(same);
 }
 
 KX_TEST_MAIN(KX_CASE(subtract_table), KX_CASE(subtract_full_table_is_an_error),

@@ -1255,22 +1255,6 @@ KX_TEST(mangled_bytes_are_refused_or_handled)
 
 /* ---- golden --------------------------------------------------------------- */
 
-static void golden(const char *file, const char *printed, int *kx_failed_)
-{
-	char path[1024];
-	size_t len;
-	snprintf(path, sizeof(path), "%s/tests/golden/%s", kx_test_env("KX_SRCDIR", "."), file);
-	if (getenv("KX_UPDATE_GOLDEN"))
-		CHECK(write_file(path, printed, strlen(printed)) == 0);
-	uint8_t *expected = slurp(path, &len);
-	CHECK(expected);
-	bool same = len == strlen(printed) && !memcmp(expected, printed, len);
-	if (!same)
-		printf("#   %s differs; got:\n%s", path, printed);
-	free(expected);
-	CHECK(same);
-}
-
 KX_TEST(golden_edited_uefi_tree)
 {
 	static struct kx_memmap usable;
@@ -1285,7 +1269,7 @@ KX_TEST(golden_edited_uefi_tree)
 	CHECK(kx_dtb_set_chosen(&dtb, &c, &err) == 0);
 	char *text = dump(dtb.blob);
 	CHECK(text);
-	golden("dtb-uefi.dts", text, kx_failed_);
+	CHECK(kx_test_golden("dtb-uefi.dts", text));
 	free(text);
 	kx_dtb_free(&dtb);
 
@@ -1298,7 +1282,7 @@ KX_TEST(golden_edited_uefi_tree)
 	CHECK(kx_dtb_set_chosen(&dtb, &k, &err) == 0);
 	text = dump(dtb.blob);
 	CHECK(text);
-	golden("dtb-uefi-crash.dts", text, kx_failed_);
+	CHECK(kx_test_golden("dtb-uefi-crash.dts", text));
 	free(text);
 	kx_dtb_free(&dtb);
 }
@@ -1323,7 +1307,7 @@ KX_TEST(golden_edited_riscv_virt_tree)
 	CHECK(kx_dtb_set_chosen(&dtb, &c, &err) == 0);
 	char *text = dump(dtb.blob);
 	CHECK(text);
-	golden("dtb-riscv-virt.dts", text, kx_failed_);
+	CHECK(kx_test_golden("dtb-riscv-virt.dts", text));
 	free(text);
 	kx_dtb_free(&dtb);
 
@@ -1340,7 +1324,7 @@ KX_TEST(golden_edited_riscv_virt_tree)
 	CHECK(kx_dtb_set_chosen(&dtb, &k, &err) == 0);
 	text = dump(dtb.blob);
 	CHECK(text);
-	golden("dtb-riscv-virt-crash.dts", text, kx_failed_);
+	CHECK(kx_test_golden("dtb-riscv-virt-crash.dts", text));
 	free(text);
 	kx_dtb_free(&dtb);
 }
