@@ -51,7 +51,6 @@ int kx_crash_add_elfcorehdr(struct kx_plan *plan, struct kx_placer *p, const str
 			    uint16_t e_machine, const struct kx_memmap *not_dumped,
 			    uint64_t *ret_addr, uint64_t *ret_size, struct kx_error *err)
 {
-	const struct kx_crash_facts *cf = ctx->crash;
 	const struct kx_facts *f = ctx->facts;
 	struct kx_memmap ram;
 	uint8_t *buf = NULL;
@@ -64,14 +63,7 @@ int kx_crash_add_elfcorehdr(struct kx_plan *plan, struct kx_placer *p, const str
 		return kx_fail(err, KX_E_SYSTEM, "no \"System RAM\" in /proc/iomem to describe in the crash header");
 	if (not_dumped && kx_memmap_subtract(&ram, not_dumped, &ram, err) < 0)
 		return -1;
-	struct kx_crash_info info = {
-		.e_machine = e_machine,
-		.cpu_notes = cf->cpu_notes, .nr_cpu_notes = cf->nr_cpu_notes,
-		.vmcoreinfo = cf->vmcoreinfo,
-		.kernel_text = cf->have_kernel_text ? &cf->kernel_text : NULL,
-		.have_linear_base = cf->have_linear_base, .linear_base = cf->linear_base,
-		.ram = &ram, .exclude = &f->crash_regions,
-	};
+	struct kx_crash_info info = kx_crash_info_of(f, ctx->crash, e_machine, &ram);
 	if (kx_crash_elfcorehdr(&info, &buf, &size, err) < 0)
 		return -1;
 	if (!kx_plan_own(plan, buf))

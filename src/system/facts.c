@@ -628,3 +628,16 @@ int kx_crash_facts_read(struct kx_crash_facts *f, const char *root, struct kx_er
 	read_kcore(f, root);
 	return 0;
 }
+
+struct kx_crash_info kx_crash_info_of(const struct kx_facts *f, const struct kx_crash_facts *cf,
+				      uint16_t e_machine, const struct kx_memmap *ram)
+{
+	return (struct kx_crash_info){
+		.e_machine = e_machine,
+		.cpu_notes = cf->cpu_notes, .nr_cpu_notes = cf->nr_cpu_notes,
+		.vmcoreinfo = cf->vmcoreinfo,
+		.kernel_text = cf->have_kernel_text ? &cf->kernel_text : NULL,
+		.have_linear_base = cf->have_linear_base, .linear_base = cf->linear_base,
+		.ram = ram, .exclude = &f->crash_regions,
+	};
+}

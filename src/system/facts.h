@@ -105,4 +105,10 @@ struct kx_crash_facts {
  */
 int kx_crash_facts_read(struct kx_crash_facts *ret, const char *root, struct kx_error *err);
 
+/* The ELF core header builder's inputs for the running kernel: its CPU
+ * notes, VMCOREINFO, kernel text and linear map from `cf`, `ram` to
+ * describe, and the crash regions of `f` left out. Points into both. */
+struct kx_crash_info kx_crash_info_of(const struct kx_facts *f, const struct kx_crash_facts *cf,
+				      uint16_t e_machine, const struct kx_memmap *ram);
+
 #endif

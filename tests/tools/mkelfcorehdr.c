@@ -123,17 +123,7 @@ static int from_root(const char *root, const char *out)
 		return 1;
 	}
 	kx_memmap_select(&facts.iomem_ram, KX_MEM_RAM, &ram);
-	struct kx_crash_info info = {
-		.e_machine = EM_X86_64,
-		.cpu_notes = cf.cpu_notes,
-		.nr_cpu_notes = cf.nr_cpu_notes,
-		.vmcoreinfo = cf.vmcoreinfo,
-		.kernel_text = cf.have_kernel_text ? &cf.kernel_text : NULL,
-		.have_linear_base = cf.have_linear_base,
-		.linear_base = cf.linear_base,
-		.ram = &ram,
-		.exclude = &facts.crash_regions,
-	};
+	struct kx_crash_info info = kx_crash_info_of(&facts, &cf, EM_X86_64, &ram);
 	uint8_t *hdr;
 	size_t size;
 	if (kx_crash_elfcorehdr(&info, &hdr, &size, &err) < 0) {

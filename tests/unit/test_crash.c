@@ -713,17 +713,7 @@ KX_TEST(golden_crash_box)
 	CHECK(kx_crash_facts_read(&cf, root, &err) == 0);
 	kx_memmap_select(&facts.iomem_ram, KX_MEM_RAM, &ram);
 	CHECK_EQ_U64(facts.crash_regions.count, 1);
-	struct kx_crash_info info = {
-		.e_machine = EM_X86_64,
-		.cpu_notes = cf.cpu_notes,
-		.nr_cpu_notes = cf.nr_cpu_notes,
-		.vmcoreinfo = cf.vmcoreinfo,
-		.kernel_text = cf.have_kernel_text ? &cf.kernel_text : NULL,
-		.have_linear_base = cf.have_linear_base,
-		.linear_base = cf.linear_base,
-		.ram = &ram,
-		.exclude = &facts.crash_regions,
-	};
+	struct kx_crash_info info = kx_crash_info_of(&facts, &cf, EM_X86_64, &ram);
 	CHECK(kx_crash_elfcorehdr(&info, &buf, &size, &err) == 0);
 	char *printed = describe(buf, size);
 	free(buf);
