@@ -118,6 +118,29 @@ mk_dl_dir() {
 
 # Extract a kernel package into $KDIR/$name if the cached one is not this
 # package version.  Args: name apt-args... -- package
+# fetch_busybox ARCH DEST PATH [APT_OPTION...]: Debian's busybox-static:ARCH
+# (run inside guests only) into DEST/busybox with DEST/version, PATH being
+# its place in the package; kept when the version is already there.
+fetch_busybox() {
+  local arch=$1 dest=$2 path=$3 ver dl
+  shift 3
+  ver=$(apt-cache "$@" show --no-all-versions "busybox-static:$arch" | awk '/^Version:/ && !v { v = $2 } END { print v }')
+  [ -n "$ver" ] || die "busybox-static:$arch not known to apt"
+  if [ -x "$dest/busybox" ] && [ "$(cat "$dest/version" 2>/dev/null)" = "busybox-static=$ver" ]; then
+    log "busybox-static:$arch: cached $ver"
+    return
+  fi
+  log "busybox-static:$arch: downloading $ver"
+  dl=$(mk_dl_dir)
+  (cd "$dl" && apt-get "$@" -q download "busybox-static:$arch=$ver" </dev/null) >&2
+  dpkg-deb -x "$dl"/busybox-static_*_"$arch".deb "$dl/x"
+  rm -rf "$dest.new"; mkdir -p "$dest.new"
+  cp "$dl/x$path" "$dest.new/busybox"
+  echo "busybox-static=$ver" >"$dest.new/version"
+  rm -rf "$dest" "$dl"
+  mv "$dest.new" "$dest"
+}
+
 fetch_kernel() {
   local name=$1; shift
   local apt=()
@@ -305,20 +328,7 @@ fetch_kernel trixie-riscv64 "${TXAPT[@]}" -- linux-image-riscv64:riscv64
 
 # riscv64 guests' busybox-static (trixie; used inside guests only)
 BBRV=$CACHE/busybox-riscv64
-bbrv_ver=$(apt-cache "${TXAPT[@]}" show --no-all-versions busybox-static:riscv64 | awk '/^Version:/ && !v { v = $2 } END { print v }')
-[ -n "$bbrv_ver" ] || die "busybox-static:riscv64 not in the trixie lists"
-if [ -x "$BBRV/busybox" ] && [ "$(cat "$BBRV/version" 2>/dev/null)" = "busybox-static=$bbrv_ver" ]; then
-  log "busybox-static:riscv64: cached $bbrv_ver"
-else
-  log "busybox-static:riscv64: downloading $bbrv_ver"
-  dl=$(mk_dl_dir)
-  (cd "$dl" && apt-get "${TXAPT[@]}" -q download "busybox-static:riscv64=$bbrv_ver" </dev/null) >&2
-  dpkg-deb -x "$dl"/busybox-static_*_riscv64.deb "$dl/x"
-  rm -rf "$BBRV"; mkdir -p "$BBRV"
-  cp "$dl/x/usr/bin/busybox" "$BBRV/busybox"  # trixie: merged /usr
-  echo "busybox-static=$bbrv_ver" >"$BBRV/version"
-  rm -rf "$dl"
-fi
+fetch_busybox riscv64 "$BBRV" /usr/bin/busybox "${TXAPT[@]}"  # trixie: merged /usr
 
 # --- Debian's kexec-tools (bookworm), for use inside guests only --------------
 # The binary is dynamically linked: copy the libraries it needs from the host
@@ -397,21 +407,7 @@ BBDIR=$CACHE/busybox-arm64
 KTA=$CACHE/kexec-tools-arm64
 arm64_ver() { apt-cache "${MAPT[@]}" show --no-all-versions "$1:arm64" | awk '/^Version:/ && !v { v = $2 } END { print v }'; }
 
-bb_ver=$(arm64_ver busybox-static)
-[ -n "$bb_ver" ] || die "busybox-static:arm64 not known to apt"
-if [ -x "$BBDIR/busybox" ] && [ "$(cat "$BBDIR/version" 2>/dev/null)" = "busybox-static=$bb_ver" ]; then
-  log "busybox-static:arm64: cached $bb_ver"
-else
-  log "busybox-static:arm64: downloading $bb_ver"
-  dl=$(mk_dl_dir)
-  (cd "$dl" && apt-get -q download "busybox-static:arm64=$bb_ver" </dev/null) >&2
-  dpkg-deb -x "$dl"/busybox-static_*_arm64.deb "$dl/x"
-  rm -rf "$BBDIR.new"; mkdir -p "$BBDIR.new"
-  cp "$dl/x/bin/busybox" "$BBDIR.new/busybox"
-  echo "busybox-static=$bb_ver" >"$BBDIR.new/version"
-  rm -rf "$BBDIR" "$dl"
-  mv "$BBDIR.new" "$BBDIR"
-fi
+fetch_busybox arm64 "$BBDIR" /bin/busybox "${MAPT[@]}"
 
 kta_ver=$(arm64_ver kexec-tools)
 [ -n "$kta_ver" ] || die "kexec-tools:arm64 not known to apt"
