@@ -11,11 +11,11 @@
 
 bool kx_crash_main_region(const struct kx_memmap *crash_regions, struct kx_range *ret)
 {
-	struct kx_memmap all;
-	kx_memmap_select(crash_regions, KX_MEM_CRASH, &all);
-	if (all.count == 0)
+	/* the facts keep the regions sorted and apart: the last is the highest
+	 * (no merging: a crashk_low_res touching crashk_res stays its own) */
+	if (crash_regions->count == 0)
 		return false;
-	*ret = all.ranges[all.count - 1];
+	*ret = crash_regions->ranges[crash_regions->count - 1];
 	return true;
 }
 
@@ -29,22 +29,18 @@ int kx_crash_ram(const struct kx_load_ctx *ctx, struct kx_memmap *ret, struct kx
 	 * (kexec_core.c: -EADDRNOTAVAIL otherwise). With two regions the
 	 * other is crashk_low_res, the low one crashkernel=,high adds for
 	 * the capture kernel's DMA. */
-	ret->count = 0;
-	if (kx_memmap_add(ret, main_region.start, main_region.end, KX_MEM_CRASH, err) < 0)
-		return -1;
-	if (!ctx->crash)
-		return kx_fail(err, KX_E_SYSTEM, "crash load without the crash facts (CPU notes, VMCOREINFO)");
+	ret->count = 1;
+	ret->ranges[0] = main_region;
 	return 0;
 }
 
 void kx_crash_usable(const struct kx_load_ctx *ctx, struct kx_memmap *ret)
 {
-	struct kx_memmap all;
-	kx_memmap_select(&ctx->facts->crash_regions, KX_MEM_CRASH, &all);
+	const struct kx_memmap *all = &ctx->facts->crash_regions;
 	ret->count = 0;
 	/* crashk_res (the highest) first, then the rest, as drivers/of/kexec.c */
-	for (unsigned int i = all.count; i-- > 0;)
-		ret->ranges[ret->count++] = all.ranges[i];
+	for (unsigned int i = all->count; i-- > 0;)
+		ret->ranges[ret->count++] = all->ranges[i];
 }
 
 int kx_crash_add_elfcorehdr(struct kx_plan *plan, struct kx_placer *p, const struct kx_load_ctx *ctx,
@@ -55,6 +51,9 @@ int kx_crash_add_elfcorehdr(struct kx_plan *plan, struct kx_placer *p, const str
 	struct kx_memmap ram;
 	uint8_t *buf = NULL;
 	size_t size;
+
+	if (!ctx->crash)
+		return kx_fail(err, KX_E_SYSTEM, "crash load without the crash facts (CPU notes, VMCOREINFO)");
 
 	/* What the dump covers: the kernel's System RAM, without the crash
 	 * regions (the capture kernel runs there; the header lies there too). */

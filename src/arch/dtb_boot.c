@@ -89,6 +89,8 @@ int kx_dtb_boot_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel
 	const struct kx_load_options *o = ctx->opts;
 	struct kx_memmap ram;
 	struct kx_placer p;
+	/* scratch maps: `reserved` (normal loads), `not_dumped` and `usable` (crash) */
+	struct kx_memmap reserved, not_dumped, usable;
 	uint64_t base, initrd_addr = 0, initrd_end = 0, dtb_addr;
 	char source[96];
 
@@ -103,14 +105,11 @@ int kx_dtb_boot_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel
 		if (ram.count == 0)
 			return kx_fail(err, KX_E_SYSTEM,
 				       "no RAM ranges known: /proc/iomem shows no \"System RAM\" (run as root)");
-	}
-	/* RAM the firmware keeps for itself. The riscv kernel lists a reserved
-	 * region inside memory nowhere in /proc/iomem (arch/riscv/kernel/setup.c
-	 * skips them), so OpenSBI's own RAM (mmode_resv*@80000000 on QEMU virt,
-	 * behind a PMP the S-mode purgatory faults on) looks like "System RAM"
-	 * there. A crash load stays inside the crash region anyway. */
-	struct kx_memmap reserved, not_dumped;
-	if (!o->crash) {
+		/* RAM the firmware keeps for itself. The riscv kernel lists a
+		 * reserved region inside memory nowhere in /proc/iomem
+		 * (arch/riscv/kernel/setup.c skips them), so OpenSBI's own RAM
+		 * (mmode_resv*@80000000 on QEMU virt, behind a PMP the S-mode
+		 * purgatory faults on) looks like "System RAM" there. */
 		if (kx_dtb_reserved(ctx->dtb, KX_DTB_RESERVED_ALL, &reserved, err) < 0 ||
 		    kx_memmap_subtract(&ram, &reserved, &ram, err) < 0)
 			return -1;
@@ -177,8 +176,8 @@ int kx_dtb_boot_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel
 		kx_dtb_free(dtb);
 		return -1;
 	}
-	struct kx_memmap usable;
-	kx_crash_usable(ctx, &usable);
+	if (o->crash)
+		kx_crash_usable(ctx, &usable);
 	struct kx_dtb_chosen chosen = {
 		.bootargs = o->cmdline,
 		.initrd_start = initrd_addr, .initrd_end = initrd_end,
@@ -214,7 +213,7 @@ int kx_dtb_boot_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel
 	if (rules->x0_is_dtb)
 		params.regs[0] = dtb_addr;
 	params.serial_port = o->serial ? o->serial : console_uart(dtb, f, o->cmdline, rules);
-	if (kx_purgatory_add(plan, &p, ctx->arch->name, &params, o, err) < 0)
+	if (kx_purgatory_add(plan, &p, ctx->arch->name, &params, o, 0, UINT64_MAX, err) < 0)
 		return -1;
 	plan->kernel_entry = kernel_entry;
 	plan->flags = ctx->arch->kexec_arch_flag | (o->crash ? KEXEC_ON_CRASH : 0);

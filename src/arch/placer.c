@@ -29,6 +29,27 @@ int kx_place(struct kx_placer *p, struct kx_hole_request rq, uint64_t *ret, stru
 	return kx_memmap_add(&p->used, *ret, *ret + kx_align_up(rq.size, PAGE_SIZE), 0, err);
 }
 
+int kx_place_prefer(struct kx_placer *p, struct kx_hole_request rq, uint64_t prefer_max, uint64_t *ret,
+		    struct kx_error *err)
+{
+	struct kx_hole_request low = rq;
+	if (prefer_max < low.max)
+		low.max = prefer_max;
+	if (kx_place_fits(p, low))
+		return kx_place(p, low, ret, err);
+	return kx_place(p, rq, ret, err);
+}
+
+bool kx_place_fits(const struct kx_placer *p, struct kx_hole_request rq)
+{
+	uint64_t addr;
+	if (rq.min < p->mem_min)
+		rq.min = p->mem_min;
+	if (rq.max > p->mem_max)
+		rq.max = p->mem_max;
+	return kx_find_hole(p->ram, &p->used, &rq, &addr, NULL) == 0;
+}
+
 int kx_place_fixed(struct kx_placer *p, const char *what, uint64_t start, uint64_t size,
 		   struct kx_error *err)
 {
@@ -45,7 +66,7 @@ int kx_place_fixed(struct kx_placer *p, const char *what, uint64_t start, uint64
 
 int kx_purgatory_add(struct kx_plan *plan, struct kx_placer *p, const char *arch,
 		     struct kx_purgatory_params *params, const struct kx_load_options *o,
-		     struct kx_error *err)
+		     uint64_t min, uint64_t prefer_max, struct kx_error *err)
 {
 	struct kx_purgatory_blob blob;
 	uint64_t addr;
@@ -71,23 +92,9 @@ int kx_purgatory_add(struct kx_plan *plan, struct kx_placer *p, const char *arch
 		params->regions[0].sha256[0] ^= 0xff; /* test-only: the purgatory must refuse */
 
 	struct kx_hole_request rq = { .what = "purgatory", .size = blob.memsz, .align = KX_PURGATORY_ALIGN,
-				      .min = 0, .max = UINT64_MAX, .top_down = false };
-	/* x86_64 keeps it above the first MiB and, when there is room, below
-	 * 4 GiB; it is entered in 64-bit mode on the kernel's identity map and
-	 * runs anywhere (RIP-relative), so a crash region only above 4 GiB
-	 * (crashkernel=,high with crashkernel=0,low) takes it too. */
-	bool x86 = !strcmp(arch, "x86_64");
-	if (x86) {
-		rq.min = 1ULL << 20;
-		rq.max = (4ULL << 30) - 1;
-	}
-	if (kx_place(p, rq, &addr, err) < 0) {
-		if (!x86)
-			return -1;
-		rq.max = UINT64_MAX;
-		if (kx_place(p, rq, &addr, err) < 0)
-			return -1;
-	}
+				      .min = min, .max = UINT64_MAX, .top_down = false };
+	if (kx_place_prefer(p, rq, prefer_max, &addr, err) < 0)
+		return -1;
 	uint8_t *buf = kx_plan_own(plan, malloc(blob.size));
 	if (!buf)
 		return kx_fail(err, KX_E_NOMEM, "out of memory");

@@ -19,6 +19,12 @@ void kx_placer_init(struct kx_placer *p, const struct kx_memmap *ram, uint64_t m
 		    uint64_t mem_max);
 /* Find a hole within the user's bounds and mark it used. */
 int kx_place(struct kx_placer *p, struct kx_hole_request rq, uint64_t *ret, struct kx_error *err);
+/* kx_place below `prefer_max` when there is room there, else within rq's
+ * own bounds (firmware and old tools expect some things below 4 GiB). */
+int kx_place_prefer(struct kx_placer *p, struct kx_hole_request rq, uint64_t prefer_max, uint64_t *ret,
+		    struct kx_error *err);
+/* Would kx_place find a hole? Nothing is marked used. */
+bool kx_place_fits(const struct kx_placer *p, struct kx_hole_request rq);
 /* Mark a fixed range used, refusing one outside RAM or the user's bounds. */
 int kx_place_fixed(struct kx_placer *p, const char *what, uint64_t start, uint64_t size,
 		   struct kx_error *err);
@@ -26,11 +32,12 @@ int kx_place_fixed(struct kx_placer *p, const char *what, uint64_t start, uint64
 /*
  * Hash every segment already in the plan (once), put their digests in
  * `params` (whose entry and registers the caller set), place the purgatory
- * of `arch` and add it as the last segment; set the plan's entry, verify
+ * of `arch` (at or above `min`, below `prefer_max` when there is room
+ * there) and add it as the last segment; set the plan's entry, verify
  * flag and digest. Honours --no-checks and the test-only wrong digest.
  */
 int kx_purgatory_add(struct kx_plan *plan, struct kx_placer *p, const char *arch,
 		     struct kx_purgatory_params *params, const struct kx_load_options *o,
-		     struct kx_error *err);
+		     uint64_t min, uint64_t prefer_max, struct kx_error *err);
 
 #endif

@@ -63,10 +63,8 @@ static int place_kernel(struct kx_placer *p, const struct kx_load_ctx *ctx,
 		rq.max = 4 * GiB - 1;
 	uint64_t base;
 	if (kx_place(p, rq, &base, err) < 0) {
-		struct kx_placer anywhere = *p;
-		struct kx_error ignored = { 0 };
 		rq.max = UINT64_MAX;
-		if (below_4g_only && ctx->opts->crash && kx_place(&anywhere, rq, &base, &ignored) == 0)
+		if (below_4g_only && ctx->opts->crash && kx_place_fits(p, rq))
 			return kx_fail(err, KX_E_NO_CRASH_REGION,
 				       "%s cannot be loaded above 4 GiB (xloadflags at 0x236 lacks "
 				       "XLF_CAN_BE_LOADED_ABOVE_4G) and the crash kernel region has no room below "
@@ -97,16 +95,11 @@ static int place_initrd(struct kx_placer *p, const struct kx_load_ctx *ctx,
 		.min = MiB, .max = max, .top_down = true,
 	};
 
-	if (k->x86_xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G) {
-		/* Below 4 GiB first: firmware and old tools expect it there. */
-		rq.max = 4 * GiB - 1;
-		if (kx_place(p, rq, ret_addr, err) == 0)
-			goto found;
+	/* Below 4 GiB first: firmware and old tools expect it there. */
+	if (k->x86_xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G)
 		rq.max = UINT64_MAX;
-	}
-	if (kx_place(p, rq, ret_addr, err) < 0)
+	if (kx_place_prefer(p, rq, 4 * GiB - 1, ret_addr, err) < 0)
 		return -1;
-found:
 	return kx_plan_add(plan, "initrd", initrd->path, initrd->bytes.data, initrd->bytes.size,
 			   *ret_addr, kx_align_up(initrd->bytes.size, PAGE_SIZE), err);
 }
@@ -118,26 +111,21 @@ found:
  * firmware's ACPI, NVS and reserved ranges so it can read ACPI and leaves the
  * rest alone. Everything else of the crashed kernel's memory stays untouched.
  */
-static int crash_memory_map(const struct kx_facts *f, const struct kx_memmap *crash,
-			    uint64_t hdr_addr, uint64_t hdr_size, struct kx_memmap *ret,
-			    struct kx_error *err)
+static int crash_memory_map(const struct kx_facts *f, uint64_t hdr_addr, uint64_t hdr_size,
+			    struct kx_memmap *ret, struct kx_error *err)
 {
 	uint64_t hdr_end = hdr_addr + kx_align_up(hdr_size, PAGE_SIZE);
-	struct kx_memmap *usable = malloc(sizeof(*usable));   /* ~24 KiB: not on the stack */
-	if (!usable)
-		return kx_fail(err, KX_E_NOMEM, "out of memory");
 
-	*usable = *crash;
-	int rc = kx_memmap_add(usable, 0, 0xa0000, KX_MEM_RAM, err) < 0 ||
-		 kx_memmap_exclude(usable, hdr_addr, hdr_end, err) < 0 ? -1 : 0;
+	/* every crash region (crashk_low_res too: the capture kernel's DMA
+	 * memory) and the low 640 KiB as RAM, the header carved out */
 	ret->count = 0;
-	for (unsigned int i = 0; rc == 0 && i < usable->count; i++)
-		if (kx_memmap_add(ret, usable->ranges[i].start, usable->ranges[i].end, KX_MEM_RAM, err) < 0)
-			rc = -1;
-	free(usable);
-	if (rc < 0)
-		return -1;
-	if (kx_memmap_add(ret, hdr_addr, hdr_end, KX_MEM_RESERVED, err) < 0)
+	for (unsigned int i = 0; i < f->crash_regions.count; i++)
+		if (kx_memmap_add(ret, f->crash_regions.ranges[i].start, f->crash_regions.ranges[i].end,
+				  KX_MEM_RAM, err) < 0)
+			return -1;
+	if (kx_memmap_add(ret, 0, 0xa0000, KX_MEM_RAM, err) < 0 ||
+	    kx_memmap_exclude(ret, hdr_addr, hdr_end, err) < 0 ||
+	    kx_memmap_add(ret, hdr_addr, hdr_end, KX_MEM_RESERVED, err) < 0)
 		return -1;
 	for (unsigned int i = 0; i < f->firmware_map.count; i++) {
 		const struct kx_range *r = &f->firmware_map.ranges[i];
@@ -188,18 +176,13 @@ static int x86_64_build_plan(const struct kx_load_ctx *ctx, const struct kx_kern
 			return -1;
 		/* what kexec_file does: the capture kernel learns the header's
 		 * place from its command line */
-		char with_hdr[sizeof(plan->cmdline)];
-		if ((size_t)snprintf(with_hdr, sizeof(with_hdr), "elfcorehdr=0x%" PRIx64 " %s", hdr_addr,
-				     o->cmdline) >= sizeof(with_hdr))
+		if ((size_t)snprintf(plan->cmdline, sizeof(plan->cmdline), "elfcorehdr=0x%" PRIx64 " %s",
+				     hdr_addr, o->cmdline) >= sizeof(plan->cmdline))
 			return kx_fail(err, KX_E_USAGE, "command line too long with elfcorehdr= added");
-		memcpy(plan->cmdline, with_hdr, sizeof(with_hdr));
-		/* every crash region: crashk_low_res too, the capture kernel's DMA memory */
-		struct kx_memmap all_crash;
-		kx_crash_usable(ctx, &all_crash);
 		crash_e820 = kx_plan_own(plan, malloc(sizeof(*crash_e820)));
 		if (!crash_e820)
 			return kx_fail(err, KX_E_NOMEM, "out of memory");
-		if (crash_memory_map(f, &all_crash, hdr_addr, hdr_size, crash_e820, err) < 0)
+		if (crash_memory_map(f, hdr_addr, hdr_size, crash_e820, err) < 0)
 			return -1;
 	}
 
@@ -213,15 +196,12 @@ static int x86_64_build_plan(const struct kx_load_ctx *ctx, const struct kx_kern
 		.random_seed = f->random,
 	};
 	size_t bp_size = kx_x86_boot_params_size(f, &in);
+	/* below 4 GiB when there is room; the 64-bit entry takes RSI anywhere,
+	 * and the command line's high half goes in ext_cmd_line_ptr */
 	struct kx_hole_request bp_rq = { .what = "boot_params", .size = bp_size, .align = PAGE_SIZE,
-					 .min = MiB, .max = 4 * GiB - 1, .top_down = false };
-	if (kx_place(&p, bp_rq, &bp_addr, err) < 0) {
-		/* The 64-bit entry takes RSI anywhere, and the command line's
-		 * high half goes in ext_cmd_line_ptr. */
-		bp_rq.max = UINT64_MAX;
-		if (kx_place(&p, bp_rq, &bp_addr, err) < 0)
-			return -1;
-	}
+					 .min = MiB, .max = UINT64_MAX, .top_down = false };
+	if (kx_place_prefer(&p, bp_rq, 4 * GiB - 1, &bp_addr, err) < 0)
+		return -1;
 	uint8_t *bp = kx_plan_own(plan, malloc(bp_size));
 	if (!bp)
 		return kx_fail(err, KX_E_NOMEM, "out of memory");
@@ -237,7 +217,10 @@ static int x86_64_build_plan(const struct kx_load_ctx *ctx, const struct kx_kern
 	params.entry = kernel_entry;
 	params.regs[0] = bp_addr;              /* RSI = boot_params */
 	params.serial_port = o->serial;
-	if (kx_purgatory_add(plan, &p, "x86_64", &params, o, err) < 0)
+	/* above the first MiB, below 4 GiB when there is room: entered in
+	 * 64-bit mode on the kernel's identity map, it runs anywhere
+	 * (RIP-relative), so a crash region only above 4 GiB takes it too */
+	if (kx_purgatory_add(plan, &p, "x86_64", &params, o, MiB, 4 * GiB - 1, err) < 0)
 		return -1;
 	plan->kernel_entry = kernel_entry;
 	plan->flags = KEXEC_ARCH_X86_64 | (o->crash ? KEXEC_ON_CRASH : 0);
