@@ -292,16 +292,12 @@ static void read_lockdown(struct kx_facts *f)
 
 static void read_spcr(struct kx_facts *f)
 {
-	uint8_t table[4096];
+	char table[4096];   /* an SPCR table is 80-88 bytes */
 	struct kx_error ignored = { 0 };
-	int fd = open_under(f->root, "sys/firmware/acpi/tables/SPCR");
-	if (fd < 0)
-		return;
-	ssize_t n = read(fd, table, sizeof(table));
-	close(fd);
+	int n = kx_read_text(f->root, "sys/firmware/acpi/tables/SPCR", table, sizeof(table));
 	if (n > 0)
-		kx_spcr_parse((struct kx_bytes){ table, (size_t)n }, "/sys/firmware/acpi/tables/SPCR", &f->spcr,
-			      &ignored);
+		kx_spcr_parse((struct kx_bytes){ (const uint8_t *)table, (size_t)n },
+			      "/sys/firmware/acpi/tables/SPCR", &f->spcr, &ignored);
 }
 
 static int read_flag(const char *root, const char *rel)
