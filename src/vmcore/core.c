@@ -525,12 +525,6 @@ static int read_phys(const struct kx_vmcore *vc, uint64_t paddr, uint64_t vaddr,
 	return 0;
 }
 
-int kx_vmcore_read_paddr(const struct kx_vmcore *vc, uint64_t paddr, void *buf, size_t len,
-			 const char *what, struct kx_error *err)
-{
-	return read_phys(vc, paddr, 0, buf, len, what, err);
-}
-
 int kx_vmcore_read_vaddr(const struct kx_vmcore *vc, uint64_t vaddr, void *buf, size_t len,
 			 const char *what, struct kx_error *err)
 {

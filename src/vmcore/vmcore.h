@@ -126,13 +126,11 @@ bool kx_vmcoreinfo_has(const struct kx_vmcore *vc, const char *kind, const char 
 
 /*
  * Read `len` bytes of the crashed kernel's memory at virtual address
- * `vaddr` (a PT_LOAD that maps it, else the translation above) or physical
- * address `paddr`. A range may span program headers. `what` names the read
+ * `vaddr` (a PT_LOAD that maps it, else the translation above). A range
+ * may span program headers. `what` names the read
  * in messages ("printk_info array").
  */
 int kx_vmcore_read_vaddr(const struct kx_vmcore *vc, uint64_t vaddr, void *buf, size_t len,
-			 const char *what, struct kx_error *err);
-int kx_vmcore_read_paddr(const struct kx_vmcore *vc, uint64_t paddr, void *buf, size_t len,
 			 const char *what, struct kx_error *err);
 /* Virtual to physical by the rules above, ignoring PT_LOAD p_vaddr. */
 int kx_vmcore_vtop(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t *ret_paddr,
