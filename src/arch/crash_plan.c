@@ -2,6 +2,7 @@
 #include "crash_plan.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "../crash/crash.h"
@@ -32,6 +33,13 @@ int kx_crash_ram(const struct kx_load_ctx *ctx, struct kx_memmap *ret, struct kx
 	ret->count = 1;
 	ret->ranges[0] = main_region;
 	return 0;
+}
+
+void kx_crash_name_placer(struct kx_placer *p, const struct kx_memmap *crash_ram)
+{
+	snprintf(p->when_full, sizeof(p->when_full),
+		 "the crash kernel region (%llu MiB) is too small for this kernel and initrd: ",
+		 (unsigned long long)(kx_memmap_total(crash_ram) >> 20));
 }
 
 void kx_crash_usable(const struct kx_load_ctx *ctx, struct kx_memmap *ret)

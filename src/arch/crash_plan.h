@@ -19,6 +19,9 @@ bool kx_crash_main_region(const struct kx_memmap *crash_regions, struct kx_range
  * "Crash kernel" region (a second, lower one is crashk_low_res, which
  * kexec_load refuses segments in). Errors: KX_E_NO_CRASH_REGION. */
 int kx_crash_ram(const struct kx_load_ctx *ctx, struct kx_memmap *ret, struct kx_error *err);
+/* Name the crash region in the placer's "no room" errors: "the crash
+ * kernel region (N MiB) is too small for this kernel and initrd: ". */
+void kx_crash_name_placer(struct kx_placer *p, const struct kx_memmap *crash_ram);
 /* Every crash region, for the capture kernel's memory (DTB
  * linux,usable-memory-range): crashk_res first, then crashk_low_res. */
 void kx_crash_usable(const struct kx_load_ctx *ctx, struct kx_memmap *ret);

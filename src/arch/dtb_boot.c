@@ -115,6 +115,8 @@ int kx_dtb_boot_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel
 			return -1;
 	}
 	kx_placer_init(&p, &ram, o->mem_min, o->mem_max);
+	if (o->crash)
+		kx_crash_name_placer(&p, &ram);
 	plan->arch = ctx->arch->name;
 	if (strlen(o->cmdline) >= sizeof(plan->cmdline))
 		return kx_fail(err, KX_E_USAGE, "command line longer than %zu bytes", sizeof(plan->cmdline) - 1);

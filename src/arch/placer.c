@@ -16,6 +16,7 @@ void kx_placer_init(struct kx_placer *p, const struct kx_memmap *ram, uint64_t m
 	p->used.count = 0;
 	p->mem_min = mem_min;
 	p->mem_max = mem_max ? mem_max : UINT64_MAX;
+	p->when_full[0] = 0;
 }
 
 int kx_place(struct kx_placer *p, struct kx_hole_request rq, uint64_t *ret, struct kx_error *err)
@@ -24,8 +25,11 @@ int kx_place(struct kx_placer *p, struct kx_hole_request rq, uint64_t *ret, stru
 		rq.min = p->mem_min;
 	if (rq.max > p->mem_max)
 		rq.max = p->mem_max;
-	if (kx_find_hole(p->ram, &p->used, &rq, ret, err) < 0)
+	if (kx_find_hole(p->ram, &p->used, &rq, ret, err) < 0) {
+		if (p->when_full[0])
+			kx_error_prefix(err, "%s", p->when_full);
 		return -1;
+	}
 	return kx_memmap_add(&p->used, *ret, *ret + kx_align_up(rq.size, PAGE_SIZE), 0, err);
 }
 

@@ -13,6 +13,9 @@ struct kx_placer {
 	const struct kx_memmap *ram;
 	struct kx_memmap used;
 	uint64_t mem_min, mem_max;  /* user bounds, mem_max inclusive */
+	/* what "no hole" means for this RAM, put before kx_place's error
+	 * ("" when it needs no words: a normal load) */
+	char when_full[96];
 };
 
 void kx_placer_init(struct kx_placer *p, const struct kx_memmap *ram, uint64_t mem_min,

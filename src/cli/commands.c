@@ -169,13 +169,6 @@ static int build_plan(struct load_state *s, const struct kx_options *o,
 		 desc.format);
 	r = arch->build_plan(&ctx, &desc, &s->plan, err);
 	kx_dtb_free(&dtb);
-	if (r < 0 && crash && err->status == KX_E_PLAN) {
-		/* the segments go in crashk_res (kx_crash_ram) */
-		struct kx_range main_region = { 0 };
-		kx_crash_main_region(&s->facts.crash_regions, &main_region);
-		kx_error_prefix(err, "the crash kernel region (%llu MiB) is too small for this kernel and "
-				"initrd: ", (unsigned long long)((main_region.end - main_region.start) >> 20));
-	}
 	return r;
 }
 

@@ -154,6 +154,8 @@ static int x86_64_build_plan(const struct kx_load_ctx *ctx, const struct kx_kern
 		kx_facts_usable_ram(f, &ram);
 	}
 	kx_placer_init(&p, &ram, o->mem_min, o->mem_max);
+	if (o->crash)
+		kx_crash_name_placer(&p, &ram);
 	if (ram.count == 0)
 		return kx_fail(err, KX_E_SYSTEM,
 			       "no RAM ranges known: /proc/iomem shows no \"System RAM\" (run as root) and "
