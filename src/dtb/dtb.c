@@ -827,6 +827,14 @@ int kx_dtb_set_chosen(struct kx_dtb *dtb, const struct kx_dtb_chosen *c, struct 
 
 /* ---- facts ---------------------------------------------------------------- */
 
+/* of_fdt_device_is_available(): no status, or "ok" / "okay" */
+static bool node_available(const void *fdt, int node)
+{
+	int len;
+	const char *status = fdt_getprop(fdt, node, "status", &len);
+	return !status || (len == 5 && !memcmp(status, "okay", 5)) || (len == 3 && !memcmp(status, "ok", 3));
+}
+
 int kx_dtb_memory(const struct kx_dtb *dtb, struct kx_memmap *ret, struct kx_error *err)
 {
 	const void *fdt = dtb->blob;
@@ -851,8 +859,7 @@ int kx_dtb_memory(const struct kx_dtb *dtb, struct kx_memmap *ret, struct kx_err
 		const char *type = fdt_getprop(fdt, node, "device_type", &len);
 		if (!type || len < 7 || strncmp(type, "memory", (size_t)len))
 			continue;
-		const char *status = fdt_getprop(fdt, node, "status", &len);
-		if (status && len > 0 && strncmp(status, "okay", (size_t)len) && strncmp(status, "ok", (size_t)len))
+		if (!node_available(fdt, node))
 			continue;
 		const uint8_t *reg = fdt_getprop(fdt, node, "linux,usable-memory", &len);
 		const char *prop = "linux,usable-memory";
@@ -926,9 +933,7 @@ int kx_dtb_reserved(const struct kx_dtb *dtb, enum kx_dtb_reserved_kind kind, st
 		return 0;
 	}
 	fdt_for_each_subnode(node, fdt, rm) {
-		/* of_fdt_device_is_available(): no status, "ok" or "okay" */
-		const char *status = fdt_getprop(fdt, node, "status", &len);
-		if (status && !(len == 5 && !memcmp(status, "okay", 5)) && !(len == 3 && !memcmp(status, "ok", 3)))
+		if (!node_available(fdt, node))
 			continue;
 		if (kind == KX_DTB_RESERVED_NOT_REUSABLE && fdt_getprop(fdt, node, "reusable", NULL))
 			continue;
