@@ -3,16 +3,31 @@
 # Debian packages (apt-get download; never installed, nothing in them run on
 # the host) and pick files out of them.
 #
-# The private trixie apt configuration: fetch-kernels.sh writes its
-# sources.list and lists under .cache/apt-trixie; kdump.sh reads them too
-# (the kdump tools).  The machine's own apt configuration and lists are never
-# used or changed through it.
+# The private trixie apt configurations: fetch-kernels.sh writes their
+# sources.list and lists under .cache/apt-trixie (amd64 and arm64) and
+# .cache/apt-trixie-riscv64 (riscv64 only); kdump.sh reads them too (the
+# kdump tools).  Two, because apt drops a suite's lists for every
+# architecture when one architecture's index in it fails its hash: a riscv64
+# index of trixie-security that a mirror serves out of sync must not send
+# amd64 and arm64 back to trixie main's older kernels.  The machine's own apt
+# configuration and lists are never used or changed through them.
 
-# trixie_apt_opts DIR ARCH: set the array TXAPT to apt's -o options for the
-# sources.list, lists and cache under DIR, with ARCH the native architecture
-# (amd64) and arm64 and riscv64 foreign ones.
+# trixie_apt_setup CACHE DEB_ARCH: set TXDIR to the private trixie apt
+# directory that holds DEB_ARCH's lists and TXAPT to apt's options for it.
+trixie_apt_setup() {
+  case "$2" in
+    riscv64) TXDIR=$1/apt-trixie-riscv64; trixie_apt_opts "$TXDIR" riscv64 ;;
+    *) TXDIR=$1/apt-trixie; trixie_apt_opts "$TXDIR" amd64 arm64 ;;
+  esac
+}
+
+# trixie_apt_opts DIR NATIVE [FOREIGN...]: set the array TXAPT to apt's -o
+# options for the sources.list, lists and cache under DIR, with NATIVE the
+# architecture named packages have without ":ARCH" and FOREIGN further ones.
 trixie_apt_opts() {
-  local dir=$1 arch=$2
+  local dir=$1 native=$2 archs
+  shift
+  archs=$(IFS=,; echo "$*")
   # shellcheck disable=SC2034  # read by the caller
   TXAPT=(
     -o "Dir::Etc::sourcelist=$dir/sources.list"
@@ -23,8 +38,8 @@ trixie_apt_opts() {
     -o "Dir::Cache=$dir/cache"
     -o "Dir::Cache::pkgcache=pkgcache.bin"
     -o "Dir::Cache::srcpkgcache=srcpkgcache.bin"
-    -o "APT::Architecture=$arch"
-    -o "APT::Architectures=$arch,arm64,riscv64"
+    -o "APT::Architecture=$native"
+    -o "APT::Architectures=$archs"
     -o "Acquire::Languages=none"
   )
 }

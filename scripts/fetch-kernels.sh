@@ -13,11 +13,11 @@
 #
 # Debian's arm64 vmlinuz is an uncompressed Image (PE/COFF EFI stub, signed).
 # The arm64 packages come from the machine's apt with the arm64 architecture
-# (scripts/setup-deps.sh adds it) and from the private trixie lists below,
-# which cover amd64 and arm64.
+# (scripts/setup-deps.sh adds it) and from the private trixie lists below.
 #
 # bookworm comes from the machine's own apt setup.  trixie comes from a
-# private apt configuration under .cache/apt-trixie/ whose sources list is
+# private apt configuration under .cache/apt-trixie/ (amd64, arm64) and
+# .cache/apt-trixie-riscv64/ (riscv64) whose sources list is
 # derived at run time from the machine's bookworm URIs; the machine's own apt
 # configuration and lists are never changed.  Release files are verified
 # against the Debian archive keyring (apt does it, and this script checks the
@@ -39,7 +39,6 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=$ROOT/.cache
 KDIR=$CACHE/kernels
-TXDIR=$CACHE/apt-trixie
 KTDIR=$CACHE/kexec-tools
 ARCH=amd64
 REFRESH=0
@@ -55,7 +54,7 @@ done
 log() { echo "fetch-kernels: $*" >&2; }
 die() { echo "fetch-kernels: error: $*" >&2; exit 1; }
 
-mkdir -p "$KDIR" "$TXDIR" "$CACHE/apt-machine"
+mkdir -p "$KDIR" "$CACHE/apt-machine"
 
 # apt-cache rebuilds its package cache on every call when the machine's apt
 # keeps none (Debian's docker images set Dir::Cache::pkgcache ""): ~3 s per
@@ -202,12 +201,12 @@ fi
 fetch_kernel bookworm-arm64 "${MAPT[@]}" -- linux-image-arm64:arm64
 fi
 
-# --- trixie: a private apt configuration --------------------------------------
-# TXAPT: apt's options for it (scripts/debian-pkgs.sh, shared with
-# tests/e2e/kdump.sh).
+# --- trixie: private apt configurations --------------------------------------
+# TXDIR and TXAPT: the directory and apt's options of the one in use
+# (scripts/debian-pkgs.sh, shared with tests/e2e/kdump.sh): .cache/apt-trixie
+# for amd64 and arm64, .cache/apt-trixie-riscv64 for riscv64.
 # shellcheck source=scripts/debian-pkgs.sh
 . "$ROOT/scripts/debian-pkgs.sh"
-trixie_apt_opts "$TXDIR" "$ARCH"
 
 write_trixie_sources() {
   local keyring=$1
@@ -222,7 +221,7 @@ write_trixie_sources() {
 # Verify every InRelease in the private lists with gpgv against KEYRING.
 verify_trixie_lists() {
   local keyring=$1 f ok=0
-  for f in "$TXDIR"/lists/*_dists_trixie_InRelease; do
+  for f in "$TXDIR"/lists/*_dists_trixie*_InRelease; do
     [ -f "$f" ] || return 1
     gpgv --keyring "$keyring" "$f" >"$TXDIR/gpgv.log" 2>&1 || return 1
     ok=1
@@ -231,19 +230,21 @@ verify_trixie_lists() {
 }
 
 trixie_update() {
-  local keyring=$1
+  local keyring=$1 stale
   write_trixie_sources "$keyring"
   mkdir -p "$TXDIR/lists/partial" "$TXDIR/cache/archives/partial"
   log "trixie: apt-get update (private lists in $TXDIR, keyring $keyring)"
   if ! apt-get "${TXAPT[@]}" -q update </dev/null >"$TXDIR/update.log" 2>&1; then
-    # A riscv64 index of trixie-updates/-security that fails its Release hash
-    # (a mirror mid-sync) is ignored by apt, never used unverified: go on with
-    # trixie main's riscv64 list.  Any other error stops here.
+    # An index of trixie-updates/-security that fails its Release hash (a
+    # mirror mid-sync, or one that lags for a port) is ignored by apt, never
+    # used unverified: go on with trixie main's list.  Any other error stops.
     if grep '^E: ' "$TXDIR/update.log" |
-       grep -vqE '^E: (Failed to fetch [^ ]*/dists/trixie-(updates|security)/main/binary-riscv64/|Some index files failed to download)'; then
+       grep -vqE '^E: (Failed to fetch [^ ]*/dists/trixie-(updates|security)/main/binary-[a-z0-9]+/|Some index files failed to download)'; then
       cat "$TXDIR/update.log" >&2; return 1
     fi
-    log "trixie: warning: riscv64 index of trixie-updates/-security not fetched (hash mismatch, ignored by apt); riscv64 uses trixie main"
+    stale=$(sed -n 's|^E: Failed to fetch [^ ]*/dists/\(trixie-[a-z]*\)/main/binary-\([a-z0-9]*\)/.*|\1 \2|p' "$TXDIR/update.log" |
+            sort -u | tr '\n' ' ')
+    log "trixie: warning: index not fetched (hash mismatch, ignored by apt): ${stale% }; ${TXDIR##*/} uses trixie main for that suite"
   fi
   # apt exits 0 on some signature problems (it keeps old lists): insist.
   if grep -qE '^(W|E): .*(NO_PUBKEY|not signed|signature|EXPKEYSIG|BADSIG)' "$TXDIR/update.log"; then
@@ -252,34 +253,42 @@ trixie_update() {
   verify_trixie_lists "$keyring"
 }
 
-HOST_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
-KEYRING=$HOST_KEYRING
-[ -f "$TXDIR/keyring" ] && KEYRING=$(cat "$TXDIR/keyring")
-need_update=$REFRESH
-if [ ! -f "$TXDIR/sources.list" ] || ! ls "$TXDIR"/lists/*_dists_trixie_InRelease >/dev/null 2>&1 ||
-   ! ls "$TXDIR"/lists/*_dists_trixie_main_binary-arm64_Packages* >/dev/null 2>&1 ||
-   ! ls "$TXDIR"/lists/*_dists_trixie_main_binary-riscv64_Packages* >/dev/null 2>&1 ||
-   [ -n "$(find "$TXDIR/lists" -maxdepth 1 -name '*_dists_trixie_InRelease' -mtime +0)" ]; then
-  need_update=1
-fi
-if [ $need_update = 1 ]; then
-  if ! trixie_update "$KEYRING"; then
+# trixie_lists DEB_ARCH: select (trixie_apt_setup) and, when missing or older
+# than a day, fetch and verify the private trixie lists that hold DEB_ARCH.
+trixie_lists() {
+  local arch=$1 keyring need_update=$REFRESH
+  trixie_apt_setup "$CACHE" "$arch"
+  mkdir -p "$TXDIR"
+  keyring=$HOST_KEYRING
+  [ -f "$TXDIR/keyring" ] && keyring=$(cat "$TXDIR/keyring")
+  if [ ! -f "$TXDIR/sources.list" ] || ! ls "$TXDIR"/lists/*_dists_trixie_InRelease >/dev/null 2>&1 ||
+     ! ls "$TXDIR"/lists/*_dists_trixie_main_binary-"$arch"_Packages* >/dev/null 2>&1 ||
+     [ -n "$(find "$TXDIR/lists" -maxdepth 1 -name '*_dists_trixie_InRelease' -mtime +0)" ]; then
+    need_update=1
+  fi
+  [ $need_update = 1 ] || return 0
+  if ! trixie_update "$keyring"; then
     # The machine's keyring may predate trixie's archive keys.  Take the newest
     # debian-archive-keyring from bookworm(-updates) via the machine's own
     # (verified) apt, and use its keyring for the trixie source only.
-    log "trixie: Release not verifiable with $KEYRING; trying the newest debian-archive-keyring package"
+    log "trixie: Release not verifiable with $keyring; trying the newest debian-archive-keyring package"
+    local dl
     dl=$(mk_dl_dir)
     (cd "$dl" && apt-get -q download debian-archive-keyring </dev/null) >&2
+    rm -rf "$TXDIR/keyring-pkg"
     dpkg-deb -x "$dl"/debian-archive-keyring_*.deb "$TXDIR/keyring-pkg"
     rm -rf "$dl"
-    KEYRING=$TXDIR/keyring-pkg/usr/share/keyrings/debian-archive-keyring.gpg
-    trixie_update "$KEYRING" ||
-      die "trixie: Release signature does not verify with $KEYRING either (see $TXDIR/update.log); refusing to continue unverified"
+    keyring=$TXDIR/keyring-pkg/usr/share/keyrings/debian-archive-keyring.gpg
+    trixie_update "$keyring" ||
+      die "trixie: Release signature does not verify with $keyring either (see $TXDIR/update.log); refusing to continue unverified"
   fi
-  echo "$KEYRING" >"$TXDIR/keyring"
-  log "trixie: InRelease verified with $KEYRING:"
+  echo "$keyring" >"$TXDIR/keyring"
+  log "trixie: InRelease verified with $keyring:"
   sed -n 's/.*Good signature from/  good signature from/p' "$TXDIR/gpgv.log" >&2
-fi
+}
+
+HOST_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+
 # --- riscv64 sysroot (trixie): the -dev packages and one glibc, never installed
 SRV=$CACHE/sysroot-riscv64
 # liblz4-dev in trixie links libxxhash (Requires.private): libxxhash-dev too.
@@ -318,12 +327,15 @@ build_sysroot_riscv64() {
   log "sysroot-riscv64: $SRV"
 }
 if [ $MODE = sysroot ]; then
+  trixie_lists riscv64
   build_sysroot_riscv64
   exit 0
 fi
 
+trixie_lists $ARCH
 fetch_kernel trixie-amd64 "${TXAPT[@]}" -- linux-image-$ARCH
 fetch_kernel trixie-arm64 "${TXAPT[@]}" -- linux-image-arm64:arm64
+trixie_lists riscv64
 fetch_kernel trixie-riscv64 "${TXAPT[@]}" -- linux-image-riscv64:riscv64
 
 # riscv64 guests' busybox-static (trixie; used inside guests only)

@@ -40,7 +40,7 @@
 set -uo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-# trixie_apt_opts (fetch-kernels.sh's private trixie apt configuration),
+# trixie_apt_setup (fetch-kernels.sh's private trixie apt configurations),
 # sysroot_file
 . "$E2E_ROOT/scripts/debian-pkgs.sh"
 
@@ -140,7 +140,7 @@ _kd_triplet() {
 # with the tools of that kernel's release (bookworm's makedumpfile 1.7.2
 # refuses the 52-bit VA layout of trixie's arm64 6.12).  bookworm comes from
 # the machine's apt lists, trixie from scripts/fetch-kernels.sh's private
-# lists (.cache/apt-trixie); apt-get download only: never installed, never
+# lists (.cache/apt-trixie, .cache/apt-trixie-riscv64); apt-get download only: never installed, never
 # run here.  DT_NEEDED is read with readelf and resolved in the downloaded
 # packages only.
 _kd_fetch_tools() {
@@ -150,9 +150,9 @@ _kd_fetch_tools() {
   binpkg=binutils-$(tr _ - <<<"$tri")
   local apt=()
   if [ "$suite" = trixie ]; then
-    local tx=$E2E_ROOT/.cache/apt-trixie
-    [ -f "$tx/sources.list" ] || { echo "e2e: no $tx/sources.list: run scripts/fetch-kernels.sh" >&2; return 1; }
-    trixie_apt_opts "$tx" amd64
+    local TXDIR TXAPT
+    trixie_apt_setup "$E2E_ROOT/.cache" "$a"
+    [ -f "$TXDIR/sources.list" ] || { echo "e2e: no $TXDIR/sources.list: run scripts/fetch-kernels.sh" >&2; return 1; }
     apt=("${TXAPT[@]}")
   fi
   if [ -x "$dir/tree/sbin/makedumpfile" ] && [ -x "$dir/tree/bin/readelf" ] && [ -s "$dir/version" ]; then

@@ -417,9 +417,16 @@ _e2e_rc() { _e2e_lines "$1" | sed -n "s/^E2E: rc $2=\([0-9]*\)$/\1/p" | tail -n1
 _e2e_out() { _e2e_lines "$1" | sed -n "s/^E2E: out $2: //p"; }
 # _e2e_brief TEXT: one line, at most 160 characters.
 _e2e_brief() { tr '\n' ' ' | sed 's/  */ /g; s/ $//' | cut -c1-160; }
-# _e2e_tail LOG: a hint of where a guest stopped.
+# _e2e_tail LOG: a hint of where a guest stopped: the last kernel panic (with
+# the BUG/Oops/RIP lines that name its cause) when there is one, then the last
+# two lines.  (CI keeps only the suite's output, not the guest logs.)
 _e2e_tail() {
-  tr -d '\r' <"$1" | grep -av '^\s*$' | sed 's/\x1b\[[0-9;=?]*[a-zA-Z]//g' | tail -n 2 | _e2e_brief
+  local clean why
+  clean=$(tr -d '\r' <"$1" | grep -av '^\s*$' | sed 's/\x1b\[[0-9;=?]*[a-zA-Z]//g')
+  why=$(grep -aE 'Kernel panic|BUG:|Oops|RIP: |general protection|Attempted to kill init|Unable to mount root|Initramfs unpacking failed|Out of memory' <<<"$clean" |
+    tail -n 4 | _e2e_brief)
+  [ -n "$why" ] && printf '%s ... ' "$why"
+  tail -n 2 <<<"$clean" | _e2e_brief
 }
 
 # _e2e_check_given LOG PREFIX VERSION TOKEN WHO WHAT: the kernel that reports
