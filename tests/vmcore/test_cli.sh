@@ -21,7 +21,7 @@ expect() {
   else not_ok "$name" "exit $got (want $want): $(head -3 "$work/err")"; fi
 }
 
-echo "1..14"
+echo "1..16"
 xz -dc "$fx/x86_64-6.12-dynamic.core.xz" >"$work/core"
 xz -dc "$fx/x86_64-6.12-dynamic.dmesg.xz" >"$work/want"
 if "$bin" "$work/core" >"$work/out" 2>"$work/err" && cmp -s "$work/out" "$work/want"; then
@@ -49,6 +49,11 @@ sed 's/SYMBOL(prb)=/SYMBOL(xyz)=/' "$work/core" >"$work/noprb"
 expect "VMCOREINFO without SYMBOL(prb): exit 4, named" 4 'VMCOREINFO has no SYMBOL\(prb\)' -- "$work/noprb"
 sed 's/SYMBOL(prb)=/SYMBOL(log_buf)=/' "$work/core" >"$work/legacy"
 expect "a pre-5.10 printk buffer: exit 5, said so" 5 'structured printk buffer of Linux 3.5 to 5.9' -- "$work/legacy"
+# one byte of e_ident changed: EI_CLASS (offset 4) 32-bit, EI_DATA (5) big-endian
+{ head -c 4 "$work/core"; printf '\001'; tail -c +6 "$work/core"; } >"$work/class32"
+expect "a 32-bit core: exit 5, said so" 5 'class32: EI_CLASS 1: only 64-bit cores are supported' -- "$work/class32"
+{ head -c 5 "$work/core"; printf '\002'; tail -c +7 "$work/core"; } >"$work/bigendian"
+expect "a big-endian core: exit 5, said so" 5 'bigendian: EI_DATA 2: only little-endian cores are supported' -- "$work/bigendian"
 expect "not an ELF file: exit 5" 5 'not an ELF core file \(no ELF magic\)' -- "$fx/README.md"
 expect "an ELF executable: exit 5" 5 'e_type [23]: not a core file' -- "$bin"
 expect "no such file: exit 3" 3 'cannot open: No such file or directory' -- "$work/nonexistent"
