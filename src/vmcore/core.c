@@ -1,76 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The ELF core file: header, program headers, the VMCOREINFO note, and
- * reads of the crashed kernel's memory by physical or virtual address.
+ * A kernel core opened for reading (its headers come from elfcore.c): the
+ * VMCOREINFO lookups, the address translation it describes, and reads of
+ * the crashed kernel's memory by physical or virtual address.
  */
 #include "vmcore.h"
 
 #include <elf.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../core/bytes.h"
 
-#define VMCOREINFO_NOTE_NAME "VMCOREINFO"
-#define VMCOREINFO_MAX (1u << 20)   /* the kernel's is one page */
-
-/* --- readers --------------------------------------------------------------- */
-
-static int mem_read(void *ctx, uint64_t offset, void *buf, size_t len, struct kx_error *err)
-{
-	const struct kx_vmcore_mem *m = ctx;
-	if (!kx_span_ok(m->size, offset, len))
-		return kx_fail(err, KX_E_INPUT,
-			       "0x%zx bytes at file offset 0x%" PRIx64 " run past the end of the file "
-			       "(0x%zx bytes)", len, offset, m->size);
-	memcpy(buf, m->data + offset, len);
-	return 0;
-}
-
-struct kx_vmcore_reader kx_vmcore_mem_reader(struct kx_vmcore_mem *mem)
-{
-	struct kx_vmcore_reader rd = { mem_read, mem };
-	return rd;
-}
-
-static int fd_read(void *ctx, uint64_t offset, void *buf, size_t len, struct kx_error *err)
-{
-	int fd = *(const int *)ctx;
-	size_t done = 0;
-
-	if (offset > (uint64_t)INT64_MAX || len > (uint64_t)INT64_MAX - offset)
-		return kx_fail(err, KX_E_INPUT, "file offset 0x%" PRIx64 " + 0x%zx is beyond what "
-			       "a file can hold", offset, len);
-	while (done < len) {
-		ssize_t n = pread(fd, (uint8_t *)buf + done, len - done, (off_t)(offset + done));
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return kx_fail_errno(err, KX_E_IO, errno, "cannot read 0x%zx bytes at file "
-					     "offset 0x%" PRIx64, len - done, offset + done);
-		}
-		if (n == 0)
-			return kx_fail(err, KX_E_INPUT, "0x%zx bytes at file offset 0x%" PRIx64
-				       " run past the end of the file (it ends at 0x%" PRIx64 ")",
-				       len, offset, offset + done);
-		done += (size_t)n;
-	}
-	return 0;
-}
-
-struct kx_vmcore_reader kx_vmcore_fd_reader(int *fd)
-{
-	struct kx_vmcore_reader rd = { fd_read, fd };
-	return rd;
-}
-
-/* --- ELF header and program headers ---------------------------------------- */
-
+/* The core's name and what was read go before the reader's message. */
 static int read_at(const struct kx_vmcore *vc, uint64_t off, void *buf, size_t len,
 		   struct kx_error *err, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 static int read_at(const struct kx_vmcore *vc, uint64_t off, void *buf, size_t len,
@@ -86,144 +31,6 @@ static int read_at(const struct kx_vmcore *vc, uint64_t off, void *buf, size_t l
 	va_end(ap);
 	kx_error_prefix(err, "%s: %s: ", vc->name, what);
 	return -1;
-}
-
-/*
- * Walk the notes of one PT_NOTE segment (already in memory) and keep the
- * VMCOREINFO one. Each note: namesz, descsz, type (4 bytes each), the name
- * padded to 4, the descriptor padded to 4 (the ELF gABI's layout that
- * fs/proc/vmcore.c and kcore.c write).
- */
-static int scan_notes(struct kx_vmcore *vc, struct kx_bytes seg, unsigned int ph,
-		      struct kx_error *err)
-{
-	uint64_t off = 0;
-
-	while (off < seg.size) {
-		uint32_t namesz, descsz, type;
-		uint64_t name_off = off + 12, desc_off, next;
-
-		if (!kx_le32(seg, off, &namesz) || !kx_le32(seg, off + 4, &descsz) ||
-		    !kx_le32(seg, off + 8, &type))
-			return kx_fail(err, KX_E_INPUT, "%s: PT_NOTE %u: note header at 0x%" PRIx64
-				       " runs past p_filesz 0x%zx", vc->name, ph, off, seg.size);
-		if (namesz == 0 && descsz == 0 && type == 0)
-			break;   /* zero padding after the last note */
-		desc_off = name_off + kx_align_up(namesz, 4);
-		next = desc_off + kx_align_up(descsz, 4);
-		if (!kx_span_ok(seg.size, name_off, namesz) || !kx_span_ok(seg.size, desc_off, descsz))
-			return kx_fail(err, KX_E_INPUT, "%s: PT_NOTE %u: note at 0x%" PRIx64
-				       " (namesz %u, descsz %u) runs past p_filesz 0x%zx",
-				       vc->name, ph, off, namesz, descsz, seg.size);
-		if (namesz == sizeof(VMCOREINFO_NOTE_NAME) &&
-		    !memcmp(seg.data + name_off, VMCOREINFO_NOTE_NAME, namesz)) {
-			if (vc->info)
-				return kx_fail(err, KX_E_INPUT, "%s: PT_NOTE %u: a second VMCOREINFO note",
-					       vc->name, ph);
-			if (descsz > VMCOREINFO_MAX)
-				return kx_fail(err, KX_E_INPUT, "%s: VMCOREINFO note of %u bytes (more "
-					       "than %u)", vc->name, descsz, VMCOREINFO_MAX);
-			vc->info = malloc((size_t)descsz + 1);
-			if (!vc->info)
-				return kx_fail(err, KX_E_NOMEM, "out of memory");
-			memcpy(vc->info, seg.data + desc_off, descsz);
-			vc->info[descsz] = 0;
-			/* The kernel's note is NUL-padded text: stop at the first NUL. */
-			vc->info_size = strlen(vc->info);
-		}
-		off = next;
-	}
-	return 0;
-}
-
-static int read_program_headers(struct kx_vmcore *vc, uint64_t phoff, uint16_t phnum,
-				struct kx_error *err)
-{
-	size_t table_size = (size_t)phnum * sizeof(Elf64_Phdr);
-	uint64_t notes_total = 0;
-	uint8_t *table;
-	int r = -1;
-
-	table = malloc(table_size);
-	vc->loads = calloc(phnum, sizeof(*vc->loads));
-	if (!table || !vc->loads) {
-		free(table);
-		return kx_fail(err, KX_E_NOMEM, "out of memory");
-	}
-	if (read_at(vc, phoff, table, table_size, err, "program headers (e_phoff 0x%" PRIx64
-		    ", %u entries)", phoff, phnum) < 0)
-		goto out;
-
-	struct kx_bytes t = { table, table_size };
-	for (unsigned int i = 0; i < phnum; i++) {
-		uint64_t ph = (uint64_t)i * sizeof(Elf64_Phdr), end;
-		uint32_t type = 0;
-		struct kx_vmcore_load l = { 0 };
-
-		kx_le32(t, ph + offsetof(Elf64_Phdr, p_type), &type);
-		kx_le64(t, ph + offsetof(Elf64_Phdr, p_offset), &l.offset);
-		kx_le64(t, ph + offsetof(Elf64_Phdr, p_vaddr), &l.vaddr);
-		kx_le64(t, ph + offsetof(Elf64_Phdr, p_paddr), &l.paddr);
-		kx_le64(t, ph + offsetof(Elf64_Phdr, p_filesz), &l.filesz);
-		kx_le64(t, ph + offsetof(Elf64_Phdr, p_memsz), &l.memsz);
-		if (type == PT_NOTE) {
-			if (kx_add_overflows(l.offset, l.filesz, &end)) {
-				kx_fail(err, KX_E_INPUT, "%s: program header %u: PT_NOTE p_offset 0x%" PRIx64
-					" + p_filesz 0x%" PRIx64 " overflows", vc->name, i, l.offset, l.filesz);
-				goto out;
-			}
-			uint8_t *seg;
-			if (l.filesz == 0)
-				continue;
-			if (l.filesz > KX_VMCORE_NOTES_MAX - notes_total) {
-				kx_fail(err, KX_E_INPUT, "%s: program header %u: PT_NOTE p_filesz 0x%"
-					PRIx64 ": more than %u bytes of notes", vc->name, i, l.filesz,
-					KX_VMCORE_NOTES_MAX);
-				goto out;
-			}
-			notes_total += l.filesz;
-			seg = malloc(l.filesz);
-			if (!seg) {
-				kx_fail(err, KX_E_NOMEM, "out of memory");
-				goto out;
-			}
-			if (read_at(vc, l.offset, seg, l.filesz, err, "PT_NOTE %u (p_offset 0x%" PRIx64
-				    ", p_filesz 0x%" PRIx64 ")", i, l.offset, l.filesz) < 0 ||
-			    scan_notes(vc, (struct kx_bytes){ seg, l.filesz }, i, err) < 0) {
-				free(seg);
-				goto out;
-			}
-			free(seg);
-			continue;
-		}
-		if (type != PT_LOAD || l.memsz == 0)
-			continue;
-		/* riscv64's /proc/kcore computes p_offset as vaddr - PAGE_OFFSET,
-		 * which wraps for the regions below the linear map: such a
-		 * header can never be read. Skip it; a read that needs it then
-		 * says the memory is not in the core file. */
-		if (kx_add_overflows(l.offset, l.filesz, &end) || end > (uint64_t)INT64_MAX) {
-			vc->nr_unreadable++;
-			continue;
-		}
-		if (l.filesz > l.memsz) {
-			kx_fail(err, KX_E_INPUT, "%s: program header %u: p_filesz 0x%" PRIx64
-				" exceeds p_memsz 0x%" PRIx64, vc->name, i, l.filesz, l.memsz);
-			goto out;
-		}
-		/* kcore gives p_paddr -1 for what has no physical address. */
-		l.has_paddr = !kx_add_overflows(l.paddr, l.memsz, &end);
-		if (kx_add_overflows(l.vaddr, l.memsz, &end) && end != 0) {
-			kx_fail(err, KX_E_INPUT, "%s: program header %u: p_vaddr 0x%" PRIx64
-				" + p_memsz 0x%" PRIx64 " overflows", vc->name, i, l.vaddr, l.memsz);
-			goto out;
-		}
-		vc->loads[vc->nr_loads++] = l;
-	}
-	r = 0;
-out:
-	free(table);
-	return r;
 }
 
 /* --- VMCOREINFO ------------------------------------------------------------- */
@@ -575,71 +382,26 @@ int kx_vmcore_open(struct kx_vmcore *ret, const char *name, struct kx_vmcore_rea
 		   struct kx_error *err)
 {
 	struct kx_vmcore vc = { 0 };
-	uint8_t eh[sizeof(Elf64_Ehdr)];
-	struct kx_bytes h = { eh, sizeof(eh) };
-	uint16_t type = 0, phentsize = 0, phnum = 0;
-	uint64_t phoff = 0;
+	struct kx_elfcore ec;
 
 	memset(ret, 0, sizeof(*ret));
 	vc.rd = rd;
 	vc.name = strdup(name);
 	if (!vc.name)
 		return kx_fail(err, KX_E_NOMEM, "out of memory");
-
-	/* "Not ELF" (format) and "ELF, but cut short" (input) differ: read the
-	 * identification first. */
-	if (rd.read(rd.ctx, 0, eh, EI_NIDENT, err) < 0) {
-		if (err->status == KX_E_INPUT)
-			kx_fail(err, KX_E_FORMAT, "%s: not an ELF core file (shorter than an ELF "
-				"identification)", name);
+	if (kx_elfcore_read(&ec, name, rd, true, err) < 0)
+		goto fail;
+	vc.machine = ec.machine;
+	vc.loads = ec.loads;
+	vc.info = ec.info;
+	vc.info_size = ec.info_size;
+	/* Only what can be read; the rest is counted. */
+	for (unsigned int i = 0; i < ec.nr_loads; i++) {
+		if (ec.loads[i].readable)
+			vc.loads[vc.nr_loads++] = ec.loads[i];
 		else
-			kx_error_prefix(err, "%s: ELF header: ", name);
-		goto fail;
+			vc.nr_unreadable++;
 	}
-	if (memcmp(eh, ELFMAG, SELFMAG)) {
-		/* makedumpfile's own formats: "KDUMP   " (compressed, -c/-l/-p)
-		 * and "makedumpfile" (flattened, -F). */
-		if (!memcmp(eh, "KDUMP   ", 8) || !memcmp(eh, "makedumpf", 9))
-			kx_fail(err, KX_E_FORMAT, "%s: a makedumpfile %s dump, not an ELF core file: "
-				"read its log with makedumpfile --dump-dmesg or crash", name,
-				eh[0] == 'K' ? "compressed (kdump)" : "flattened");
-		else
-			kx_fail(err, KX_E_FORMAT, "%s: not an ELF core file (no ELF magic)", name);
-		goto fail;
-	}
-	if (eh[EI_CLASS] != ELFCLASS64) {
-		kx_fail(err, KX_E_FORMAT, "%s: EI_CLASS %u: only 64-bit cores are supported", name,
-			eh[EI_CLASS]);
-		goto fail;
-	}
-	if (eh[EI_DATA] != ELFDATA2LSB) {
-		kx_fail(err, KX_E_FORMAT, "%s: EI_DATA %u: only little-endian cores are supported",
-			name, eh[EI_DATA]);
-		goto fail;
-	}
-	if (read_at(&vc, 0, eh, sizeof(eh), err, "ELF header") < 0)
-		goto fail;
-	kx_le16(h, offsetof(Elf64_Ehdr, e_type), &type);
-	kx_le16(h, offsetof(Elf64_Ehdr, e_machine), &vc.machine);
-	kx_le64(h, offsetof(Elf64_Ehdr, e_phoff), &phoff);
-	kx_le16(h, offsetof(Elf64_Ehdr, e_phentsize), &phentsize);
-	kx_le16(h, offsetof(Elf64_Ehdr, e_phnum), &phnum);
-	if (type != ET_CORE) {
-		kx_fail(err, KX_E_FORMAT, "%s: e_type %u: not a core file (ET_CORE is 4)", name, type);
-		goto fail;
-	}
-	if (phentsize != sizeof(Elf64_Phdr)) {
-		kx_fail(err, KX_E_INPUT, "%s: e_phentsize %u, expected %zu", name, phentsize,
-			sizeof(Elf64_Phdr));
-		goto fail;
-	}
-	if (phnum == 0 || phnum == PN_XNUM) {
-		kx_fail(err, KX_E_INPUT, "%s: e_phnum %u: %s", name, phnum,
-			phnum ? "extended numbering (PN_XNUM) is not supported" : "no program headers");
-		goto fail;
-	}
-	if (read_program_headers(&vc, phoff, phnum, err) < 0)
-		goto fail;
 	if (!vc.info) {
 		kx_fail(err, KX_E_FORMAT, "%s: no VMCOREINFO note: not a kernel core file this tool "
 			"reads (/proc/kcore has one since Linux 4.19)", name);

@@ -32,34 +32,7 @@
 #include <stdint.h>
 
 #include "../core/error.h"
-
-/*
- * Read exactly `len` bytes at file offset `offset` into `buf`. Returns 0, or
- * -1 with `err` filled (KX_E_INPUT "file ends at ..." for a short read,
- * KX_E_IO for a failed one). The caller adds what it was reading.
- */
-struct kx_vmcore_reader {
-	int (*read)(void *ctx, uint64_t offset, void *buf, size_t len, struct kx_error *err);
-	void *ctx;
-};
-
-/* A reader over bytes in memory (tests, fixtures). */
-struct kx_vmcore_mem {
-	const uint8_t *data;
-	size_t size;
-};
-struct kx_vmcore_reader kx_vmcore_mem_reader(struct kx_vmcore_mem *mem);
-
-/* A reader over an open file descriptor (pread). */
-struct kx_vmcore_reader kx_vmcore_fd_reader(int *fd);
-
-struct kx_vmcore_load {
-	uint64_t offset, vaddr, paddr, filesz, memsz;
-	bool has_paddr;      /* false: p_paddr + p_memsz wraps (kcore's -1) */
-};
-
-#define KX_VMCORE_LOADS_MAX 65535u
-#define KX_VMCORE_NOTES_MAX (64u << 20)   /* bytes of PT_NOTE read in total */
+#include "elfcore.h"   /* the reader, the PT_LOADs */
 
 /*
  * The virtual-to-physical rules of the crashed kernel, from VMCOREINFO; used
@@ -90,7 +63,7 @@ struct kx_vmcore {
 	char *name;
 	struct kx_vmcore_reader rd;
 	uint16_t machine;               /* e_machine */
-	struct kx_vmcore_load *loads;
+	struct kx_vmcore_load *loads;   /* the readable PT_LOADs (elfcore.h) */
 	unsigned int nr_loads;
 	unsigned int nr_unreadable;     /* PT_LOADs skipped: p_offset + p_filesz past 2^63 */
 	char *info;                     /* VMCOREINFO text, NUL-terminated */
@@ -103,9 +76,11 @@ struct kx_vmcore {
 };
 
 /*
- * Parse the ELF header, the program headers and the notes; keep the
- * VMCOREINFO text and derive the address translation. `name` names the core
- * in messages.
+ * Parse the ELF header, the program headers and the notes
+ * (kx_elfcore_read); keep the VMCOREINFO text and derive the address
+ * translation. `name` names the core in messages. A core without a
+ * VMCOREINFO note (KX_E_FORMAT) or without a readable PT_LOAD (KX_E_INPUT)
+ * is refused.
  */
 int kx_vmcore_open(struct kx_vmcore *ret, const char *name, struct kx_vmcore_reader rd,
 		   struct kx_error *err);
