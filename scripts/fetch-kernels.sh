@@ -242,9 +242,9 @@ trixie_update() {
        grep -vqE '^E: (Failed to fetch [^ ]*/dists/trixie-(updates|security)/main/binary-[a-z0-9]+/|Some index files failed to download)'; then
       cat "$TXDIR/update.log" >&2; return 1
     fi
-    stale=$(sed -n 's|^E: Failed to fetch [^ ]*/dists/\(trixie-[a-z]*\)/main/binary-\([a-z0-9]*\)/.*|\1 \2|p' "$TXDIR/update.log" |
-            sort -u | tr '\n' ' ')
-    log "trixie: warning: index not fetched (hash mismatch, ignored by apt): ${stale% }; ${TXDIR##*/} uses trixie main for that suite"
+    stale=$(sed -n 's|^E: Failed to fetch [^ ]*/dists/\(trixie-[a-z]*\)/main/binary-\([a-z0-9]*\)/.*|\1/\2|p' "$TXDIR/update.log" |
+            sort -u | paste -sd, | sed 's/,/, /g')
+    log "trixie: warning: index not fetched (hash mismatch, ignored by apt): $stale; ${TXDIR##*/} uses trixie main there"
   fi
   # apt exits 0 on some signature problems (it keeps old lists): insist.
   if grep -qE '^(W|E): .*(NO_PUBKEY|not signed|signature|EXPKEYSIG|BADSIG)' "$TXDIR/update.log"; then

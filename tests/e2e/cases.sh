@@ -36,8 +36,12 @@ E2E_CASES=(
   # ... a gzip'ed bzImage unwrapped into a sealed memfd, through both syscalls ...
   "exec_gz_c_bookworm_to_trixie_seabios exec-gz-c     seabios bookworm trixie"
   "exec_gz_s_trixie_to_bookworm_ovmf    exec-gz-s     ovmf    trixie   bookworm"
-  # ... and plain `kexec K`: load, then shutdown -r now (a stand-in that runs kexec -e).
+  # ... plain `kexec K`: load, then shutdown -r now (a stand-in that runs kexec -e) ...
   "default_action_bookworm_to_trixie_seabios default-action seabios bookworm trixie"
+  # ... -f: load and execute at once, never calling shutdown(8) ...
+  "force_c_trixie_to_bookworm_seabios  exec-force    seabios trixie   bookworm"
+  # ... and -i: the purgatory skips its check, so a wrong digest boots anyway.
+  "no_checks_wrong_digest_bookworm_to_trixie_ovmf nocheck-wrong ovmf bookworm trixie"
 )
 
 # e2e_case_layers KIND K2: extra initramfs layers a case needs (paths).
@@ -53,7 +57,7 @@ e2e_case_layers() {
 e2e_case_timeout() {
   case "$1" in
     wrong-digest) echo 75 ;;
-    exec-*|default-action) echo 150 ;;
+    exec-*|default-action|nocheck-wrong) echo 150 ;;
     *) echo 100 ;;
   esac
 }
@@ -62,7 +66,7 @@ e2e_case_timeout() {
 e2e_case_applies() {
   local kind=$1 mode=$2
   [ "$mode" = tools ] && case "$kind" in
-    wrong-digest|exec-elf|exec-gz-*|default-action) return 1 ;;
+    wrong-digest|nocheck-wrong|exec-elf|exec-gz-*|default-action) return 1 ;;
   esac
   return 0
 }
@@ -86,9 +90,17 @@ e2e_case_write() {
         echo '  sysloaded load'
         echo '  run_cmd exec $KEXEC -e'
         ;;
-      wrong-digest)
-        echo '  run_cmd load $KEXEC -c -l $K2 --x-test-wrong-digest --append="$APPEND2" || return'
+      wrong-digest|nocheck-wrong)
+        local sw=; [ "$kind" = nocheck-wrong ] && sw=" -i"
+        echo "  run_cmd load \$KEXEC -c$sw -l \$K2 --x-test-wrong-digest --append=\"\$APPEND2\" || return"
         echo '  run_cmd exec $KEXEC -e'
+        ;;
+      exec-force)
+        # A shutdown(8) that only says it was called: -f must not call it.
+        echo '  mkdir -p /sbin'
+        echo '  printf "#!/bin/sh\nexec >/dev/console 2>&1\necho \"E2E: shutdown called \$*\"\nexit 1\n" >/sbin/shutdown'
+        echo '  chmod +x /sbin/shutdown'
+        echo '  run_cmd load $KEXEC -f -c $K2 --append="$APPEND2"'
         ;;
       exec-elf|exec-gz-c|exec-gz-s)
         local file=vmlinuz.gz sw=-c
@@ -134,12 +146,19 @@ e2e_case_check() {
   case "$fw:$fw1" in seabios:bios|ovmf:efi) ;; *) echo "stage 1 firmware is '$fw1' under $fw"; return ;; esac
 
   case "$kind" in
-    exec-*|wrong-digest|default-action)
+    exec-*|wrong-digest|nocheck-wrong|default-action)
       rc=$(_e2e_rc "$log" load)
       if [ "$kind" = default-action ]; then
         # kexec never returns here: it execs shutdown, which runs kexec -e.
         _e2e_lines "$log" | grep -aq "^E2E: shutdown called -r now\$" ||
           { echo "plain 'kexec K' did not run 'shutdown -r now' (load rc=${rc:-none}): $(_e2e_out "$log" load | _e2e_brief)"; return; }
+        rc=0
+      fi
+      if [ "$kind" = exec-force ]; then
+        # kexec -f never returns: it executes the kernel it just loaded.
+        ! _e2e_lines "$log" | grep -aq "^E2E: shutdown called" ||
+          { echo "kexec -f called shutdown(8)"; return; }
+        [ -z "$rc" ] || { echo "kexec -f returned (exit $rc): $(_e2e_out "$log" load | _e2e_brief)"; return; }
         rc=0
       fi
       if [ "$kind" = exec-elf ]; then

@@ -337,7 +337,16 @@ e2e_case_unload_status() {
 # The arm64 guests run `-M virt -cpu $E2E_CPU` (default $E2E_ARM64_CPU).
 e2e_qemu() {
   local fw=$1 kernel=$2 initrd=$3 append=$4 log=$5 timeout=$6 stop=${7:-} grace=${8:-5}
-  local args=(-accel tcg -m "$E2E_MEM" -smp "$E2E_SMP" -nographic -monitor none
+  # Several vCPUs share one host thread (thread=single).  Under multi-threaded
+  # TCG a 2-vCPU x86_64 guest now and then died in early boot, before any
+  # loader ran, with "Oops: int3" in sched_clock_cpu: a static branch the
+  # kernel was live-patching (text_poke_bp) from the other vCPU was run
+  # stale (1 of 10 trixie OVMF kdump boots here, and once in CI).  One thread
+  # switches vCPUs only between translated blocks, so none runs a block
+  # that another vCPU is rewriting.
+  local accel=tcg
+  [ "$E2E_SMP" -gt 1 ] && accel=tcg,thread=single
+  local args=(-accel "$accel" -m "$E2E_MEM" -smp "$E2E_SMP" -nographic -monitor none
               -serial "file:$log" -no-reboot -net none
               -kernel "$kernel" -initrd "$initrd" -append "$append")
   local vars=$log.fw-vars.fd
