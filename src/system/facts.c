@@ -7,7 +7,6 @@
 #include "facts.h"
 
 #include <dirent.h>
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -18,6 +17,7 @@
 #include <unistd.h>
 
 #include "../core/bytes.h"
+#include "../vmcore/elfcore.h"
 
 static int open_under(const char *root, const char *rel)
 {
@@ -550,36 +550,23 @@ static int read_vmcoreinfo(struct kx_crash_facts *f, const char *root, struct kx
  * that of the lowest such header and the text is the highest one when its
  * delta differs.
  */
-static void kcore_phdrs(struct kx_crash_facts *f, const uint8_t *buf, size_t got)
+static void kcore_phdrs(struct kx_crash_facts *f, const struct kx_elfcore *kc)
 {
-	struct kx_bytes b = { buf, got };
-	uint16_t type, phentsize, phnum;
-	uint64_t phoff;
-	if (got < 64 || memcmp(buf, ELFMAG, SELFMAG) || buf[EI_CLASS] != ELFCLASS64 ||
-	    buf[EI_DATA] != ELFDATA2LSB || !kx_le16(b, 16, &type) || type != ET_CORE ||
-	    !kx_le64(b, 32, &phoff) || !kx_le16(b, 54, &phentsize) || phentsize != 56 ||
-	    !kx_le16(b, 56, &phnum) || !kx_span_ok(got, phoff, (uint64_t)phnum * 56))
-		return;
-
 	bool have_low = false, have_high = false;
 	uint64_t low_vaddr = 0, low_delta = 0;
 	struct kx_crash_text high = { 0, 0, 0 };
-	for (unsigned int i = 0; i < phnum; i++) {
-		uint64_t at = phoff + (uint64_t)i * 56, vaddr, paddr, memsz;
-		uint32_t ptype;
-		if (!kx_le32(b, at, &ptype) || !kx_le64(b, at + 16, &vaddr) ||
-		    !kx_le64(b, at + 24, &paddr) || !kx_le64(b, at + 40, &memsz))
-			return;
-		if (ptype != PT_LOAD || paddr == UINT64_MAX || !memsz)
+	for (unsigned int i = 0; i < kc->nr_loads; i++) {
+		const struct kx_vmcore_load *l = &kc->loads[i];
+		if (l->paddr == UINT64_MAX)
 			continue;
-		if (!have_low || vaddr < low_vaddr) {
+		if (!have_low || l->vaddr < low_vaddr) {
 			have_low = true;
-			low_vaddr = vaddr;
-			low_delta = vaddr - paddr;
+			low_vaddr = l->vaddr;
+			low_delta = l->vaddr - l->paddr;
 		}
-		if (!have_high || vaddr > high.vaddr) {
+		if (!have_high || l->vaddr > high.vaddr) {
 			have_high = true;
-			high = (struct kx_crash_text){ vaddr, paddr, memsz };
+			high = (struct kx_crash_text){ l->vaddr, l->paddr, l->memsz };
 		}
 	}
 	if (!have_low)
@@ -592,28 +579,25 @@ static void kcore_phdrs(struct kx_crash_facts *f, const uint8_t *buf, size_t got
 	}
 }
 
+/*
+ * Only the ELF and program headers are read, through the ELF core reader
+ * vmcore-dmesg uses (all of them, however many), not the notes: /proc/kcore
+ * has no VMCOREINFO note before Linux 4.19, and the planner needs none.
+ * Optional: any failure leaves the two facts unknown.
+ */
 static void read_kcore(struct kx_crash_facts *f, const char *root)
 {
-	enum { KCORE_HEAD = 65536 }; /* room for ~1150 program headers */
+	struct kx_error ignored = { 0 };
+	struct kx_elfcore kc;
 	int fd = open_under(root, "proc/kcore");
-	uint8_t *buf = fd < 0 ? NULL : malloc(KCORE_HEAD);
-	size_t got = 0;
-	if (!buf) {
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0)
 		return;
-	}
-	while (got < KCORE_HEAD) {
-		ssize_t n = read(fd, buf + got, KCORE_HEAD - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
+	int r = kx_elfcore_read(&kc, "/proc/kcore", kx_vmcore_fd_reader(&fd), false, &ignored);
 	close(fd);
-	kcore_phdrs(f, buf, got);
-	free(buf);
+	if (r < 0)
+		return;
+	kcore_phdrs(f, &kc);
+	kx_elfcore_free(&kc);
 }
 
 int kx_crash_facts_read(struct kx_crash_facts *f, const char *root, struct kx_error *err)

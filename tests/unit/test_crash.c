@@ -655,6 +655,86 @@ KX_TEST(crash_facts_from_broken_trees)
 	}
 }
 
+/*
+ * A /proc/kcore with more program headers than the first 64 KiB of the file
+ * hold (a machine with many vmalloc areas or memory sections): the RAM and
+ * text headers come last. The note is a pre-4.19 kernel's, without
+ * VMCOREINFO, and runs past the end of the file: only the headers are read.
+ */
+static void put_le(uint8_t *p, uint64_t v, int bytes)
+{
+	for (int i = 0; i < bytes; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put_kcore_phdr(uint8_t *p, uint32_t type, uint64_t offset, uint64_t vaddr,
+			   uint64_t paddr, uint64_t size)
+{
+	put_le(p + 0, type, 4);
+	put_le(p + 4, type == PT_LOAD ? 7 : 0, 4);
+	put_le(p + 8, offset, 8);
+	put_le(p + 16, vaddr, 8);
+	put_le(p + 24, paddr, 8);
+	put_le(p + 32, size, 8);
+	put_le(p + 40, size, 8);
+	put_le(p + 48, type == PT_LOAD ? 0x1000 : 0, 8);
+}
+
+KX_TEST(crash_facts_from_kcore_with_many_headers)
+{
+	enum { VMALLOC = 1300, PHNUM = 1 + VMALLOC + 3 };
+	const uint64_t page_offset = 0xffff888000000000ULL, data = 0x100000;
+	size_t size = 64 + (size_t)PHNUM * 56;
+	uint8_t *k = calloc(1, size);
+	static struct kx_crash_facts f;
+	struct kx_error err = { 0 };
+	char root[] = "/tmp/kx-crash-kcore-XXXXXX", path[64];
+
+	CHECK(k && size > 65536);
+	memcpy(k, ELFMAG, SELFMAG);
+	k[EI_CLASS] = ELFCLASS64;
+	k[EI_DATA] = ELFDATA2LSB;
+	k[EI_VERSION] = EV_CURRENT;
+	put_le(k + 16, ET_CORE, 2);
+	put_le(k + 18, EM_X86_64, 2);
+	put_le(k + 20, EV_CURRENT, 4);
+	put_le(k + 32, 64, 8);        /* e_phoff */
+	put_le(k + 52, 64, 2);
+	put_le(k + 54, 56, 2);
+	put_le(k + 56, PHNUM, 2);
+	uint8_t *ph = k + 64;
+	put_kcore_phdr(ph, PT_NOTE, size, 0, 0, 0x2000);
+	for (unsigned int i = 0; i < VMALLOC; i++) {   /* KCORE_VMALLOC: p_paddr -1 */
+		uint64_t v = 0xffffc90000000000ULL + i * 0x10000ULL;
+		put_kcore_phdr(ph += 56, PT_LOAD, v - page_offset + data, v, UINT64_MAX, 0x4000);
+	}
+	put_kcore_phdr(ph += 56, PT_LOAD, 0x7fff81000000ULL + data, 0xffffffff81000000ULL,
+		       0x2c00000, 0x2400000);                         /* text */
+	put_kcore_phdr(ph += 56, PT_LOAD, 0x100000 + data, page_offset + 0x100000, 0x100000,
+		       0x7fee0000);                                   /* RAM */
+	put_kcore_phdr(ph += 56, PT_LOAD, 0x1000 + data, page_offset + 0x1000, 0x1000,
+		       0x9e000);                                      /* RAM, lowest */
+
+	CHECK(mkdtemp(root));
+	CHECK(put(root, "sys/devices/system/cpu/cpu0/crash_notes", "7fc1a400\n") == 0);
+	CHECK(put(root, "sys/devices/system/cpu/cpu0/crash_notes_size", "368\n") == 0);
+	CHECK(put(root, "sys/kernel/vmcoreinfo", "0x0000000002d5f000 1024\n") == 0);
+	CHECK(put(root, "proc", NULL) == 0);
+	snprintf(path, sizeof(path), "%s/proc/kcore", root);
+	FILE *out = fopen(path, "wb");
+	CHECK(out && fwrite(k, 1, size, out) == size && fclose(out) == 0);
+	free(k);
+	int r = kx_crash_facts_read(&f, root, &err);
+	nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	CHECK(r == 0);
+	CHECK(f.have_linear_base);
+	CHECK_EQ_U64(f.linear_base, page_offset);
+	CHECK(f.have_kernel_text);
+	CHECK_EQ_U64(f.kernel_text.vaddr, 0xffffffff81000000ULL);
+	CHECK_EQ_U64(f.kernel_text.paddr, 0x2c00000);
+	CHECK_EQ_U64(f.kernel_text.size, 0x2400000);
+}
+
 /* ---- golden: the header built from the captured fixture ---- */
 
 static const char *type_name(uint32_t t)
@@ -727,4 +807,5 @@ KX_TEST_MAIN(KX_CASE(subtract_table), KX_CASE(subtract_full_table_is_an_error),
 	     KX_CASE(linear_base_wraps_like_arm64), KX_CASE(header_itself_excluded_when_asked),
 	     KX_CASE(size_is_a_page_multiple), KX_CASE(phnum_limit_without_pn_xnum),
 	     KX_CASE(refusals_name_the_rule), KX_CASE(crash_facts_from_qemu_fixture),
-	     KX_CASE(crash_facts_from_broken_trees), KX_CASE(golden_crash_box))
+	     KX_CASE(crash_facts_from_broken_trees),
+	     KX_CASE(crash_facts_from_kcore_with_many_headers), KX_CASE(golden_crash_box))
