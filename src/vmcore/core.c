@@ -15,24 +15,6 @@
 
 #include "../core/bytes.h"
 
-/* The core's name and what was read go before the reader's message. */
-static int read_at(const struct kx_vmcore *vc, uint64_t off, void *buf, size_t len,
-		   struct kx_error *err, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-static int read_at(const struct kx_vmcore *vc, uint64_t off, void *buf, size_t len,
-		   struct kx_error *err, const char *fmt, ...)
-{
-	char what[160];
-	va_list ap;
-
-	if (vc->rd.read(vc->rd.ctx, off, buf, len, err) == 0)
-		return 0;
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	kx_error_prefix(err, "%s: %s: ", vc->name, what);
-	return -1;
-}
-
 /* --- VMCOREINFO ------------------------------------------------------------- */
 
 /* The value of line "key=value", or NULL. */
@@ -224,15 +206,8 @@ static int x86_walk(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t *ret_pa
 		uint8_t raw[8];
 
 		if (read_phys(vc, table + index * 8, 0, raw, 8, "page table", err) < 0) {
-			/* The core's name goes first, once: drop it from the inner message. */
-			char inner[sizeof(err->message)];
-			size_t nlen = strlen(vc->name);
-			const char *m = err->message;
-			if (!strncmp(m, vc->name, nlen) && !strncmp(m + nlen, ": ", 2))
-				m += nlen + 2;
-			snprintf(inner, sizeof(inner), "%s", m);
-			kx_fail(err, err->status, "virtual address 0x%" PRIx64 ": %s entry %" PRIu64
-				": %s", vaddr, level_name[level], index, inner);
+			kx_error_prefix(err, "virtual address 0x%" PRIx64 ": %s entry %" PRIu64 ": ",
+					vaddr, level_name[level], index);
 			return -1;
 		}
 		kx_le64((struct kx_bytes){ raw, 8 }, 0, &entry);
@@ -297,6 +272,28 @@ int kx_vmcore_vtop(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t *ret_pad
 /* --- reads ---------------------------------------------------------------- */
 
 /*
+ * These name what was read and where, not the core: the public entry
+ * (kx_vmcore_read_vaddr) puts the core's name first, once; kx_vmcore_vtop's
+ * page-table walk puts the virtual address first.
+ */
+static int read_file(const struct kx_vmcore *vc, uint64_t off, void *buf, size_t len,
+		     struct kx_error *err, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static int read_file(const struct kx_vmcore *vc, uint64_t off, void *buf, size_t len,
+		     struct kx_error *err, const char *fmt, ...)
+{
+	char what[160];
+	va_list ap;
+
+	if (vc->rd.read(vc->rd.ctx, off, buf, len, err) == 0)
+		return 0;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	kx_error_prefix(err, "%s: ", what);
+	return -1;
+}
+
+/*
  * Read physical memory. `vaddr` (or 0) is the virtual address it stands
  * for, only for messages.
  */
@@ -317,11 +314,11 @@ static int read_phys(const struct kx_vmcore *vc, uint64_t paddr, uint64_t vaddr,
 		else
 			snprintf(where, sizeof(where), "physical address 0x%" PRIx64, paddr);
 		if (!hit)
-			return kx_fail(err, KX_E_INPUT, "%s: %s at %s: 0x%zx bytes not in the core file "
-				       "(no PT_LOAD holds them)", vc->name, what, where, len);
+			return kx_fail(err, KX_E_INPUT, "%s at %s: 0x%zx bytes not in the core file "
+				       "(no PT_LOAD holds them)", what, where, len);
 		uint64_t in = paddr - hit->paddr;
 		size_t chunk = hit->filesz - in < len ? (size_t)(hit->filesz - in) : len;
-		if (read_at(vc, hit->offset + in, out, chunk, err, "%s at %s", what, where) < 0)
+		if (read_file(vc, hit->offset + in, out, chunk, err, "%s at %s", what, where) < 0)
 			return -1;
 		out += chunk;
 		len -= chunk;
@@ -332,11 +329,9 @@ static int read_phys(const struct kx_vmcore *vc, uint64_t paddr, uint64_t vaddr,
 	return 0;
 }
 
-int kx_vmcore_read_vaddr(const struct kx_vmcore *vc, uint64_t vaddr, void *buf, size_t len,
-			 const char *what, struct kx_error *err)
+static int read_vaddr(const struct kx_vmcore *vc, uint64_t vaddr, uint8_t *out, size_t len,
+		      const char *what, struct kx_error *err)
 {
-	uint8_t *out = buf;
-
 	while (len > 0) {
 		const struct kx_vmcore_load *hit = NULL;
 		size_t chunk;
@@ -350,13 +345,13 @@ int kx_vmcore_read_vaddr(const struct kx_vmcore *vc, uint64_t vaddr, void *buf, 
 		if (hit) {
 			uint64_t in = vaddr - hit->vaddr;
 			chunk = hit->filesz - in < len ? (size_t)(hit->filesz - in) : len;
-			if (read_at(vc, hit->offset + in, out, chunk, err, "%s at 0x%" PRIx64, what,
-				    vaddr) < 0)
+			if (read_file(vc, hit->offset + in, out, chunk, err, "%s at 0x%" PRIx64, what,
+				      vaddr) < 0)
 				return -1;
 		} else {
 			uint64_t paddr, run;
 			if (kx_vmcore_vtop(vc, vaddr, &paddr, &run, err) < 0) {
-				kx_error_prefix(err, "%s: %s: ", vc->name, what);
+				kx_error_prefix(err, "%s: ", what);
 				return -1;
 			}
 			/* Up to the next PT_LOAD in virtual space: it may map the rest. */
@@ -372,6 +367,16 @@ int kx_vmcore_read_vaddr(const struct kx_vmcore *vc, uint64_t vaddr, void *buf, 
 		out += chunk;
 		len -= chunk;
 		vaddr += chunk;
+	}
+	return 0;
+}
+
+int kx_vmcore_read_vaddr(const struct kx_vmcore *vc, uint64_t vaddr, void *buf, size_t len,
+			 const char *what, struct kx_error *err)
+{
+	if (read_vaddr(vc, vaddr, buf, len, what, err) < 0) {
+		kx_error_prefix(err, "%s: ", vc->name);
+		return -1;
 	}
 	return 0;
 }
