@@ -11,20 +11,11 @@
 #include <string.h>
 
 #include "../core/bytes.h"
+#include "../vmcore/elfcore.h"
 
-_Static_assert(sizeof(Elf64_Ehdr) == KX_CRASH_EHDR_SIZE, "ELF64 header size");
-_Static_assert(sizeof(Elf64_Phdr) == KX_CRASH_PHDR_SIZE, "ELF64 program header size");
+_Static_assert(KX_ELFCORE_EHDR_SIZE == KX_CRASH_EHDR_SIZE, "ELF64 header size");
+_Static_assert(KX_ELFCORE_PHDR_SIZE == KX_CRASH_PHDR_SIZE, "ELF64 program header size");
 _Static_assert(KX_CRASH_PHNUM_MAX == PN_XNUM - 1, "largest e_phnum without extended numbering");
-
-static const char *machine_name(uint16_t m)
-{
-	switch (m) {
-	case EM_X86_64: return "x86_64";
-	case EM_AARCH64: return "arm64";
-	case EM_RISCV: return "riscv64";
-	default: return NULL;
-	}
-}
 
 static int check_note(const struct kx_crash_note *n, const char *what, unsigned int index,
 		      struct kx_error *err)
@@ -48,7 +39,7 @@ static int check_note(const struct kx_crash_note *n, const char *what, unsigned 
 static int plan(const struct kx_crash_info *info, struct kx_memmap *ram,
 		unsigned int *ret_phnum, struct kx_error *err)
 {
-	if (!machine_name(info->e_machine))
+	if (!kx_elfcore_machine_name(info->e_machine))
 		return kx_fail(err, KX_E_USAGE,
 			       "crash header: e_machine %u is not x86_64 (%u), arm64 (%u) or riscv64 (%u)",
 			       info->e_machine, EM_X86_64, EM_AARCH64, EM_RISCV);
@@ -119,20 +110,6 @@ static size_t header_size(unsigned int phnum)
 				   KX_CRASH_HDR_ALIGN);
 }
 
-static uint8_t *put_phdr(uint8_t *p, uint32_t type, uint32_t flags, uint64_t offset,
-			 uint64_t vaddr, uint64_t paddr, uint64_t size)
-{
-	kx_put_le32(p + 0, type);            /* p_type */
-	kx_put_le32(p + 4, flags);           /* p_flags */
-	kx_put_le64(p + 8, offset);          /* p_offset */
-	kx_put_le64(p + 16, vaddr);          /* p_vaddr */
-	kx_put_le64(p + 24, paddr);          /* p_paddr */
-	kx_put_le64(p + 32, size);           /* p_filesz */
-	kx_put_le64(p + 40, size);           /* p_memsz */
-	kx_put_le64(p + 48, 0);              /* p_align */
-	return p + KX_CRASH_PHDR_SIZE;
-}
-
 int kx_crash_elfcorehdr_size(const struct kx_crash_info *info, size_t *ret_size,
 			     struct kx_error *err)
 {
@@ -166,38 +143,24 @@ int kx_crash_elfcorehdr(const struct kx_crash_info *info, uint8_t **ret_buf,
 		return kx_fail(err, KX_E_NOMEM, "crash header: out of memory (%zu bytes)", size);
 	}
 
-	static const uint8_t ident[EI_NIDENT] = {
-		ELFMAG0, ELFMAG1, ELFMAG2, ELFMAG3, ELFCLASS64, ELFDATA2LSB, EV_CURRENT,
-		ELFOSABI_NONE, /* EI_ABIVERSION and padding: 0 */
-	};
-	memcpy(buf, ident, sizeof(ident));
-	kx_put_le16(buf + 16, ET_CORE);                /* e_type */
-	kx_put_le16(buf + 18, info->e_machine);        /* e_machine */
-	kx_put_le32(buf + 20, EV_CURRENT);             /* e_version */
-	/* e_entry (24) = 0 */
-	kx_put_le64(buf + 32, KX_CRASH_EHDR_SIZE);     /* e_phoff */
-	/* e_shoff (40) = 0, e_flags (48) = 0 */
-	kx_put_le16(buf + 52, KX_CRASH_EHDR_SIZE);     /* e_ehsize */
-	kx_put_le16(buf + 54, KX_CRASH_PHDR_SIZE);     /* e_phentsize */
-	kx_put_le16(buf + 56, (uint16_t)phnum);        /* e_phnum */
-	/* e_shentsize, e_shnum, e_shstrndx (58..63) = 0: no sections */
-
+	kx_elfcore_put_ehdr(buf, info->e_machine, (uint16_t)phnum);
 	uint8_t *p = buf + KX_CRASH_EHDR_SIZE;
 	for (unsigned int i = 0; i < info->nr_cpu_notes; i++) {
 		const struct kx_crash_note *n = &info->cpu_notes[i];
-		p = put_phdr(p, PT_NOTE, 0, n->addr, 0, n->addr, n->size);
+		p = kx_elfcore_put_phdr(p, PT_NOTE, 0, n->addr, 0, n->addr, n->size);
 	}
-	p = put_phdr(p, PT_NOTE, 0, info->vmcoreinfo.addr, 0, info->vmcoreinfo.addr,
-		     info->vmcoreinfo.size);
+	p = kx_elfcore_put_phdr(p, PT_NOTE, 0, info->vmcoreinfo.addr, 0, info->vmcoreinfo.addr,
+				info->vmcoreinfo.size);
 	if (info->kernel_text) {
 		const struct kx_crash_text *t = info->kernel_text;
-		p = put_phdr(p, PT_LOAD, PF_R | PF_W | PF_X, t->paddr, t->vaddr, t->paddr, t->size);
+		p = kx_elfcore_put_phdr(p, PT_LOAD, PF_R | PF_W | PF_X, t->paddr, t->vaddr, t->paddr,
+					t->size);
 	}
 	for (unsigned int i = 0; i < ram->count; i++) {
 		const struct kx_range *r = &ram->ranges[i];
 		uint64_t vaddr = info->have_linear_base ? r->start + info->linear_base : 0;
-		p = put_phdr(p, PT_LOAD, PF_R | PF_W | PF_X, r->start, vaddr, r->start,
-			     r->end - r->start);
+		p = kx_elfcore_put_phdr(p, PT_LOAD, PF_R | PF_W | PF_X, r->start, vaddr, r->start,
+					r->end - r->start);
 	}
 	free(ram);
 	*ret_buf = buf;

@@ -114,7 +114,7 @@ int kx_vmcore_write_minimal(const struct kx_vmcore *vc, struct kx_vmcore_recorde
 	}
 
 	size_t note = 12 + 12 + kx_align_up(vc->info_size, 4);
-	size = 64 + 56 * (nr + 1);
+	size = KX_ELFCORE_EHDR_SIZE + KX_ELFCORE_PHDR_SIZE * (nr + 1);
 	size_t note_off = size;
 	size += note;
 	for (size_t i = 0; i < nr; i++)
@@ -124,23 +124,8 @@ int kx_vmcore_write_minimal(const struct kx_vmcore *vc, struct kx_vmcore_recorde
 		kx_fail(err, KX_E_NOMEM, "out of memory");
 		goto out;
 	}
-	memcpy(out, ELFMAG, SELFMAG);
-	out[EI_CLASS] = ELFCLASS64;
-	out[EI_DATA] = ELFDATA2LSB;
-	out[EI_VERSION] = EV_CURRENT;
-	kx_put_le16(out + offsetof(Elf64_Ehdr, e_type), ET_CORE);
-	kx_put_le16(out + offsetof(Elf64_Ehdr, e_machine), vc->machine);
-	kx_put_le32(out + offsetof(Elf64_Ehdr, e_version), EV_CURRENT);
-	kx_put_le64(out + offsetof(Elf64_Ehdr, e_phoff), 64);
-	kx_put_le16(out + offsetof(Elf64_Ehdr, e_ehsize), 64);
-	kx_put_le16(out + offsetof(Elf64_Ehdr, e_phentsize), 56);
-	kx_put_le16(out + offsetof(Elf64_Ehdr, e_phnum), (uint16_t)(nr + 1));
-
-	uint8_t *ph = out + 64;
-	kx_put_le32(ph + offsetof(Elf64_Phdr, p_type), PT_NOTE);
-	kx_put_le64(ph + offsetof(Elf64_Phdr, p_offset), note_off);
-	kx_put_le64(ph + offsetof(Elf64_Phdr, p_filesz), note);
-	kx_put_le64(ph + offsetof(Elf64_Phdr, p_memsz), note);
+	kx_elfcore_put_ehdr(out, vc->machine, (uint16_t)(nr + 1));
+	kx_elfcore_put_phdr(out + KX_ELFCORE_EHDR_SIZE, PT_NOTE, 0, note_off, 0, 0, note);
 	kx_put_le32(out + note_off, 11);
 	kx_put_le32(out + note_off + 4, (uint32_t)vc->info_size);
 	memcpy(out + note_off + 12, "VMCOREINFO", 11);
@@ -148,14 +133,9 @@ int kx_vmcore_write_minimal(const struct kx_vmcore *vc, struct kx_vmcore_recorde
 
 	off = note_off + note;
 	for (size_t i = 0; i < nr; i++) {
-		ph = out + 64 + 56 * (i + 1);
-		kx_put_le32(ph + offsetof(Elf64_Phdr, p_type), PT_LOAD);
-		kx_put_le32(ph + offsetof(Elf64_Phdr, p_flags), PF_R | PF_W | PF_X);
-		kx_put_le64(ph + offsetof(Elf64_Phdr, p_offset), off);
-		kx_put_le64(ph + offsetof(Elf64_Phdr, p_vaddr), pieces[i].vaddr);
-		kx_put_le64(ph + offsetof(Elf64_Phdr, p_paddr), pieces[i].paddr);
-		kx_put_le64(ph + offsetof(Elf64_Phdr, p_filesz), pieces[i].len);
-		kx_put_le64(ph + offsetof(Elf64_Phdr, p_memsz), pieces[i].len);
+		kx_elfcore_put_phdr(out + KX_ELFCORE_EHDR_SIZE + KX_ELFCORE_PHDR_SIZE * (i + 1), PT_LOAD,
+				    PF_R | PF_W | PF_X, off, pieces[i].vaddr, pieces[i].paddr,
+				    pieces[i].len);
 		pieces[i].out = off;
 		off += pieces[i].len;
 	}

@@ -109,16 +109,6 @@ static int parse(int argc, char **argv, struct options *opt)
 	return 0;
 }
 
-static const char *machine_name(uint16_t m)
-{
-	switch (m) {
-	case 62: return "x86_64";
-	case 183: return "arm64";
-	case 243: return "riscv64";
-	default: return "unknown machine";
-	}
-}
-
 int main(int argc, char **argv)
 {
 	struct options opt = { 0 };
@@ -156,12 +146,13 @@ int main(int argc, char **argv)
 	vc.physical_only = opt.physical;
 	if (kx_printk_read(&vc, &log, &err) < 0)
 		goto fail;
+	const char *machine = kx_elfcore_machine_name(vc.machine);
 	if (opt.verbose)
 		fprintf(stderr, "vmcore-dmesg: %s: %s, %u program headers with memory (%u beyond any "
 			"file offset, skipped); %s ring buffer at 0x%" PRIx64 ": 2^%u descriptors, "
 			"2^%u bytes of text; %zu records (%" PRIu64 " lost, %" PRIu64 " incomplete, %"
 			PRIu64 " inconsistent)\n",
-			opt.core, machine_name(vc.machine), vc.nr_loads, vc.nr_unreadable,
+			opt.core, machine ? machine : "unknown machine", vc.nr_loads, vc.nr_unreadable,
 			log.dynamic ? "printk_rb_dynamic" : "printk_rb_static", log.rb_addr,
 			log.count_bits, log.size_bits, log.nr_records, log.lost, log.incomplete,
 			log.invalid);
