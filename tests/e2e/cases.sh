@@ -93,6 +93,7 @@ e2e_case_write() {
       wrong-digest|nocheck-wrong)
         local sw=; [ "$kind" = nocheck-wrong ] && sw=" -i"
         echo "  run_cmd load \$KEXEC -c$sw -l \$K2 --x-test-wrong-digest --append=\"\$APPEND2\" || return"
+        echo '  sysloaded load'
         echo '  run_cmd exec $KEXEC -e'
         ;;
       exec-force)
@@ -172,7 +173,8 @@ e2e_case_check() {
         e2e_check_wrong_digest "$log"
         return
       fi
-      e2e_check_exec "$log" "$token" "$k2" "$fw1" "$qrc"
+      local unseen=0; [ "$kind" = exec-force ] && unseen=1
+      e2e_check_exec "$log" "$token" "$k2" "$fw1" "$qrc" $unseen
       ;;
     unload-status)
       # pstatus1: `-p -S` asks about the crash kernel, which is never loaded.
