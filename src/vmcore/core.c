@@ -8,7 +8,6 @@
 
 #include <elf.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,27 +271,11 @@ int kx_vmcore_vtop(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t *ret_pad
 /* --- reads ---------------------------------------------------------------- */
 
 /*
- * These name what was read and where, not the core: the public entry
- * (kx_vmcore_read_vaddr) puts the core's name first, once; kx_vmcore_vtop's
- * page-table walk puts the virtual address first.
+ * These name what was read and where, not the core (kx_vmcore_read_at with
+ * no name): the public entry (kx_vmcore_read_vaddr) puts the core's name
+ * first, once; kx_vmcore_vtop's page-table walk puts the virtual address
+ * first.
  */
-static int read_file(const struct kx_vmcore *vc, uint64_t off, void *buf, size_t len,
-		     struct kx_error *err, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-static int read_file(const struct kx_vmcore *vc, uint64_t off, void *buf, size_t len,
-		     struct kx_error *err, const char *fmt, ...)
-{
-	char what[160];
-	va_list ap;
-
-	if (vc->rd.read(vc->rd.ctx, off, buf, len, err) == 0)
-		return 0;
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	kx_error_prefix(err, "%s: ", what);
-	return -1;
-}
-
 /*
  * Read physical memory. `vaddr` (or 0) is the virtual address it stands
  * for, only for messages.
@@ -318,7 +301,8 @@ static int read_phys(const struct kx_vmcore *vc, uint64_t paddr, uint64_t vaddr,
 				       "(no PT_LOAD holds them)", what, where, len);
 		uint64_t in = paddr - hit->paddr;
 		size_t chunk = hit->filesz - in < len ? (size_t)(hit->filesz - in) : len;
-		if (read_file(vc, hit->offset + in, out, chunk, err, "%s at %s", what, where) < 0)
+		if (kx_vmcore_read_at(vc->rd, NULL, hit->offset + in, out, chunk, err, "%s at %s", what,
+				      where) < 0)
 			return -1;
 		out += chunk;
 		len -= chunk;
@@ -345,8 +329,8 @@ static int read_vaddr(const struct kx_vmcore *vc, uint64_t vaddr, uint8_t *out, 
 		if (hit) {
 			uint64_t in = vaddr - hit->vaddr;
 			chunk = hit->filesz - in < len ? (size_t)(hit->filesz - in) : len;
-			if (read_file(vc, hit->offset + in, out, chunk, err, "%s at 0x%" PRIx64, what,
-				      vaddr) < 0)
+			if (kx_vmcore_read_at(vc->rd, NULL, hit->offset + in, out, chunk, err,
+					      "%s at 0x%" PRIx64, what, vaddr) < 0)
 				return -1;
 		} else {
 			uint64_t paddr, run;

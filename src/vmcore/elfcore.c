@@ -79,21 +79,21 @@ struct src {
 	const char *name;
 };
 
-/* A read whose failure says "<name>: <what>: <the reader's message>". */
-static int read_at(const struct src *s, uint64_t off, void *buf, size_t len,
-		   struct kx_error *err, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-static int read_at(const struct src *s, uint64_t off, void *buf, size_t len,
-		   struct kx_error *err, const char *fmt, ...)
+int kx_vmcore_read_at(struct kx_vmcore_reader rd, const char *name, uint64_t off, void *buf,
+		      size_t len, struct kx_error *err, const char *fmt, ...)
 {
 	char what[160];
 	va_list ap;
 
-	if (s->rd.read(s->rd.ctx, off, buf, len, err) == 0)
+	if (rd.read(rd.ctx, off, buf, len, err) == 0)
 		return 0;
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	kx_error_prefix(err, "%s: %s: ", s->name, what);
+	if (name)
+		kx_error_prefix(err, "%s: %s: ", name, what);
+	else
+		kx_error_prefix(err, "%s: ", what);
 	return -1;
 }
 
@@ -167,8 +167,8 @@ static int read_note_segment(struct kx_elfcore *ec, const struct src *s, unsigne
 	seg = malloc(filesz);
 	if (!seg)
 		return kx_fail(err, KX_E_NOMEM, "out of memory");
-	r = read_at(s, offset, seg, filesz, err, "PT_NOTE %u (p_offset 0x%" PRIx64
-		    ", p_filesz 0x%" PRIx64 ")", i, offset, filesz);
+	r = kx_vmcore_read_at(s->rd, s->name, offset, seg, filesz, err, "PT_NOTE %u (p_offset 0x%"
+			      PRIx64 ", p_filesz 0x%" PRIx64 ")", i, offset, filesz);
 	if (r == 0)
 		r = scan_notes(ec, s, (struct kx_bytes){ seg, filesz }, i, err);
 	free(seg);
@@ -189,8 +189,8 @@ static int read_program_headers(struct kx_elfcore *ec, const struct src *s, uint
 		free(table);
 		return kx_fail(err, KX_E_NOMEM, "out of memory");
 	}
-	if (read_at(s, phoff, table, table_size, err, "program headers (e_phoff 0x%" PRIx64
-		    ", %u entries)", phoff, phnum) < 0)
+	if (kx_vmcore_read_at(s->rd, s->name, phoff, table, table_size, err, "program headers "
+			      "(e_phoff 0x%" PRIx64 ", %u entries)", phoff, phnum) < 0)
 		goto out;
 
 	struct kx_bytes t = { table, table_size };
@@ -270,7 +270,7 @@ int kx_elfcore_read(struct kx_elfcore *ret, const char *name, struct kx_vmcore_r
 	if (eh[EI_DATA] != ELFDATA2LSB)
 		return kx_fail(err, KX_E_FORMAT, "%s: EI_DATA %u: only little-endian cores are "
 			       "supported", name, eh[EI_DATA]);
-	if (read_at(&s, 0, eh, sizeof(eh), err, "ELF header") < 0)
+	if (kx_vmcore_read_at(rd, name, 0, eh, sizeof(eh), err, "ELF header") < 0)
 		return -1;
 	kx_le16(h, offsetof(Elf64_Ehdr, e_type), &type);
 	kx_le16(h, offsetof(Elf64_Ehdr, e_machine), &ec.machine);

@@ -45,6 +45,14 @@ struct kx_vmcore_reader kx_vmcore_mem_reader(struct kx_vmcore_mem *mem);
 /* A reader over an open file descriptor (pread). */
 struct kx_vmcore_reader kx_vmcore_fd_reader(int *fd);
 
+/*
+ * Read through `rd`; on failure put "<name>: <what>: " in front of the
+ * reader's message (name NULL: "<what>: "), `what` formatted from `fmt`.
+ */
+int kx_vmcore_read_at(struct kx_vmcore_reader rd, const char *name, uint64_t off, void *buf,
+		      size_t len, struct kx_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
 struct kx_vmcore_load {
 	uint64_t offset, vaddr, paddr, filesz, memsz;
 	bool has_paddr;      /* false: p_paddr + p_memsz wraps (kcore's -1) */
