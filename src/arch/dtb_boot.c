@@ -32,6 +32,15 @@
 #define PAGE_SIZE 4096ULL
 #define DTB_MAX (2 * MiB)
 
+/* True when NAME is absent from NODE (the binding's default) or is one cell
+ * holding WANT. */
+static bool u32_prop_absent_or(const void *fdt, int node, const char *name, uint32_t want)
+{
+	int len;
+	const fdt32_t *v = fdt_getprop(fdt, node, name, &len);
+	return !v || (len == 4 && fdt32_to_cpu(*v) == want);
+}
+
 /*
  * The purgatory's UART, where the new kernel's console will be, so a digest
  * mismatch is reported where the user looks. Only when the new command line
@@ -62,6 +71,12 @@ static uint64_t console_uart(const struct kx_dtb *dtb, const struct kx_facts *f,
 		*colon = 0;
 	int node = fdt_path_offset(fdt, path);
 	if (node < 0 || fdt_node_check_compatible(fdt, node, rules->uart_compatible))
+		return spcr;
+	/* Boards wire 8250s with 4-byte register strides (reg-shift = <2>,
+	 * reg-io-width = <4>); byte writes at +0/+5 would miss the LSR there:
+	 * stay silent rather than poke the wrong registers. */
+	if (rules->uart_byte_regs && (!u32_prop_absent_or(fdt, node, "reg-shift", 0) ||
+				      !u32_prop_absent_or(fdt, node, "reg-io-width", 1)))
 		return spcr;
 	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
 	int parent = fdt_parent_offset(fdt, node);

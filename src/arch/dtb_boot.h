@@ -17,6 +17,9 @@ struct kx_dtb_boot_rules {
 	const char *uart_compatible;  /* the purgatory's UART driver ("arm,pl011") */
 	const char *console;          /* the command line's console for it ("console=ttyAMA") */
 	bool spcr_pl011;              /* an ACPI boot's SPCR PL011 may be the purgatory's UART */
+	bool uart_byte_regs;          /* the purgatory drives the UART as byte registers at
+				       * consecutive addresses: a node with another
+				       * reg-shift or reg-io-width gets a silent purgatory */
 };
 
 int kx_dtb_boot_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel_desc *k,

@@ -170,6 +170,43 @@ KX_TEST(planner_on_qemu_virt)
 	free(img);
 }
 
+/* The purgatory's serial port when the stdout-path UART has PROP = <VALUE>
+ * (PROP NULL: the tree as QEMU made it). */
+static uint64_t serial_port_with(const char *prop, uint32_t value)
+{
+	struct kx_plan plan;
+	struct kx_error err = { 0 };
+	struct kx_purgatory_blob blob;
+	uint64_t serial = UINT64_MAX;
+	if (setup() < 0 || kx_purgatory_blob("riscv64", &blob, &err) < 0)
+		return UINT64_MAX;
+	if (prop) {
+		int uart = fdt_path_offset(tree.blob, "/soc/serial@10000000");
+		if (uart < 0 || fdt_open_into(tree.blob, tree.blob, (int)tree.size) ||
+		    fdt_setprop_u32(tree.blob, uart, prop, value))
+			return UINT64_MAX;
+	}
+	uint8_t *img = synth_image();
+	if (plan_for(&kx_format_riscv64_image, img, IMG_FILE, 0, &plan, &err) == 0) {
+		const struct kx_segment *pg = segment(&plan, "purgatory");
+		memcpy(&serial, pg->buf + blob.params_offset + offsetof(struct kx_purgatory_params, serial_port), 8);
+		kx_plan_free(&plan);
+	}
+	free(img);
+	return serial;
+}
+
+KX_TEST(console_only_on_byte_wide_uart)
+{
+	/* the purgatory writes bytes at +0 and +5: an 8250 with a 4-byte
+	 * stride (as on many boards) must leave it silent, not misdriven */
+	CHECK_EQ_U64(serial_port_with(NULL, 0), 0x10000000);
+	CHECK_EQ_U64(serial_port_with("reg-shift", 0), 0x10000000);
+	CHECK_EQ_U64(serial_port_with("reg-io-width", 1), 0x10000000);
+	CHECK_EQ_U64(serial_port_with("reg-shift", 2), 0);
+	CHECK_EQ_U64(serial_port_with("reg-io-width", 4), 0);
+}
+
 KX_TEST(elf_rebased_like_the_kernel)
 {
 	/* one PT_LOAD at a kernel virtual address, e_entry 0x1000 into it */
@@ -752,7 +789,8 @@ KX_TEST(real_debian_image)
 	kx_file_close(&f);
 }
 
-KX_TEST_MAIN(KX_CASE(header_rules), KX_CASE(planner_on_qemu_virt), KX_CASE(elf_rebased_like_the_kernel),
+KX_TEST_MAIN(KX_CASE(header_rules), KX_CASE(planner_on_qemu_virt), KX_CASE(console_only_on_byte_wide_uart),
+	     KX_CASE(elf_rebased_like_the_kernel),
 	     KX_CASE(firmware_reserved_ram_is_avoided), KX_CASE(crash_header_leaves_out_firmware_ram),
 	     KX_CASE(crash_segments_in_the_highest_of_two_regions),
 	     KX_CASE(real_debian_image),

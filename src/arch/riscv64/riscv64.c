@@ -18,6 +18,7 @@ static const struct kx_dtb_boot_rules riscv64_rules = {
 	.window = 0,                  /* the riscv kernel maps all of RAM */
 	.x0_is_dtb = false,           /* a0/a1 come from the kernel's machine_kexec */
 	.uart_compatible = "ns16550a",
+	.uart_byte_regs = true,
 	.console = "console=ttyS",
 };
 
