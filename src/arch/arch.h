@@ -14,6 +14,7 @@
 struct kx_arch_ops {
 	const char *name;                 /* "x86_64" */
 	uint16_t elf_machine;             /* EM_X86_64 */
+	uint16_t pe_machine;              /* PE/COFF Machine: 0x8664 (a UKI's must match) */
 	unsigned long kexec_arch_flag;    /* KEXEC_ARCH_X86_64 (62 << 16) */
 	const struct kx_format_ops *const *formats; /* NULL-terminated */
 	/* Turn a described kernel into segments, entry and flags. */

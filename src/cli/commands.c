@@ -15,6 +15,7 @@
 #include "../arch/crash_plan.h"
 #include "../dtb/dtb.h"
 #include "../crash/crash.h"
+#include "../formats/uki.h"
 #include "../formats/unwrap.h"
 #include "../system/facts.h"
 #include "../system/syscalls.h"
@@ -99,6 +100,13 @@ struct load_state {
 	struct kx_facts facts;
 	struct kx_crash_facts *crash;    /* -p only */
 	struct kx_file kernel, unwrapped, initrd;
+	/* A UKI: its parts, and the .linux as a view into `kernel` (copied into
+	 * a sealed memfd only for kexec_file_load, which needs an fd). */
+	bool is_uki;
+	struct kx_uki uki;
+	struct kx_file uki_linux;
+	const char *cmdline_from;        /* where the command line came from, for the plan */
+	bool cmdline_from_uki;
 	char chain[128];
 	char cmdline[4096];
 	struct kx_plan plan;
@@ -110,13 +118,21 @@ static void load_state_free(struct load_state *s)
 	free(s->crash);
 	kx_file_close(&s->kernel);
 	kx_file_close(&s->unwrapped);
+	kx_file_close(&s->uki_linux);
 	kx_file_close(&s->initrd);
 	free(s);
 }
 
 static const struct kx_file *kernel_file(const struct load_state *s)
 {
-	return s->unwrapped.fd >= 0 ? &s->unwrapped : &s->kernel;
+	if (s->unwrapped.fd >= 0)
+		return &s->unwrapped;
+	return s->is_uki ? &s->uki_linux : &s->kernel;
+}
+
+static bool have_initrd(const struct load_state *s)
+{
+	return s->initrd.bytes.size != 0;
 }
 
 static int build_plan(struct load_state *s, const struct kx_options *o,
@@ -132,7 +148,7 @@ static int build_plan(struct load_state *s, const struct kx_options *o,
 	};
 	struct kx_load_ctx ctx = {
 		.arch = arch, .facts = &s->facts, .opts = &lo,
-		.kernel = kernel_file(s), .initrd = s->initrd.fd >= 0 ? &s->initrd : NULL,
+		.kernel = kernel_file(s), .initrd = have_initrd(s) ? &s->initrd : NULL,
 		.crash = crash ? s->crash : NULL,
 	};
 	struct kx_kernel_desc desc;
@@ -190,7 +206,7 @@ static int prepare_crash(struct load_state *s, const struct kx_options *o,
 		if (fmt && build_plan(s, o, arch, fmt, false, log, &plan_err) == 0) {
 			for (unsigned int i = 0; i < s->plan.nr_segments; i++)
 				segments += s->plan.segments[i].memsz;
-			uint64_t initrd = s->initrd.fd >= 0 ? s->initrd.bytes.size : 0;
+			uint64_t initrd = s->initrd.bytes.size;
 			uint64_t need = kx_align_up(segments + 3 * initrd + 96 * MiB, 32 * MiB);
 			kx_plan_free(&s->plan);
 			return kx_fail(err, KX_E_NO_CRASH_REGION,
@@ -213,9 +229,12 @@ static int prepare_crash(struct load_state *s, const struct kx_options *o,
 static void print_file_plan(const struct load_state *s, const struct kx_options *o,
 			    unsigned long flags, FILE *out)
 {
-	fprintf(out, "kexec_file_load: kernel fd of %s, initrd %s, command line \"%s\", flags 0x%lx\n",
-		kernel_file(s)->path, s->initrd.fd >= 0 ? s->initrd.path : "none (KEXEC_FILE_NO_INITRAMFS)",
-		s->cmdline, flags);
+	/* A view into the UKI gets its own sealed memfd for the system call. */
+	const char *kmem = kernel_file(s)->fd < 0 && kernel_file(s) != &s->kernel ? " (copied into a sealed memfd)" : "";
+	const char *imem = have_initrd(s) && s->initrd.fd < 0 ? " (copied into a sealed memfd)" : "";
+	fprintf(out, "kexec_file_load: kernel fd of %s%s, initrd %s%s, command line \"%s\", flags 0x%lx\n",
+		kernel_file(s)->path, kmem, have_initrd(s) ? s->initrd.path : "none (KEXEC_FILE_NO_INITRAMFS)",
+		imem, s->cmdline, flags);
 	if (o->mode == KX_MODE_AUTO)
 		fprintf(out, "  then, if the kernel cannot load it itself: kexec_load with this plan:\n");
 }
@@ -235,6 +254,105 @@ static void note_ignored_by_file_syscall(const struct kx_options *o, FILE *log)
 			"use -c to apply it\n", ignored[i]);
 }
 
+/*
+ * The command line: --reuse-cmdline and/or --append when given; else a
+ * UKI's .cmdline. kexec-tools (2.0.28 to 2.0.32) never reads .cmdline;
+ * kexec-ng uses it only when the user gave no command line, so every
+ * command line kexec-tools would pass is passed unchanged.
+ */
+static int compose_cmdline(struct load_state *s, const struct kx_options *o, FILE *log,
+			   struct kx_error *err)
+{
+	const char *append = o->append;
+	char uki_cmdline[sizeof(s->cmdline)];
+
+	s->cmdline_from = o->append || o->reuse_cmdline ? "the command line options" : "none given";
+	if (s->is_uki && s->uki.cmdline.present) {
+		if (o->append || o->reuse_cmdline) {
+			fprintf(log, "kexec: note: %s replaces %s's .cmdline section\n",
+				o->append ? "--append/--command-line" : "--reuse-cmdline", o->kernel);
+		} else {
+			if (kx_uki_cmdline(&s->uki, o->kernel, uki_cmdline, sizeof(uki_cmdline), err) < 0)
+				return -1;
+			append = uki_cmdline;
+			s->cmdline_from = "the UKI's .cmdline section";
+			s->cmdline_from_uki = true;
+		}
+	}
+	return kx_cmdline_compose(o->reuse_cmdline ? s->facts.cmdline : NULL, append, o->panic,
+				  s->cmdline, sizeof(s->cmdline), err);
+}
+
+/*
+ * A UKI's .linux as a view (no copy), and its .initrd unless --initrd was
+ * given: the user's initrd replaces it, as in kexec-tools
+ * (kexec/arch/x86_64/kexec-bzImage64.c: the UKI's initrd only when no
+ * --initrd), on both system calls.
+ */
+static int uki_parts(struct load_state *s, const struct kx_options *o, FILE *log, struct kx_error *err)
+{
+	char name[512];
+
+	snprintf(name, sizeof(name), "%s (UKI .linux section)", o->kernel);
+	if (kx_file_view(&s->uki_linux, s->uki.linux_image.bytes, name, err) < 0)
+		return -1;
+	if (s->uki.initrd.present && s->uki.initrd.bytes.size) {
+		if (o->initrd) {
+			fprintf(log, "kexec: note: --initrd replaces %s's .initrd section\n", o->kernel);
+		} else {
+			snprintf(name, sizeof(name), "%s (UKI .initrd section)", o->kernel);
+			if (kx_file_view(&s->initrd, s->uki.initrd.bytes, name, err) < 0)
+				return -1;
+		}
+	}
+	if (s->uki.dtb.present)
+		fprintf(log, "kexec: note: %s's .dtb section is not used (kexec-ng hands on %s)\n", o->kernel,
+			o->dtb ? "--dtb" : "the running device tree, if any");
+	return 0;
+}
+
+/* kexec_file_load needs files: the UKI's parts in sealed memfds (no temporary file). */
+static int uki_memfds(struct load_state *s, struct kx_error *err)
+{
+	struct kx_file copy;
+
+	if (s->unwrapped.fd < 0) {
+		/* .linux was not compressed: kernel_file() is the view */
+		if (kx_file_memfd_copy(&copy, s->uki_linux.bytes, s->uki_linux.path, err) < 0)
+			return -1;
+		s->unwrapped = copy;
+	}
+	if (have_initrd(s) && s->initrd.fd < 0) {
+		if (kx_file_memfd_copy(&copy, s->initrd.bytes, s->initrd.path, err) < 0)
+			return -1;
+		kx_file_close(&s->initrd);
+		s->initrd = copy;
+	}
+	return 0;
+}
+
+static void print_uki(const struct load_state *s, const struct kx_options *o, FILE *out)
+{
+	const struct kx_uki_section *secs[] = { &s->uki.linux_image, &s->uki.initrd, &s->uki.cmdline,
+						&s->uki.dtb };
+	static const char *const names[] = { ".linux", ".initrd", ".cmdline", ".dtb" };
+	const char *use[] = {
+		"the kernel",
+		o->initrd ? "replaced by --initrd" : "the initrd",
+		s->cmdline_from_uki ? "the command line" : "replaced by the command line options",
+		"not used",
+	};
+
+	fprintf(out, "UKI %s (PE/COFF, Machine 0x%04x):\n", o->kernel, s->uki.machine);
+	for (int i = 0; i < 4; i++) {
+		if (!secs[i]->present)
+			continue;
+		fprintf(out, "  %-8s at 0x%08x, 0x%08zx bytes: %s\n", names[i], secs[i]->offset,
+			secs[i]->bytes.size, use[i]);
+	}
+	fprintf(out, "command line from %s\n", s->cmdline_from);
+}
+
 int kx_cmd_load(const struct kx_options *o, FILE *log, struct kx_error *err)
 {
 	const struct kx_arch_ops *arch = o->arch ? kx_arch_by_name(o->arch) : kx_arch_native();
@@ -251,16 +369,28 @@ int kx_cmd_load(const struct kx_options *o, FILE *log, struct kx_error *err)
 	}
 	if (kx_facts_read(&s->facts, o->root, err) < 0)
 		goto out;
-	if (kx_cmdline_compose(o->reuse_cmdline ? s->facts.cmdline : NULL, o->append, o->panic,
-			       s->cmdline, sizeof(s->cmdline), err) < 0)
-		goto out;
 	if (kx_file_map(&s->kernel, o->kernel, err) < 0)
+		goto out;
+	int uki = kx_uki_parse(s->kernel.bytes, o->kernel, arch->pe_machine, arch->name, &s->uki, err);
+	if (uki < 0)
+		goto out;
+	s->is_uki = uki == 1;
+	if (compose_cmdline(s, o, log, err) < 0)
 		goto out;
 	if (o->initrd && kx_file_map(&s->initrd, o->initrd, err) < 0)
 		goto out;
-	if (kx_unwrap_kernel(&s->kernel, KX_KERNEL_DECOMPRESSED_MAX, &s->unwrapped, s->chain,
-			     sizeof(s->chain), err) < 0)
+	if (s->is_uki && uki_parts(s, o, log, err) < 0)
 		goto out;
+	if (kx_unwrap_kernel(s->is_uki ? &s->uki_linux : &s->kernel, KX_KERNEL_DECOMPRESSED_MAX,
+			     &s->unwrapped, s->chain, sizeof(s->chain), err) < 0)
+		goto out;
+	if (s->is_uki) {
+		/* the chain is short ("gzip", "EFI zboot zstd"): room for "UKI > " */
+		size_t len = strnlen(s->chain, sizeof(s->chain) - 7);
+		memmove(s->chain + (len ? 6 : 3), s->chain, len);
+		memcpy(s->chain, len ? "UKI > " : "UKI", len ? 6 : 3);
+		s->chain[len + (len ? 6 : 3)] = 0;
+	}
 
 	/* Probe even for -s: a file we cannot parse gets our message, not an errno. */
 	struct kx_error probe_err = { 0 };
@@ -274,10 +404,12 @@ int kx_cmd_load(const struct kx_options *o, FILE *log, struct kx_error *err)
 		goto out;
 
 	unsigned long file_flags = (o->debug ? KX_KEXEC_FILE_DEBUG : 0) |
-				   (s->initrd.fd < 0 ? KX_KEXEC_FILE_NO_INITRAMFS : 0) |
+				   (!have_initrd(s) ? KX_KEXEC_FILE_NO_INITRAMFS : 0) |
 				   (o->panic ? KX_KEXEC_FILE_ON_CRASH : 0);
 	if (o->dry_run) {
 		fprintf(stdout, "kexec-ng dry run: nothing is loaded\n");
+		if (s->is_uki)
+			print_uki(s, o, stdout);
 		if (o->mode != KX_MODE_LOAD)
 			print_file_plan(s, o, file_flags, stdout);
 		if (o->mode != KX_MODE_FILE) {
@@ -296,6 +428,8 @@ int kx_cmd_load(const struct kx_options *o, FILE *log, struct kx_error *err)
 			"in memory, so a signature on the zboot wrapper is not what the kernel checks\n",
 			o->kernel);
 	if (o->mode != KX_MODE_LOAD) {
+		if (s->is_uki && uki_memfds(s, err) < 0)
+			goto out;
 		int e = -kx_sys_kexec_file_load(kernel_file(s)->fd, s->initrd.fd, s->cmdline, file_flags);
 		if (e == 0) {
 			note_ignored_by_file_syscall(o, log);

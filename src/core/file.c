@@ -80,6 +80,39 @@ int kx_file_from_memfd(struct kx_file *ret, int fd, const char *name, struct kx_
 	return 0;
 }
 
+int kx_file_memfd_copy(struct kx_file *ret, struct kx_bytes bytes, const char *name,
+		       struct kx_error *err)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->fd = -1;
+	int fd = kx_memfd_create(strlen(name) > 200 ? name + strlen(name) - 200 : name, err);
+	if (fd < 0)
+		return -1;
+	for (size_t done = 0; done < bytes.size;) {
+		ssize_t r = write(fd, bytes.data + done, bytes.size - done);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			kx_fail_errno(err, KX_E_IO, r < 0 ? errno : EIO, "%s: cannot write to the memfd", name);
+			close(fd);
+			return -1;
+		}
+		done += (size_t)r;
+	}
+	return kx_file_from_memfd(ret, fd, name, err);
+}
+
+int kx_file_view(struct kx_file *ret, struct kx_bytes bytes, const char *name, struct kx_error *err)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->fd = -1;
+	ret->path = strdup(name);
+	if (!ret->path)
+		return kx_fail(err, KX_E_NOMEM, "out of memory");
+	ret->bytes = bytes;
+	return 0;
+}
+
 void kx_file_close(struct kx_file *f)
 {
 	if (f->bytes.data && f->map_size)

@@ -24,6 +24,14 @@ int kx_file_map(struct kx_file *ret_file, const char *path, struct kx_error *err
 int kx_file_from_memfd(struct kx_file *ret_file, int fd, const char *name, struct kx_error *err);
 /* Create a memfd for `name`; the caller writes to it, then kx_file_from_memfd(). */
 int kx_memfd_create(const char *name, struct kx_error *err);
+/* A sealed memfd holding a copy of `bytes` (a piece of a mapped file that a
+ * system call needs as a file of its own, such as a UKI's .linux). */
+int kx_file_memfd_copy(struct kx_file *ret_file, struct kx_bytes bytes, const char *name,
+		       struct kx_error *err);
+/* A read-only view of part of another kx_file: no fd, nothing to unmap;
+ * closing it frees only the name. */
+int kx_file_view(struct kx_file *ret_file, struct kx_bytes bytes, const char *name,
+		 struct kx_error *err);
 void kx_file_close(struct kx_file *file);
 
 #endif

@@ -35,6 +35,7 @@ static const struct kx_format_ops *const arm64_formats[] = {
 const struct kx_arch_ops kx_arch_arm64 = {
 	.name = "arm64",
 	.elf_machine = EM_AARCH64,
+	.pe_machine = 0xaa64 /* IMAGE_FILE_MACHINE_ARM64 */,
 	.kexec_arch_flag = KEXEC_ARCH_AARCH64,
 	.formats = arm64_formats,
 	.build_plan = arm64_build_plan,

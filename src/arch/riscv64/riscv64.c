@@ -37,6 +37,7 @@ static const struct kx_format_ops *const riscv64_formats[] = {
 const struct kx_arch_ops kx_arch_riscv64 = {
 	.name = "riscv64",
 	.elf_machine = EM_RISCV,
+	.pe_machine = 0x5064 /* IMAGE_FILE_MACHINE_RISCV64 */,
 	.kexec_arch_flag = KEXEC_ARCH_RISCV,
 	.formats = riscv64_formats,
 	.build_plan = riscv64_build_plan,

@@ -239,6 +239,7 @@ static const struct kx_format_ops *const x86_64_formats[] = {
 const struct kx_arch_ops kx_arch_x86_64 = {
 	.name = "x86_64",
 	.elf_machine = EM_X86_64,
+	.pe_machine = 0x8664 /* IMAGE_FILE_MACHINE_AMD64 */,
 	.kexec_arch_flag = KEXEC_ARCH_X86_64,
 	.formats = x86_64_formats,
 	.build_plan = x86_64_build_plan,

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "uki.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/*
+ * PE/COFF (Microsoft PE format specification): the DOS header's e_lfanew
+ * (u32 at 0x3c) points at "PE\0\0", followed by the 20-byte COFF header
+ * (Machine u16 at +4, NumberOfSections u16 at +6, SizeOfOptionalHeader u16
+ * at +20), the optional header, then NumberOfSections 40-byte section
+ * headers: Name[8], VirtualSize, VirtualAddress, SizeOfRawData,
+ * PointerToRawData (u32 at 8, 12, 16, 20).
+ */
+#define DOS_E_LFANEW 0x3c
+#define PE_SIGNATURE 0x00004550u /* "PE\0\0" */
+#define COFF_MACHINE 4
+#define COFF_NSECTIONS 6
+#define COFF_OPTHDR_SIZE 20
+#define COFF_END 24              /* signature + COFF header */
+#define SECTION_SIZE 40
+#define SEC_VIRTUAL_SIZE 8
+#define SEC_RAW_SIZE 16
+#define SEC_RAW_POINTER 20
+
+/* The UKI spec's sections; any of them without .linux is a UKI missing its kernel. */
+static const char *const uki_only_sections[] = {
+	".osrel", ".cmdline", ".initrd", ".uname", ".splash", ".dtb", ".dtbauto", ".hwids",
+	".pcrsig", ".pcrpkey", ".profile", ".ucode", ".efifw", ".sdmagic",
+};
+
+enum { S_LINUX, S_INITRD, S_CMDLINE, S_DTB, S_COUNT };
+static const char *const used_names[S_COUNT] = { ".linux", ".initrd", ".cmdline", ".dtb" };
+
+static const char *machine_name(uint16_t m)
+{
+	switch (m) {
+	case 0x8664: return "x86_64";
+	case 0xaa64: return "arm64";
+	case 0x5064: return "riscv64";
+	case 0x014c: return "i386";
+	case 0x01c2: case 0x01c4: return "arm";
+	case 0x6264: return "loongarch64";
+	default: return "an unknown machine";
+	}
+}
+
+static bool section_is(const uint8_t *hdr, const char *want)
+{
+	char n[9];
+	memcpy(n, hdr, 8);
+	n[8] = 0;
+	return !strcmp(n, want);
+}
+
+/* Tabs and line breaks are white space to the kernel; other control bytes and NULs are not text. */
+static bool cmdline_byte_ok(uint8_t c)
+{
+	return c >= 0x20 ? c != 0x7f : (c == '\t' || c == '\n' || c == '\r');
+}
+
+/* Length of the .cmdline without its trailing NULs and white space. */
+static size_t cmdline_len(struct kx_bytes b)
+{
+	size_t n = b.size;
+	while (n && (b.data[n - 1] == 0 || b.data[n - 1] == ' ' || b.data[n - 1] == '\t' ||
+		     b.data[n - 1] == '\n' || b.data[n - 1] == '\r'))
+		n--;
+	return n;
+}
+
+int kx_uki_parse(struct kx_bytes file, const char *name, uint16_t pe_machine,
+		 const char *arch_name, struct kx_uki *ret, struct kx_error *err)
+{
+	uint16_t mz, machine = 0, nsec = 0, opt_size = 0;
+	uint32_t lfanew, sig;
+
+	memset(ret, 0, sizeof(*ret));
+	/* Not "MZ" or no room for e_lfanew: not a PE image; other loaders judge it. */
+	if (!kx_le16(file, 0, &mz) || mz != 0x5a4d || !kx_le32(file, DOS_E_LFANEW, &lfanew))
+		return 0;
+	if (!kx_span_ok(file.size, lfanew, 4))
+		return kx_fail(err, KX_E_INPUT, "%s: PE e_lfanew 0x%x (at 0x3c) points past the end of the "
+			       "file (0x%zx bytes)", name, lfanew, file.size);
+	if (!kx_le32(file, lfanew, &sig) || sig != PE_SIGNATURE)
+		return 0;  /* an MZ file without a PE header */
+	if (!kx_span_ok(file.size, lfanew, COFF_END))
+		return kx_fail(err, KX_E_INPUT, "%s: PE header truncated: the COFF header at 0x%x needs %d "
+			       "bytes, the file has 0x%zx", name, lfanew, COFF_END, file.size);
+	kx_le16(file, (uint64_t)lfanew + COFF_MACHINE, &machine);
+	kx_le16(file, (uint64_t)lfanew + COFF_NSECTIONS, &nsec);
+	kx_le16(file, (uint64_t)lfanew + COFF_OPTHDR_SIZE, &opt_size);
+	uint64_t table = (uint64_t)lfanew + COFF_END + opt_size;
+	if (!kx_span_ok(file.size, (uint64_t)lfanew + COFF_END, opt_size))
+		return kx_fail(err, KX_E_INPUT, "%s: PE header truncated: SizeOfOptionalHeader 0x%x (at 0x%llx) "
+			       "runs past the end of the file (0x%zx bytes)", name, opt_size,
+			       (unsigned long long)lfanew + COFF_OPTHDR_SIZE, file.size);
+	if (!kx_span_ok(file.size, table, (uint64_t)nsec * SECTION_SIZE))
+		return kx_fail(err, KX_E_INPUT, "%s: PE section table (NumberOfSections %u x %d bytes at 0x%llx) "
+			       "runs past the end of the file (0x%zx bytes)", name, nsec, SECTION_SIZE,
+			       (unsigned long long)table, file.size);
+
+	/*
+	 * Slot 0: the base sections; slot 1: profile 0's (between the first and
+	 * the second .profile), which replace the base ones (UKI spec,
+	 * "Multi-Profile UKIs"). Later profiles are not the default: ignored.
+	 */
+	const uint8_t *found[2][S_COUNT] = { { NULL } };
+	const char *uki_marker = NULL;
+	int part = 0;
+	for (unsigned int i = 0; i < nsec; i++) {
+		const uint8_t *h = file.data + table + (uint64_t)i * SECTION_SIZE;
+		struct kx_bytes hb = { h, SECTION_SIZE };
+		uint32_t raw_size, raw_ptr;
+		kx_le32(hb, SEC_RAW_SIZE, &raw_size);
+		kx_le32(hb, SEC_RAW_POINTER, &raw_ptr);
+		char sname[9];
+		memcpy(sname, h, 8);
+		sname[8] = 0;
+		if (raw_size && !kx_span_ok(file.size, raw_ptr, raw_size))
+			return kx_fail(err, KX_E_INPUT, "%s: PE section %u (%s): PointerToRawData 0x%x + "
+				       "SizeOfRawData 0x%x runs past the end of the file (0x%zx bytes)",
+				       name, i, sname, raw_ptr, raw_size, file.size);
+		for (size_t k = 0; !uki_marker && k < sizeof(uki_only_sections) / sizeof(uki_only_sections[0]); k++)
+			if (section_is(h, uki_only_sections[k]))
+				uki_marker = uki_only_sections[k];
+		if (section_is(h, ".profile")) {
+			if (++part > 1)
+				break;
+			continue;
+		}
+		for (int s = 0; s < S_COUNT; s++) {
+			if (!section_is(h, used_names[s]))
+				continue;
+			if (found[part][s])
+				return kx_fail(err, KX_E_INPUT, "%s: UKI has two %s sections in its %s", name,
+					       used_names[s], part ? "first profile" : "base (before any .profile)");
+			found[part][s] = h;
+		}
+	}
+	const uint8_t *sec[S_COUNT];
+	for (int s = 0; s < S_COUNT; s++)
+		sec[s] = found[1][s] ? found[1][s] : found[0][s];
+	if (!sec[S_LINUX]) {
+		if (uki_marker)
+			return kx_fail(err, KX_E_INPUT, "%s: UKI without a kernel: the PE image has a %s section "
+				       "but no .linux section", name, uki_marker);
+		return 0;  /* a PE image that is no UKI: a bzImage or Image with its EFI stub, EFI zboot */
+	}
+	if (machine != pe_machine)
+		return kx_fail(err, KX_E_INPUT, "%s: UKI for %s: COFF Machine 0x%04x (at 0x%llx), this loader "
+			       "is for %s (0x%04x)", name, machine_name(machine), machine,
+			       (unsigned long long)lfanew + COFF_MACHINE, arch_name, pe_machine);
+
+	ret->machine = machine;
+	struct kx_uki_section *out[S_COUNT] = { &ret->linux_image, &ret->initrd, &ret->cmdline, &ret->dtb };
+	for (int s = 0; s < S_COUNT; s++) {
+		if (!sec[s])
+			continue;
+		struct kx_bytes hb = { sec[s], SECTION_SIZE };
+		uint32_t vsize, raw_size, raw_ptr;
+		kx_le32(hb, SEC_VIRTUAL_SIZE, &vsize);
+		kx_le32(hb, SEC_RAW_SIZE, &raw_size);
+		kx_le32(hb, SEC_RAW_POINTER, &raw_ptr);
+		/* The file holds SizeOfRawData bytes (padded to FileAlignment);
+		 * VirtualSize is the content's own size. */
+		if (vsize > raw_size)
+			return kx_fail(err, KX_E_INPUT, "%s: UKI %s section: VirtualSize 0x%x is larger than "
+				       "SizeOfRawData 0x%x (the file holds only part of it)", name,
+				       used_names[s], vsize, raw_size);
+		uint32_t size = vsize ? vsize : raw_size;
+		out[s]->present = true;
+		out[s]->offset = raw_ptr;
+		out[s]->bytes = kx_bytes_sub(file, raw_ptr, size);
+	}
+	if (ret->linux_image.bytes.size == 0)
+		return kx_fail(err, KX_E_INPUT, "%s: UKI .linux section is empty (VirtualSize and SizeOfRawData "
+			       "0): no kernel", name);
+	struct kx_bytes c = ret->cmdline.bytes;
+	size_t n = cmdline_len(c);
+	for (size_t i = 0; i < n; i++)
+		if (!cmdline_byte_ok(c.data[i]))
+			return kx_fail(err, KX_E_INPUT, "%s: UKI .cmdline is not text: byte 0x%02x at offset %zu "
+				       "of the section (only trailing NULs may follow a command line)", name,
+				       c.data[i], i);
+	return 1;
+}
+
+int kx_uki_cmdline(const struct kx_uki *uki, const char *name, char *out, size_t size,
+		   struct kx_error *err)
+{
+	struct kx_bytes c = uki->cmdline.bytes;
+	size_t n = cmdline_len(c);
+	if (n + 1 > size)
+		return kx_fail(err, KX_E_INPUT, "%s: UKI .cmdline (%zu bytes) is longer than %zu bytes", name, n,
+			       size - 1);
+	for (size_t i = 0; i < n; i++)
+		out[i] = c.data[i] == '\t' || c.data[i] == '\n' || c.data[i] == '\r' ? ' ' : (char)c.data[i];
+	out[n] = 0;
+	return 0;
+}
