@@ -100,4 +100,58 @@ static inline size_t kx_synth_gzip(const uint8_t *in, size_t len, uint8_t *out, 
 	return n;
 }
 
+/*
+ * A UKI as systemd's ukify or `objcopy --add-section` lays it out: a DOS
+ * header whose e_lfanew (0x3c) is 0x80, "PE\0\0", the COFF header, a PE32+
+ * optional header of 0xf0 bytes, the section table, then each section's
+ * data at a 0x200-aligned PointerToRawData, SizeOfRawData rounded up to
+ * 0x200 and VirtualSize the data's own size. NULL when out of memory.
+ */
+struct kx_synth_section {
+	const char *name;            /* at most 8 characters */
+	const void *data;
+	size_t size;
+};
+
+#define SYNTH_PE_OFFSET 0x80
+#define SYNTH_PE_OPT_SIZE 0xf0
+#define SYNTH_PE_TABLE (SYNTH_PE_OFFSET + 24 + SYNTH_PE_OPT_SIZE)
+#define SYNTH_PE_ALIGN 0x200
+
+static inline uint8_t *kx_synth_uki(uint16_t machine, const struct kx_synth_section *secs,
+				    unsigned int n, size_t *ret_size)
+{
+	size_t off = kx_align_up(SYNTH_PE_TABLE + 40 * (size_t)n, SYNTH_PE_ALIGN), total = off;
+	for (unsigned int i = 0; i < n; i++)
+		total += kx_align_up(secs[i].size, SYNTH_PE_ALIGN);
+	uint8_t *p = calloc(1, total);
+	if (!p)
+		return NULL;
+	p[0] = 'M';
+	p[1] = 'Z';
+	kx_put_le32(p + 0x3c, SYNTH_PE_OFFSET);
+	memcpy(p + SYNTH_PE_OFFSET, "PE\0\0", 4);
+	kx_put_le16(p + SYNTH_PE_OFFSET + 4, machine);
+	kx_put_le16(p + SYNTH_PE_OFFSET + 6, (uint16_t)n);
+	kx_put_le16(p + SYNTH_PE_OFFSET + 20, SYNTH_PE_OPT_SIZE);
+	kx_put_le16(p + SYNTH_PE_OFFSET + 22, 0x0206);          /* executable image, debug stripped */
+	kx_put_le16(p + SYNTH_PE_OFFSET + 24, 0x020b);          /* PE32+ */
+	uint32_t vaddr = 0x10000;
+	for (unsigned int i = 0; i < n; i++) {
+		uint8_t *h = p + SYNTH_PE_TABLE + 40 * i;
+		size_t raw = kx_align_up(secs[i].size, SYNTH_PE_ALIGN);
+		memcpy(h, secs[i].name, strnlen(secs[i].name, 8));
+		kx_put_le32(h + 8, (uint32_t)secs[i].size);       /* VirtualSize */
+		kx_put_le32(h + 12, vaddr);                       /* VirtualAddress */
+		kx_put_le32(h + 16, (uint32_t)raw);               /* SizeOfRawData */
+		kx_put_le32(h + 20, (uint32_t)off);               /* PointerToRawData */
+		kx_put_le32(h + 36, 0x40000040);                  /* initialized data, readable */
+		memcpy(p + off, secs[i].data, secs[i].size);
+		off += raw;
+		vaddr += (uint32_t)kx_align_up(secs[i].size, 0x1000);
+	}
+	*ret_size = total;
+	return p;
+}
+
 #endif
