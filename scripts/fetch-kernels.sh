@@ -10,6 +10,7 @@
 #   .cache/kexec-tools/{sbin/kexec,lib/...,lib64/...,version}        amd64
 #   .cache/kexec-tools-arm64/{sbin/kexec,lib/...,version}             arm64
 #   .cache/busybox-arm64/{busybox,version}                           arm64
+#   .cache/systemd-boot-efi/{linuxx64.efi.stub,version}              amd64 UKI stub
 #
 # Debian's arm64 vmlinuz is an uncompressed Image (PE/COFF EFI stub, signed).
 # The arm64 packages come from the machine's apt with the arm64 architecture
@@ -410,6 +411,29 @@ else
   log "kexec-tools: $kt_pkg_ver -> $KTDIR/sbin/kexec (+ $(find "$KTDIR/lib" "$KTDIR/lib64" -type f 2>/dev/null | wc -l) libraries)"
 fi
 
+# --- systemd's UKI stub (bookworm's systemd-boot-efi), for the UKI tests ------------
+# tests/e2e/lib.sh (e2e_uki) and tests/cli/test_cli.sh build UKIs around the
+# Debian kernels with objcopy from linuxx64.efi.stub.  Extracted, never
+# installed, never run on the host (it is an EFI program).
+SBDIR=$CACHE/systemd-boot-efi
+sb_ver=$(apt-cache "${MAPT[@]}" show --no-all-versions systemd-boot-efi | awk '/^Version:/ && !v { v = $2 } END { print v }')
+[ -n "$sb_ver" ] || die "systemd-boot-efi not known to apt"
+if [ -f "$SBDIR/linuxx64.efi.stub" ] && [ "$(cat "$SBDIR/version" 2>/dev/null)" = "systemd-boot-efi=$sb_ver" ]; then
+  log "systemd-boot-efi: cached $sb_ver"
+else
+  log "systemd-boot-efi: downloading $sb_ver (apt-get download; never installed)"
+  dl=$(mk_dl_dir)
+  (cd "$dl" && apt-get "${MAPT[@]}" -q download "systemd-boot-efi=$sb_ver" </dev/null) >&2
+  dpkg-deb -x "$dl"/systemd-boot-efi_*.deb "$dl/x"
+  [ -f "$dl/x/usr/lib/systemd/boot/efi/linuxx64.efi.stub" ] || die "systemd-boot-efi: no linuxx64.efi.stub in the package"
+  rm -rf "$SBDIR.new"; mkdir -p "$SBDIR.new"
+  cp "$dl/x/usr/lib/systemd/boot/efi/linuxx64.efi.stub" "$SBDIR.new/"
+  echo "systemd-boot-efi=$sb_ver" >"$SBDIR.new/version"
+  rm -rf "$SBDIR" "$dl"
+  mv "$SBDIR.new" "$SBDIR"
+  log "systemd-boot-efi: $sb_ver -> $SBDIR/linuxx64.efi.stub"
+fi
+
 # --- arm64 guests: busybox-static and kexec-tools (bookworm) --------------------
 # Downloaded and extracted, never installed (the host is x86_64) and never run
 # on the host.  kexec-tools' libraries come from the arm64 library packages it
@@ -475,4 +499,5 @@ done
 printf '%-17s %-22s %s\n' kexec-tools "$(sed 's/^kexec-tools=//' "$KTDIR/version")" "$KTDIR/sbin/kexec"
 printf '%-17s %-22s %s\n' kexec-tools-arm64 "$(sed 's/^kexec-tools=//' "$KTA/version")" "$KTA/sbin/kexec"
 printf '%-17s %-22s %s\n' busybox-arm64 "$(sed 's/^busybox-static=//' "$BBDIR/version")" "$BBDIR/busybox"
+printf '%-17s %-22s %s\n' systemd-boot-efi "$(sed 's/^systemd-boot-efi=//' "$SBDIR/version")" "$SBDIR/linuxx64.efi.stub"
 printf '%-17s %-22s %s\n' busybox-riscv64 "$(sed 's/^busybox-static=//' "$BBRV/version")" "$BBRV/busybox"

@@ -4,10 +4,10 @@
 # trees, and the errors users see. Prints TAP. Never reaches a real kexec
 # syscall: --dry-run stops before it, and KEXEC_NG_FORBID_SYSCALLS makes
 # the syscall layer refuse before calling the kernel.
-#   test_cli.sh KEXEC MKBZIMAGE SRCDIR
+#   test_cli.sh KEXEC MKBZIMAGE SRCDIR MKUKI
 set -u
 export KEXEC_NG_FORBID_SYSCALLS=1
-KEXEC=$(realpath "$1") MKBZ=$(realpath "$2") SRC=$(realpath "$3")
+KEXEC=$(realpath "$1") MKBZ=$(realpath "$2") SRC=$(realpath "$3") MKUKI=$(realpath "$4")
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cd "$work"
 "$MKBZ" vmlinuz || exit 1
@@ -109,6 +109,47 @@ t "-u refused is explained" 255 "refused: KEXEC_NG_FORBID_SYSCALLS" -- --x-test-
 t "default -a: a refusal that is not 'cannot load this image' does not fall back" 255 "^kexec: kexec_file_load of vmlinuz refused" -- --x-test-root="$BIOS" -l vmlinuz
 t "zboot through the file syscall: the lost wrapper signature is named" 255 "EFI zboot image; kexec_file_load gets the Image unwrapped" -- --x-test-root="$BIOS" -s -l vmlinuz.zboot
 t "--noefi drops EFI setup_data" 0 "boot_params  mem 0x000100000-0x000101fff memsz 0x00002000 bufsz 0x00001040" -- --dry-run --x-test-root="$EFI" -c --noefi -l vmlinuz --append=x
+# UKIs: synthetic ones (tests/tools/mkuki.c) around the small bzImage, and one
+# made with objcopy from systemd's stub around the real Debian kernel
+# (scripts/fetch-kernels.sh fetches the stub).
+printf 'ID=test\n' > osrel
+printf 'console=ttyS0 uki-token=1\n' > uki-cmdline
+head -c 7000 /dev/zero | tr '\0' 'u' > initrd2.img
+"$MKUKI" 0x8664 uki.efi .osrel=osrel .cmdline=uki-cmdline .linux=vmlinuz .initrd=initrd.img || exit 1
+"$MKUKI" 0x8664 uki-gz.efi .linux=vmlinuz.gz .cmdline=uki-cmdline || exit 1
+"$MKUKI" 0xaa64 uki-arm64.efi .osrel=osrel .linux=vmlinuz || exit 1
+"$MKUKI" 0x8664 uki-nolinux.efi .osrel=osrel .cmdline=uki-cmdline .initrd=initrd.img || exit 1
+printf 'console=ttyS0\001x\n' > bad-cmdline
+"$MKUKI" 0x8664 uki-badcl.efi .cmdline=bad-cmdline .linux=vmlinuz || exit 1
+head -c 500 uki.efi > uki-cut.efi
+UKI_OPTS=(--dry-run --x-test-root="$BIOS")
+t "UKI, -c: the kernel from .linux through the bzImage loader" 0 "^format: UKI > bzImage$" -- "${UKI_OPTS[@]}" -c -l uki.efi
+t "UKI, -c: the UKI's .cmdline when no --append" 0 '^command line: "console=ttyS0 uki-token=1"$' -- "${UKI_OPTS[@]}" -c -l uki.efi
+t "UKI, -c: the UKI's .initrd when no --initrd" 0 "initrd .* bufsz 0x00004e20 .* from uki.efi \(UKI .initrd section\)$" -- "${UKI_OPTS[@]}" -c -l uki.efi
+t "UKI, dry run names the parts" 0 "^  \.initrd  at 0x[0-9a-f]{8}, 0x00004e20 bytes: the initrd$" -- "${UKI_OPTS[@]}" -c -l uki.efi
+t "UKI, -s: .linux and .initrd handed over in sealed memfds, .cmdline as the command line" 0 '^kexec_file_load: kernel fd of uki.efi \(UKI .linux section\) \(copied into a sealed memfd\), initrd uki.efi \(UKI .initrd section\) \(copied into a sealed memfd\), command line "console=ttyS0 uki-token=1", flags 0x0$' -- "${UKI_OPTS[@]}" -s -l uki.efi
+t "UKI, -s: --initrd replaces .initrd (as kexec-tools)" 0 '^kexec_file_load: kernel fd of .*, initrd initrd2.img, command line "console=ttyS0 uki-token=1"' -- "${UKI_OPTS[@]}" -s -l uki.efi --initrd=initrd2.img
+t "UKI, -c: --initrd replaces .initrd" 0 "initrd .* bufsz 0x00001b58 .* from initrd2.img$" -- "${UKI_OPTS[@]}" -c -l uki.efi --initrd=initrd2.img
+t "UKI: --initrd replacing .initrd is said" 0 "^kexec: note: --initrd replaces uki.efi's .initrd section$" -- "${UKI_OPTS[@]}" -c -l uki.efi --initrd=initrd2.img
+t "UKI, -c: --append replaces .cmdline" 0 '^command line: "mine=1"$' -- "${UKI_OPTS[@]}" -c -l uki.efi --append=mine=1
+t "UKI, -s: --command-line replaces .cmdline" 0 'initrd uki.efi \(UKI .initrd section\) \(copied into a sealed memfd\), command line "mine=2"' -- "${UKI_OPTS[@]}" -s -l uki.efi --command-line=mine=2
+t "UKI: --append replacing .cmdline is said" 0 "^kexec: note: --append/--command-line replaces uki.efi's .cmdline section$" -- "${UKI_OPTS[@]}" -c -l uki.efi --append=mine=1
+t "UKI: --reuse-cmdline replaces .cmdline" 0 '^command line: "console=ttyS0 quiet panic=-1"$' -- "${UKI_OPTS[@]}" -c -l uki.efi --reuse-cmdline
+t "UKI: --append=\"\" is a command line given (empty)" 0 '^command line: ""$' -- "${UKI_OPTS[@]}" -c -l uki.efi --append=
+t "UKI, -p: elfcorehdr= and the UKI's .cmdline" 0 'command line: "elfcorehdr=0x[0-9a-f]+ console=ttyS0 uki-token=1"' -- --dry-run --x-test-root="$CRASH" -c -p uki.efi
+t "UKI with a gzip'ed .linux: UKI > gzip > bzImage" 0 "^format: UKI > gzip > bzImage$" -- "${UKI_OPTS[@]}" -c -l uki-gz.efi
+t "UKI with a gzip'ed .linux, -s: the decompressed kernel's memfd" 0 '^kexec_file_load: kernel fd of uki-gz.efi \(UKI .linux section\) \(gzip payload\), initrd none' -- "${UKI_OPTS[@]}" -s -l uki-gz.efi
+t "UKI, default -a: file syscall plan, then the fallback plan" 0 "then, if the kernel cannot load it itself: kexec_load" -- "${UKI_OPTS[@]}" -l uki.efi
+t "UKI, -s load refused (seatbelt) after the memfds are made" 255 "kexec_file_load of uki.efi refused: KEXEC_NG_FORBID_SYSCALLS" -- --x-test-root="$BIOS" -s -l uki.efi
+t "UKI for arm64 on x86_64: exit 252, names Machine" 252 "uki-arm64.efi: UKI for arm64: COFF Machine 0xaa64 \(at 0x84\), this loader is for x86_64 \(0x8664\)" -- "${UKI_OPTS[@]}" -c -l uki-arm64.efi
+t "UKI without .linux: exit 252" 252 "uki-nolinux.efi: UKI without a kernel: the PE image has a .osrel section but no .linux section" -- "${UKI_OPTS[@]}" -c -l uki-nolinux.efi
+t "UKI .cmdline not text: exit 252" 252 "uki-badcl.efi: UKI .cmdline is not text: byte 0x01 at offset 13" -- "${UKI_OPTS[@]}" -c -l uki-badcl.efi
+t "UKI cut inside its section table: exit 252" 252 "uki-cut.efi: PE section table \(NumberOfSections 4 x 40 bytes at 0x188\) runs past the end of the file \(0x1f4 bytes\)" -- "${UKI_OPTS[@]}" -c -l uki-cut.efi
+t "UKI, -s, .cmdline not text: refused before any system call" 252 "UKI .cmdline is not text" -- --x-test-root="$BIOS" -s -l uki-badcl.efi
+STUB=$SRC/.cache/systemd-boot-efi/linuxx64.efi.stub
+bash "$SRC/tests/tools/mkuki-objcopy.sh" "$STUB" uki-real.efi "$REAL" initrd.img uki-cmdline || echo "# cannot build the objcopy UKI (scripts/fetch-kernels.sh fetches $STUB)"
+t "UKI by objcopy from systemd's stub around Debian's kernel: -c plan" 0 "^format: UKI > bzImage$" -- --dry-run --x-test-root="$EFI" -c -l uki-real.efi
+t "UKI by objcopy: .cmdline, .initrd" 0 '^kexec_file_load: kernel fd of uki-real.efi \(UKI .linux section\) \(copied into a sealed memfd\), initrd uki-real.efi \(UKI .initrd section\) \(copied into a sealed memfd\), command line "console=ttyS0 uki-token=1"' -- --dry-run --x-test-root="$EFI" -l uki-real.efi
 golden "golden --dry-run, BIOS box" cli-bios-box.txt --dry-run --x-test-root="$BIOS" -c -l vmlinuz --initrd=initrd.img --append="console=ttyS0 root=/dev/vda"
 golden "golden --dry-run, EFI box, default mode" cli-efi-box.txt --dry-run --x-test-root="$EFI" -l vmlinuz --initrd=initrd.img --append="console=ttyS0 root=/dev/vda"
 

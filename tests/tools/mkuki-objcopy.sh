@@ -1,0 +1,20 @@
+#!/bin/bash
+# A UKI made as systemd's documentation and the Arch wiki make one by hand:
+# objcopy adds .osrel, .cmdline, .linux and .initrd to systemd's stub, each
+# at a page-aligned address after the stub's last section
+# (--change-section-vma).  Used by tests/cli/test_cli.sh and tests/e2e/lib.sh.
+#   mkuki-objcopy.sh STUB OUT KERNEL INITRD CMDLINE_FILE
+set -euo pipefail
+stub=$1 out=$2 kernel=$3 initrd=$4 cmdline=$5
+osrel=$out.osrel; trap 'rm -f "$osrel"' EXIT
+printf 'ID=kexec-ng-test\nPRETTY_NAME="kexec-ng test UKI"\n' >"$osrel"
+# the end of the stub's last section (VMA + size), from objdump -h
+next=$(objdump -h "$stub" | awk 'NF == 7 && $1 ~ /^[0-9]+$/ { e = strtonum("0x" $4) + strtonum("0x" $3); if (e > m) m = e } END { print m }')
+args=()
+for s in ".osrel=$osrel" ".cmdline=$cmdline" ".linux=$kernel" ".initrd=$initrd"; do
+  name=${s%%=*} file=${s#*=}
+  next=$(( (next + 4095) / 4096 * 4096 ))
+  args+=(--add-section "$name=$file" --change-section-vma "$(printf '%s=0x%x' "$name" "$next")")
+  next=$(( next + $(stat -Lc %s "$file") ))
+done
+objcopy "${args[@]}" "$stub" "$out"
