@@ -42,7 +42,19 @@ E2E_CASES=(
   "force_c_trixie_to_bookworm_seabios  exec-force    seabios trixie   bookworm"
   # ... and -i: the purgatory skips its check, so a wrong digest boots anyway.
   "no_checks_wrong_digest_bookworm_to_trixie_ovmf nocheck-wrong ovmf bookworm trixie"
+  # A UKI made with objcopy from systemd's stub (.linux the Debian kernel,
+  # .initrd the stage-2 initrd, .cmdline with the case's token), loaded with
+  # no --initrd and no --append: stage 2 shows the UKI's token and marker.
+  "uki_c_bookworm_to_trixie_seabios    exec-uki-c    seabios bookworm trixie"
+  "uki_s_trixie_to_bookworm_ovmf       exec-uki-s    ovmf    trixie   bookworm"
 )
+
+# e2e_case_token_layers KIND K2 TOKEN DIR: layers made for one case's token.
+e2e_case_token_layers() {
+  case "$1" in
+    exec-uki-*) e2e_uki_layer "$2" "$3" "$4" ;;
+  esac
+}
 
 # e2e_case_layers KIND K2: extra initramfs layers a case needs (paths).
 e2e_case_layers() {
@@ -66,7 +78,8 @@ e2e_case_timeout() {
 e2e_case_applies() {
   local kind=$1 mode=$2
   [ "$mode" = tools ] && case "$kind" in
-    wrong-digest|nocheck-wrong|exec-elf|exec-gz-*|default-action) return 1 ;;
+    # (bookworm's kexec-tools 2.0.25 predates UKI support)
+    wrong-digest|nocheck-wrong|exec-elf|exec-gz-*|exec-uki-*|default-action) return 1 ;;
   esac
   return 0
 }
@@ -102,6 +115,13 @@ e2e_case_write() {
         echo '  printf "#!/bin/sh\nexec >/dev/console 2>&1\necho \"E2E: shutdown called \$*\"\nexit 1\n" >/sbin/shutdown'
         echo '  chmod +x /sbin/shutdown'
         echo '  run_cmd load $KEXEC -f -c $K2 --append="$APPEND2"'
+        ;;
+      exec-uki-c|exec-uki-s)
+        # the UKI's own initrd and command line: no --initrd, no --append
+        local sw=-c; [ "$kind" = exec-uki-s ] && sw=-s
+        echo "  run_cmd load \$KEXEC $sw -l /k2/uki.efi || return"
+        echo '  sysloaded load'
+        echo '  run_cmd exec $KEXEC -e'
         ;;
       exec-elf|exec-gz-c|exec-gz-s)
         local file=vmlinuz.gz sw=-c
@@ -173,8 +193,9 @@ e2e_case_check() {
         e2e_check_wrong_digest "$log"
         return
       fi
-      local unseen=0; [ "$kind" = exec-force ] && unseen=1
-      e2e_check_exec "$log" "$token" "$k2" "$fw1" "$qrc" $unseen
+      local unseen=0 fixed=0; [ "$kind" = exec-force ] && unseen=1
+      case "$kind" in exec-uki-*) fixed=1 ;; esac
+      e2e_check_exec "$log" "$token" "$k2" "$fw1" "$qrc" $unseen $fixed
       ;;
     unload-status)
       # pstatus1: `-p -S` asks about the crash kernel, which is never loaded.

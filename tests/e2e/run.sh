@@ -56,6 +56,8 @@ case "$E2E_ARCH" in
 esac
 # The CPU column (arm64): a case's -cpu.
 declare -F e2e_case_cpu >/dev/null || e2e_case_cpu() { :; }
+# Layers made per case, for its token (cases.sh: the UKI cases).
+declare -F e2e_case_token_layers >/dev/null || e2e_case_token_layers() { :; }
 KEXEC_BIN=${KEXEC_BIN:-$E2E_ROOT/build/static-$E2E_ARCH/kexec}
 
 selected=()
@@ -124,6 +126,9 @@ run_case() {
   _e2e_cpio_gz "$d/tree" "$d/case.cpio.gz"
   initrd=$d/initrd.img
   local extra; extra=$(e2e_case_layers "$kind" "$k2") || { echo "FAIL $name: cannot build its layers"; return; }
+  # layers made for this case's token (a UKI's .cmdline holds it)
+  local tl; tl=$(e2e_case_token_layers "$kind" "$k2" "$token" "$d") || { echo "FAIL $name: cannot build its per-case layers"; return; }
+  extra="$extra $tl"
   # shellcheck disable=SC2086
   cat "$base" "$E2E_WORK/k2-$k2.cpio.gz" $extra "$RUN/kexec.cpio.gz" "$d/case.cpio.gz" >"$initrd"
   append="$E2E_CONSOLE stage=1 $(e2e_case_stage1_append "$kind")"
