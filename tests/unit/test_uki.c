@@ -87,6 +87,39 @@ KX_TEST(uki_around_real_bzimage)
 	kx_file_close(&k);
 }
 
+/* arm64 and riscv64: a UKI of their Machine around Debian's Image goes to their Image loader. */
+KX_TEST(uki_around_arm64_and_riscv64_images)
+{
+	static const struct { const char *kernel; const struct kx_arch_ops *arch; const struct kx_format_ops *fmt; }
+		cases[] = {
+		{ "bookworm-arm64", &kx_arch_arm64, &kx_format_arm64_image },
+		{ "trixie-riscv64", &kx_arch_riscv64, &kx_format_riscv64_image },
+	};
+	for (size_t i = 0; i < 2; i++) {
+		struct kx_file k;
+		struct kx_uki u;
+		struct kx_error err = { 0 };
+		size_t size;
+		CHECK(kx_test_map_kernel(cases[i].kernel, "vmlinuz", &k) == 0);
+		uint8_t *p = build(&k, cases[i].arch->pe_machine, &size);
+		CHECK(p);
+		struct kx_bytes b = { p, size };
+		int r = kx_uki_parse(b, NAME, cases[i].arch->pe_machine, cases[i].arch->name, &u, &err);
+		if (r < 0)
+			printf("#   %s\n", err.message);
+		CHECK(r == 1);
+		CHECK(!memcmp(u.linux_image.bytes.data, k.bytes.data, k.bytes.size));
+		const struct kx_format_ops *fmt;
+		CHECK(kx_format_select(cases[i].arch, u.linux_image.bytes, NAME, NULL, &fmt, &err) == 0);
+		CHECK(fmt == cases[i].fmt);
+		/* and not for x86_64 */
+		CHECK(parse(p, size, &u, &err) < 0);
+		CHECK_CONTAINS(err.message, "this loader is for x86_64 (0x8664)");
+		free(p);
+		kx_file_close(&k);
+	}
+}
+
 /* A gzip'ed kernel in .linux: the UKI is peeled, then the unwrap chain. */
 KX_TEST(uki_with_compressed_linux)
 {
@@ -326,5 +359,6 @@ KX_TEST(profiles)
 	free(p);
 }
 
-KX_TEST_MAIN(KX_CASE(uki_around_real_bzimage), KX_CASE(uki_with_compressed_linux),
+KX_TEST_MAIN(KX_CASE(uki_around_real_bzimage), KX_CASE(uki_around_arm64_and_riscv64_images),
+	     KX_CASE(uki_with_compressed_linux),
 	     KX_CASE(memfd_copy_is_sealed), KX_CASE(not_ukis), KX_CASE(broken_ukis), KX_CASE(profiles))
