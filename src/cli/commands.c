@@ -289,7 +289,8 @@ static int compose_cmdline(struct load_state *s, const struct kx_options *o, FIL
  * (kexec/arch/x86_64/kexec-bzImage64.c: the UKI's initrd only when no
  * --initrd), on both system calls.
  */
-static int uki_parts(struct load_state *s, const struct kx_options *o, FILE *log, struct kx_error *err)
+static int uki_parts(struct load_state *s, const struct kx_options *o, const struct kx_arch_ops *arch,
+		     FILE *log, struct kx_error *err)
 {
 	char name[512];
 
@@ -305,9 +306,11 @@ static int uki_parts(struct load_state *s, const struct kx_options *o, FILE *log
 				return -1;
 		}
 	}
-	if (s->uki.dtb.present)
-		fprintf(log, "kexec: note: %s's .dtb section is not used (kexec-ng hands on %s)\n", o->kernel,
-			o->dtb ? "--dtb" : "the running device tree, if any");
+	if (s->uki.dtb.present && arch->needs_dtb)
+		fprintf(log, "kexec: note: %s's .dtb section is not used: the new kernel gets %s\n", o->kernel,
+			o->dtb ? "--dtb" : "the running device tree");
+	else if (s->uki.dtb.present)
+		fprintf(log, "kexec: note: %s's .dtb section is not used on %s\n", o->kernel, arch->name);
 	return 0;
 }
 
@@ -379,7 +382,7 @@ int kx_cmd_load(const struct kx_options *o, FILE *log, struct kx_error *err)
 		goto out;
 	if (o->initrd && kx_file_map(&s->initrd, o->initrd, err) < 0)
 		goto out;
-	if (s->is_uki && uki_parts(s, o, log, err) < 0)
+	if (s->is_uki && uki_parts(s, o, arch, log, err) < 0)
 		goto out;
 	if (kx_unwrap_kernel(s->is_uki ? &s->uki_linux : &s->kernel, KX_KERNEL_DECOMPRESSED_MAX,
 			     &s->unwrapped, s->chain, sizeof(s->chain), err) < 0)

@@ -122,6 +122,7 @@ head -c 7000 /dev/zero | tr '\0' 'u' > initrd2.img
 printf 'console=ttyS0\001x\n' > bad-cmdline
 "$MKUKI" 0x8664 uki-badcl.efi .cmdline=bad-cmdline .linux=vmlinuz || exit 1
 head -c 500 uki.efi > uki-cut.efi
+"$MKUKI" 0x8664 uki-dtb.efi .linux=vmlinuz .dtb=osrel || exit 1
 UKI_OPTS=(--dry-run --x-test-root="$BIOS")
 t "UKI, -c: the kernel from .linux through the bzImage loader" 0 "^format: UKI > bzImage$" -- "${UKI_OPTS[@]}" -c -l uki.efi
 t "UKI, -c: the UKI's .cmdline when no --append" 0 '^command line: "console=ttyS0 uki-token=1"$' -- "${UKI_OPTS[@]}" -c -l uki.efi
@@ -141,6 +142,7 @@ t "UKI with a gzip'ed .linux: UKI > gzip > bzImage" 0 "^format: UKI > gzip > bzI
 t "UKI with a gzip'ed .linux, -s: the decompressed kernel's memfd" 0 '^kexec_file_load: kernel fd of uki-gz.efi \(UKI .linux section\) \(gzip payload\), initrd none' -- "${UKI_OPTS[@]}" -s -l uki-gz.efi
 t "UKI, default -a: file syscall plan, then the fallback plan" 0 "then, if the kernel cannot load it itself: kexec_load" -- "${UKI_OPTS[@]}" -l uki.efi
 t "UKI, -s load refused (seatbelt) after the memfds are made" 255 "kexec_file_load of uki.efi refused: KEXEC_NG_FORBID_SYSCALLS" -- --x-test-root="$BIOS" -s -l uki.efi
+t "UKI .dtb: not used, and said" 0 "^kexec: note: uki-dtb.efi's .dtb section is not used on x86_64$" -- "${UKI_OPTS[@]}" -c -l uki-dtb.efi
 t "UKI for arm64 on x86_64: exit 252, names Machine" 252 "uki-arm64.efi: UKI for arm64: COFF Machine 0xaa64 \(at 0x84\), this loader is for x86_64 \(0x8664\)" -- "${UKI_OPTS[@]}" -c -l uki-arm64.efi
 t "UKI without .linux: exit 252" 252 "uki-nolinux.efi: UKI without a kernel: the PE image has a .osrel section but no .linux section" -- "${UKI_OPTS[@]}" -c -l uki-nolinux.efi
 t "UKI .cmdline not text: exit 252" 252 "uki-badcl.efi: UKI .cmdline is not text: byte 0x01 at offset 13" -- "${UKI_OPTS[@]}" -c -l uki-badcl.efi
