@@ -180,9 +180,16 @@ KX_TEST(not_ukis)
 		CHECK(parse(k.bytes.data, k.bytes.size, &u, &err) == 0);
 		kx_file_close(&k);
 	}
-	CHECK(kx_test_map_kernel("bookworm-arm64", "vmlinuz", &k) == 0);
-	CHECK(kx_uki_parse(k.bytes, NAME, 0xaa64, "arm64", &u, &err) == 0);
-	kx_file_close(&k);
+	/* Debian's arm64 and riscv64 Images are PE images too (EFI stub) */
+	static const struct { const char *kernel; const struct kx_arch_ops *arch; } images[] = {
+		{ "bookworm-arm64", &kx_arch_arm64 }, { "trixie-arm64", &kx_arch_arm64 },
+		{ "trixie-riscv64", &kx_arch_riscv64 },
+	};
+	for (size_t i = 0; i < 3; i++) {
+		CHECK(kx_test_map_kernel(images[i].kernel, "vmlinuz", &k) == 0);
+		CHECK(kx_uki_parse(k.bytes, NAME, images[i].arch->pe_machine, images[i].arch->name, &u, &err) == 0);
+		kx_file_close(&k);
+	}
 	size_t size;
 	uint8_t *bz = kx_synth_bzimage(&size);
 	CHECK(bz);
