@@ -489,7 +489,7 @@ e2e_check_stage2() {
   [ -z "$why" ] || { echo "$why"; return; }
   if [ "$fixed" = 1 ]; then
     local mem2; mem2=$(_e2e_field "$log" stage2 memtotal)
-    [ -n "$mem1" ] && [ -n "$mem2" ] || { echo "stage 1 or stage 2 did not report MemTotal"; return; }
+    if [ -z "$mem1" ] || [ -z "$mem2" ]; then echo "stage 1 or stage 2 did not report MemTotal"; return; fi
     diff=$(( mem2 > mem1 ? mem2 - mem1 : mem1 - mem2 ))
   else
     [ "$(_e2e_field "$log" stage2 memtotal1)" = "$mem1" ] || { echo "stage 2 did not get stage 1's memtotal1=$mem1"; return; }
