@@ -54,7 +54,19 @@ E2E_CASES=(
   "a64_kaslr_control_noseed_bookworm_to_trixie_direct kaslr-control direct bookworm trixie n1"
   # ... and kexec-ng given the same seedless DTB (--dtb) writes a fresh seed
   "a64_dtb_noseed_trixie_to_bookworm_direct    dtb-noseed    direct trixie   bookworm n1"
+  # a UKI (Machine 0xaa64, made by mkuki: the host's objcopy has no arm64 PE)
+  # with the Image in .linux, the stage-2 initrd and a .cmdline holding the
+  # token, loaded with no --initrd and no --append
+  "a64_uki_bookworm_to_trixie_uefi       uki           uefi   bookworm trixie   n1"
+  "a64_uki_trixie_to_bookworm_direct     uki           direct trixie   bookworm n1"
 )
+
+# e2e_case_token_layers KIND K2 TOKEN DIR: layers made for one case's token.
+e2e_case_token_layers() {
+  case "$1" in
+    uki) e2e_uki_layer_synthetic "$2" "$3" "$4" 0xaa64 ;;
+  esac
+}
 
 # e2e_case_cpu CPU: the -cpu value of a table's CPU column.  E2E_FORCE_CPU
 # runs every case on one CPU instead (an experiment: with
@@ -143,7 +155,7 @@ e2e_case_timeout() {
 e2e_case_applies() {
   local kind=$1 mode=$2
   # (dtb-noseed with kexec-tools is kaslr-control.)
-  [ "$mode" = tools ] && case "$kind" in wrong-digest|zboot|elf|dtb-noseed) return 1 ;; esac
+  [ "$mode" = tools ] && case "$kind" in wrong-digest|zboot|elf|dtb-noseed|uki) return 1 ;; esac
   return 0
 }
 
@@ -156,6 +168,7 @@ _e2e_case_file() {
     gzip) echo /k2/Image.gz ;;
     zboot) echo /k2/vmlinuz.efi ;;
     elf) echo /k2/vmlinux.elf ;;
+    uki) echo /k2/uki.efi ;;
     *) echo /k2/vmlinuz ;;
   esac
 }
@@ -175,6 +188,12 @@ e2e_case_write() {
           dtb-noseed) sw=--dtb=/k2/noseed.dtb ;;
         esac
         echo "  run_cmd load \$KEXEC -c $sw -l \$K2 --append=\"\$APPEND2\" || return"
+        echo '  sysloaded load'
+        echo '  run_cmd exec $KEXEC -e'
+        ;;
+      uki)
+        # the UKI's own initrd and command line: no --initrd, no --append
+        echo "  run_cmd load \$KEXEC -c -l $file || return"
         echo '  sysloaded load'
         echo '  run_cmd exec $KEXEC -e'
         ;;
@@ -231,14 +250,16 @@ e2e_case_check() {
   case "$fw:$fw1" in direct:bios|uefi:efi) ;; *) echo "stage 1 firmware view is '$fw1' under $fw"; return ;; esac
 
   case "$kind" in
-    image|gzip|zboot|elf|nocheck-*|kaslr-control|dtb-noseed|wrong-digest)
+    image|gzip|zboot|elf|nocheck-*|kaslr-control|dtb-noseed|wrong-digest|uki)
       rc=$(_e2e_rc "$log" load)
       [ "$rc" = 0 ] || { echo "load exited ${rc:-<none>}: $(_e2e_out "$log" load | _e2e_brief)"; return; }
       if [ "$kind" = wrong-digest ]; then
         e2e_check_wrong_digest "$log"
         return
       fi
-      why=$(e2e_check_exec "$log" "$token" "$k2" "$fw1" "$qrc")
+      # a UKI's command line is fixed before stage 1 runs (no memtotal1=)
+      local fixed=0; [ "$kind" = uki ] && fixed=1
+      why=$(e2e_check_exec "$log" "$token" "$k2" "$fw1" "$qrc" 0 "$fixed")
       [ -z "$why" ] || { echo "$why"; return; }
       case "$kind" in
         kaslr-control)

@@ -248,6 +248,24 @@ e2e_uki_layer() {
   echo "$dir/uki.cpio.gz"
 }
 
+# e2e_uki_layer_synthetic NAME TOKEN DIR MACHINE: the same /k2/uki.efi, made
+# by the dev build's mkuki (tests/tools/mkuki.c: PE header and sections as
+# objcopy lays them out, no stub code; for arm64, whose PE sections the
+# host's x86_64 objcopy cannot add).  Prints the layer's path.
+e2e_uki_layer_synthetic() {
+  local name=$1 token=$2 dir=$3 machine=$4 tool=$E2E_ROOT/build/dev/tests/unit/mkuki
+  { [ -f "$E2E_ROOT/build/dev/build.ninja" ] || meson setup "$E2E_ROOT/build/dev" >/dev/null; } &&
+    ninja -C "$E2E_ROOT/build/dev" tests/unit/mkuki >/dev/null || return 1
+  mkdir -p "$dir/uki-tree/k2"
+  echo "$E2E_CONSOLE stage=2 token=$token" >"$dir/uki-cmdline"
+  printf 'ID=kexec-ng-test\n' >"$dir/uki-osrel"
+  "$tool" "$machine" "$dir/uki-tree/k2/uki.efi" .osrel="$dir/uki-osrel" .cmdline="$dir/uki-cmdline" \
+    .linux="$(e2e_kernel "$name")" .initrd="$E2E_WORK/stage2-initrd.img" >&2 || return 1
+  _e2e_cpio_gz "$dir/uki-tree" "$dir/uki.cpio.gz"
+  rm -rf "$dir/uki-tree"
+  echo "$dir/uki.cpio.gz"
+}
+
 # _e2e_copy_elf BIN ROOT DEST: copy BIN to ROOT/DEST and, when it is dynamic,
 # its interpreter and DT_NEEDED libraries (read with readelf, never by running
 # it) from the host's library directories.
