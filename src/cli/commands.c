@@ -397,7 +397,9 @@ int kx_cmd_load(const struct kx_options *o, FILE *log, struct kx_error *err)
 
 	/* Probe even for -s: a file we cannot parse gets our message, not an errno. */
 	struct kx_error probe_err = { 0 };
-	int probed = kx_format_select(arch, kernel_file(s)->bytes, o->kernel, o->type, &fmt, &probe_err);
+	/* (a UKI's kernel is named as its section) */
+	int probed = kx_format_select(arch, kernel_file(s)->bytes, s->is_uki ? s->uki_linux.path : o->kernel,
+				      o->type, &fmt, &probe_err);
 	if (probed < 0 && (o->mode != KX_MODE_FILE || probe_err.status != KX_E_FORMAT)) {
 		*err = probe_err;
 		goto out;

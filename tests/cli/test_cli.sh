@@ -123,6 +123,8 @@ printf 'console=ttyS0\001x\n' > bad-cmdline
 "$MKUKI" 0x8664 uki-badcl.efi .cmdline=bad-cmdline .linux=vmlinuz || exit 1
 head -c 500 uki.efi > uki-cut.efi
 "$MKUKI" 0x8664 uki-dtb.efi .linux=vmlinuz .dtb=osrel || exit 1
+"$MKUKI" 0x8664 uki-junk.efi .linux=notes.txt || exit 1
+"$MKUKI" 0x8664 uki-trunc.efi .linux=truncated || exit 1
 UKI_OPTS=(--dry-run --x-test-root="$BIOS")
 t "UKI, -c: the kernel from .linux through the bzImage loader" 0 "^format: UKI > bzImage$" -- "${UKI_OPTS[@]}" -c -l uki.efi
 t "UKI, -c: the UKI's .cmdline when no --append" 0 '^command line: "console=ttyS0 uki-token=1"$' -- "${UKI_OPTS[@]}" -c -l uki.efi
@@ -143,6 +145,8 @@ t "UKI with a gzip'ed .linux, -s: the decompressed kernel's memfd" 0 '^kexec_fil
 t "UKI, default -a: file syscall plan, then the fallback plan" 0 "then, if the kernel cannot load it itself: kexec_load" -- "${UKI_OPTS[@]}" -l uki.efi
 t "UKI, -s load refused (seatbelt) after the memfds are made" 255 "kexec_file_load of uki.efi refused: KEXEC_NG_FORBID_SYSCALLS" -- --x-test-root="$BIOS" -s -l uki.efi
 t "UKI .dtb: not used, and said" 0 "^kexec: note: uki-dtb.efi's .dtb section is not used on x86_64$" -- "${UKI_OPTS[@]}" -c -l uki-dtb.efi
+t "UKI whose .linux is no kernel: exit 252, names the section" 252 "^kexec: uki-junk.efi \(UKI .linux section\): cannot determine the file type" -- "${UKI_OPTS[@]}" -c -l uki-junk.efi
+t "UKI whose .linux is a truncated bzImage: the bzImage loader's error, naming the section" 252 "^kexec: uki-trunc.efi \(UKI .linux section\): truncated: 600 bytes, a bzImage needs at least 0x268" -- "${UKI_OPTS[@]}" -c -l uki-trunc.efi
 t "UKI for arm64 on x86_64: exit 252, names Machine" 252 "uki-arm64.efi: UKI for arm64: COFF Machine 0xaa64 \(at 0x84\), this loader is for x86_64 \(0x8664\)" -- "${UKI_OPTS[@]}" -c -l uki-arm64.efi
 t "UKI without .linux: exit 252" 252 "uki-nolinux.efi: UKI without a kernel: the PE image has a .osrel section but no .linux section" -- "${UKI_OPTS[@]}" -c -l uki-nolinux.efi
 t "UKI .cmdline not text: exit 252" 252 "uki-badcl.efi: UKI .cmdline is not text: byte 0x01 at offset 13" -- "${UKI_OPTS[@]}" -c -l uki-badcl.efi
