@@ -27,7 +27,16 @@ E2E_CASES=(
   # a wrong digest stops the boot with the purgatory's message (printed on the
   # ns16550a at the DTB's stdout-path, as the new command line has console=ttyS0)
   "rv_wrong_digest_trixie               wrong-digest  direct trixie trixie -"
+  # a UKI (Machine 0x5064, made by mkuki) with the Image, the stage-2 initrd
+  # and a .cmdline holding the token; no --initrd, no --append
+  "rv_uki_trixie_to_trixie              uki           direct trixie trixie -"
 )
+
+e2e_case_token_layers() {
+  case "$1" in
+    uki) e2e_uki_layer_synthetic "$2" "$3" "$4" 0x5064 ;;
+  esac
+}
 
 e2e_case_cpu() { [ -n "${E2E_FORCE_CPU:-}" ] && echo "$E2E_FORCE_CPU"; :; }
 
