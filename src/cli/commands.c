@@ -230,8 +230,9 @@ static void print_file_plan(const struct load_state *s, const struct kx_options 
 			    unsigned long flags, FILE *out)
 {
 	/* A view into the UKI gets its own sealed memfd for the system call. */
-	const char *kmem = kernel_file(s)->fd < 0 && kernel_file(s) != &s->kernel ? " (copied into a sealed memfd)" : "";
-	const char *imem = have_initrd(s) && s->initrd.fd < 0 ? " (copied into a sealed memfd)" : "";
+	static const char memfd[] = " (copied into a sealed memfd)";
+	const char *kmem = kernel_file(s)->fd < 0 && kernel_file(s) != &s->kernel ? memfd : "";
+	const char *imem = have_initrd(s) && s->initrd.fd < 0 ? memfd : "";
 	fprintf(out, "kexec_file_load: kernel fd of %s%s, initrd %s%s, command line \"%s\", flags 0x%lx\n",
 		kernel_file(s)->path, kmem, have_initrd(s) ? s->initrd.path : "none (KEXEC_FILE_NO_INITRAMFS)",
 		imem, s->cmdline, flags);
@@ -388,11 +389,10 @@ int kx_cmd_load(const struct kx_options *o, FILE *log, struct kx_error *err)
 			     &s->unwrapped, s->chain, sizeof(s->chain), err) < 0)
 		goto out;
 	if (s->is_uki) {
-		/* the chain is short ("gzip", "EFI zboot zstd"): room for "UKI > " */
-		size_t len = strnlen(s->chain, sizeof(s->chain) - 7);
-		memmove(s->chain + (len ? 6 : 3), s->chain, len);
-		memcpy(s->chain, len ? "UKI > " : "UKI", len ? 6 : 3);
-		s->chain[len + (len ? 6 : 3)] = 0;
+		/* the inner chain is short ("gzip", "EFI zboot zstd") */
+		char inner[sizeof(s->chain)];
+		memcpy(inner, s->chain, sizeof(inner));
+		snprintf(s->chain, sizeof(s->chain), "UKI%s%.100s", inner[0] ? " > " : "", inner);
 	}
 
 	/* Probe even for -s: a file we cannot parse gets our message, not an errno. */
@@ -432,6 +432,12 @@ int kx_cmd_load(const struct kx_options *o, FILE *log, struct kx_error *err)
 		fprintf(log, "kexec: note: %s is an EFI zboot image; kexec_file_load gets the Image unwrapped "
 			"in memory, so a signature on the zboot wrapper is not what the kernel checks\n",
 			o->kernel);
+	if (o->mode != KX_MODE_LOAD && s->is_uki)
+		/* The kernel verifies (or not) the kernel in .linux; a signature
+		 * on the UKI as a whole, which would cover .initrd and .cmdline,
+		 * is not what kexec_file_load checks. */
+		fprintf(log, "kexec: note: %s is a UKI; kexec_file_load gets its .linux section, so the kernel "
+			"checks the signature of the kernel inside, not the UKI's\n", o->kernel);
 	if (o->mode != KX_MODE_LOAD) {
 		if (s->is_uki && uki_memfds(s, err) < 0)
 			goto out;

@@ -143,6 +143,7 @@ t "UKI, -p: elfcorehdr= and the UKI's .cmdline" 0 'command line: "elfcorehdr=0x[
 t "UKI with a gzip'ed .linux: UKI > gzip > bzImage" 0 "^format: UKI > gzip > bzImage$" -- "${UKI_OPTS[@]}" -c -l uki-gz.efi
 t "UKI with a gzip'ed .linux, -s: the decompressed kernel's memfd" 0 '^kexec_file_load: kernel fd of uki-gz.efi \(UKI .linux section\) \(gzip payload\), initrd none' -- "${UKI_OPTS[@]}" -s -l uki-gz.efi
 t "UKI, default -a: file syscall plan, then the fallback plan" 0 "then, if the kernel cannot load it itself: kexec_load" -- "${UKI_OPTS[@]}" -l uki.efi
+t "UKI through the file syscall: the signature the kernel checks is named" 255 "^kexec: note: uki.efi is a UKI; kexec_file_load gets its .linux section, so the kernel checks the signature of the kernel inside, not the UKI's$" -- --x-test-root="$BIOS" -s -l uki.efi
 t "UKI, -s load refused (seatbelt) after the memfds are made" 255 "kexec_file_load of uki.efi refused: KEXEC_NG_FORBID_SYSCALLS" -- --x-test-root="$BIOS" -s -l uki.efi
 t "UKI .dtb: not used, and said" 0 "^kexec: note: uki-dtb.efi's .dtb section is not used on x86_64$" -- "${UKI_OPTS[@]}" -c -l uki-dtb.efi
 t "UKI whose .linux is no kernel: exit 252, names the section" 252 "^kexec: uki-junk.efi \(UKI .linux section\): cannot determine the file type" -- "${UKI_OPTS[@]}" -c -l uki-junk.efi
