@@ -15,6 +15,7 @@
 
 #include <inttypes.h>
 #include <libfdt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,6 +95,46 @@ static uint64_t pow2_at_least(uint64_t size)
 	while (a < size)
 		a <<= 1;
 	return a;
+}
+
+/*
+ * The new kernel learns its RAM from the tree's /memory nodes (an ACPI
+ * boot's tree has none: the EFI memory map says then). The segments were
+ * placed in this machine's RAM (/proc/iomem); a tree given with --dtb may
+ * describe another machine's, and the kernel would not find its own image,
+ * initrd or tree in memory it knows (it faults early, silently). Refuse
+ * such a plan, naming the segment and the tree's RAM.
+ */
+static int check_tree_has_segments(const struct kx_dtb *tree, const struct kx_plan *plan,
+				   struct kx_error *err)
+{
+	struct kx_memmap *nodes = calloc(2, sizeof(*nodes));
+	if (!nodes)
+		return kx_fail(err, KX_E_NOMEM, "out of memory");
+	struct kx_memmap *ram = &nodes[1];
+	int r = kx_dtb_memory(tree, &nodes[0], err);
+	if (r < 0 || nodes[0].count == 0)
+		goto out;
+	kx_memmap_select(&nodes[0], KX_MEM_RAM, ram);
+	for (unsigned int i = 0; i < plan->nr_segments && r == 0; i++) {
+		const struct kx_segment *s = &plan->segments[i];
+		if (!strcmp(s->name, "purgatory") || kx_memmap_contains(ram, s->mem, s->mem + s->memsz))
+			continue;
+		char have[160] = "";
+		size_t used = 0;
+		for (unsigned int j = 0; j < ram->count && j < 3 && used < sizeof(have); j++)
+			used += (size_t)snprintf(have + used, sizeof(have) - used, "%s0x%" PRIx64 "-0x%" PRIx64,
+						 j ? ", " : "", ram->ranges[j].start, ram->ranges[j].end - 1);
+		if (ram->count > 3 && used < sizeof(have))
+			snprintf(have + used, sizeof(have) - used, ", ...");
+		r = kx_fail(err, KX_E_PLAN, "%s: the %s segment at 0x%" PRIx64 "-0x%" PRIx64 " is outside the "
+			    "RAM the tree's /memory nodes give the new kernel (%s): the tree describes other "
+			    "memory than this machine's /proc/iomem", tree->source, s->name, s->mem,
+			    s->mem + s->memsz - 1, have);
+	}
+out:
+	free(nodes);
+	return r;
 }
 
 int kx_dtb_boot_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel_desc *k,
@@ -221,7 +262,8 @@ int kx_dtb_boot_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel
 	if (kx_place(&p, drq, &dtb_addr, err) < 0)
 		return -1;
 	if (kx_plan_add(plan, "dtb", dtb->source, dtb->blob, dtb_size, dtb_addr,
-			kx_align_up(dtb_size, PAGE_SIZE), err) < 0)
+			kx_align_up(dtb_size, PAGE_SIZE), err) < 0 ||
+	    check_tree_has_segments(ctx->dtb, plan, err) < 0)
 		return -1;
 
 	struct kx_purgatory_params params;

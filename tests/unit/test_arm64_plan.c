@@ -252,5 +252,37 @@ KX_TEST(purgatory_console_from_spcr)
 	built_free(&b);
 }
 
+/* A --dtb of another machine: its /memory (here 4-5 GiB) does not hold the
+ * segments placed in this machine's RAM (1-2 GiB): refused, named. */
+KX_TEST(tree_of_other_memory_refused)
+{
+	struct built b;
+	CHECK(setup("virt.dtb") == 0);
+	int mem = fdt_path_offset(tree.blob, "/memory@40000000");
+	CHECK(mem >= 0);
+	fdt32_t reg[4] = { cpu_to_fdt32(1), cpu_to_fdt32(0), cpu_to_fdt32(0), cpu_to_fdt32(0x40000000) };
+	CHECK(fdt_setprop_inplace(tree.blob, mem, "reg", reg, sizeof(reg)) == 0);
+	CHECK(build(&b, 0, 2 * MiB, NULL) < 0);
+	CHECK_EQ_U64(b.err.status, KX_E_PLAN);
+	CHECK_CONTAINS(b.err.message, "virt.dtb: the kernel segment at 0x40000000-0x403fffff is outside the RAM "
+		    "the tree's /memory nodes give the new kernel (0x100000000-0x13fffffff): the tree describes "
+		    "other memory than this machine's /proc/iomem");
+	built_free(&b);
+	/* the same tree with memory covering 1-2 GiB (split in two nodes' worth
+	 * of one reg) is fine */
+	fdt32_t two[8] = { 0, cpu_to_fdt32(0x40000000), 0, cpu_to_fdt32(0x20000000),
+			   0, cpu_to_fdt32(0x60000000), 0, cpu_to_fdt32(0x20000000) };
+	CHECK(setup("virt.dtb") == 0);
+	mem = fdt_path_offset(tree.blob, "/memory@40000000");
+	CHECK(fdt_open_into(tree.blob, tree.blob, (int)tree.size) == 0);
+	CHECK(fdt_setprop(tree.blob, mem, "reg", two, sizeof(two)) == 0);
+	int r = build(&b, 0, 2 * MiB, NULL);
+	if (r < 0)
+		printf("#   %s\n", b.err.message);
+	CHECK(r == 0);
+	built_free(&b);
+}
+
 KX_TEST_MAIN(KX_CASE(placement_rules), KX_CASE(text_offset_and_bounds),
-	     KX_CASE(purgatory_console_from_stdout_path), KX_CASE(purgatory_console_from_spcr))
+	     KX_CASE(purgatory_console_from_stdout_path), KX_CASE(purgatory_console_from_spcr),
+	     KX_CASE(tree_of_other_memory_refused))
