@@ -31,6 +31,9 @@
 #   k2i-K1       /k2/initrd.img: the capture initrd = the harness's stage-2
 #                initrd (base + marker) + kdump-init + vmcore-dmesg + the
 #                dump tools of the first kernel's release                per run
+#   uki          /k2/uki.efi (kdump-c-uki, in place of k2k and k2i): the
+#                capture kernel, that capture initrd and its command line
+#                                                                        per case
 # kdump tools: Debian's makedumpfile and readelf (binutils) of the guest's
 # architecture and the first kernel's release (bookworm or trixie) with their
 # libraries, downloaded with apt-get download into
@@ -47,6 +50,11 @@ set -uo pipefail
 # Case table: NAME ARCH KIND FIRMWARE KERNEL1 KERNEL2 [CPU]
 #   kdump-c        -p through kexec_load (-c)
 #   kdump-c-rt     the same, with a -p -u / reload round trip before the crash
+#   kdump-c-uki    -p (-c) of /k2/uki.efi alone: a UKI made with objcopy from
+#                  systemd's stub (as for run.sh's uki-* cases) whose .linux
+#                  is KERNEL2, .initrd the capture initrd and .cmdline the
+#                  capture command line with the token; no --initrd, no
+#                  --append, and stage 1 has no /k2/vmlinuz or initrd.img
 #   kdump-s        -p through kexec_file_load (-s, KEXEC_FILE_ON_CRASH)
 #   kdump-high     -p (-c) with crashkernel=192M,high in a 5 GiB guest: a
 #                  region above 4 GiB plus the kernel's automatic low one
@@ -57,6 +65,7 @@ set -uo pipefail
 KD_CASES=(
   "kdump_c_rt_bookworm_to_bookworm_seabios     x86_64 kdump-c-rt seabios bookworm bookworm"
   "kdump_c_trixie_to_trixie_ovmf               x86_64 kdump-c    ovmf    trixie   trixie"
+  "kdump_c_uki_bookworm_to_trixie_seabios      x86_64 kdump-c-uki seabios bookworm trixie"
   "kdump_s_trixie_to_bookworm_seabios          x86_64 kdump-s    seabios trixie   bookworm"
   "kdump_noregion_bookworm_seabios             x86_64 noregion   seabios bookworm bookworm"
   "kdump_high_trixie_to_trixie_seabios         x86_64 kdump-high seabios trixie   trixie"
@@ -258,15 +267,24 @@ kd_timeout() {
   esac
 }
 
+# kd_append2 TOKEN: the capture kernel's command line.
+kd_append2() { echo "$E2E_CONSOLE irqpoll nr_cpus=1 reset_devices stage=2 token=$1"; }
+
 # kd_case_write KIND TOKEN FILE: /case.sh for stage 1.
 kd_case_write() {
-  local kind=$1 token=$2 f=$3 sw=-c
+  local kind=$1 token=$2 f=$3 sw=-c ap=' --append="$APPEND2"'
   [ "$kind" = kdump-s ] && sw=-s
   {
     echo "KEXEC=/bin/kexec"
     echo "TOKEN=$token"
-    echo "APPEND2=\"$E2E_CONSOLE irqpoll nr_cpus=1 reset_devices stage=2 token=$token\""
-    echo 'K2="/k2/vmlinuz --initrd=/k2/initrd.img"'
+    echo "APPEND2=\"$(kd_append2 "$token")\""
+    if [ "$kind" = kdump-c-uki ]; then
+      # the UKI's .initrd and .cmdline (kd_run_case): no --initrd, no --append
+      echo 'K2=/k2/uki.efi'
+      ap=
+    else
+      echo 'K2="/k2/vmlinuz --initrd=/k2/initrd.img"'
+    fi
     echo 'case_main() {'
     echo '  run_cmd ckr $KEXEC --print-ckr-size'
     echo '  [ -x /bin/kexec-tools ] && run_cmd ckr_tools /bin/kexec-tools --print-ckr-size'
@@ -281,7 +299,7 @@ kd_case_write() {
         ;;
       *)
         case "$kind" in kdump-high*) echo "  run_cmd plan \$KEXEC --dry-run $sw -p \$K2 --append=\"\$APPEND2\"" ;; esac
-        echo "  run_cmd load \$KEXEC $sw -p \$K2 --append=\"\$APPEND2\" || return"
+        echo "  run_cmd load \$KEXEC $sw -p \$K2$ap || return"
         echo '  crashloaded load'
         echo '  run_cmd status1 $KEXEC -S -p'
         if [ "$kind" = kdump-c-rt ]; then
@@ -520,7 +538,8 @@ run_arch() {
   fi
   for k in $k1s; do
     mkdir -p "$t/k2"
-    cat "${parts[@]}" "$E2E_WORK/kdump-tools-$k.cpio.gz" >"$t/k2/initrd.img"
+    cat "${parts[@]}" "$E2E_WORK/kdump-tools-$k.cpio.gz" >"$run/k2i-$k.img"
+    cp "$run/k2i-$k.img" "$t/k2/initrd.img"
     _e2e_cpio_gz "$t" "$run/k2i-$k.cpio.gz"
     rm -rf "$t"
   done
@@ -545,7 +564,19 @@ run_arch() {
     kd_case_write "$kind" "$token" "$d/tree/case.sh"
     _e2e_cpio_gz "$d/tree" "$d/case.cpio.gz"
     initrd=$d/initrd.img
-    cat "$base" "$linit" "$E2E_WORK/kdump-k2k-$k2.cpio.gz" "$run/k2i-$k1.cpio.gz" "$run/kexec.cpio.gz" "$d/case.cpio.gz" >"$initrd"
+    local k2l=("$E2E_WORK/kdump-k2k-$k2.cpio.gz" "$run/k2i-$k1.cpio.gz")
+    if [ "$kind" = kdump-c-uki ]; then
+      # /k2/uki.efi only: .linux K2, .initrd the capture initrd, .cmdline
+      # kd_append2's line (the token is this case's)
+      local stub=$E2E_ROOT/.cache/systemd-boot-efi/linuxx64.efi.stub
+      mkdir -p "$d/uki-tree/k2"
+      kd_append2 "$token" >"$d/uki-cmdline"
+      bash "$E2E_ROOT/tests/tools/mkuki-objcopy.sh" "$stub" "$d/uki-tree/k2/uki.efi" "$(e2e_kernel "$k2")" \
+        "$run/k2i-$k1.img" "$d/uki-cmdline" >&2 && _e2e_cpio_gz "$d/uki-tree" "$d/uki.cpio.gz" ||
+        { echo "FAIL $name: cannot make its UKI (scripts/fetch-kernels.sh for $stub?)" | tee "$d.result"; rm -rf "$d"; return; }
+      k2l=("$d/uki.cpio.gz")
+    fi
+    cat "$base" "$linit" "${k2l[@]}" "$run/kexec.cpio.gz" "$d/case.cpio.gz" >"$initrd"
     append="$E2E_CONSOLE stage=1"
     local mem=$E2E_MEM
     case "$kind" in
