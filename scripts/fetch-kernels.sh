@@ -118,27 +118,31 @@ mk_dl_dir() {
 
 # Extract a kernel package into $KDIR/$name if the cached one is not this
 # package version.  Args: name apt-args... -- package
-# fetch_busybox ARCH DEST PATH [APT_OPTION...]: Debian's busybox-static:ARCH
-# (run inside guests only) into DEST/busybox with DEST/version, PATH being
-# its place in the package; kept when the version is already there.
-fetch_busybox() {
-  local arch=$1 dest=$2 path=$3 ver dl
-  shift 3
-  ver=$(apt-cache "$@" show --no-all-versions "busybox-static:$arch" | awk '/^Version:/ && !v { v = $2 } END { print v }')
-  [ -n "$ver" ] || die "busybox-static:$arch not known to apt"
-  if [ -x "$dest/busybox" ] && [ "$(cat "$dest/version" 2>/dev/null)" = "busybox-static=$ver" ]; then
-    log "busybox-static:$arch: cached $ver"
+# fetch_package_file PKG DEST PATH FILE [APT_OPTION...]: the file PATH of
+# Debian's package PKG (name or name:arch; downloaded, extracted, never
+# installed) as DEST/FILE, with DEST/version "name=VERSION"; kept when that
+# version is already there.
+fetch_package_file() {
+  local pkg=$1 dest=$2 path=$3 file=$4 ver dl stamp
+  shift 4
+  ver=$(apt-cache "$@" show --no-all-versions "$pkg" | awk '/^Version:/ && !v { v = $2 } END { print v }')
+  [ -n "$ver" ] || die "$pkg not known to apt"
+  stamp=${pkg%%:*}=$ver
+  if [ -f "$dest/$file" ] && [ "$(cat "$dest/version" 2>/dev/null)" = "$stamp" ]; then
+    log "$pkg: cached $ver"
     return
   fi
-  log "busybox-static:$arch: downloading $ver"
+  log "$pkg: downloading $ver (apt-get download; never installed)"
   dl=$(mk_dl_dir)
-  (cd "$dl" && apt-get "$@" -q download "busybox-static:$arch=$ver" </dev/null) >&2
-  dpkg-deb -x "$dl"/busybox-static_*_"$arch".deb "$dl/x"
+  (cd "$dl" && apt-get "$@" -q download "$pkg=$ver" </dev/null) >&2
+  dpkg-deb -x "$dl"/*.deb "$dl/x"
+  [ -f "$dl/x$path" ] || die "$pkg: no $path in the package"
   rm -rf "$dest.new"; mkdir -p "$dest.new"
-  cp "$dl/x$path" "$dest.new/busybox"
-  echo "busybox-static=$ver" >"$dest.new/version"
+  cp "$dl/x$path" "$dest.new/$file"
+  echo "$stamp" >"$dest.new/version"
   rm -rf "$dest" "$dl"
   mv "$dest.new" "$dest"
+  log "$pkg: $ver -> $dest/$file"
 }
 
 fetch_kernel() {
@@ -341,7 +345,7 @@ fetch_kernel trixie-riscv64 "${TXAPT[@]}" -- linux-image-riscv64:riscv64
 
 # riscv64 guests' busybox-static (trixie; used inside guests only)
 BBRV=$CACHE/busybox-riscv64
-fetch_busybox riscv64 "$BBRV" /usr/bin/busybox "${TXAPT[@]}"  # trixie: merged /usr
+fetch_package_file busybox-static:riscv64 "$BBRV" /usr/bin/busybox busybox "${TXAPT[@]}"  # trixie: merged /usr
 
 # --- Debian's kexec-tools (bookworm), for use inside guests only --------------
 # The binary is dynamically linked: copy the libraries it needs from the host
@@ -416,23 +420,7 @@ fi
 # Debian kernels with objcopy from linuxx64.efi.stub.  Extracted, never
 # installed, never run on the host (it is an EFI program).
 SBDIR=$CACHE/systemd-boot-efi
-sb_ver=$(apt-cache "${MAPT[@]}" show --no-all-versions systemd-boot-efi | awk '/^Version:/ && !v { v = $2 } END { print v }')
-[ -n "$sb_ver" ] || die "systemd-boot-efi not known to apt"
-if [ -f "$SBDIR/linuxx64.efi.stub" ] && [ "$(cat "$SBDIR/version" 2>/dev/null)" = "systemd-boot-efi=$sb_ver" ]; then
-  log "systemd-boot-efi: cached $sb_ver"
-else
-  log "systemd-boot-efi: downloading $sb_ver (apt-get download; never installed)"
-  dl=$(mk_dl_dir)
-  (cd "$dl" && apt-get "${MAPT[@]}" -q download "systemd-boot-efi=$sb_ver" </dev/null) >&2
-  dpkg-deb -x "$dl"/systemd-boot-efi_*.deb "$dl/x"
-  [ -f "$dl/x/usr/lib/systemd/boot/efi/linuxx64.efi.stub" ] || die "systemd-boot-efi: no linuxx64.efi.stub in the package"
-  rm -rf "$SBDIR.new"; mkdir -p "$SBDIR.new"
-  cp "$dl/x/usr/lib/systemd/boot/efi/linuxx64.efi.stub" "$SBDIR.new/"
-  echo "systemd-boot-efi=$sb_ver" >"$SBDIR.new/version"
-  rm -rf "$SBDIR" "$dl"
-  mv "$SBDIR.new" "$SBDIR"
-  log "systemd-boot-efi: $sb_ver -> $SBDIR/linuxx64.efi.stub"
-fi
+fetch_package_file systemd-boot-efi "$SBDIR" /usr/lib/systemd/boot/efi/linuxx64.efi.stub linuxx64.efi.stub "${MAPT[@]}"
 
 # --- arm64 guests: busybox-static and kexec-tools (bookworm) --------------------
 # Downloaded and extracted, never installed (the host is x86_64) and never run
@@ -443,7 +431,7 @@ BBDIR=$CACHE/busybox-arm64
 KTA=$CACHE/kexec-tools-arm64
 arm64_ver() { apt-cache "${MAPT[@]}" show --no-all-versions "$1:arm64" | awk '/^Version:/ && !v { v = $2 } END { print v }'; }
 
-fetch_busybox arm64 "$BBDIR" /bin/busybox "${MAPT[@]}"
+fetch_package_file busybox-static:arm64 "$BBDIR" /bin/busybox busybox "${MAPT[@]}"
 
 kta_ver=$(arm64_ver kexec-tools)
 [ -n "$kta_ver" ] || die "kexec-tools:arm64 not known to apt"
