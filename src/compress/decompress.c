@@ -742,9 +742,7 @@ int kx_decompress_to_file(struct kx_bytes in, enum kx_compression c, const char 
 	ret->fd = -1;
 	if (check_supported(c, name, err) < 0)
 		return -1;
-	/* The memfd's own name only shows in /proc and memfd_create() refuses
-	 * more than 249 bytes: keep the end of a long path. */
-	fd = kx_memfd_create(strlen(name) > 200 ? name + strlen(name) - 200 : name, err);
+	fd = kx_memfd_create(name, err);
 	if (fd < 0)
 		return -1;
 	x.sink = (struct sink){ .fd = fd, .buf_size = CHUNK_SIZE, .cap = cap };

@@ -50,6 +50,11 @@ int kx_file_map(struct kx_file *ret, const char *path, struct kx_error *err)
 
 int kx_memfd_create(const char *name, struct kx_error *err)
 {
+	/* The memfd's own name only shows in /proc and memfd_create() refuses
+	 * more than 249 bytes: keep the end of a long path. */
+	size_t len = strlen(name);
+	if (len > 200)
+		name += len - 200;
 	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0)
 		return kx_fail_errno(err, KX_E_IO, errno, "memfd_create(%s)", name);
@@ -85,7 +90,7 @@ int kx_file_memfd_copy(struct kx_file *ret, struct kx_bytes bytes, const char *n
 {
 	memset(ret, 0, sizeof(*ret));
 	ret->fd = -1;
-	int fd = kx_memfd_create(strlen(name) > 200 ? name + strlen(name) - 200 : name, err);
+	int fd = kx_memfd_create(name, err);
 	if (fd < 0)
 		return -1;
 	for (size_t done = 0; done < bytes.size;) {

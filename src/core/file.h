@@ -22,7 +22,8 @@ struct kx_file {
 int kx_file_map(struct kx_file *ret_file, const char *path, struct kx_error *err);
 /* Wrap a memfd (already written) as a sealed, mapped kx_file; takes ownership of fd. */
 int kx_file_from_memfd(struct kx_file *ret_file, int fd, const char *name, struct kx_error *err);
-/* Create a memfd for `name`; the caller writes to it, then kx_file_from_memfd(). */
+/* Create a memfd for `name` (its last 200 bytes: memfd names are short); the
+ * caller writes to it, then kx_file_from_memfd(). */
 int kx_memfd_create(const char *name, struct kx_error *err);
 /* A sealed memfd holding a copy of `bytes` (a piece of a mapped file that a
  * system call needs as a file of its own, such as a UKI's .linux). */
