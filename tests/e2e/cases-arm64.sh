@@ -64,7 +64,7 @@ E2E_CASES=(
 # e2e_case_token_layers KIND K2 TOKEN DIR: layers made for one case's token.
 e2e_case_token_layers() {
   case "$1" in
-    uki) e2e_uki_layer_synthetic "$2" "$3" "$4" 0xaa64 ;;
+    uki) e2e_stage2_uki_layer "$2" "$3" "$4" 0xaa64 ;;
   esac
 }
 

@@ -34,7 +34,7 @@ E2E_CASES=(
 
 e2e_case_token_layers() {
   case "$1" in
-    uki) e2e_uki_layer_synthetic "$2" "$3" "$4" 0x5064 ;;
+    uki) e2e_stage2_uki_layer "$2" "$3" "$4" 0x5064 ;;
   esac
 }
 

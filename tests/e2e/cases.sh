@@ -52,7 +52,7 @@ E2E_CASES=(
 # e2e_case_token_layers KIND K2 TOKEN DIR: layers made for one case's token.
 e2e_case_token_layers() {
   case "$1" in
-    exec-uki-*) e2e_uki_layer "$2" "$3" "$4" ;;
+    exec-uki-*) e2e_stage2_uki_layer "$2" "$3" "$4" ;;
   esac
 }
 

@@ -568,13 +568,10 @@ run_arch() {
     if [ "$kind" = kdump-c-uki ]; then
       # /k2/uki.efi only: .linux K2, .initrd the capture initrd, .cmdline
       # kd_append2's line (the token is this case's)
-      local stub=$E2E_ROOT/.cache/systemd-boot-efi/linuxx64.efi.stub
-      mkdir -p "$d/uki-tree/k2"
-      kd_append2 "$token" >"$d/uki-cmdline"
-      bash "$E2E_ROOT/tests/tools/mkuki-objcopy.sh" "$stub" "$d/uki-tree/k2/uki.efi" "$(e2e_kernel "$k2")" \
-        "$run/k2i-$k1.img" "$d/uki-cmdline" >&2 && _e2e_cpio_gz "$d/uki-tree" "$d/uki.cpio.gz" ||
-        { echo "FAIL $name: cannot make its UKI (scripts/fetch-kernels.sh for $stub?)" | tee "$d.result"; rm -rf "$d"; return; }
-      k2l=("$d/uki.cpio.gz")
+      local layer
+      layer=$(e2e_uki_layer "$(e2e_kernel "$k2")" "$run/k2i-$k1.img" "$(kd_append2 "$token")" "$d") ||
+        { echo "FAIL $name: cannot make its UKI" | tee "$d.result"; rm -rf "$d"; return; }
+      k2l=("$layer")
     fi
     cat "$base" "$linit" "${k2l[@]}" "$run/kexec.cpio.gz" "$d/case.cpio.gz" >"$initrd"
     append="$E2E_CONSOLE stage=1"

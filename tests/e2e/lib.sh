@@ -231,39 +231,42 @@ e2e_k2x_layer() {
   echo "$out"
 }
 
-# e2e_uki_layer NAME TOKEN DIR: a layer with /k2/uki.efi, a UKI made in
-# DIR from systemd's stub (bookworm's systemd-boot-efi, fetched by
-# scripts/fetch-kernels.sh) with objcopy (tests/tools/mkuki-objcopy.sh):
-# .linux the kernel NAME, .initrd the stage-2 initrd, .cmdline stage 2's
-# command line with TOKEN.  Per case (the token is).  Prints its path.
+# e2e_uki_layer KERNEL INITRD CMDLINE DIR [MACHINE]: a layer with /k2/uki.efi,
+# a UKI made in DIR whose .linux is the file KERNEL, .initrd the file INITRD
+# and .cmdline the text CMDLINE.  Without MACHINE: objcopy adds the sections
+# to systemd's stub (bookworm's systemd-boot-efi, fetched by
+# scripts/fetch-kernels.sh; tests/tools/mkuki-objcopy.sh).  With MACHINE (a
+# PE Machine, for arm64 and riscv64, whose PE files the host's x86_64
+# objcopy cannot write): the dev build's mkuki (tests/tools/mkuki.c: PE
+# header and sections as objcopy lays them out, no stub code).  Prints the
+# layer's path.
 e2e_uki_layer() {
-  local name=$1 token=$2 dir=$3 stub=$E2E_ROOT/.cache/systemd-boot-efi/linuxx64.efi.stub
-  [ -f "$stub" ] || { echo "e2e: $stub missing (scripts/fetch-kernels.sh)" >&2; return 1; }
+  local kernel=$1 initrd=$2 cmdline=$3 dir=$4 machine=${5:-} uki=$4/uki-tree/k2/uki.efi
   mkdir -p "$dir/uki-tree/k2"
-  echo "$E2E_CONSOLE stage=2 token=$token" >"$dir/uki-cmdline"
-  bash "$E2E_ROOT/tests/tools/mkuki-objcopy.sh" "$stub" "$dir/uki-tree/k2/uki.efi" "$(e2e_kernel "$name")" \
-    "$E2E_WORK/stage2-initrd.img" "$dir/uki-cmdline" >&2 || return 1
+  echo "$cmdline" >"$dir/uki-cmdline"
+  if [ -z "$machine" ]; then
+    local stub=$E2E_ROOT/.cache/systemd-boot-efi/linuxx64.efi.stub
+    [ -f "$stub" ] || { echo "e2e: $stub missing (scripts/fetch-kernels.sh)" >&2; return 1; }
+    bash "$E2E_ROOT/tests/tools/mkuki-objcopy.sh" "$stub" "$uki" "$kernel" "$initrd" "$dir/uki-cmdline" >&2 ||
+      return 1
+  else
+    local tool=$E2E_ROOT/build/dev/tests/unit/mkuki
+    { [ -f "$E2E_ROOT/build/dev/build.ninja" ] || meson setup "$E2E_ROOT/build/dev" >/dev/null; } &&
+      ninja -C "$E2E_ROOT/build/dev" tests/unit/mkuki >/dev/null || return 1
+    printf 'ID=kexec-ng-test\n' >"$dir/uki-osrel"
+    "$tool" "$machine" "$uki" .osrel="$dir/uki-osrel" .cmdline="$dir/uki-cmdline" \
+      .linux="$kernel" .initrd="$initrd" >&2 || return 1
+  fi
   _e2e_cpio_gz "$dir/uki-tree" "$dir/uki.cpio.gz"
   rm -rf "$dir/uki-tree"
   echo "$dir/uki.cpio.gz"
 }
 
-# e2e_uki_layer_synthetic NAME TOKEN DIR MACHINE: the same /k2/uki.efi, made
-# by the dev build's mkuki (tests/tools/mkuki.c: PE header and sections as
-# objcopy lays them out, no stub code; for arm64, whose PE sections the
-# host's x86_64 objcopy cannot add).  Prints the layer's path.
-e2e_uki_layer_synthetic() {
-  local name=$1 token=$2 dir=$3 machine=$4 tool=$E2E_ROOT/build/dev/tests/unit/mkuki
-  { [ -f "$E2E_ROOT/build/dev/build.ninja" ] || meson setup "$E2E_ROOT/build/dev" >/dev/null; } &&
-    ninja -C "$E2E_ROOT/build/dev" tests/unit/mkuki >/dev/null || return 1
-  mkdir -p "$dir/uki-tree/k2"
-  echo "$E2E_CONSOLE stage=2 token=$token" >"$dir/uki-cmdline"
-  printf 'ID=kexec-ng-test\n' >"$dir/uki-osrel"
-  "$tool" "$machine" "$dir/uki-tree/k2/uki.efi" .osrel="$dir/uki-osrel" .cmdline="$dir/uki-cmdline" \
-    .linux="$(e2e_kernel "$name")" .initrd="$E2E_WORK/stage2-initrd.img" >&2 || return 1
-  _e2e_cpio_gz "$dir/uki-tree" "$dir/uki.cpio.gz"
-  rm -rf "$dir/uki-tree"
-  echo "$dir/uki.cpio.gz"
+# e2e_stage2_uki_layer NAME TOKEN DIR [MACHINE]: e2e_uki_layer for a stage 2:
+# the kernel NAME, the stage-2 initrd and stage 2's command line with TOKEN
+# (per case: the token is).
+e2e_stage2_uki_layer() {
+  e2e_uki_layer "$(e2e_kernel "$1")" "$E2E_WORK/stage2-initrd.img" "$E2E_CONSOLE stage=2 token=$2" "$3" ${4:+"$4"}
 }
 
 # _e2e_copy_elf BIN ROOT DEST: copy BIN to ROOT/DEST and, when it is dynamic,
