@@ -9,7 +9,14 @@ stub=$1 out=$2 kernel=$3 initrd=$4 cmdline=$5
 osrel=$out.osrel; trap 'rm -f "$osrel"' EXIT
 printf 'ID=kexec-ng-test\nPRETTY_NAME="kexec-ng test UKI"\n' >"$osrel"
 # the end of the stub's last section (VMA + size), from objdump -h
-next=$(objdump -h "$stub" | awk 'NF == 7 && $1 ~ /^[0-9]+$/ { e = strtonum("0x" $4) + strtonum("0x" $3); if (e > m) m = e } END { print m }')
+# (bash arithmetic on objdump's hex columns: a fresh Debian's awk is mawk,
+# which has no strtonum)
+next=0
+while read -r idx _ size vma _; do
+  [[ $idx =~ ^[0-9]+$ && $size =~ ^[0-9a-fA-F]+$ && $vma =~ ^[0-9a-fA-F]+$ ]] || continue
+  end=$(( 0x$vma + 0x$size ))
+  if (( end > next )); then next=$end; fi
+done < <(objdump -h "$stub")
 args=()
 for s in ".osrel=$osrel" ".cmdline=$cmdline" ".linux=$kernel" ".initrd=$initrd"; do
   name=${s%%=*} file=${s#*=}
