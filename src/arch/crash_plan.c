@@ -7,8 +7,8 @@
 
 #include "../crash/crash.h"
 #include "../system/facts.h"
+#include "../core/units.h"
 
-#define PAGE_SIZE 4096ULL
 
 bool kx_crash_main_region(const struct kx_memmap *crash_regions, struct kx_range *ret)
 {
@@ -75,11 +75,11 @@ int kx_crash_add_elfcorehdr(struct kx_plan *plan, struct kx_placer *p, const str
 		return -1;
 	if (!kx_plan_own(plan, buf))
 		return kx_fail(err, KX_E_NOMEM, "out of memory");
-	struct kx_hole_request rq = { .what = "elfcorehdr", .size = size, .align = PAGE_SIZE,
+	struct kx_hole_request rq = { .what = "elfcorehdr", .size = size, .align = KX_PAGE_SIZE,
 				      .min = 0, .max = UINT64_MAX, .top_down = true };
 	if (kx_place(p, rq, ret_addr, err) < 0)
 		return -1;
 	*ret_size = size;
 	return kx_plan_add(plan, "elfcorehdr", "built: ELF core header of the running kernel", buf, size,
-			   *ret_addr, kx_align_up(size, PAGE_SIZE), err);
+			   *ret_addr, kx_align_up(size, KX_PAGE_SIZE), err);
 }

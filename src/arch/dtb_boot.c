@@ -27,10 +27,8 @@
 #include "crash_plan.h"
 #include "placer.h"
 #include "../system/syscalls.h"
+#include "../core/units.h"
 
-#define MiB (1ULL << 20)
-#define GiB (1ULL << 30)
-#define PAGE_SIZE 4096ULL
 #define DTB_MAX (2 * MiB)
 
 /* True when NAME is absent from NODE (the binding's default) or is one cell
@@ -91,7 +89,7 @@ static uint64_t console_uart(const struct kx_dtb *dtb, const struct kx_facts *f,
  * cannot cross a 2 MiB boundary when it is at most 2 MiB. */
 static uint64_t pow2_at_least(uint64_t size)
 {
-	uint64_t a = PAGE_SIZE;
+	uint64_t a = KX_PAGE_SIZE;
 	while (a < size)
 		a <<= 1;
 	return a;
@@ -188,7 +186,7 @@ int kx_dtb_boot_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel
 		snprintf(source, sizeof(source), "%s @0x%" PRIx64, ctx->kernel->path,
 			 (uint64_t)(k->pieces[i].bytes.data - ctx->kernel->bytes.data));
 		if (kx_plan_add(plan, "kernel", source, k->pieces[i].bytes.data, k->pieces[i].bytes.size,
-				base + k->pieces[i].paddr, kx_align_up(k->pieces[i].memsz, PAGE_SIZE), err) < 0)
+				base + k->pieces[i].paddr, kx_align_up(k->pieces[i].memsz, KX_PAGE_SIZE), err) < 0)
 			return -1;
 	}
 	uint64_t kernel_entry = o->have_entry ? o->entry : base + k->entry;
@@ -203,7 +201,7 @@ int kx_dtb_boot_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel
 	}
 	if (ctx->initrd) {
 		struct kx_hole_request rq = { .what = "initrd", .size = ctx->initrd->bytes.size,
-					      .align = PAGE_SIZE, .min = window_lo, .max = window_hi,
+					      .align = KX_PAGE_SIZE, .min = window_lo, .max = window_hi,
 					      .top_down = true };
 		if (kx_place(&p, rq, &initrd_addr, err) < 0) {
 			if (rules->window)
@@ -214,7 +212,7 @@ int kx_dtb_boot_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel
 		initrd_end = initrd_addr + ctx->initrd->bytes.size;
 		if (kx_plan_add(plan, "initrd", ctx->initrd->path, ctx->initrd->bytes.data,
 				ctx->initrd->bytes.size, initrd_addr,
-				kx_align_up(ctx->initrd->bytes.size, PAGE_SIZE), err) < 0)
+				kx_align_up(ctx->initrd->bytes.size, KX_PAGE_SIZE), err) < 0)
 			return -1;
 	}
 
@@ -262,7 +260,7 @@ int kx_dtb_boot_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel
 	if (kx_place(&p, drq, &dtb_addr, err) < 0)
 		return -1;
 	if (kx_plan_add(plan, "dtb", dtb->source, dtb->blob, dtb_size, dtb_addr,
-			kx_align_up(dtb_size, PAGE_SIZE), err) < 0 ||
+			kx_align_up(dtb_size, KX_PAGE_SIZE), err) < 0 ||
 	    check_tree_has_segments(ctx->dtb, plan, err) < 0)
 		return -1;
 

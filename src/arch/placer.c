@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "../purgatory/purgatory.h"
+#include "../core/units.h"
 
-#define PAGE_SIZE 4096ULL
 
 void kx_placer_init(struct kx_placer *p, const struct kx_memmap *ram, uint64_t mem_min,
 		    uint64_t mem_max)
@@ -30,7 +30,7 @@ int kx_place(struct kx_placer *p, struct kx_hole_request rq, uint64_t *ret, stru
 			kx_error_prefix(err, "%s", p->when_full);
 		return -1;
 	}
-	return kx_memmap_add(&p->used, *ret, *ret + kx_align_up(rq.size, PAGE_SIZE), 0, err);
+	return kx_memmap_add(&p->used, *ret, *ret + kx_align_up(rq.size, KX_PAGE_SIZE), 0, err);
 }
 
 int kx_place_prefer(struct kx_placer *p, struct kx_hole_request rq, uint64_t prefer_max, uint64_t *ret,
@@ -57,7 +57,7 @@ bool kx_place_fits(const struct kx_placer *p, struct kx_hole_request rq)
 int kx_place_fixed(struct kx_placer *p, const char *what, uint64_t start, uint64_t size,
 		   struct kx_error *err)
 {
-	uint64_t end = start + kx_align_up(size, PAGE_SIZE);
+	uint64_t end = start + kx_align_up(size, KX_PAGE_SIZE);
 	if (start < p->mem_min || end - 1 > p->mem_max)
 		return kx_fail(err, KX_E_PLAN,
 			       "%s at 0x%" PRIx64 "-0x%" PRIx64 " lies outside --mem-min/--mem-max",
@@ -106,7 +106,7 @@ int kx_purgatory_add(struct kx_plan *plan, struct kx_placer *p, const char *arch
 		return -1;
 	snprintf(source, sizeof(source), "built: kexec-ng %s purgatory", arch);
 	if (kx_plan_add(plan, "purgatory", source, buf, blob.size, addr,
-			kx_align_up(blob.memsz, PAGE_SIZE), err) < 0)
+			kx_align_up(blob.memsz, KX_PAGE_SIZE), err) < 0)
 		return -1;
 	kx_plan_hash_segment(plan, plan->nr_segments - 1);
 	kx_plan_hash(plan);

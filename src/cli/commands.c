@@ -20,6 +20,7 @@
 #include "../system/facts.h"
 #include "../system/syscalls.h"
 #include "cmdline.h"
+#include "../core/units.h"
 
 static bool is_locked_down(const struct kx_facts *f)
 {
@@ -188,7 +189,6 @@ static int build_plan(struct load_state *s, const struct kx_options *o,
 	return r;
 }
 
-#define MiB (1ULL << 20)
 
 /*
  * -p: the crash facts, or, when no region is reserved, an error that says

@@ -7,8 +7,8 @@
 
 #include "../memmap/memmap.h"
 #include "sha256.h"
+#include "units.h"
 
-#define PAGE_SIZE 4096ULL
 
 void kx_plan_init(struct kx_plan *plan)
 {
@@ -60,7 +60,7 @@ int kx_plan_check(const struct kx_plan *plan, const struct kx_memmap *ram,
 		const struct kx_segment *s = &plan->segments[i];
 		uint64_t end;
 
-		if (s->mem % PAGE_SIZE || s->memsz % PAGE_SIZE)
+		if (s->mem % KX_PAGE_SIZE || s->memsz % KX_PAGE_SIZE)
 			return kx_fail(err, KX_E_PLAN,
 				       "segment %u (%s): destination 0x%" PRIx64 " size 0x%" PRIx64
 				       " is not page aligned (the kernel requires both)",

@@ -12,8 +12,8 @@
 #include "../arch/arch.h"
 #include "../system/facts.h"
 #include "format.h"
+#include "../core/units.h"
 
-#define MiB (1ULL << 20)
 
 int kx_arm64_image_has_magic(struct kx_bytes image)
 {

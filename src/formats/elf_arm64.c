@@ -13,8 +13,8 @@
 #include "arm64_image.h"
 #include "elf.h"
 #include "format.h"
+#include "../core/units.h"
 
-#define MiB (1ULL << 20)
 
 static int elf_arm64_describe(const struct kx_load_ctx *ctx, struct kx_kernel_desc *k,
 			      struct kx_error *err)

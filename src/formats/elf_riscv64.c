@@ -9,9 +9,9 @@
 #include "../arch/arch.h"
 #include "elf.h"
 #include "format.h"
+#include "../core/units.h"
 
 #define PAGE_MASK 4095ULL
-#define MiB (1ULL << 20)
 
 static int elf_riscv64_describe(const struct kx_load_ctx *ctx, struct kx_kernel_desc *k,
 				struct kx_error *err)

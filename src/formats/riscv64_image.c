@@ -10,8 +10,8 @@
 
 #include "../arch/arch.h"
 #include "format.h"
+#include "../core/units.h"
 
-#define MiB (1ULL << 20)
 
 int kx_riscv64_image_has_magic(struct kx_bytes image)
 {

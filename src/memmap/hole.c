@@ -8,8 +8,8 @@
 #include "memmap.h"
 
 #include "../core/bytes.h"
+#include "../core/units.h"
 
-#define PAGE_SIZE 4096ULL
 
 /* Best start inside [lo, hi) (hi exclusive) for the request, or false. */
 static bool fit_in(uint64_t lo, uint64_t hi, const struct kx_hole_request *rq,
@@ -42,22 +42,22 @@ int kx_find_hole(const struct kx_memmap *ram, const struct kx_memmap *used,
 		 const struct kx_hole_request *rq, uint64_t *ret_addr,
 		 struct kx_error *err)
 {
-	uint64_t align = rq->align ? rq->align : PAGE_SIZE;
+	uint64_t align = rq->align ? rq->align : KX_PAGE_SIZE;
 	uint64_t size;
 	bool found = false;
 	uint64_t best = 0;
 
-	if (align < PAGE_SIZE || (align & (align - 1)))
+	if (align < KX_PAGE_SIZE || (align & (align - 1)))
 		return kx_fail(err, KX_E_PLAN, "%s: alignment 0x%llx is not a power of two >= 4 KiB",
 			       rq->what, (unsigned long long)align);
-	if (rq->size == 0 || rq->size > UINT64_MAX - PAGE_SIZE)
+	if (rq->size == 0 || rq->size > UINT64_MAX - KX_PAGE_SIZE)
 		return kx_fail(err, KX_E_PLAN, "%s: size 0x%llx is invalid",
 			       rq->what, (unsigned long long)rq->size);
-	size = kx_align_up(rq->size, PAGE_SIZE);
+	size = kx_align_up(rq->size, KX_PAGE_SIZE);
 
 	for (unsigned int i = 0; i < ram->count; i++) {
-		uint64_t lo = kx_align_up(ram->ranges[i].start, PAGE_SIZE);
-		uint64_t range_end = kx_align_down(ram->ranges[i].end, PAGE_SIZE);
+		uint64_t lo = kx_align_up(ram->ranges[i].start, KX_PAGE_SIZE);
+		uint64_t range_end = kx_align_down(ram->ranges[i].end, KX_PAGE_SIZE);
 
 		/* Walk the gaps between used ranges inside this RAM range. */
 		while (lo < range_end) {
@@ -71,7 +71,7 @@ int kx_find_hole(const struct kx_memmap *ram, const struct kx_memmap *used,
 					gap_end = r->start;
 			}
 			if (inside) {
-				uint64_t next = kx_align_up(inside->end, PAGE_SIZE);
+				uint64_t next = kx_align_up(inside->end, KX_PAGE_SIZE);
 				if (next <= lo)
 					break;
 				lo = next;

@@ -7,6 +7,7 @@
 #include <libfdt.h>
 #include <unistd.h>
 
+#include "core/units.h"
 #include "harness.h"
 #include "arch/arch.h"
 #include "dtb/dtb.h"
@@ -14,8 +15,6 @@
 #include "formats/arm64_image.h"
 #include "system/facts.h"
 
-#define MiB (1ULL << 20)
-#define GiB (1ULL << 30)
 
 static struct kx_facts facts;
 static struct kx_dtb tree;

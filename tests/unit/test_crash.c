@@ -17,13 +17,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/units.h"
 #include "harness.h"
 #include "core/bytes.h"
 #include "crash/crash.h"
 #include "system/facts.h"
 
-#define MiB 0x100000ULL
-#define GiB 0x40000000ULL
 
 /* ---- an independent reader of what the builder wrote ---- */
 

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Table tests of the hole allocator and range algebra. */
+#include "core/units.h"
 #include "harness.h"
 #include "memmap/memmap.h"
 
-#define MiB 0x100000ULL
-#define GiB 0x40000000ULL
 #define END UINT64_MAX
 
 struct hole_case {

@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <libfdt.h>
 
+#include "core/units.h"
 #include "harness.h"
 #include "kernels.h"
 #include "synth.h"
@@ -21,7 +22,6 @@
 #include "purgatory/purgatory.h"
 #include "system/facts.h"
 
-#define MiB (1ULL << 20)
 #define IMG_FILE 0x30000
 #define IMG_SIZE 0x400000
 

@@ -26,10 +26,8 @@
 #include "../placer.h"
 #include "../../system/syscalls.h"
 #include "boot_params.h"
+#include "../../core/units.h"
 
-#define MiB (1ULL << 20)
-#define GiB (1ULL << 30)
-#define PAGE_SIZE 4096ULL
 #define KEXEC_ARCH_X86_64 (62UL << 16)
 
 static int place_kernel(struct kx_placer *p, const struct kx_load_ctx *ctx,
@@ -46,7 +44,7 @@ static int place_kernel(struct kx_placer *p, const struct kx_load_ctx *ctx,
 			if (kx_place_fixed(p, source, piece->paddr, piece->memsz, err) < 0)
 				return -1;
 			if (kx_plan_add(plan, "kernel", source, piece->bytes.data, piece->bytes.size,
-					piece->paddr, kx_align_up(piece->memsz, PAGE_SIZE), err) < 0)
+					piece->paddr, kx_align_up(piece->memsz, KX_PAGE_SIZE), err) < 0)
 				return -1;
 		}
 		*ret_entry = k->entry;
@@ -77,7 +75,7 @@ static int place_kernel(struct kx_placer *p, const struct kx_load_ctx *ctx,
 		snprintf(source, sizeof(source), "%s @0x%" PRIx64, name,
 			 (uint64_t)(piece->bytes.data - ctx->kernel->bytes.data));
 		if (kx_plan_add(plan, "kernel", source, piece->bytes.data, piece->bytes.size,
-				base + piece->paddr, kx_align_up(piece->memsz, PAGE_SIZE), err) < 0)
+				base + piece->paddr, kx_align_up(piece->memsz, KX_PAGE_SIZE), err) < 0)
 			return -1;
 	}
 	*ret_entry = base + k->entry;
@@ -91,7 +89,7 @@ static int place_initrd(struct kx_placer *p, const struct kx_load_ctx *ctx,
 	const struct kx_file *initrd = ctx->initrd;
 	uint64_t max = k->x86_initrd_addr_max ? k->x86_initrd_addr_max : 0x37ffffff;
 	struct kx_hole_request rq = {
-		.what = "initrd", .size = initrd->bytes.size, .align = PAGE_SIZE,
+		.what = "initrd", .size = initrd->bytes.size, .align = KX_PAGE_SIZE,
 		.min = MiB, .max = max, .top_down = true,
 	};
 
@@ -101,7 +99,7 @@ static int place_initrd(struct kx_placer *p, const struct kx_load_ctx *ctx,
 	if (kx_place_prefer(p, rq, 4 * GiB - 1, ret_addr, err) < 0)
 		return -1;
 	return kx_plan_add(plan, "initrd", initrd->path, initrd->bytes.data, initrd->bytes.size,
-			   *ret_addr, kx_align_up(initrd->bytes.size, PAGE_SIZE), err);
+			   *ret_addr, kx_align_up(initrd->bytes.size, KX_PAGE_SIZE), err);
 }
 
 /*
@@ -114,7 +112,7 @@ static int place_initrd(struct kx_placer *p, const struct kx_load_ctx *ctx,
 static int crash_memory_map(const struct kx_facts *f, uint64_t hdr_addr, uint64_t hdr_size,
 			    struct kx_memmap *ret, struct kx_error *err)
 {
-	uint64_t hdr_end = hdr_addr + kx_align_up(hdr_size, PAGE_SIZE);
+	uint64_t hdr_end = hdr_addr + kx_align_up(hdr_size, KX_PAGE_SIZE);
 
 	/* every crash region (crashk_low_res too: the capture kernel's DMA
 	 * memory) and the low 640 KiB as RAM, the header carved out */
@@ -200,7 +198,7 @@ static int x86_64_build_plan(const struct kx_load_ctx *ctx, const struct kx_kern
 	size_t bp_size = kx_x86_boot_params_size(f, &in);
 	/* below 4 GiB when there is room; the 64-bit entry takes RSI anywhere,
 	 * and the command line's high half goes in ext_cmd_line_ptr */
-	struct kx_hole_request bp_rq = { .what = "boot_params", .size = bp_size, .align = PAGE_SIZE,
+	struct kx_hole_request bp_rq = { .what = "boot_params", .size = bp_size, .align = KX_PAGE_SIZE,
 					 .min = MiB, .max = UINT64_MAX, .top_down = false };
 	if (kx_place_prefer(&p, bp_rq, 4 * GiB - 1, &bp_addr, err) < 0)
 		return -1;
@@ -210,7 +208,7 @@ static int x86_64_build_plan(const struct kx_load_ctx *ctx, const struct kx_kern
 	if (kx_x86_boot_params_build(f, k, &in, bp_addr, bp, bp_size, err) < 0)
 		return -1;
 	if (kx_plan_add(plan, "boot_params", "built: zero page, command line, setup_data",
-			bp, bp_size, bp_addr, kx_align_up(bp_size, PAGE_SIZE), err) < 0)
+			bp, bp_size, bp_addr, kx_align_up(bp_size, KX_PAGE_SIZE), err) < 0)
 		return -1;
 
 	/* Purgatory last: its parameters hold every other segment's digest. */
