@@ -11,6 +11,9 @@
 
 #include "../formats/format.h"
 
+struct kx_dtb;
+struct kx_notes;
+
 struct kx_arch_ops {
 	const char *name;                 /* "x86_64" */
 	uint16_t elf_machine;             /* EM_X86_64 */
@@ -20,9 +23,34 @@ struct kx_arch_ops {
 	/* Turn a described kernel into segments, entry and flags. */
 	int (*build_plan)(const struct kx_load_ctx *ctx, const struct kx_kernel_desc *kernel,
 			  struct kx_plan *plan, struct kx_error *err);
+	/*
+	 * The purgatory's console: what --serial means here (`serial_opt`, NULL
+	 * when not given) and, without it, which console the new command line
+	 * names. x86_64: a 16550's I/O port; device-tree machines: a UART's
+	 * MMIO address, 0 to let the planner find it in the tree.
+	 * Errors: KX_E_USAGE (a --serial this architecture cannot read).
+	 */
+	int (*purgatory_console)(const char *serial_opt, const char *cmdline, uint64_t *ret,
+				 struct kx_error *err);
+	/*
+	 * The device tree the new kernel gets (--dtb `dtb_path`, else the
+	 * running one under `root`), into *ret; an architecture that hands
+	 * none leaves *ret empty and says what it does with --dtb in `notes`.
+	 */
+	int (*boot_tree)(const char *root, const char *dtb_path, struct kx_dtb *ret, struct kx_notes *notes,
+			 struct kx_error *err);
+	/* Where the new kernel's tree comes from, in words ("--dtb", "the
+	 * running device tree"), or NULL when it gets none: for what a
+	 * wrapper's own tree (a UKI's .dtb) is replaced by. */
+	const char *(*tree_source)(const char *dtb_path);
 	const char *help;                 /* architecture-specific options for --help */
-	int needs_dtb;                    /* the plan hands a device tree to the kernel */
 };
+
+/* The device-tree machines' hooks (dtb_boot.c). */
+int kx_dtb_boot_console(const char *serial_opt, const char *cmdline, uint64_t *ret, struct kx_error *err);
+int kx_dtb_boot_tree(const char *root, const char *dtb_path, struct kx_dtb *ret, struct kx_notes *notes,
+		     struct kx_error *err);
+const char *kx_dtb_boot_tree_source(const char *dtb_path);
 
 extern const struct kx_arch_ops kx_arch_x86_64;
 extern const struct kx_arch_ops kx_arch_arm64;

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/number.h"
 #include "../dtb/dtb.h"
 #include "../memmap/memmap.h"
 #include "../purgatory/purgatory.h"
@@ -135,61 +136,130 @@ out:
 	return r;
 }
 
+/*
+ * RAM for the segments. A normal load leaves out RAM the firmware keeps for
+ * itself: the riscv kernel lists a reserved region inside memory nowhere in
+ * /proc/iomem (arch/riscv/kernel/setup.c skips them), so OpenSBI's own RAM
+ * (mmode_resv*@80000000 on QEMU virt, behind a PMP the S-mode purgatory
+ * faults on) looks like "System RAM" there.
+ */
+static int segment_ram(const struct kx_load_ctx *ctx, struct kx_memmap *ret, struct kx_error *err)
+{
+	struct kx_memmap reserved;
+
+	if (kx_plan_ram(ctx, "/proc/iomem shows no \"System RAM\" (run as root)", ret, err) < 0)
+		return -1;
+	if (ctx->opts->crash)
+		return 0;
+	if (kx_dtb_reserved(ctx->dtb, KX_DTB_RESERVED_ALL, &reserved, err) < 0 ||
+	    kx_memmap_subtract(ret, &reserved, ret, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* The initrd inside the window the architecture requires (see the top). */
+static int add_initrd(struct kx_plan *plan, struct kx_placer *p, const struct kx_load_ctx *ctx,
+		      const struct kx_dtb_boot_rules *rules, uint64_t window_lo, uint64_t window_hi,
+		      uint64_t *ret_addr, struct kx_error *err)
+{
+	const struct kx_file *initrd = ctx->initrd;
+	struct kx_hole_request rq = { .what = "initrd", .size = initrd->bytes.size, .align = KX_PAGE_SIZE,
+				      .min = window_lo, .max = window_hi, .top_down = true };
+
+	if (kx_place(p, rq, ret_addr, err) < 0) {
+		if (rules->window)
+			kx_error_prefix(err, "within the %" PRIu64 " GiB window from 0x%" PRIx64
+					" that covers the kernel: ", (uint64_t)(rules->window / GiB), window_lo);
+		return -1;
+	}
+	return kx_plan_add(plan, "initrd", initrd->path, initrd->bytes.data, initrd->bytes.size, *ret_addr,
+			   kx_align_up(initrd->bytes.size, KX_PAGE_SIZE), err);
+}
+
+/*
+ * The tree to hand on: a copy of the given one with /chosen rewritten (the
+ * command line, the initrd, new seeds; for a crash kernel its memory and the
+ * ELF core header, as drivers/of/kexec.c writes them), owned by the plan.
+ */
+static int edited_tree(struct kx_plan *plan, struct kx_placer *p, const struct kx_load_ctx *ctx,
+		       uint64_t initrd_addr, struct kx_dtb **ret, struct kx_error *err)
+{
+	const struct kx_load_options *o = ctx->opts;
+	struct kx_memmap not_dumped, usable;
+	uint64_t hdr_addr = 0, hdr_size = 0;
+
+	struct kx_dtb *dtb = kx_plan_own(plan, calloc(1, sizeof(*dtb)));
+	if (!dtb)
+		return kx_fail(err, KX_E_NOMEM, "out of memory");
+	if (kx_dtb_from_bytes(ctx->dtb->blob, kx_dtb_size(ctx->dtb), ctx->dtb->source, dtb, err) < 0)
+		return -1;
+	/* The dump leaves out what the kernel never allocates from: reading
+	 * OpenSBI's PMP-guarded RAM through /proc/vmcore faults (makedumpfile
+	 * dies on SIGSEGV, or "Bad address" without mmap). */
+	if (o->crash && (kx_dtb_reserved(ctx->dtb, KX_DTB_RESERVED_NOT_REUSABLE, &not_dumped, err) < 0 ||
+			 kx_crash_add_elfcorehdr(plan, p, ctx, ctx->arch->elf_machine, &not_dumped,
+						 &hdr_addr, &hdr_size, err) < 0))
+		goto fail;
+	if (o->crash)
+		kx_crash_usable(ctx, &usable);
+	struct kx_dtb_chosen chosen = {
+		.bootargs = o->cmdline,
+		.initrd_start = initrd_addr,
+		.initrd_end = ctx->initrd ? initrd_addr + ctx->initrd->bytes.size : 0,
+		.kaslr_seed = ctx->facts->random,          /* 8 bytes: KASLR gets a new seed */
+		.rng_seed = ctx->facts->random + 8, .rng_seed_len = 32,
+		.crash = o->crash, .elfcorehdr_addr = hdr_addr, .elfcorehdr_size = hdr_size,
+		.usable = o->crash ? &usable : NULL,
+	};
+	if (kx_dtb_set_chosen(dtb, &chosen, err) < 0)
+		goto fail;
+	/* the edited blob (set_chosen may have moved it) belongs to the plan now */
+	if (!kx_plan_own(plan, dtb->blob))
+		return kx_fail(err, KX_E_NOMEM, "out of memory");
+	*ret = dtb;
+	return 0;
+fail:
+	kx_dtb_free(dtb);
+	return -1;
+}
+
+/* The DTB: 8-byte aligned, at most 2 MiB, not crossing a 2 MiB boundary. */
+static int add_tree(struct kx_plan *plan, struct kx_placer *p, const struct kx_dtb *dtb, uint64_t window_lo,
+		    uint64_t window_hi, uint64_t *ret_addr, struct kx_error *err)
+{
+	uint64_t dtb_size = kx_dtb_size(dtb);
+	if (dtb_size > DTB_MAX)
+		return kx_fail(err, KX_E_PLAN, "device tree from %s is 0x%" PRIx64 " bytes; booting.rst allows at "
+			       "most 2 MiB", dtb->source, dtb_size);
+	struct kx_hole_request drq = { .what = "dtb", .size = dtb_size, .align = pow2_at_least(dtb_size),
+				       .min = window_lo, .max = window_hi, .top_down = true };
+	if (kx_place(p, drq, ret_addr, err) < 0)
+		return -1;
+	return kx_plan_add(plan, "dtb", dtb->source, dtb->blob, dtb_size, *ret_addr,
+			   kx_align_up(dtb_size, KX_PAGE_SIZE), err);
+}
+
 int kx_dtb_boot_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel_desc *k,
 			   struct kx_plan *plan, const struct kx_dtb_boot_rules *rules,
 			   struct kx_error *err)
 {
-	const struct kx_facts *f = ctx->facts;
 	const struct kx_load_options *o = ctx->opts;
 	struct kx_memmap ram;
 	struct kx_placer p;
-	/* scratch maps: `reserved` (normal loads), `not_dumped` and `usable` (crash) */
-	struct kx_memmap reserved, not_dumped, usable;
-	uint64_t base, initrd_addr = 0, initrd_end = 0, dtb_addr;
-	char source[96];
+	struct kx_dtb *dtb = NULL;
+	uint64_t base, initrd_addr = 0, dtb_addr = 0;
 
 	if (!ctx->dtb)
 		return kx_fail(err, KX_E_SYSTEM, "%s: no device tree to hand to the new kernel", ctx->arch->name);
-	if (o->crash) {
-		/* kexec_core.c refuses any crash segment outside the region */
-		if (kx_crash_ram(ctx, &ram, err) < 0)
-			return -1;
-	} else {
-		kx_facts_usable_ram(f, &ram);
-		if (ram.count == 0)
-			return kx_fail(err, KX_E_SYSTEM,
-				       "no RAM ranges known: /proc/iomem shows no \"System RAM\" (run as root)");
-		/* RAM the firmware keeps for itself. The riscv kernel lists a
-		 * reserved region inside memory nowhere in /proc/iomem
-		 * (arch/riscv/kernel/setup.c skips them), so OpenSBI's own RAM
-		 * (mmode_resv*@80000000 on QEMU virt, behind a PMP the S-mode
-		 * purgatory faults on) looks like "System RAM" there. */
-		if (kx_dtb_reserved(ctx->dtb, KX_DTB_RESERVED_ALL, &reserved, err) < 0 ||
-		    kx_memmap_subtract(&ram, &reserved, &ram, err) < 0)
-			return -1;
-	}
-	kx_placer_init(&p, &ram, o->mem_min, o->mem_max);
-	if (o->crash)
-		kx_crash_name_placer(&p, &ram);
-	plan->arch = ctx->arch->name;
-	if (strlen(o->cmdline) >= sizeof(plan->cmdline))
-		return kx_fail(err, KX_E_USAGE, "command line longer than %zu bytes", sizeof(plan->cmdline) - 1);
-	snprintf(plan->cmdline, sizeof(plan->cmdline), "%s", o->cmdline);
+	if (segment_ram(ctx, &ram, err) < 0 || kx_plan_begin(ctx, &ram, &p, plan, err) < 0)
+		return -1;
 
 	/* Kernel: a 2 MiB-aligned base, bottom-up (arm64 flags bit 3 clear
 	 * means "as close as possible to the start of DRAM"). */
 	struct kx_hole_request krq = { .what = "kernel", .size = k->span, .align = k->align,
 				       .min = k->min_addr, .max = UINT64_MAX, .top_down = false };
-	if (kx_place(&p, krq, &base, err) < 0)
+	if (kx_place(&p, krq, &base, err) < 0 || kx_plan_add_kernel(plan, ctx, k, base, err) < 0)
 		return -1;
-	for (unsigned int i = 0; i < k->nr_pieces; i++) {
-		snprintf(source, sizeof(source), "%s @0x%" PRIx64, ctx->kernel->path,
-			 (uint64_t)(k->pieces[i].bytes.data - ctx->kernel->bytes.data));
-		if (kx_plan_add(plan, "kernel", source, k->pieces[i].bytes.data, k->pieces[i].bytes.size,
-				base + k->pieces[i].paddr, kx_align_up(k->pieces[i].memsz, KX_PAGE_SIZE), err) < 0)
-			return -1;
-	}
-	uint64_t kernel_entry = o->have_entry ? o->entry : base + k->entry;
 
 	/* The initrd and the DTB must be reachable from the kernel's linear
 	 * map at boot: arm64's booting.rst asks for the initrd inside one
@@ -199,80 +269,41 @@ int kx_dtb_boot_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel
 		window_lo = kx_align_down(base, GiB);
 		window_hi = window_lo + rules->window - 1;
 	}
-	if (ctx->initrd) {
-		struct kx_hole_request rq = { .what = "initrd", .size = ctx->initrd->bytes.size,
-					      .align = KX_PAGE_SIZE, .min = window_lo, .max = window_hi,
-					      .top_down = true };
-		if (kx_place(&p, rq, &initrd_addr, err) < 0) {
-			if (rules->window)
-				kx_error_prefix(err, "within the %" PRIu64 " GiB window from 0x%" PRIx64
-						" that covers the kernel: ", (uint64_t)(rules->window / GiB), window_lo);
-			return -1;
-		}
-		initrd_end = initrd_addr + ctx->initrd->bytes.size;
-		if (kx_plan_add(plan, "initrd", ctx->initrd->path, ctx->initrd->bytes.data,
-				ctx->initrd->bytes.size, initrd_addr,
-				kx_align_up(ctx->initrd->bytes.size, KX_PAGE_SIZE), err) < 0)
-			return -1;
-	}
-
-	/* The DTB: a copy of the given tree with /chosen rewritten. */
-	struct kx_dtb *dtb = kx_plan_own(plan, calloc(1, sizeof(*dtb)));
-	if (!dtb)
-		return kx_fail(err, KX_E_NOMEM, "out of memory");
-	if (kx_dtb_from_bytes(ctx->dtb->blob, kx_dtb_size(ctx->dtb), ctx->dtb->source, dtb, err) < 0)
+	if (ctx->initrd && add_initrd(plan, &p, ctx, rules, window_lo, window_hi, &initrd_addr, err) < 0)
 		return -1;
-	uint64_t hdr_addr = 0, hdr_size = 0;
-	/* The dump leaves out what the kernel never allocates from: reading
-	 * OpenSBI's PMP-guarded RAM through /proc/vmcore faults (makedumpfile
-	 * dies on SIGSEGV, or "Bad address" without mmap). */
-	if (o->crash && (kx_dtb_reserved(ctx->dtb, KX_DTB_RESERVED_NOT_REUSABLE, &not_dumped, err) < 0 ||
-			 kx_crash_add_elfcorehdr(plan, &p, ctx, ctx->arch->elf_machine, &not_dumped,
-						 &hdr_addr, &hdr_size, err) < 0)) {
-		kx_dtb_free(dtb);
-		return -1;
-	}
-	if (o->crash)
-		kx_crash_usable(ctx, &usable);
-	struct kx_dtb_chosen chosen = {
-		.bootargs = o->cmdline,
-		.initrd_start = initrd_addr, .initrd_end = initrd_end,
-		.kaslr_seed = f->random,          /* 8 bytes: KASLR gets a new seed */
-		.rng_seed = f->random + 8, .rng_seed_len = 32,
-		/* the capture kernel's memory and the header: linux,usable-memory-range
-		 * and linux,elfcorehdr, as drivers/of/kexec.c writes them */
-		.crash = o->crash, .elfcorehdr_addr = hdr_addr, .elfcorehdr_size = hdr_size,
-		.usable = o->crash ? &usable : NULL,
-	};
-	if (kx_dtb_set_chosen(dtb, &chosen, err) < 0) {
-		kx_dtb_free(dtb);
-		return -1;
-	}
-	/* the edited blob (set_chosen may have moved it) belongs to the plan now */
-	if (!kx_plan_own(plan, dtb->blob))
-		return kx_fail(err, KX_E_NOMEM, "out of memory");
-	uint64_t dtb_size = kx_dtb_size(dtb);
-	if (dtb_size > DTB_MAX)
-		return kx_fail(err, KX_E_PLAN, "device tree from %s is 0x%" PRIx64 " bytes; booting.rst allows at "
-			       "most 2 MiB", dtb->source, dtb_size);
-	struct kx_hole_request drq = { .what = "dtb", .size = dtb_size, .align = pow2_at_least(dtb_size),
-				       .min = window_lo, .max = window_hi, .top_down = true };
-	if (kx_place(&p, drq, &dtb_addr, err) < 0)
-		return -1;
-	if (kx_plan_add(plan, "dtb", dtb->source, dtb->blob, dtb_size, dtb_addr,
-			kx_align_up(dtb_size, KX_PAGE_SIZE), err) < 0 ||
+	if (edited_tree(plan, &p, ctx, initrd_addr, &dtb, err) < 0 ||
+	    add_tree(plan, &p, dtb, window_lo, window_hi, &dtb_addr, err) < 0 ||
 	    check_tree_has_segments(ctx->dtb, plan, err) < 0)
 		return -1;
 
 	struct kx_purgatory_params params;
 	memset(&params, 0, sizeof(params));
-	params.entry = kernel_entry;
+	params.entry = o->have_entry ? o->entry : base + k->entry;
 	if (rules->x0_is_dtb)
 		params.regs[0] = dtb_addr;
-	params.serial_port = o->serial ? o->serial : console_uart(dtb, f, o->cmdline, rules);
-	if (kx_purgatory_add(plan, &p, ctx->arch->name, &params, o, 0, UINT64_MAX, err) < 0)
-		return -1;
-	plan->kernel_entry = kernel_entry;
-	plan->flags = ctx->arch->kexec_arch_flag | (o->crash ? KEXEC_ON_CRASH : 0);
-	return kx_plan_check(plan, &ram, o->crash ? 0 : kx_memmap_total(&ram), err);
+	params.serial_port = o->serial ? o->serial : console_uart(dtb, ctx->facts, o->cmdline, rules);
+	return kx_plan_finish(plan, &p, ctx, &params, 0, UINT64_MAX, &ram, err);
+}
+
+/* --serial: the UART's MMIO address; without it 0, and console_uart()
+ * finds the console the command line names in the tree. */
+int kx_dtb_boot_console(const char *serial_opt, const char *cmdline, uint64_t *ret, struct kx_error *err)
+{
+	(void)cmdline;
+	*ret = 0;
+	if (serial_opt && kx_parse_u64(serial_opt, ret) < 0)
+		return kx_fail(err, KX_E_USAGE, "--serial=%s: expected the UART's MMIO address", serial_opt);
+	return 0;
+}
+
+int kx_dtb_boot_tree(const char *root, const char *dtb_path, struct kx_dtb *ret, struct kx_notes *notes,
+		     struct kx_error *err)
+{
+	(void)notes;
+	return kx_dtb_read(root, dtb_path, ret, err);
+}
+
+const char *kx_dtb_boot_tree_source(const char *dtb_path)
+{
+	return dtb_path ? "--dtb" : "the running device tree";
 }

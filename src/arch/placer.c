@@ -2,11 +2,16 @@
 #include "placer.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../purgatory/purgatory.h"
 #include "../core/units.h"
+#include "../purgatory/purgatory.h"
+#include "../system/facts.h"
+#include "../system/syscalls.h"
+#include "arch.h"
+#include "crash_plan.h"
 
 
 void kx_placer_init(struct kx_placer *p, const struct kx_memmap *ram, uint64_t mem_min,
@@ -113,4 +118,64 @@ int kx_purgatory_add(struct kx_plan *plan, struct kx_placer *p, const char *arch
 	plan->entry = addr;
 	plan->verify = !o->no_checks;
 	return 0;
+}
+
+/* ---- the plan skeleton every back end follows -------------------------------- */
+
+int kx_plan_ram(const struct kx_load_ctx *ctx, const char *sources, struct kx_memmap *ret,
+		struct kx_error *err)
+{
+	/* kexec_core.c refuses any crash segment outside the region */
+	if (ctx->opts->crash)
+		return kx_crash_ram(ctx, ret, err);
+	kx_facts_usable_ram(ctx->facts, ret);
+	if (ret->count == 0)
+		return kx_fail(err, KX_E_SYSTEM, "no RAM ranges known: %s", sources);
+	return 0;
+}
+
+int kx_plan_begin(const struct kx_load_ctx *ctx, const struct kx_memmap *ram, struct kx_placer *p,
+		  struct kx_plan *plan, struct kx_error *err)
+{
+	const struct kx_load_options *o = ctx->opts;
+
+	kx_placer_init(p, ram, o->mem_min, o->mem_max);
+	if (o->crash)
+		kx_crash_name_placer(p, ram);
+	plan->arch = ctx->arch->name;
+	if (strlen(o->cmdline) >= sizeof(plan->cmdline))
+		return kx_fail(err, KX_E_USAGE, "command line longer than %zu bytes", sizeof(plan->cmdline) - 1);
+	snprintf(plan->cmdline, sizeof(plan->cmdline), "%s", o->cmdline);
+	return 0;
+}
+
+int kx_plan_add_kernel(struct kx_plan *plan, const struct kx_load_ctx *ctx, const struct kx_kernel_desc *k,
+		       uint64_t base, struct kx_error *err)
+{
+	char source[96];
+
+	for (unsigned int i = 0; i < k->nr_pieces; i++) {
+		const struct kx_kernel_piece *piece = &k->pieces[i];
+		/* named by where the piece starts in the (unwrapped) file */
+		snprintf(source, sizeof(source), "%s @0x%" PRIx64, ctx->kernel->path,
+			 (uint64_t)(piece->bytes.data - ctx->kernel->bytes.data));
+		if (kx_plan_add(plan, "kernel", source, piece->bytes.data, piece->bytes.size,
+				base + piece->paddr, kx_align_up(piece->memsz, KX_PAGE_SIZE), err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int kx_plan_finish(struct kx_plan *plan, struct kx_placer *p, const struct kx_load_ctx *ctx,
+		   struct kx_purgatory_params *params, uint64_t min, uint64_t prefer_max,
+		   const struct kx_memmap *ram, struct kx_error *err)
+{
+	const struct kx_load_options *o = ctx->opts;
+
+	if (kx_purgatory_add(plan, p, ctx->arch->name, params, o, min, prefer_max, err) < 0)
+		return -1;
+	plan->kernel_entry = params->entry;
+	plan->flags = ctx->arch->kexec_arch_flag | (o->crash ? KEXEC_ON_CRASH : 0);
+	/* a crash image lives in its region: the half-of-RAM rule is not the kernel's test there */
+	return kx_plan_check(plan, ram, o->crash ? 0 : kx_memmap_total(ram), err);
 }

@@ -43,4 +43,27 @@ int kx_purgatory_add(struct kx_plan *plan, struct kx_placer *p, const char *arch
 		     struct kx_purgatory_params *params, const struct kx_load_options *o,
 		     uint64_t min, uint64_t prefer_max, struct kx_error *err);
 
+/*
+ * The plan skeleton every back end follows, in this order:
+ * kx_plan_ram: the RAM segments may use: the crash region for -p (see
+ *   kx_crash_ram), else usable RAM; none known is an error naming
+ *   `sources`, where this architecture learns its RAM.
+ * kx_plan_begin: the placer on `ram` with the user's --mem-min/--mem-max
+ *   (crash: its "region too small" wording), the plan's architecture and
+ *   command line (KX_E_USAGE when too long).
+ * kx_plan_add_kernel: a relocatable kernel's pieces at `base`.
+ * kx_plan_finish: the purgatory last (its parameters hold every other
+ *   segment's digest; the caller set entry and registers), the plan's
+ *   kernel entry, flags (arch | KEXEC_ON_CRASH) and the kernel's checks.
+ */
+int kx_plan_ram(const struct kx_load_ctx *ctx, const char *sources, struct kx_memmap *ret,
+		struct kx_error *err);
+int kx_plan_begin(const struct kx_load_ctx *ctx, const struct kx_memmap *ram, struct kx_placer *p,
+		  struct kx_plan *plan, struct kx_error *err);
+int kx_plan_add_kernel(struct kx_plan *plan, const struct kx_load_ctx *ctx, const struct kx_kernel_desc *k,
+		       uint64_t base, struct kx_error *err);
+int kx_plan_finish(struct kx_plan *plan, struct kx_placer *p, const struct kx_load_ctx *ctx,
+		   struct kx_purgatory_params *params, uint64_t min, uint64_t prefer_max,
+		   const struct kx_memmap *ram, struct kx_error *err);
+
 #endif

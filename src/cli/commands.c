@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The commands behind the actions: load (with the syscall choice and
- * fallback of the kexec-tools contract), unload, exec, status.
+ * The commands behind the actions: load (the syscall choice and fallback of
+ * the kexec-tools contract, around the load pipeline of src/load), unload,
+ * exec, status.
  */
 #include "commands.h"
 
@@ -13,229 +14,60 @@
 
 #include "../arch/arch.h"
 #include "../arch/crash_plan.h"
-#include "../dtb/dtb.h"
-#include "../crash/crash.h"
-#include "../formats/uki.h"
-#include "../formats/unwrap.h"
+#include "../load/load.h"
 #include "../system/facts.h"
 #include "../system/syscalls.h"
-#include "cmdline.h"
-#include "../core/units.h"
+#include "explain.h"
 
-static bool is_locked_down(const struct kx_facts *f)
+/* The facts of this machine, or of the fixture folder of --x-test-root. */
+static int options_facts(const struct kx_options *o, struct kx_facts *f, struct kx_error *err)
 {
-	return f->lockdown[0] && strcmp(f->lockdown, "none");
+	return o->test.root ? kx_facts_read_fixture(f, o->test.root, err) : kx_facts_read(f, "/", err);
 }
 
-/* errnos with which the file syscall says "I cannot do this one": fall back. */
-static bool file_errno_falls_back(int e)
+/* Print the notes not printed yet (they come in order, some after a system call). */
+static void flush_notes(const struct kx_load *ld, unsigned int *shown, FILE *log)
 {
-	return e == ENOSYS || e == EOPNOTSUPP || e == ENOEXEC || e == EINVAL;
+	for (; *shown < ld->notes.count; (*shown)++)
+		fprintf(log, "kexec: note: %s\n", ld->notes.text[*shown]);
 }
 
-static bool is_signature_errno(int e)
+static struct kx_load_request request_of(const struct kx_options *o, const struct kx_arch_ops *arch)
 {
-	return e == EKEYREJECTED || e == ENOKEY || e == EBADMSG || e == ENODATA ||
-	       e == ELIBBAD || e == ENOPKG || e == EMSGSIZE;
-}
-
-static const char *file_syscall_why(int e)
-{
-	switch (e) {
-	case ENOSYS: return "this kernel has no kexec_file_load";
-	case EOPNOTSUPP: return "kexec_file_load is not supported for this image";
-	case ENOEXEC: return "the kernel's own loaders do not recognise this image";
-	case EINVAL: return "the kernel's own loaders rejected this image";
-	default: return "";
-	}
-}
-
-#define SEATBELT "KEXEC_NG_FORBID_SYSCALLS is set (the test suite's seatbelt): no system call was made"
-
-/* Fill err with the reason for a kexec_file_load failure, explained. */
-static int explain_file_failure(const struct kx_facts *f, const char *kernel, int e,
-				struct kx_error *err)
-{
-	if (e == ECANCELED)
-		return kx_fail(err, KX_E_SYSCALL, "kexec_file_load of %s refused: " SEATBELT, kernel);
-	if (e == EPERM && is_locked_down(f))
-		return kx_fail_errno(err, KX_E_SYSCALL, e,
-				     "kexec_file_load of %s refused: the kernel is locked down (%s): only a kernel "
-				     "signed with a key the running kernel trusts can be loaded, and kexec_load (-c) "
-				     "is always refused under lockdown", kernel, f->lockdown);
-	if (e == EPERM)
-		return kx_fail_errno(err, KX_E_SYSCALL, e,
-				     "kexec_file_load of %s refused: loading needs CAP_SYS_BOOT (run as root), and "
-				     "kexec may be disabled (kernel.kexec_load_disabled)", kernel);
-	if (is_signature_errno(e))
-		return kx_fail_errno(err, KX_E_SYSCALL, e,
-				     "kexec_file_load of %s: the kernel refused the image's signature (a kernel "
-				     "built with KEXEC_SIG_FORCE or locked down loads only kernels signed with a "
-				     "trusted key); not falling back to kexec_load, this is policy", kernel);
-	if (e == ETXTBSY)
-		return kx_fail_errno(err, KX_E_SYSCALL, e,
-				     "kexec_file_load of %s: the file is open for writing", kernel);
-	return kx_fail_errno(err, KX_E_SYSCALL, e, "kexec_file_load of %s failed", kernel);
-}
-
-static int explain_load_failure(const struct kx_facts *f, int e, struct kx_error *err)
-{
-	if (e == ECANCELED)
-		return kx_fail(err, KX_E_SYSCALL, "kexec_load refused: " SEATBELT);
-	if (e == EPERM && is_locked_down(f))
-		return kx_fail_errno(err, KX_E_SYSCALL, e,
-				     "kexec_load refused: the kernel is locked down (%s), which forbids kexec_load "
-				     "always; only a signed kernel through kexec_file_load (-s) can be loaded",
-				     f->lockdown);
-	if (e == EPERM)
-		return kx_fail_errno(err, KX_E_SYSCALL, e,
-				     "kexec_load refused: it needs CAP_SYS_BOOT (run as root), and kexec may be "
-				     "disabled (kernel.kexec_load_disabled)");
-	if (e == EBUSY)
-		return kx_fail_errno(err, KX_E_SYSCALL, e, "kexec_load: another kexec operation is in progress");
-	return kx_fail_errno(err, KX_E_SYSCALL, e,
-			     "kexec_load refused the plan (run with --dry-run to see every segment)");
-}
-
-struct load_state {
-	struct kx_facts facts;
-	struct kx_crash_facts *crash;    /* -p only */
-	struct kx_file kernel, unwrapped, initrd;
-	/* A UKI: its parts, and the .linux as a view into `kernel` (copied into
-	 * a sealed memfd only for kexec_file_load, which needs an fd). */
-	bool is_uki;
-	struct kx_uki uki;
-	struct kx_file uki_linux;
-	const char *cmdline_from;        /* where the command line came from, for the plan */
-	bool cmdline_from_uki;
-	char chain[128];
-	char cmdline[4096];
-	struct kx_plan plan;
-};
-
-static void load_state_free(struct load_state *s)
-{
-	kx_plan_free(&s->plan);
-	free(s->crash);
-	kx_file_close(&s->kernel);
-	kx_file_close(&s->unwrapped);
-	kx_file_close(&s->uki_linux);
-	kx_file_close(&s->initrd);
-	free(s);
-}
-
-static const struct kx_file *kernel_file(const struct load_state *s)
-{
-	if (s->unwrapped.fd >= 0)
-		return &s->unwrapped;
-	return s->is_uki ? &s->uki_linux : &s->kernel;
-}
-
-static bool have_initrd(const struct load_state *s)
-{
-	return s->initrd.bytes.size != 0;
-}
-
-static int build_plan(struct load_state *s, const struct kx_options *o,
-		      const struct kx_arch_ops *arch, const struct kx_format_ops *fmt,
-		      bool crash, FILE *log, struct kx_error *err)
-{
-	struct kx_load_options lo = {
-		.cmdline = s->cmdline,
-		.mem_min = o->mem_min, .mem_max = o->mem_max,
-		.have_entry = o->have_entry, .entry = o->entry,
-		.no_checks = o->no_checks, .test_wrong_digest = o->test_wrong_digest,
-		.crash = crash, .no_efi = o->no_efi,
+	return (struct kx_load_request){
+		.arch = arch, .kernel = o->kernel, .initrd = o->initrd, .append = o->append,
+		.reuse_cmdline = o->reuse_cmdline, .type = o->type, .dtb = o->dtb, .serial = o->serial,
+		.crash = o->panic, .mem_min = o->mem_min, .mem_max = o->mem_max,
+		.have_entry = o->have_entry, .entry = o->entry, .no_checks = o->no_checks,
+		.no_efi = o->no_efi, .file_syscall_only = o->mode == KX_MODE_FILE, .test = o->test,
 	};
-	struct kx_load_ctx ctx = {
-		.arch = arch, .facts = &s->facts, .opts = &lo,
-		.kernel = kernel_file(s), .initrd = have_initrd(s) ? &s->initrd : NULL,
-		.crash = crash ? s->crash : NULL,
-	};
-	struct kx_kernel_desc desc;
-	struct kx_dtb dtb = { 0 };
-	int r = -1;
-
-	if (arch->needs_dtb) {
-		/* MMIO address of the purgatory's UART; 0 lets the back end
-		 * find the console the command line names in the tree. */
-		if (o->serial && kx_parse_u64(o->serial, &lo.serial) < 0)
-			return kx_fail(err, KX_E_USAGE, "--serial=%s: expected the UART's MMIO address",
-				       o->serial);
-	} else {
-		uint16_t port;
-		if (kx_serial_port(o->serial, s->cmdline, &port, err) < 0)
-			return -1;
-		lo.serial = port;
-	}
-	memset(&desc, 0, sizeof(desc));
-	if (fmt->describe(&ctx, &desc, err) < 0)
-		return -1;
-	if (desc.note[0])
-		fprintf(log, "kexec: note: %s\n", desc.note);
-	if (arch->needs_dtb) {
-		/* The planner edits a copy; this one is only read. */
-		if (kx_dtb_read(o->root, o->dtb, &dtb, err) < 0)
-			return -1;
-		ctx.dtb = &dtb;
-	} else if (o->dtb) {
-		fprintf(log, "kexec: note: --dtb has no effect on %s\n", arch->name);
-	}
-	kx_plan_init(&s->plan);
-	snprintf(s->plan.format, sizeof(s->plan.format), "%s%s%s", s->chain, s->chain[0] ? " > " : "",
-		 desc.format);
-	r = arch->build_plan(&ctx, &desc, &s->plan, err);
-	kx_dtb_free(&dtb);
-	return r;
 }
 
-
-/*
- * -p: the crash facts, or, when no region is reserved, an error that says
- * what to put on the command line: a size computed from the plan this
- * kernel and initrd would need (segments, plus room for the initrd to be
- * unpacked and the capture kernel to run), not a guess.
- */
-static int prepare_crash(struct load_state *s, const struct kx_options *o,
-			 const struct kx_arch_ops *arch, const struct kx_format_ops *fmt,
-			 FILE *log, struct kx_error *err)
+/* A wrapper's parts (a UKI's sections) and what became of each. */
+static void print_parts(const struct kx_load *ld, FILE *out)
 {
-	if (s->facts.crash_regions.count == 0) {
-		struct kx_error plan_err = { 0 };
-		uint64_t segments = 0;
-		if (fmt && build_plan(s, o, arch, fmt, false, log, &plan_err) == 0) {
-			for (unsigned int i = 0; i < s->plan.nr_segments; i++)
-				segments += s->plan.segments[i].memsz;
-			uint64_t initrd = s->initrd.bytes.size;
-			uint64_t need = kx_align_up(segments + 3 * initrd + 96 * MiB, 32 * MiB);
-			kx_plan_free(&s->plan);
-			return kx_fail(err, KX_E_NO_CRASH_REGION,
-				       "no crash kernel region: /proc/iomem has no \"Crash kernel\" entry. Boot with "
-				       "crashkernel=%lluM: this kernel and initrd need %llu MiB of segments, plus "
-				       "room to unpack the initrd and run the capture kernel",
-				       (unsigned long long)(need / MiB),
-				       (unsigned long long)kx_align_up(segments, MiB) / MiB);
-		}
-		return kx_fail(err, KX_E_NO_CRASH_REGION,
-			       "no crash kernel region: /proc/iomem has no \"Crash kernel\" entry; boot with "
-			       "crashkernel=256M (or larger) on the kernel command line to reserve one");
+	const struct kx_layer *layer = ld->parts[KX_PART_KERNEL].layer;
+
+	if (!layer)
+		return;
+	fprintf(out, "%s %s (%s):\n", layer->wrapper->name, ld->rq.kernel, layer->detail);
+	for (int i = 0; i < KX_PART_COUNT; i++) {
+		const struct kx_wrapped_part *part = &layer->parts[i];
+		if (!part->name)
+			continue;
+		fprintf(out, "  %-8s at 0x%08" PRIx64 ", 0x%08zx bytes: %s\n", part->name, part->offset,
+			part->bytes.size, ld->parts[i].use);
 	}
-	s->crash = calloc(1, sizeof(*s->crash));
-	if (!s->crash)
-		return kx_fail(err, KX_E_NOMEM, "out of memory");
-	return kx_crash_facts_read(s->crash, o->root, err);
+	fprintf(out, "command line from %s\n", ld->cmdline_from);
 }
 
-static void print_file_plan(const struct load_state *s, const struct kx_options *o,
-			    unsigned long flags, FILE *out)
+static void print_file_call(const struct kx_file_call *c, const struct kx_options *o, FILE *out)
 {
-	/* A view into the UKI gets its own sealed memfd for the system call. */
 	static const char memfd[] = " (copied into a sealed memfd)";
-	const char *kmem = kernel_file(s)->fd < 0 && kernel_file(s) != &s->kernel ? memfd : "";
-	const char *imem = have_initrd(s) && s->initrd.fd < 0 ? memfd : "";
 	fprintf(out, "kexec_file_load: kernel fd of %s%s, initrd %s%s, command line \"%s\", flags 0x%lx\n",
-		kernel_file(s)->path, kmem, have_initrd(s) ? s->initrd.path : "none (KEXEC_FILE_NO_INITRAMFS)",
-		imem, s->cmdline, flags);
+		c->kernel->path, c->kernel_copied ? memfd : "",
+		c->initrd ? c->initrd->path : "none (KEXEC_FILE_NO_INITRAMFS)", c->initrd_copied ? memfd : "",
+		c->cmdline, c->flags);
 	if (o->mode == KX_MODE_AUTO)
 		fprintf(out, "  then, if the kernel cannot load it itself: kexec_load with this plan:\n");
 }
@@ -255,226 +87,95 @@ static void note_ignored_by_file_syscall(const struct kx_options *o, FILE *log)
 			"use -c to apply it\n", ignored[i]);
 }
 
-/*
- * The command line: --reuse-cmdline and/or --append when given; else a
- * UKI's .cmdline. kexec-tools (2.0.28 to 2.0.32) never reads .cmdline;
- * kexec-ng uses it only when the user gave no command line, so every
- * command line kexec-tools would pass is passed unchanged.
- */
-static int compose_cmdline(struct load_state *s, const struct kx_options *o, FILE *log,
-			   struct kx_error *err)
+/* --dry-run: the kexec_file_load call and/or the kexec_load plan, on stdout. */
+static int dry_run(struct kx_load *ld, const struct kx_options *o, unsigned int *shown, FILE *log,
+		   struct kx_error *err)
 {
-	const char *append = o->append;
-	char uki_cmdline[sizeof(s->cmdline)];
+	struct kx_file_call call;
+	struct kx_plan plan;
 
-	s->cmdline_from = o->append || o->reuse_cmdline ? "the command line options" : "none given";
-	if (s->is_uki && s->uki.cmdline.present) {
-		if (o->append || o->reuse_cmdline) {
-			fprintf(log, "kexec: note: %s replaces %s's .cmdline section\n",
-				o->append ? "--append/--command-line" : "--reuse-cmdline", o->kernel);
-		} else {
-			if (kx_uki_cmdline(&s->uki, o->kernel, uki_cmdline, sizeof(uki_cmdline), err) < 0)
-				return -1;
-			append = uki_cmdline;
-			s->cmdline_from = "the UKI's .cmdline section";
-			s->cmdline_from_uki = true;
-		}
+	printf("kexec-ng dry run: nothing is loaded\n");
+	print_parts(ld, stdout);
+	if (o->mode != KX_MODE_LOAD) {
+		if (kx_load_file_call(ld, false, o->debug, &call, err) < 0)
+			return -1;
+		print_file_call(&call, o, stdout);
 	}
-	return kx_cmdline_compose(o->reuse_cmdline ? s->facts.cmdline : NULL, append, o->panic,
-				  s->cmdline, sizeof(s->cmdline), err);
+	if (o->mode == KX_MODE_FILE)
+		return 0;
+	int r = kx_load_build_plan(ld, &plan, err);
+	flush_notes(ld, shown, log);
+	if (r == 0)
+		kx_plan_print(&plan, stdout);
+	kx_plan_free(&plan);
+	return r;
 }
 
-/*
- * A UKI's .linux as a view (no copy), and its .initrd unless --initrd was
- * given: the user's initrd replaces it, as in kexec-tools
- * (kexec/arch/x86_64/kexec-bzImage64.c: the UKI's initrd only when no
- * --initrd), on both system calls.
- */
-static int uki_parts(struct load_state *s, const struct kx_options *o, const struct kx_arch_ops *arch,
-		     FILE *log, struct kx_error *err)
+/* kexec_file_load: 0 loaded, 1 fall back to kexec_load (said on `log`), -1 failed. */
+static int load_by_file(struct kx_load *ld, const struct kx_options *o, unsigned int *shown, FILE *log,
+			struct kx_error *err)
 {
-	char name[512];
+	struct kx_file_call call;
 
-	snprintf(name, sizeof(name), "%s (UKI .linux section)", o->kernel);
-	if (kx_file_view(&s->uki_linux, s->uki.linux_image.bytes, name, err) < 0)
+	int r = kx_load_file_call(ld, true, o->debug, &call, err);
+	flush_notes(ld, shown, log);
+	if (r < 0)
 		return -1;
-	if (s->uki.initrd.present && s->uki.initrd.bytes.size) {
-		if (o->initrd) {
-			fprintf(log, "kexec: note: --initrd replaces %s's .initrd section\n", o->kernel);
-		} else {
-			snprintf(name, sizeof(name), "%s (UKI .initrd section)", o->kernel);
-			if (kx_file_view(&s->initrd, s->uki.initrd.bytes, name, err) < 0)
-				return -1;
-		}
+	int e = -kx_sys_kexec_file_load(call.kernel->fd, call.initrd ? call.initrd->fd : -1, call.cmdline,
+					call.flags);
+	if (e == 0) {
+		note_ignored_by_file_syscall(o, log);
+		return 0;
 	}
-	if (s->uki.dtb.present && arch->needs_dtb)
-		fprintf(log, "kexec: note: %s's .dtb section is not used: the new kernel gets %s\n", o->kernel,
-			o->dtb ? "--dtb" : "the running device tree");
-	else if (s->uki.dtb.present)
-		fprintf(log, "kexec: note: %s's .dtb section is not used on %s\n", o->kernel, arch->name);
-	return 0;
+	if (o->mode == KX_MODE_FILE && e == ENOSYS)
+		return kx_fail_errno(err, KX_E_NO_FILE_SYSCALL, e,
+				     "-s: this kernel has no kexec_file_load (CONFIG_KEXEC_FILE); use -c");
+	if (o->mode == KX_MODE_FILE || !kx_file_errno_falls_back(e))
+		return kx_explain_file_failure(&ld->facts, o->kernel, e, err);
+	fprintf(log, "kexec: kexec_file_load of %s failed (%s: %s); falling back to kexec_load\n",
+		o->kernel, strerror(e), kx_file_syscall_why(e));
+	return 1;
 }
 
-/* kexec_file_load needs files: the UKI's parts in sealed memfds (no temporary file). */
-static int uki_memfds(struct load_state *s, struct kx_error *err)
+static int load_by_plan(struct kx_load *ld, const struct kx_options *o, unsigned int *shown, FILE *log,
+			struct kx_error *err)
 {
-	struct kx_file copy;
+	struct kx_plan plan;
 
-	if (s->unwrapped.fd < 0) {
-		/* .linux was not compressed: kernel_file() is the view */
-		if (kx_file_memfd_copy(&copy, s->uki_linux.bytes, s->uki_linux.path, err) < 0)
-			return -1;
-		s->unwrapped = copy;
-	}
-	if (have_initrd(s) && s->initrd.fd < 0) {
-		if (kx_file_memfd_copy(&copy, s->initrd.bytes, s->initrd.path, err) < 0)
-			return -1;
-		kx_file_close(&s->initrd);
-		s->initrd = copy;
-	}
-	return 0;
-}
-
-static void print_uki(const struct load_state *s, const struct kx_options *o, FILE *out)
-{
-	const struct kx_uki_section *secs[] = { &s->uki.linux_image, &s->uki.initrd, &s->uki.cmdline,
-						&s->uki.dtb };
-	static const char *const names[] = { ".linux", ".initrd", ".cmdline", ".dtb" };
-	const char *use[] = {
-		"the kernel",
-		o->initrd ? "replaced by --initrd" : "the initrd",
-		s->cmdline_from_uki ? "the command line" : "replaced by the command line options",
-		"not used",
-	};
-
-	fprintf(out, "UKI %s (PE/COFF, Machine 0x%04x):\n", o->kernel, s->uki.machine);
-	for (int i = 0; i < 4; i++) {
-		if (!secs[i]->present)
-			continue;
-		fprintf(out, "  %-8s at 0x%08x, 0x%08zx bytes: %s\n", names[i], secs[i]->offset,
-			secs[i]->bytes.size, use[i]);
-	}
-	fprintf(out, "command line from %s\n", s->cmdline_from);
+	int r = kx_load_build_plan(ld, &plan, err);
+	flush_notes(ld, shown, log);
+	if (r == 0 && o->debug)
+		kx_plan_print(&plan, log);
+	int e = r == 0 ? -kx_sys_kexec_load(&plan) : 0;
+	if (e)
+		r = kx_explain_load_failure(&ld->facts, e, err);
+	kx_plan_free(&plan);
+	return r;
 }
 
 int kx_cmd_load(const struct kx_options *o, FILE *log, struct kx_error *err)
 {
-	const struct kx_arch_ops *arch = o->arch ? kx_arch_by_name(o->arch) : kx_arch_native();
-	const struct kx_format_ops *fmt = NULL;
-	struct load_state *s = calloc(1, sizeof(*s));
-	int r = -1;
+	const struct kx_arch_ops *arch = o->test.arch ? kx_arch_by_name(o->test.arch) : kx_arch_native();
+	unsigned int shown = 0;
 
-	if (!s)
+	if (!arch)
+		return kx_fail(err, KX_E_USAGE, "no back end for architecture %s",
+			       o->test.arch ? o->test.arch : "of this machine");
+	struct kx_load *ld = kx_load_new();
+	if (!ld)
 		return kx_fail(err, KX_E_NOMEM, "out of memory");
-	s->kernel.fd = s->unwrapped.fd = s->initrd.fd = -1;
-	if (!arch) {
-		kx_fail(err, KX_E_USAGE, "no back end for architecture %s", o->arch ? o->arch : "of this machine");
-		goto out;
-	}
-	if (kx_facts_read(&s->facts, o->root, err) < 0)
-		goto out;
-	if (kx_file_map(&s->kernel, o->kernel, err) < 0)
-		goto out;
-	int uki = kx_uki_parse(s->kernel.bytes, o->kernel, arch->pe_machine, arch->name, &s->uki, err);
-	if (uki < 0)
-		goto out;
-	s->is_uki = uki == 1;
-	if (compose_cmdline(s, o, log, err) < 0)
-		goto out;
-	if (o->initrd && kx_file_map(&s->initrd, o->initrd, err) < 0)
-		goto out;
-	if (s->is_uki && uki_parts(s, o, arch, log, err) < 0)
-		goto out;
-	if (kx_unwrap_kernel(s->is_uki ? &s->uki_linux : &s->kernel, KX_KERNEL_DECOMPRESSED_MAX,
-			     &s->unwrapped, s->chain, sizeof(s->chain), err) < 0)
-		goto out;
-	if (s->is_uki) {
-		/* the inner chain is short ("gzip", "EFI zboot zstd") */
-		char inner[sizeof(s->chain)];
-		memcpy(inner, s->chain, sizeof(inner));
-		snprintf(s->chain, sizeof(s->chain), "UKI%s%.100s", inner[0] ? " > " : "", inner);
-	}
-
-	/* Probe even for -s: a file we cannot parse gets our message, not an errno. */
-	struct kx_error probe_err = { 0 };
-	/* (a UKI's kernel is named as its section) */
-	int probed = kx_format_select(arch, kernel_file(s)->bytes, s->is_uki ? s->uki_linux.path : o->kernel,
-				      o->type, &fmt, &probe_err);
-	if (probed < 0 && (o->mode != KX_MODE_FILE || probe_err.status != KX_E_FORMAT)) {
-		*err = probe_err;
-		goto out;
-	}
-
-	if (o->panic && prepare_crash(s, o, arch, fmt, log, err) < 0)
-		goto out;
-
-	unsigned long file_flags = (o->debug ? KX_KEXEC_FILE_DEBUG : 0) |
-				   (!have_initrd(s) ? KX_KEXEC_FILE_NO_INITRAMFS : 0) |
-				   (o->panic ? KX_KEXEC_FILE_ON_CRASH : 0);
-	if (o->dry_run) {
-		fprintf(stdout, "kexec-ng dry run: nothing is loaded\n");
-		if (s->is_uki)
-			print_uki(s, o, stdout);
-		if (o->mode != KX_MODE_LOAD)
-			print_file_plan(s, o, file_flags, stdout);
-		if (o->mode != KX_MODE_FILE) {
-			if (build_plan(s, o, arch, fmt, o->panic, log, err) < 0)
-				goto out;
-			kx_plan_print(&s->plan, stdout);
-		}
-		r = 0;
-		goto out;
-	}
-
-	if (o->mode != KX_MODE_LOAD && strstr(s->chain, "EFI zboot"))
-		/* The kernel will verify (or not) the unwrapped Image; the
-		 * zboot wrapper's own signature is out of the picture. */
-		fprintf(log, "kexec: note: %s is an EFI zboot image; kexec_file_load gets the Image unwrapped "
-			"in memory, so a signature on the zboot wrapper is not what the kernel checks\n",
-			o->kernel);
-	if (o->mode != KX_MODE_LOAD && s->is_uki)
-		/* The kernel verifies (or not) the kernel in .linux; a signature
-		 * on the UKI as a whole, which would cover .initrd and .cmdline,
-		 * is not what kexec_file_load checks. */
-		fprintf(log, "kexec: note: %s is a UKI; kexec_file_load gets its .linux section, so the kernel "
-			"checks the signature of the kernel inside, not the UKI's\n", o->kernel);
-	if (o->mode != KX_MODE_LOAD) {
-		if (s->is_uki && uki_memfds(s, err) < 0)
-			goto out;
-		int e = -kx_sys_kexec_file_load(kernel_file(s)->fd, s->initrd.fd, s->cmdline, file_flags);
-		if (e == 0) {
-			note_ignored_by_file_syscall(o, log);
-			r = 0;
-			goto out;
-		}
-		if (o->mode == KX_MODE_FILE) {
-			if (e == ENOSYS) {
-				kx_fail_errno(err, KX_E_NO_FILE_SYSCALL, e,
-					      "-s: this kernel has no kexec_file_load (CONFIG_KEXEC_FILE); use -c");
-				goto out;
-			}
-			explain_file_failure(&s->facts, o->kernel, e, err);
-			goto out;
-		}
-		if (!file_errno_falls_back(e)) {
-			explain_file_failure(&s->facts, o->kernel, e, err);
-			goto out;
-		}
-		fprintf(log, "kexec: kexec_file_load of %s failed (%s: %s); falling back to kexec_load\n",
-			o->kernel, strerror(e), file_syscall_why(e));
-	}
-	if (build_plan(s, o, arch, fmt, o->panic, log, err) < 0)
-		goto out;
-	if (o->debug)
-		kx_plan_print(&s->plan, log);
-	int e = -kx_sys_kexec_load(&s->plan);
-	if (e) {
-		explain_load_failure(&s->facts, e, err);
-		goto out;
-	}
-	r = 0;
-out:
-	load_state_free(s);
+	struct kx_load_request rq = request_of(o, arch);
+	int r = kx_load_prepare(ld, &rq, err);
+	flush_notes(ld, &shown, log);
+	if (r == 0 && o->dry_run)
+		r = dry_run(ld, o, &shown, log, err);
+	else if (r == 0 && o->mode != KX_MODE_LOAD)
+		r = load_by_file(ld, o, &shown, log, err);
+	else if (r == 0)
+		r = 1;
+	if (r == 1)
+		r = load_by_plan(ld, o, &shown, log, err);
+	kx_load_free(ld);
 	return r;
 }
 
@@ -485,20 +186,20 @@ int kx_cmd_unload(const struct kx_options *o, FILE *log, struct kx_error *err)
 
 	if (!f)
 		return kx_fail(err, KX_E_NOMEM, "out of memory");
-	if (kx_facts_read(f, o->root, err) < 0)
+	if (options_facts(o, f, err) < 0)
 		goto out;
 	if (o->mode != KX_MODE_LOAD) {
 		/* The file syscall unloads either kind of image, and is the only
 		 * one that works under lockdown. */
 		e = -kx_sys_kexec_file_load(-1, -1, NULL, KX_KEXEC_FILE_UNLOAD |
 					    (o->panic ? KX_KEXEC_FILE_ON_CRASH : 0));
-		if (e == 0 || o->mode == KX_MODE_FILE || !file_errno_falls_back(e)) {
+		if (e == 0 || o->mode == KX_MODE_FILE || !kx_file_errno_falls_back(e)) {
 			if (e == ENOSYS && o->mode == KX_MODE_FILE) {
 				kx_fail_errno(err, KX_E_NO_FILE_SYSCALL, e, "-s -u: no kexec_file_load in this kernel");
 				goto out;
 			}
 			if (e) {
-				explain_file_failure(f, "(unload)", e, err);
+				kx_explain_file_failure(f, "(unload)", e, err);
 				goto out;
 			}
 			r = 0;
@@ -510,7 +211,7 @@ int kx_cmd_unload(const struct kx_options *o, FILE *log, struct kx_error *err)
 	}
 	e = -kx_sys_kexec_unload(o->panic ? KEXEC_ON_CRASH : 0);
 	if (e) {
-		explain_load_failure(f, e, err);
+		kx_explain_load_failure(f, e, err);
 		goto out;
 	}
 	r = 0;
@@ -523,7 +224,7 @@ int kx_cmd_status(const struct kx_options *o)
 {
 	char buf[16];
 	const char *rel = o->panic ? "sys/kernel/kexec_crash_loaded" : "sys/kernel/kexec_loaded";
-	if (kx_read_text(o->root, rel, buf, sizeof(buf)) <= 0)
+	if (kx_read_text(kx_options_root(o), rel, buf, sizeof(buf)) <= 0)
 		return 0;
 	return atoi(buf) ? 1 : 0;
 }
@@ -533,7 +234,7 @@ int kx_cmd_print_ckr_size(const struct kx_options *o, FILE *out, struct kx_error
 	struct kx_facts *f = calloc(1, sizeof(*f));
 	if (!f)
 		return kx_fail(err, KX_E_NOMEM, "out of memory");
-	if (kx_facts_read(f, o->root, err) < 0) {
+	if (options_facts(o, f, err) < 0) {
 		free(f);
 		return -1;
 	}
@@ -553,7 +254,7 @@ int kx_cmd_exec(const struct kx_options *o, struct kx_error *err)
 		       o->no_sync ? " (skipped: -y)" : "", o->no_ifdown ? " (skipped: -x)" : "");
 		return 0;
 	}
-	if (kx_cmd_status(&(struct kx_options){ .root = o->root }) == 0)
+	if (kx_cmd_status(&(struct kx_options){ .test.root = o->test.root }) == 0)
 		return kx_fail(err, KX_E_SYSCALL, "nothing has been loaded: load a kernel with -l first");
 	if (!o->no_sync)
 		sync();
@@ -561,7 +262,7 @@ int kx_cmd_exec(const struct kx_options *o, struct kx_error *err)
 		kx_sys_ifdown();
 	int e = -kx_sys_reboot_kexec();
 	if (e == ECANCELED)
-		return kx_fail(err, KX_E_SYSCALL, "reboot(LINUX_REBOOT_CMD_KEXEC) refused: " SEATBELT);
+		return kx_fail(err, KX_E_SYSCALL, "reboot(LINUX_REBOOT_CMD_KEXEC) refused: " KX_SEATBELT);
 	return kx_fail_errno(err, KX_E_SYSCALL, e, "reboot(LINUX_REBOOT_CMD_KEXEC) returned");
 }
 

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "options.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "../core/number.h"
 
 enum {
 	OPT_APPEND = 256, OPT_INITRD, OPT_REUSE_CMDLINE, OPT_MEM_MIN, OPT_MEM_MAX, OPT_ENTRY,
@@ -73,13 +74,14 @@ static const struct option long_options[] = {
 
 static int parse_address(const char *flag, const char *arg, uint64_t *ret, struct kx_error *err)
 {
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(arg, &end, 0);
-	if (errno || end == arg || *end || arg[0] == '-')
+	if (kx_parse_u64(arg, ret) < 0)
 		return kx_fail(err, KX_E_USAGE, "%s=%s: not a number (decimal or 0x hex)", flag, arg);
-	*ret = v;
 	return 0;
+}
+
+const char *kx_options_root(const struct kx_options *o)
+{
+	return o->test.root ? o->test.root : "/";
 }
 
 static int set_action(struct kx_options *o, enum kx_action a, const char *flag, struct kx_error *err)
@@ -92,12 +94,37 @@ static int set_action(struct kx_options *o, enum kx_action a, const char *flag, 
 	return 0;
 }
 
+/* What the options say together: conflicts, and what an action needs. */
+static int check_combinations(struct kx_options *o, struct kx_error *err)
+{
+	if (o->panic && (o->action == KX_ACT_EXEC || o->action == KX_ACT_FORCE))
+		return kx_fail(err, KX_E_USAGE,
+			       "-p loads a crash kernel, which runs on panic; it cannot be combined with %s",
+			       o->action_flag);
+	if (o->panic && o->action == KX_ACT_DEFAULT)
+		o->action = KX_ACT_LOAD, o->action_flag = "-p";
+	if (o->preserve_context && !o->mem_max)
+		return kx_fail(err, KX_E_USAGE, "--load-preserve-context needs --mem-max");
+	if (o->mem_max && o->mem_min > o->mem_max)
+		return kx_fail(err, KX_E_USAGE, "--mem-min 0x%llx is above --mem-max 0x%llx",
+			       (unsigned long long)o->mem_min, (unsigned long long)o->mem_max);
+	bool loads = o->action == KX_ACT_DEFAULT || o->action == KX_ACT_LOAD ||
+		     o->action == KX_ACT_FORCE;
+	if (loads && !o->kernel)
+		return kx_fail(err, KX_E_USAGE, o->action == KX_ACT_DEFAULT ?
+			       "nothing to do: give a kernel to load, or an action (see kexec --help)" :
+			       "no kernel specified");
+	if (!loads && o->kernel && o->action != KX_ACT_HELP && o->action != KX_ACT_VERSION)
+		return kx_fail(err, KX_E_USAGE, "%s takes no kernel file (got \"%s\")",
+			       o->action_flag, o->kernel);
+	return 0;
+}
+
 int kx_options_parse(int argc, char **argv, struct kx_options *o, struct kx_error *err)
 {
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	o->root = "/";
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hvfxylpuet:dSisca", long_options, NULL)) != -1) {
@@ -136,9 +163,9 @@ int kx_options_parse(int argc, char **argv, struct kx_options *o, struct kx_erro
 		case OPT_PRESERVE:
 		case OPT_JUMP_BACK: o->preserve_context = true; break;
 		case OPT_HOTPLUG: case OPT_COMPAT_NOARG: case OPT_COMPAT_ARG: break;
-		case OPT_TEST_WRONG_DIGEST: o->test_wrong_digest = true; break;
-		case OPT_TEST_ROOT: o->root = optarg; break;
-		case OPT_TEST_ARCH: o->arch = optarg; break;
+		case OPT_TEST_WRONG_DIGEST: o->test.wrong_digest = true; break;
+		case OPT_TEST_ROOT: o->test.root = optarg; break;
+		case OPT_TEST_ARCH: o->test.arch = optarg; break;
 		case ':':
 			return kx_fail(err, KX_E_USAGE, "option %s needs an argument", argv[optind - 1]);
 		default:
@@ -154,25 +181,5 @@ int kx_options_parse(int argc, char **argv, struct kx_options *o, struct kx_erro
 		return kx_fail(err, KX_E_USAGE, "unexpected argument \"%s\": one kernel file only",
 			       argv[optind]);
 
-	if (o->panic && (o->action == KX_ACT_EXEC || o->action == KX_ACT_FORCE))
-		return kx_fail(err, KX_E_USAGE,
-			       "-p loads a crash kernel, which runs on panic; it cannot be combined with %s",
-			       o->action_flag);
-	if (o->panic && o->action == KX_ACT_DEFAULT)
-		o->action = KX_ACT_LOAD, o->action_flag = "-p";
-	if (o->preserve_context && !o->mem_max)
-		return kx_fail(err, KX_E_USAGE, "--load-preserve-context needs --mem-max");
-	if (o->mem_max && o->mem_min > o->mem_max)
-		return kx_fail(err, KX_E_USAGE, "--mem-min 0x%llx is above --mem-max 0x%llx",
-			       (unsigned long long)o->mem_min, (unsigned long long)o->mem_max);
-	bool loads = o->action == KX_ACT_DEFAULT || o->action == KX_ACT_LOAD ||
-		     o->action == KX_ACT_FORCE;
-	if (loads && !o->kernel)
-		return kx_fail(err, KX_E_USAGE, o->action == KX_ACT_DEFAULT ?
-			       "nothing to do: give a kernel to load, or an action (see kexec --help)" :
-			       "no kernel specified");
-	if (!loads && o->kernel && o->action != KX_ACT_HELP && o->action != KX_ACT_VERSION)
-		return kx_fail(err, KX_E_USAGE, "%s takes no kernel file (got \"%s\")",
-			       o->action_flag, o->kernel);
-	return 0;
+	return check_combinations(o, err);
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "../core/error.h"
+#include "../load/load.h"
 
 enum kx_action {
 	KX_ACT_DEFAULT = 0,   /* `kexec K`: load, then shutdown -r now */
@@ -44,11 +45,11 @@ struct kx_options {
 	bool dry_run;
 	const char *serial;        /* --serial: ttyS0..3 or an I/O port */
 	bool preserve_context;
-	/* Test-only switches (documented in kexec(8) under TESTING). */
-	bool test_wrong_digest;
-	const char *root;          /* --x-test-root: read /proc and /sys facts from here */
-	const char *arch;          /* --x-test-arch: plan for another architecture */
+	struct kx_test_switches test;  /* --x-test-*: kexec(8), TESTING */
 };
+
+/* Where the facts come from: "/", or the fixture folder of --x-test-root. */
+const char *kx_options_root(const struct kx_options *o);
 
 int kx_options_parse(int argc, char **argv, struct kx_options *ret, struct kx_error *err);
 

@@ -115,7 +115,6 @@ static int image_describe(const struct kx_load_ctx *ctx, struct kx_kernel_desc *
 	k->align = 2 * MiB;
 	k->min_addr = 0;
 	k->entry = h.text_offset;
-	k->image_flags = h.flags;
 	return 0;
 }
 

@@ -128,11 +128,7 @@ static int bzimage_describe(const struct kx_load_ctx *ctx, struct kx_kernel_desc
 	 * 1 MiB, preferably at pref_address. */
 	k->min_addr = bz.pref_address > 0x100000 ? bz.pref_address : 0x100000;
 	k->entry = 0x200; /* 64-bit entry: startup_64 at load address + 0x200 */
-	k->x86_setup_header = kx_bytes_sub(image, BZ_SETUP_HEADER, bz.header_len);
-	k->x86_version = bz.version;
-	k->x86_xloadflags = bz.xloadflags;
-	k->x86_cmdline_size = bz.cmdline_size;
-	k->x86_initrd_addr_max = bz.initrd_addr_max;
+	k->protocol_header = kx_bytes_sub(image, BZ_SETUP_HEADER, bz.header_len);
 	return 0;
 }
 
@@ -141,3 +137,19 @@ const struct kx_format_ops kx_format_bzimage = {
 	.probe = bzimage_probe,
 	.describe = bzimage_describe,
 };
+
+struct kx_x86_setup kx_x86_setup_of(struct kx_bytes setup_header)
+{
+	struct kx_x86_setup s = { 0 };
+	uint16_t xloadflags;
+	uint32_t cmdline_size, initrd_addr_max;
+
+	/* offsets in the header, which starts at 0x1f1 of the file */
+	if (kx_le16(setup_header, BZ_XLOADFLAGS - BZ_SETUP_HEADER, &xloadflags))
+		s.xloadflags = xloadflags;
+	if (kx_le32(setup_header, BZ_CMDLINE_SIZE - BZ_SETUP_HEADER, &cmdline_size))
+		s.cmdline_size = cmdline_size;
+	if (kx_le32(setup_header, BZ_INITRD_ADDR_MAX - BZ_SETUP_HEADER, &initrd_addr_max))
+		s.initrd_addr_max = initrd_addr_max;
+	return s;
+}

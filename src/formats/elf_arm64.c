@@ -57,7 +57,6 @@ static int elf_arm64_describe(const struct kx_load_ctx *ctx, struct kx_kernel_de
 	k->align = 2 * MiB;
 	k->min_addr = 0;
 	k->entry = h.text_offset;
-	k->image_flags = h.flags;
 	return 0;
 }
 

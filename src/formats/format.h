@@ -81,16 +81,11 @@ struct kx_kernel_desc {
 	uint64_t entry;              /* relocatable: offset from the base; fixed: absolute */
 	char note[256];              /* an assumption the user should hear about, or "" */
 
-	/* arm64/riscv64: the Image header's facts (text_offset is the first
-	 * piece's offset from the 2 MiB-aligned base). */
-	uint64_t image_flags;
-
-	/* x86_64: the setup header to copy into boot_params (empty = synthesize). */
-	struct kx_bytes x86_setup_header;
-	uint16_t x86_version;        /* boot protocol version */
-	uint16_t x86_xloadflags;
-	uint32_t x86_cmdline_size;   /* longest command line accepted, excluding NUL */
-	uint32_t x86_initrd_addr_max;
+	/* The boot protocol's header for the back end that speaks it, or
+	 * empty: x86_64's setup header from 0x1f1 (copied into boot_params,
+	 * its fields read through x86_setup.h; an ELF vmlinux has none, and
+	 * boot_params gets a synthesized one). */
+	struct kx_bytes protocol_header;
 };
 
 struct kx_format_ops {
@@ -116,5 +111,8 @@ extern const struct kx_format_ops kx_format_elf_riscv64;
 int kx_format_select(const struct kx_arch_ops *arch, struct kx_bytes image,
 		     const char *image_name, const char *type,
 		     const struct kx_format_ops **ret, struct kx_error *err);
+
+/* The format of `arch` that -t `type` names (kexec-tools' names too), or NULL. */
+const struct kx_format_ops *kx_format_by_type(const struct kx_arch_ops *arch, const char *type);
 
 #endif

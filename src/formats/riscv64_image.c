@@ -92,7 +92,6 @@ static int image_describe(const struct kx_load_ctx *ctx, struct kx_kernel_desc *
 	k->align = 2 * MiB;
 	k->min_addr = 0;
 	k->entry = 0;
-	k->image_flags = h.flags;
 	return 0;
 }
 

@@ -20,6 +20,15 @@ static const char *canonical_type(const char *type)
 	return type;
 }
 
+const struct kx_format_ops *kx_format_by_type(const struct kx_arch_ops *arch, const char *type)
+{
+	const char *want = canonical_type(type);
+	for (const struct kx_format_ops *const *f = arch->formats; *f; f++)
+		if (!strcasecmp(want, (*f)->name))
+			return *f;
+	return NULL;
+}
+
 int kx_format_select(const struct kx_arch_ops *arch, struct kx_bytes image,
 		     const char *image_name, const char *type,
 		     const struct kx_format_ops **ret, struct kx_error *err)

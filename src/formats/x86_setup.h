@@ -54,6 +54,19 @@ struct kx_bzimage {
 	uint64_t header_len;   /* setup header bytes from 0x1f1 */
 };
 
+/*
+ * What the x86_64 back end reads of a kernel's setup header (the bytes
+ * from 0x1f1, kx_kernel_desc.protocol_header); 0 for a field the header
+ * is too short to hold, and everything 0 without a header (ELF vmlinux):
+ * the back end's defaults apply then.
+ */
+struct kx_x86_setup {
+	uint16_t xloadflags;
+	uint32_t cmdline_size;       /* longest command line accepted, excluding NUL */
+	uint32_t initrd_addr_max;
+};
+struct kx_x86_setup kx_x86_setup_of(struct kx_bytes setup_header);
+
 enum kx_probe kx_bzimage_probe_bytes(struct kx_bytes image);
 /* Parse and check a bzImage; every refusal names the field and the rule. */
 int kx_bzimage_parse(struct kx_bytes image, const char *name, struct kx_bzimage *ret,

@@ -306,9 +306,14 @@ static int read_flag(const char *root, const char *rel)
 	return read_u64(root, rel, &v) < 0 ? -1 : (int)(v != 0);
 }
 
-static int read_random(struct kx_facts *f, struct kx_error *err)
+/*
+ * Entropy for the new kernel's seeds: getrandom() always on a live system.
+ * A fixture folder (tests only) may state its own in kexec-ng-random so its
+ * plans are reproducible; a file of that name under "/" is never read.
+ */
+static int read_random(struct kx_facts *f, bool fixture, struct kx_error *err)
 {
-	int fd = open_under(f->root, "kexec-ng-random");
+	int fd = fixture ? open_under(f->root, "kexec-ng-random") : -1;
 	if (fd >= 0) {
 		ssize_t n = read(fd, f->random, sizeof(f->random));
 		close(fd);
@@ -330,7 +335,7 @@ static int read_random(struct kx_facts *f, struct kx_error *err)
 	return 0;
 }
 
-int kx_facts_read(struct kx_facts *f, const char *root, struct kx_error *err)
+static int facts_read(struct kx_facts *f, const char *root, bool fixture, struct kx_error *err)
 {
 	memset(f, 0, sizeof(*f));
 	if (strlen(root) >= sizeof(f->root))
@@ -362,11 +367,11 @@ int kx_facts_read(struct kx_facts *f, const char *root, struct kx_error *err)
 		f->acpi_rsdp = v;
 	}
 	read_lockdown(f);
-	if (read_random(f, err) < 0)
+	if (read_random(f, fixture, err) < 0)
 		return -1;
 	/* The page size is the running kernel's; a fixture folder states its own. */
 	uint64_t page = 0;
-	if (strcmp(root, "/"))
+	if (fixture)
 		read_u64(root, "kexec-ng-page-size", &page);
 	else
 		page = (uint64_t)sysconf(_SC_PAGESIZE);
@@ -374,6 +379,16 @@ int kx_facts_read(struct kx_facts *f, const char *root, struct kx_error *err)
 	f->kexec_loaded = read_flag(root, "sys/kernel/kexec_loaded");
 	f->kexec_crash_loaded = read_flag(root, "sys/kernel/kexec_crash_loaded");
 	return 0;
+}
+
+int kx_facts_read(struct kx_facts *f, const char *root, struct kx_error *err)
+{
+	return facts_read(f, root, false, err);
+}
+
+int kx_facts_read_fixture(struct kx_facts *f, const char *root, struct kx_error *err)
+{
+	return facts_read(f, root, true, err);
 }
 
 /* ---- kdump facts (kx_crash_facts_read) ---- */

@@ -47,14 +47,21 @@ struct kx_facts {
 	int kexec_loaded;                /* -1 unknown */
 	int kexec_crash_loaded;
 	unsigned int page_size_kib;      /* the running kernel's page size; 0 unknown */
-	/* Entropy for seeds handed to the new kernel (RNG seed, KASLR seed).
-	 * getrandom() on a live system; a fixture folder may supply its own
-	 * file "kexec-ng-random" so plans are reproducible in golden tests. */
+	/* Entropy for seeds handed to the new kernel (RNG seed, KASLR seed):
+	 * getrandom(); only kx_facts_read_fixture() takes a fixture folder's
+	 * "kexec-ng-random" instead, so plans are reproducible in golden tests. */
 	uint8_t random[64];
 };
 
 /* Read facts from `root` ("/" on a live system). Missing optional files are not errors. */
 int kx_facts_read(struct kx_facts *ret, const char *root, struct kx_error *err);
+/*
+ * Test only (--x-test-root, unit tests): the same from a fixture folder
+ * that imitates a machine, which may also state the seeds
+ * ("kexec-ng-random", 64 bytes) and the page size ("kexec-ng-page-size")
+ * so plans are reproducible. A live system never reads these files.
+ */
+int kx_facts_read_fixture(struct kx_facts *ret, const char *root, struct kx_error *err);
 
 /*
  * RAM a new image may be placed in: the kernel's view (/proc/iomem System

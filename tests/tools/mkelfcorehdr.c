@@ -118,7 +118,7 @@ static int from_root(const char *root, const char *out)
 	static struct kx_crash_facts cf;
 	static struct kx_memmap ram;
 	struct kx_error err = { 0 };
-	if (kx_facts_read(&facts, root, &err) < 0 || kx_crash_facts_read(&cf, root, &err) < 0) {
+	if (kx_facts_read_fixture(&facts, root, &err) < 0 || kx_crash_facts_read(&cf, root, &err) < 0) {
 		fprintf(stderr, "mkelfcorehdr: %s\n", err.message);
 		return 1;
 	}

@@ -12,7 +12,7 @@
 #include "synth.h"
 #include "arch/arch.h"
 #include "formats/arm64_image.h"
-#include "formats/unwrap.h"
+#include "wrappers/wrapper.h"
 #include "system/facts.h"
 
 #define IMG_FILE 0x30000
@@ -206,7 +206,10 @@ KX_TEST(real_debian_images)
 		CHECK(describe(&kx_format_arm64_image, f.bytes.data, f.bytes.size, &k, &err) == 0);
 		CHECK_EQ_U64(k.entry, 0);          /* text_offset 0 since 5.8 */
 		CHECK(k.span > f.bytes.size);      /* BSS */
-		CHECK_EQ_U64((k.image_flags >> 1) & 3, 1); /* 4K pages */
+		struct kx_arm64_image h;
+		char note[256];
+		CHECK(kx_arm64_image_parse(f.bytes, f.bytes.size, releases[i], 0, &h, note, sizeof(note), &err) == 0);
+		CHECK_EQ_U64((h.flags >> 1) & 3, 1); /* 4K pages */
 		CHECK(k.note[0] == 0);
 		kx_file_close(&f);
 	}

@@ -25,7 +25,7 @@ static int read_fixture(const char *box)
 	char root[1024];
 	struct kx_error err = { 0 };
 	snprintf(root, sizeof(root), "%s/tests/fixtures/%s", kx_test_env("KX_SRCDIR", "."), box);
-	if (kx_facts_read(&facts, root, &err) < 0) {
+	if (kx_facts_read_fixture(&facts, root, &err) < 0) {
 		printf("#   %s\n", err.message);
 		return -1;
 	}

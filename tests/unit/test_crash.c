@@ -788,7 +788,7 @@ KX_TEST(golden_crash_box)
 	size_t size = 0;
 
 	fixture_root(root, sizeof(root), "crash-box");
-	CHECK(kx_facts_read(&facts, root, &err) == 0);
+	CHECK(kx_facts_read_fixture(&facts, root, &err) == 0);
 	CHECK(kx_crash_facts_read(&cf, root, &err) == 0);
 	kx_memmap_select(&facts.iomem_ram, KX_MEM_RAM, &ram);
 	CHECK_EQ_U64(facts.crash_regions.count, 1);

@@ -18,7 +18,7 @@
 #include "arch/arch.h"
 #include "dtb/dtb.h"
 #include "formats/riscv64_image.h"
-#include "formats/unwrap.h"
+#include "wrappers/wrapper.h"
 #include "purgatory/purgatory.h"
 #include "system/facts.h"
 

@@ -94,13 +94,13 @@ KX_TEST(facts_read_it)
 	struct kx_error err = { 0 };
 	char root[1024];
 	snprintf(root, sizeof(root), "%s/tests/fixtures/spcr-box", kx_test_env("KX_SRCDIR", "."));
-	CHECK(kx_facts_read(&f, root, &err) == 0);
+	CHECK(kx_facts_read_fixture(&f, root, &err) == 0);
 	CHECK(f.spcr.present);
 	CHECK_EQ_U64(f.spcr.interface_type, KX_SPCR_ARM_PL011);
 	CHECK_EQ_U64(f.spcr.address, 0x9000000);
 	/* a root without the table (an x86 fixture, a DT boot): nothing */
 	snprintf(root, sizeof(root), "%s/tests/fixtures/bios-box", kx_test_env("KX_SRCDIR", "."));
-	CHECK(kx_facts_read(&f, root, &err) == 0);
+	CHECK(kx_facts_read_fixture(&f, root, &err) == 0);
 	CHECK(!f.spcr.present);
 }
 

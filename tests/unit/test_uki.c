@@ -10,8 +10,8 @@
 #include "kernels.h"
 #include "synth.h"
 #include "arch/arch.h"
-#include "formats/uki.h"
-#include "formats/unwrap.h"
+#include "wrappers/uki.h"
+#include "wrappers/wrapper.h"
 
 #define NAME "uki.efi"
 static const char initrd_bytes[] = "070701 a pretend initrd, as bytes";

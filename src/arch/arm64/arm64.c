@@ -39,7 +39,9 @@ const struct kx_arch_ops kx_arch_arm64 = {
 	.kexec_arch_flag = KEXEC_ARCH_AARCH64,
 	.formats = arm64_formats,
 	.build_plan = arm64_build_plan,
-	.needs_dtb = 1,
+	.purgatory_console = kx_dtb_boot_console,
+	.boot_tree = kx_dtb_boot_tree,
+	.tree_source = kx_dtb_boot_tree_source,
 	.help =
 	"arm64 options:\n"
 	"      --dtb=FILE             device tree for the new kernel (default: /sys/firmware/fdt,\n"

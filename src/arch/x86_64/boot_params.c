@@ -114,7 +114,8 @@ int kx_x86_boot_params_build(const struct kx_facts *f, const struct kx_kernel_de
 			     uint8_t *buf, size_t size, struct kx_error *err)
 {
 	size_t cmdline_len = strlen(in->cmdline);
-	uint32_t cmdline_size = k->x86_cmdline_size ? k->x86_cmdline_size : 2047;
+	struct kx_x86_setup setup = kx_x86_setup_of(k->protocol_header);
+	uint32_t cmdline_size = setup.cmdline_size ? setup.cmdline_size : 2047;
 
 	if (size != kx_x86_boot_params_size(f, in))
 		return kx_fail(err, KX_E_PLAN, "boot_params: buffer size mismatch");
@@ -126,11 +127,11 @@ int kx_x86_boot_params_build(const struct kx_facts *f, const struct kx_kernel_de
 	memset(buf, 0, size);
 	copy_firmware_fields(buf, f);
 
-	if (k->x86_setup_header.size) {
-		if (k->x86_setup_header.size > BP_SIZE - BZ_SETUP_HEADER)
+	if (k->protocol_header.size) {
+		if (k->protocol_header.size > BP_SIZE - BZ_SETUP_HEADER)
 			return kx_fail(err, KX_E_INPUT, "setup header of 0x%zx bytes does not fit boot_params",
-				       k->x86_setup_header.size);
-		memcpy(buf + BZ_SETUP_HEADER, k->x86_setup_header.data, k->x86_setup_header.size);
+				       k->protocol_header.size);
+		memcpy(buf + BZ_SETUP_HEADER, k->protocol_header.data, k->protocol_header.size);
 	} else {
 		synthesize_header(buf);
 	}

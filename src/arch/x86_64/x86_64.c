@@ -26,6 +26,7 @@
 #include "../placer.h"
 #include "../../system/syscalls.h"
 #include "boot_params.h"
+#include "console.h"
 #include "../../core/units.h"
 
 #define KEXEC_ARCH_X86_64 (62UL << 16)
@@ -56,7 +57,7 @@ static int place_kernel(struct kx_placer *p, const struct kx_load_ctx *ctx,
 		.min = k->min_addr, .max = UINT64_MAX, .top_down = false,
 	};
 	/* boot.rst: only XLF_CAN_BE_LOADED_ABOVE_4G kernels may sit above 4 GiB */
-	bool below_4g_only = !(k->x86_xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G);
+	bool below_4g_only = !(kx_x86_setup_of(k->protocol_header).xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G);
 	if (below_4g_only)
 		rq.max = 4 * GiB - 1;
 	uint64_t base;
@@ -70,14 +71,8 @@ static int place_kernel(struct kx_placer *p, const struct kx_load_ctx *ctx,
 				       name);
 		return -1;
 	}
-	for (unsigned int i = 0; i < k->nr_pieces; i++) {
-		const struct kx_kernel_piece *piece = &k->pieces[i];
-		snprintf(source, sizeof(source), "%s @0x%" PRIx64, name,
-			 (uint64_t)(piece->bytes.data - ctx->kernel->bytes.data));
-		if (kx_plan_add(plan, "kernel", source, piece->bytes.data, piece->bytes.size,
-				base + piece->paddr, kx_align_up(piece->memsz, KX_PAGE_SIZE), err) < 0)
-			return -1;
-	}
+	if (kx_plan_add_kernel(plan, ctx, k, base, err) < 0)
+		return -1;
 	*ret_entry = base + k->entry;
 	return 0;
 }
@@ -87,14 +82,15 @@ static int place_initrd(struct kx_placer *p, const struct kx_load_ctx *ctx,
 			uint64_t *ret_addr, struct kx_error *err)
 {
 	const struct kx_file *initrd = ctx->initrd;
-	uint64_t max = k->x86_initrd_addr_max ? k->x86_initrd_addr_max : 0x37ffffff;
+	struct kx_x86_setup setup = kx_x86_setup_of(k->protocol_header);
+	uint64_t max = setup.initrd_addr_max ? setup.initrd_addr_max : 0x37ffffff;
 	struct kx_hole_request rq = {
 		.what = "initrd", .size = initrd->bytes.size, .align = KX_PAGE_SIZE,
 		.min = MiB, .max = max, .top_down = true,
 	};
 
 	/* Below 4 GiB first: firmware and old tools expect it there. */
-	if (k->x86_xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G)
+	if (setup.xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G)
 		rq.max = UINT64_MAX;
 	if (kx_place_prefer(p, rq, 4 * GiB - 1, ret_addr, err) < 0)
 		return -1;
@@ -135,6 +131,49 @@ static int crash_memory_map(const struct kx_facts *f, uint64_t hdr_addr, uint64_
 	return 0;
 }
 
+/*
+ * A crash kernel's hand-off: the ELF core header in the region, its address
+ * first on the command line (what kexec_file does: the capture kernel learns
+ * it from elfcorehdr=), and the capture kernel's e820 (owned by the plan).
+ */
+static int add_crash_handoff(struct kx_plan *plan, struct kx_placer *p, const struct kx_load_ctx *ctx,
+			     struct kx_memmap **ret_e820, struct kx_error *err)
+{
+	uint64_t hdr_addr = 0, hdr_size = 0;
+
+	if (kx_crash_add_elfcorehdr(plan, p, ctx, EM_X86_64, NULL, &hdr_addr, &hdr_size, err) < 0)
+		return -1;
+	if ((size_t)snprintf(plan->cmdline, sizeof(plan->cmdline), "elfcorehdr=0x%" PRIx64 " %s",
+			     hdr_addr, ctx->opts->cmdline) >= sizeof(plan->cmdline))
+		return kx_fail(err, KX_E_USAGE, "command line too long with elfcorehdr= added");
+	struct kx_memmap *e820 = kx_plan_own(plan, malloc(sizeof(*e820)));
+	if (!e820)
+		return kx_fail(err, KX_E_NOMEM, "out of memory");
+	*ret_e820 = e820;
+	return crash_memory_map(ctx->facts, hdr_addr, hdr_size, e820, err);
+}
+
+/* boot_params, the command line and setup_data: one segment, below 4 GiB
+ * when there is room (the 64-bit entry takes RSI anywhere, and the command
+ * line's high half goes in ext_cmd_line_ptr). */
+static int add_boot_params(struct kx_plan *plan, struct kx_placer *p, const struct kx_load_ctx *ctx,
+			   const struct kx_kernel_desc *k, const struct kx_x86_boot_inputs *in,
+			   uint64_t *ret_addr, struct kx_error *err)
+{
+	size_t bp_size = kx_x86_boot_params_size(ctx->facts, in);
+	struct kx_hole_request bp_rq = { .what = "boot_params", .size = bp_size, .align = KX_PAGE_SIZE,
+					 .min = MiB, .max = UINT64_MAX, .top_down = false };
+	if (kx_place_prefer(p, bp_rq, 4 * GiB - 1, ret_addr, err) < 0)
+		return -1;
+	uint8_t *bp = kx_plan_own(plan, malloc(bp_size));
+	if (!bp)
+		return kx_fail(err, KX_E_NOMEM, "out of memory");
+	if (kx_x86_boot_params_build(ctx->facts, k, in, *ret_addr, bp, bp_size, err) < 0)
+		return -1;
+	return kx_plan_add(plan, "boot_params", "built: zero page, command line, setup_data",
+			   bp, bp_size, *ret_addr, kx_align_up(bp_size, KX_PAGE_SIZE), err);
+}
+
 static int x86_64_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel_desc *k,
 			     struct kx_plan *plan, struct kx_error *err)
 {
@@ -142,49 +181,21 @@ static int x86_64_build_plan(const struct kx_load_ctx *ctx, const struct kx_kern
 	const struct kx_load_options *o = ctx->opts;
 	struct kx_memmap ram;
 	struct kx_placer p;
-	uint64_t kernel_entry = 0, initrd_addr = 0, bp_addr = 0, hdr_addr = 0, hdr_size = 0;
+	uint64_t kernel_entry = 0, initrd_addr = 0, bp_addr = 0;
 
-	if (o->crash) {
-		/* kexec_core.c refuses any crash segment outside the region */
-		if (kx_crash_ram(ctx, &ram, err) < 0)
-			return -1;
-	} else {
-		kx_facts_usable_ram(f, &ram);
-	}
-	kx_placer_init(&p, &ram, o->mem_min, o->mem_max);
-	if (o->crash)
-		kx_crash_name_placer(&p, &ram);
-	if (ram.count == 0)
-		return kx_fail(err, KX_E_SYSTEM,
-			       "no RAM ranges known: /proc/iomem shows no \"System RAM\" (run as root) and "
-			       "/sys/firmware/memmap is empty");
-	plan->arch = ctx->arch->name;
-	snprintf(plan->cmdline, sizeof(plan->cmdline), "%s", o->cmdline);
-	if (strlen(o->cmdline) >= sizeof(plan->cmdline))
-		return kx_fail(err, KX_E_USAGE, "command line longer than %zu bytes", sizeof(plan->cmdline) - 1);
-
+	if (kx_plan_ram(ctx, "/proc/iomem shows no \"System RAM\" (run as root) and /sys/firmware/memmap "
+			"is empty", &ram, err) < 0 ||
+	    kx_plan_begin(ctx, &ram, &p, plan, err) < 0)
+		return -1;
 	if (place_kernel(&p, ctx, k, plan, &kernel_entry, err) < 0)
 		return -1;
 	if (o->have_entry)
 		kernel_entry = o->entry;
 	if (ctx->initrd && place_initrd(&p, ctx, k, plan, &initrd_addr, err) < 0)
 		return -1;
-
 	struct kx_memmap *crash_e820 = NULL;  /* the plan owns it: boot_params is built from it below */
-	if (o->crash) {
-		if (kx_crash_add_elfcorehdr(plan, &p, ctx, EM_X86_64, NULL, &hdr_addr, &hdr_size, err) < 0)
-			return -1;
-		/* what kexec_file does: the capture kernel learns the header's
-		 * place from its command line */
-		if ((size_t)snprintf(plan->cmdline, sizeof(plan->cmdline), "elfcorehdr=0x%" PRIx64 " %s",
-				     hdr_addr, o->cmdline) >= sizeof(plan->cmdline))
-			return kx_fail(err, KX_E_USAGE, "command line too long with elfcorehdr= added");
-		crash_e820 = kx_plan_own(plan, malloc(sizeof(*crash_e820)));
-		if (!crash_e820)
-			return kx_fail(err, KX_E_NOMEM, "out of memory");
-		if (crash_memory_map(f, hdr_addr, hdr_size, crash_e820, err) < 0)
-			return -1;
-	}
+	if (o->crash && add_crash_handoff(plan, &p, ctx, &crash_e820, err) < 0)
+		return -1;
 
 	struct kx_x86_boot_inputs in = {
 		.cmdline = plan->cmdline,
@@ -192,40 +203,23 @@ static int x86_64_build_plan(const struct kx_load_ctx *ctx, const struct kx_kern
 		.initrd_addr = initrd_addr,
 		.initrd_size = ctx->initrd ? ctx->initrd->bytes.size : 0,
 		.use_efi = f->efi && f->have_boot_params && !o->no_efi &&
-			   (k->x86_xloadflags & XLF_EFI_KEXEC || !k->x86_setup_header.size),
+			   (kx_x86_setup_of(k->protocol_header).xloadflags & XLF_EFI_KEXEC ||
+			    !k->protocol_header.size),
 		.random_seed = f->random,
 	};
-	size_t bp_size = kx_x86_boot_params_size(f, &in);
-	/* below 4 GiB when there is room; the 64-bit entry takes RSI anywhere,
-	 * and the command line's high half goes in ext_cmd_line_ptr */
-	struct kx_hole_request bp_rq = { .what = "boot_params", .size = bp_size, .align = KX_PAGE_SIZE,
-					 .min = MiB, .max = UINT64_MAX, .top_down = false };
-	if (kx_place_prefer(&p, bp_rq, 4 * GiB - 1, &bp_addr, err) < 0)
-		return -1;
-	uint8_t *bp = kx_plan_own(plan, malloc(bp_size));
-	if (!bp)
-		return kx_fail(err, KX_E_NOMEM, "out of memory");
-	if (kx_x86_boot_params_build(f, k, &in, bp_addr, bp, bp_size, err) < 0)
-		return -1;
-	if (kx_plan_add(plan, "boot_params", "built: zero page, command line, setup_data",
-			bp, bp_size, bp_addr, kx_align_up(bp_size, KX_PAGE_SIZE), err) < 0)
+	if (add_boot_params(plan, &p, ctx, k, &in, &bp_addr, err) < 0)
 		return -1;
 
-	/* Purgatory last: its parameters hold every other segment's digest. */
+	/* Purgatory last: its parameters hold every other segment's digest.
+	 * Above the first MiB, below 4 GiB when there is room: entered in
+	 * 64-bit mode on the kernel's identity map, it runs anywhere
+	 * (RIP-relative), so a crash region only above 4 GiB takes it too. */
 	struct kx_purgatory_params params;
 	memset(&params, 0, sizeof(params));
 	params.entry = kernel_entry;
 	params.regs[0] = bp_addr;              /* RSI = boot_params */
 	params.serial_port = o->serial;
-	/* above the first MiB, below 4 GiB when there is room: entered in
-	 * 64-bit mode on the kernel's identity map, it runs anywhere
-	 * (RIP-relative), so a crash region only above 4 GiB takes it too */
-	if (kx_purgatory_add(plan, &p, "x86_64", &params, o, MiB, 4 * GiB - 1, err) < 0)
-		return -1;
-	plan->kernel_entry = kernel_entry;
-	plan->flags = KEXEC_ARCH_X86_64 | (o->crash ? KEXEC_ON_CRASH : 0);
-	/* a crash image lives in its region: the half-of-RAM rule is not the kernel's test there */
-	return kx_plan_check(plan, &ram, o->crash ? 0 : kx_memmap_total(&ram), err);
+	return kx_plan_finish(plan, &p, ctx, &params, MiB, 4 * GiB - 1, &ram, err);
 }
 
 static const struct kx_format_ops *const x86_64_formats[] = {
@@ -241,6 +235,9 @@ const struct kx_arch_ops kx_arch_x86_64 = {
 	.kexec_arch_flag = KEXEC_ARCH_X86_64,
 	.formats = x86_64_formats,
 	.build_plan = x86_64_build_plan,
+	.purgatory_console = kx_x86_console,
+	.boot_tree = kx_x86_boot_tree,
+	.tree_source = kx_x86_tree_source,
 	.help =
 	"x86_64 options:\n"
 	"      --command-line=STRING  same as --append\n"

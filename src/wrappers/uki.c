@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "uki.h"
 
+#include "../arch/arch.h"
+#include "wrapper.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -59,23 +62,15 @@ static bool cmdline_byte_ok(uint8_t c)
 	return c >= 0x20 ? c != 0x7f : (c == '\t' || c == '\n' || c == '\r');
 }
 
-/* Length of the .cmdline without its trailing NULs and white space. */
-static size_t cmdline_len(struct kx_bytes b)
+/* The PE section table of `file`: 1 and its place, 0 when `file` is not a
+ * PE image, -1 when the headers run past the end of the file. */
+static int pe_section_table(struct kx_bytes file, const char *name, uint32_t *ret_lfanew,
+			    uint64_t *ret_table, uint16_t *ret_nsec, uint16_t *ret_machine,
+			    struct kx_error *err)
 {
-	size_t n = b.size;
-	while (n && (b.data[n - 1] == 0 || b.data[n - 1] == ' ' || b.data[n - 1] == '\t' ||
-		     b.data[n - 1] == '\n' || b.data[n - 1] == '\r'))
-		n--;
-	return n;
-}
-
-int kx_uki_parse(struct kx_bytes file, const char *name, uint16_t pe_machine,
-		 const char *arch_name, struct kx_uki *ret, struct kx_error *err)
-{
-	uint16_t mz, machine = 0, nsec = 0, opt_size = 0;
+	uint16_t mz, opt_size = 0;
 	uint32_t lfanew, sig;
 
-	memset(ret, 0, sizeof(*ret));
 	/* Not "MZ" or no room for e_lfanew: not a PE image; other loaders judge it. */
 	if (!kx_le16(file, 0, &mz) || mz != 0x5a4d || !kx_le32(file, DOS_E_LFANEW, &lfanew))
 		return 0;
@@ -87,27 +82,38 @@ int kx_uki_parse(struct kx_bytes file, const char *name, uint16_t pe_machine,
 	if (!kx_span_ok(file.size, lfanew, COFF_END))
 		return kx_fail(err, KX_E_INPUT, "%s: PE header truncated: the COFF header at 0x%x needs %d "
 			       "bytes, the file has 0x%zx", name, lfanew, COFF_END, file.size);
-	kx_le16(file, (uint64_t)lfanew + COFF_MACHINE, &machine);
-	kx_le16(file, (uint64_t)lfanew + COFF_NSECTIONS, &nsec);
+	*ret_machine = *ret_nsec = 0;
+	kx_le16(file, (uint64_t)lfanew + COFF_MACHINE, ret_machine);
+	kx_le16(file, (uint64_t)lfanew + COFF_NSECTIONS, ret_nsec);
 	kx_le16(file, (uint64_t)lfanew + COFF_OPTHDR_SIZE, &opt_size);
 	uint64_t table = (uint64_t)lfanew + COFF_END + opt_size;
 	if (!kx_span_ok(file.size, (uint64_t)lfanew + COFF_END, opt_size))
 		return kx_fail(err, KX_E_INPUT, "%s: PE header truncated: SizeOfOptionalHeader 0x%x (at 0x%llx) "
 			       "runs past the end of the file (0x%zx bytes)", name, opt_size,
 			       (unsigned long long)lfanew + COFF_OPTHDR_SIZE, file.size);
-	if (!kx_span_ok(file.size, table, (uint64_t)nsec * SECTION_SIZE))
+	if (!kx_span_ok(file.size, table, (uint64_t)*ret_nsec * SECTION_SIZE))
 		return kx_fail(err, KX_E_INPUT, "%s: PE section table (NumberOfSections %u x %d bytes at 0x%llx) "
-			       "runs past the end of the file (0x%zx bytes)", name, nsec, SECTION_SIZE,
+			       "runs past the end of the file (0x%zx bytes)", name, *ret_nsec, SECTION_SIZE,
 			       (unsigned long long)table, file.size);
+	*ret_lfanew = lfanew;
+	*ret_table = table;
+	return 1;
+}
 
-	/*
-	 * Slot 0: the base sections; slot 1: profile 0's (between the first and
-	 * the second .profile), which replace the base ones (UKI spec,
-	 * "Multi-Profile UKIs"). Later profiles are not the default: ignored.
-	 */
+/*
+ * The section headers a UKI boot uses, in sec[] (NULL: absent), and in
+ * *ret_marker the first UKI-only section seen (NULL: none). Sections of
+ * profile 0 (between the first and the second .profile) replace the base
+ * ones (UKI spec, "Multi-Profile UKIs"); later profiles are not the
+ * default: ignored.
+ */
+static int find_sections(struct kx_bytes file, const char *name, uint64_t table, uint16_t nsec,
+			 const uint8_t *sec[S_COUNT], const char **ret_marker, struct kx_error *err)
+{
 	const uint8_t *found[2][S_COUNT] = { { NULL } };
-	const char *uki_marker = NULL;
 	int part = 0;
+
+	*ret_marker = NULL;
 	for (unsigned int i = 0; i < nsec; i++) {
 		const uint8_t *h = file.data + table + (uint64_t)i * SECTION_SIZE;
 		struct kx_bytes hb = { h, SECTION_SIZE };
@@ -121,9 +127,9 @@ int kx_uki_parse(struct kx_bytes file, const char *name, uint16_t pe_machine,
 			return kx_fail(err, KX_E_INPUT, "%s: PE section %u (%s): PointerToRawData 0x%x + "
 				       "SizeOfRawData 0x%x runs past the end of the file (0x%zx bytes)",
 				       name, i, sname, raw_ptr, raw_size, file.size);
-		for (size_t k = 0; !uki_marker && k < sizeof(uki_only_sections) / sizeof(uki_only_sections[0]); k++)
+		for (size_t k = 0; !*ret_marker && k < sizeof(uki_only_sections) / sizeof(uki_only_sections[0]); k++)
 			if (section_is(h, uki_only_sections[k]))
-				uki_marker = uki_only_sections[k];
+				*ret_marker = uki_only_sections[k];
 		if (section_is(h, ".profile")) {
 			if (++part > 1)
 				break;
@@ -138,9 +144,53 @@ int kx_uki_parse(struct kx_bytes file, const char *name, uint16_t pe_machine,
 			found[part][s] = h;
 		}
 	}
-	const uint8_t *sec[S_COUNT];
 	for (int s = 0; s < S_COUNT; s++)
 		sec[s] = found[1][s] ? found[1][s] : found[0][s];
+	return 0;
+}
+
+/* The used sections' contents: VirtualSize bytes (the content's own size)
+ * of the SizeOfRawData the file holds (padded to FileAlignment). */
+static int section_contents(struct kx_bytes file, const char *name, const uint8_t *const sec[S_COUNT],
+			    struct kx_uki *ret, struct kx_error *err)
+{
+	struct kx_uki_section *out[S_COUNT] = { &ret->linux_image, &ret->initrd, &ret->cmdline, &ret->dtb };
+
+	for (int s = 0; s < S_COUNT; s++) {
+		if (!sec[s])
+			continue;
+		struct kx_bytes hb = { sec[s], SECTION_SIZE };
+		uint32_t vsize, raw_size, raw_ptr;
+		kx_le32(hb, SEC_VIRTUAL_SIZE, &vsize);
+		kx_le32(hb, SEC_RAW_SIZE, &raw_size);
+		kx_le32(hb, SEC_RAW_POINTER, &raw_ptr);
+		if (vsize > raw_size)
+			return kx_fail(err, KX_E_INPUT, "%s: UKI %s section: VirtualSize 0x%x is larger than "
+				       "SizeOfRawData 0x%x (the file holds only part of it)", name,
+				       used_names[s], vsize, raw_size);
+		uint32_t size = vsize ? vsize : raw_size;
+		out[s]->present = true;
+		out[s]->offset = raw_ptr;
+		out[s]->bytes = kx_bytes_sub(file, raw_ptr, size);
+	}
+	return 0;
+}
+
+int kx_uki_parse(struct kx_bytes file, const char *name, uint16_t pe_machine,
+		 const char *arch_name, struct kx_uki *ret, struct kx_error *err)
+{
+	uint16_t machine = 0, nsec = 0;
+	uint32_t lfanew = 0;
+	uint64_t table = 0;
+	const uint8_t *sec[S_COUNT];
+	const char *uki_marker;
+
+	memset(ret, 0, sizeof(*ret));
+	int pe = pe_section_table(file, name, &lfanew, &table, &nsec, &machine, err);
+	if (pe <= 0)
+		return pe;
+	if (find_sections(file, name, table, nsec, sec, &uki_marker, err) < 0)
+		return -1;
 	if (!sec[S_LINUX]) {
 		if (uki_marker)
 			return kx_fail(err, KX_E_INPUT, "%s: UKI without a kernel: the PE image has a %s section "
@@ -151,33 +201,14 @@ int kx_uki_parse(struct kx_bytes file, const char *name, uint16_t pe_machine,
 		return kx_fail(err, KX_E_INPUT, "%s: UKI for %s: COFF Machine 0x%04x (at 0x%llx), this loader "
 			       "is for %s (0x%04x)", name, machine_name(machine), machine,
 			       (unsigned long long)lfanew + COFF_MACHINE, arch_name, pe_machine);
-
 	ret->machine = machine;
-	struct kx_uki_section *out[S_COUNT] = { &ret->linux_image, &ret->initrd, &ret->cmdline, &ret->dtb };
-	for (int s = 0; s < S_COUNT; s++) {
-		if (!sec[s])
-			continue;
-		struct kx_bytes hb = { sec[s], SECTION_SIZE };
-		uint32_t vsize, raw_size, raw_ptr;
-		kx_le32(hb, SEC_VIRTUAL_SIZE, &vsize);
-		kx_le32(hb, SEC_RAW_SIZE, &raw_size);
-		kx_le32(hb, SEC_RAW_POINTER, &raw_ptr);
-		/* The file holds SizeOfRawData bytes (padded to FileAlignment);
-		 * VirtualSize is the content's own size. */
-		if (vsize > raw_size)
-			return kx_fail(err, KX_E_INPUT, "%s: UKI %s section: VirtualSize 0x%x is larger than "
-				       "SizeOfRawData 0x%x (the file holds only part of it)", name,
-				       used_names[s], vsize, raw_size);
-		uint32_t size = vsize ? vsize : raw_size;
-		out[s]->present = true;
-		out[s]->offset = raw_ptr;
-		out[s]->bytes = kx_bytes_sub(file, raw_ptr, size);
-	}
+	if (section_contents(file, name, sec, ret, err) < 0)
+		return -1;
 	if (ret->linux_image.bytes.size == 0)
 		return kx_fail(err, KX_E_INPUT, "%s: UKI .linux section is empty (VirtualSize and SizeOfRawData "
 			       "0): no kernel", name);
 	struct kx_bytes c = ret->cmdline.bytes;
-	size_t n = cmdline_len(c);
+	size_t n = kx_part_cmdline_len(c);
 	for (size_t i = 0; i < n; i++)
 		if (!cmdline_byte_ok(c.data[i]))
 			return kx_fail(err, KX_E_INPUT, "%s: UKI .cmdline is not text: byte 0x%02x at offset %zu "
@@ -189,13 +220,63 @@ int kx_uki_parse(struct kx_bytes file, const char *name, uint16_t pe_machine,
 int kx_uki_cmdline(const struct kx_uki *uki, const char *name, char *out, size_t size,
 		   struct kx_error *err)
 {
-	struct kx_bytes c = uki->cmdline.bytes;
-	size_t n = cmdline_len(c);
-	if (n + 1 > size)
-		return kx_fail(err, KX_E_INPUT, "%s: UKI .cmdline (%zu bytes) is longer than %zu bytes", name, n,
-			       size - 1);
-	for (size_t i = 0; i < n; i++)
-		out[i] = c.data[i] == '\t' || c.data[i] == '\n' || c.data[i] == '\r' ? ' ' : (char)c.data[i];
-	out[n] = 0;
-	return 0;
+	char what[600];
+	snprintf(what, sizeof(what), "%s: UKI .cmdline", name);
+	return kx_part_cmdline(uki->cmdline.bytes, what, out, size, err);
 }
+
+/* ---- the UKI as an entry of the wrapper table ------------------------------- */
+
+static enum kx_probe uki_probe(const struct kx_wrapper_ops *self, struct kx_bytes file, const char *name,
+			       const struct kx_arch_ops *arch, struct kx_error *err)
+{
+	struct kx_uki uki;
+	(void)self;
+	/* which UKI is loadable depends on the architecture (its Machine) */
+	if (!arch)
+		return KX_PROBE_NO;
+	int r = kx_uki_parse(file, name, arch->pe_machine, arch->name, &uki, err);
+	return r < 0 ? KX_PROBE_BROKEN : r ? KX_PROBE_YES : KX_PROBE_NO;
+}
+
+static void set_part(struct kx_wrapped_part *part, const char *name, const struct kx_uki_section *s)
+{
+	if (!s->present)
+		return;
+	part->name = name;
+	part->offset = s->offset;
+	part->bytes = s->bytes;
+}
+
+/* The kernel in .linux as a view (no copy); .initrd, .cmdline and .dtb as parts. */
+static int uki_peel(const struct kx_wrapper_ops *self, const struct kx_file *outer,
+		    const struct kx_arch_ops *arch, uint64_t cap, struct kx_layer *ret, struct kx_error *err)
+{
+	struct kx_uki uki;
+	char name[512];
+	(void)self, (void)cap;
+
+	if (kx_uki_parse(outer->bytes, outer->path, arch->pe_machine, arch->name, &uki, err) < 0)
+		return -1;
+	snprintf(ret->label, sizeof(ret->label), "UKI");
+	snprintf(ret->detail, sizeof(ret->detail), "PE/COFF, Machine 0x%04x", uki.machine);
+	set_part(&ret->parts[KX_PART_KERNEL], ".linux", &uki.linux_image);
+	set_part(&ret->parts[KX_PART_INITRD], ".initrd", &uki.initrd);
+	set_part(&ret->parts[KX_PART_CMDLINE], ".cmdline", &uki.cmdline);
+	set_part(&ret->parts[KX_PART_DTB], ".dtb", &uki.dtb);
+	snprintf(name, sizeof(name), "%s (UKI .linux section)", outer->path);
+	return kx_file_view(&ret->inner, uki.linux_image.bytes, name, err);
+}
+
+const struct kx_wrapper_ops kx_wrapper_uki = {
+	.name = "UKI",
+	.type = "uki",                /* kexec-tools' x86_64 -t name */
+	.outermost_only = true,       /* a boot loader's file: never inside a compressed one */
+	.probe = uki_probe,
+	.peel = uki_peel,
+	/* The kernel verifies (or not) the kernel in .linux; a signature on
+	 * the UKI as a whole, which would cover .initrd and .cmdline, is not
+	 * what kexec_file_load checks. */
+	.file_syscall_note = "%s is a UKI; kexec_file_load gets its .linux section, so the kernel checks "
+			     "the signature of the kernel inside, not the UKI's",
+};

@@ -1,18 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "unwrap.h"
-
-#include <stdio.h>
-#include <string.h>
-
-#include "../compress/compress.h"
-
-#define MAX_LAYERS 3
-
 /*
  * EFI zboot (drivers/firmware/efi/libstub/zboot-header.S): a PE image whose
  * DOS header carries "zimg" at 4, the payload's offset and size at 8 and 12
- * and the compression's name at 24. The payload is a compressed Image.
+ * and the compression's name at 24. The payload is a compressed Image
+ * (arm64, riscv64, loongarch: CONFIG_EFI_ZBOOT's vmlinuz.efi).
  */
+#include <stdio.h>
+#include <string.h>
+
+#include "wrapper.h"
+
 #define ZBOOT_MAGIC 0x676d697au /* "zimg" */
 #define ZBOOT_NAME_OFFSET 24
 #define ZBOOT_NAME_MAX 32
@@ -52,45 +49,39 @@ int kx_zboot_payload(struct kx_bytes file, const char *name, struct kx_bytes *re
 	return 1;
 }
 
-int kx_unwrap_kernel(const struct kx_file *in, uint64_t cap, struct kx_file *ret,
-		     char *chain, size_t chain_size, struct kx_error *err)
+static enum kx_probe zboot_probe(const struct kx_wrapper_ops *self, struct kx_bytes file, const char *name,
+				 const struct kx_arch_ops *arch, struct kx_error *err)
 {
-	struct kx_file current = { .fd = -1 };
-	const struct kx_file *src = in;
-
-	chain[0] = 0;
-	memset(ret, 0, sizeof(*ret));
-	ret->fd = -1;
-	for (int layer = 0;; layer++) {
-		struct kx_bytes payload = src->bytes;
-		enum kx_compression c = kx_compression_detect(payload);
-		int zboot = kx_zboot_payload(src->bytes, src->path, &payload, &c, err);
-		if (zboot < 0) {
-			kx_file_close(&current);
-			return -1;
-		}
-		if (c == KX_COMP_NONE)
-			break;
-		if (layer == MAX_LAYERS) {
-			kx_file_close(&current);
-			return kx_fail(err, KX_E_INPUT, "%s: more than %d nested compression layers",
-				       in->path, MAX_LAYERS);
-		}
-		char name[512];
-		struct kx_file next;
-		snprintf(name, sizeof(name), "%s (%s%s payload)", src->path, zboot ? "EFI zboot " : "",
-			 kx_compression_name(c));
-		if (kx_decompress_to_file(payload, c, name, cap, &next, err) < 0) {
-			kx_file_close(&current);
-			return -1;
-		}
-		kx_file_close(&current);
-		current = next;
-		src = &current;
-		size_t used = strlen(chain);
-		snprintf(chain + used, chain_size - used, "%s%s%s", used ? " > " : "",
-			 zboot ? "EFI zboot " : "", kx_compression_name(c));
-	}
-	*ret = current;
-	return 0;
+	struct kx_bytes payload;
+	enum kx_compression c;
+	(void)self, (void)arch;
+	int r = kx_zboot_payload(file, name, &payload, &c, err);
+	return r < 0 ? KX_PROBE_BROKEN : r ? KX_PROBE_YES : KX_PROBE_NO;
 }
+
+static int zboot_peel(const struct kx_wrapper_ops *self, const struct kx_file *outer,
+		      const struct kx_arch_ops *arch, uint64_t cap, struct kx_layer *ret, struct kx_error *err)
+{
+	struct kx_bytes payload;
+	enum kx_compression c;
+	char name[512];
+	(void)self, (void)arch;
+
+	if (kx_zboot_payload(outer->bytes, outer->path, &payload, &c, err) < 0)
+		return -1;
+	snprintf(ret->label, sizeof(ret->label), "EFI zboot %s", kx_compression_name(c));
+	snprintf(name, sizeof(name), "%s (EFI zboot %s payload)", outer->path, kx_compression_name(c));
+	return kx_decompress_to_file(payload, c, name, cap, &ret->inner, err);
+}
+
+const struct kx_wrapper_ops kx_wrapper_zboot = {
+	.name = "EFI zboot",
+	.type = "zboot",
+	.decompresses = true,
+	.probe = zboot_probe,
+	.peel = zboot_peel,
+	/* The kernel verifies (or not) the unwrapped Image; the zboot
+	 * wrapper's own signature is out of the picture. */
+	.file_syscall_note = "%s is an EFI zboot image; kexec_file_load gets the Image unwrapped in memory, "
+			     "so a signature on the zboot wrapper is not what the kernel checks",
+};

@@ -4,7 +4,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 
 #include "../core/error.h"
 
@@ -15,11 +14,4 @@
  */
 int kx_cmdline_compose(const char *reused, const char *append, bool crash,
 		       char *out, size_t size, struct kx_error *err);
-/* I/O port of the 16550 named by --serial (ttyS0..3 or a number) or by the
- * last console=ttySN on the command line; 0 when none. */
-int kx_serial_port(const char *serial_opt, const char *cmdline, uint16_t *ret, struct kx_error *err);
-
-/* A number in C notation (decimal, 0x hex); -1 when `s` is not one. */
-int kx_parse_u64(const char *s, uint64_t *ret);
-
 #endif

@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The load pipeline (see load.h). */
+#include "load.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../arch/arch.h"
+#include "../core/units.h"
+#include "../dtb/dtb.h"
+#include "../system/syscalls.h"
+#include "cmdline.h"
+
+struct kx_load *kx_load_new(void)
+{
+	struct kx_load *ld = calloc(1, sizeof(*ld));
+	if (ld)
+		ld->file.fd = ld->initrd.fd = ld->file_kernel.fd = ld->file_initrd.fd = -1;
+	return ld;
+}
+
+void kx_load_free(struct kx_load *ld)
+{
+	if (!ld)
+		return;
+	free(ld->crash);
+	kx_file_close(&ld->file_kernel);
+	kx_file_close(&ld->file_initrd);
+	kx_file_close(&ld->initrd);
+	kx_unwrapped_free(&ld->unwrapped);
+	kx_file_close(&ld->file);
+	free(ld);
+}
+
+/* The file a layer was peeled from. */
+static const struct kx_file *outer_of(const struct kx_load *ld, const struct kx_layer *layer)
+{
+	const struct kx_layer *first = &ld->unwrapped.layers[0];
+	return layer == first ? &ld->file : &layer[-1].inner;
+}
+
+/* -t: a wrapper the file must be (its outermost layer) or a format the
+ * kernel inside must be; anything else is named with what is known. */
+static int resolve_type(struct kx_load *ld, const struct kx_wrapper_ops **ret_wrapper, struct kx_error *err)
+{
+	const struct kx_load_request *rq = &ld->rq;
+	char names[256] = "";
+
+	*ret_wrapper = NULL;
+	if (!rq->type)
+		return 0;
+	*ret_wrapper = kx_wrapper_by_type(rq->type);
+	ld->forced_format = kx_format_by_type(rq->arch, rq->type);
+	if (*ret_wrapper || ld->forced_format)
+		return 0;
+	for (const struct kx_format_ops *const *f = rq->arch->formats; *f; f++)
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), " %s", (*f)->name);
+	for (const struct kx_wrapper_ops *const *w = kx_wrappers; *w; w++)
+		if (w == kx_wrappers || strcmp(w[-1]->type, (*w)->type))  /* lz4 has two entries */
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), " %s", (*w)->type);
+	return kx_fail(err, KX_E_USAGE, "-t %s: no such image type on %s; known:%s", rq->type, rq->arch->name,
+		       names);
+}
+
+/*
+ * The command line: --reuse-cmdline and/or --append when given; else a
+ * wrapper's (a UKI's .cmdline). kexec-tools (2.0.28 to 2.0.32) never reads
+ * .cmdline; kexec-ng uses it only when the user gave no command line, so
+ * every command line kexec-tools would pass is passed unchanged.
+ */
+static int choose_cmdline(struct kx_load *ld, struct kx_error *err)
+{
+	const struct kx_load_request *rq = &ld->rq;
+	const struct kx_layer *layer = kx_unwrapped_part(&ld->unwrapped, KX_PART_CMDLINE);
+	const char *append = rq->append;
+	char carried[sizeof(ld->cmdline)], what[600];
+	bool given = rq->append || rq->reuse_cmdline;
+
+	snprintf(ld->cmdline_from, sizeof(ld->cmdline_from), "%s", given ? "the command line options" : "none given");
+	if (layer) {
+		const struct kx_wrapped_part *part = &layer->parts[KX_PART_CMDLINE];
+		ld->parts[KX_PART_CMDLINE] = (struct kx_part_use){ layer, "replaced by the command line options" };
+		if (given) {
+			kx_note(&ld->notes, "%s replaces %s's %s section",
+				rq->append ? "--append/--command-line" : "--reuse-cmdline", outer_of(ld, layer)->path,
+				part->name);
+		} else {
+			snprintf(what, sizeof(what), "%s: %s %s", outer_of(ld, layer)->path, layer->wrapper->name,
+				 part->name);
+			if (kx_part_cmdline(part->bytes, what, carried, sizeof(carried), err) < 0)
+				return -1;
+			append = carried;
+			snprintf(ld->cmdline_from, sizeof(ld->cmdline_from), "the %s's %s section",
+				 layer->wrapper->name, part->name);
+			ld->parts[KX_PART_CMDLINE].use = "the command line";
+		}
+	}
+	return kx_cmdline_compose(rq->reuse_cmdline ? ld->facts.cmdline : NULL, append, rq->crash, ld->cmdline,
+				  sizeof(ld->cmdline), err);
+}
+
+/* --initrd, else a wrapper's (as a view: no copy). The user's replaces the
+ * wrapper's, as in kexec-tools (kexec/arch/x86_64/kexec-bzImage64.c: the
+ * UKI's initrd only when no --initrd), on both system calls. */
+static int choose_initrd(struct kx_load *ld, struct kx_error *err)
+{
+	const struct kx_load_request *rq = &ld->rq;
+	const struct kx_layer *layer = kx_unwrapped_part(&ld->unwrapped, KX_PART_INITRD);
+	char name[600];
+
+	if (rq->initrd && kx_file_map(&ld->initrd, rq->initrd, err) < 0)
+		return -1;
+	if (!layer)
+		return 0;
+	const struct kx_wrapped_part *part = &layer->parts[KX_PART_INITRD];
+	ld->parts[KX_PART_INITRD] = (struct kx_part_use){ layer, rq->initrd ? "replaced by --initrd" : "the initrd" };
+	if (!part->bytes.size)  /* an empty section is no initrd */
+		return 0;
+	if (rq->initrd) {
+		kx_note(&ld->notes, "--initrd replaces %s's %s section", outer_of(ld, layer)->path, part->name);
+		return 0;
+	}
+	snprintf(name, sizeof(name), "%s (%s %s section)", outer_of(ld, layer)->path, layer->wrapper->name,
+		 part->name);
+	return kx_file_view(&ld->initrd, part->bytes, name, err);
+}
+
+/* A wrapper's device tree is never used: say what the new kernel gets. */
+static void note_wrapper_tree(struct kx_load *ld)
+{
+	const struct kx_layer *layer = kx_unwrapped_part(&ld->unwrapped, KX_PART_DTB);
+	if (!layer)
+		return;
+	const char *instead = ld->rq.arch->tree_source(ld->rq.dtb);
+	const char *path = outer_of(ld, layer)->path, *part = layer->parts[KX_PART_DTB].name;
+	ld->parts[KX_PART_DTB] = (struct kx_part_use){ layer, "not used" };
+	if (instead)
+		kx_note(&ld->notes, "%s's %s section is not used: the new kernel gets %s", path, part, instead);
+	else
+		kx_note(&ld->notes, "%s's %s section is not used on %s", path, part, ld->rq.arch->name);
+}
+
+/* The name a loader's errors use for the kernel: the file the user can
+ * open, or the section of it that holds the kernel (a decompressed copy is
+ * nothing they can look at). */
+static const char *kernel_name(const struct kx_load *ld)
+{
+	for (unsigned int i = ld->unwrapped.nr_layers; i-- > 0;)
+		if (ld->unwrapped.layers[i].inner.fd < 0)
+			return ld->unwrapped.layers[i].inner.path;
+	return ld->rq.kernel;
+}
+
+/* Probe even for -s: a file we cannot parse gets our message, not an errno. */
+static int probe_format(struct kx_load *ld, struct kx_error *err)
+{
+	const struct kx_load_request *rq = &ld->rq;
+	int r = kx_format_select(rq->arch, ld->unwrapped.kernel->bytes, kernel_name(ld),
+				 ld->forced_format ? rq->type : NULL, &ld->format, &ld->format_err);
+	if (r == 0)
+		return 0;
+	ld->format = NULL;
+	if (rq->file_syscall_only && ld->format_err.status == KX_E_FORMAT)
+		return 0;  /* the kernel's own loaders will judge it */
+	*err = ld->format_err;
+	return -1;
+}
+
+static int build_plan(struct kx_load *ld, bool crash, struct kx_plan *plan, struct kx_error *err);
+
+/*
+ * -p: the crash facts, or, when no region is reserved, an error that says
+ * what to put on the command line: a size computed from the plan this
+ * kernel and initrd would need (segments, plus room for the initrd to be
+ * unpacked and the capture kernel to run), not a guess.
+ */
+static int prepare_crash(struct kx_load *ld, struct kx_error *err)
+{
+	if (ld->facts.crash_regions.count == 0) {
+		struct kx_error plan_err = { 0 };
+		struct kx_plan plan;
+		uint64_t segments = 0;
+		kx_plan_init(&plan);
+		if (ld->format && build_plan(ld, false, &plan, &plan_err) == 0) {
+			for (unsigned int i = 0; i < plan.nr_segments; i++)
+				segments += plan.segments[i].memsz;
+			uint64_t initrd = ld->initrd.bytes.size;
+			uint64_t need = kx_align_up(segments + 3 * initrd + 96 * MiB, 32 * MiB);
+			kx_plan_free(&plan);
+			return kx_fail(err, KX_E_NO_CRASH_REGION,
+				       "no crash kernel region: /proc/iomem has no \"Crash kernel\" entry. Boot with "
+				       "crashkernel=%lluM: this kernel and initrd need %llu MiB of segments, plus "
+				       "room to unpack the initrd and run the capture kernel",
+				       (unsigned long long)(need / MiB),
+				       (unsigned long long)kx_align_up(segments, MiB) / MiB);
+		}
+		kx_plan_free(&plan);
+		return kx_fail(err, KX_E_NO_CRASH_REGION,
+			       "no crash kernel region: /proc/iomem has no \"Crash kernel\" entry; boot with "
+			       "crashkernel=256M (or larger) on the kernel command line to reserve one");
+	}
+	ld->crash = calloc(1, sizeof(*ld->crash));
+	if (!ld->crash)
+		return kx_fail(err, KX_E_NOMEM, "out of memory");
+	return kx_crash_facts_read(ld->crash, ld->facts.root, err);
+}
+
+int kx_load_prepare(struct kx_load *ld, const struct kx_load_request *rq, struct kx_error *err)
+{
+	const struct kx_wrapper_ops *forced_wrapper;
+
+	ld->rq = *rq;
+	if ((rq->test.root ? kx_facts_read_fixture(&ld->facts, rq->test.root, err) :
+			     kx_facts_read(&ld->facts, "/", err)) < 0)
+		return -1;
+	if (resolve_type(ld, &forced_wrapper, err) < 0 || kx_file_map(&ld->file, rq->kernel, err) < 0 ||
+	    kx_unwrap(&ld->file, rq->arch, forced_wrapper, KX_KERNEL_DECOMPRESSED_MAX, &ld->unwrapped, err) < 0)
+		return -1;
+	if (ld->unwrapped.nr_layers && ld->unwrapped.layers[0].parts[KX_PART_KERNEL].name)
+		ld->parts[KX_PART_KERNEL] = (struct kx_part_use){ &ld->unwrapped.layers[0], "the kernel" };
+	if (choose_cmdline(ld, err) < 0 || choose_initrd(ld, err) < 0)
+		return -1;
+	note_wrapper_tree(ld);
+	if (probe_format(ld, err) < 0)
+		return -1;
+	return rq->crash ? prepare_crash(ld, err) : 0;
+}
+
+static int build_plan(struct kx_load *ld, bool crash, struct kx_plan *plan, struct kx_error *err)
+{
+	const struct kx_load_request *rq = &ld->rq;
+	const struct kx_arch_ops *arch = rq->arch;
+	struct kx_load_options lo = {
+		.cmdline = ld->cmdline,
+		.mem_min = rq->mem_min, .mem_max = rq->mem_max,
+		.have_entry = rq->have_entry, .entry = rq->entry,
+		.no_checks = rq->no_checks, .test_wrong_digest = rq->test.wrong_digest,
+		.crash = crash, .no_efi = rq->no_efi,
+	};
+	struct kx_load_ctx ctx = {
+		.arch = arch, .facts = &ld->facts, .opts = &lo, .kernel = ld->unwrapped.kernel,
+		.initrd = ld->initrd.bytes.size ? &ld->initrd : NULL, .crash = crash ? ld->crash : NULL,
+	};
+	struct kx_kernel_desc desc;
+	struct kx_dtb tree = { 0 };
+
+	if (!ld->format) {
+		*err = ld->format_err;
+		return -1;
+	}
+	if (arch->purgatory_console(rq->serial, ld->cmdline, &lo.serial, err) < 0)
+		return -1;
+	memset(&desc, 0, sizeof(desc));
+	if (ld->format->describe(&ctx, &desc, err) < 0)
+		return -1;
+	if (desc.note[0])
+		kx_note(&ld->notes, "%s", desc.note);
+	/* The planner edits a copy; this one is only read. */
+	if (arch->boot_tree(ld->facts.root, rq->dtb, &tree, &ld->notes, err) < 0)
+		return -1;
+	ctx.dtb = tree.blob ? &tree : NULL;
+	snprintf(plan->format, sizeof(plan->format), "%s%s%s", ld->unwrapped.chain,
+		 ld->unwrapped.chain[0] ? " > " : "", desc.format);
+	int r = arch->build_plan(&ctx, &desc, plan, err);
+	kx_dtb_free(&tree);
+	return r;
+}
+
+int kx_load_build_plan(struct kx_load *ld, struct kx_plan *plan, struct kx_error *err)
+{
+	kx_plan_init(plan);
+	return build_plan(ld, ld->rq.crash, plan, err);
+}
+
+int kx_load_file_call(struct kx_load *ld, bool make_fds, bool debug, struct kx_file_call *ret,
+		      struct kx_error *err)
+{
+	const struct kx_file *kernel = ld->unwrapped.kernel, *initrd = ld->initrd.bytes.size ? &ld->initrd : NULL;
+
+	memset(ret, 0, sizeof(*ret));
+	ret->kernel_copied = kernel->fd < 0 && kernel != &ld->file;
+	ret->initrd_copied = initrd && initrd->fd < 0;
+	ret->cmdline = ld->cmdline;
+	ret->flags = (debug ? KX_KEXEC_FILE_DEBUG : 0) | (!initrd ? KX_KEXEC_FILE_NO_INITRAMFS : 0) |
+		     (ld->rq.crash ? KX_KEXEC_FILE_ON_CRASH : 0);
+	if (make_fds) {
+		/* innermost first: what the kernel gets is checked, not what it was wrapped in */
+		for (unsigned int i = ld->unwrapped.nr_layers; i-- > 0;)
+			if (ld->unwrapped.layers[i].wrapper->file_syscall_note)
+				kx_note(&ld->notes, ld->unwrapped.layers[i].wrapper->file_syscall_note, ld->rq.kernel);
+		/* the system call needs files: a view into a wrapper gets its own sealed memfd */
+		if (ret->kernel_copied) {
+			if (!ld->file_kernel.bytes.data &&
+			    kx_file_memfd_copy(&ld->file_kernel, kernel->bytes, kernel->path, err) < 0)
+				return -1;
+			kernel = &ld->file_kernel;
+		}
+		if (ret->initrd_copied) {
+			if (!ld->file_initrd.bytes.data &&
+			    kx_file_memfd_copy(&ld->file_initrd, initrd->bytes, initrd->path, err) < 0)
+				return -1;
+			initrd = &ld->file_initrd;
+		}
+	}
+	ret->kernel = kernel;
+	ret->initrd = initrd;
+	return 0;
+}
