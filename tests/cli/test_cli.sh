@@ -148,6 +148,9 @@ t "UKI, -s load refused (seatbelt) after the memfds are made" 255 "kexec_file_lo
 t "UKI .dtb: not used, and said" 0 "^kexec: note: uki-dtb.efi's .dtb section is not used on x86_64$" -- "${UKI_OPTS[@]}" -c -l uki-dtb.efi
 t "UKI whose .linux is no kernel: exit 252, names the section" 252 "^kexec: uki-junk.efi \(UKI .linux section\): cannot determine the file type" -- "${UKI_OPTS[@]}" -c -l uki-junk.efi
 t "UKI whose .linux is a truncated bzImage: the bzImage loader's error, naming the section" 252 "^kexec: uki-trunc.efi \(UKI .linux section\): truncated: 600 bytes, a bzImage needs at least 0x268" -- "${UKI_OPTS[@]}" -c -l uki-trunc.efi
+t "-t uki (kexec-tools' name): the file must be a UKI" 252 "^kexec: vmlinuz: is not a UKI image \(-t uki\)$" -- "${UKI_OPTS[@]}" -c -t uki -l vmlinuz
+t "-t uki on a UKI loads it" 0 "^format: UKI > bzImage$" -- "${UKI_OPTS[@]}" -c -t uki -l uki.efi
+t "-t gzip names a wrapper too" 0 "^format: gzip > bzImage$" -- "${UKI_OPTS[@]}" -c -t gzip -l vmlinuz.gz
 t "UKI for arm64 on x86_64: exit 252, names Machine" 252 "uki-arm64.efi: UKI for arm64: COFF Machine 0xaa64 \(at 0x84\), this loader is for x86_64 \(0x8664\)" -- "${UKI_OPTS[@]}" -c -l uki-arm64.efi
 t "UKI without .linux: exit 252" 252 "uki-nolinux.efi: UKI without a kernel: the PE image has a .osrel section but no .linux section" -- "${UKI_OPTS[@]}" -c -l uki-nolinux.efi
 t "UKI .cmdline not text: exit 252" 252 "uki-badcl.efi: UKI .cmdline is not text: byte 0x01 at offset 13" -- "${UKI_OPTS[@]}" -c -l uki-badcl.efi

@@ -109,6 +109,80 @@ static uint8_t *add_setup_data(struct setup_chain *c, size_t *off, uint32_t type
 	return node + SETUP_DATA_HDR;
 }
 
+/* The zero page's e820 table: the first 128 entries of the firmware's map
+ * (or the crash kernel's); the rest go in E820_EXT setup_data. */
+static void put_e820_table(uint8_t *buf, const struct kx_memmap *e820)
+{
+	unsigned int in_page = e820->count < BP_E820_MAX ? e820->count : BP_E820_MAX;
+	buf[BP_E820_ENTRIES] = (uint8_t)in_page;
+	for (unsigned int i = 0; i < in_page; i++)
+		put_e820(buf + BP_E820_TABLE + i * E820_ENTRY_LEN, &e820->ranges[i]);
+}
+
+/*
+ * efi_info: signature and system table of the running boot, the memory map
+ * replaced by the runtime map (what the new kernel must keep mapped at the
+ * same virtual addresses), which follows SETUP_EFI's setup_data.
+ */
+static void add_efi(struct setup_chain *chain, size_t *off, const struct kx_facts *f)
+{
+	uint8_t *ei = chain->buf + BP_EFI_INFO;
+	memcpy(ei, f->boot_params + BP_EFI_INFO, 32);
+	if (!f->have_boot_params)
+		kx_put_le32(ei, EFI64_LOADER_SIGNATURE);
+	uint8_t *d = add_setup_data(chain, off, SETUP_EFI, EFI_SETUP_LEN);
+	kx_put_le64(d + 0, f->efi_fw_vendor);
+	kx_put_le64(d + 8, f->efi_runtime);
+	kx_put_le64(d + 16, f->efi_config_table);
+	kx_put_le64(d + 24, 0); /* smbios: the kernel finds it in the config table */
+	uint64_t map_addr = chain->addr + *off;
+	uint8_t *map = chain->buf + *off;
+	for (unsigned int i = 0; i < f->efi_runtime_count; i++) {
+		const struct kx_efi_runtime_entry *e = &f->efi_runtime_map[i];
+		uint8_t *desc = map + (size_t)i * EFI_DESC_LEN;
+		kx_put_le32(desc, e->type);
+		kx_put_le64(desc + 8, e->phys_addr);
+		kx_put_le64(desc + 16, e->virt_addr);
+		kx_put_le64(desc + 24, e->num_pages);
+		kx_put_le64(desc + 32, e->attribute);
+	}
+	*off += ALIGN16((size_t)f->efi_runtime_count * EFI_DESC_LEN);
+	kx_put_le32(ei + 8, EFI_DESC_LEN);                     /* efi_memdesc_size */
+	kx_put_le32(ei + 12, 1);                                /* efi_memdesc_version */
+	kx_put_le32(ei + 16, (uint32_t)map_addr);               /* efi_memmap */
+	kx_put_le32(ei + 20, f->efi_runtime_count * EFI_DESC_LEN); /* efi_memmap_size */
+	kx_put_le32(ei + 28, (uint32_t)(map_addr >> 32));       /* efi_memmap_hi */
+}
+
+/* The setup header: the kernel's own (copied), or one made up for a kernel
+ * that has none (ELF vmlinux); then what the boot loader fills in. */
+static int put_setup_header(uint8_t *buf, const struct kx_kernel_desc *k, const struct kx_x86_boot_inputs *in,
+			    uint64_t addr, struct kx_error *err)
+{
+	if (k->protocol_header.size) {
+		if (k->protocol_header.size > BP_SIZE - BZ_SETUP_HEADER)
+			return kx_fail(err, KX_E_INPUT, "setup header of 0x%zx bytes does not fit boot_params",
+				       k->protocol_header.size);
+		memcpy(buf + BZ_SETUP_HEADER, k->protocol_header.data, k->protocol_header.size);
+	} else {
+		synthesize_header(buf);
+	}
+	buf[BZ_TYPE_OF_LOADER] = KX_LOADER_TYPE_KEXEC;
+	kx_put_le64(buf + BZ_SETUP_DATA, 0);
+
+	/* command line right after the zero page */
+	uint64_t cmdline_addr = addr + BP_SIZE;
+	memcpy(buf + BP_SIZE, in->cmdline, strlen(in->cmdline) + 1);
+	kx_put_le32(buf + BZ_CMD_LINE_PTR, (uint32_t)cmdline_addr);
+	kx_put_le32(buf + BP_EXT_CMD_LINE_PTR, (uint32_t)(cmdline_addr >> 32));
+
+	kx_put_le32(buf + BZ_RAMDISK_IMAGE, (uint32_t)in->initrd_addr);
+	kx_put_le32(buf + BZ_RAMDISK_SIZE, (uint32_t)in->initrd_size);
+	kx_put_le32(buf + BP_EXT_RAMDISK_IMAGE, (uint32_t)(in->initrd_addr >> 32));
+	kx_put_le32(buf + BP_EXT_RAMDISK_SIZE, (uint32_t)(in->initrd_size >> 32));
+	return 0;
+}
+
 int kx_x86_boot_params_build(const struct kx_facts *f, const struct kx_kernel_desc *k,
 			     const struct kx_x86_boot_inputs *in, uint64_t addr,
 			     uint8_t *buf, size_t size, struct kx_error *err)
@@ -126,39 +200,12 @@ int kx_x86_boot_params_build(const struct kx_facts *f, const struct kx_kernel_de
 			       "accepts at most %u", cmdline_len, cmdline_size);
 	memset(buf, 0, size);
 	copy_firmware_fields(buf, f);
-
-	if (k->protocol_header.size) {
-		if (k->protocol_header.size > BP_SIZE - BZ_SETUP_HEADER)
-			return kx_fail(err, KX_E_INPUT, "setup header of 0x%zx bytes does not fit boot_params",
-				       k->protocol_header.size);
-		memcpy(buf + BZ_SETUP_HEADER, k->protocol_header.data, k->protocol_header.size);
-	} else {
-		synthesize_header(buf);
-	}
-	buf[BZ_TYPE_OF_LOADER] = KX_LOADER_TYPE_KEXEC;
-	kx_put_le64(buf + BZ_SETUP_DATA, 0);
-
-	/* command line right after the zero page */
-	uint64_t cmdline_addr = addr + BP_SIZE;
-	memcpy(buf + BP_SIZE, in->cmdline, cmdline_len + 1);
-	kx_put_le32(buf + BZ_CMD_LINE_PTR, (uint32_t)cmdline_addr);
-	kx_put_le32(buf + BP_EXT_CMD_LINE_PTR, (uint32_t)(cmdline_addr >> 32));
-
-	kx_put_le32(buf + BZ_RAMDISK_IMAGE, (uint32_t)in->initrd_addr);
-	kx_put_le32(buf + BZ_RAMDISK_SIZE, (uint32_t)in->initrd_size);
-	kx_put_le32(buf + BP_EXT_RAMDISK_IMAGE, (uint32_t)(in->initrd_addr >> 32));
-	kx_put_le32(buf + BP_EXT_RAMDISK_SIZE, (uint32_t)(in->initrd_size >> 32));
-
+	if (put_setup_header(buf, k, in, addr, err) < 0)
+		return -1;
 	kx_put_le64(buf + BP_ACPI_RSDP_ADDR, f->acpi_rsdp);
 
-	/* e820: the firmware's map (or the crash kernel's), first 128 in the
-	 * zero page, the rest in E820_EXT */
 	const struct kx_memmap *e820 = e820_of(f, in);
-	unsigned int in_page = e820->count < BP_E820_MAX ? e820->count : BP_E820_MAX;
-	buf[BP_E820_ENTRIES] = (uint8_t)in_page;
-	for (unsigned int i = 0; i < in_page; i++)
-		put_e820(buf + BP_E820_TABLE + i * E820_ENTRY_LEN, &e820->ranges[i]);
-
+	put_e820_table(buf, e820);
 	struct setup_chain chain = { buf, addr, buf + BZ_SETUP_DATA };
 	size_t off = BP_SIZE + cmdline_area(in);
 	if (e820_ext_count(e820)) {
@@ -167,37 +214,8 @@ int kx_x86_boot_params_build(const struct kx_facts *f, const struct kx_kernel_de
 		for (size_t i = 0; i < n; i++)
 			put_e820(d + i * E820_ENTRY_LEN, &e820->ranges[BP_E820_MAX + i]);
 	}
-	if (in->use_efi) {
-		/* efi_info: signature and system table of the running boot, the
-		 * memory map replaced by the runtime map (what the new kernel
-		 * must keep mapped at the same virtual addresses). */
-		uint8_t *ei = buf + BP_EFI_INFO;
-		memcpy(ei, f->boot_params + BP_EFI_INFO, 32);
-		if (!f->have_boot_params)
-			kx_put_le32(ei, EFI64_LOADER_SIGNATURE);
-		uint8_t *d = add_setup_data(&chain, &off, SETUP_EFI, EFI_SETUP_LEN);
-		kx_put_le64(d + 0, f->efi_fw_vendor);
-		kx_put_le64(d + 8, f->efi_runtime);
-		kx_put_le64(d + 16, f->efi_config_table);
-		kx_put_le64(d + 24, 0); /* smbios: the kernel finds it in the config table */
-		uint64_t map_addr = addr + off;
-		uint8_t *map = buf + off;
-		for (unsigned int i = 0; i < f->efi_runtime_count; i++) {
-			const struct kx_efi_runtime_entry *e = &f->efi_runtime_map[i];
-			uint8_t *desc = map + (size_t)i * EFI_DESC_LEN;
-			kx_put_le32(desc, e->type);
-			kx_put_le64(desc + 8, e->phys_addr);
-			kx_put_le64(desc + 16, e->virt_addr);
-			kx_put_le64(desc + 24, e->num_pages);
-			kx_put_le64(desc + 32, e->attribute);
-		}
-		off += ALIGN16((size_t)f->efi_runtime_count * EFI_DESC_LEN);
-		kx_put_le32(ei + 8, EFI_DESC_LEN);                     /* efi_memdesc_size */
-		kx_put_le32(ei + 12, 1);                                /* efi_memdesc_version */
-		kx_put_le32(ei + 16, (uint32_t)map_addr);               /* efi_memmap */
-		kx_put_le32(ei + 20, f->efi_runtime_count * EFI_DESC_LEN); /* efi_memmap_size */
-		kx_put_le32(ei + 28, (uint32_t)(map_addr >> 32));       /* efi_memmap_hi */
-	}
+	if (in->use_efi)
+		add_efi(&chain, &off, f);
 	if (in->random_seed) {
 		uint8_t *d = add_setup_data(&chain, &off, SETUP_RNG_SEED, RNG_SEED_LEN);
 		memcpy(d, in->random_seed, RNG_SEED_LEN);

@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The load pipeline (src/load) called directly, as the command line calls
+ * it: a request and a fixture folder in; the chosen parts, notes, the
+ * kexec_file_load call and the kexec_load plan out. Synthetic kernels and
+ * UKIs written to a temporary folder; no real Debian kernel needed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "synth.h"
+#include "arch/arch.h"
+#include "arch/x86_64/console.h"
+#include "core/units.h"
+#include "load/load.h"
+#include "system/syscalls.h"
+
+static char dir[64];
+static char bios_box[1024];
+
+static int write_file(const char *name, const void *data, size_t size, char *ret_path, size_t path_size)
+{
+	snprintf(ret_path, path_size, "%s/%s", dir, name);
+	FILE *f = fopen(ret_path, "wb");
+	if (!f)
+		return -1;
+	size_t n = fwrite(data, 1, size, f);
+	return fclose(f) == 0 && n == size ? 0 : -1;
+}
+
+/* Synthetic inputs: a bzImage, its gzip, four nested gzips, a UKI with
+ * every part, a text file. */
+static char kernel_path[256], gzip_path[256], gzip4_path[256], uki_path[256], text_path[256],
+	initrd_path[256];
+static const char uki_cmdline[] = "console=ttyS0\tuki-token=1\n";
+
+static int make_inputs(void)
+{
+	size_t size, gz_size = 0;
+	uint8_t *bz = kx_synth_bzimage(&size);
+	uint8_t *gz[2] = { malloc(size + 4096), malloc(size + 8192) };
+	static const uint8_t initrd[3000] = { 1 };
+	int r = -1;
+
+	snprintf(dir, sizeof(dir), "/tmp/kx-test-load-XXXXXX");
+	snprintf(bios_box, sizeof(bios_box), "%s/tests/fixtures/bios-box", kx_test_env("KX_SRCDIR", "."));
+	if (!bz || !gz[0] || !gz[1] || !mkdtemp(dir) ||
+	    write_file("vmlinuz", bz, size, kernel_path, sizeof(kernel_path)) < 0 ||
+	    write_file("initrd.img", initrd, sizeof(initrd), initrd_path, sizeof(initrd_path)) < 0 ||
+	    write_file("notes.txt", "not a kernel\n", 13, text_path, sizeof(text_path)) < 0)
+		goto out;
+	gz_size = kx_synth_gzip(bz, size, gz[0], size + 4096, 9);
+	if (!gz_size || write_file("vmlinuz.gz", gz[0], gz_size, gzip_path, sizeof(gzip_path)) < 0)
+		goto out;
+	/* gzip of gzip ...: four layers, one more than the cap */
+	for (int i = 0; i < 3; i++) {
+		size_t n = kx_synth_gzip(gz[i % 2], gz_size, gz[(i + 1) % 2], size + 8192, 1);
+		if (!n)
+			goto out;
+		gz_size = n;
+	}
+	if (write_file("vmlinuz.gz4", gz[1], gz_size, gzip4_path, sizeof(gzip4_path)) < 0)
+		goto out;
+	const struct kx_synth_section secs[] = {
+		{ ".osrel", "ID=test\n", 8 }, { ".cmdline", uki_cmdline, sizeof(uki_cmdline) },
+		{ ".linux", bz, size }, { ".initrd", initrd, 2000 }, { ".dtb", "\xd0\x0d\xfe\xed", 4 },
+	};
+	size_t uki_size;
+	uint8_t *uki = kx_synth_uki(0x8664, secs, 5, &uki_size);
+	r = uki ? write_file("uki.efi", uki, uki_size, uki_path, sizeof(uki_path)) : -1;
+	free(uki);
+out:
+	free(bz);
+	free(gz[0]);
+	free(gz[1]);
+	return r;
+}
+
+static struct kx_load_request request(const char *kernel)
+{
+	return (struct kx_load_request){ .arch = &kx_arch_x86_64, .kernel = kernel, .test.root = bios_box };
+}
+
+/* prepare; on failure *err says why and the load is freed */
+static struct kx_load *prepare(const struct kx_load_request *rq, struct kx_error *err)
+{
+	struct kx_load *ld = kx_load_new();
+	memset(err, 0, sizeof(*err));
+	if (ld && kx_load_prepare(ld, rq, err) == 0)
+		return ld;
+	if (ld && err->status == KX_OK)
+		printf("#   no error recorded\n");
+	kx_load_free(ld);
+	return NULL;
+}
+
+KX_TEST(plain_bzimage)
+{
+	struct kx_error err;
+	struct kx_load_request rq = request(kernel_path);
+	rq.append = "root=/dev/vda";
+	struct kx_load *ld = prepare(&rq, &err);
+	CHECK(ld);
+	CHECK(ld->format == &kx_format_bzimage);
+	CHECK_EQ_U64(ld->unwrapped.nr_layers, 0);
+	CHECK(!strcmp(ld->cmdline, "root=/dev/vda"));
+	CHECK(!strcmp(ld->cmdline_from, "the command line options"));
+	CHECK_EQ_U64(ld->notes.count, 0);
+
+	struct kx_file_call call;
+	CHECK(kx_load_file_call(ld, true, false, &call, &err) == 0);
+	CHECK(call.kernel == &ld->file && !call.kernel_copied && call.kernel->fd >= 0);
+	CHECK(!call.initrd);
+	CHECK_EQ_U64(call.flags, KX_KEXEC_FILE_NO_INITRAMFS);
+
+	struct kx_plan plan;
+	CHECK(kx_load_build_plan(ld, &plan, &err) == 0);
+	CHECK(!strcmp(plan.format, "bzImage"));
+	CHECK_EQ_U64(plan.nr_segments, 3);          /* kernel, boot_params, purgatory */
+	CHECK(!strcmp(plan.cmdline, "root=/dev/vda"));
+	kx_plan_free(&plan);
+	kx_load_free(ld);
+}
+
+KX_TEST(uki_parts_when_nothing_is_given)
+{
+	struct kx_error err;
+	struct kx_load_request rq = request(uki_path);
+	struct kx_load *ld = prepare(&rq, &err);
+	CHECK(ld);
+	CHECK(!strcmp(ld->unwrapped.chain, "UKI"));
+	/* .cmdline as the kernel gets it: the tab a space, the newline gone */
+	CHECK(!strcmp(ld->cmdline, "console=ttyS0 uki-token=1"));
+	CHECK(!strcmp(ld->cmdline_from, "the UKI's .cmdline section"));
+	CHECK_EQ_U64(ld->initrd.bytes.size, 2000);
+	CHECK_CONTAINS(ld->initrd.path, "uki.efi (UKI .initrd section)");
+	CHECK(!strcmp(ld->parts[KX_PART_INITRD].use, "the initrd"));
+	CHECK(!strcmp(ld->parts[KX_PART_CMDLINE].use, "the command line"));
+	CHECK(!strcmp(ld->parts[KX_PART_DTB].use, "not used"));
+	CHECK_EQ_U64(ld->notes.count, 1);
+	CHECK_CONTAINS(ld->notes.text[0], "uki.efi's .dtb section is not used on x86_64");
+
+	/* the system call gets sealed copies of the sections, and is told so */
+	struct kx_file_call call;
+	CHECK(kx_load_file_call(ld, false, false, &call, &err) == 0);
+	CHECK(call.kernel_copied && call.initrd_copied && call.kernel->fd < 0);
+	CHECK(kx_load_file_call(ld, true, false, &call, &err) == 0);
+	CHECK(call.kernel->fd >= 0 && call.initrd->fd >= 0);
+	CHECK_EQ_U64(call.kernel->bytes.size, SYNTH_SIZE);
+	CHECK_EQ_U64(call.flags, 0);
+	CHECK_EQ_U64(ld->notes.count, 2);
+	CHECK_CONTAINS(ld->notes.text[1], "is a UKI; kexec_file_load gets its .linux section");
+
+	struct kx_plan plan;
+	CHECK(kx_load_build_plan(ld, &plan, &err) == 0);
+	CHECK(!strcmp(plan.format, "UKI > bzImage"));
+	CHECK_EQ_U64(plan.nr_segments, 4);
+	kx_plan_free(&plan);
+	kx_load_free(ld);
+}
+
+KX_TEST(given_parts_replace_the_ukis)
+{
+	struct kx_error err;
+	struct kx_load_request rq = request(uki_path);
+	rq.initrd = initrd_path;
+	rq.append = "mine=1";
+	struct kx_load *ld = prepare(&rq, &err);
+	CHECK(ld);
+	CHECK(!strcmp(ld->cmdline, "mine=1"));
+	CHECK_EQ_U64(ld->initrd.bytes.size, 3000);
+	CHECK(!strcmp(ld->parts[KX_PART_INITRD].use, "replaced by --initrd"));
+	CHECK(!strcmp(ld->parts[KX_PART_CMDLINE].use, "replaced by the command line options"));
+	CHECK_EQ_U64(ld->notes.count, 3);
+	CHECK_CONTAINS(ld->notes.text[0], "--append/--command-line replaces ");
+	CHECK_CONTAINS(ld->notes.text[0], "uki.efi's .cmdline section");
+	CHECK_CONTAINS(ld->notes.text[1], "--initrd replaces ");
+	kx_load_free(ld);
+}
+
+KX_TEST(compressed_layers)
+{
+	struct kx_error err;
+	struct kx_load_request rq = request(gzip_path);
+	struct kx_load *ld = prepare(&rq, &err);
+	CHECK(ld);
+	CHECK(!strcmp(ld->unwrapped.chain, "gzip"));
+	CHECK(ld->unwrapped.kernel->fd >= 0);         /* a sealed memfd */
+	CHECK_EQ_U64(ld->unwrapped.kernel->bytes.size, SYNTH_SIZE);
+	struct kx_plan plan;
+	CHECK(kx_load_build_plan(ld, &plan, &err) == 0);
+	CHECK(!strcmp(plan.format, "gzip > bzImage"));
+	kx_plan_free(&plan);
+	kx_load_free(ld);
+
+	rq = request(gzip4_path);
+	CHECK(!prepare(&rq, &err));
+	CHECK_EQ_U64(err.status, KX_E_INPUT);
+	CHECK_CONTAINS(err.message, "vmlinuz.gz4: more than 3 nested compression layers");
+}
+
+KX_TEST(type_names_a_format_or_a_wrapper)
+{
+	struct kx_error err;
+	struct kx_load_request rq = request(kernel_path);
+	rq.type = "uki";
+	CHECK(!prepare(&rq, &err));
+	CHECK_EQ_U64(err.status, KX_E_FORMAT);
+	CHECK_CONTAINS(err.message, "vmlinuz: is not a UKI image (-t uki)");
+
+	rq.type = "uImage";
+	CHECK(!prepare(&rq, &err));
+	CHECK_EQ_U64(err.status, KX_E_USAGE);
+	CHECK_CONTAINS(err.message, "-t uImage: no such image type on x86_64; known: bzImage elf uki zboot gzip");
+
+	rq = request(gzip_path);
+	rq.type = "gzip";
+	struct kx_load *ld = prepare(&rq, &err);
+	CHECK(ld && ld->format == &kx_format_bzimage);
+	kx_load_free(ld);
+	rq.type = "bzImage64";                  /* kexec-tools' name, after the wrapper is peeled */
+	ld = prepare(&rq, &err);
+	CHECK(ld && ld->format == &kx_format_bzimage);
+	kx_load_free(ld);
+}
+
+KX_TEST(unknown_kernel_is_left_to_the_file_syscall_only)
+{
+	struct kx_error err;
+	struct kx_load_request rq = request(text_path);
+	CHECK(!prepare(&rq, &err));
+	CHECK_EQ_U64(err.status, KX_E_FORMAT);
+	CHECK_CONTAINS(err.message, "notes.txt: cannot determine the file type");
+
+	rq.file_syscall_only = true;
+	struct kx_load *ld = prepare(&rq, &err);
+	CHECK(ld && !ld->format);
+	struct kx_plan plan;
+	CHECK(kx_load_build_plan(ld, &plan, &err) < 0);
+	CHECK_EQ_U64(err.status, KX_E_FORMAT);
+	kx_plan_free(&plan);
+	kx_load_free(ld);
+}
+
+KX_TEST(crash_without_a_region_names_the_size)
+{
+	struct kx_error err;
+	struct kx_load_request rq = request(kernel_path);
+	rq.crash = true;
+	rq.initrd = initrd_path;
+	CHECK(!prepare(&rq, &err));
+	CHECK_EQ_U64(err.status, KX_E_NO_CRASH_REGION);
+	CHECK_CONTAINS(err.message, "Boot with crashkernel=128M: this kernel and initrd need 5 MiB of segments");
+}
+
+/* A file named kexec-ng-random in a root is read only for a fixture
+ * (--x-test-root), never by the live reader. */
+KX_TEST(fixture_seed_only_under_a_test_root)
+{
+	struct kx_facts *live = calloc(2, sizeof(*live)), *fixture = live + 1;
+	struct kx_error err = { 0 };
+	uint8_t file[64];
+	char path[1100];
+	snprintf(path, sizeof(path), "%s/kexec-ng-random", bios_box);
+	FILE *f = fopen(path, "rb");
+	CHECK(live && f);
+	CHECK_EQ_U64(fread(file, 1, sizeof(file), f), sizeof(file));
+	fclose(f);
+	CHECK(kx_facts_read(live, bios_box, &err) == 0);
+	CHECK(kx_facts_read_fixture(fixture, bios_box, &err) == 0);
+	CHECK(!memcmp(fixture->random, file, sizeof(file)));
+	CHECK(memcmp(live->random, file, sizeof(file)));   /* getrandom(): equal with p = 2^-512 */
+	free(live);
+}
+
+KX_TEST(arch_hooks)
+{
+	struct kx_error err = { 0 };
+	struct kx_notes notes = { 0 };
+	uint64_t v;
+	CHECK(kx_arch_x86_64.purgatory_console("ttyS1", "", &v, &err) == 0);
+	CHECK_EQ_U64(v, 0x2f8);
+	CHECK(kx_arch_x86_64.purgatory_console(NULL, "console=ttyS3 console=ttyS2,115200", &v, &err) == 0);
+	CHECK_EQ_U64(v, 0x3e8);
+	CHECK(kx_arch_x86_64.purgatory_console(NULL, "xconsole=ttyS1", &v, &err) == 0);
+	CHECK_EQ_U64(v, 0);
+	CHECK(kx_arch_x86_64.purgatory_console("ttyS9", "", &v, &err) < 0);
+	CHECK_CONTAINS(err.message, "--serial=ttyS9: expected ttyS0..ttyS3 or an I/O port number");
+	CHECK(kx_arch_arm64.purgatory_console("0x9000000", "console=ttyAMA0", &v, &err) == 0);
+	CHECK_EQ_U64(v, 0x9000000);
+	CHECK(kx_arch_riscv64.purgatory_console(NULL, "console=ttyS0", &v, &err) == 0);
+	CHECK_EQ_U64(v, 0);                       /* found in the tree by the planner */
+	CHECK(kx_arch_riscv64.purgatory_console("ttyS0", "", &v, &err) < 0);
+	CHECK_CONTAINS(err.message, "--serial=ttyS0: expected the UART's MMIO address");
+
+	CHECK(kx_arch_x86_64.boot_tree("/", "x.dtb", NULL, &notes, &err) == 0);
+	CHECK_EQ_U64(notes.count, 1);
+	CHECK(!strcmp(notes.text[0], "--dtb has no effect on x86_64"));
+	CHECK(!kx_arch_x86_64.tree_source("x.dtb"));
+	CHECK(!strcmp(kx_arch_arm64.tree_source("x.dtb"), "--dtb"));
+	CHECK(!strcmp(kx_arch_riscv64.tree_source(NULL), "the running device tree"));
+}
+
+static void cleanup(void)
+{
+	const char *const names[] = { "vmlinuz", "vmlinuz.gz", "vmlinuz.gz4", "uki.efi", "notes.txt", "initrd.img" };
+	char path[256];
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
+static const struct kx_test_case cases[] = {
+	KX_CASE(plain_bzimage), KX_CASE(uki_parts_when_nothing_is_given), KX_CASE(given_parts_replace_the_ukis),
+	KX_CASE(compressed_layers), KX_CASE(type_names_a_format_or_a_wrapper),
+	KX_CASE(unknown_kernel_is_left_to_the_file_syscall_only), KX_CASE(crash_without_a_region_names_the_size),
+	KX_CASE(fixture_seed_only_under_a_test_root), KX_CASE(arch_hooks),
+};
+
+int main(void)
+{
+	if (make_inputs() < 0) {
+		printf("1..1\nnot ok 1 - cannot write the synthetic inputs to %s\n", dir);
+		return 1;
+	}
+	int r = kx_run_tests(cases, sizeof(cases) / sizeof(cases[0]));
+	cleanup();
+	return r;
+}
