@@ -17,6 +17,10 @@ PKGS=(
   # build
   make meson ninja-build pkg-config gcc libc6-dev binutils linux-libc-dev gcc-aarch64-linux-gnu
   libfdt-dev zlib1g-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev file
+  # python3 (standard library only): src/purgatory/mkblob.py, scripts/test.sh's
+  # TAP count, tests/purgatory/run.sh's QEMU monitor (meson pulls it in too,
+  # but these call it themselves)
+  python3
   # arm64 cross build (multiarch; libfdt-dev:arm64 is handled below)
   libc6-dev:arm64 zlib1g-dev:arm64 liblzma-dev:arm64 libzstd-dev:arm64
   liblz4-dev:arm64 libbz2-dev:arm64

@@ -20,6 +20,12 @@ head -c 600 vmlinuz > truncated
 echo "#!/bin/sh not a kernel" > notes.txt
 BIOS=$SRC/tests/fixtures/bios-box EFI=$SRC/tests/fixtures/efi-box LOADED=$SRC/tests/fixtures/loaded-box
 REAL=$SRC/.cache/kernels/bookworm-amd64/vmlinuz
+# which build that is changes whenever Debian publishes a kernel: say it
+if [ -f "$REAL" ]; then
+  echo "# real kernel: $REAL: $(cat "${REAL%/*}/version" 2>/dev/null) ($(cat "${REAL%/*}/package" 2>/dev/null)), $(stat -Lc %s "$REAL") bytes"
+else
+  echo "# missing real kernel: $REAL (run scripts/fetch-kernels.sh)"
+fi
 
 n=0 failed=0
 # t NAME EXPECTED_STATUS PATTERN -- ARGS...: run kexec, check status and that output matches PATTERN

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct kx_test_case {
 	const char *name;
@@ -43,17 +44,43 @@ struct kx_test_case {
 		return; \
 	} } while (0)
 
+/*
+ * The TAP plan, on a line-buffered stdout: the TAP lines printed before a
+ * crash or a sanitizer's report are not lost in a pipe's buffer.
+ */
+static inline void kx_test_begin(size_t n)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("1..%zu\n", n);
+}
+
+/*
+ * main()'s exit status after `failures` of `n` cases failed. A failed CHECK
+ * returns early and leaves what its case allocated: when a case failed, the
+ * run ends here with _exit(1), before LeakSanitizer's exit-time report of
+ * those leftovers could bury the failures' own messages.
+ */
+static inline int kx_test_end(int failures, size_t n)
+{
+	if (failures) {
+		printf("# %d of %zu cases failed\n", failures, n);
+		fflush(stdout);
+		_exit(1);
+	}
+	return 0;
+}
+
 static inline int kx_run_tests(const struct kx_test_case *cases, size_t n)
 {
 	int failures = 0;
-	printf("1..%zu\n", n);
+	kx_test_begin(n);
 	for (size_t i = 0; i < n; i++) {
 		int failed = 0;
 		cases[i].fn(&failed);
 		printf("%sok %zu - %s\n", failed ? "not " : "", i + 1, cases[i].name);
 		failures += failed;
 	}
-	return failures ? 1 : 0;
+	return kx_test_end(failures, n);
 }
 
 #define KX_TEST_MAIN(...) \

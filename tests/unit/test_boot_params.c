@@ -388,19 +388,30 @@ static int crash_box_with(const uint64_t (*regions)[2], unsigned int n)
 	return 0;
 }
 
-/* -p with the real Debian bookworm bzImage (a copy, xloadflags edited by edit) */
-static int build_real_crash(struct built *b, void (*edit)(uint8_t *k), const char *cmdline)
+/* -p with a copy of the kernel `which` names (NULL: the synthetic bzImage of
+ * synth.h; else a real Debian one, .cache/kernels/WHICH), its xloadflags
+ * edited by edit. The ,high placement rules need no real kernel. */
+static int build_crash(struct built *b, const char *which, void (*edit)(uint8_t *k), const char *cmdline)
 {
-	struct kx_file f;
-	if (kx_test_map_kernel("bookworm-amd64", "vmlinuz", &f) < 0)
+	struct kx_file f = { .fd = -1 };
+	size_t size;
+	uint8_t *k;
+	if (which) {
+		if (kx_test_map_kernel(which, "vmlinuz", &f) < 0)
+			return -2;
+		k = kx_test_copy(&f);
+		size = f.bytes.size;
+		kx_file_close(&f);
+	} else {
+		k = kx_synth_bzimage(&size);
+	}
+	if (!k)
 		return -2;
-	uint8_t *k = kx_test_copy(&f);
 	if (edit)
 		edit(k);
 	struct kx_load_options o = { .crash = true };
-	int r = build_kernel(b, k, f.bytes.size, cmdline, 3 * 4096, &o);
+	int r = build_kernel(b, k, size, cmdline, 3 * 4096, &o);
 	free(k);
-	kx_file_close(&f);
 	if (r < 0)
 		printf("#   %s\n", b->err.message);
 	return r;
@@ -421,12 +432,13 @@ static uint64_t cmdline_addr(const struct kx_segment *bp)
 	return le32(bp->buf + BZ_CMD_LINE_PTR) | (uint64_t)le32(bp->buf + BP_EXT_CMD_LINE_PTR) << 32;
 }
 
-KX_TEST(crash_high_and_low_regions)
+/* crashk_low_res and crashk_res, with the kernel `which` (build_crash) */
+static void high_and_low_regions(const char *which, int *kx_failed_)
 {
 	struct built b;
 	static const uint64_t regions[][2] = { { LOW_START, LOW_END }, { HIGH_START, HIGH_END } };
 	CHECK(crash_box_with(regions, 2) == 0);
-	CHECK(build_real_crash(&b, NULL, "irqpoll nr_cpus=1") == 0);
+	CHECK(build_crash(&b, which, NULL, "irqpoll nr_cpus=1") == 0);
 	CHECK_EQ_U64(b.plan.flags, (62UL << 16) | 1);
 	/* kexec_core.c takes crash segments only in crashk_res: the high one */
 	bool inside = true;
@@ -487,6 +499,11 @@ KX_TEST(crash_high_and_low_regions)
 	built_free(&b);
 }
 
+KX_TEST(crash_high_and_low_regions) { high_and_low_regions(NULL, kx_failed_); }
+
+/* the same with Debian's real bzImage (its init_size, tens of MiB) */
+KX_TEST(crash_high_and_low_regions_debian_kernel) { high_and_low_regions("bookworm-amd64", kx_failed_); }
+
 /* crashkernel=256M,high crashkernel=0,low: nothing below 4 GiB, so
  * boot_params and the purgatory go above it too */
 KX_TEST(crash_high_region_only)
@@ -494,7 +511,7 @@ KX_TEST(crash_high_region_only)
 	struct built b;
 	static const uint64_t regions[][2] = { { HIGH_START, HIGH_END } };
 	CHECK(crash_box_with(regions, 1) == 0);
-	CHECK(build_real_crash(&b, NULL, "irqpoll") == 0);
+	CHECK(build_crash(&b, NULL, NULL, "irqpoll") == 0);
 	for (unsigned int i = 0; i < b.plan.nr_segments; i++) {
 		const struct kx_segment *s = &b.plan.segments[i];
 		CHECK(s->mem >= HIGH_START && s->mem + s->memsz <= HIGH_END);
@@ -538,9 +555,9 @@ KX_TEST(crash_high_only_refuses_a_below_4g_kernel)
 	static const uint64_t regions[][2] = { { HIGH_START, HIGH_END } };
 	CHECK(crash_box_with(regions, 1) == 0);
 	/* control: the same region takes the unedited kernel */
-	CHECK(build_real_crash(&b, NULL, "irqpoll") == 0);
+	CHECK(build_crash(&b, NULL, NULL, "irqpoll") == 0);
 	built_free(&b);
-	CHECK(build_real_crash(&b, clear_can_be_loaded_above_4g, "irqpoll") < 0);
+	CHECK(build_crash(&b, NULL, clear_can_be_loaded_above_4g, "irqpoll") < 0);
 	/* the region is big enough; this kernel cannot use it: exit 254, with what to boot with */
 	CHECK(b.err.status == KX_E_NO_CRASH_REGION);
 	CHECK_CONTAINS(b.err.message, " cannot be loaded above 4 GiB (xloadflags at 0x236 lacks "
@@ -550,14 +567,14 @@ KX_TEST(crash_high_only_refuses_a_below_4g_kernel)
 	/* with crashk_low_res it still fails: segments go only in crashk_res */
 	static const uint64_t both[][2] = { { LOW_START, LOW_END }, { HIGH_START, HIGH_END } };
 	CHECK(crash_box_with(both, 2) == 0);
-	CHECK(build_real_crash(&b, clear_can_be_loaded_above_4g, "irqpoll") < 0);
+	CHECK(build_crash(&b, NULL, clear_can_be_loaded_above_4g, "irqpoll") < 0);
 	CHECK(b.err.status == KX_E_NO_CRASH_REGION);
 	CHECK_CONTAINS(b.err.message, " cannot be loaded above 4 GiB");
 	built_free(&b);
 	/* a region too small for any kernel stays a placement error ("too small" in the CLI) */
 	static const uint64_t tiny[][2] = { { HIGH_START, HIGH_START + 0x200000 } };
 	CHECK(crash_box_with(tiny, 1) == 0);
-	CHECK(build_real_crash(&b, NULL, "irqpoll") < 0);
+	CHECK(build_crash(&b, NULL, NULL, "irqpoll") < 0);
 	CHECK(b.err.status == KX_E_PLAN);
 	CHECK_CONTAINS(b.err.message, "kernel: no free RAM for 0x");
 	built_free(&b);
@@ -569,5 +586,6 @@ KX_TEST(golden_efi_box) { golden("efi-box", kx_failed_); }
 KX_TEST_MAIN(KX_CASE(bios_box_boot_params), KX_CASE(efi_box_boot_params),
 	     KX_CASE(e820_beyond_128_entries_goes_to_setup_data), KX_CASE(refusals_name_the_rule),
 	     KX_CASE(crash_kernel_sees_only_its_region), KX_CASE(crash_high_and_low_regions),
+	     KX_CASE(crash_high_and_low_regions_debian_kernel),
 	     KX_CASE(crash_high_region_only), KX_CASE(crash_high_only_refuses_a_below_4g_kernel),
 	     KX_CASE(golden_bios_box), KX_CASE(golden_efi_box))

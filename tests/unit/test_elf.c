@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ELF vmlinux parser: the real vmlinux inside Debian's bzImage payloads
- * (xz on bookworm, zstd on trixie), then copies with one field broken.
+ * (xz on bookworm, zstd on trixie), then copies with one field broken, of
+ * a synthetic x86_64 ELF (tests/unit/synth.h: the header rules need no real
+ * kernel) and of bookworm's real vmlinux.
  */
 #include <elf.h>
 #include <stddef.h>
 
 #include "harness.h"
 #include "kernels.h"
+#include "synth.h"
 #include "arch/arch.h"
 #include "compress/compress.h"
 #include "formats/elf.h"
@@ -89,26 +92,30 @@ static const struct elf_mangle mangles[] = {
 	  "overflows" },
 };
 
-KX_TEST(broken_copies)
+/* Each of `mangles` applied to a copy of the x86_64 ELF `v`: the exact
+ * refusal; then the same ELF truncated, and offered as arm64's. */
+static void broken_copies_of(struct kx_bytes v, int *kx_failed_)
 {
-	struct kx_file v;
-	CHECK(payload_elf("bookworm-amd64", &v) == 0);
+	struct kx_elf elf;
+	struct kx_error err = { 0 };
+	/* control: unbroken, it parses */
+	CHECK(kx_elf_parse(v, "vmlinux", EM_X86_64, &elf, &err) == 0);
 	uint64_t phoff;
-	CHECK(kx_le64(v.bytes, offsetof(Elf64_Ehdr, e_phoff), &phoff));
+	CHECK(kx_le64(v, offsetof(Elf64_Ehdr, e_phoff), &phoff));
 	/* index of the first PT_LOAD */
 	uint64_t first_load = phoff;
 	for (;; first_load += sizeof(Elf64_Phdr)) {
 		uint32_t type;
-		CHECK(kx_le32(v.bytes, first_load, &type));
+		CHECK(kx_le32(v, first_load, &type));
 		if (type == PT_LOAD)
 			break;
 	}
 	for (size_t i = 0; i < sizeof(mangles) / sizeof(mangles[0]); i++) {
 		const struct elf_mangle *m = &mangles[i];
-		uint8_t *copy = kx_test_copy(&v);
-		struct kx_bytes b = { copy, v.bytes.size };
-		struct kx_elf elf;
-		struct kx_error err = { 0 };
+		uint8_t *copy = malloc(v.size);
+		CHECK(copy);
+		memcpy(copy, v.data, v.size);
+		struct kx_bytes b = { copy, v.size };
 		size_t at = m->phdr ? first_load + m->offset : m->offset;
 		printf("#   case: %s\n", m->name);
 		if (m->width == 1)
@@ -117,27 +124,54 @@ KX_TEST(broken_copies)
 			kx_put_le16(copy + at, (uint16_t)m->value);
 		else
 			kx_put_le64(copy + at, m->value);
-		CHECK(kx_elf_parse(b, "vmlinux", EM_X86_64, &elf, &err) < 0);
+		memset(&err, 0, sizeof(err));
+		int r = kx_elf_parse(b, "vmlinux", EM_X86_64, &elf, &err);
+		free(copy);
+		CHECK(r < 0);
 		CHECK(err.status == KX_E_INPUT);
 		CHECK_CONTAINS(err.message, m->error);
-		free(copy);
 	}
 	/* truncated header */
-	struct kx_bytes shortb = { v.bytes.data, 40 };
-	struct kx_elf elf;
-	struct kx_error err = { 0 };
+	struct kx_bytes shortb = { v.data, 40 };
 	CHECK(kx_elf_parse(shortb, "vmlinux", EM_X86_64, &elf, &err) < 0);
 	CHECK_CONTAINS(err.message, "vmlinux: truncated ELF header (40 bytes, need 64)");
 	/* an arm64 ELF offered to the x86_64 loader is explained, not "unknown" */
-	uint8_t *copy = kx_test_copy(&v);
+	uint8_t *copy = malloc(v.size);
+	CHECK(copy);
+	memcpy(copy, v.data, v.size);
 	kx_put_le16(copy + offsetof(Elf64_Ehdr, e_machine), EM_AARCH64);
 	const struct kx_format_ops *fmt;
-	struct kx_bytes b = { copy, v.bytes.size };
-	CHECK(kx_format_select(&kx_arch_x86_64, b, "Image.elf", NULL, &fmt, &err) < 0);
+	struct kx_bytes b = { copy, v.size };
+	int r = kx_format_select(&kx_arch_x86_64, b, "Image.elf", NULL, &fmt, &err);
+	free(copy);
+	CHECK(r < 0);
 	CHECK(err.status == KX_E_INPUT);
 	CHECK_CONTAINS(err.message, "Image.elf: ELF header: e_machine 183");
-	free(copy);
+}
+
+/* An x86_64 vmlinux as Linux links one, in miniature: one PT_LOAD at
+ * LOAD_PHYSICAL_ADDR (16 MiB, virtual __START_KERNEL_map + 16 MiB) with
+ * 12 KiB in the file and 2 MiB in memory, e_entry its physical start. */
+KX_TEST(broken_copies)
+{
+	static uint8_t body[0x3000];
+	for (size_t i = 0; i < sizeof(body); i++)
+		body[i] = (uint8_t)(i * 5 + 1);
+	size_t size;
+	uint8_t *p = kx_synth_elf64(EM_X86_64, 0x1000000, 0xffffffff81000000ULL, body, sizeof(body), 0x200000,
+				    &size);
+	CHECK(p);
+	((Elf64_Phdr *)(p + sizeof(Elf64_Ehdr)))->p_paddr = 0x1000000;
+	broken_copies_of((struct kx_bytes){ p, size }, kx_failed_);
+	free(p);
+}
+
+KX_TEST(broken_copies_of_debian_vmlinux)
+{
+	struct kx_file v;
+	CHECK(payload_elf("bookworm-amd64", &v) == 0);
+	broken_copies_of(v.bytes, kx_failed_);
 	kx_file_close(&v);
 }
 
-KX_TEST_MAIN(KX_CASE(real_vmlinux_parses), KX_CASE(broken_copies))
+KX_TEST_MAIN(KX_CASE(real_vmlinux_parses), KX_CASE(broken_copies), KX_CASE(broken_copies_of_debian_vmlinux))

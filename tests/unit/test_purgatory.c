@@ -794,7 +794,7 @@ int main(void)
 	const size_t n = sizeof(cases) / sizeof(cases[0]);
 	int failures = 0;
 
-	printf("1..%zu\n", n);
+	kx_test_begin(n);
 	for (size_t i = 0; i < n; i++) {
 		int failed = 0;
 
@@ -807,5 +807,5 @@ int main(void)
 		printf("%sok %zu - %s\n", failed ? "not " : "", i + 1, cases[i].name);
 		failures += failed;
 	}
-	return failures ? 1 : 0;
+	return kx_test_end(failures, n);
 }

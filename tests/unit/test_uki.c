@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * UKI parser: a synthetic UKI (built here, laid out as objcopy and ukify
- * do) around the real Debian bzImage, an initrd and a command line; the
- * kernel found in .linux goes through the usual format probe. Then copies
- * with one field broken, each asserting the exact error, and PE images that
- * are not UKIs (the bzImage itself, EFI zboot, no MZ) answered "not a UKI".
+ * do) around a bzImage, an initrd and a command line; the kernel found in
+ * .linux goes through the usual format probe. Then copies with one field
+ * broken, each asserting the exact error, and PE images that are not UKIs
+ * (Debian's kernels themselves, no MZ) answered "not a UKI". Each runs on
+ * synthetic kernels (tests/unit/synth.h), and again on the real Debian ones
+ * where those add something (a PE image inside the UKI's).
  */
 #include "harness.h"
 #include "kernels.h"
@@ -20,13 +22,13 @@ static const char cmdline_text[] = "console=ttyS0\tstage=2 token=0123abcd\n";
 /* Section headers of a UKI built by build(): .osrel, .cmdline, .linux, .initrd. */
 enum { SEC_OSREL, SEC_CMDLINE, SEC_LINUX, SEC_INITRD, NSEC };
 
-static uint8_t *build(const struct kx_file *kernel, uint16_t machine, size_t *size)
+static uint8_t *build(struct kx_bytes kernel, uint16_t machine, size_t *size)
 {
 	static const char osrel[] = "ID=debian\nVERSION_ID=12\n";
 	struct kx_synth_section s[NSEC] = {
 		{ ".osrel", osrel, sizeof(osrel) - 1 },
 		{ ".cmdline", cmdline_text, sizeof(cmdline_text) - 1 },
-		{ ".linux", kernel->bytes.data, kernel->bytes.size },
+		{ ".linux", kernel.data, kernel.size },
 		{ ".initrd", initrd_bytes, sizeof(initrd_bytes) - 1 },
 	};
 	return kx_synth_uki(machine, s, NSEC, size);
@@ -43,16 +45,16 @@ static int parse(const uint8_t *p, size_t size, struct kx_uki *u, struct kx_erro
 			    kx_arch_x86_64.name, u, err);
 }
 
-KX_TEST(uki_around_real_bzimage)
+/* A UKI around the bzImage `kernel` (with an initrd and a command line):
+ * its parts found, the kernel inside probed as a bzImage, not for arm64. */
+static void uki_around(struct kx_bytes kernel, int *kx_failed_)
 {
-	struct kx_file k;
 	struct kx_uki u;
 	struct kx_error err = { 0 };
 	size_t size;
 	char cl[256];
 
-	CHECK(kx_test_map_kernel("bookworm-amd64", "vmlinuz", &k) == 0);
-	uint8_t *p = build(&k, 0x8664, &size);
+	uint8_t *p = build(kernel, 0x8664, &size);
 	CHECK(p);
 	int r = parse(p, size, &u, &err);
 	if (r < 0)
@@ -61,9 +63,9 @@ KX_TEST(uki_around_real_bzimage)
 	CHECK_EQ_U64(u.machine, 0x8664);
 	/* .linux is exactly the kernel, a view into the UKI (no copy) */
 	CHECK(u.linux_image.present);
-	CHECK_EQ_U64(u.linux_image.bytes.size, k.bytes.size);
+	CHECK_EQ_U64(u.linux_image.bytes.size, kernel.size);
 	CHECK(u.linux_image.bytes.data >= p && u.linux_image.bytes.data < p + size);
-	CHECK(!memcmp(u.linux_image.bytes.data, k.bytes.data, k.bytes.size));
+	CHECK(!memcmp(u.linux_image.bytes.data, kernel.data, kernel.size));
 	CHECK(u.initrd.present);
 	CHECK_EQ_U64(u.initrd.bytes.size, sizeof(initrd_bytes) - 1);
 	CHECK(!memcmp(u.initrd.bytes.data, initrd_bytes, sizeof(initrd_bytes) - 1));
@@ -84,6 +86,23 @@ KX_TEST(uki_around_real_bzimage)
 	CHECK(!strcmp(err.message, "uki.efi: UKI for x86_64: COFF Machine 0x8664 (at 0x84), this loader is for "
 		      "arm64 (0xaa64)"));
 	free(p);
+}
+
+KX_TEST(uki_around_bzimage)
+{
+	size_t size;
+	uint8_t *k = kx_synth_bzimage(&size);
+	CHECK(k);
+	uki_around((struct kx_bytes){ k, size }, kx_failed_);
+	free(k);
+}
+
+/* Debian's bzImage is itself a PE image (EFI stub) inside the UKI's */
+KX_TEST(uki_around_real_bzimage)
+{
+	struct kx_file k;
+	CHECK(kx_test_map_kernel("bookworm-amd64", "vmlinuz", &k) == 0);
+	uki_around(k.bytes, kx_failed_);
 	kx_file_close(&k);
 }
 
@@ -101,7 +120,7 @@ KX_TEST(uki_around_arm64_and_riscv64_images)
 		struct kx_error err = { 0 };
 		size_t size;
 		CHECK(kx_test_map_kernel(cases[i].kernel, "vmlinuz", &k) == 0);
-		uint8_t *p = build(&k, cases[i].arch->pe_machine, &size);
+		uint8_t *p = build(k.bytes, cases[i].arch->pe_machine, &size);
 		CHECK(p);
 		struct kx_bytes b = { p, size };
 		int r = kx_uki_parse(b, NAME, cases[i].arch->pe_machine, cases[i].arch->name, &u, &err);
@@ -171,25 +190,8 @@ KX_TEST(memfd_copy_is_sealed)
 /* PE images that are not UKIs, and files that are not PE: "not a UKI". */
 KX_TEST(not_ukis)
 {
-	struct kx_file k;
 	struct kx_uki u;
 	struct kx_error err = { 0 };
-	for (int i = 0; i < 2; i++) {
-		CHECK(kx_test_map_kernel(i ? "trixie-amd64" : "bookworm-amd64", "vmlinuz", &k) == 0);
-		/* Debian's bzImage is a PE image (EFI stub): sections, no .linux */
-		CHECK(parse(k.bytes.data, k.bytes.size, &u, &err) == 0);
-		kx_file_close(&k);
-	}
-	/* Debian's arm64 and riscv64 Images are PE images too (EFI stub) */
-	static const struct { const char *kernel; const struct kx_arch_ops *arch; } images[] = {
-		{ "bookworm-arm64", &kx_arch_arm64 }, { "trixie-arm64", &kx_arch_arm64 },
-		{ "trixie-riscv64", &kx_arch_riscv64 },
-	};
-	for (size_t i = 0; i < 3; i++) {
-		CHECK(kx_test_map_kernel(images[i].kernel, "vmlinuz", &k) == 0);
-		CHECK(kx_uki_parse(k.bytes, NAME, images[i].arch->pe_machine, images[i].arch->name, &u, &err) == 0);
-		kx_file_close(&k);
-	}
 	size_t size;
 	uint8_t *bz = kx_synth_bzimage(&size);
 	CHECK(bz);
@@ -207,6 +209,29 @@ KX_TEST(not_ukis)
 	free(p);
 }
 
+/* Debian's kernels are PE images (EFI stub) with sections, but no .linux. */
+KX_TEST(debian_kernels_are_not_ukis)
+{
+	struct kx_file k;
+	struct kx_uki u;
+	struct kx_error err = { 0 };
+	for (int i = 0; i < 2; i++) {
+		CHECK(kx_test_map_kernel(i ? "trixie-amd64" : "bookworm-amd64", "vmlinuz", &k) == 0);
+		CHECK(parse(k.bytes.data, k.bytes.size, &u, &err) == 0);
+		kx_file_close(&k);
+	}
+	/* Debian's arm64 and riscv64 Images are PE images too (EFI stub) */
+	static const struct { const char *kernel; const struct kx_arch_ops *arch; } images[] = {
+		{ "bookworm-arm64", &kx_arch_arm64 }, { "trixie-arm64", &kx_arch_arm64 },
+		{ "trixie-riscv64", &kx_arch_riscv64 },
+	};
+	for (size_t i = 0; i < 3; i++) {
+		CHECK(kx_test_map_kernel(images[i].kernel, "vmlinuz", &k) == 0);
+		CHECK(kx_uki_parse(k.bytes, NAME, images[i].arch->pe_machine, images[i].arch->name, &u, &err) == 0);
+		kx_file_close(&k);
+	}
+}
+
 /* One field broken at a time; each has its exact message. */
 struct mangle {
 	const char *name;
@@ -221,7 +246,7 @@ static void opt_header_past_end(uint8_t *p, size_t *size)
 	*size = SYNTH_PE_TABLE + 40 * NSEC;
 	kx_put_le16(p + SYNTH_PE_OFFSET + 20, 0xfff0);
 }
-/* 65535 x 40 bytes would fit in the 8 MB file: cut it to 1 MiB */
+/* 65535 x 40 bytes at 0x188, and the file cut to 1 MiB (whatever kernel .linux holds) */
 static void table_past_end(uint8_t *p, size_t *size)
 {
 	kx_put_le16(p + SYNTH_PE_OFFSET + 6, 0xffff);
@@ -300,13 +325,16 @@ static const struct mangle mangles[] = {
 	  "uki.efi: UKI has two .linux sections in its base (before any .profile)" },
 };
 
-KX_TEST(broken_ukis)
+/* Each of `mangles` applied to a copy of a UKI around `kernel` (more than
+ * 1 MiB: table_past_end cuts the file there): the exact error. */
+static void broken_ukis_around(struct kx_bytes kernel, int *kx_failed_)
 {
-	struct kx_file k;
 	size_t good_size;
-	CHECK(kx_test_map_kernel("bookworm-amd64", "vmlinuz", &k) == 0);
-	uint8_t *good = build(&k, 0x8664, &good_size);
+	uint8_t *good = build(kernel, 0x8664, &good_size);
 	CHECK(good);
+	if (good_size <= 0x100000)
+		free(good);
+	CHECK(good_size > 0x100000);
 	uint32_t initrd_off = (uint32_t)good[SYNTH_PE_TABLE + 40 * SEC_INITRD + 20] |
 			      (uint32_t)good[SYNTH_PE_TABLE + 40 * SEC_INITRD + 21] << 8 |
 			      (uint32_t)good[SYNTH_PE_TABLE + 40 * SEC_INITRD + 22] << 16 |
@@ -314,6 +342,8 @@ KX_TEST(broken_ukis)
 	int bad = 0;
 	for (size_t i = 0; i < sizeof(mangles) / sizeof(mangles[0]); i++) {
 		uint8_t *p = malloc(good_size);
+		if (!p)
+			free(good);
 		CHECK(p);
 		memcpy(p, good, good_size);
 		size_t size = good_size;
@@ -336,8 +366,32 @@ KX_TEST(broken_ukis)
 		free(p);
 	}
 	free(good);
-	kx_file_close(&k);
 	CHECK(!bad);
+}
+
+/* Around a synthetic kernel: the UKI rules need no real one. The small
+ * bzImage of synth.h, then patterned bytes up to 2 MiB. */
+KX_TEST(broken_ukis)
+{
+	size_t bz_size, size = 2u << 20;
+	uint8_t *bz = kx_synth_bzimage(&bz_size), *k = malloc(size);
+	if (bz && k) {
+		memcpy(k, bz, bz_size);
+		for (size_t i = bz_size; i < size; i++)
+			k[i] = (uint8_t)(i * 11 + (i >> 12));
+	}
+	free(bz);
+	CHECK(bz && k);
+	broken_ukis_around((struct kx_bytes){ k, size }, kx_failed_);
+	free(k);
+}
+
+KX_TEST(broken_ukis_around_debian_kernel)
+{
+	struct kx_file k;
+	CHECK(kx_test_map_kernel("bookworm-amd64", "vmlinuz", &k) == 0);
+	broken_ukis_around(k.bytes, kx_failed_);
+	kx_file_close(&k);
 }
 
 /* Multi-profile UKI: profile 0's sections replace the base ones; later profiles do not count. */
@@ -366,6 +420,7 @@ KX_TEST(profiles)
 	free(p);
 }
 
-KX_TEST_MAIN(KX_CASE(uki_around_real_bzimage), KX_CASE(uki_around_arm64_and_riscv64_images),
-	     KX_CASE(uki_with_compressed_linux),
-	     KX_CASE(memfd_copy_is_sealed), KX_CASE(not_ukis), KX_CASE(broken_ukis), KX_CASE(profiles))
+KX_TEST_MAIN(KX_CASE(uki_around_bzimage), KX_CASE(uki_around_real_bzimage),
+	     KX_CASE(uki_around_arm64_and_riscv64_images), KX_CASE(uki_with_compressed_linux),
+	     KX_CASE(memfd_copy_is_sealed), KX_CASE(not_ukis), KX_CASE(debian_kernels_are_not_ukis),
+	     KX_CASE(broken_ukis), KX_CASE(broken_ukis_around_debian_kernel), KX_CASE(profiles))
