@@ -72,12 +72,13 @@ static void print_file_call(const struct kx_file_call *c, const struct kx_option
 		fprintf(out, "  then, if the kernel cannot load it itself: kexec_load with this plan:\n");
 }
 
-/* Options the file syscall cannot honour: say so instead of ignoring them. */
-static void note_ignored_by_file_syscall(const struct kx_options *o, FILE *log)
+/* Options the file syscall cannot honour: say so instead of ignoring them.
+ * (-t naming a wrapper was honoured: the file was checked to be one.) */
+static void note_ignored_by_file_syscall(const struct kx_load *ld, const struct kx_options *o, FILE *log)
 {
 	const char *ignored[6];
 	int n = 0;
-	if (o->type) ignored[n++] = "-t";
+	if (ld->forced_format) ignored[n++] = "-t";
 	if (o->no_checks) ignored[n++] = "--no-checks";
 	if (o->have_entry) ignored[n++] = "--entry";
 	if (o->mem_min || o->mem_max) ignored[n++] = "--mem-min/--mem-max";
@@ -124,7 +125,7 @@ static int load_by_file(struct kx_load *ld, const struct kx_options *o, unsigned
 	int e = -kx_sys_kexec_file_load(call.kernel->fd, call.initrd ? call.initrd->fd : -1, call.cmdline,
 					call.flags);
 	if (e == 0) {
-		note_ignored_by_file_syscall(o, log);
+		note_ignored_by_file_syscall(ld, o, log);
 		return 0;
 	}
 	if (o->mode == KX_MODE_FILE && e == ENOSYS)
