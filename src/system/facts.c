@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "../core/bytes.h"
-#include "../vmcore/elfcore.h"
+#include "../elfcore/elfcore.h"
 
 static int open_under(const char *root, const char *rel)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * A kernel core opened for reading (its headers come from elfcore.c): the
+ * A kernel core opened for reading (its headers come from src/elfcore): the
  * VMCOREINFO lookups, the address translation it describes, and reads of
  * the crashed kernel's memory by physical or virtual address.
  */

@@ -32,7 +32,7 @@
 #include <stdint.h>
 
 #include "../core/error.h"
-#include "elfcore.h"   /* the reader, the PT_LOADs */
+#include "../elfcore/elfcore.h"   /* the reader, the PT_LOADs */
 
 /*
  * The virtual-to-physical rules of the crashed kernel, from VMCOREINFO; used

@@ -6,7 +6,7 @@
  * PT_LOADs and (optionally) the VMCOREINFO note, used by vmcore-dmesg
  * (kx_vmcore_open) and by the kdump facts (/proc/kcore's PT_LOADs); one
  * writer of the header bytes, used by the crash header builder
- * (src/crash) and by the minimal core (extract.c).
+ * (src/crash) and by the minimal core (src/vmcore/extract.c).
  *
  * The file is read through a callback (`struct kx_vmcore_reader`), never
  * mapped: /proc/kcore claims a size of 128 TiB. Nothing here prints or
