@@ -556,7 +556,7 @@ static void kcore_phdrs(struct kx_crash_facts *f, const struct kx_elfcore *kc)
 	uint64_t low_vaddr = 0, low_delta = 0;
 	struct kx_crash_text high = { 0, 0, 0 };
 	for (unsigned int i = 0; i < kc->nr_loads; i++) {
-		const struct kx_vmcore_load *l = &kc->loads[i];
+		const struct kx_elfcore_load *l = &kc->loads[i];
 		if (l->paddr == UINT64_MAX)
 			continue;
 		if (!have_low || l->vaddr < low_vaddr) {
@@ -592,7 +592,7 @@ static void read_kcore(struct kx_crash_facts *f, const char *root)
 	int fd = open_under(root, "proc/kcore");
 	if (fd < 0)
 		return;
-	int r = kx_elfcore_read(&kc, "/proc/kcore", kx_vmcore_fd_reader(&fd), false, &ignored);
+	int r = kx_elfcore_read(&kc, "/proc/kcore", kx_elfcore_fd_reader(&fd), false, &ignored);
 	close(fd);
 	if (r < 0)
 		return;

@@ -271,7 +271,7 @@ int kx_vmcore_vtop(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t *ret_pad
 /* --- reads ---------------------------------------------------------------- */
 
 /*
- * These name what was read and where, not the core (kx_vmcore_read_at with
+ * These name what was read and where, not the core (kx_elfcore_read_at with
  * no name): the public entry (kx_vmcore_read_vaddr) puts the core's name
  * first, once; kx_vmcore_vtop's page-table walk puts the virtual address
  * first.
@@ -286,9 +286,9 @@ static int read_phys(const struct kx_vmcore *vc, uint64_t paddr, uint64_t vaddr,
 	char where[64];
 
 	while (len > 0) {
-		const struct kx_vmcore_load *hit = NULL;
+		const struct kx_elfcore_load *hit = NULL;
 		for (unsigned int i = 0; i < vc->nr_loads && !hit; i++) {
-			const struct kx_vmcore_load *l = &vc->loads[i];
+			const struct kx_elfcore_load *l = &vc->loads[i];
 			if (l->has_paddr && paddr >= l->paddr && paddr - l->paddr < l->filesz)
 				hit = l;
 		}
@@ -301,8 +301,8 @@ static int read_phys(const struct kx_vmcore *vc, uint64_t paddr, uint64_t vaddr,
 				       "(no PT_LOAD holds them)", what, where, len);
 		uint64_t in = paddr - hit->paddr;
 		size_t chunk = hit->filesz - in < len ? (size_t)(hit->filesz - in) : len;
-		if (kx_vmcore_read_at(vc->rd, NULL, hit->offset + in, out, chunk, err, "%s at %s", what,
-				      where) < 0)
+		if (kx_elfcore_read_at(vc->rd, NULL, hit->offset + in, out, chunk, err, "%s at %s",
+				       what, where) < 0)
 			return -1;
 		out += chunk;
 		len -= chunk;
@@ -317,20 +317,20 @@ static int read_vaddr(const struct kx_vmcore *vc, uint64_t vaddr, uint8_t *out, 
 		      const char *what, struct kx_error *err)
 {
 	while (len > 0) {
-		const struct kx_vmcore_load *hit = NULL;
+		const struct kx_elfcore_load *hit = NULL;
 		size_t chunk;
 
 		/* p_vaddr 0 means "no virtual address" (makedumpfile's NOT_KV_ADDR). */
 		for (unsigned int i = 0; i < vc->nr_loads && !hit && !vc->physical_only; i++) {
-			const struct kx_vmcore_load *l = &vc->loads[i];
+			const struct kx_elfcore_load *l = &vc->loads[i];
 			if (l->vaddr && vaddr >= l->vaddr && vaddr - l->vaddr < l->filesz)
 				hit = l;
 		}
 		if (hit) {
 			uint64_t in = vaddr - hit->vaddr;
 			chunk = hit->filesz - in < len ? (size_t)(hit->filesz - in) : len;
-			if (kx_vmcore_read_at(vc->rd, NULL, hit->offset + in, out, chunk, err,
-					      "%s at 0x%" PRIx64, what, vaddr) < 0)
+			if (kx_elfcore_read_at(vc->rd, NULL, hit->offset + in, out, chunk, err,
+					       "%s at 0x%" PRIx64, what, vaddr) < 0)
 				return -1;
 		} else {
 			uint64_t paddr, run;
@@ -341,7 +341,7 @@ static int read_vaddr(const struct kx_vmcore *vc, uint64_t vaddr, uint8_t *out, 
 			/* Up to the next PT_LOAD in virtual space: it may map the rest. */
 			chunk = run < len ? (size_t)run : len;
 			for (unsigned int i = 0; i < vc->nr_loads && !vc->physical_only; i++) {
-				const struct kx_vmcore_load *l = &vc->loads[i];
+				const struct kx_elfcore_load *l = &vc->loads[i];
 				if (l->vaddr > vaddr && l->vaddr - vaddr < chunk)
 					chunk = (size_t)(l->vaddr - vaddr);
 			}
@@ -367,7 +367,7 @@ int kx_vmcore_read_vaddr(const struct kx_vmcore *vc, uint64_t vaddr, void *buf, 
 
 /* --- open ------------------------------------------------------------------- */
 
-int kx_vmcore_open(struct kx_vmcore *ret, const char *name, struct kx_vmcore_reader rd,
+int kx_vmcore_open(struct kx_vmcore *ret, const char *name, struct kx_elfcore_reader rd,
 		   struct kx_error *err)
 {
 	struct kx_vmcore vc = { 0 };

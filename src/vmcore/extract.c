@@ -42,9 +42,9 @@ static int rec_read(void *ctx, uint64_t offset, void *buf, size_t len, struct kx
 	return 0;
 }
 
-struct kx_vmcore_reader kx_vmcore_recording_reader(struct kx_vmcore_recorder *rec)
+struct kx_elfcore_reader kx_vmcore_recording_reader(struct kx_vmcore_recorder *rec)
 {
-	struct kx_vmcore_reader rd = { rec_read, rec };
+	struct kx_elfcore_reader rd = { rec_read, rec };
 	return rd;
 }
 
@@ -91,7 +91,7 @@ int kx_vmcore_write_minimal(const struct kx_vmcore *vc, struct kx_vmcore_recorde
 	 * when they touch within one PT_LOAD. */
 	for (size_t i = 0; i < rec->nr; i++) {
 		uint64_t o = rec->ranges[i].offset, len = rec->ranges[i].len;
-		const struct kx_vmcore_load *l = NULL;
+		const struct kx_elfcore_load *l = NULL;
 		for (unsigned int j = 0; j < vc->nr_loads && !l; j++)
 			if (o >= vc->loads[j].offset && o - vc->loads[j].offset < vc->loads[j].filesz)
 				l = &vc->loads[j];
@@ -108,7 +108,7 @@ int kx_vmcore_write_minimal(const struct kx_vmcore *vc, struct kx_vmcore_recorde
 		pieces[nr++] = (struct piece){ o, len, keep_vaddr ? l->vaddr + in : 0,
 					       l->has_paddr ? l->paddr + in : UINT64_MAX, 0 };
 	}
-	if (nr > KX_VMCORE_LOADS_MAX - 1) {
+	if (nr > KX_ELFCORE_LOADS_MAX - 1) {
 		kx_fail(err, KX_E_INPUT, "%s: %zu ranges read: too many for one core file", vc->name, nr);
 		goto out;
 	}

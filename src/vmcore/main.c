@@ -139,7 +139,7 @@ int main(int argc, char **argv)
 		kx_fail_errno(&err, KX_E_IO, errno, "%s: cannot open", opt.core);
 		goto fail;
 	}
-	rec.inner = kx_vmcore_fd_reader(&fd);
+	rec.inner = kx_elfcore_fd_reader(&fd);
 	if (kx_vmcore_open(&vc, opt.core, opt.extract ? kx_vmcore_recording_reader(&rec) : rec.inner,
 			   &err) < 0)
 		goto fail;
