@@ -2,7 +2,9 @@
 /*
  * vmcore-dmesg: print the kernel log kept in an ELF core file (/proc/vmcore
  * in a capture kernel, a saved copy of it, or /proc/kcore of the running
- * kernel). The only place here that prints and chooses exit codes.
+ * kernel). The only part of vmcore-dmesg that prints and chooses exit
+ * codes; the library part (the core, VMCOREINFO, the ring buffer, the text)
+ * is src/vmcore/.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "vmcore.h"
+#include "../vmcore/vmcore.h"
 
 /* Write the minimal core (--extract) to the file created at the start. */
 static int write_file(FILE *f, const char *path, const uint8_t *bytes, size_t size,
