@@ -111,81 +111,126 @@ static int parse(int argc, char **argv, struct options *opt)
 	return 0;
 }
 
-int main(int argc, char **argv)
-{
-	struct options opt = { 0 };
-	struct kx_error err = { 0 };
-	struct kx_vmcore vc = { 0 };
-	struct kx_printk_log log = { 0 };
-	struct kx_dmesg_options fmt = { 0 };
-	struct kx_vmcore_recorder rec = { 0 };
-	FILE *extract = NULL;
-	char *text = NULL;
-	uint8_t *min = NULL;
-	size_t len = 0, min_size = 0;
-	int fd = -1, rc = 0;
+/* Everything one run holds, in one place so that finish() frees it
+ * whichever step failed. */
+struct run {
+	struct options opt;
+	struct kx_error err;
+	struct kx_vmcore vc;
+	struct kx_printk_log log;
+	struct kx_vmcore_recorder rec;
+	FILE *extract;        /* --extract's file, created before the core is read */
+	char *text;           /* the formatted log */
+	size_t len;
+	uint8_t *min;         /* the minimal core for --extract */
+	size_t min_size;
+	int fd;               /* the core */
+};
 
-	if (parse(argc, argv, &opt) < 0)
-		return EXIT_USAGE;
-	/* Created first (never over an existing file), so that a run that
-	 * cannot write it fails before printing anything. */
-	if (opt.extract) {
-		extract = fopen(opt.extract, "wbxe");
-		if (!extract) {
-			fprintf(stderr, "vmcore-dmesg: %s: cannot create: %s\n", opt.extract, strerror(errno));
-			return EXIT_IO;
-		}
+/* Created first (never over an existing file), so that a run that cannot
+ * write it fails before printing anything. */
+static int create_extract(struct run *r)
+{
+	if (!r->opt.extract)
+		return 0;
+	r->extract = fopen(r->opt.extract, "wbxe");
+	if (!r->extract) {
+		fprintf(stderr, "vmcore-dmesg: %s: cannot create: %s\n", r->opt.extract, strerror(errno));
+		return -1;
 	}
-	fd = open(opt.core, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		kx_fail_errno(&err, KX_E_IO, errno, "%s: cannot open", opt.core);
-		goto fail;
-	}
-	rec.inner = kx_elfcore_fd_reader(&fd);
-	if (kx_vmcore_open(&vc, opt.core, opt.extract ? kx_vmcore_recording_reader(&rec) : rec.inner,
-			   &err) < 0)
-		goto fail;
-	vc.physical_only = opt.physical;
-	if (kx_printk_read(&vc, &log, &err) < 0)
-		goto fail;
-	const char *machine = kx_elfcore_machine_name(vc.machine);
-	if (opt.verbose)
-		fprintf(stderr, "vmcore-dmesg: %s: %s, %u program headers with memory (%u beyond any "
-			"file offset, skipped); %s ring buffer at 0x%" PRIx64 ": 2^%u descriptors, "
-			"2^%u bytes of text; %zu records (%" PRIu64 " lost, %" PRIu64 " incomplete, %"
-			PRIu64 " inconsistent)\n",
-			opt.core, machine ? machine : "unknown machine", vc.nr_loads, vc.nr_unreadable,
-			log.dynamic ? "printk_rb_dynamic" : "printk_rb_static", log.rb_addr,
-			log.count_bits, log.size_bits, log.nr_records, log.lost, log.incomplete,
-			log.invalid);
-	fmt.raw = opt.raw;
-	if (kx_dmesg_format(&log, &fmt, &text, &len, &err) < 0)
-		goto fail;
-	if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
+	return 0;
+}
+
+/* Open the core and read its ring buffer. With --extract the reads go
+ * through the recorder, which keeps every byte read for the minimal core. */
+static int read_log(struct run *r)
+{
+	r->fd = open(r->opt.core, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0)
+		return kx_fail_errno(&r->err, KX_E_IO, errno, "%s: cannot open", r->opt.core);
+	r->rec.inner = kx_elfcore_fd_reader(&r->fd);
+	if (kx_vmcore_open(&r->vc, r->opt.core,
+			   r->opt.extract ? kx_vmcore_recording_reader(&r->rec) : r->rec.inner, &r->err) < 0)
+		return -1;
+	r->vc.physical_only = r->opt.physical;
+	return kx_printk_read(&r->vc, &r->log, &r->err);
+}
+
+/* -v: what the core and its ring buffer hold, on standard error. */
+static void describe(const struct run *r)
+{
+	const char *machine = kx_elfcore_machine_name(r->vc.machine);
+	const struct kx_printk_log *log = &r->log;
+
+	fprintf(stderr, "vmcore-dmesg: %s: %s, %u program headers with memory (%u beyond any "
+		"file offset, skipped); %s ring buffer at 0x%" PRIx64 ": 2^%u descriptors, "
+		"2^%u bytes of text; %zu records (%" PRIu64 " lost, %" PRIu64 " incomplete, %"
+		PRIu64 " inconsistent)\n",
+		r->opt.core, machine ? machine : "unknown machine", r->vc.nr_loads, r->vc.nr_unreadable,
+		log->dynamic ? "printk_rb_dynamic" : "printk_rb_static", log->rb_addr,
+		log->count_bits, log->size_bits, log->nr_records, log->lost, log->incomplete,
+		log->invalid);
+}
+
+/* The error in r->err, printed; its exit status. */
+static int fail(const struct run *r)
+{
+	fprintf(stderr, "vmcore-dmesg: %s\n", r->err.message);
+	return exit_code(r->err.status);
+}
+
+/* Read the log, print it, then write the minimal core (after the log, so
+ * that the log is out even when the minimal core cannot be written).
+ * Returns the exit status, its message printed. */
+static int run_dmesg(struct run *r)
+{
+	struct kx_dmesg_options fmt = { .raw = r->opt.raw };
+
+	if (read_log(r) < 0)
+		return fail(r);
+	if (r->opt.verbose)
+		describe(r);
+	if (kx_dmesg_format(&r->log, &fmt, &r->text, &r->len, &r->err) < 0)
+		return fail(r);
+	if (fwrite(r->text, 1, r->len, stdout) != r->len || fflush(stdout) != 0) {
 		fprintf(stderr, "vmcore-dmesg: cannot write the log: %s\n", strerror(errno));
-		rc = EXIT_FATAL;
-		goto out;
+		return EXIT_FATAL;
 	}
-	if (extract && (kx_vmcore_write_minimal(&vc, &rec, !opt.physical, &min, &min_size, &err) < 0 ||
-			write_file(extract, opt.extract, min, min_size, &err) < 0))
-		goto fail;
-	goto out;
-fail:
-	fprintf(stderr, "vmcore-dmesg: %s\n", err.message);
-	rc = exit_code(err.status);
-out:
-	if (extract && fclose(extract) != 0 && rc == 0) {
-		fprintf(stderr, "vmcore-dmesg: %s: cannot write: %s\n", opt.extract, strerror(errno));
+	if (r->extract &&
+	    (kx_vmcore_write_minimal(&r->vc, &r->rec, !r->opt.physical, &r->min, &r->min_size,
+				     &r->err) < 0 ||
+	     write_file(r->extract, r->opt.extract, r->min, r->min_size, &r->err) < 0))
+		return fail(r);
+	return 0;
+}
+
+/* Close and free what the run holds. The --extract file stays only after a
+ * run that succeeded: a failed one leaves no partial core behind. */
+static int finish(struct run *r, int rc)
+{
+	if (r->extract && fclose(r->extract) != 0 && rc == 0) {
+		fprintf(stderr, "vmcore-dmesg: %s: cannot write: %s\n", r->opt.extract, strerror(errno));
 		rc = EXIT_IO;
 	}
-	if (extract && rc != 0)
-		unlink(opt.extract);
-	free(min);
-	free(text);
-	kx_printk_log_free(&log);
-	kx_vmcore_close(&vc);
-	kx_vmcore_recorder_free(&rec);
-	if (fd >= 0)
-		close(fd);
+	if (r->extract && rc != 0)
+		unlink(r->opt.extract);
+	free(r->min);
+	free(r->text);
+	kx_printk_log_free(&r->log);
+	kx_vmcore_close(&r->vc);
+	kx_vmcore_recorder_free(&r->rec);
+	if (r->fd >= 0)
+		close(r->fd);
 	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct run r = { .fd = -1 };
+
+	if (parse(argc, argv, &r.opt) < 0)
+		return EXIT_USAGE;
+	if (create_extract(&r) < 0)
+		return EXIT_IO;
+	return finish(&r, run_dmesg(&r));
 }
