@@ -73,11 +73,153 @@ static bool redundant_name(const struct fs_node *node, const struct fs_prop *p)
 	       !memcmp(p->value, node->name, base) && p->value[base] == 0;
 }
 
+/* The arrays of one node while its folder is read: how much each holds. */
+struct fs_caps {
+	size_t props, kids;
+};
+
+static int fs_read_dir(int dir_fd, const char *path, struct fs_node *node, int depth,
+		       size_t *bytes, struct kx_error *err);
+
+/* A new child of `node` named `name`, counted at once so that
+ * fs_node_free() frees it whatever happens to it next. `sub` is its path,
+ * for messages. */
+static struct fs_node *fs_add_kid(struct fs_node *node, size_t *cap, const char *name,
+				  const char *sub, struct kx_error *err)
+{
+	if (node->nkids == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 8;
+		struct fs_node *k = realloc(node->kids, ncap * sizeof(*k));
+		if (!k) {
+			kx_fail(err, KX_E_NOMEM, "%s: out of memory", sub);
+			return NULL;
+		}
+		node->kids = k;
+		*cap = ncap;
+	}
+	struct fs_node *kid = &node->kids[node->nkids];
+	memset(kid, 0, sizeof(*kid));
+	kid->name = strdup(name);
+	if (!kid->name) {
+		kx_fail(err, KX_E_NOMEM, "%s: out of memory", sub);
+		return NULL;
+	}
+	node->nkids++;
+	return kid;
+}
+
+/* A new property of `node` named `name`, no value yet; counted at once, as
+ * fs_add_kid() counts a child. */
+static struct fs_prop *fs_add_prop(struct fs_node *node, size_t *cap, const char *name,
+				   const char *sub, struct kx_error *err)
+{
+	if (node->nprops == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		struct fs_prop *p = realloc(node->props, ncap * sizeof(*p));
+		if (!p) {
+			kx_fail(err, KX_E_NOMEM, "%s: out of memory", sub);
+			return NULL;
+		}
+		node->props = p;
+		*cap = ncap;
+	}
+	struct fs_prop *prop = &node->props[node->nprops];
+	memset(prop, 0, sizeof(*prop));
+	prop->name = strdup(name);
+	if (!prop->name) {
+		kx_fail(err, KX_E_NOMEM, "%s: out of memory", sub);
+		return NULL;
+	}
+	node->nprops++;
+	return prop;
+}
+
+/* The subfolder `name` of `dir`: a child node, read with its own
+ * subfolders. `bytes` counts what the flattened tree will take. */
+static int fs_read_kid(DIR *dir, const char *name, const char *sub, struct fs_node *node,
+		       struct fs_caps *caps, int depth, size_t *bytes, struct kx_error *err)
+{
+	struct fs_node *kid = fs_add_kid(node, &caps->kids, name, sub, err);
+	if (!kid)
+		return -1;
+	*bytes += strlen(name) + 16;
+	int fd = openat(dirfd(dir), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return kx_fail_errno(err, KX_E_IO, errno, "%s: cannot open", sub);
+	return fs_read_dir(fd, sub, kid, depth + 1, bytes, err);
+}
+
+/* The file `name` of `dir` (the folder `path`): a property holding the
+ * file's bytes. The whole tree is capped here, where the bytes come in. */
+static int fs_read_prop(DIR *dir, const char *path, const char *name, const char *sub,
+			struct fs_node *node, struct fs_caps *caps, size_t *bytes,
+			struct kx_error *err)
+{
+	struct fs_prop *prop = fs_add_prop(node, &caps->props, name, sub, err);
+	if (!prop)
+		return -1;
+	int fd = openat(dirfd(dir), name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return kx_fail_errno(err, KX_E_IO, errno, "%s: cannot open", sub);
+	int rc = dtb_read_fd(fd, sub, &prop->value, &prop->len, err);
+	close(fd);
+	if (rc < 0)
+		return -1;
+	*bytes += prop->len + strlen(name) + 16;
+	if (*bytes > DTB_MAX_BYTES)
+		return kx_fail(err, KX_E_INPUT, "%s: the tree holds more than %u MiB", path,
+			       DTB_MAX_BYTES >> 20);
+	return 0;
+}
+
+/* One entry `name` of the folder `path` (open as `dir`). */
+static int fs_read_entry(DIR *dir, const char *path, const char *name, struct fs_node *node,
+			 struct fs_caps *caps, int depth, size_t *bytes, struct kx_error *err)
+{
+	char sub[4096];
+	struct stat st;
+
+	int n = snprintf(sub, sizeof(sub), "%s/%s", path, name);
+	if (n < 0 || (size_t)n >= sizeof(sub))
+		return kx_fail(err, KX_E_IO, "%s/%s: path longer than %zu bytes", path, name,
+			       sizeof(sub) - 1);
+	if (fstatat(dirfd(dir), name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return kx_fail_errno(err, KX_E_IO, errno, "%s: cannot stat", sub);
+	/* Only folders (nodes) and files (properties) make up the tree;
+	 * the kernel puts nothing else there. */
+	if (S_ISDIR(st.st_mode))
+		return fs_read_kid(dir, name, sub, node, caps, depth, bytes, err);
+	if (S_ISREG(st.st_mode))
+		return fs_read_prop(dir, path, name, sub, node, caps, bytes, err);
+	return 0;
+}
+
+/* readdir's order is the file system's: sort for a result that does not
+ * depend on it. Then drop the "name" properties the kernel made up. */
+static void fs_sort_and_drop_names(struct fs_node *node)
+{
+	if (node->nprops)
+		qsort(node->props, node->nprops, sizeof(*node->props), cmp_prop);
+	if (node->nkids)
+		qsort(node->kids, node->nkids, sizeof(*node->kids), cmp_node);
+	size_t keep = 0;
+	for (size_t i = 0; i < node->nprops; i++) {
+		if (redundant_name(node, &node->props[i])) {
+			free(node->props[i].name);
+			free(node->props[i].value);
+			continue;
+		}
+		node->props[keep++] = node->props[i];
+	}
+	node->nprops = keep;
+}
+
+/* Read the folder open as `dir_fd` (closed here) into `node`: subfolders
+ * become children, files properties. */
 static int fs_read_dir(int dir_fd, const char *path, struct fs_node *node, int depth,
 		       size_t *bytes, struct kx_error *err)
 {
-	char sub[4096];
-	size_t cap_props = 0, cap_kids = 0;
+	struct fs_caps caps = { 0, 0 };
 	struct dirent *de;
 
 	if (depth > DTB_MAX_DEPTH) {
@@ -101,99 +243,12 @@ static int fs_read_dir(int dir_fd, const char *path, struct fs_node *node, int d
 		}
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		int n = snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
-		if (n < 0 || (size_t)n >= sizeof(sub)) {
-			rc = kx_fail(err, KX_E_IO, "%s/%s: path longer than %zu bytes", path, de->d_name,
-				     sizeof(sub) - 1);
-			break;
-		}
-		struct stat st;
-		if (fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			rc = kx_fail_errno(err, KX_E_IO, errno, "%s: cannot stat", sub);
-			break;
-		}
-		/* Only folders (nodes) and files (properties) make up the tree;
-		 * the kernel puts nothing else there. */
-		if (S_ISDIR(st.st_mode)) {
-			if (node->nkids == cap_kids) {
-				size_t ncap = cap_kids ? cap_kids * 2 : 8;
-				struct fs_node *k = realloc(node->kids, ncap * sizeof(*k));
-				if (!k) {
-					rc = kx_fail(err, KX_E_NOMEM, "%s: out of memory", sub);
-					break;
-				}
-				node->kids = k;
-				cap_kids = ncap;
-			}
-			struct fs_node *kid = &node->kids[node->nkids];
-			memset(kid, 0, sizeof(*kid));
-			kid->name = strdup(de->d_name);
-			if (!kid->name) {
-				rc = kx_fail(err, KX_E_NOMEM, "%s: out of memory", sub);
-				break;
-			}
-			node->nkids++;
-			*bytes += strlen(de->d_name) + 16;
-			int fd = openat(dirfd(dir), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (fd < 0) {
-				rc = kx_fail_errno(err, KX_E_IO, errno, "%s: cannot open", sub);
-				break;
-			}
-			rc = fs_read_dir(fd, sub, kid, depth + 1, bytes, err);
-		} else if (S_ISREG(st.st_mode)) {
-			if (node->nprops == cap_props) {
-				size_t ncap = cap_props ? cap_props * 2 : 16;
-				struct fs_prop *p = realloc(node->props, ncap * sizeof(*p));
-				if (!p) {
-					rc = kx_fail(err, KX_E_NOMEM, "%s: out of memory", sub);
-					break;
-				}
-				node->props = p;
-				cap_props = ncap;
-			}
-			struct fs_prop *prop = &node->props[node->nprops];
-			memset(prop, 0, sizeof(*prop));
-			prop->name = strdup(de->d_name);
-			if (!prop->name) {
-				rc = kx_fail(err, KX_E_NOMEM, "%s: out of memory", sub);
-				break;
-			}
-			node->nprops++;
-			int fd = openat(dirfd(dir), de->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-			if (fd < 0) {
-				rc = kx_fail_errno(err, KX_E_IO, errno, "%s: cannot open", sub);
-				break;
-			}
-			rc = dtb_read_fd(fd, sub, &prop->value, &prop->len, err);
-			close(fd);
-			if (rc < 0)
-				break;
-			*bytes += prop->len + strlen(de->d_name) + 16;
-			if (*bytes > DTB_MAX_BYTES)
-				rc = kx_fail(err, KX_E_INPUT, "%s: the tree holds more than %u MiB", path,
-					     DTB_MAX_BYTES >> 20);
-		}
+		rc = fs_read_entry(dir, path, de->d_name, node, &caps, depth, bytes, err);
 	}
 	closedir(dir);
 	if (rc < 0)
 		return -1;
-
-	/* readdir's order is the file system's: sort for a result that does
-	 * not depend on it. */
-	if (node->nprops)
-		qsort(node->props, node->nprops, sizeof(*node->props), cmp_prop);
-	if (node->nkids)
-		qsort(node->kids, node->nkids, sizeof(*node->kids), cmp_node);
-	size_t keep = 0;
-	for (size_t i = 0; i < node->nprops; i++) {
-		if (redundant_name(node, &node->props[i])) {
-			free(node->props[i].name);
-			free(node->props[i].value);
-			continue;
-		}
-		node->props[keep++] = node->props[i];
-	}
-	node->nprops = keep;
+	fs_sort_and_drop_names(node);
 	return 0;
 }
 
