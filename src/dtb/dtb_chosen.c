@@ -226,18 +226,9 @@ static int drop_stale_reservations(struct kx_dtb *dtb, struct kx_error *err)
 	return 0;
 }
 
-int kx_dtb_set_chosen(struct kx_dtb *dtb, const struct kx_dtb_chosen *c, struct kx_error *err)
+/* What the caller asks for, checked before the tree is touched. */
+static int check_request(const struct kx_dtb_chosen *c, struct kx_error *err)
 {
-	int rc;
-
-	if (!dtb || !dtb->blob)
-		return kx_fail(err, KX_E_INPUT, "no device tree to edit");
-	/* Spread the free space to the end of the buffer, where libfdt's
-	 * read-write functions want it. */
-	rc = fdt_open_into(dtb->blob, dtb->blob, (int)dtb->size);
-	if (rc < 0)
-		return dtb_fdt_fail(err, KX_E_INPUT, rc, dtb->source, "cannot open the tree for editing");
-
 	if (c->initrd_end < c->initrd_start)
 		return kx_fail(err, KX_E_PLAN, "initrd ends (0x%" PRIx64 ") before it starts (0x%" PRIx64 ")",
 			       c->initrd_end, c->initrd_start);
@@ -248,57 +239,75 @@ int kx_dtb_set_chosen(struct kx_dtb *dtb, const struct kx_dtb_chosen *c, struct 
 		if (c->elfcorehdr_size == 0)
 			return kx_fail(err, KX_E_PLAN, "crash kernel: the elfcorehdr is empty");
 	}
+	return 0;
+}
 
-	if (drop_stale_reservations(dtb, err) < 0)
-		return -1;
+/* A tree without /chosen gets an empty one, for the edits to go in. */
+static int add_chosen_if_missing(struct kx_dtb *dtb, struct kx_error *err)
+{
+	int rc;
 
-	if (fdt_path_offset(dtb->blob, "/chosen") == -FDT_ERR_NOTFOUND) {
-		for (;;) {
-			rc = fdt_add_subnode(dtb->blob, 0, "chosen");
-			if (rc != -FDT_ERR_NOSPACE)
-				break;
-			if (grow(dtb, 64, err) < 0)
-				return -1;
-		}
-		if (rc < 0)
-			return dtb_fdt_fail(err, KX_E_INPUT, rc, dtb->source, "cannot add /chosen");
-	}
-
-	/* Whatever a previous kexec (or kdump) set up is stale. */
-	if (del(dtb, "linux,elfcorehdr", err) < 0 || del(dtb, "linux,usable-memory-range", err) < 0 ||
-	    del(dtb, "linux,ima-kexec-buffer", err) < 0)
-		return -1;
-
-	if (c->initrd_start != c->initrd_end) {
-		uint8_t start[8], end[8];
-		put_be64(start, c->initrd_start);
-		put_be64(end, c->initrd_end);
-		/* u64, as the kernel writes them for kexec_file; the
-		 * reservation entry matches what it adds too. */
-		if (set(dtb, "linux,initrd-start", start, 8, err) < 0 ||
-		    set(dtb, "linux,initrd-end", end, 8, err) < 0 ||
-		    add_rsv(dtb, c->initrd_start, c->initrd_end - c->initrd_start, err) < 0)
+	if (fdt_path_offset(dtb->blob, "/chosen") != -FDT_ERR_NOTFOUND)
+		return 0;
+	for (;;) {
+		rc = fdt_add_subnode(dtb->blob, 0, "chosen");
+		if (rc != -FDT_ERR_NOSPACE)
+			break;
+		if (grow(dtb, 64, err) < 0)
 			return -1;
-	} else if (del(dtb, "linux,initrd-start", err) < 0 || del(dtb, "linux,initrd-end", err) < 0) {
-		return -1;
 	}
+	if (rc < 0)
+		return dtb_fdt_fail(err, KX_E_INPUT, rc, dtb->source, "cannot add /chosen");
+	return 0;
+}
 
-	if (c->crash) {
-		/* Cells from the root's #address-cells/#size-cells (2 and 1 when
-		 * absent, the DT spec's defaults). The reservation keeps the
-		 * crash kernel from reusing the elfcorehdr's memory. */
-		if (add_range(dtb, "linux,elfcorehdr", c->elfcorehdr_addr, c->elfcorehdr_size, err) < 0 ||
-		    add_rsv(dtb, c->elfcorehdr_addr, c->elfcorehdr_size, err) < 0)
+/* linux,initrd-start/-end and the initrd's reservation, or no initrd
+ * properties at all. */
+static int set_initrd(struct kx_dtb *dtb, const struct kx_dtb_chosen *c, struct kx_error *err)
+{
+	if (c->initrd_start == c->initrd_end) {
+		if (del(dtb, "linux,initrd-start", err) < 0 || del(dtb, "linux,initrd-end", err) < 0)
 			return -1;
-		for (unsigned int i = 0; i < c->usable->count; i++) {
-			const struct kx_range *r = &c->usable->ranges[i];
-			if (r->end <= r->start)
-				return kx_fail(err, KX_E_PLAN, "crash region %u is empty (0x%" PRIx64 "-0x%" PRIx64 ")",
-					       i, r->start, r->end);
-			if (add_range(dtb, "linux,usable-memory-range", r->start, r->end - r->start, err) < 0)
-				return -1;
-		}
+		return 0;
 	}
+	uint8_t start[8], end[8];
+	put_be64(start, c->initrd_start);
+	put_be64(end, c->initrd_end);
+	/* u64, as the kernel writes them for kexec_file; the
+	 * reservation entry matches what it adds too. */
+	if (set(dtb, "linux,initrd-start", start, 8, err) < 0 ||
+	    set(dtb, "linux,initrd-end", end, 8, err) < 0 ||
+	    add_rsv(dtb, c->initrd_start, c->initrd_end - c->initrd_start, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* A crash kernel's linux,elfcorehdr and linux,usable-memory-range. */
+static int set_crash_ranges(struct kx_dtb *dtb, const struct kx_dtb_chosen *c, struct kx_error *err)
+{
+	/* Cells from the root's #address-cells/#size-cells (2 and 1 when
+	 * absent, the DT spec's defaults). The reservation keeps the
+	 * crash kernel from reusing the elfcorehdr's memory. */
+	if (add_range(dtb, "linux,elfcorehdr", c->elfcorehdr_addr, c->elfcorehdr_size, err) < 0 ||
+	    add_rsv(dtb, c->elfcorehdr_addr, c->elfcorehdr_size, err) < 0)
+		return -1;
+	for (unsigned int i = 0; i < c->usable->count; i++) {
+		const struct kx_range *r = &c->usable->ranges[i];
+		if (r->end <= r->start)
+			return kx_fail(err, KX_E_PLAN, "crash region %u is empty (0x%" PRIx64 "-0x%" PRIx64 ")",
+				       i, r->start, r->end);
+		if (add_range(dtb, "linux,usable-memory-range", r->start, r->end - r->start, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* bootargs, kaslr-seed and rng-seed: the caller's when given, else removed
+ * (never the running kernel's). */
+static int set_bootargs_and_seeds(struct kx_dtb *dtb, const struct kx_dtb_chosen *c,
+				  struct kx_error *err)
+{
+	int rc;
 
 	if (c->bootargs && *c->bootargs)
 		rc = set(dtb, "bootargs", c->bootargs, strlen(c->bootargs) + 1, err);
@@ -312,6 +321,33 @@ int kx_dtb_set_chosen(struct kx_dtb *dtb, const struct kx_dtb_chosen *c, struct 
 		return -1;
 	if (del(dtb, "rng-seed", err) < 0 ||
 	    (c->rng_seed && c->rng_seed_len && set(dtb, "rng-seed", c->rng_seed, c->rng_seed_len, err) < 0))
+		return -1;
+	return 0;
+}
+
+int kx_dtb_set_chosen(struct kx_dtb *dtb, const struct kx_dtb_chosen *c, struct kx_error *err)
+{
+	int rc;
+
+	if (!dtb || !dtb->blob)
+		return kx_fail(err, KX_E_INPUT, "no device tree to edit");
+	/* Spread the free space to the end of the buffer, where libfdt's
+	 * read-write functions want it. */
+	rc = fdt_open_into(dtb->blob, dtb->blob, (int)dtb->size);
+	if (rc < 0)
+		return dtb_fdt_fail(err, KX_E_INPUT, rc, dtb->source, "cannot open the tree for editing");
+
+	if (check_request(c, err) < 0 || drop_stale_reservations(dtb, err) < 0 ||
+	    add_chosen_if_missing(dtb, err) < 0)
+		return -1;
+
+	/* Whatever a previous kexec (or kdump) set up is stale. */
+	if (del(dtb, "linux,elfcorehdr", err) < 0 || del(dtb, "linux,usable-memory-range", err) < 0 ||
+	    del(dtb, "linux,ima-kexec-buffer", err) < 0)
+		return -1;
+
+	if (set_initrd(dtb, c, err) < 0 || (c->crash && set_crash_ranges(dtb, c, err) < 0) ||
+	    set_bootargs_and_seeds(dtb, c, err) < 0)
 		return -1;
 
 	rc = fdt_pack(dtb->blob);
