@@ -91,8 +91,8 @@ int kx_dtb_from_bytes(const uint8_t *data, size_t size, const char *source,
 	snprintf(src, sizeof(src), "%s", source ? source : "device tree");
 	memset(ret, 0, sizeof(*ret));
 	if (size > DTB_MAX_BYTES)
-		return kx_fail(err, KX_E_INPUT, "%s: %zu bytes, more than the %u MiB a device tree may have",
-			       src, size, DTB_MAX_BYTES >> 20);
+		return kx_fail(err, KX_E_INPUT, "%s: %zu bytes, more than the %llu MiB a device tree may have",
+			       src, size, DTB_MAX_BYTES / MiB);
 	rc = fdt_check_full(data, size);
 	if (rc < 0)
 		header_detail(data, size, rc, detail, sizeof(detail));
@@ -162,7 +162,7 @@ int dtb_read_fd(int fd, const char *path, uint8_t **ret, size_t *ret_len, struct
 		if (len == cap) {
 			if (cap >= DTB_MAX_BYTES) {
 				free(buf);
-				return kx_fail(err, KX_E_INPUT, "%s: more than %u MiB", path, DTB_MAX_BYTES >> 20);
+				return kx_fail(err, KX_E_INPUT, "%s: more than %llu MiB", path, DTB_MAX_BYTES / MiB);
 			}
 			uint8_t *bigger = realloc(buf, cap * 2);
 			if (!bigger) {

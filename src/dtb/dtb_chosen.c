@@ -41,8 +41,8 @@ static int grow(struct kx_dtb *dtb, size_t need, struct kx_error *err)
 	if (size < dtb->size + need + DTB_ROOM)
 		size = dtb->size + need + DTB_ROOM;
 	if (size > DTB_MAX_BYTES)
-		return kx_fail(err, KX_E_PLAN, "%s: the edited device tree would exceed %u MiB",
-			       dtb->source, DTB_MAX_BYTES >> 20);
+		return kx_fail(err, KX_E_PLAN, "%s: the edited device tree would exceed %llu MiB",
+			       dtb->source, DTB_MAX_BYTES / MiB);
 	uint8_t *buf = malloc(size);
 	if (!buf)
 		return kx_fail(err, KX_E_NOMEM, "%s: out of memory for %zu bytes", dtb->source, size);
@@ -167,7 +167,7 @@ static bool read_range(const void *fdt, const uint8_t *p, int len, uint64_t *ret
  * Returns 1 when an entry went, 0 when none matched. */
 static int del_rsv_covering(struct kx_dtb *dtb, uint64_t addr, uint64_t size, struct kx_error *err)
 {
-	static const uint64_t pages[] = { 1, 4096, 16384, 65536 };
+	static const uint64_t pages[] = { 1, 4 * KiB, 16 * KiB, 64 * KiB };
 	int n = fdt_num_mem_rsv(dtb->blob);
 
 	if (n < 0)

@@ -167,8 +167,8 @@ static int fs_read_prop(DIR *dir, const char *path, const char *name, const char
 		return -1;
 	*bytes += prop->len + strlen(name) + 16;
 	if (*bytes > DTB_MAX_BYTES)
-		return kx_fail(err, KX_E_INPUT, "%s: the tree holds more than %u MiB", path,
-			       DTB_MAX_BYTES >> 20);
+		return kx_fail(err, KX_E_INPUT, "%s: the tree holds more than %llu MiB", path,
+			       DTB_MAX_BYTES / MiB);
 	return 0;
 }
 

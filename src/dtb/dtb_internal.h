@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "dtb.h"
+#include "../core/units.h"
 
 /* Free space a tree gets when it is read, for the usual /chosen edits
  * (seeds, initrd, a command line of ordinary length); larger edits grow
@@ -20,7 +21,7 @@
 #define DTB_ROOM 1024
 /* Cap on any tree we read, build or grow. booting.rst allows 2 MiB for
  * arm64; this is only a guard against absurd inputs. */
-#define DTB_MAX_BYTES (64u << 20)
+#define DTB_MAX_BYTES (64 * MiB)
 
 /* "<what>: <libfdt's text>[: <detail>]" as a kx_fail() with `status`. */
 int dtb_fdt_fail(struct kx_error *err, enum kx_status status, int fdt_err,

@@ -20,7 +20,7 @@ _Static_assert(sizeof(Elf64_Ehdr) == KX_ELFCORE_EHDR_SIZE, "ELF64 header size");
 _Static_assert(sizeof(Elf64_Phdr) == KX_ELFCORE_PHDR_SIZE, "ELF64 program header size");
 
 #define VMCOREINFO_NOTE_NAME "VMCOREINFO"
-#define VMCOREINFO_MAX (1u << 20)   /* the kernel's is one page */
+#define VMCOREINFO_MAX MiB   /* the kernel's is one page */
 
 /* --- readers --------------------------------------------------------------- */
 
@@ -131,7 +131,7 @@ static int scan_notes(struct kx_elfcore *ec, const struct src *s, struct kx_byte
 					       s->name, ph);
 			if (descsz > VMCOREINFO_MAX)
 				return kx_fail(err, KX_E_INPUT, "%s: VMCOREINFO note of %u bytes (more "
-					       "than %u)", s->name, descsz, VMCOREINFO_MAX);
+					       "than %llu)", s->name, descsz, VMCOREINFO_MAX);
 			ec->info = malloc((size_t)descsz + 1);
 			if (!ec->info)
 				return kx_fail(err, KX_E_NOMEM, "out of memory");
@@ -161,7 +161,7 @@ static int read_note_segment(struct kx_elfcore *ec, const struct src *s, unsigne
 		return 0;
 	if (filesz > KX_ELFCORE_NOTES_MAX - *notes_total)
 		return kx_fail(err, KX_E_INPUT, "%s: program header %u: PT_NOTE p_filesz 0x%"
-			       PRIx64 ": more than %u bytes of notes", s->name, i, filesz,
+			       PRIx64 ": more than %llu bytes of notes", s->name, i, filesz,
 			       KX_ELFCORE_NOTES_MAX);
 	*notes_total += filesz;
 	seg = malloc(filesz);

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "../core/error.h"
+#include "../core/units.h"
 
 #define KX_ELFCORE_EHDR_SIZE 64u   /* sizeof(Elf64_Ehdr) */
 #define KX_ELFCORE_PHDR_SIZE 56u   /* sizeof(Elf64_Phdr) */
@@ -64,7 +65,7 @@ struct kx_elfcore_load {
 };
 
 #define KX_ELFCORE_LOADS_MAX 65535u
-#define KX_ELFCORE_NOTES_MAX (64u << 20)   /* bytes of PT_NOTE read in total */
+#define KX_ELFCORE_NOTES_MAX (64 * MiB)   /* bytes of PT_NOTE read in total */
 
 /* The headers of an ELF core file. */
 struct kx_elfcore {

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../core/bytes.h"
+#include "../core/units.h"
 #include "../elfcore/elfcore.h"
 
 static int open_under(const char *root, const char *rel)
@@ -370,7 +371,7 @@ int kx_facts_read(struct kx_facts *f, const char *root, struct kx_error *err)
 		read_u64(root, "kexec-ng-page-size", &page);
 	else
 		page = (uint64_t)sysconf(_SC_PAGESIZE);
-	f->page_size_kib = (unsigned int)(page / 1024);
+	f->page_size_kib = (unsigned int)(page / KiB);
 	f->kexec_loaded = read_flag(root, "sys/kernel/kexec_loaded");
 	f->kexec_crash_loaded = read_flag(root, "sys/kernel/kexec_crash_loaded");
 	return 0;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../core/bytes.h"
+#include "../core/units.h"
 
 /* --- VMCOREINFO ------------------------------------------------------------- */
 
@@ -134,8 +135,8 @@ static void setup_xlate(struct kx_vmcore *vc)
 		 * NUMBER(KERNEL_IMAGE_SIZE), NUMBER(sme_mask). */
 		x->have_phys_base = info_opt(vc, "NUMBER", "phys_base", &x->phys_base);
 		if (!info_opt(vc, "NUMBER", "KERNEL_IMAGE_SIZE", &x->kernel_image_size) ||
-		    x->kernel_image_size == 0 || x->kernel_image_size > (1ull << 31))
-			x->kernel_image_size = 1ull << 30;   /* KERNEL_IMAGE_SIZE with KASLR */
+		    x->kernel_image_size == 0 || x->kernel_image_size > 2 * GiB)
+			x->kernel_image_size = GiB;   /* KERNEL_IMAGE_SIZE with KASLR */
 		x->have_pgt = x->have_phys_base && info_opt(vc, "SYMBOL", "init_top_pgt", &x->init_top_pgt);
 		x->l5 = info_opt(vc, "NUMBER", "pgtable_l5_enabled", &v) && v;
 		if (!info_opt(vc, "NUMBER", "sme_mask", &x->sme_mask))

@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "../core/bytes.h"
+#include "../core/units.h"
 
 #define DESC_STATE_SHIFT 62
 #define DESC_ID_MASK ((1ull << DESC_STATE_SHIFT) - 1)
@@ -45,7 +46,7 @@ enum { DESC_RESERVED = 0, DESC_COMMITTED = 1, DESC_FINALIZED = 2, DESC_REUSABLE 
 #define COUNT_BITS_MAX 26u      /* 2^31-byte buffer / 32-byte average record */
 #define SIZE_BITS_MAX 31u       /* LOG_BUF_LEN_MAX */
 #define STRUCT_SIZE_MAX 4096u
-#define ARRAY_BYTES_MAX (1u << 31)
+#define ARRAY_BYTES_MAX (2 * GiB)
 
 struct prb_layout {
 	uint64_t rb_size, rb_desc_ring, rb_text_ring;
@@ -303,7 +304,7 @@ static int read_copies(const struct kx_vmcore *vc, const struct prb_layout *l, c
 
 	if (descs_size > ARRAY_BYTES_MAX || infos_size > ARRAY_BYTES_MAX)
 		return kx_fail(err, KX_E_INPUT, "%s: printk ring buffer at 0x%" PRIx64 ": 2^%u "
-			       "descriptors of %" PRIu64 " + %" PRIu64 " bytes: more than %u bytes",
+			       "descriptors of %" PRIu64 " + %" PRIu64 " bytes: more than %llu bytes",
 			       vc->name, log->rb_addr, r->count_bits, l->desc_size, l->info_size,
 			       ARRAY_BYTES_MAX);
 	c->descs = alloc_read(vc, r->descs, descs_size, "desc_ring.descs (prb_desc array)", err);
