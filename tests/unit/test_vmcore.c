@@ -25,6 +25,7 @@
 #include "compress/compress.h"
 #include "core/bytes.h"
 #include "core/file.h"
+#include "core/units.h"
 #include "vmcore/vmcore.h"
 
 /* --- the synthetic kernel memory ------------------------------------------ */
@@ -738,7 +739,7 @@ static int load_xz(const char *name, struct kx_file *ret)
 		printf("#   %s\n", err.message);
 		return -1;
 	}
-	int r = kx_decompress_to_file(f.bytes, KX_COMP_XZ, name, 64u << 20, ret, &err);
+	int r = kx_decompress_to_file(f.bytes, KX_COMP_XZ, name, 64 * MiB, ret, &err);
 	if (r < 0)
 		printf("#   %s\n", err.message);
 	kx_file_close(&f);
