@@ -43,6 +43,7 @@
 #include "../core/bytes.h"
 #include "../core/error.h"
 #include "../core/file.h"
+#include "../core/units.h"
 
 enum kx_compression {
 	KX_COMP_NONE,
@@ -57,9 +58,9 @@ enum kx_compression {
 };
 
 /* A sensible cap for a decompressed kernel (a big one is ~100 MiB). */
-#define KX_DECOMPRESS_DEFAULT_CAP (1ULL << 30)
+#define KX_DECOMPRESS_DEFAULT_CAP GiB
 /* Memory limit for the xz and lzma decoders (xz -9 needs 65 MiB). */
-#define KX_DECOMPRESS_MEMLIMIT (256ULL << 20)
+#define KX_DECOMPRESS_MEMLIMIT (256 * MiB)
 
 /*
  * The compression of `data`, by magic only; KX_COMP_NONE when no magic

@@ -33,15 +33,15 @@
 #include <zstd_errors.h>
 
 /* Unit of writes to the memfd. */
-#define CHUNK_SIZE ((size_t)1 << 20)
+#define CHUNK_SIZE ((size_t)MiB)
 /* Largest window or input slice handed to a library in one call: zlib and
  * libbz2 count in unsigned int. */
-#define STEP_MAX ((size_t)1 << 30)
+#define STEP_MAX ((size_t)GiB)
 
 #define LZ4_LEGACY_MAGIC 0x184C2102u
 /* lz4 -l (and so the kernel build) cuts the input in 8 MiB blocks; the
  * kernel's unlz4 decodes each into an 8 MiB buffer. */
-#define LZ4_LEGACY_BLOCK (8u << 20)
+#define LZ4_LEGACY_BLOCK (8 * MiB)
 /* Skippable frames of the zstd and lz4 frame formats: 0x184D2A50..5F. */
 #define SKIPPABLE_MAGIC 0x184D2A50u
 #define SKIPPABLE_MASK 0xFFFFFFF0u
@@ -412,8 +412,8 @@ static int lzma_one(struct dctx *x, struct kx_bytes in, size_t start, size_t *re
 		if (lr == LZMA_MEMLIMIT_ERROR) {
 			kx_fail(x->err, KX_E_INPUT,
 				"%s: %s data needs %" PRIu64 " MiB of memory to decompress, more than the limit of %llu MiB",
-				x->name, fmt_name(x), (uint64_t)(lzma_memusage(&ls) >> 20),
-				KX_DECOMPRESS_MEMLIMIT >> 20);
+				x->name, fmt_name(x), (uint64_t)(lzma_memusage(&ls) / MiB),
+				KX_DECOMPRESS_MEMLIMIT / MiB);
 			break;
 		}
 		if (lr == LZMA_BUF_ERROR) {
@@ -592,7 +592,7 @@ static int lz4_legacy_one(struct dctx *x, struct kx_bytes in, size_t start, size
 					(int)LZ4_LEGACY_BLOCK);
 		if (r < 0) {
 			fail_corrupt(x, pos, "lz4 legacy block of %" PRIu32
-				     " bytes does not decode to at most %u bytes (LZ4_decompress_safe returned %d)",
+				     " bytes does not decode to at most %llu bytes (LZ4_decompress_safe returned %d)",
 				     size, LZ4_LEGACY_BLOCK, r);
 			break;
 		}

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "../core/bytes.h"
-#include "../vmcore/elfcore.h"
+#include "../elfcore/elfcore.h"
 
 _Static_assert(KX_ELFCORE_EHDR_SIZE == KX_CRASH_EHDR_SIZE, "ELF64 header size");
 _Static_assert(KX_ELFCORE_PHDR_SIZE == KX_CRASH_PHDR_SIZE, "ELF64 program header size");

@@ -17,7 +17,8 @@
 #include <unistd.h>
 
 #include "../core/bytes.h"
-#include "../vmcore/elfcore.h"
+#include "../core/units.h"
+#include "../elfcore/elfcore.h"
 
 static int open_under(const char *root, const char *rel)
 {
@@ -375,7 +376,7 @@ static int facts_read(struct kx_facts *f, const char *root, bool fixture, struct
 		read_u64(root, "kexec-ng-page-size", &page);
 	else
 		page = (uint64_t)sysconf(_SC_PAGESIZE);
-	f->page_size_kib = (unsigned int)(page / 1024);
+	f->page_size_kib = (unsigned int)(page / KiB);
 	f->kexec_loaded = read_flag(root, "sys/kernel/kexec_loaded");
 	f->kexec_crash_loaded = read_flag(root, "sys/kernel/kexec_crash_loaded");
 	return 0;
@@ -571,7 +572,7 @@ static void kcore_phdrs(struct kx_crash_facts *f, const struct kx_elfcore *kc)
 	uint64_t low_vaddr = 0, low_delta = 0;
 	struct kx_crash_text high = { 0, 0, 0 };
 	for (unsigned int i = 0; i < kc->nr_loads; i++) {
-		const struct kx_vmcore_load *l = &kc->loads[i];
+		const struct kx_elfcore_load *l = &kc->loads[i];
 		if (l->paddr == UINT64_MAX)
 			continue;
 		if (!have_low || l->vaddr < low_vaddr) {
@@ -607,7 +608,7 @@ static void read_kcore(struct kx_crash_facts *f, const char *root)
 	int fd = open_under(root, "proc/kcore");
 	if (fd < 0)
 		return;
-	int r = kx_elfcore_read(&kc, "/proc/kcore", kx_vmcore_fd_reader(&fd), false, &ignored);
+	int r = kx_elfcore_read(&kc, "/proc/kcore", kx_elfcore_fd_reader(&fd), false, &ignored);
 	close(fd);
 	if (r < 0)
 		return;

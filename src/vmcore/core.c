@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * A kernel core opened for reading (its headers come from elfcore.c): the
+ * A kernel core opened for reading (its headers come from src/elfcore): the
  * VMCOREINFO lookups, the address translation it describes, and reads of
  * the crashed kernel's memory by physical or virtual address.
  */
@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../core/bytes.h"
+#include "../core/units.h"
 
 /* --- VMCOREINFO ------------------------------------------------------------- */
 
@@ -134,8 +135,8 @@ static void setup_xlate(struct kx_vmcore *vc)
 		 * NUMBER(KERNEL_IMAGE_SIZE), NUMBER(sme_mask). */
 		x->have_phys_base = info_opt(vc, "NUMBER", "phys_base", &x->phys_base);
 		if (!info_opt(vc, "NUMBER", "KERNEL_IMAGE_SIZE", &x->kernel_image_size) ||
-		    x->kernel_image_size == 0 || x->kernel_image_size > (1ull << 31))
-			x->kernel_image_size = 1ull << 30;   /* KERNEL_IMAGE_SIZE with KASLR */
+		    x->kernel_image_size == 0 || x->kernel_image_size > 2 * GiB)
+			x->kernel_image_size = GiB;   /* KERNEL_IMAGE_SIZE with KASLR */
 		x->have_pgt = x->have_phys_base && info_opt(vc, "SYMBOL", "init_top_pgt", &x->init_top_pgt);
 		x->l5 = info_opt(vc, "NUMBER", "pgtable_l5_enabled", &v) && v;
 		if (!info_opt(vc, "NUMBER", "sme_mask", &x->sme_mask))
@@ -271,7 +272,7 @@ int kx_vmcore_vtop(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t *ret_pad
 /* --- reads ---------------------------------------------------------------- */
 
 /*
- * These name what was read and where, not the core (kx_vmcore_read_at with
+ * These name what was read and where, not the core (kx_elfcore_read_at with
  * no name): the public entry (kx_vmcore_read_vaddr) puts the core's name
  * first, once; kx_vmcore_vtop's page-table walk puts the virtual address
  * first.
@@ -286,9 +287,9 @@ static int read_phys(const struct kx_vmcore *vc, uint64_t paddr, uint64_t vaddr,
 	char where[64];
 
 	while (len > 0) {
-		const struct kx_vmcore_load *hit = NULL;
+		const struct kx_elfcore_load *hit = NULL;
 		for (unsigned int i = 0; i < vc->nr_loads && !hit; i++) {
-			const struct kx_vmcore_load *l = &vc->loads[i];
+			const struct kx_elfcore_load *l = &vc->loads[i];
 			if (l->has_paddr && paddr >= l->paddr && paddr - l->paddr < l->filesz)
 				hit = l;
 		}
@@ -301,8 +302,8 @@ static int read_phys(const struct kx_vmcore *vc, uint64_t paddr, uint64_t vaddr,
 				       "(no PT_LOAD holds them)", what, where, len);
 		uint64_t in = paddr - hit->paddr;
 		size_t chunk = hit->filesz - in < len ? (size_t)(hit->filesz - in) : len;
-		if (kx_vmcore_read_at(vc->rd, NULL, hit->offset + in, out, chunk, err, "%s at %s", what,
-				      where) < 0)
+		if (kx_elfcore_read_at(vc->rd, NULL, hit->offset + in, out, chunk, err, "%s at %s",
+				       what, where) < 0)
 			return -1;
 		out += chunk;
 		len -= chunk;
@@ -317,20 +318,20 @@ static int read_vaddr(const struct kx_vmcore *vc, uint64_t vaddr, uint8_t *out, 
 		      const char *what, struct kx_error *err)
 {
 	while (len > 0) {
-		const struct kx_vmcore_load *hit = NULL;
+		const struct kx_elfcore_load *hit = NULL;
 		size_t chunk;
 
 		/* p_vaddr 0 means "no virtual address" (makedumpfile's NOT_KV_ADDR). */
 		for (unsigned int i = 0; i < vc->nr_loads && !hit && !vc->physical_only; i++) {
-			const struct kx_vmcore_load *l = &vc->loads[i];
+			const struct kx_elfcore_load *l = &vc->loads[i];
 			if (l->vaddr && vaddr >= l->vaddr && vaddr - l->vaddr < l->filesz)
 				hit = l;
 		}
 		if (hit) {
 			uint64_t in = vaddr - hit->vaddr;
 			chunk = hit->filesz - in < len ? (size_t)(hit->filesz - in) : len;
-			if (kx_vmcore_read_at(vc->rd, NULL, hit->offset + in, out, chunk, err,
-					      "%s at 0x%" PRIx64, what, vaddr) < 0)
+			if (kx_elfcore_read_at(vc->rd, NULL, hit->offset + in, out, chunk, err,
+					       "%s at 0x%" PRIx64, what, vaddr) < 0)
 				return -1;
 		} else {
 			uint64_t paddr, run;
@@ -341,7 +342,7 @@ static int read_vaddr(const struct kx_vmcore *vc, uint64_t vaddr, uint8_t *out, 
 			/* Up to the next PT_LOAD in virtual space: it may map the rest. */
 			chunk = run < len ? (size_t)run : len;
 			for (unsigned int i = 0; i < vc->nr_loads && !vc->physical_only; i++) {
-				const struct kx_vmcore_load *l = &vc->loads[i];
+				const struct kx_elfcore_load *l = &vc->loads[i];
 				if (l->vaddr > vaddr && l->vaddr - vaddr < chunk)
 					chunk = (size_t)(l->vaddr - vaddr);
 			}
@@ -367,7 +368,7 @@ int kx_vmcore_read_vaddr(const struct kx_vmcore *vc, uint64_t vaddr, void *buf, 
 
 /* --- open ------------------------------------------------------------------- */
 
-int kx_vmcore_open(struct kx_vmcore *ret, const char *name, struct kx_vmcore_reader rd,
+int kx_vmcore_open(struct kx_vmcore *ret, const char *name, struct kx_elfcore_reader rd,
 		   struct kx_error *err)
 {
 	struct kx_vmcore vc = { 0 };

@@ -42,9 +42,9 @@ static int rec_read(void *ctx, uint64_t offset, void *buf, size_t len, struct kx
 	return 0;
 }
 
-struct kx_vmcore_reader kx_vmcore_recording_reader(struct kx_vmcore_recorder *rec)
+struct kx_elfcore_reader kx_vmcore_recording_reader(struct kx_vmcore_recorder *rec)
 {
-	struct kx_vmcore_reader rd = { rec_read, rec };
+	struct kx_elfcore_reader rd = { rec_read, rec };
 	return rd;
 }
 
@@ -74,24 +74,21 @@ struct piece {
 	size_t out;          /* file offset in the minimal core */
 };
 
-int kx_vmcore_write_minimal(const struct kx_vmcore *vc, struct kx_vmcore_recorder *rec,
-			    bool keep_vaddr, uint8_t **ret_bytes, size_t *ret_size,
-			    struct kx_error *err)
+/*
+ * The pieces of memory the minimal core holds, from the recorded ranges
+ * (sorted here by file offset): the ranges inside a PT_LOAD (not the
+ * headers and notes), merged when they touch within one PT_LOAD. Returns
+ * how many; `pieces` has room for one per range.
+ */
+static size_t plan_pieces(const struct kx_vmcore *vc, struct kx_vmcore_recorder *rec,
+			  bool keep_vaddr, struct piece *pieces)
 {
-	struct piece *pieces = NULL;
-	size_t nr = 0, size, off;
-	uint8_t *out = NULL;
-	int rc = -1;
+	size_t nr = 0;
 
 	qsort(rec->ranges, rec->nr, sizeof(*rec->ranges), cmp_range);
-	pieces = calloc(rec->nr ? rec->nr : 1, sizeof(*pieces));
-	if (!pieces)
-		return kx_fail(err, KX_E_NOMEM, "out of memory");
-	/* Keep the ranges inside a PT_LOAD (not the headers and notes), merged
-	 * when they touch within one PT_LOAD. */
 	for (size_t i = 0; i < rec->nr; i++) {
 		uint64_t o = rec->ranges[i].offset, len = rec->ranges[i].len;
-		const struct kx_vmcore_load *l = NULL;
+		const struct kx_elfcore_load *l = NULL;
 		for (unsigned int j = 0; j < vc->nr_loads && !l; j++)
 			if (o >= vc->loads[j].offset && o - vc->loads[j].offset < vc->loads[j].filesz)
 				l = &vc->loads[j];
@@ -108,22 +105,15 @@ int kx_vmcore_write_minimal(const struct kx_vmcore *vc, struct kx_vmcore_recorde
 		pieces[nr++] = (struct piece){ o, len, keep_vaddr ? l->vaddr + in : 0,
 					       l->has_paddr ? l->paddr + in : UINT64_MAX, 0 };
 	}
-	if (nr > KX_VMCORE_LOADS_MAX - 1) {
-		kx_fail(err, KX_E_INPUT, "%s: %zu ranges read: too many for one core file", vc->name, nr);
-		goto out;
-	}
+	return nr;
+}
 
-	size_t note = 12 + 12 + kx_align_up(vc->info_size, 4);
-	size = KX_ELFCORE_EHDR_SIZE + KX_ELFCORE_PHDR_SIZE * (nr + 1);
-	size_t note_off = size;
-	size += note;
-	for (size_t i = 0; i < nr; i++)
-		size += pieces[i].len;
-	out = calloc(1, size);
-	if (!out) {
-		kx_fail(err, KX_E_NOMEM, "out of memory");
-		goto out;
-	}
+/* The ELF header, the PT_NOTE at `note_off` with the VMCOREINFO note
+ * (`note` bytes), and one PT_LOAD per piece after it; each piece learns its
+ * offset in the file. */
+static void write_headers(const struct kx_vmcore *vc, struct piece *pieces, size_t nr, uint8_t *out,
+			  size_t note_off, size_t note)
+{
 	kx_elfcore_put_ehdr(out, vc->machine, (uint16_t)(nr + 1));
 	kx_elfcore_put_phdr(out + KX_ELFCORE_EHDR_SIZE, PT_NOTE, 0, note_off, 0, 0, note);
 	kx_put_le32(out + note_off, 11);
@@ -131,7 +121,7 @@ int kx_vmcore_write_minimal(const struct kx_vmcore *vc, struct kx_vmcore_recorde
 	memcpy(out + note_off + 12, "VMCOREINFO", 11);
 	memcpy(out + note_off + 24, vc->info, vc->info_size);
 
-	off = note_off + note;
+	size_t off = note_off + note;
 	for (size_t i = 0; i < nr; i++) {
 		kx_elfcore_put_phdr(out + KX_ELFCORE_EHDR_SIZE + KX_ELFCORE_PHDR_SIZE * (i + 1), PT_LOAD,
 				    PF_R | PF_W | PF_X, off, pieces[i].vaddr, pieces[i].paddr,
@@ -139,8 +129,14 @@ int kx_vmcore_write_minimal(const struct kx_vmcore *vc, struct kx_vmcore_recorde
 		pieces[i].out = off;
 		off += pieces[i].len;
 	}
-	/* The bytes as they were read, in the order they were read: what was
-	 * read last (the descriptors' second look) wins, as it did. */
+}
+
+/* The bytes as they were read, in the order they were read (the ranges
+ * are sorted back to it): what was read last (the descriptors' second
+ * look) wins, as it did. */
+static void copy_ranges(struct kx_vmcore_recorder *rec, const struct piece *pieces, size_t nr,
+			uint8_t *out)
+{
 	qsort(rec->ranges, rec->nr, sizeof(*rec->ranges), cmp_seq);
 	for (size_t i = 0; i < rec->nr; i++) {
 		const struct kx_vmcore_range *r = &rec->ranges[i];
@@ -152,6 +148,37 @@ int kx_vmcore_write_minimal(const struct kx_vmcore *vc, struct kx_vmcore_recorde
 			}
 		}
 	}
+}
+
+int kx_vmcore_write_minimal(const struct kx_vmcore *vc, struct kx_vmcore_recorder *rec,
+			    bool keep_vaddr, uint8_t **ret_bytes, size_t *ret_size,
+			    struct kx_error *err)
+{
+	struct piece *pieces = calloc(rec->nr ? rec->nr : 1, sizeof(*pieces));
+	uint8_t *out = NULL;
+	int rc = -1;
+
+	if (!pieces)
+		return kx_fail(err, KX_E_NOMEM, "out of memory");
+	size_t nr = plan_pieces(vc, rec, keep_vaddr, pieces);
+	if (nr > KX_ELFCORE_LOADS_MAX - 1) {
+		kx_fail(err, KX_E_INPUT, "%s: %zu ranges read: too many for one core file", vc->name, nr);
+		goto out;
+	}
+
+	size_t note = 12 + 12 + kx_align_up(vc->info_size, 4);
+	size_t size = KX_ELFCORE_EHDR_SIZE + KX_ELFCORE_PHDR_SIZE * (nr + 1);
+	size_t note_off = size;
+	size += note;
+	for (size_t i = 0; i < nr; i++)
+		size += pieces[i].len;
+	out = calloc(1, size);
+	if (!out) {
+		kx_fail(err, KX_E_NOMEM, "out of memory");
+		goto out;
+	}
+	write_headers(vc, pieces, nr, out, note_off, note);
+	copy_ranges(rec, pieces, nr, out);
 	*ret_bytes = out;
 	*ret_size = size;
 	out = NULL;

@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "../core/bytes.h"
+#include "../core/units.h"
 
 #define DESC_STATE_SHIFT 62
 #define DESC_ID_MASK ((1ull << DESC_STATE_SHIFT) - 1)
@@ -45,7 +46,7 @@ enum { DESC_RESERVED = 0, DESC_COMMITTED = 1, DESC_FINALIZED = 2, DESC_REUSABLE 
 #define COUNT_BITS_MAX 26u      /* 2^31-byte buffer / 32-byte average record */
 #define SIZE_BITS_MAX 31u       /* LOG_BUF_LEN_MAX */
 #define STRUCT_SIZE_MAX 4096u
-#define ARRAY_BYTES_MAX (1u << 31)
+#define ARRAY_BYTES_MAX (2 * GiB)
 
 struct prb_layout {
 	uint64_t rb_size, rb_desc_ring, rb_text_ring;
@@ -248,16 +249,18 @@ static uint8_t *alloc_read(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t 
 	return p;
 }
 
-int kx_printk_read(const struct kx_vmcore *vc, struct kx_printk_log *ret, struct kx_error *err)
+/*
+ * Where the ring buffer is: SYMBOL(prb) holds a pointer to it, and whether
+ * it is printk_rb_static or the dynamic one setup_log_buf() made; also the
+ * layout VMCOREINFO gives. A core of Linux before 5.10 (SYMBOL(log_buf),
+ * no SYMBOL(prb)) is told apart from one that does not say where its log is.
+ */
+static int find_ring(const struct kx_vmcore *vc, struct prb_layout *l, struct kx_printk_log *log,
+		     struct kx_error *err)
 {
-	struct kx_printk_log log = { 0 };
-	struct prb_layout l = { 0 };
-	struct ring r;
-	uint64_t prb_sym, static_sym, count, data_size, span;
-	uint8_t ptr[8], *descs = NULL, *infos = NULL, *descs2 = NULL;
-	int rc = -1;
+	uint64_t prb_sym, static_sym;
+	uint8_t ptr[8];
 
-	memset(ret, 0, sizeof(*ret));
 	if (!kx_vmcoreinfo_has(vc, "SYMBOL", "prb")) {
 		if (kx_vmcoreinfo_has(vc, "SYMBOL", "log_buf"))
 			return kx_fail(err, KX_E_FORMAT, "%s: the kernel keeps its log in the structured "
@@ -267,144 +270,219 @@ int kx_printk_read(const struct kx_vmcore *vc, struct kx_printk_log *ret, struct
 		return kx_fail(err, KX_E_INPUT, "%s: VMCOREINFO has no SYMBOL(prb) (nor SYMBOL(log_buf)): "
 			       "it does not say where the kernel log is", vc->name);
 	}
-	if (kx_vmcoreinfo_get(vc, "SYMBOL", "prb", &prb_sym, err) < 0 || read_layout(vc, &l, err) < 0)
+	if (kx_vmcoreinfo_get(vc, "SYMBOL", "prb", &prb_sym, err) < 0 || read_layout(vc, l, err) < 0)
 		return -1;
 	if (kx_vmcore_read_vaddr(vc, prb_sym, ptr, sizeof(ptr), "prb (the ring buffer pointer)", err) < 0)
 		return -1;
-	kx_le64((struct kx_bytes){ ptr, 8 }, 0, &log.rb_addr);
-	if (log.rb_addr == 0)
+	kx_le64((struct kx_bytes){ ptr, 8 }, 0, &log->rb_addr);
+	if (log->rb_addr == 0)
 		return kx_fail(err, KX_E_INPUT, "%s: prb at 0x%" PRIx64 " is NULL", vc->name, prb_sym);
 	struct kx_error scratch;
-	log.dynamic = !(kx_vmcoreinfo_has(vc, "SYMBOL", "printk_rb_static") &&
-			kx_vmcoreinfo_get(vc, "SYMBOL", "printk_rb_static", &static_sym, &scratch) == 0 &&
-			static_sym == log.rb_addr);
-	if (read_ring(vc, &l, log.rb_addr, &r, err) < 0)
+	log->dynamic = !(kx_vmcoreinfo_has(vc, "SYMBOL", "printk_rb_static") &&
+			 kx_vmcoreinfo_get(vc, "SYMBOL", "printk_rb_static", &static_sym, &scratch) == 0 &&
+			 static_sym == log->rb_addr);
+	return 0;
+}
+
+/* The ring's arrays copied out of the core; freed by the caller. */
+struct ring_copy {
+	uint8_t *descs, *infos;
+	uint8_t *descs2;        /* the descriptors again, read after the text */
+};
+
+/*
+ * Copy the descriptors, the infos and the text (into log->storage, where
+ * the records' text will point), then the descriptors again: the order of
+ * the kernel's own reader, so that a record whose descriptor changed while
+ * its text was read (a live /proc/kcore) can be dropped.
+ */
+static int read_copies(const struct kx_vmcore *vc, const struct prb_layout *l, const struct ring *r,
+		       struct kx_printk_log *log, struct ring_copy *c, struct kx_error *err)
+{
+	uint64_t count = 1ull << r->count_bits, data_size = 1ull << r->size_bits;
+	uint64_t descs_size = count * l->desc_size, infos_size = count * l->info_size;
+
+	if (descs_size > ARRAY_BYTES_MAX || infos_size > ARRAY_BYTES_MAX)
+		return kx_fail(err, KX_E_INPUT, "%s: printk ring buffer at 0x%" PRIx64 ": 2^%u "
+			       "descriptors of %" PRIu64 " + %" PRIu64 " bytes: more than %llu bytes",
+			       vc->name, log->rb_addr, r->count_bits, l->desc_size, l->info_size,
+			       ARRAY_BYTES_MAX);
+	c->descs = alloc_read(vc, r->descs, descs_size, "desc_ring.descs (prb_desc array)", err);
+	if (!c->descs)
+		return -1;
+	c->infos = alloc_read(vc, r->infos, infos_size, "desc_ring.infos (printk_info array)", err);
+	if (!c->infos)
+		return -1;
+	log->storage = alloc_read(vc, r->data, data_size, "text_data_ring.data", err);
+	if (!log->storage)
+		return -1;
+	log->storage_size = (size_t)data_size;
+	c->descs2 = alloc_read(vc, r->descs, descs_size, "desc_ring.descs (prb_desc array)", err);
+	if (!c->descs2)
+		return -1;
+	return 0;
+}
+
+/* One descriptor's fields and its printk_info's, as copied. */
+struct raw_record {
+	uint64_t state_var, begin, next;
+	uint16_t text_len;
+};
+
+/* Read the fields of the descriptor and info at index `idx` of the copies
+ * (`rec` gets seq, ts_nsec and caller_id). A field beyond the structure
+ * VMCOREINFO sizes is an error for the whole log, not one record. */
+static int read_fields(const struct kx_vmcore *vc, const struct prb_layout *l, struct kx_bytes d1,
+		       struct kx_bytes in, uint64_t idx, struct raw_record *raw,
+		       struct kx_printk_record *rec, struct kx_error *err)
+{
+	uint64_t d = idx * l->desc_size, i = idx * l->info_size;
+
+	if (field64(vc, d1, d + l->desc_state_var + l->counter, &raw->state_var,
+		    "prb_desc.state_var", "prb_desc", err) < 0 ||
+	    field64(vc, d1, d + l->desc_text_lpos + l->lpos_begin, &raw->begin,
+		    "prb_desc.text_blk_lpos.begin", "prb_desc", err) < 0 ||
+	    field64(vc, d1, d + l->desc_text_lpos + l->lpos_next, &raw->next,
+		    "prb_desc.text_blk_lpos.next", "prb_desc", err) < 0 ||
+	    field64(vc, in, i + l->info_seq, &rec->seq, "printk_info.seq", "printk_info", err) < 0 ||
+	    field64(vc, in, i + l->info_ts_nsec, &rec->ts_nsec, "printk_info.ts_nsec",
+		    "printk_info", err) < 0 ||
+	    field32(vc, in, i + l->info_caller_id, &rec->caller_id, "printk_info.caller_id",
+		    "printk_info", err) < 0)
+		return -1;
+	if (!kx_le16(in, i + l->info_text_len, &raw->text_len))
+		return kx_fail(err, KX_E_INPUT, "%s: VMCOREINFO puts printk_info.text_len at offset %"
+			       PRIu64 ", beyond SIZE(printk_info)=%" PRIu64, vc->name,
+			       l->info_text_len, l->info_size);
+	return 0;
+}
+
+/*
+ * Descriptor `id` (at index `idx`), its fields read: appended to the log
+ * when the ring's rules make it a record to print, else counted as lost,
+ * incomplete or invalid (or skipped, when the kernel dropped it). A live
+ * ring changes under the reader, so one bad record is not an error.
+ */
+static void take_record(const struct prb_layout *l, const struct ring *r, uint64_t id, uint64_t idx,
+			const struct raw_record *raw, struct kx_bytes d2, struct kx_bytes in,
+			struct kx_printk_record *rec, struct kx_printk_log *log)
+{
+	uint64_t count = 1ull << r->count_bits, d = idx * l->desc_size, i = idx * l->info_size;
+	uint64_t sv2, text_off, text_room;
+	uint8_t fl = 0;
+	bool bad;
+
+	if ((raw->state_var & DESC_ID_MASK) != id) {
+		log->invalid++;   /* a descriptor of another id: being recycled */
+		return;
+	}
+	switch (raw->state_var >> DESC_STATE_SHIFT) {
+	case DESC_RESERVED:
+		log->incomplete++;
+		return;
+	case DESC_REUSABLE:
+		return;           /* dropped by the kernel: not a record any more */
+	default:
+		break;
+	}
+	/* seq and id share the array index (to_desc(seq) in the kernel) */
+	if ((rec->seq & (count - 1)) != idx) {
+		log->invalid++;
+		return;
+	}
+	if (!block_text(raw->begin, raw->next, r->size_bits, &text_off, &text_room, &bad)) {
+		if (bad)
+			log->invalid++;
+		else
+			log->lost++;
+		return;
+	}
+	if (raw->text_len > text_room) {
+		log->invalid++;
+		return;
+	}
+	/* Still the same descriptor after the data was copied? */
+	if (!kx_le64(d2, d + l->desc_state_var + l->counter, &sv2) || sv2 != raw->state_var) {
+		log->invalid++;
+		return;
+	}
+	if (log->have_flags && kx_u8(in, i + l->info_text_len + 3, &fl)) {
+		kx_u8(in, i + l->info_text_len + 2, &rec->facility);
+		rec->flags = fl & 0x1f;
+		rec->level = fl >> 5;
+	}
+	rec->text = (const char *)log->storage + text_off;
+	rec->text_len = raw->text_len;
+	log->records[log->nr_records++] = *rec;
+}
+
+/* In sequence order; of two records with one seq the first is kept (both
+ * cannot be right). */
+static void sort_records(struct kx_printk_log *log)
+{
+	qsort(log->records, log->nr_records, sizeof(*log->records), cmp_seq);
+	size_t kept = 0;
+	for (size_t k = 0; k < log->nr_records; k++) {
+		if (kept && log->records[kept - 1].seq == log->records[k].seq) {
+			log->invalid++;
+			continue;
+		}
+		log->records[kept++] = log->records[k];
+	}
+	log->nr_records = kept;
+}
+
+/* Every descriptor from tail_id to head_id, out of the copies. */
+static int read_records(const struct kx_vmcore *vc, const struct prb_layout *l,
+			const struct ring *r, const struct ring_copy *c, struct kx_printk_log *log,
+			struct kx_error *err)
+{
+	uint64_t count = 1ull << r->count_bits;
+	uint64_t span = ((r->head_id - r->tail_id) & DESC_ID_MASK) + 1;
+
+	log->records = calloc((size_t)span, sizeof(*log->records));
+	if (!log->records)
+		return kx_fail(err, KX_E_NOMEM, "out of memory");
+	log->have_flags = l->info_caller_id == l->info_text_len + 4;
+
+	struct kx_bytes d1 = { c->descs, (size_t)(count * l->desc_size) };
+	struct kx_bytes d2 = { c->descs2, d1.size };
+	struct kx_bytes in = { c->infos, (size_t)(count * l->info_size) };
+	for (uint64_t n = 0; n < span; n++) {
+		uint64_t id = (r->tail_id + n) & DESC_ID_MASK, idx = id & (count - 1);
+		struct kx_printk_record rec = { 0 };
+		struct raw_record raw;
+
+		if (read_fields(vc, l, d1, in, idx, &raw, &rec, err) < 0)
+			return -1;
+		take_record(l, r, id, idx, &raw, d2, in, &rec, log);
+	}
+	sort_records(log);
+	return 0;
+}
+
+int kx_printk_read(const struct kx_vmcore *vc, struct kx_printk_log *ret, struct kx_error *err)
+{
+	struct kx_printk_log log = { 0 };
+	struct prb_layout l = { 0 };
+	struct ring r;
+	struct ring_copy c = { 0 };
+	int rc = -1;
+
+	memset(ret, 0, sizeof(*ret));
+	if (find_ring(vc, &l, &log, err) < 0 || read_ring(vc, &l, log.rb_addr, &r, err) < 0)
 		return -1;
 	log.count_bits = r.count_bits;
 	log.size_bits = r.size_bits;
-	count = 1ull << r.count_bits;
-	data_size = 1ull << r.size_bits;
-	if (count * l.desc_size > ARRAY_BYTES_MAX || count * l.info_size > ARRAY_BYTES_MAX)
-		return kx_fail(err, KX_E_INPUT, "%s: printk ring buffer at 0x%" PRIx64 ": 2^%u "
-			       "descriptors of %" PRIu64 " + %" PRIu64 " bytes: more than %u bytes",
-			       vc->name, log.rb_addr, r.count_bits, l.desc_size, l.info_size,
-			       ARRAY_BYTES_MAX);
-
-	/* The order of the kernel's own reader: descriptors, then the
-	 * records' data, then the descriptors again to drop what changed. */
-	descs = alloc_read(vc, r.descs, count * l.desc_size, "desc_ring.descs (prb_desc array)", err);
-	if (!descs)
-		goto out;
-	infos = alloc_read(vc, r.infos, count * l.info_size, "desc_ring.infos (printk_info array)", err);
-	if (!infos)
-		goto out;
-	log.storage = alloc_read(vc, r.data, data_size, "text_data_ring.data", err);
-	if (!log.storage)
-		goto out;
-	log.storage_size = (size_t)data_size;
-	descs2 = alloc_read(vc, r.descs, count * l.desc_size, "desc_ring.descs (prb_desc array)", err);
-	if (!descs2)
-		goto out;
-
-	span = ((r.head_id - r.tail_id) & DESC_ID_MASK) + 1;
-	log.records = calloc((size_t)span, sizeof(*log.records));
-	if (!log.records) {
-		kx_fail(err, KX_E_NOMEM, "out of memory");
-		goto out;
+	if (read_copies(vc, &l, &r, &log, &c, err) == 0 &&
+	    read_records(vc, &l, &r, &c, &log, err) == 0) {
+		*ret = log;
+		memset(&log, 0, sizeof(log));
+		rc = 0;
 	}
-	log.have_flags = l.info_caller_id == l.info_text_len + 4;
-
-	struct kx_bytes d1 = { descs, (size_t)(count * l.desc_size) };
-	struct kx_bytes d2 = { descs2, d1.size };
-	struct kx_bytes in = { infos, (size_t)(count * l.info_size) };
-	for (uint64_t n = 0; n < span; n++) {
-		uint64_t id = (r.tail_id + n) & DESC_ID_MASK, idx = id & (count - 1);
-		uint64_t d = idx * l.desc_size, i = idx * l.info_size;
-		uint64_t sv, sv2, begin, next, text_off, text_room;
-		struct kx_printk_record rec = { 0 };
-		uint16_t text_len;
-		uint8_t fl = 0;
-		bool bad;
-
-		if (field64(vc, d1, d + l.desc_state_var + l.counter, &sv, "prb_desc.state_var",
-			    "prb_desc", err) < 0 ||
-		    field64(vc, d1, d + l.desc_text_lpos + l.lpos_begin, &begin,
-			    "prb_desc.text_blk_lpos.begin", "prb_desc", err) < 0 ||
-		    field64(vc, d1, d + l.desc_text_lpos + l.lpos_next, &next,
-			    "prb_desc.text_blk_lpos.next", "prb_desc", err) < 0 ||
-		    field64(vc, in, i + l.info_seq, &rec.seq, "printk_info.seq", "printk_info", err) < 0 ||
-		    field64(vc, in, i + l.info_ts_nsec, &rec.ts_nsec, "printk_info.ts_nsec",
-			    "printk_info", err) < 0 ||
-		    field32(vc, in, i + l.info_caller_id, &rec.caller_id, "printk_info.caller_id",
-			    "printk_info", err) < 0)
-			goto out;
-		if (!kx_le16(in, i + l.info_text_len, &text_len)) {
-			kx_fail(err, KX_E_INPUT, "%s: VMCOREINFO puts printk_info.text_len at offset %"
-				PRIu64 ", beyond SIZE(printk_info)=%" PRIu64, vc->name, l.info_text_len,
-				l.info_size);
-			goto out;
-		}
-		if ((sv & DESC_ID_MASK) != id) {
-			log.invalid++;   /* a descriptor of another id: being recycled */
-			continue;
-		}
-		switch (sv >> DESC_STATE_SHIFT) {
-		case DESC_RESERVED:
-			log.incomplete++;
-			continue;
-		case DESC_REUSABLE:
-			continue;        /* dropped by the kernel: not a record any more */
-		default:
-			break;
-		}
-		/* seq and id share the array index (to_desc(seq) in the kernel) */
-		if ((rec.seq & (count - 1)) != idx) {
-			log.invalid++;
-			continue;
-		}
-		if (!block_text(begin, next, r.size_bits, &text_off, &text_room, &bad)) {
-			if (bad)
-				log.invalid++;
-			else
-				log.lost++;
-			continue;
-		}
-		if (text_len > text_room) {
-			log.invalid++;
-			continue;
-		}
-		/* Still the same descriptor after the data was copied? */
-		if (!kx_le64(d2, d + l.desc_state_var + l.counter, &sv2) || sv2 != sv) {
-			log.invalid++;
-			continue;
-		}
-		if (log.have_flags && kx_u8(in, i + l.info_text_len + 3, &fl)) {
-			kx_u8(in, i + l.info_text_len + 2, &rec.facility);
-			rec.flags = fl & 0x1f;
-			rec.level = fl >> 5;
-		}
-		rec.text = (const char *)log.storage + text_off;
-		rec.text_len = text_len;
-		log.records[log.nr_records++] = rec;
-	}
-	qsort(log.records, log.nr_records, sizeof(*log.records), cmp_seq);
-	/* Two records with one seq: keep the first (both cannot be right). */
-	size_t kept = 0;
-	for (size_t k = 0; k < log.nr_records; k++) {
-		if (kept && log.records[kept - 1].seq == log.records[k].seq) {
-			log.invalid++;
-			continue;
-		}
-		log.records[kept++] = log.records[k];
-	}
-	log.nr_records = kept;
-	*ret = log;
-	memset(&log, 0, sizeof(log));
-	rc = 0;
-out:
-	free(descs);
-	free(descs2);
-	free(infos);
+	free(c.descs);
+	free(c.descs2);
+	free(c.infos);
 	kx_printk_log_free(&log);
 	return rc;
 }

@@ -8,7 +8,7 @@
  * ("SYMBOL(prb)=ffffffff...", "OFFSET(printk_info.seq)=0"), which is all a
  * reader needs — no vmlinux, no debug information.
  *
- * The core is read through a callback (`struct kx_vmcore_reader`), never
+ * The core is read through a callback (`struct kx_elfcore_reader`), never
  * mapped: /proc/kcore claims a size of 128 TiB. Every read is
  * `offset + length` checked against the program header that holds it; a
  * short read is an error that names what was being read. Nothing here
@@ -32,7 +32,7 @@
 #include <stdint.h>
 
 #include "../core/error.h"
-#include "elfcore.h"   /* the reader, the PT_LOADs */
+#include "../elfcore/elfcore.h"   /* the reader, the PT_LOADs */
 
 /*
  * The virtual-to-physical rules of the crashed kernel, from VMCOREINFO; used
@@ -61,9 +61,9 @@ struct kx_vmcore_xlate {
 
 struct kx_vmcore {
 	char *name;
-	struct kx_vmcore_reader rd;
+	struct kx_elfcore_reader rd;
 	uint16_t machine;               /* e_machine */
-	struct kx_vmcore_load *loads;   /* the readable PT_LOADs (elfcore.h) */
+	struct kx_elfcore_load *loads;  /* the readable PT_LOADs (elfcore.h) */
 	unsigned int nr_loads;
 	unsigned int nr_unreadable;     /* PT_LOADs skipped: p_offset + p_filesz past 2^63 */
 	char *info;                     /* VMCOREINFO text, NUL-terminated */
@@ -82,7 +82,7 @@ struct kx_vmcore {
  * VMCOREINFO note (KX_E_FORMAT) or without a readable PT_LOAD (KX_E_INPUT)
  * is refused.
  */
-int kx_vmcore_open(struct kx_vmcore *ret, const char *name, struct kx_vmcore_reader rd,
+int kx_vmcore_open(struct kx_vmcore *ret, const char *name, struct kx_elfcore_reader rd,
 		   struct kx_error *err);
 void kx_vmcore_close(struct kx_vmcore *vc);
 
@@ -124,11 +124,11 @@ struct kx_vmcore_range {
 	uint8_t *data;
 };
 struct kx_vmcore_recorder {
-	struct kx_vmcore_reader inner;     /* set by the caller */
+	struct kx_elfcore_reader inner;    /* set by the caller */
 	struct kx_vmcore_range *ranges;
 	size_t nr, cap;
 };
-struct kx_vmcore_reader kx_vmcore_recording_reader(struct kx_vmcore_recorder *rec);
+struct kx_elfcore_reader kx_vmcore_recording_reader(struct kx_vmcore_recorder *rec);
 void kx_vmcore_recorder_free(struct kx_vmcore_recorder *rec);
 int kx_vmcore_write_minimal(const struct kx_vmcore *vc, struct kx_vmcore_recorder *rec,
 			    bool keep_vaddr, uint8_t **ret_bytes, size_t *ret_size,

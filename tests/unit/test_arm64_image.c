@@ -14,6 +14,7 @@
 #include "formats/arm64_image.h"
 #include "wrappers/wrapper.h"
 #include "system/facts.h"
+#include "core/units.h"
 
 #define IMG_FILE 0x30000
 #define IMG_SIZE 0x200000
@@ -149,7 +150,7 @@ KX_TEST(image_and_elf_describe_alike)
 static int unwrap(uint8_t *data, size_t size, struct kx_file *ret, char *chain, struct kx_error *err)
 {
 	struct kx_file f = { .path = (char *)"vmlinuz.efi", .fd = -1, .bytes = { data, size } };
-	return kx_unwrap_kernel(&f, 1 << 30, ret, chain, 128, err);
+	return kx_unwrap_kernel(&f, GiB, ret, chain, 128, err);
 }
 
 KX_TEST(zboot_unwraps_and_refuses_broken_headers)

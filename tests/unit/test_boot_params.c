@@ -17,6 +17,7 @@
 #include "formats/x86_setup.h"
 #include "crash/crash.h"
 #include "system/facts.h"
+#include "core/units.h"
 
 static struct kx_facts facts;
 
@@ -246,11 +247,11 @@ KX_TEST(refusals_name_the_rule)
 	facts.iomem_ram.count = 0;
 	CHECK(kx_memmap_add(&facts.iomem_ram, 0x100000, 0x6000000, KX_MEM_RAM, &err) == 0);
 	/* segments over half of RAM are refused by name, before the kernel does */
-	CHECK(build(&b, "x", 48u << 20, NULL) < 0);
+	CHECK(build(&b, "x", 48 * MiB, NULL) < 0);
 	CHECK_CONTAINS(b.err.message, "more than half of RAM (0x5f00000): the kernel refuses that");
 	built_free(&b);
 	/* an initrd that fits nowhere names itself */
-	CHECK(build(&b, "x", 100u << 20, NULL) < 0);
+	CHECK(build(&b, "x", 100 * MiB, NULL) < 0);
 	CHECK_CONTAINS(b.err.message, "initrd: no free RAM for 0x6400000 bytes");
 	built_free(&b);
 	CHECK(read_fixture("bios-box") == 0);
@@ -354,7 +355,6 @@ KX_TEST(crash_kernel_sees_only_its_region)
 #define LOW_END    0x37000000ULL
 #define HIGH_START 0x270000000ULL  /* crashk_res: 256 MiB at the top of RAM above 4 GiB */
 #define HIGH_END   0x280000000ULL
-#define GiB4       0x100000000ULL
 
 /* The crash-box facts with its region replaced by regions[n] and 4 GiB of
  * RAM above 4 GiB (past the fixture's 64-bit PCI window) in both /proc/iomem
@@ -452,7 +452,7 @@ static void high_and_low_regions(const char *which, int *kx_failed_)
 	CHECK(inside);
 	const struct kx_segment *hdr = segment(&b.plan, "elfcorehdr"), *bp = segment(&b.plan, "boot_params");
 	CHECK(hdr && bp && segment(&b.plan, "kernel") && segment(&b.plan, "initrd") && segment(&b.plan, "purgatory"));
-	CHECK(segment(&b.plan, "kernel")->mem >= GiB4); /* XLF_CAN_BE_LOADED_ABOVE_4G */
+	CHECK(segment(&b.plan, "kernel")->mem >= 4 * GiB); /* XLF_CAN_BE_LOADED_ABOVE_4G */
 	/* the dump leaves out both regions */
 	uint16_t phnum = (uint16_t)(hdr->buf[56] | hdr->buf[57] << 8);
 	for (unsigned int i = 0; i < phnum; i++) {
@@ -467,7 +467,7 @@ static void high_and_low_regions(const char *which, int *kx_failed_)
 	snprintf(want, sizeof(want), "elfcorehdr=0x%" PRIx64 " irqpoll nr_cpus=1", hdr->mem);
 	CHECK(!strcmp(b.plan.cmdline, want));
 	/* boot_params had no room below 4 GiB: the command line's high half in ext_cmd_line_ptr */
-	CHECK(bp->mem >= GiB4);
+	CHECK(bp->mem >= 4 * GiB);
 	CHECK_EQ_U64(le32(bp->buf + BP_EXT_CMD_LINE_PTR), (bp->mem + 4096) >> 32);
 	CHECK_EQ_U64(le32(bp->buf + BZ_CMD_LINE_PTR), (uint32_t)(bp->mem + 4096));
 	CHECK(!strcmp((const char *)bp->buf + 4096, want));
@@ -519,10 +519,10 @@ KX_TEST(crash_high_region_only)
 	const struct kx_segment *bp = segment(&b.plan, "boot_params"), *purg = segment(&b.plan, "purgatory");
 	const struct kx_segment *hdr = segment(&b.plan, "elfcorehdr");
 	CHECK(bp && purg && hdr);
-	CHECK(bp->mem >= GiB4 && purg->mem >= GiB4);
+	CHECK(bp->mem >= 4 * GiB && purg->mem >= 4 * GiB);
 	/* cmd_line_ptr | ext_cmd_line_ptr << 32: the command line, inside the segment */
 	uint64_t at = cmdline_addr(bp);
-	CHECK(at >= GiB4);
+	CHECK(at >= 4 * GiB);
 	CHECK(at >= bp->mem && at < bp->mem + bp->bufsz);
 	char want[64];
 	snprintf(want, sizeof(want), "elfcorehdr=0x%" PRIx64 " irqpoll", hdr->mem);

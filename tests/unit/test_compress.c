@@ -21,10 +21,10 @@
 #include <zstd.h>
 
 #include "compress/compress.h"
+#include "core/units.h"
 #include "harness.h"
 
-#define PAYLOAD_SIZE ((size_t)4 << 20)
-#define MIB ((size_t)1 << 20)
+#define PAYLOAD_SIZE ((size_t)(4 * MiB))
 #define NAME "vmlinuz.test"
 
 struct buf {
@@ -184,7 +184,7 @@ static struct buf compress_with(enum kx_compression c, const uint8_t *src, size_
 	}
 	case KX_COMP_LZ4_LEGACY:
 		/* 8 MiB blocks, as lz4 -l (and so the kernel build) writes. */
-		return lz4_legacy_compress(src, n, 8 * MIB);
+		return lz4_legacy_compress(src, n, 8 * MiB);
 	case KX_COMP_LZ4_FRAME: {
 		LZ4F_preferences_t prefs;
 		size_t cap, r;
@@ -317,7 +317,7 @@ static void check_corrupt(int *kx_failed_, enum kx_compression c)
 	if (c == KX_COMP_LZ4_LEGACY) {
 		/* The format has no checksum: a flipped literal goes unnoticed.
 		 * Flip the top byte of the second block's size instead. */
-		struct buf multi = lz4_legacy_compress(payload(), PAYLOAD_SIZE, MIB);
+		struct buf multi = lz4_legacy_compress(payload(), PAYLOAD_SIZE, MiB);
 		uint32_t first;
 
 		free(b.data);
@@ -338,7 +338,7 @@ static void check_cap(int *kx_failed_, enum kx_compression c)
 	struct kx_file f;
 
 	CHECK(in.data);
-	expect_error(kx_failed_, in, c, MIB, KX_E_INPUT, "exceeds the cap of 1048576 bytes");
+	expect_error(kx_failed_, in, c, MiB, KX_E_INPUT, "exceeds the cap of 1048576 bytes");
 	if (*kx_failed_)
 		return;
 	expect_error(kx_failed_, in, c, PAYLOAD_SIZE - 1, KX_E_INPUT, "cap of 4194303 bytes");
@@ -407,7 +407,7 @@ static void check_trailing_garbage(int *kx_failed_, enum kx_compression c)
 /* cat a.gz b.gz | gzip -d, and the same for every format. */
 static void check_concatenated(int *kx_failed_, enum kx_compression c)
 {
-	const size_t la = MIB + 12345, lb = MIB / 2;
+	const size_t la = MiB + 12345, lb = MiB / 2;
 	struct buf a = compress_with(c, payload(), la, 0);
 	struct buf b = compress_with(c, payload() + la, lb, 0);
 	struct buf both = concat(as_bytes(a), as_bytes(b));
@@ -564,7 +564,7 @@ KX_TEST(empty_input)
 /* Zero bytes in multiples of four may sit between xz streams (xz -d). */
 KX_TEST(xz_stream_padding)
 {
-	const size_t la = MIB, lb = MIB / 4;
+	const size_t la = MiB, lb = MiB / 4;
 	struct buf a = compress_with(KX_COMP_XZ, payload(), la, 0);
 	struct buf b = compress_with(KX_COMP_XZ, payload() + la, lb, 0);
 	struct buf a8 = copy_extra(as_bytes(a), 8), a3 = copy_extra(as_bytes(a), 3);
@@ -672,7 +672,7 @@ KX_TEST(lzma_memlimit)
  * ways unlz4 ends a stream. */
 KX_TEST(lz4_legacy_kernel_layout)
 {
-	const size_t n = 9 * MIB + 4321;
+	const size_t n = 9 * MiB + 4321;
 	uint8_t *src = malloc(n);
 	struct buf b, c;
 	struct kx_error err = { 0 };
@@ -680,7 +680,7 @@ KX_TEST(lz4_legacy_kernel_layout)
 
 	CHECK(src);
 	fill(src, n, 42);
-	b = lz4_legacy_compress(src, n, 8 * MIB);
+	b = lz4_legacy_compress(src, n, 8 * MiB);
 	CHECK(b.data);
 	expect_file(kx_failed_, as_bytes(b), KX_COMP_LZ4_LEGACY, src, n);
 	if (*kx_failed_)
@@ -708,7 +708,7 @@ KX_TEST(lz4_legacy_kernel_layout)
 		return;
 	/* A block that decodes to more than 8 MiB is corrupt. */
 	free(c.data);
-	c = lz4_legacy_compress(src, n, 9 * MIB);
+	c = lz4_legacy_compress(src, n, 9 * MiB);
 	CHECK(c.data);
 	expect_error(kx_failed_, as_bytes(c), KX_COMP_LZ4_LEGACY, KX_DECOMPRESS_DEFAULT_CAP,
 		     KX_E_INPUT, "does not decode to at most 8388608 bytes");
@@ -721,7 +721,7 @@ KX_TEST(lz4_legacy_kernel_layout)
 	if (*kx_failed_)
 		return;
 	/* The cap applies in the middle of a block too. */
-	CHECK(kx_decompress_to_file(as_bytes(b), KX_COMP_LZ4_LEGACY, NAME, 8 * MIB + 1, &f,
+	CHECK(kx_decompress_to_file(as_bytes(b), KX_COMP_LZ4_LEGACY, NAME, 8 * MiB + 1, &f,
 				    &err) == -1);
 	CHECK_CONTAINS(err.message, "cap of 8388609 bytes");
 	free(c.data);

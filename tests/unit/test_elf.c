@@ -15,6 +15,7 @@
 #include "compress/compress.h"
 #include "formats/elf.h"
 #include "formats/x86_setup.h"
+#include "core/units.h"
 
 /* The vmlinux ELF inside a bzImage: payload_offset/length, decompressed. */
 static int payload_elf(const char *which, struct kx_file *ret)
@@ -28,7 +29,7 @@ static int payload_elf(const char *which, struct kx_file *ret)
 	if (r == 0) {
 		struct kx_bytes payload = kx_bytes_sub(f.bytes, bz.setup_size + bz.payload_offset,
 						       bz.payload_length);
-		r = kx_decompress_to_file(payload, kx_compression_detect(payload), "vmlinux", 1ULL << 30,
+		r = kx_decompress_to_file(payload, kx_compression_detect(payload), "vmlinux", GiB,
 					  ret, &err);
 	}
 	if (r < 0)

@@ -15,6 +15,7 @@
 
 #include "core/bytes.h"
 #include "core/sha256.h"
+#include "core/units.h"
 #include "purgatory/arm64/knobs.h"
 #include "purgatory/arm64/pgtable.h"
 #include "purgatory/blobs.h"
@@ -68,8 +69,8 @@ KX_TEST(x86_64_blob_header)
 	CHECK(params_offset >= 32 && params_offset % 8 == 0);
 	CHECK(params_offset + PARAMS_SIZE <= blob.size);
 	/* memsz covers the image plus bss with a 16 KiB stack. */
-	CHECK(memsz >= blob.size + 16384);
-	CHECK(memsz < 1024 * 1024);
+	CHECK(memsz >= blob.size + 16 * KiB);
+	CHECK(memsz < MiB);
 	/* As built, the parameter block is all zero: nothing to boot. */
 	for (size_t i = 0; i < PARAMS_SIZE; i++)
 		CHECK(blob.data[params_offset + i] == 0);
@@ -123,9 +124,9 @@ KX_TEST(arm64_blob_header)
 	CHECK(params_offset + PARAMS_SIZE <= blob.size);
 	/* bss: a 16 KiB stack and the page-table pool; memsz ends 16-aligned
 	 * (the entry zeroes it in 16-byte stores). */
-	CHECK(memsz >= blob.size + 16384 + 10 * 4096);
+	CHECK(memsz >= blob.size + 16 * KiB + 10 * 4096);
 	CHECK(memsz % 16 == 0);
-	CHECK(memsz < 1024 * 1024);
+	CHECK(memsz < MiB);
 	for (size_t i = 0; i < PARAMS_SIZE; i++)
 		CHECK(blob.data[params_offset + i] == 0);
 }
@@ -227,9 +228,9 @@ KX_TEST(riscv64_blob_header)
 	CHECK(params_offset + PARAMS_SIZE <= blob.size);
 	/* bss with a 16 KiB stack, ending 16-aligned (the entry zeroes it
 	 * 16 bytes at a time). */
-	CHECK(memsz >= blob.size + 16384);
+	CHECK(memsz >= blob.size + 16 * KiB);
 	CHECK(memsz % 16 == 0);
-	CHECK(memsz < 1024 * 1024);
+	CHECK(memsz < MiB);
 	for (size_t i = 0; i < PARAMS_SIZE; i++)
 		CHECK(blob.data[params_offset + i] == 0);
 }

@@ -25,6 +25,7 @@
 #include "compress/compress.h"
 #include "core/bytes.h"
 #include "core/file.h"
+#include "core/units.h"
 #include "vmcore/vmcore.h"
 
 /* --- the synthetic kernel memory ------------------------------------------ */
@@ -279,12 +280,12 @@ struct result {
 static struct result run_bytes(const uint8_t *bytes, size_t size, bool raw)
 {
 	struct result res = { 0 };
-	struct kx_vmcore_mem mem = { bytes, size };
+	struct kx_elfcore_mem mem = { bytes, size };
 	struct kx_vmcore vc;
 	struct kx_printk_log log;
 	struct kx_dmesg_options opt = { .raw = raw };
 
-	res.rc = kx_vmcore_open(&vc, "core", kx_vmcore_mem_reader(&mem), &res.err);
+	res.rc = kx_vmcore_open(&vc, "core", kx_elfcore_mem_reader(&mem), &res.err);
 	if (res.rc < 0)
 		return res;
 	res.rc = kx_printk_read(&vc, &log, &res.err);
@@ -413,11 +414,11 @@ KX_TEST(translations)
 		struct core k;
 		struct kx_vmcore vc;
 		struct kx_error err = { 0 };
-		struct kx_vmcore_mem mem;
+		struct kx_elfcore_mem mem;
 		uint64_t paddr = 0, run_len = 0;
 		CHECK(build(&k, cases[i].c, NULL) == 0);
-		mem = (struct kx_vmcore_mem){ k.bytes, k.size };
-		CHECK(kx_vmcore_open(&vc, "core", kx_vmcore_mem_reader(&mem), &err) == 0);
+		mem = (struct kx_elfcore_mem){ k.bytes, k.size };
+		CHECK(kx_vmcore_open(&vc, "core", kx_elfcore_mem_reader(&mem), &err) == 0);
 		if (kx_vmcore_vtop(&vc, cases[i].vaddr, &paddr, &run_len, &err) < 0)
 			printf("#   case %zu: %s\n", i, err.message);
 		CHECK_EQ_U64(paddr, cases[i].paddr);
@@ -433,11 +434,11 @@ KX_TEST(x86_64_unmapped_page)
 	struct core k;
 	struct kx_vmcore vc;
 	struct kx_error err = { 0 };
-	struct kx_vmcore_mem mem;
+	struct kx_elfcore_mem mem;
 	uint64_t paddr, run_len;
 	CHECK(build(&k, &vmcore_x86_dynamic, NULL) == 0);
-	mem = (struct kx_vmcore_mem){ k.bytes, k.size };
-	CHECK(kx_vmcore_open(&vc, "core", kx_vmcore_mem_reader(&mem), &err) == 0);
+	mem = (struct kx_elfcore_mem){ k.bytes, k.size };
+	CHECK(kx_vmcore_open(&vc, "core", kx_elfcore_mem_reader(&mem), &err) == 0);
 	CHECK(kx_vmcore_vtop(&vc, 0xffff888012004000, &paddr, &run_len, &err) < 0);
 	CHECK_STR(err.message, "virtual address 0xffff888012004000 is not mapped (PTE entry 4 at "
 		  "physical 0x12007020 is 0x0)");
@@ -657,8 +658,8 @@ KX_TEST(unreadable_load_is_skipped)
 	kx_put_le16(k.bytes + offsetof(Elf64_Ehdr, e_phnum), 3);
 	put_phdr(k.bytes + 64 + 2 * 56, PT_LOAD, 0xffc0000000002000, 0xff20000000000000, UINT64_MAX,
 		 0x40000000000000);
-	struct kx_vmcore_mem mem = { k.bytes, k.size };
-	CHECK(kx_vmcore_open(&vc, "core", kx_vmcore_mem_reader(&mem), &err) == 0);
+	struct kx_elfcore_mem mem = { k.bytes, k.size };
+	CHECK(kx_vmcore_open(&vc, "core", kx_elfcore_mem_reader(&mem), &err) == 0);
 	CHECK_EQ_U64(vc.nr_loads, 1);
 	CHECK_EQ_U64(vc.nr_unreadable, 1);
 	kx_vmcore_close(&vc);
@@ -695,14 +696,14 @@ KX_TEST(minimal_core)
 		struct kx_vmcore vc;
 		struct kx_printk_log log;
 		struct kx_error err = { 0 };
-		struct kx_vmcore_mem mem;
+		struct kx_elfcore_mem mem;
 		struct kx_vmcore_recorder rec = { 0 };
 		uint8_t *min = NULL;
 		size_t min_size = 0;
 
 		CHECK(build(&k, cfgs[c], NULL) == 0);
-		mem = (struct kx_vmcore_mem){ k.bytes, k.size };
-		rec.inner = kx_vmcore_mem_reader(&mem);
+		mem = (struct kx_elfcore_mem){ k.bytes, k.size };
+		rec.inner = kx_elfcore_mem_reader(&mem);
 		CHECK(kx_vmcore_open(&vc, "core", kx_vmcore_recording_reader(&rec), &err) == 0);
 		vc.physical_only = true;
 		CHECK(kx_printk_read(&vc, &log, &err) == 0);
@@ -738,7 +739,7 @@ static int load_xz(const char *name, struct kx_file *ret)
 		printf("#   %s\n", err.message);
 		return -1;
 	}
-	int r = kx_decompress_to_file(f.bytes, KX_COMP_XZ, name, 64u << 20, ret, &err);
+	int r = kx_decompress_to_file(f.bytes, KX_COMP_XZ, name, 64 * MiB, ret, &err);
 	if (r < 0)
 		printf("#   %s\n", err.message);
 	kx_file_close(&f);
@@ -780,10 +781,10 @@ KX_TEST(real_kernel_cores)
 		free(r.text);
 
 		/* The layout this file's synthetic cores use is the real one. */
-		struct kx_vmcore_mem mem = { core.bytes.data, core.bytes.size };
+		struct kx_elfcore_mem mem = { core.bytes.data, core.bytes.size };
 		struct kx_vmcore vc;
 		struct kx_error err = { 0 };
-		CHECK(kx_vmcore_open(&vc, fixtures[i].name, kx_vmcore_mem_reader(&mem), &err) == 0);
+		CHECK(kx_vmcore_open(&vc, fixtures[i].name, kx_elfcore_mem_reader(&mem), &err) == 0);
 		CHECK_EQ_U64(vc.machine, fixtures[i].machine);
 		for (const char *line = LAYOUT_INFO; *line; line = strchr(line, '\n') + 1) {
 			size_t len = (size_t)(strchr(line, '\n') - line);

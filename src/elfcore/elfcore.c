@@ -20,13 +20,13 @@ _Static_assert(sizeof(Elf64_Ehdr) == KX_ELFCORE_EHDR_SIZE, "ELF64 header size");
 _Static_assert(sizeof(Elf64_Phdr) == KX_ELFCORE_PHDR_SIZE, "ELF64 program header size");
 
 #define VMCOREINFO_NOTE_NAME "VMCOREINFO"
-#define VMCOREINFO_MAX (1u << 20)   /* the kernel's is one page */
+#define VMCOREINFO_MAX MiB   /* the kernel's is one page */
 
 /* --- readers --------------------------------------------------------------- */
 
 static int mem_read(void *ctx, uint64_t offset, void *buf, size_t len, struct kx_error *err)
 {
-	const struct kx_vmcore_mem *m = ctx;
+	const struct kx_elfcore_mem *m = ctx;
 	if (!kx_span_ok(m->size, offset, len))
 		return kx_fail(err, KX_E_INPUT,
 			       "0x%zx bytes at file offset 0x%" PRIx64 " run past the end of the file "
@@ -35,9 +35,9 @@ static int mem_read(void *ctx, uint64_t offset, void *buf, size_t len, struct kx
 	return 0;
 }
 
-struct kx_vmcore_reader kx_vmcore_mem_reader(struct kx_vmcore_mem *mem)
+struct kx_elfcore_reader kx_elfcore_mem_reader(struct kx_elfcore_mem *mem)
 {
-	struct kx_vmcore_reader rd = { mem_read, mem };
+	struct kx_elfcore_reader rd = { mem_read, mem };
 	return rd;
 }
 
@@ -66,21 +66,21 @@ static int fd_read(void *ctx, uint64_t offset, void *buf, size_t len, struct kx_
 	return 0;
 }
 
-struct kx_vmcore_reader kx_vmcore_fd_reader(int *fd)
+struct kx_elfcore_reader kx_elfcore_fd_reader(int *fd)
 {
-	struct kx_vmcore_reader rd = { fd_read, fd };
+	struct kx_elfcore_reader rd = { fd_read, fd };
 	return rd;
 }
 
 /* --- reading the headers ---------------------------------------------------- */
 
 struct src {
-	struct kx_vmcore_reader rd;
+	struct kx_elfcore_reader rd;
 	const char *name;
 };
 
-int kx_vmcore_read_at(struct kx_vmcore_reader rd, const char *name, uint64_t off, void *buf,
-		      size_t len, struct kx_error *err, const char *fmt, ...)
+int kx_elfcore_read_at(struct kx_elfcore_reader rd, const char *name, uint64_t off, void *buf,
+		       size_t len, struct kx_error *err, const char *fmt, ...)
 {
 	char what[160];
 	va_list ap;
@@ -131,7 +131,7 @@ static int scan_notes(struct kx_elfcore *ec, const struct src *s, struct kx_byte
 					       s->name, ph);
 			if (descsz > VMCOREINFO_MAX)
 				return kx_fail(err, KX_E_INPUT, "%s: VMCOREINFO note of %u bytes (more "
-					       "than %u)", s->name, descsz, VMCOREINFO_MAX);
+					       "than %llu)", s->name, descsz, VMCOREINFO_MAX);
 			ec->info = malloc((size_t)descsz + 1);
 			if (!ec->info)
 				return kx_fail(err, KX_E_NOMEM, "out of memory");
@@ -159,16 +159,16 @@ static int read_note_segment(struct kx_elfcore *ec, const struct src *s, unsigne
 			       " + p_filesz 0x%" PRIx64 " overflows", s->name, i, offset, filesz);
 	if (filesz == 0)
 		return 0;
-	if (filesz > KX_VMCORE_NOTES_MAX - *notes_total)
+	if (filesz > KX_ELFCORE_NOTES_MAX - *notes_total)
 		return kx_fail(err, KX_E_INPUT, "%s: program header %u: PT_NOTE p_filesz 0x%"
-			       PRIx64 ": more than %u bytes of notes", s->name, i, filesz,
-			       KX_VMCORE_NOTES_MAX);
+			       PRIx64 ": more than %llu bytes of notes", s->name, i, filesz,
+			       KX_ELFCORE_NOTES_MAX);
 	*notes_total += filesz;
 	seg = malloc(filesz);
 	if (!seg)
 		return kx_fail(err, KX_E_NOMEM, "out of memory");
-	r = kx_vmcore_read_at(s->rd, s->name, offset, seg, filesz, err, "PT_NOTE %u (p_offset 0x%"
-			      PRIx64 ", p_filesz 0x%" PRIx64 ")", i, offset, filesz);
+	r = kx_elfcore_read_at(s->rd, s->name, offset, seg, filesz, err, "PT_NOTE %u (p_offset 0x%"
+			       PRIx64 ", p_filesz 0x%" PRIx64 ")", i, offset, filesz);
 	if (r == 0)
 		r = scan_notes(ec, s, (struct kx_bytes){ seg, filesz }, i, err);
 	free(seg);
@@ -189,15 +189,15 @@ static int read_program_headers(struct kx_elfcore *ec, const struct src *s, uint
 		free(table);
 		return kx_fail(err, KX_E_NOMEM, "out of memory");
 	}
-	if (kx_vmcore_read_at(s->rd, s->name, phoff, table, table_size, err, "program headers "
-			      "(e_phoff 0x%" PRIx64 ", %u entries)", phoff, phnum) < 0)
+	if (kx_elfcore_read_at(s->rd, s->name, phoff, table, table_size, err, "program headers "
+			       "(e_phoff 0x%" PRIx64 ", %u entries)", phoff, phnum) < 0)
 		goto out;
 
 	struct kx_bytes t = { table, table_size };
 	for (unsigned int i = 0; i < phnum; i++) {
 		uint64_t ph = (uint64_t)i * sizeof(Elf64_Phdr), end;
 		uint32_t type = 0;
-		struct kx_vmcore_load l = { 0 };
+		struct kx_elfcore_load l = { 0 };
 
 		kx_le32(t, ph + offsetof(Elf64_Phdr, p_type), &type);
 		kx_le64(t, ph + offsetof(Elf64_Phdr, p_offset), &l.offset);
@@ -235,7 +235,7 @@ out:
 	return r;
 }
 
-int kx_elfcore_read(struct kx_elfcore *ret, const char *name, struct kx_vmcore_reader rd,
+int kx_elfcore_read(struct kx_elfcore *ret, const char *name, struct kx_elfcore_reader rd,
 		    bool read_notes, struct kx_error *err)
 {
 	struct kx_elfcore ec = { 0 };
@@ -270,7 +270,7 @@ int kx_elfcore_read(struct kx_elfcore *ret, const char *name, struct kx_vmcore_r
 	if (eh[EI_DATA] != ELFDATA2LSB)
 		return kx_fail(err, KX_E_FORMAT, "%s: EI_DATA %u: only little-endian cores are "
 			       "supported", name, eh[EI_DATA]);
-	if (kx_vmcore_read_at(rd, name, 0, eh, sizeof(eh), err, "ELF header") < 0)
+	if (kx_elfcore_read_at(rd, name, 0, eh, sizeof(eh), err, "ELF header") < 0)
 		return -1;
 	kx_le16(h, offsetof(Elf64_Ehdr, e_type), &type);
 	kx_le16(h, offsetof(Elf64_Ehdr, e_machine), &ec.machine);

@@ -6,9 +6,9 @@
  * PT_LOADs and (optionally) the VMCOREINFO note, used by vmcore-dmesg
  * (kx_vmcore_open) and by the kdump facts (/proc/kcore's PT_LOADs); one
  * writer of the header bytes, used by the crash header builder
- * (src/crash) and by the minimal core (extract.c).
+ * (src/crash) and by the minimal core (src/vmcore/extract.c).
  *
- * The file is read through a callback (`struct kx_vmcore_reader`), never
+ * The file is read through a callback (`struct kx_elfcore_reader`), never
  * mapped: /proc/kcore claims a size of 128 TiB. Nothing here prints or
  * exits. Executables (vmlinux, ET_EXEC/ET_DYN, read from memory with their
  * own rules) are src/formats/elf.c's.
@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "../core/error.h"
+#include "../core/units.h"
 
 #define KX_ELFCORE_EHDR_SIZE 64u   /* sizeof(Elf64_Ehdr) */
 #define KX_ELFCORE_PHDR_SIZE 56u   /* sizeof(Elf64_Phdr) */
@@ -30,30 +31,30 @@
  * -1 with `err` filled (KX_E_INPUT "file ends at ..." for a short read,
  * KX_E_IO for a failed one). The caller adds what it was reading.
  */
-struct kx_vmcore_reader {
+struct kx_elfcore_reader {
 	int (*read)(void *ctx, uint64_t offset, void *buf, size_t len, struct kx_error *err);
 	void *ctx;
 };
 
 /* A reader over bytes in memory (tests, fixtures). */
-struct kx_vmcore_mem {
+struct kx_elfcore_mem {
 	const uint8_t *data;
 	size_t size;
 };
-struct kx_vmcore_reader kx_vmcore_mem_reader(struct kx_vmcore_mem *mem);
+struct kx_elfcore_reader kx_elfcore_mem_reader(struct kx_elfcore_mem *mem);
 
 /* A reader over an open file descriptor (pread). */
-struct kx_vmcore_reader kx_vmcore_fd_reader(int *fd);
+struct kx_elfcore_reader kx_elfcore_fd_reader(int *fd);
 
 /*
  * Read through `rd`; on failure put "<name>: <what>: " in front of the
  * reader's message (name NULL: "<what>: "), `what` formatted from `fmt`.
  */
-int kx_vmcore_read_at(struct kx_vmcore_reader rd, const char *name, uint64_t off, void *buf,
-		      size_t len, struct kx_error *err, const char *fmt, ...)
+int kx_elfcore_read_at(struct kx_elfcore_reader rd, const char *name, uint64_t off, void *buf,
+		       size_t len, struct kx_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
 
-struct kx_vmcore_load {
+struct kx_elfcore_load {
 	uint64_t offset, vaddr, paddr, filesz, memsz;
 	bool has_paddr;      /* false: p_paddr + p_memsz wraps (kcore's -1) */
 	/* false: p_offset + p_filesz wraps or passes 2^63 (riscv64's
@@ -63,14 +64,14 @@ struct kx_vmcore_load {
 	bool readable;
 };
 
-#define KX_VMCORE_LOADS_MAX 65535u
-#define KX_VMCORE_NOTES_MAX (64u << 20)   /* bytes of PT_NOTE read in total */
+#define KX_ELFCORE_LOADS_MAX 65535u
+#define KX_ELFCORE_NOTES_MAX (64 * MiB)   /* bytes of PT_NOTE read in total */
 
 /* The headers of an ELF core file. */
 struct kx_elfcore {
 	uint16_t machine;               /* e_machine */
 	/* Every PT_LOAD with p_memsz > 0, in header order, readable or not. */
-	struct kx_vmcore_load *loads;
+	struct kx_elfcore_load *loads;
 	unsigned int nr_loads;
 	/* With the notes read: the VMCOREINFO note's text, NUL-terminated
 	 * (NULL when the core has none). */
@@ -90,12 +91,12 @@ struct kx_elfcore {
  *   KX_E_INPUT   truncated; e_phentsize not 56; e_phnum 0 or PN_XNUM; a
  *                readable PT_LOAD with p_filesz > p_memsz or p_vaddr +
  *                p_memsz wrapping; with the notes: a PT_NOTE past 2^64,
- *                more than KX_VMCORE_NOTES_MAX bytes of them, a note past
+ *                more than KX_ELFCORE_NOTES_MAX bytes of them, a note past
  *                its segment, two VMCOREINFO notes or one over 1 MiB
  *   KX_E_IO      the reader failed
  *   KX_E_NOMEM   out of memory
  */
-int kx_elfcore_read(struct kx_elfcore *ret, const char *name, struct kx_vmcore_reader rd,
+int kx_elfcore_read(struct kx_elfcore *ret, const char *name, struct kx_elfcore_reader rd,
 		    bool read_notes, struct kx_error *err);
 void kx_elfcore_free(struct kx_elfcore *ec);
 
