@@ -168,14 +168,15 @@ int kx_cmd_load(const struct kx_options *o, FILE *log, struct kx_error *err)
 	struct kx_load_request rq = request_of(o, arch);
 	int r = kx_load_prepare(ld, &rq, err);
 	flush_notes(ld, &shown, log);
-	if (r == 0 && o->dry_run)
+	if (r == 0 && o->dry_run) {
 		r = dry_run(ld, o, &shown, log, err);
-	else if (r == 0 && o->mode != KX_MODE_LOAD)
-		r = load_by_file(ld, o, &shown, log, err);
-	else if (r == 0)
-		r = 1;
-	if (r == 1)
-		r = load_by_plan(ld, o, &shown, log, err);
+	} else if (r == 0) {
+		/* -s and -a: kexec_file_load first; -c, and -a when the kernel
+		 * cannot load the image itself: kexec_load with our plan */
+		r = o->mode == KX_MODE_LOAD ? 1 : load_by_file(ld, o, &shown, log, err);
+		if (r == 1)
+			r = load_by_plan(ld, o, &shown, log, err);
+	}
 	kx_load_free(ld);
 	return r;
 }
