@@ -21,7 +21,7 @@ struct kx_arch_ops {
 	unsigned long kexec_arch_flag;    /* KEXEC_ARCH_X86_64 (62 << 16) */
 	const struct kx_format_ops *const *formats; /* NULL-terminated */
 	/* Turn a described kernel into segments, entry and flags. */
-	int (*build_plan)(const struct kx_load_ctx *ctx, const struct kx_kernel_desc *kernel,
+	int (*build_plan)(const struct kx_plan_ctx *ctx, const struct kx_kernel_desc *kernel,
 			  struct kx_plan *plan, struct kx_error *err);
 	/*
 	 * The purgatory's console: what --serial means here (`serial_opt`, NULL

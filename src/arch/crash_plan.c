@@ -20,7 +20,7 @@ bool kx_crash_main_region(const struct kx_memmap *crash_regions, struct kx_range
 	return true;
 }
 
-int kx_crash_ram(const struct kx_load_ctx *ctx, struct kx_memmap *ret, struct kx_error *err)
+int kx_crash_ram(const struct kx_plan_ctx *ctx, struct kx_memmap *ret, struct kx_error *err)
 {
 	struct kx_range main_region;
 	if (!kx_crash_main_region(&ctx->facts->crash_regions, &main_region))
@@ -42,7 +42,7 @@ void kx_crash_name_placer(struct kx_placer *p, const struct kx_memmap *crash_ram
 		 (unsigned long long)(kx_memmap_total(crash_ram) >> 20));
 }
 
-void kx_crash_usable(const struct kx_load_ctx *ctx, struct kx_memmap *ret)
+void kx_crash_usable(const struct kx_plan_ctx *ctx, struct kx_memmap *ret)
 {
 	const struct kx_memmap *all = &ctx->facts->crash_regions;
 	ret->count = 0;
@@ -51,7 +51,7 @@ void kx_crash_usable(const struct kx_load_ctx *ctx, struct kx_memmap *ret)
 		ret->ranges[ret->count++] = all->ranges[i];
 }
 
-int kx_crash_add_elfcorehdr(struct kx_plan *plan, struct kx_placer *p, const struct kx_load_ctx *ctx,
+int kx_crash_add_elfcorehdr(struct kx_plan *plan, struct kx_placer *p, const struct kx_plan_ctx *ctx,
 			    uint16_t e_machine, const struct kx_memmap *not_dumped,
 			    uint64_t *ret_addr, uint64_t *ret_size, struct kx_error *err)
 {

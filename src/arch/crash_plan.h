@@ -18,13 +18,13 @@ bool kx_crash_main_region(const struct kx_memmap *crash_regions, struct kx_range
 /* The memory a crash kernel's segments may use: crashk_res, the highest
  * "Crash kernel" region (a second, lower one is crashk_low_res, which
  * kexec_load refuses segments in). Errors: KX_E_NO_CRASH_REGION. */
-int kx_crash_ram(const struct kx_load_ctx *ctx, struct kx_memmap *ret, struct kx_error *err);
+int kx_crash_ram(const struct kx_plan_ctx *ctx, struct kx_memmap *ret, struct kx_error *err);
 /* Name the crash region in the placer's "no room" errors: "the crash
  * kernel region (N MiB) is too small for this kernel and initrd: ". */
 void kx_crash_name_placer(struct kx_placer *p, const struct kx_memmap *crash_ram);
 /* Every crash region, for the capture kernel's memory (DTB
  * linux,usable-memory-range): crashk_res first, then crashk_low_res. */
-void kx_crash_usable(const struct kx_load_ctx *ctx, struct kx_memmap *ret);
+void kx_crash_usable(const struct kx_plan_ctx *ctx, struct kx_memmap *ret);
 
 /*
  * Build the ELF core header that describes the running kernel's memory
@@ -34,7 +34,7 @@ void kx_crash_usable(const struct kx_load_ctx *ctx, struct kx_memmap *ret);
  * size for the hand-off (x86_64: elfcorehdr= on the command line;
  * arm64/riscv64: /chosen).
  */
-int kx_crash_add_elfcorehdr(struct kx_plan *plan, struct kx_placer *p, const struct kx_load_ctx *ctx,
+int kx_crash_add_elfcorehdr(struct kx_plan *plan, struct kx_placer *p, const struct kx_plan_ctx *ctx,
 			    uint16_t e_machine, const struct kx_memmap *not_dumped,
 			    uint64_t *ret_addr, uint64_t *ret_size, struct kx_error *err);
 

@@ -143,7 +143,7 @@ out:
  * (mmode_resv*@80000000 on QEMU virt, behind a PMP the S-mode purgatory
  * faults on) looks like "System RAM" there.
  */
-static int segment_ram(const struct kx_load_ctx *ctx, struct kx_memmap *ret, struct kx_error *err)
+static int segment_ram(const struct kx_plan_ctx *ctx, struct kx_memmap *ret, struct kx_error *err)
 {
 	struct kx_memmap reserved;
 
@@ -158,7 +158,7 @@ static int segment_ram(const struct kx_load_ctx *ctx, struct kx_memmap *ret, str
 }
 
 /* The initrd inside the window the architecture requires (see the top). */
-static int add_initrd(struct kx_plan *plan, struct kx_placer *p, const struct kx_load_ctx *ctx,
+static int add_initrd(struct kx_plan *plan, struct kx_placer *p, const struct kx_plan_ctx *ctx,
 		      const struct kx_dtb_boot_rules *rules, uint64_t window_lo, uint64_t window_hi,
 		      uint64_t *ret_addr, struct kx_error *err)
 {
@@ -181,10 +181,10 @@ static int add_initrd(struct kx_plan *plan, struct kx_placer *p, const struct kx
  * command line, the initrd, new seeds; for a crash kernel its memory and the
  * ELF core header, as drivers/of/kexec.c writes them), owned by the plan.
  */
-static int edited_tree(struct kx_plan *plan, struct kx_placer *p, const struct kx_load_ctx *ctx,
+static int edited_tree(struct kx_plan *plan, struct kx_placer *p, const struct kx_plan_ctx *ctx,
 		       uint64_t initrd_addr, struct kx_dtb **ret, struct kx_error *err)
 {
-	const struct kx_load_options *o = ctx->opts;
+	const struct kx_plan_options *o = ctx->opts;
 	struct kx_memmap not_dumped, usable;
 	uint64_t hdr_addr = 0, hdr_size = 0;
 
@@ -239,11 +239,11 @@ static int add_tree(struct kx_plan *plan, struct kx_placer *p, const struct kx_d
 			   kx_align_up(dtb_size, KX_PAGE_SIZE), err);
 }
 
-int kx_dtb_boot_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel_desc *k,
+int kx_dtb_boot_build_plan(const struct kx_plan_ctx *ctx, const struct kx_kernel_desc *k,
 			   struct kx_plan *plan, const struct kx_dtb_boot_rules *rules,
 			   struct kx_error *err)
 {
-	const struct kx_load_options *o = ctx->opts;
+	const struct kx_plan_options *o = ctx->opts;
 	struct kx_memmap ram;
 	struct kx_placer p;
 	struct kx_dtb *dtb = NULL;

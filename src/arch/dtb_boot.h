@@ -22,7 +22,7 @@ struct kx_dtb_boot_rules {
 				       * reg-shift or reg-io-width gets a silent purgatory */
 };
 
-int kx_dtb_boot_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel_desc *k,
+int kx_dtb_boot_build_plan(const struct kx_plan_ctx *ctx, const struct kx_kernel_desc *k,
 			   struct kx_plan *plan, const struct kx_dtb_boot_rules *rules,
 			   struct kx_error *err);
 

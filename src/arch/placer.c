@@ -74,7 +74,7 @@ int kx_place_fixed(struct kx_placer *p, const char *what, uint64_t start, uint64
 }
 
 int kx_purgatory_add(struct kx_plan *plan, struct kx_placer *p, const char *arch,
-		     struct kx_purgatory_params *params, const struct kx_load_options *o,
+		     struct kx_purgatory_params *params, const struct kx_plan_options *o,
 		     uint64_t min, uint64_t prefer_max, struct kx_error *err)
 {
 	struct kx_purgatory_blob blob;
@@ -122,7 +122,7 @@ int kx_purgatory_add(struct kx_plan *plan, struct kx_placer *p, const char *arch
 
 /* ---- the plan skeleton every back end follows -------------------------------- */
 
-int kx_plan_ram(const struct kx_load_ctx *ctx, const char *sources, struct kx_memmap *ret,
+int kx_plan_ram(const struct kx_plan_ctx *ctx, const char *sources, struct kx_memmap *ret,
 		struct kx_error *err)
 {
 	/* kexec_core.c refuses any crash segment outside the region */
@@ -134,10 +134,10 @@ int kx_plan_ram(const struct kx_load_ctx *ctx, const char *sources, struct kx_me
 	return 0;
 }
 
-int kx_plan_begin(const struct kx_load_ctx *ctx, const struct kx_memmap *ram, struct kx_placer *p,
+int kx_plan_begin(const struct kx_plan_ctx *ctx, const struct kx_memmap *ram, struct kx_placer *p,
 		  struct kx_plan *plan, struct kx_error *err)
 {
-	const struct kx_load_options *o = ctx->opts;
+	const struct kx_plan_options *o = ctx->opts;
 
 	kx_placer_init(p, ram, o->mem_min, o->mem_max);
 	if (o->crash)
@@ -149,7 +149,7 @@ int kx_plan_begin(const struct kx_load_ctx *ctx, const struct kx_memmap *ram, st
 	return 0;
 }
 
-int kx_plan_add_kernel(struct kx_plan *plan, const struct kx_load_ctx *ctx, const struct kx_kernel_desc *k,
+int kx_plan_add_kernel(struct kx_plan *plan, const struct kx_plan_ctx *ctx, const struct kx_kernel_desc *k,
 		       uint64_t base, struct kx_error *err)
 {
 	char source[96];
@@ -166,11 +166,11 @@ int kx_plan_add_kernel(struct kx_plan *plan, const struct kx_load_ctx *ctx, cons
 	return 0;
 }
 
-int kx_plan_finish(struct kx_plan *plan, struct kx_placer *p, const struct kx_load_ctx *ctx,
+int kx_plan_finish(struct kx_plan *plan, struct kx_placer *p, const struct kx_plan_ctx *ctx,
 		   struct kx_purgatory_params *params, uint64_t min, uint64_t prefer_max,
 		   const struct kx_memmap *ram, struct kx_error *err)
 {
-	const struct kx_load_options *o = ctx->opts;
+	const struct kx_plan_options *o = ctx->opts;
 
 	if (kx_purgatory_add(plan, p, ctx->arch->name, params, o, min, prefer_max, err) < 0)
 		return -1;

@@ -40,7 +40,7 @@ int kx_place_fixed(struct kx_placer *p, const char *what, uint64_t start, uint64
  * flag and digest. Honours --no-checks and the test-only wrong digest.
  */
 int kx_purgatory_add(struct kx_plan *plan, struct kx_placer *p, const char *arch,
-		     struct kx_purgatory_params *params, const struct kx_load_options *o,
+		     struct kx_purgatory_params *params, const struct kx_plan_options *o,
 		     uint64_t min, uint64_t prefer_max, struct kx_error *err);
 
 /*
@@ -56,13 +56,13 @@ int kx_purgatory_add(struct kx_plan *plan, struct kx_placer *p, const char *arch
  *   segment's digest; the caller set entry and registers), the plan's
  *   kernel entry, flags (arch | KEXEC_ON_CRASH) and the kernel's checks.
  */
-int kx_plan_ram(const struct kx_load_ctx *ctx, const char *sources, struct kx_memmap *ret,
+int kx_plan_ram(const struct kx_plan_ctx *ctx, const char *sources, struct kx_memmap *ret,
 		struct kx_error *err);
-int kx_plan_begin(const struct kx_load_ctx *ctx, const struct kx_memmap *ram, struct kx_placer *p,
+int kx_plan_begin(const struct kx_plan_ctx *ctx, const struct kx_memmap *ram, struct kx_placer *p,
 		  struct kx_plan *plan, struct kx_error *err);
-int kx_plan_add_kernel(struct kx_plan *plan, const struct kx_load_ctx *ctx, const struct kx_kernel_desc *k,
+int kx_plan_add_kernel(struct kx_plan *plan, const struct kx_plan_ctx *ctx, const struct kx_kernel_desc *k,
 		       uint64_t base, struct kx_error *err);
-int kx_plan_finish(struct kx_plan *plan, struct kx_placer *p, const struct kx_load_ctx *ctx,
+int kx_plan_finish(struct kx_plan *plan, struct kx_placer *p, const struct kx_plan_ctx *ctx,
 		   struct kx_purgatory_params *params, uint64_t min, uint64_t prefer_max,
 		   const struct kx_memmap *ram, struct kx_error *err);
 

@@ -108,7 +108,7 @@ int kx_bzimage_parse(struct kx_bytes image, const char *name, struct kx_bzimage 
 	return 0;
 }
 
-static int bzimage_describe(const struct kx_load_ctx *ctx, struct kx_kernel_desc *k,
+static int bzimage_describe(const struct kx_plan_ctx *ctx, struct kx_kernel_desc *k,
 			    struct kx_error *err)
 {
 	struct kx_bytes image = ctx->kernel->bytes;

@@ -16,7 +16,7 @@
 #include "../core/units.h"
 
 
-static int elf_arm64_describe(const struct kx_load_ctx *ctx, struct kx_kernel_desc *k,
+static int elf_arm64_describe(const struct kx_plan_ctx *ctx, struct kx_kernel_desc *k,
 			      struct kx_error *err)
 {
 	const char *name = ctx->kernel->path;

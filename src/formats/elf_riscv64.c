@@ -13,7 +13,7 @@
 
 #define PAGE_MASK 4095ULL
 
-static int elf_riscv64_describe(const struct kx_load_ctx *ctx, struct kx_kernel_desc *k,
+static int elf_riscv64_describe(const struct kx_plan_ctx *ctx, struct kx_kernel_desc *k,
 				struct kx_error *err)
 {
 	const char *name = ctx->kernel->path;

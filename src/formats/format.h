@@ -27,7 +27,7 @@ enum kx_probe {
 };
 
 /* What the user asked for, as far as planning is concerned. */
-struct kx_load_options {
+struct kx_plan_options {
 	const char *cmdline;         /* final command line, "" when none */
 	uint64_t mem_min, mem_max;   /* placement bounds; mem_max 0 = no bound */
 	bool have_entry;
@@ -42,11 +42,11 @@ struct kx_load_options {
 struct kx_dtb;
 struct kx_crash_facts;
 
-struct kx_load_ctx {
+struct kx_plan_ctx {
 	const struct kx_arch_ops *arch;
 	const struct kx_dtb *dtb;        /* arm64/riscv64: the tree to hand on (copied, then edited) */
 	const struct kx_facts *facts;
-	const struct kx_load_options *opts;
+	const struct kx_plan_options *opts;
 	const struct kx_file *kernel;    /* after unwrapping compression */
 	const struct kx_file *initrd;    /* NULL when none */
 	const struct kx_crash_facts *crash; /* -p: CPU notes, VMCOREINFO, kcore facts */
@@ -93,7 +93,7 @@ struct kx_format_ops {
 	enum kx_probe (*probe)(struct kx_bytes image, const struct kx_arch_ops *arch,
 			       struct kx_error *err);
 	/* Describe the kernel; called only after probe said YES. */
-	int (*describe)(const struct kx_load_ctx *ctx, struct kx_kernel_desc *ret,
+	int (*describe)(const struct kx_plan_ctx *ctx, struct kx_kernel_desc *ret,
 			struct kx_error *err);
 };
 

@@ -72,7 +72,7 @@ static enum kx_probe image_probe(struct kx_bytes image, const struct kx_arch_ops
 	return kx_riscv64_image_has_magic(image) ? KX_PROBE_YES : KX_PROBE_NO;
 }
 
-static int image_describe(const struct kx_load_ctx *ctx, struct kx_kernel_desc *k,
+static int image_describe(const struct kx_plan_ctx *ctx, struct kx_kernel_desc *k,
 			  struct kx_error *err)
 {
 	struct kx_riscv64_image h;

@@ -231,14 +231,14 @@ static int build_plan(struct kx_load *ld, bool crash, struct kx_plan *plan, stru
 {
 	const struct kx_load_request *rq = &ld->rq;
 	const struct kx_arch_ops *arch = rq->arch;
-	struct kx_load_options lo = {
+	struct kx_plan_options lo = {
 		.cmdline = ld->cmdline,
 		.mem_min = rq->mem_min, .mem_max = rq->mem_max,
 		.have_entry = rq->have_entry, .entry = rq->entry,
 		.no_checks = rq->no_checks, .test_wrong_digest = rq->test.wrong_digest,
 		.crash = crash, .no_efi = rq->no_efi,
 	};
-	struct kx_load_ctx ctx = {
+	struct kx_plan_ctx ctx = {
 		.arch = arch, .facts = &ld->facts, .opts = &lo, .kernel = ld->unwrapped.kernel,
 		.initrd = ld->initrd.bytes.size ? &ld->initrd : NULL, .crash = crash ? ld->crash : NULL,
 	};

@@ -100,8 +100,8 @@ static int describe(const struct kx_format_ops *fmt, const uint8_t *data, size_t
 		    struct kx_kernel_desc *k, struct kx_error *err)
 {
 	struct kx_file f = { .path = (char *)"kernel", .fd = -1, .bytes = { data, size } };
-	struct kx_load_options o = { .cmdline = "" };
-	struct kx_load_ctx ctx = { .arch = &kx_arch_arm64, .facts = &facts, .opts = &o, .kernel = &f };
+	struct kx_plan_options o = { .cmdline = "" };
+	struct kx_plan_ctx ctx = { .arch = &kx_arch_arm64, .facts = &facts, .opts = &o, .kernel = &f };
 	memset(k, 0, sizeof(*k));
 	return fmt->describe(&ctx, k, err);
 }

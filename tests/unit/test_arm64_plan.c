@@ -58,17 +58,17 @@ struct built {
 };
 
 static int build(struct built *b, uint64_t text_offset, size_t initrd_size,
-		 const struct kx_load_options *extra)
+		 const struct kx_plan_options *extra)
 {
 	b->kernel = synth_image(0x40000, 0x400000, text_offset);
 	b->initrd = initrd_size ? calloc(1, initrd_size) : NULL;
 	static struct kx_file kf, rf;
 	kf = (struct kx_file){ .path = (char *)"Image", .fd = -1, .bytes = { b->kernel, 0x40000 } };
 	rf = (struct kx_file){ .path = (char *)"initrd.img", .fd = -1, .bytes = { b->initrd, initrd_size } };
-	struct kx_load_options o = extra ? *extra : (struct kx_load_options){ 0 };
+	struct kx_plan_options o = extra ? *extra : (struct kx_plan_options){ 0 };
 	if (!o.cmdline)
 		o.cmdline = "console=ttyAMA0 root=/dev/vda";
-	struct kx_load_ctx ctx = { .arch = &kx_arch_arm64, .dtb = &tree, .facts = &facts, .opts = &o,
+	struct kx_plan_ctx ctx = { .arch = &kx_arch_arm64, .dtb = &tree, .facts = &facts, .opts = &o,
 				   .kernel = &kf, .initrd = initrd_size ? &rf : NULL };
 	struct kx_kernel_desc k = { 0 };
 	kx_plan_init(&b->plan);
@@ -158,7 +158,7 @@ KX_TEST(text_offset_and_bounds)
 	CHECK(!fdt_getprop(segment(&b.plan, "dtb")->buf, chosen, "linux,initrd-start", &len));
 	built_free(&b);
 
-	struct kx_load_options o = { .mem_min = GiB + 256 * MiB, .mem_max = GiB + 512 * MiB - 1 };
+	struct kx_plan_options o = { .mem_min = GiB + 256 * MiB, .mem_max = GiB + 512 * MiB - 1 };
 	CHECK(build(&b, 0, MiB, &o) == 0);
 	for (unsigned int i = 0; i < b.plan.nr_segments; i++) {
 		CHECK(b.plan.segments[i].mem >= GiB + 256 * MiB);
@@ -167,7 +167,7 @@ KX_TEST(text_offset_and_bounds)
 	CHECK_EQ_U64(segment(&b.plan, "kernel")->mem, GiB + 256 * MiB);
 	built_free(&b);
 
-	o = (struct kx_load_options){ .mem_min = GiB, .mem_max = GiB + 3 * MiB };
+	o = (struct kx_plan_options){ .mem_min = GiB, .mem_max = GiB + 3 * MiB };
 	CHECK(build(&b, 0, MiB, &o) < 0);
 	CHECK_CONTAINS(b.err.message, "kernel: no free RAM for 0x400000 bytes aligned to 0x200000");
 	built_free(&b);
@@ -191,7 +191,7 @@ KX_TEST(purgatory_console_from_stdout_path)
 	CHECK_EQ_U64(x0, segment(&b.plan, "dtb")->mem);
 	built_free(&b);
 	/* no console= at all: the kernel takes stdout-path's, so does the purgatory */
-	struct kx_load_options o = { .cmdline = "root=/dev/vda" };
+	struct kx_plan_options o = { .cmdline = "root=/dev/vda" };
 	CHECK(build(&b, 0, 0, &o) == 0);
 	pg = segment(&b.plan, "purgatory");
 	memcpy(&serial, pg->buf + blob.params_offset + offsetof(struct kx_purgatory_params, serial_port), 8);
@@ -234,7 +234,7 @@ KX_TEST(purgatory_console_from_spcr)
 		CHECK(setup("uefi-acpi.dtb") == 0);
 		facts.spcr = (struct kx_spcr){ .present = cases[i].present, .interface_type = cases[i].type,
 					       .address = 0x9000000 };
-		struct kx_load_options o = { .cmdline = cases[i].cmdline };
+		struct kx_plan_options o = { .cmdline = cases[i].cmdline };
 		CHECK(build(&b, 0, 0, &o) == 0);
 		const struct kx_segment *pg = segment(&b.plan, "purgatory");
 		memcpy(&serial, pg->buf + blob.params_offset + offsetof(struct kx_purgatory_params, serial_port), 8);

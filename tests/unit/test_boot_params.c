@@ -54,7 +54,7 @@ struct built {
 
 /* Plan kernel bytes k (copied to a memfd) with an initrd of initrd_size. */
 static int build_kernel(struct built *b, const uint8_t *k, size_t ksize, const char *cmdline,
-			size_t initrd_size, const struct kx_load_options *extra)
+			size_t initrd_size, const struct kx_plan_options *extra)
 {
 	uint8_t *rd = malloc(initrd_size);
 	for (size_t i = 0; i < initrd_size; i++)
@@ -63,9 +63,9 @@ static int build_kernel(struct built *b, const uint8_t *k, size_t ksize, const c
 	memfile(&b->initrd, "initrd.img", rd, initrd_size);
 	free(rd);
 
-	struct kx_load_options o = extra ? *extra : (struct kx_load_options){ 0 };
+	struct kx_plan_options o = extra ? *extra : (struct kx_plan_options){ 0 };
 	o.cmdline = cmdline;
-	struct kx_load_ctx ctx = { .arch = &kx_arch_x86_64, .facts = &facts, .opts = &o,
+	struct kx_plan_ctx ctx = { .arch = &kx_arch_x86_64, .facts = &facts, .opts = &o,
 				   .kernel = &b->kernel, .initrd = &b->initrd,
 				   .crash = o.crash ? &crash_facts : NULL };
 	struct kx_kernel_desc desc = { 0 };
@@ -78,7 +78,7 @@ static int build_kernel(struct built *b, const uint8_t *k, size_t ksize, const c
 }
 
 static int build(struct built *b, const char *cmdline, size_t initrd_size,
-		 const struct kx_load_options *extra)
+		 const struct kx_plan_options *extra)
 {
 	size_t ksize;
 	uint8_t *k = kx_synth_bzimage(&ksize);
@@ -197,7 +197,7 @@ KX_TEST(efi_box_boot_params)
 	built_free(&b);
 
 	/* --noefi: no EFI setup_data */
-	struct kx_load_options o = { .no_efi = true };
+	struct kx_plan_options o = { .no_efi = true };
 	CHECK(build(&b, "console=ttyS0", 8192, &o) == 0);
 	CHECK(setup_types(segment(&b.plan, "boot_params"), types, 8) == 1);
 	built_free(&b);
@@ -236,7 +236,7 @@ KX_TEST(refusals_name_the_rule)
 	built_free(&b);
 
 	/* --mem-max too low for the kernel's init_size above pref_address */
-	struct kx_load_options o = { .mem_max = 0x1200000 };
+	struct kx_plan_options o = { .mem_max = 0x1200000 };
 	CHECK(build(&b, "x", 4096, &o) < 0);
 	CHECK(b.err.status == KX_E_PLAN);
 	CHECK_CONTAINS(b.err.message, "kernel: no free RAM for 0x400000 bytes aligned to 0x200000");
@@ -257,7 +257,7 @@ KX_TEST(refusals_name_the_rule)
 	CHECK(read_fixture("bios-box") == 0);
 
 	/* --mem-min/--mem-max bound every segment */
-	o = (struct kx_load_options){ .mem_min = 0x20000000, .mem_max = 0x2fffffff };
+	o = (struct kx_plan_options){ .mem_min = 0x20000000, .mem_max = 0x2fffffff };
 	CHECK(build(&b, "x", 4096, &o) == 0);
 	for (unsigned int i = 0; i < b.plan.nr_segments; i++) {
 		CHECK(b.plan.segments[i].mem >= 0x20000000);
@@ -303,7 +303,7 @@ KX_TEST(crash_kernel_sees_only_its_region)
 	CHECK(kx_crash_facts_read(&crash_facts, root, &err) == 0);
 	CHECK_EQ_U64(facts.crash_regions.count, 1);
 	uint64_t cstart = facts.crash_regions.ranges[0].start, cend = facts.crash_regions.ranges[0].end;
-	struct kx_load_options o = { .crash = true };
+	struct kx_plan_options o = { .crash = true };
 	int r = build(&b, "irqpoll nr_cpus=1", 3 * 4096, &o);
 	if (r < 0)
 		printf("#   %s\n", b.err.message);
@@ -409,7 +409,7 @@ static int build_crash(struct built *b, const char *which, void (*edit)(uint8_t 
 		return -2;
 	if (edit)
 		edit(k);
-	struct kx_load_options o = { .crash = true };
+	struct kx_plan_options o = { .crash = true };
 	int r = build_kernel(b, k, size, cmdline, 3 * 4096, &o);
 	free(k);
 	if (r < 0)

@@ -125,8 +125,8 @@ static int plan_for(const struct kx_format_ops *fmt, const uint8_t *kernel, size
 	static uint8_t initrd[3 * 4096];
 	struct kx_file kf = { .path = (char *)"vmlinux", .fd = -1, .bytes = { kernel, size } };
 	struct kx_file rf = { .path = (char *)"initrd.img", .fd = -1, .bytes = { initrd, initrd_size } };
-	struct kx_load_options o = { .cmdline = "console=ttyS0 root=/dev/vda" };
-	struct kx_load_ctx ctx = { .arch = &kx_arch_riscv64, .dtb = &tree, .facts = &facts, .opts = &o,
+	struct kx_plan_options o = { .cmdline = "console=ttyS0 root=/dev/vda" };
+	struct kx_plan_ctx ctx = { .arch = &kx_arch_riscv64, .dtb = &tree, .facts = &facts, .opts = &o,
 				   .kernel = &kf, .initrd = initrd_size ? &rf : NULL };
 	struct kx_kernel_desc k = { 0 };
 	kx_plan_init(plan);
@@ -346,7 +346,7 @@ static int crash_plan_in(const uint8_t *kernel, size_t size, const uint64_t (*re
 	static uint8_t initrd[3 * 4096];
 	struct kx_file kf = { .path = (char *)"Image", .fd = -1, .bytes = { kernel, size } };
 	struct kx_file rf = { .path = (char *)"initrd.img", .fd = -1, .bytes = { initrd, sizeof(initrd) } };
-	struct kx_load_options o = { .cmdline = "console=ttyS0 reset_devices", .crash = true };
+	struct kx_plan_options o = { .cmdline = "console=ttyS0 reset_devices", .crash = true };
 	memset(&crash_facts, 0, sizeof(crash_facts));
 	crash_facts.cpu_notes[0] = (struct kx_crash_note){ 0xbfe1a400, 368 };
 	crash_facts.cpu_notes[1] = (struct kx_crash_note){ 0xbfe9a400, 368 };
@@ -357,7 +357,7 @@ static int crash_plan_in(const uint8_t *kernel, size_t size, const uint64_t (*re
 	for (unsigned int i = 0; i < n; i++)
 		if (kx_memmap_add(&facts.crash_regions, regions[i][0], regions[i][1], KX_MEM_CRASH, err) < 0)
 			return -1;
-	struct kx_load_ctx ctx = { .arch = &kx_arch_riscv64, .dtb = &tree, .facts = &facts, .opts = &o,
+	struct kx_plan_ctx ctx = { .arch = &kx_arch_riscv64, .dtb = &tree, .facts = &facts, .opts = &o,
 				   .kernel = &kf, .initrd = &rf, .crash = &crash_facts };
 	struct kx_kernel_desc k = { 0 };
 	kx_plan_init(plan);
@@ -780,8 +780,8 @@ KX_TEST(real_debian_image)
 	r = kx_riscv64_image_parse((struct kx_bytes){ p, f.bytes.size }, f.bytes.size, name, &h, &err);
 	/* the kernel takes the file's size then: its bytes must all be loaded */
 	struct kx_file pf = { .path = name, .fd = -1, .bytes = { p, f.bytes.size } };
-	struct kx_load_options o = { .cmdline = "" };
-	struct kx_load_ctx ctx = { .arch = &kx_arch_riscv64, .opts = &o, .kernel = &pf };
+	struct kx_plan_options o = { .cmdline = "" };
+	struct kx_plan_ctx ctx = { .arch = &kx_arch_riscv64, .opts = &o, .kernel = &pf };
 	struct kx_kernel_desc kd = { 0 };
 	int dr = kx_format_riscv64_image.describe(&ctx, &kd, &err);
 	free(p);

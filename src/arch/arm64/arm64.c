@@ -20,7 +20,7 @@ static const struct kx_dtb_boot_rules arm64_rules = {
 	.spcr_pl011 = true,
 };
 
-static int arm64_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel_desc *k,
+static int arm64_build_plan(const struct kx_plan_ctx *ctx, const struct kx_kernel_desc *k,
 			    struct kx_plan *plan, struct kx_error *err)
 {
 	return kx_dtb_boot_build_plan(ctx, k, plan, &arm64_rules, err);

@@ -22,7 +22,7 @@ static const struct kx_dtb_boot_rules riscv64_rules = {
 	.console = "console=ttyS",
 };
 
-static int riscv64_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel_desc *k,
+static int riscv64_build_plan(const struct kx_plan_ctx *ctx, const struct kx_kernel_desc *k,
 			      struct kx_plan *plan, struct kx_error *err)
 {
 	return kx_dtb_boot_build_plan(ctx, k, plan, &riscv64_rules, err);

@@ -31,7 +31,7 @@
 
 #define KEXEC_ARCH_X86_64 (62UL << 16)
 
-static int place_kernel(struct kx_placer *p, const struct kx_load_ctx *ctx,
+static int place_kernel(struct kx_placer *p, const struct kx_plan_ctx *ctx,
 			const struct kx_kernel_desc *k, struct kx_plan *plan,
 			uint64_t *ret_entry, struct kx_error *err)
 {
@@ -77,7 +77,7 @@ static int place_kernel(struct kx_placer *p, const struct kx_load_ctx *ctx,
 	return 0;
 }
 
-static int place_initrd(struct kx_placer *p, const struct kx_load_ctx *ctx,
+static int place_initrd(struct kx_placer *p, const struct kx_plan_ctx *ctx,
 			const struct kx_kernel_desc *k, struct kx_plan *plan,
 			uint64_t *ret_addr, struct kx_error *err)
 {
@@ -136,7 +136,7 @@ static int crash_memory_map(const struct kx_facts *f, uint64_t hdr_addr, uint64_
  * first on the command line (what kexec_file does: the capture kernel learns
  * it from elfcorehdr=), and the capture kernel's e820 (owned by the plan).
  */
-static int add_crash_handoff(struct kx_plan *plan, struct kx_placer *p, const struct kx_load_ctx *ctx,
+static int add_crash_handoff(struct kx_plan *plan, struct kx_placer *p, const struct kx_plan_ctx *ctx,
 			     struct kx_memmap **ret_e820, struct kx_error *err)
 {
 	uint64_t hdr_addr = 0, hdr_size = 0;
@@ -156,7 +156,7 @@ static int add_crash_handoff(struct kx_plan *plan, struct kx_placer *p, const st
 /* boot_params, the command line and setup_data: one segment, below 4 GiB
  * when there is room (the 64-bit entry takes RSI anywhere, and the command
  * line's high half goes in ext_cmd_line_ptr). */
-static int add_boot_params(struct kx_plan *plan, struct kx_placer *p, const struct kx_load_ctx *ctx,
+static int add_boot_params(struct kx_plan *plan, struct kx_placer *p, const struct kx_plan_ctx *ctx,
 			   const struct kx_kernel_desc *k, const struct kx_x86_boot_inputs *in,
 			   uint64_t *ret_addr, struct kx_error *err)
 {
@@ -174,11 +174,11 @@ static int add_boot_params(struct kx_plan *plan, struct kx_placer *p, const stru
 			   bp, bp_size, *ret_addr, kx_align_up(bp_size, KX_PAGE_SIZE), err);
 }
 
-static int x86_64_build_plan(const struct kx_load_ctx *ctx, const struct kx_kernel_desc *k,
+static int x86_64_build_plan(const struct kx_plan_ctx *ctx, const struct kx_kernel_desc *k,
 			     struct kx_plan *plan, struct kx_error *err)
 {
 	const struct kx_facts *f = ctx->facts;
-	const struct kx_load_options *o = ctx->opts;
+	const struct kx_plan_options *o = ctx->opts;
 	struct kx_memmap ram;
 	struct kx_placer p;
 	uint64_t kernel_entry = 0, initrd_addr = 0, bp_addr = 0;
