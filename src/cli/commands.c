@@ -225,9 +225,10 @@ out:
 int kx_cmd_status(const struct kx_options *o)
 {
 	char buf[16];
-	const char *rel = o->panic ? "sys/kernel/kexec_crash_loaded" : "sys/kernel/kexec_loaded";
+	const char *rel = o->status_crash ? "sys/kernel/kexec_crash_loaded" : "sys/kernel/kexec_loaded";
+	/* kexec-tools: -1 (exit 255) when the kernel does not say */
 	if (kx_read_text(kx_options_root(o), rel, buf, sizeof(buf)) <= 0)
-		return 0;
+		return 255;
 	return atoi(buf) ? 1 : 0;
 }
 

@@ -84,14 +84,35 @@ const char *kx_options_root(const struct kx_options *o)
 	return o->test.root ? o->test.root : "/";
 }
 
-static int set_action(struct kx_options *o, enum kx_action a, const char *flag, struct kx_error *err)
+/*
+ * Two different actions are an error, whatever their order; the first
+ * conflict is kept in `conflict` and reported after parsing, because -S
+ * supersedes every action (kexec-tools checks nothing else then).
+ */
+static void set_action(struct kx_options *o, enum kx_action a, const char *flag, struct kx_error *conflict)
 {
-	/* Order independent: two different actions are an error, whatever order. */
-	if (o->action != KX_ACT_DEFAULT && o->action != a)
-		return kx_fail(err, KX_E_USAGE, "%s and %s cannot be combined", o->action_flag, flag);
+	if (o->action != KX_ACT_DEFAULT && o->action != a) {
+		if (conflict->status == KX_OK)
+			kx_fail(conflict, KX_E_USAGE, "%s and %s cannot be combined", o->action_flag, flag);
+		return;
+	}
 	o->action = a;
 	o->action_flag = flag;
-	return 0;
+}
+
+/*
+ * -S as kexec-tools answers it (kexec/kexec.c: "if (kexec_flags == 0 &&
+ * !has_opt_load) kexec_flags = KEXEC_ON_CRASH"): the crash image unless -l
+ * was given or an option set the load flags; of those the last wins (-p:
+ * the crash image; --load-preserve-context, --load-jump-back-helper: the
+ * normal one). kexec-tools master also counts -d there (KEXEC_DEBUG, after
+ * 2.0.32); the released versions do not, and neither does kexec-ng.
+ */
+static void resolve_status(struct kx_options *o, bool has_opt_load, int flags_crash)
+{
+	o->action = KX_ACT_STATUS;
+	o->action_flag = "-S";
+	o->status_crash = flags_crash < 0 ? !has_opt_load : flags_crash;
 }
 
 /* What the options say together: conflicts, and what an action needs. */
@@ -122,6 +143,9 @@ static int check_combinations(struct kx_options *o, struct kx_error *err)
 
 int kx_options_parse(int argc, char **argv, struct kx_options *o, struct kx_error *err)
 {
+	struct kx_error conflict = { 0 };
+	bool status = false, has_opt_load = false, print_ckr = false;
+	int flags_crash = -1;        /* the load flags' last setter: 1 crash, 0 normal, -1 none */
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -130,15 +154,16 @@ int kx_options_parse(int argc, char **argv, struct kx_options *o, struct kx_erro
 	while ((c = getopt_long(argc, argv, ":hvfxylpuet:dSisca", long_options, NULL)) != -1) {
 		int r = 0;
 		switch (c) {
-		case 'h': r = set_action(o, KX_ACT_HELP, "--help", err); break;
-		case 'v': r = set_action(o, KX_ACT_VERSION, "--version", err); break;
-		case 'f': r = set_action(o, KX_ACT_FORCE, "-f", err); break;
-		case 'l': r = set_action(o, KX_ACT_LOAD, "-l", err); break;
-		case 'e': r = set_action(o, KX_ACT_EXEC, "-e", err); break;
-		case 'u': r = set_action(o, KX_ACT_UNLOAD, "-u", err); break;
-		case 'S': r = set_action(o, KX_ACT_STATUS, "-S", err); break;
-		case OPT_PRINT_CKR: r = set_action(o, KX_ACT_PRINT_CKR, "--print-ckr-size", err); break;
-		case 'p': o->panic = true; break;
+		/* kexec-tools answers these at once, whatever else is given */
+		case 'h': o->action = KX_ACT_HELP; return 0;
+		case 'v': o->action = KX_ACT_VERSION; return 0;
+		case OPT_PRINT_CKR: print_ckr = true; break;
+		case 'f': set_action(o, KX_ACT_FORCE, "-f", &conflict); break;
+		case 'l': set_action(o, KX_ACT_LOAD, "-l", &conflict); has_opt_load = true; break;
+		case 'e': set_action(o, KX_ACT_EXEC, "-e", &conflict); break;
+		case 'u': set_action(o, KX_ACT_UNLOAD, "-u", &conflict); break;
+		case 'S': status = true; break;
+		case 'p': o->panic = true; flags_crash = 1; break;
 		case 'x': o->no_ifdown = true; break;
 		case 'y': o->no_sync = true; break;
 		case 't': o->type = optarg; break;
@@ -161,7 +186,7 @@ int kx_options_parse(int argc, char **argv, struct kx_options *o, struct kx_erro
 		case OPT_SERIAL: o->serial = optarg; break;
 		case OPT_NOEFI: o->no_efi = true; break;
 		case OPT_PRESERVE:
-		case OPT_JUMP_BACK: o->preserve_context = true; break;
+		case OPT_JUMP_BACK: o->preserve_context = true; flags_crash = 0; break;
 		case OPT_HOTPLUG: case OPT_COMPAT_NOARG: case OPT_COMPAT_ARG: break;
 		case OPT_TEST_WRONG_DIGEST: o->test.wrong_digest = true; break;
 		case OPT_TEST_ROOT: o->test.root = optarg; break;
@@ -175,11 +200,22 @@ int kx_options_parse(int argc, char **argv, struct kx_options *o, struct kx_erro
 		if (r < 0)
 			return -1;
 	}
+	if (print_ckr) {
+		o->action = KX_ACT_PRINT_CKR;
+		return 0;
+	}
+	if (status) {
+		resolve_status(o, has_opt_load, flags_crash);
+		return 0;
+	}
+	if (conflict.status != KX_OK) {
+		*err = conflict;
+		return -1;
+	}
 	if (optind < argc)
 		o->kernel = argv[optind++];
 	if (optind < argc)
 		return kx_fail(err, KX_E_USAGE, "unexpected argument \"%s\": one kernel file only",
 			       argv[optind]);
-
 	return check_combinations(o, err);
 }

@@ -15,7 +15,7 @@ enum kx_action {
 	KX_ACT_EXEC,          /* -e */
 	KX_ACT_FORCE,         /* -f: load and exec at once */
 	KX_ACT_UNLOAD,        /* -u */
-	KX_ACT_STATUS,        /* -S */
+	KX_ACT_STATUS,        /* -S: supersedes every other action */
 	KX_ACT_PRINT_CKR,     /* --print-ckr-size */
 	KX_ACT_HELP,
 	KX_ACT_VERSION,
@@ -31,6 +31,7 @@ struct kx_options {
 	enum kx_action action;
 	const char *action_flag;   /* the flag that chose the action, for messages */
 	bool panic;                /* -p: crash kernel */
+	bool status_crash;         /* -S: about the crash image (else the normal one) */
 	enum kx_syscall_mode mode;
 	const char *kernel;
 	const char *initrd;

@@ -88,8 +88,39 @@ t "--no-checks turns the purgatory check off" 0 "purgatory digest check: off" --
 t "--entry overrides the kernel entry" 0 "kernel entry: 0x1234000" -- --dry-run --x-test-root="$BIOS" -c --entry=0x1234000 -l vmlinuz
 t "real Debian kernel plans" 0 "format: bzImage" -- --dry-run --x-test-root="$EFI" -c -l "$REAL" --initrd=initrd.img
 t "-S: nothing loaded exits 0" 0 "" -- -S --x-test-root="$BIOS"
-t "-S: loaded exits 1 (inverted on purpose)" 1 "" -- -S --x-test-root="$LOADED"
 t "-S -p: crash kernel status" 0 "" -- -S -p --x-test-root="$LOADED"
+# -S as kexec-tools answers it (kexec/kexec.c): the crash image unless -l (or
+# --load-preserve-context) was given, -p last wins; -S supersedes every action.
+# Boxes: LOADED (normal 1, crash 0), CRASHED (normal 0, crash 1), NOSYS
+# (neither file: exit 255, kexec-tools' -1).
+mkdir -p crashed/sys/kernel nosys/sys/kernel
+echo 0 > crashed/sys/kernel/kexec_loaded; echo 1 > crashed/sys/kernel/kexec_crash_loaded
+status_table() {
+  local want_loaded=$1 want_crashed=$2 want_nosys=$3; shift 3
+  t "-S table: kexec $* (normal loaded)" "$want_loaded" "" -- "$@" --x-test-root="$LOADED"
+  t "-S table: kexec $* (crash loaded)" "$want_crashed" "" -- "$@" --x-test-root=crashed
+  t "-S table: kexec $* (neither file)" "$want_nosys" "" -- "$@" --x-test-root=nosys
+}
+status_table 0 1 255 -S
+status_table 1 0 255 -l -S
+status_table 1 0 255 -S -l
+status_table 0 1 255 -p -S
+status_table 0 1 255 -l -p -S
+status_table 0 1 255 -s -S
+status_table 1 0 255 -c -l -S
+status_table 0 1 255 -d -S
+status_table 1 0 255 --load-preserve-context -S
+status_table 0 1 255 --load-preserve-context -p -S
+status_table 1 0 255 -p --load-preserve-context -S
+# -S supersedes: nothing is unloaded, executed or loaded, no conflict is checked
+status_table 0 1 255 -u -S
+status_table 0 1 255 -e -S
+status_table 0 1 255 -f -S vmlinuz
+status_table 1 0 255 -l -e -S
+status_table 1 0 255 -S -l nosuch-kernel
+t "-S does not unload (seatbelt untouched: no system call message)" 0 "^$" -- -u -S --x-test-root="$LOADED"
+t "--help wins over -S" 0 "Usage: kexec" -- -S --help
+t "--print-ckr-size wins over -S" 0 "^0$" -- -S --print-ckr-size --x-test-root="$BIOS"
 t "-p with no crash region: exit 254, says what size to add" 254 "Boot with crashkernel=[0-9]+M: this kernel and initrd need [0-9]+ MiB of segments" -- -p --x-test-root="$BIOS" vmlinuz
 t "--print-ckr-size with no region" 0 "^0$" -- --print-ckr-size --x-test-root="$BIOS"
 CRASH=$SRC/tests/fixtures/crash-box

@@ -270,6 +270,41 @@ kd_timeout() {
 # kd_append2 TOKEN: the capture kernel's command line.
 kd_append2() { echo "$E2E_CONSOLE irqpoll nr_cpus=1 reset_devices stage=2 token=$1"; }
 
+# kd_status_table_fn: the guest's status_table STATE: every form of -S in
+# tests/e2e/status-table.txt, run with kexec-ng and (when the guest has it)
+# Debian's kexec-tools: "E2E: stab STATE ID ng=RC tools=RC" (tools=- without).
+kd_status_table_fn() {
+  echo 'status_table() {'
+  local id target args
+  while read -r id target args; do
+    case "$id" in ''|\#*) continue ;; esac
+    echo "  \$KEXEC $args >/dev/null 2>&1; ng=\$?; tools=-"
+    echo "  [ -x /bin/kexec-tools ] && { /bin/kexec-tools $args >/dev/null 2>&1; tools=\$?; }"
+    echo "  echo \"E2E: stab \$1 $id ng=\$ng tools=\$tools\""
+  done <"$E2E_ROOT/tests/e2e/status-table.txt"
+  echo '}'
+}
+
+# kd_check_status_table LOG: each form of -S answered as the table says, in
+# each state, by kexec-ng and (where present) by kexec-tools.
+kd_check_status_table() {
+  local log=$1 id target args state want got rows=0
+  while read -r id target args; do
+    case "$id" in ''|\#*) continue ;; esac
+    for state in none crash normal; do
+      want=0
+      [ "$state" = "$target" ] && want=1
+      got=$(_e2e_lines "$log" | sed -n "s/^E2E: stab $state $id \(ng=[0-9]* tools=[-0-9]*\)$/\1/p" | tail -n1)
+      [ -n "$got" ] || { echo "-S table: no answer for row $id ($args) with $state loaded"; return; }
+      case "$got" in
+        "ng=$want tools=-"|"ng=$want tools=$want") rows=$((rows + 1)) ;;
+        *) echo "-S table: kexec $args with $state loaded: $got, want $want (row $id, target $target)"; return ;;
+      esac
+    done
+  done <"$E2E_ROOT/tests/e2e/status-table.txt"
+  [ "$rows" -gt 0 ] || echo "-S table: no rows"
+}
+
 # kd_case_write KIND TOKEN FILE: /case.sh for stage 1.
 kd_case_write() {
   local kind=$1 token=$2 f=$3 sw=-c ap=' --append="$APPEND2"'
@@ -285,6 +320,7 @@ kd_case_write() {
     else
       echo 'K2="/k2/vmlinuz --initrd=/k2/initrd.img"'
     fi
+    kd_status_table_fn
     echo 'case_main() {'
     echo '  run_cmd ckr $KEXEC --print-ckr-size'
     echo '  [ -x /bin/kexec-tools ] && run_cmd ckr_tools /bin/kexec-tools --print-ckr-size'
@@ -299,13 +335,18 @@ kd_case_write() {
         ;;
       *)
         case "$kind" in kdump-high*) echo "  run_cmd plan \$KEXEC --dry-run $sw -p \$K2 --append=\"\$APPEND2\"" ;; esac
+        [ "$kind" = kdump-c-rt ] && echo '  status_table none'
         echo "  run_cmd load \$KEXEC $sw -p \$K2$ap || return"
         echo '  crashloaded load'
         echo '  run_cmd status1 $KEXEC -S -p'
         if [ "$kind" = kdump-c-rt ]; then
+          echo '  status_table crash'
           echo '  run_cmd unload $KEXEC -p -u'
           echo '  crashloaded unload'
           echo '  run_cmd status2 $KEXEC -S -p'
+          # the capture kernel as a normal image, for the -S table's third state
+          echo '  run_cmd loadn $KEXEC -c -l $K2 --append="$APPEND2" && status_table normal'
+          echo '  run_cmd unloadn $KEXEC -u'
           echo "  run_cmd reload \$KEXEC $sw -p \$K2 --append=\"\$APPEND2\" || return"
           echo '  crashloaded reload'
           echo '  run_cmd status3 $KEXEC -S -p'
@@ -374,9 +415,13 @@ kd_check() {
   [ "$crash_size" -ge $((128 << 20)) ] 2>/dev/null ||
     { echo "stage 1 reserved no crash region (kexec_crash_size=${crash_size:-?})"; return; }
   local want="status0=0 load=0 status1=1"
-  [ "$kind" = kdump-c-rt ] && want="$want unload=0 status2=0 reload=0 status3=1"
+  [ "$kind" = kdump-c-rt ] && want="$want unload=0 status2=0 loadn=0 unloadn=0 reload=0 status3=1"
   why=$(e2e_want_rcs "$log" "$want")
   [ -z "$why" ] || { echo "$why"; return; }
+  if [ "$kind" = kdump-c-rt ]; then
+    why=$(kd_check_status_table "$log")
+    [ -z "$why" ] || { echo "$why"; return; }
+  fi
   [ "$(_e2e_field "$log" sys load)" = 1 ] || { echo "/sys/kernel/kexec_crash_loaded is not 1 after the load"; return; }
   if [ "$kind" = kdump-c-rt ]; then
     [ "$(_e2e_field "$log" sys unload)" = 0 ] || { echo "/sys/kernel/kexec_crash_loaded is not 0 after -p -u"; return; }
