@@ -36,10 +36,13 @@ static struct kx_load_request request_of(const struct kx_options *o, const struc
 {
 	return (struct kx_load_request){
 		.arch = arch, .kernel = o->kernel, .initrd = o->initrd, .append = o->append,
-		.reuse_cmdline = o->reuse_cmdline, .type = o->type, .dtb = o->dtb, .serial = o->serial,
+		.reuse_cmdline = o->reuse_cmdline, .type = o->type, .dtb = o->dtb,
+		/* --console-serial: kexec-tools' purgatory reports on --serial, by default ttyS0 */
+		.serial = o->serial ? o->serial : o->console_serial ? "ttyS0" : NULL,
 		.crash = o->panic, .mem_min = o->mem_min, .mem_max = o->mem_max,
 		.have_entry = o->have_entry, .entry = o->entry, .no_checks = o->no_checks,
-		.no_efi = o->no_efi, .file_syscall_only = o->mode == KX_MODE_FILE, .test = o->test,
+		.no_efi = o->no_efi, .no_cma = o->no_cma, .force_dtb = o->force_dtb,
+		.file_syscall_only = o->mode == KX_MODE_FILE, .test = o->test,
 	};
 }
 
@@ -135,6 +138,8 @@ static int load_by_file(struct kx_load *ld, const struct kx_options *o, unsigned
 		return kx_explain_file_failure(&ld->facts, o->kernel, e, err);
 	fprintf(log, "kexec: kexec_file_load of %s failed (%s: %s); falling back to kexec_load\n",
 		o->kernel, strerror(e), kx_file_syscall_why(e));
+	if (o->no_cma || o->force_dtb)
+		fprintf(log, "kexec: note: %s has no effect with kexec_load\n", o->no_cma ? "--no-cma" : "--force-dtb");
 	return 1;
 }
 

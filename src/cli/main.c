@@ -68,12 +68,17 @@ static void usage(FILE *out)
 	"      --entry=ADDR           enter the new kernel at ADDR instead of its entry point\n"
 	"      --print-ckr-size       print the size of the crash kernel region\n"
 	"      --dry-run              print the whole load plan; load nothing (any user)\n"
+	"      --hotplug              with -s: the kernel keeps a crash kernel's core header current\n"
+	"                             as CPUs and memory come and go (refused with kexec_load)\n"
+	"      --no-cma, --force-dtb  kexec_file_load flags KEXEC_FILE_NO_CMA, KEXEC_FILE_FORCE_DTB\n"
+	"  Refused with the reason: --load-preserve-context, --load-jump-back-helper (kexec jump),\n"
+	"  --reuseinitrd, --load-live-update, --exec-live-update (Xen)\n"
 	"\n");
 	if (arch && arch->help)
 		fputs(arch->help, out);
 	fputs("\nExit status: 0 success; 1 usage or fatal error; 252 invalid input file;\n"
 	      "253 kexec_file_load unavailable (-s); 254 no crash kernel region; 255 load failed.\n"
-	      "-S exits 1 when a kernel is loaded.\n", out);
+	      "-S exits 1 when the crash kernel (-l -S: the normal one) is loaded.\n", out);
 }
 
 int main(int argc, char **argv)

@@ -9,10 +9,47 @@
 
 enum {
 	OPT_APPEND = 256, OPT_INITRD, OPT_REUSE_CMDLINE, OPT_MEM_MIN, OPT_MEM_MAX, OPT_ENTRY,
-	OPT_PRINT_CKR, OPT_DTB, OPT_DRY_RUN, OPT_SERIAL, OPT_NOEFI, OPT_COMPAT_NOARG,
-	OPT_COMPAT_ARG, OPT_PRESERVE, OPT_JUMP_BACK, OPT_HOTPLUG, OPT_TEST_WRONG_DIGEST,
-	OPT_TEST_ROOT, OPT_TEST_ARCH,
+	OPT_PRINT_CKR, OPT_DTB, OPT_DRY_RUN, OPT_SERIAL, OPT_NOEFI, OPT_PRESERVE, OPT_JUMP_BACK,
+	OPT_HOTPLUG, OPT_NO_CMA, OPT_FORCE_DTB, OPT_SERIAL_BAUD, OPT_CONSOLE_SERIAL, OPT_ALWAYS,
+	OPT_TEST_WRONG_DIGEST, OPT_TEST_ROOT, OPT_TEST_ARCH,
+	OPT_REFUSED = 512,           /* + the index in refusals[] */
 };
+
+/*
+ * kexec-tools options kexec-ng does not implement: refused (exit 1), never
+ * accepted and ignored. Each message says what the option does in
+ * kexec-tools and what to do instead.
+ */
+static const struct { const char *option, *why; } refusals[] = {
+	{ "--console-vga", "kexec-tools' x86 purgatory writes to the VGA text console; kexec-ng's purgatory "
+	  "reports only on a serial port: use --serial (or console=ttyS<n> on the command line)" },
+	{ "--reset-vga", "kexec-tools' purgatory resets a VGA card to text mode before the jump; kexec-ng "
+	  "does not: the new kernel's own video driver takes the device over" },
+	{ "--real-mode", "kexec-tools enters a kernel through its 16-bit real-mode setup code; kexec-ng "
+	  "boots bzImages only through the 64-bit entry (boot protocol 2.12 and later)" },
+	{ "--entry-32bit", "kexec-tools enters a kernel through its 32-bit entry; kexec-ng boots bzImages "
+	  "only through the 64-bit entry (boot protocol 2.12 and later)" },
+	{ "--args-linux", "the 32-bit ELF (elf-x86) loader's argument style is not implemented: kexec-ng "
+	  "loads 64-bit ELF vmlinux files as Linux kernels" },
+	{ "--args-elf", "the 32-bit ELF (elf-x86) loader's argument style is not implemented: kexec-ng "
+	  "loads 64-bit ELF vmlinux files as Linux kernels" },
+	{ "--args-none", "the 32-bit ELF (elf-x86) loader's argument style is not implemented: kexec-ng "
+	  "loads 64-bit ELF vmlinux files as Linux kernels" },
+	{ "--module", "multiboot modules are not implemented: kexec-ng loads no multiboot kernels (Xen, "
+	  "memtest86+'s multiboot image)" },
+	{ "--elf32-core-headers", "32-bit ELF core headers cannot describe memory above 4 GiB; kexec-ng "
+	  "writes 64-bit ones (what --elf64-core-headers asks for), which every capture kernel reads" },
+	{ "--pass-memmap-cmdline", "kexec-tools adds memmap= options to the capture kernel's command line; "
+	  "kexec-ng hands the capture kernel its memory in boot_params' e820 table, as kexec_file_load "
+	  "does, so none are needed" },
+	{ "--reuseinitrd", "reusing the initrd the running kernel kept (retain_initrd) is not implemented: "
+	  "give the initrd with --initrd" },
+	{ "--load-live-update", "Xen live update is the Xen hypervisor's kexec, which kexec-ng does not "
+	  "drive: use kexec-tools under Xen" },
+	{ "--exec-live-update", "Xen live update is the Xen hypervisor's kexec, which kexec-ng does not "
+	  "drive: use kexec-tools under Xen" },
+};
+#define NR_REFUSALS (sizeof(refusals) / sizeof(refusals[0]))
 
 static const struct option long_options[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -47,24 +84,27 @@ static const struct option long_options[] = {
 	{ "load-preserve-context", no_argument, NULL, OPT_PRESERVE },
 	{ "load-jump-back-helper", no_argument, NULL, OPT_JUMP_BACK },
 	{ "hotplug", no_argument, NULL, OPT_HOTPLUG },
-	/* x86_64 options of kexec-tools that change nothing for a 64-bit
-	 * kexec; accepted so callers keep working. */
-	{ "serial-baud", required_argument, NULL, OPT_COMPAT_ARG },
-	{ "console-vga", no_argument, NULL, OPT_COMPAT_NOARG },
-	{ "console-serial", no_argument, NULL, OPT_COMPAT_NOARG },
-	{ "reset-vga", no_argument, NULL, OPT_COMPAT_NOARG },
-	{ "pass-memmap-cmdline", no_argument, NULL, OPT_COMPAT_NOARG },
-	{ "reuse-video-type", no_argument, NULL, OPT_COMPAT_NOARG },
-	{ "elf32-core-headers", no_argument, NULL, OPT_COMPAT_NOARG },
-	{ "elf64-core-headers", no_argument, NULL, OPT_COMPAT_NOARG },
-	{ "args-linux", no_argument, NULL, OPT_COMPAT_NOARG },
-	{ "args-elf", no_argument, NULL, OPT_COMPAT_NOARG },
-	{ "args-none", no_argument, NULL, OPT_COMPAT_NOARG },
-	{ "real-mode", no_argument, NULL, OPT_COMPAT_NOARG },
-	{ "entry-32bit", no_argument, NULL, OPT_COMPAT_NOARG },
-	{ "module", required_argument, NULL, OPT_COMPAT_ARG },
-	{ "no-cma", no_argument, NULL, OPT_COMPAT_NOARG },
-	{ "force-dtb", no_argument, NULL, OPT_COMPAT_NOARG },
+	{ "no-cma", no_argument, NULL, OPT_NO_CMA },
+	{ "force-dtb", no_argument, NULL, OPT_FORCE_DTB },
+	{ "serial-baud", required_argument, NULL, OPT_SERIAL_BAUD },
+	{ "console-serial", no_argument, NULL, OPT_CONSOLE_SERIAL },
+	/* what kexec-ng already does always: real, nothing to switch on */
+	{ "reuse-video-type", no_argument, NULL, OPT_ALWAYS },
+	{ "elf64-core-headers", no_argument, NULL, OPT_ALWAYS },
+	/* kexec-tools options kexec-ng refuses, each with its reason (refusals[]) */
+	{ "console-vga", no_argument, NULL, OPT_REFUSED + 0 },
+	{ "reset-vga", no_argument, NULL, OPT_REFUSED + 1 },
+	{ "real-mode", no_argument, NULL, OPT_REFUSED + 2 },
+	{ "entry-32bit", no_argument, NULL, OPT_REFUSED + 3 },
+	{ "args-linux", no_argument, NULL, OPT_REFUSED + 4 },
+	{ "args-elf", no_argument, NULL, OPT_REFUSED + 5 },
+	{ "args-none", no_argument, NULL, OPT_REFUSED + 6 },
+	{ "module", required_argument, NULL, OPT_REFUSED + 7 },
+	{ "elf32-core-headers", no_argument, NULL, OPT_REFUSED + 8 },
+	{ "pass-memmap-cmdline", no_argument, NULL, OPT_REFUSED + 9 },
+	{ "reuseinitrd", no_argument, NULL, OPT_REFUSED + 10 },
+	{ "load-live-update", no_argument, NULL, OPT_REFUSED + 11 },
+	{ "exec-live-update", no_argument, NULL, OPT_REFUSED + 12 },
 	/* test-only */
 	{ "x-test-wrong-digest", no_argument, NULL, OPT_TEST_WRONG_DIGEST },
 	{ "x-test-root", required_argument, NULL, OPT_TEST_ROOT },
@@ -115,6 +155,27 @@ static void resolve_status(struct kx_options *o, bool has_opt_load, int flags_cr
 	o->status_crash = flags_crash < 0 ? !has_opt_load : flags_crash;
 }
 
+/* Keep the first refused option; reported after parsing (-S supersedes). */
+static void refuse(struct kx_error *refused, const char *option, const char *why)
+{
+	if (refused->status == KX_OK)
+		kx_fail(refused, KX_E_USAGE, "%s is not supported: %s", option, why);
+}
+
+/* --serial-baud: the purgatory programs its UART for 115200 8N1; only
+ * that speed is what the option says. */
+static int check_baud(const char *arg, struct kx_error *refused, struct kx_error *err)
+{
+	uint64_t baud;
+	if (kx_parse_u64(arg, &baud) < 0)
+		return kx_fail(err, KX_E_USAGE, "--serial-baud=%s: not a number", arg);
+	if (baud != 115200)
+		refuse(refused, "--serial-baud with a speed other than 115200",
+		       "the purgatory programs its serial port for 115200 8N1 (the speed of console=ttyS<n>,115200); "
+		       "give --serial-baud=115200 or leave it out");
+	return 0;
+}
+
 /* What the options say together: conflicts, and what an action needs. */
 static int check_combinations(struct kx_options *o, struct kx_error *err)
 {
@@ -124,8 +185,17 @@ static int check_combinations(struct kx_options *o, struct kx_error *err)
 			       o->action_flag);
 	if (o->panic && o->action == KX_ACT_DEFAULT)
 		o->action = KX_ACT_LOAD, o->action_flag = "-p";
-	if (o->preserve_context && !o->mem_max)
-		return kx_fail(err, KX_E_USAGE, "--load-preserve-context needs --mem-max");
+	/* with kexec_file_load the kernel keeps a crash kernel's core header
+	 * current itself (CONFIG_CRASH_HOTPLUG); our kexec_load header is not */
+	if (o->hotplug && o->mode != KX_MODE_FILE)
+		return kx_fail(err, KX_E_USAGE, "--hotplug is not supported with kexec_load: the kernel would have to "
+			       "rewrite kexec-ng's ELF core header when CPUs or memory come and go, which it does not "
+			       "yet ask for; use -s (kexec_file_load: the kernel keeps its own header current)");
+	if ((o->no_cma || o->force_dtb) && o->mode == KX_MODE_LOAD)
+		return kx_fail(err, KX_E_USAGE, "%s is a kexec_file_load flag (%s); it means nothing to kexec_load (-c): "
+			       "use -s or -a", o->no_cma ? "--no-cma" : "--force-dtb",
+			       o->no_cma ? "KEXEC_FILE_NO_CMA: no CMA pages for the segments" :
+			       "KEXEC_FILE_FORCE_DTB: hand the running device tree on");
 	if (o->mem_max && o->mem_min > o->mem_max)
 		return kx_fail(err, KX_E_USAGE, "--mem-min 0x%llx is above --mem-max 0x%llx",
 			       (unsigned long long)o->mem_min, (unsigned long long)o->mem_max);
@@ -143,7 +213,7 @@ static int check_combinations(struct kx_options *o, struct kx_error *err)
 
 int kx_options_parse(int argc, char **argv, struct kx_options *o, struct kx_error *err)
 {
-	struct kx_error conflict = { 0 };
+	struct kx_error conflict = { 0 }, refused = { 0 };
 	bool status = false, has_opt_load = false, print_ckr = false;
 	int flags_crash = -1;        /* the load flags' last setter: 1 crash, 0 normal, -1 none */
 	int c;
@@ -186,14 +256,29 @@ int kx_options_parse(int argc, char **argv, struct kx_options *o, struct kx_erro
 		case OPT_SERIAL: o->serial = optarg; break;
 		case OPT_NOEFI: o->no_efi = true; break;
 		case OPT_PRESERVE:
-		case OPT_JUMP_BACK: o->preserve_context = true; flags_crash = 0; break;
-		case OPT_HOTPLUG: case OPT_COMPAT_NOARG: case OPT_COMPAT_ARG: break;
+		case OPT_JUMP_BACK:
+			/* refused after parsing (-S may still ask with it, as kexec-tools) */
+			refuse(&refused, c == OPT_PRESERVE ? "--load-preserve-context" : "--load-jump-back-helper",
+			       "kexec jump (KEXEC_PRESERVE_CONTEXT: the new kernel returns to this one) is not "
+			       "implemented: load without it");
+			flags_crash = 0;
+			break;
+		case OPT_HOTPLUG: o->hotplug = true; break;
+		case OPT_NO_CMA: o->no_cma = true; break;
+		case OPT_FORCE_DTB: o->force_dtb = true; break;
+		case OPT_SERIAL_BAUD: r = check_baud(optarg, &refused, err); break;
+		case OPT_CONSOLE_SERIAL: o->console_serial = true; break;
+		case OPT_ALWAYS: break;
 		case OPT_TEST_WRONG_DIGEST: o->test.wrong_digest = true; break;
 		case OPT_TEST_ROOT: o->test.root = optarg; break;
 		case OPT_TEST_ARCH: o->test.arch = optarg; break;
 		case ':':
 			return kx_fail(err, KX_E_USAGE, "option %s needs an argument", argv[optind - 1]);
 		default:
+			if (c >= OPT_REFUSED && c < OPT_REFUSED + (int)NR_REFUSALS) {
+				refuse(&refused, refusals[c - OPT_REFUSED].option, refusals[c - OPT_REFUSED].why);
+				break;
+			}
 			return kx_fail(err, KX_E_USAGE, "unknown option %s (see kexec --help)",
 				       argv[optind - 1]);
 		}
@@ -207,6 +292,10 @@ int kx_options_parse(int argc, char **argv, struct kx_options *o, struct kx_erro
 	if (status) {
 		resolve_status(o, has_opt_load, flags_crash);
 		return 0;
+	}
+	if (refused.status != KX_OK) {
+		*err = refused;
+		return -1;
 	}
 	if (conflict.status != KX_OK) {
 		*err = conflict;

@@ -45,7 +45,9 @@ struct kx_options {
 	uint64_t entry;
 	bool dry_run;
 	const char *serial;        /* --serial: ttyS0..3 or an I/O port */
-	bool preserve_context;
+	bool hotplug;              /* --hotplug: with -s the kernel keeps the crash header current */
+	bool no_cma, force_dtb;    /* kexec_file_load flags KEXEC_FILE_NO_CMA, _FORCE_DTB */
+	bool console_serial;       /* --console-serial: the purgatory reports on ttyS0 by default */
 	struct kx_test_switches test;  /* --x-test-*: kexec(8), TESTING */
 };
 

@@ -211,6 +211,10 @@ int kx_load_prepare(struct kx_load *ld, const struct kx_load_request *rq, struct
 	const struct kx_wrapper_ops *forced_wrapper;
 
 	ld->rq = *rq;
+	if (rq->dtb && !rq->arch->tree_source(rq->dtb))
+		return kx_fail(err, KX_E_USAGE, "--dtb is not supported on %s: its kernels learn the machine from "
+			       "ACPI and boot_params, and a device tree in setup_data (SETUP_DTB) is not implemented",
+			       rq->arch->name);
 	if ((rq->test.root ? kx_facts_read_fixture(&ld->facts, rq->test.root, err) :
 			     kx_facts_read(&ld->facts, "/", err)) < 0)
 		return -1;
@@ -283,7 +287,8 @@ int kx_load_file_call(struct kx_load *ld, bool make_fds, bool debug, struct kx_f
 	ret->initrd_copied = initrd && initrd->fd < 0;
 	ret->cmdline = ld->cmdline;
 	ret->flags = (debug ? KX_KEXEC_FILE_DEBUG : 0) | (!initrd ? KX_KEXEC_FILE_NO_INITRAMFS : 0) |
-		     (ld->rq.crash ? KX_KEXEC_FILE_ON_CRASH : 0);
+		     (ld->rq.crash ? KX_KEXEC_FILE_ON_CRASH : 0) | (ld->rq.no_cma ? KX_KEXEC_FILE_NO_CMA : 0) |
+		     (ld->rq.force_dtb ? KX_KEXEC_FILE_FORCE_DTB : 0);
 	if (make_fds) {
 		/* innermost first: what the kernel gets is checked, not what it was wrapped in */
 		for (unsigned int i = ld->unwrapped.nr_layers; i-- > 0;)

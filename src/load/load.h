@@ -52,6 +52,7 @@ struct kx_load_request {
 	bool have_entry;
 	uint64_t entry;
 	bool no_checks, no_efi;
+	bool no_cma, force_dtb;      /* kexec_file_load flags: --no-cma, --force-dtb */
 	bool file_syscall_only;      /* -s: a kernel no loader here knows is left for the
 				      * kernel's own loaders to judge, not refused */
 	struct kx_test_switches test;

@@ -71,7 +71,34 @@ t "-u takes no kernel" 1 "-u takes no kernel file" -- -u vmlinuz
 t "two kernels" 1 "one kernel file only" -- -l vmlinuz initrd.img
 t "--mem-min above --mem-max" 1 "--mem-min 0x2000000 is above --mem-max 0x1000000" -- --mem-min=0x2000000 --mem-max=0x1000000 -l vmlinuz
 t "--mem-max not a number" 1 "--mem-max=12z: not a number" -- --mem-max=12z -l vmlinuz
-t "--load-preserve-context needs --mem-max" 1 "needs --mem-max" -- --load-preserve-context -l vmlinuz
+# kexec-tools options kexec-ng does not implement: refused with the reason, never ignored
+refused() { t "$1 refused with its reason" 1 "^kexec: ${1%%=*} is not supported: $2" -- --dry-run --x-test-root="$BIOS" -c "$1" -l vmlinuz; }
+refused --load-preserve-context "kexec jump \(KEXEC_PRESERVE_CONTEXT"
+refused --load-jump-back-helper "kexec jump"
+refused --console-vga "kexec-tools' x86 purgatory writes to the VGA text console"
+refused --reset-vga "kexec-tools' purgatory resets a VGA card"
+refused --real-mode "kexec-tools enters a kernel through its 16-bit"
+refused --entry-32bit "kexec-tools enters a kernel through its 32-bit entry"
+refused --args-linux "the 32-bit ELF"
+refused --args-elf "the 32-bit ELF"
+refused --args-none "the 32-bit ELF"
+refused --module=x "multiboot modules are not implemented"
+refused --elf32-core-headers "32-bit ELF core headers cannot describe memory above 4 GiB"
+refused --pass-memmap-cmdline "kexec-tools adds memmap= options"
+refused --reuseinitrd "reusing the initrd"
+refused --load-live-update "Xen live update"
+refused --exec-live-update "Xen live update"
+t "--serial-baud other than 115200 refused" 1 "--serial-baud with a speed other than 115200 is not supported: the purgatory programs its serial port for 115200 8N1" -- --dry-run --x-test-root="$BIOS" -c --serial-baud=9600 -l vmlinuz
+t "--serial-baud=115200 is what happens: accepted" 0 "format: bzImage" -- --dry-run --x-test-root="$BIOS" -c --serial-baud=115200 -l vmlinuz
+t "--elf64-core-headers (what kexec-ng writes) accepted" 0 "format: bzImage" -- --dry-run --x-test-root="$BIOS" -c --elf64-core-headers --reuse-video-type -l vmlinuz
+t "--dtb on x86_64 refused, both syscalls" 1 "^kexec: --dtb is not supported on x86_64" -- --dry-run --x-test-root="$BIOS" -s --dtb=initrd.img -l vmlinuz
+t "--hotplug with kexec_load refused" 1 "^kexec: --hotplug is not supported with kexec_load" -- --dry-run --x-test-root="$BIOS" -c --hotplug -l vmlinuz
+t "--hotplug with -s: the kernel keeps the header current" 0 "^kexec_file_load: kernel fd of vmlinuz" -- --dry-run --x-test-root="$BIOS" -s --hotplug -l vmlinuz
+t "--no-cma: KEXEC_FILE_NO_CMA (0x10)" 0 "flags 0x14$" -- --dry-run --x-test-root="$BIOS" -s --no-cma -l vmlinuz
+t "--force-dtb: KEXEC_FILE_FORCE_DTB (0x20)" 0 "flags 0x24$" -- --dry-run --x-test-root="$BIOS" -s --force-dtb -l vmlinuz
+t "-d: KEXEC_FILE_DEBUG (0x8)" 0 "flags 0xc$" -- --dry-run --x-test-root="$BIOS" -s -d -l vmlinuz
+t "--no-cma with -c refused" 1 "^kexec: --no-cma is a kexec_file_load flag" -- --dry-run --x-test-root="$BIOS" -c --no-cma -l vmlinuz
+t "refused options do not stop -S (kexec-tools answers)" 0 "" -- -S --console-vga --x-test-root="$LOADED"
 t "missing kernel file" 1 "nosuch: cannot open: No such file or directory" -- --dry-run -l nosuch
 t "missing initrd file" 1 "nosuch.img: cannot open" -- --dry-run -l vmlinuz --initrd=nosuch.img
 t "unknown file type: exit 252, names the file" 252 "notes.txt: cannot determine the file type" -- --dry-run --x-test-root="$BIOS" -l notes.txt

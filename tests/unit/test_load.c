@@ -202,6 +202,35 @@ KX_TEST(compressed_layers)
 	CHECK_CONTAINS(err.message, "vmlinuz.gz4: more than 3 nested compression layers");
 }
 
+/* An architecture that hands the kernel no tree refuses --dtb, for both
+ * system calls (no plan needed to say so). */
+KX_TEST(dtb_refused_where_no_tree_is_handed_on)
+{
+	struct kx_error err;
+	struct kx_load_request rq = request(kernel_path);
+	rq.dtb = "some.dtb";
+	rq.file_syscall_only = true;
+	CHECK(!prepare(&rq, &err));
+	CHECK_EQ_U64(err.status, KX_E_USAGE);
+	CHECK_CONTAINS(err.message, "--dtb is not supported on x86_64");
+}
+
+/* --no-cma and --force-dtb are kexec_file_load flags. */
+KX_TEST(file_flags)
+{
+	struct kx_error err;
+	struct kx_load_request rq = request(kernel_path);
+	rq.no_cma = rq.force_dtb = true;
+	rq.crash = false;
+	struct kx_load *ld = prepare(&rq, &err);
+	CHECK(ld);
+	struct kx_file_call call;
+	CHECK(kx_load_file_call(ld, false, true, &call, &err) == 0);
+	CHECK_EQ_U64(call.flags, KX_KEXEC_FILE_NO_CMA | KX_KEXEC_FILE_FORCE_DTB | KX_KEXEC_FILE_DEBUG |
+				 KX_KEXEC_FILE_NO_INITRAMFS);
+	kx_load_free(ld);
+}
+
 KX_TEST(type_names_a_format_or_a_wrapper)
 {
 	struct kx_error err;
@@ -296,10 +325,9 @@ KX_TEST(arch_hooks)
 	CHECK(kx_arch_riscv64.purgatory_console("ttyS0", "", &v, &err) < 0);
 	CHECK_CONTAINS(err.message, "--serial=ttyS0: expected the UART's MMIO address");
 
-	CHECK(kx_arch_x86_64.boot_tree("/", "x.dtb", NULL, &notes, &err) == 0);
-	CHECK_EQ_U64(notes.count, 1);
-	CHECK(!strcmp(notes.text[0], "--dtb has no effect on x86_64"));
-	CHECK(!kx_arch_x86_64.tree_source("x.dtb"));
+	CHECK(kx_arch_x86_64.boot_tree("/", NULL, NULL, &notes, &err) == 0);
+	CHECK_EQ_U64(notes.count, 0);
+	CHECK(!kx_arch_x86_64.tree_source("x.dtb"));   /* x86_64 hands no tree: --dtb is refused */
 	CHECK(!strcmp(kx_arch_arm64.tree_source("x.dtb"), "--dtb"));
 	CHECK(!strcmp(kx_arch_riscv64.tree_source(NULL), "the running device tree"));
 }
@@ -320,6 +348,7 @@ static const struct kx_test_case cases[] = {
 	KX_CASE(compressed_layers), KX_CASE(type_names_a_format_or_a_wrapper),
 	KX_CASE(unknown_kernel_is_left_to_the_file_syscall_only), KX_CASE(crash_without_a_region_names_the_size),
 	KX_CASE(fixture_seed_only_under_a_test_root), KX_CASE(arch_hooks),
+	KX_CASE(dtb_refused_where_no_tree_is_handed_on), KX_CASE(file_flags),
 };
 
 int main(void)

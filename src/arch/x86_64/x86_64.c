@@ -242,12 +242,12 @@ const struct kx_arch_ops kx_arch_x86_64 = {
 	"x86_64 options:\n"
 	"      --command-line=STRING  same as --append\n"
 	"      --serial=PORT          purgatory console: 16550 at I/O port (0x3f8, ttyS0..ttyS3)\n"
-	"      --serial-baud=BAUD     accepted for compatibility (purgatory uses 115200)\n"
-	"      --console-serial, --console-vga, --reset-vga\n"
-	"                             accepted for compatibility; no effect\n"
+	"      --serial-baud=115200   the purgatory's speed (the only one: others are refused)\n"
+	"      --console-serial       purgatory reports on --serial, by default ttyS0\n"
 	"      --noefi                do not pass EFI information to the new kernel\n"
-	"      --reuse-video-type     accepted for compatibility (screen_info is always kept)\n"
-	"      --pass-memmap-cmdline, --elf32-core-headers, --elf64-core-headers,\n"
-	"      --args-linux, --args-elf, --args-none, --real-mode, --entry-32bit, --module=FILE\n"
-	"                             accepted for compatibility; see kexec(8)\n",
+	"      --reuse-video-type, --elf64-core-headers\n"
+	"                             what kexec-ng always does (screen_info kept, ELF64 headers)\n"
+	"  Refused with the reason (kexec(8), KEXEC-TOOLS OPTIONS): --console-vga, --reset-vga,\n"
+	"  --real-mode, --entry-32bit, --args-linux, --args-elf, --args-none, --module,\n"
+	"  --elf32-core-headers, --pass-memmap-cmdline, --dtb\n",
 };
