@@ -121,6 +121,10 @@ static int load_by_file(struct kx_load *ld, const struct kx_options *o, unsigned
 {
 	struct kx_file_call call;
 
+	char what[600];
+	snprintf(what, sizeof(what), "kexec_file_load of %s", o->kernel);
+	if (kx_refuse_under_xen(ld->facts.xen_control_domain, what, err) < 0)
+		return -1;
 	int r = kx_load_file_call(ld, true, o->debug, &call, err);
 	flush_notes(ld, shown, log);
 	if (r < 0)
@@ -148,6 +152,8 @@ static int load_by_plan(struct kx_load *ld, const struct kx_options *o, unsigned
 {
 	struct kx_plan plan;
 
+	if (kx_refuse_under_xen(ld->facts.xen_control_domain, "kexec_load", err) < 0)
+		return -1;
 	int r = kx_load_build_plan(ld, &plan, err);
 	flush_notes(ld, shown, log);
 	if (r == 0 && o->debug)
@@ -193,7 +199,7 @@ int kx_cmd_unload(const struct kx_options *o, FILE *log, struct kx_error *err)
 
 	if (!f)
 		return kx_fail(err, KX_E_NOMEM, "out of memory");
-	if (options_facts(o, f, err) < 0)
+	if (options_facts(o, f, err) < 0 || kx_refuse_under_xen(f->xen_control_domain, "unloading", err) < 0)
 		goto out;
 	if (o->mode != KX_MODE_LOAD) {
 		/* The file syscall unloads either kind of image, and is the only
@@ -262,6 +268,8 @@ int kx_cmd_exec(const struct kx_options *o, struct kx_error *err)
 		       o->no_sync ? " (skipped: -y)" : "", o->no_ifdown ? " (skipped: -x)" : "");
 		return 0;
 	}
+	if (kx_xen_control_domain(kx_options_root(o)))
+		return kx_refuse_under_xen(true, "kexec -e", err);
 	if (kx_cmd_status(&(struct kx_options){ .test.root = o->test.root }) == 0)
 		return kx_fail(err, KX_E_SYSCALL, "nothing has been loaded: load a kernel with -l first");
 	if (!o->no_sync)

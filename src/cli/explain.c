@@ -75,3 +75,14 @@ int kx_explain_load_failure(const struct kx_facts *f, int e, struct kx_error *er
 	return kx_fail_errno(err, KX_E_SYSCALL, e,
 			     "kexec_load refused the plan (run with --dry-run to see every segment)");
 }
+
+int kx_refuse_under_xen(bool control_domain, const char *what, struct kx_error *err)
+{
+	if (!control_domain)
+		return 0;
+	return kx_fail(err, KX_E_SYSCALL,
+		       "%s refused: this system is Xen's control domain (dom0, /proc/xen/capabilities), where "
+		       "the Xen hypervisor owns kexec (the crash kernel is Xen's, loaded through its "
+		       "hypercalls); kexec-ng does not drive Xen's kexec: use kexec-tools built with Xen support",
+		       what);
+}

@@ -22,4 +22,8 @@ const char *kx_file_syscall_why(int e);
 int kx_explain_file_failure(const struct kx_facts *f, const char *kernel, int e, struct kx_error *err);
 int kx_explain_load_failure(const struct kx_facts *f, int e, struct kx_error *err);
 
+/* Xen's dom0: the hypervisor owns kexec; `what` ("kexec_load of vmlinuz")
+ * is refused with that reason instead of the kernel's raw errno. */
+int kx_refuse_under_xen(bool control_domain, const char *what, struct kx_error *err);
+
 #endif

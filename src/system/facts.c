@@ -291,6 +291,20 @@ static void read_lockdown(struct kx_facts *f)
 	}
 }
 
+/* Xen's control domain (dom0): the hypervisor, not this kernel, does kexec
+ * there (kexec-tools drives it through libxenctrl's hypercalls). A guest
+ * (domU, HVM or PVH) kexecs itself like any machine. */
+bool kx_xen_control_domain(const char *root)
+{
+	char buf[256];
+	return kx_read_text(root, "proc/xen/capabilities", buf, sizeof(buf)) > 0 && strstr(buf, "control_d");
+}
+
+static void read_xen(struct kx_facts *f)
+{
+	f->xen_control_domain = kx_xen_control_domain(f->root);
+}
+
 static void read_spcr(struct kx_facts *f)
 {
 	char table[4096];   /* an SPCR table is 80-88 bytes */
@@ -368,6 +382,7 @@ static int facts_read(struct kx_facts *f, const char *root, bool fixture, struct
 		f->acpi_rsdp = v;
 	}
 	read_lockdown(f);
+	read_xen(f);
 	if (read_random(f, fixture, err) < 0)
 		return -1;
 	/* The page size is the running kernel's; a fixture folder states its own. */

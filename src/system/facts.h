@@ -44,6 +44,7 @@ struct kx_facts {
 	struct kx_spcr spcr;             /* /sys/firmware/acpi/tables/SPCR (root only); absent or
 					  * broken: present = false (the console is a nicety) */
 	char lockdown[32];               /* "none", "integrity", "confidentiality", "" unknown */
+	bool xen_control_domain;         /* /proc/xen/capabilities says control_d (Xen dom0) */
 	int kexec_loaded;                /* -1 unknown */
 	int kexec_crash_loaded;
 	unsigned int page_size_kib;      /* the running kernel's page size; 0 unknown */
@@ -68,6 +69,9 @@ int kx_facts_read_fixture(struct kx_facts *ret, const char *root, struct kx_erro
  * RAM, else the firmware map's RAM) minus what is reserved inside it.
  */
 void kx_facts_usable_ram(const struct kx_facts *f, struct kx_memmap *ret);
+
+/* Is this Xen's control domain (dom0)? (proc/xen/capabilities under root) */
+bool kx_xen_control_domain(const char *root);
 
 /* Helpers shared by fact readers: read a small text file under root. */
 int kx_read_text(const char *root, const char *rel, char *buf, size_t size);

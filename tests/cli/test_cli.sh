@@ -173,6 +173,15 @@ t "-u refused is explained" 255 "refused: KEXEC_NG_FORBID_SYSCALLS" -- --x-test-
 t "default -a: a refusal that is not 'cannot load this image' does not fall back" 255 "^kexec: kexec_file_load of vmlinuz refused" -- --x-test-root="$BIOS" -l vmlinuz
 t "zboot through the file syscall: the lost wrapper signature is named" 255 "EFI zboot image; kexec_file_load gets the Image unwrapped" -- --x-test-root="$BIOS" -s -l vmlinuz.zboot
 t "--noefi drops EFI setup_data" 0 "boot_params  mem 0x000100000-0x000101fff memsz 0x00002000 bufsz 0x00001040" -- --dry-run --x-test-root="$EFI" -c --noefi -l vmlinuz --append=x
+# Xen's dom0: the hypervisor owns kexec; refused with that reason, not an errno
+cp -r "$BIOS" xen-dom0; mkdir -p xen-dom0/proc/xen; echo control_d > xen-dom0/proc/xen/capabilities
+cp -r "$BIOS" xen-domu; mkdir -p xen-domu/proc/xen; : > xen-domu/proc/xen/capabilities
+t "Xen dom0: -c load refused, naming the hypervisor" 255 "^kexec: kexec_load refused: this system is Xen's control domain" -- --x-test-root=xen-dom0 -c -l vmlinuz
+t "Xen dom0: -s load refused" 255 "^kexec: kexec_file_load of vmlinuz refused: this system is Xen's control domain" -- --x-test-root=xen-dom0 -s -l vmlinuz
+t "Xen dom0: -u refused" 255 "^kexec: unloading refused: this system is Xen's control domain" -- --x-test-root=xen-dom0 -u
+t "Xen dom0: -e refused" 255 "^kexec: kexec -e refused: this system is Xen's control domain" -- --x-test-root=xen-dom0 -e
+t "Xen dom0: a dry run still plans" 0 "format: bzImage" -- --dry-run --x-test-root=xen-dom0 -c -l vmlinuz
+t "Xen guest (domU): loads like any machine (here: the seatbelt)" 255 "^kexec: kexec_load refused: KEXEC_NG_FORBID_SYSCALLS" -- --x-test-root=xen-domu -c -l vmlinuz
 # UKIs: synthetic ones (tests/tools/mkuki.c) around the small bzImage, and one
 # made with objcopy from systemd's stub around the real Debian kernel
 # (scripts/fetch-kernels.sh fetches the stub).
