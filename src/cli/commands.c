@@ -18,6 +18,7 @@
 #include "../system/facts.h"
 #include "../system/syscalls.h"
 #include "explain.h"
+#include "json.h"
 
 /* The facts of this machine, or of the fixture folder of --x-test-root. */
 static int options_facts(const struct kx_options *o, struct kx_facts *f, struct kx_error *err)
@@ -91,6 +92,117 @@ static void note_ignored_by_file_syscall(const struct kx_load *ld, const struct 
 			"use -c to apply it\n", ignored[i]);
 }
 
+/* --dry-run --json: the same as one JSON object (schema kexec-ng/plan/1, kexec(8)). */
+static void json_parts(struct kx_json *j, const struct kx_load *ld)
+{
+	const struct kx_layer *layer = ld->parts[KX_PART_KERNEL].layer;
+	if (!layer) {
+		kx_json_str(j, "wrapper", NULL);
+		return;
+	}
+	kx_json_open(j, "wrapper", '{');
+	kx_json_str(j, "name", layer->wrapper->name);
+	kx_json_str(j, "detail", layer->detail);
+	kx_json_open(j, "parts", '[');
+	for (int i = 0; i < KX_PART_COUNT; i++) {
+		if (!layer->parts[i].name)
+			continue;
+		kx_json_open(j, NULL, '{');
+		kx_json_str(j, "name", layer->parts[i].name);
+		kx_json_u64(j, "offset", layer->parts[i].offset);
+		kx_json_u64(j, "size", layer->parts[i].bytes.size);
+		kx_json_str(j, "use", ld->parts[i].use);
+		kx_json_close(j, '}');
+	}
+	kx_json_close(j, ']');
+	kx_json_str(j, "cmdline_from", ld->cmdline_from);
+	kx_json_close(j, '}');
+}
+
+static void json_file_call(struct kx_json *j, const struct kx_file_call *c)
+{
+	kx_json_open(j, "kexec_file_load", '{');
+	kx_json_str(j, "kernel", c->kernel->path);
+	kx_json_bool(j, "kernel_copied_to_memfd", c->kernel_copied);
+	kx_json_str(j, "initrd", c->initrd ? c->initrd->path : NULL);
+	kx_json_bool(j, "initrd_copied_to_memfd", c->initrd_copied);
+	kx_json_str(j, "cmdline", c->cmdline);
+	kx_json_u64(j, "flags", c->flags);
+	kx_json_close(j, '}');
+}
+
+static void json_plan(struct kx_json *j, const struct kx_plan *plan)
+{
+	kx_json_open(j, "kexec_load", '{');
+	kx_json_str(j, "format", plan->format);
+	kx_json_str(j, "cmdline", plan->cmdline);
+	kx_json_open(j, "segments", '[');
+	for (unsigned int i = 0; i < plan->nr_segments; i++) {
+		const struct kx_segment *s = &plan->segments[i];
+		kx_json_open(j, NULL, '{');
+		kx_json_str(j, "role", s->name);
+		kx_json_str(j, "source", s->source);
+		kx_json_u64(j, "mem", s->mem);
+		kx_json_hex(j, "mem_hex", s->mem);
+		kx_json_u64(j, "memsz", s->memsz);
+		kx_json_u64(j, "bufsz", s->bufsz);
+		kx_json_bytes_hex(j, "sha256", s->sha256, sizeof(s->sha256));
+		kx_json_close(j, '}');
+	}
+	kx_json_close(j, ']');
+	kx_json_u64(j, "entry", plan->entry);
+	kx_json_hex(j, "entry_hex", plan->entry);
+	kx_json_u64(j, "kernel_entry", plan->kernel_entry);
+	kx_json_hex(j, "kernel_entry_hex", plan->kernel_entry);
+	kx_json_u64(j, "flags", plan->flags);
+	kx_json_bool(j, "purgatory_check", plan->verify);
+	kx_json_bytes_hex(j, "digest", plan->digest, sizeof(plan->digest));
+	kx_json_close(j, '}');
+}
+
+static int dry_run_json(struct kx_load *ld, const struct kx_options *o, unsigned int *shown, FILE *log,
+			struct kx_error *err)
+{
+	struct kx_file_call call;
+	struct kx_plan plan;
+	struct kx_json j = { .out = stdout };
+	int have_plan = o->mode != KX_MODE_FILE;
+
+	kx_plan_init(&plan);
+	if (o->mode != KX_MODE_LOAD && kx_load_file_call(ld, false, o->debug, &call, err) < 0)
+		return -1;
+	int r = have_plan ? kx_load_build_plan(ld, &plan, err) : 0;
+	flush_notes(ld, shown, log);
+	if (r < 0) {
+		kx_plan_free(&plan);
+		return -1;
+	}
+	kx_json_open(&j, NULL, '{');
+	kx_json_str(&j, "schema", "kexec-ng/plan/1");
+	kx_json_str(&j, "architecture", ld->rq.arch->name);
+	kx_json_str(&j, "kernel", ld->rq.kernel);
+	kx_json_str(&j, "chain", ld->unwrapped.chain);
+	kx_json_str(&j, "format", ld->format ? ld->format->name : NULL);
+	kx_json_bool(&j, "crash", ld->rq.crash);
+	json_parts(&j, ld);
+	if (o->mode != KX_MODE_LOAD)
+		json_file_call(&j, &call);
+	else
+		kx_json_str(&j, "kexec_file_load", NULL);
+	kx_json_bool(&j, "fallback_to_kexec_load", o->mode == KX_MODE_AUTO);
+	if (have_plan)
+		json_plan(&j, &plan);
+	else
+		kx_json_str(&j, "kexec_load", NULL);
+	kx_json_open(&j, "notes", '[');
+	for (unsigned int i = 0; i < ld->notes.count; i++)
+		kx_json_str(&j, NULL, ld->notes.text[i]);
+	kx_json_close(&j, ']');
+	kx_json_close(&j, '}');
+	kx_plan_free(&plan);
+	return 0;
+}
+
 /* --dry-run: the kexec_file_load call and/or the kexec_load plan, on stdout. */
 static int dry_run(struct kx_load *ld, const struct kx_options *o, unsigned int *shown, FILE *log,
 		   struct kx_error *err)
@@ -131,6 +243,13 @@ static int load_by_file(struct kx_load *ld, const struct kx_options *o, unsigned
 		return -1;
 	int e = -kx_sys_kexec_file_load(call.kernel->fd, call.initrd ? call.initrd->fd : -1, call.cmdline,
 					call.flags);
+	if (e == EINVAL && (call.flags & KX_KEXEC_FILE_DEBUG)) {
+		/* KEXEC_FILE_DEBUG is 6.8's: an older kernel refuses the flag, not the image */
+		fprintf(log, "kexec: note: kexec_file_load said EINVAL with KEXEC_FILE_DEBUG (-d), which kernels "
+			"before 6.8 do not know; trying again without it\n");
+		e = -kx_sys_kexec_file_load(call.kernel->fd, call.initrd ? call.initrd->fd : -1, call.cmdline,
+					    call.flags & ~(unsigned long)KX_KEXEC_FILE_DEBUG);
+	}
 	if (e == 0) {
 		note_ignored_by_file_syscall(ld, o, log);
 		return 0;
@@ -158,7 +277,17 @@ static int load_by_plan(struct kx_load *ld, const struct kx_options *o, unsigned
 	flush_notes(ld, shown, log);
 	if (r == 0 && o->debug)
 		kx_plan_print(&plan, log);
+	/* -d: kexec-tools (after 2.0.32) asks the kernel to log the load too
+	 * (KEXEC_DEBUG); a kernel that does not know the flag says EINVAL */
+	if (r == 0 && o->debug)
+		plan.flags |= KX_KEXEC_DEBUG;
 	int e = r == 0 ? -kx_sys_kexec_load(&plan) : 0;
+	if (e == EINVAL && (plan.flags & KX_KEXEC_DEBUG)) {
+		fprintf(log, "kexec: note: kexec_load said EINVAL with KEXEC_DEBUG (-d), which this kernel may not "
+			"know; trying again without it\n");
+		plan.flags &= ~(unsigned long)KX_KEXEC_DEBUG;
+		e = -kx_sys_kexec_load(&plan);
+	}
 	if (e)
 		r = kx_explain_load_failure(&ld->facts, e, err);
 	kx_plan_free(&plan);
@@ -180,7 +309,7 @@ int kx_cmd_load(const struct kx_options *o, FILE *log, struct kx_error *err)
 	int r = kx_load_prepare(ld, &rq, err);
 	flush_notes(ld, &shown, log);
 	if (r == 0 && o->dry_run) {
-		r = dry_run(ld, o, &shown, log, err);
+		r = o->json ? dry_run_json(ld, o, &shown, log, err) : dry_run(ld, o, &shown, log, err);
 	} else if (r == 0) {
 		/* -s and -a: kexec_file_load first; -c, and -a when the kernel
 		 * cannot load the image itself: kexec_load with our plan */
@@ -233,14 +362,59 @@ out:
 	return r;
 }
 
-int kx_cmd_status(const struct kx_options *o)
+/* 1 loaded, 0 not, -1 the kernel does not say (no such file under root). */
+static int loaded(const char *root, const char *rel)
 {
 	char buf[16];
-	const char *rel = o->status_crash ? "sys/kernel/kexec_crash_loaded" : "sys/kernel/kexec_loaded";
-	/* kexec-tools: -1 (exit 255) when the kernel does not say */
-	if (kx_read_text(kx_options_root(o), rel, buf, sizeof(buf)) <= 0)
-		return 255;
+	if (kx_read_text(root, rel, buf, sizeof(buf)) <= 0)
+		return -1;
 	return atoi(buf) ? 1 : 0;
+}
+
+/* -S --json: what is loaded, the crash regions, hotplug support
+ * (schema kexec-ng/status/1, kexec(8)). */
+static void status_json(const struct kx_options *o, int answer)
+{
+	const char *root = kx_options_root(o);
+	struct kx_json j = { .out = stdout };
+	struct kx_facts *f = calloc(1, sizeof(*f));
+	struct kx_error err = { 0 };
+
+	kx_json_open(&j, NULL, '{');
+	kx_json_str(&j, "schema", "kexec-ng/status/1");
+	kx_json_str(&j, "asked_about", o->status_crash ? "crash" : "normal");
+	kx_json_u64(&j, "exit_status", (uint64_t)answer);
+	kx_json_open(&j, "loaded", '{');
+	kx_json_bool(&j, "normal", loaded(root, "sys/kernel/kexec_loaded"));
+	kx_json_bool(&j, "crash", loaded(root, "sys/kernel/kexec_crash_loaded"));
+	kx_json_close(&j, '}');
+	kx_json_open(&j, "crash_regions", '[');
+	if (f && options_facts(o, f, &err) == 0) {
+		for (unsigned int i = 0; i < f->crash_regions.count; i++) {
+			kx_json_open(&j, NULL, '{');
+			kx_json_u64(&j, "start", f->crash_regions.ranges[i].start);
+			kx_json_u64(&j, "size", f->crash_regions.ranges[i].end - f->crash_regions.ranges[i].start);
+			kx_json_close(&j, '}');
+		}
+	}
+	kx_json_close(&j, ']');
+	kx_json_open(&j, "crash_hotplug", '{');
+	kx_json_bool(&j, "cpu", loaded(root, "sys/devices/system/cpu/crash_hotplug"));
+	kx_json_bool(&j, "memory", loaded(root, "sys/devices/system/memory/crash_hotplug"));
+	kx_json_close(&j, '}');
+	kx_json_close(&j, '}');
+	free(f);
+}
+
+int kx_cmd_status(const struct kx_options *o)
+{
+	int r = loaded(kx_options_root(o), o->status_crash ? "sys/kernel/kexec_crash_loaded" :
+								"sys/kernel/kexec_loaded");
+	/* kexec-tools: -1 (exit 255) when the kernel does not say */
+	int answer = r < 0 ? 255 : r;
+	if (o->json)
+		status_json(o, answer);
+	return answer;
 }
 
 int kx_cmd_print_ckr_size(const struct kx_options *o, FILE *out, struct kx_error *err)

@@ -9,7 +9,7 @@
 
 enum {
 	OPT_APPEND = 256, OPT_INITRD, OPT_REUSE_CMDLINE, OPT_MEM_MIN, OPT_MEM_MAX, OPT_ENTRY,
-	OPT_PRINT_CKR, OPT_DTB, OPT_DRY_RUN, OPT_SERIAL, OPT_NOEFI, OPT_PRESERVE, OPT_JUMP_BACK,
+	OPT_PRINT_CKR, OPT_DTB, OPT_DRY_RUN, OPT_JSON, OPT_SERIAL, OPT_NOEFI, OPT_PRESERVE, OPT_JUMP_BACK,
 	OPT_HOTPLUG, OPT_NO_CMA, OPT_FORCE_DTB, OPT_SERIAL_BAUD, OPT_CONSOLE_SERIAL, OPT_ALWAYS,
 	OPT_TEST_WRONG_DIGEST, OPT_TEST_ROOT, OPT_TEST_ARCH,
 	OPT_REFUSED = 512,           /* + the index in refusals[] */
@@ -79,6 +79,7 @@ static const struct option long_options[] = {
 	{ "print-ckr-size", no_argument, NULL, OPT_PRINT_CKR },
 	{ "dtb", required_argument, NULL, OPT_DTB },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "json", no_argument, NULL, OPT_JSON },
 	{ "serial", required_argument, NULL, OPT_SERIAL },
 	{ "noefi", no_argument, NULL, OPT_NOEFI },
 	{ "load-preserve-context", no_argument, NULL, OPT_PRESERVE },
@@ -253,6 +254,7 @@ int kx_options_parse(int argc, char **argv, struct kx_options *o, struct kx_erro
 			break;
 		case OPT_DTB: o->dtb = optarg; break;
 		case OPT_DRY_RUN: o->dry_run = true; break;
+		case OPT_JSON: o->json = true; break;
 		case OPT_SERIAL: o->serial = optarg; break;
 		case OPT_NOEFI: o->no_efi = true; break;
 		case OPT_PRESERVE:

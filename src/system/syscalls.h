@@ -15,6 +15,9 @@
 #ifndef KEXEC_ON_CRASH
 #define KEXEC_ON_CRASH 0x00000001
 #endif
+/* kexec_load: ask the kernel to log the load (kexec-tools master; kernels
+ * that do not know it say EINVAL) */
+#define KX_KEXEC_DEBUG             0x10
 #define KX_KEXEC_FILE_UNLOAD       0x1
 #define KX_KEXEC_FILE_ON_CRASH     0x2
 #define KX_KEXEC_FILE_NO_INITRAMFS 0x4

@@ -233,6 +233,48 @@ STUB=$SRC/.cache/systemd-boot-efi/linuxx64.efi.stub
 bash "$SRC/tests/tools/mkuki-objcopy.sh" "$STUB" uki-real.efi "$REAL" initrd.img uki-cmdline || echo "# cannot build the objcopy UKI (scripts/fetch-kernels.sh fetches $STUB)"
 t "UKI by objcopy from systemd's stub around Debian's kernel: -c plan" 0 "^format: UKI > bzImage$" -- --dry-run --x-test-root="$EFI" -c -l uki-real.efi
 t "UKI by objcopy: .cmdline, .initrd" 0 '^kexec_file_load: kernel fd of uki-real.efi \(UKI .linux section\) \(copied into a sealed memfd\), initrd uki-real.efi \(UKI .initrd section\) \(copied into a sealed memfd\), command line "console=ttyS0 uki-token=1"' -- --dry-run --x-test-root="$EFI" -l uki-real.efi
+# --json: parsed back by python3's json module, checked field by field, and
+# golden (the purgatory's digest and the plan digest masked, as above)
+json_check() {
+  local name=$1 want=$2 expr=$3; shift 3
+  n=$((n + 1))
+  out=$("$KEXEC" "$@" 2>/dev/null); local got=$?
+  if [ "$got" = "$want" ] && python3 -c "import json,sys; d=json.loads(sys.stdin.read()); sys.exit(0 if ($expr) else 1)" <<<"$out"; then
+    echo "ok $n - $name"
+  else
+    echo "not ok $n - $name"; echo "#   exit $got (want $want), expected: $expr"; sed 's/^/#     /' <<<"$out"; failed=$((failed + 1))
+  fi
+}
+json_check "--dry-run --json: one object, schema 1, both calls" 0 \
+  "d['schema']=='kexec-ng/plan/1' and d['kexec_file_load']['flags']==0 and d['kexec_load']['segments'][1]['role']=='initrd' and d['fallback_to_kexec_load'] and d['wrapper']['parts'][0]['name']=='.linux' and d['kexec_load']['format']=='UKI > bzImage'" \
+  --dry-run --json --x-test-root="$BIOS" -l uki.efi
+json_check "--dry-run --json: notes included" 0 "d['notes']==[\"--initrd replaces uki.efi's .initrd section\"] and d['kexec_file_load']['initrd']=='initrd2.img'" \
+  --dry-run --json --x-test-root="$BIOS" -s -l uki.efi --initrd=initrd2.img
+json_check "--dry-run --json -c: no file call, the plan's flags and entry" 0 \
+  "d['kexec_file_load'] is None and d['kexec_load']['flags']==0x3e0000 and d['kexec_load']['entry_hex']==hex(d['kexec_load']['entry']) and d['wrapper'] is None" \
+  --dry-run --json --x-test-root="$BIOS" -c -l vmlinuz
+json_check "--dry-run --json -p: crash plan" 0 "d['crash'] and d['kexec_load']['flags']==0x3e0001 and d['kexec_load']['cmdline'].startswith('elfcorehdr=')" \
+  --dry-run --json --x-test-root="$CRASH" -c -p vmlinuz
+json_check "-S --json: the answer, both images, the crash region" 0 \
+  "d['schema']=='kexec-ng/status/1' and d['asked_about']=='crash' and d['exit_status']==0 and d['loaded']=={'normal':None,'crash':False} and d['crash_regions']==[{'start':0x2f000000,'size':256<<20}]" \
+  -S --json --x-test-root="$CRASH"
+json_check "-l -S --json: normal image loaded, exit 1" 1 "d['asked_about']=='normal' and d['exit_status']==1 and d['loaded']['normal'] is True" \
+  -l -S --json --x-test-root="$LOADED"
+n=$((n + 1))
+jout=$("$KEXEC" --dry-run --json --x-test-root="$BIOS" -c -l vmlinuz --initrd=initrd.img --append="console=ttyS0 root=/dev/vda" 2>&1 | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for s in d["kexec_load"]["segments"]:
+    if s["role"] == "purgatory":
+        s["sha256"] = "(purgatory build)"; s["bufsz"] = "(purgatory build)"
+d["kexec_load"]["digest"] = "(depends on the purgatory build)"
+print(json.dumps(d, indent=1, sort_keys=True))')
+[ -n "${KX_UPDATE_GOLDEN:-}" ] && printf '%s\n' "$jout" > "$SRC/tests/golden/cli-bios-box.json"
+if diff -u "$SRC/tests/golden/cli-bios-box.json" <(printf '%s\n' "$jout") > diff.txt; then
+  echo "ok $n - golden --dry-run --json, BIOS box"
+else
+  echo "not ok $n - golden --dry-run --json, BIOS box"; sed 's/^/#   /' diff.txt; failed=$((failed + 1))
+fi
 golden "golden --dry-run, BIOS box" cli-bios-box.txt --dry-run --x-test-root="$BIOS" -c -l vmlinuz --initrd=initrd.img --append="console=ttyS0 root=/dev/vda"
 golden "golden --dry-run, EFI box, default mode" cli-efi-box.txt --dry-run --x-test-root="$EFI" -l vmlinuz --initrd=initrd.img --append="console=ttyS0 root=/dev/vda"
 

@@ -42,6 +42,10 @@ E2E_CASES=(
   "force_c_trixie_to_bookworm_seabios  exec-force    seabios trixie   bookworm"
   # ... and -i: the purgatory skips its check, so a wrong digest boots anyway.
   "no_checks_wrong_digest_bookworm_to_trixie_ovmf nocheck-wrong ovmf bookworm trixie"
+  # -d asks the kernel to log the load too (KEXEC_FILE_DEBUG, 6.8+; KEXEC_DEBUG,
+  # kexec-tools master): a 6.1 kernel says EINVAL to both flags, kexec-ng says
+  # so and loads without them (-s, then -c, then -e)
+  "debug_d_bookworm_to_trixie_seabios  exec-debug    seabios bookworm trixie"
   # A UKI made with objcopy from systemd's stub (.linux the Debian kernel,
   # .initrd the stage-2 initrd, .cmdline with the case's token), loaded with
   # no --initrd and no --append: stage 2 shows the UKI's token and marker.
@@ -79,7 +83,7 @@ e2e_case_applies() {
   local kind=$1 mode=$2
   [ "$mode" = tools ] && case "$kind" in
     # (bookworm's kexec-tools 2.0.25 predates UKI support)
-    wrong-digest|nocheck-wrong|exec-elf|exec-gz-*|exec-uki-*|default-action) return 1 ;;
+    wrong-digest|nocheck-wrong|exec-elf|exec-gz-*|exec-uki-*|exec-debug|default-action) return 1 ;;
   esac
   return 0
 }
@@ -100,6 +104,13 @@ e2e_case_write() {
       exec-c|exec-s)
         local sw=-c; [ "$kind" = exec-s ] && sw=-s
         echo "  run_cmd load \$KEXEC $sw -l \$K2 --append=\"\$APPEND2\" || return"
+        echo '  sysloaded load'
+        echo '  run_cmd exec $KEXEC -e'
+        ;;
+      exec-debug)
+        echo "  run_cmd loads \$KEXEC -s -d -l \$K2 --append=\"\$APPEND2\" || return"
+        echo '  run_cmd unloads $KEXEC -u'
+        echo "  run_cmd load \$KEXEC -c -d -l \$K2 --append=\"\$APPEND2\" || return"
         echo '  sysloaded load'
         echo '  run_cmd exec $KEXEC -e'
         ;;
@@ -181,6 +192,13 @@ e2e_case_check() {
           { echo "kexec -f called shutdown(8)"; return; }
         [ -z "$rc" ] || { echo "kexec -f returned (exit $rc): $(_e2e_out "$log" load | _e2e_brief)"; return; }
         rc=0
+      fi
+      if [ "$kind" = exec-debug ]; then
+        [ "$(_e2e_rc "$log" loads)" = 0 ] || { echo "-s -d load exited $(_e2e_rc "$log" loads): $(_e2e_out "$log" loads | _e2e_brief)"; return; }
+        _e2e_out "$log" loads | grep -aq "said EINVAL with KEXEC_FILE_DEBUG (-d).*trying again without it" ||
+          { echo "-s -d on 6.1 did not say it retried without KEXEC_FILE_DEBUG: $(_e2e_out "$log" loads | _e2e_brief)"; return; }
+        _e2e_out "$log" load | grep -aq "said EINVAL with KEXEC_DEBUG (-d).*trying again without it" ||
+          { echo "-c -d did not say it retried without KEXEC_DEBUG: $(_e2e_out "$log" load | _e2e_brief)"; return; }
       fi
       if [ "$kind" = exec-elf ]; then
         _e2e_out "$log" load | grep -aq "falling back to kexec_load" ||
