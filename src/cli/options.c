@@ -186,6 +186,8 @@ static int check_combinations(struct kx_options *o, struct kx_error *err)
 			       o->action_flag);
 	if (o->panic && o->action == KX_ACT_DEFAULT)
 		o->action = KX_ACT_LOAD, o->action_flag = "-p";
+	if (o->json && !o->dry_run && o->action != KX_ACT_HELP && o->action != KX_ACT_VERSION)
+		return kx_fail(err, KX_E_USAGE, "--json shows an answer as JSON: give it with --dry-run or -S");
 	/* with kexec_file_load the kernel keeps a crash kernel's core header
 	 * current itself (CONFIG_CRASH_HOTPLUG); our kexec_load header is not */
 	if (o->hotplug && o->mode != KX_MODE_FILE)

@@ -258,6 +258,7 @@ json_check "--dry-run --json -p: crash plan" 0 "d['crash'] and d['kexec_load']['
 json_check "-S --json: the answer, both images, the crash region" 0 \
   "d['schema']=='kexec-ng/status/1' and d['asked_about']=='crash' and d['exit_status']==0 and d['loaded']=={'normal':None,'crash':False} and d['crash_regions']==[{'start':0x2f000000,'size':256<<20}]" \
   -S --json --x-test-root="$CRASH"
+t "--json without --dry-run or -S refused" 1 "^kexec: --json shows an answer as JSON: give it with --dry-run or -S$" -- --json --x-test-root="$BIOS" -c -l vmlinuz
 json_check "-l -S --json: normal image loaded, exit 1" 1 "d['asked_about']=='normal' and d['exit_status']==1 and d['loaded']['normal'] is True" \
   -l -S --json --x-test-root="$LOADED"
 n=$((n + 1))
