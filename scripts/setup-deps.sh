@@ -16,17 +16,17 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PKGS=(
   # build
   make meson ninja-build pkg-config gcc libc6-dev binutils linux-libc-dev gcc-aarch64-linux-gnu
-  libfdt-dev zlib1g-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev file
+  libfdt-dev zlib1g-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev liblzo2-dev file
   # python3 (standard library only): src/purgatory/mkblob.py, scripts/test.sh's
   # TAP count, tests/purgatory/run.sh's QEMU monitor (meson pulls it in too,
   # but these call it themselves)
   python3
   # arm64 cross build (multiarch; libfdt-dev:arm64 is handled below)
   libc6-dev:arm64 zlib1g-dev:arm64 liblzma-dev:arm64 libzstd-dev:arm64
-  liblz4-dev:arm64 libbz2-dev:arm64
+  liblz4-dev:arm64 libbz2-dev:arm64 liblzo2-dev:arm64
   # QEMU end-to-end tests and benchmark (tests/e2e, scripts/bench.sh); the
   # arm64 guests' busybox and kexec-tools come from scripts/fetch-kernels.sh
-  qemu-system-x86 ovmf busybox-static cpio gzip xz-utils zstd lz4 bzip2
+  qemu-system-x86 ovmf busybox-static cpio gzip xz-utils zstd lz4 bzip2 lzop
   qemu-system-arm qemu-efi-aarch64 device-tree-compiler
   gcc-riscv64-linux-gnu qemu-system-misc  # riscv64 purgatory and its QEMU harness
   lld-19  # riscv64 static link: trixie libc.a needs a linker newer than ld 2.40

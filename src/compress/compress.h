@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Compressed kernel files: detection by magic and streaming decompression
- * through the system libraries (zlib, liblzma, libzstd, liblz4, libbz2).
+ * through the system libraries (zlib, liblzma, libzstd, liblz4, libbz2, liblzo2).
  *
  * A decompressed kernel ends up in a sealed memfd (never a temporary file) so
  * that kexec_file_load can take it like a file on disk. Output is written in
@@ -54,7 +54,7 @@ enum kx_compression {
 	KX_COMP_LZ4_LEGACY,  /* 02 21 4C 18: what the kernel build writes (lz4 -l) */
 	KX_COMP_LZ4_FRAME,   /* 04 22 4D 18 */
 	KX_COMP_BZIP2,       /* "BZh" + block size digit '1'..'9' */
-	KX_COMP_LZO,         /* 89 4C 5A 4F: detected, not supported */
+	KX_COMP_LZO,         /* 89 4C 5A 4F: lzop's container (liblzo2 decodes its blocks) */
 };
 
 /* A sensible cap for a decompressed kernel (a big one is ~100 MiB). */
@@ -87,8 +87,7 @@ const char *kx_compression_name(enum kx_compression c);
  *               the cap), output of zero bytes, a header asking for more
  *               memory than KX_DECOMPRESS_MEMLIMIT or zstd's window limit,
  *               unexpected data after the stream (see above)
- *  KX_E_FORMAT  `c` is KX_COMP_LZO ("lzo is not supported") or not a
- *               compression
+ *  KX_E_FORMAT  `c` is not a compression
  *  KX_E_NOMEM   a library or the chunk buffer could not allocate
  *  KX_E_IO      the memfd could not be created, written, sealed or mapped
  */

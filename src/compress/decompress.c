@@ -22,6 +22,7 @@
 #include <lz4.h>
 #include <lz4frame.h>
 #include <lzma.h>
+#include <lzo/lzo1x.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -254,6 +255,7 @@ static bool next_stream_starts(enum kx_compression c, struct kx_bytes rest)
 	case KX_COMP_GZIP:
 	case KX_COMP_XZ:
 	case KX_COMP_BZIP2:
+	case KX_COMP_LZO:
 		return kx_compression_detect(rest) == c;
 	case KX_COMP_ZSTD:
 	case KX_COMP_LZ4_FRAME:
@@ -669,6 +671,155 @@ static int bzip2_one(struct dctx *x, struct kx_bytes in, size_t start, size_t *r
 	return ret;
 }
 
+/*
+ * lzop (what the kernel build's "lzop -9" writes, and lib/decompress_unlzo.c
+ * reads): the 9-byte magic, a header (its size depends on the version and
+ * the flags), then blocks of dst_len, src_len, optional checksums and
+ * src_len bytes (stored when src_len == dst_len), up to a dst_len of 0.
+ * Blocks are decoded by liblzo2's lzo1x_decompress_safe; every checksum the
+ * header announces is verified (the kernel's own decoder skips them).
+ */
+#define LZOP_MAGIC_LEN 9
+#define LZOP_F_ADLER32_D 0x1u
+#define LZOP_F_ADLER32_C 0x2u
+#define LZOP_F_H_EXTRA_FIELD 0x40u
+#define LZOP_F_CRC32_D 0x100u
+#define LZOP_F_CRC32_C 0x200u
+#define LZOP_F_H_FILTER 0x800u
+#define LZOP_F_H_CRC32 0x1000u
+#define LZOP_BLOCK_MAX (64 * MiB)   /* lzop's MAX_BLOCK_SIZE */
+
+static bool be32_at(struct kx_bytes in, size_t *pos, uint32_t *ret)
+{
+	if (!kx_span_ok(in.size, *pos, 4))
+		return false;
+	const uint8_t *p = in.data + *pos;
+	*ret = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	*pos += 4;
+	return true;
+}
+
+/* The header from `start`: its flags, and *pos after it. */
+static int lzop_header(struct dctx *x, struct kx_bytes in, size_t start, uint32_t *ret_flags, size_t *pos)
+{
+	static const uint8_t magic[LZOP_MAGIC_LEN] = { 0x89, 'L', 'Z', 'O', 0, '\r', '\n', 0x1a, '\n' };
+	uint32_t u32 = 0, flags;
+
+	if (!kx_span_ok(in.size, start, LZOP_MAGIC_LEN + 7) || memcmp(in.data + start, magic, LZOP_MAGIC_LEN))
+		return in.size - start < LZOP_MAGIC_LEN + 7 ? fail_truncated(x, in.size) :
+		       fail_corrupt(x, start, "no lzop magic (89 4C 5A 4F 00 0D 0A 1A 0A)");
+	const uint8_t *h = in.data + start + LZOP_MAGIC_LEN;
+	uint16_t version = (uint16_t)(h[0] << 8 | h[1]);
+	*pos = start + LZOP_MAGIC_LEN + 4 + (version >= 0x0940 ? 2 : 0);   /* version, lib, needed */
+	uint8_t method = in.data[*pos];
+	*pos += 1 + (version >= 0x0940 ? 1 : 0);                          /* method, level */
+	if (method < 1 || method > 3)
+		return fail_corrupt(x, *pos, "lzop method %u is not LZO1X (1, 2 or 3)", method);
+	if (!be32_at(in, pos, &flags))
+		return fail_truncated(x, in.size);
+	if (flags & LZOP_F_H_EXTRA_FIELD)
+		return fail_corrupt(x, *pos, "lzop header has an extra field (flag 0x40), which no kernel build writes");
+	if ((flags & LZOP_F_H_FILTER) && !be32_at(in, pos, &u32))
+		return fail_truncated(x, in.size);
+	/* mode, mtime (and its high half from 0.94) */
+	*pos += 8 + (version >= 0x0940 ? 4 : 0);
+	if (!kx_span_ok(in.size, *pos, 1) || !kx_span_ok(in.size, *pos + 1, in.data[*pos] + 4u))
+		return fail_truncated(x, in.size);
+	size_t hdr_end = *pos + 1 + in.data[*pos];        /* the name, then the header's checksum */
+	struct kx_bytes hdr = kx_bytes_sub(in, start + LZOP_MAGIC_LEN, hdr_end - start - LZOP_MAGIC_LEN);
+	uint32_t want = flags & LZOP_F_H_CRC32 ? lzo_crc32(0, hdr.data, (lzo_uint)hdr.size) :
+		      lzo_adler32(1, hdr.data, (lzo_uint)hdr.size);
+	*pos = hdr_end;
+	be32_at(in, pos, &u32);
+	if (u32 != want)
+		return fail_corrupt(x, hdr_end, "lzop header checksum 0x%08" PRIx32 " is not the header's (0x%08" PRIx32 ")",
+				    u32, want);
+	*ret_flags = flags;
+	return 0;
+}
+
+/* The checksum a block's bytes must have, as the header's flags choose. */
+static bool lzop_sum_ok(uint32_t flags, uint32_t adler_flag, uint32_t crc_flag, uint32_t want,
+			const uint8_t *data, size_t len)
+{
+	if (flags & adler_flag)
+		return lzo_adler32(1, data, (lzo_uint)len) == want;
+	if (flags & crc_flag)
+		return lzo_crc32(0, data, (lzo_uint)len) == want;
+	return true;
+}
+
+static int lzop_one(struct dctx *x, struct kx_bytes in, size_t start, size_t *ret_end)
+{
+	uint32_t flags = 0, dst_len, src_len, sum_d = 0, sum_c = 0;
+	size_t pos = 0;
+	uint8_t *block = NULL;
+	int ret = -1;
+
+	if (lzo_init() != LZO_E_OK)
+		return fail_internal(x, "lzo_init", 0);
+	if (lzop_header(x, in, start, &flags, &pos) < 0)
+		return -1;
+	for (;;) {
+		size_t at = pos;
+		if (!be32_at(in, &pos, &dst_len)) {
+			fail_truncated(x, in.size);
+			break;
+		}
+		if (dst_len == 0) {
+			*ret_end = pos;
+			ret = 0;
+			break;
+		}
+		bool has_d = flags & (LZOP_F_ADLER32_D | LZOP_F_CRC32_D);
+		if (!be32_at(in, &pos, &src_len) || (has_d && !be32_at(in, &pos, &sum_d))) {
+			fail_truncated(x, in.size);
+			break;
+		}
+		if (dst_len > LZOP_BLOCK_MAX || src_len > dst_len || src_len == 0) {
+			fail_corrupt(x, at, "lzop block of %" PRIu32 " bytes from %" PRIu32 " (at most %llu, and no "
+				     "larger compressed than plain)", dst_len, src_len, LZOP_BLOCK_MAX);
+			break;
+		}
+		bool has_c = src_len < dst_len && (flags & (LZOP_F_ADLER32_C | LZOP_F_CRC32_C));
+		if ((has_c && !be32_at(in, &pos, &sum_c)) || !kx_span_ok(in.size, pos, src_len)) {
+			fail_truncated(x, in.size);
+			break;
+		}
+		const uint8_t *src = in.data + pos, *out = src;
+		if (has_c && !lzop_sum_ok(flags, LZOP_F_ADLER32_C, LZOP_F_CRC32_C, sum_c, src, src_len)) {
+			fail_corrupt(x, pos, "lzop block's compressed bytes do not match their checksum");
+			break;
+		}
+		if (src_len < dst_len) {
+			lzo_uint got = dst_len;
+			uint8_t *grown = realloc(block, dst_len);
+			if (!grown) {
+				fail_nomem(x);
+				break;
+			}
+			block = grown;
+			int lr = lzo1x_decompress_safe(src, src_len, block, &got, NULL);
+			if (lr != LZO_E_OK || got != dst_len) {
+				fail_corrupt(x, pos, "lzop block does not decode to its %" PRIu32 " bytes "
+					     "(lzo1x_decompress_safe returned %d, %lu bytes)", dst_len, lr,
+					     (unsigned long)got);
+				break;
+			}
+			out = block;
+		}
+		if (has_d && !lzop_sum_ok(flags, LZOP_F_ADLER32_D, LZOP_F_CRC32_D, sum_d, out, dst_len)) {
+			fail_corrupt(x, pos, "lzop block's decompressed bytes do not match their checksum");
+			break;
+		}
+		if (sink_write(x, out, dst_len) < 0)
+			break;
+		pos += src_len;
+	}
+	free(block);
+	return ret;
+}
+
 static int check_supported(enum kx_compression c, const char *name, struct kx_error *err)
 {
 	switch (c) {
@@ -679,12 +830,8 @@ static int check_supported(enum kx_compression c, const char *name, struct kx_er
 	case KX_COMP_LZ4_LEGACY:
 	case KX_COMP_LZ4_FRAME:
 	case KX_COMP_BZIP2:
-		return 0;
 	case KX_COMP_LZO:
-		/* No liblzo on purpose: rare for kernels, one more library. */
-		return kx_fail(err, KX_E_FORMAT,
-			       "%s: lzo is not supported; recompress the kernel with gzip, xz or zstd",
-			       name);
+		return 0;
 	case KX_COMP_NONE:
 		break;
 	}
@@ -720,6 +867,9 @@ static int decode_all(struct dctx *x, struct kx_bytes in)
 			break;
 		case KX_COMP_BZIP2:
 			r = bzip2_one(x, in, pos, &end);
+			break;
+		case KX_COMP_LZO:
+			r = lzop_one(x, in, pos, &end);
 			break;
 		default:
 			return check_supported(x->comp, x->name, x->err);

@@ -2,8 +2,8 @@
 /*
  * Compressed kernels (vmlinuz.gz, Image.gz, a build's vmlinux.xz ...): one
  * wrapper entry per codec, recognised by its magic and decompressed by the
- * system library (src/compress) into a sealed memfd. A codec we detect but
- * cannot decode (lzo) is still an entry, so its refusal names it.
+ * system library (src/compress: zlib, liblzma, libzstd, liblz4, libbz2,
+ * liblzo2) into a sealed memfd: every compression Linux builds a kernel with.
  */
 #include <stdio.h>
 
@@ -41,5 +41,5 @@ const struct kx_wrapper_ops kx_wrapper_zstd = CODEC(KX_COMP_ZSTD, "zstd");
 const struct kx_wrapper_ops kx_wrapper_lz4_legacy = CODEC(KX_COMP_LZ4_LEGACY, "lz4");
 const struct kx_wrapper_ops kx_wrapper_lz4_frame = CODEC(KX_COMP_LZ4_FRAME, "lz4");
 const struct kx_wrapper_ops kx_wrapper_bzip2 = CODEC(KX_COMP_BZIP2, "bzip2");
-/* detected, refused by the decompressor with its name ("lzo is not supported") */
+/* lzop's container, as the kernel build's "lzop -9" writes it */
 const struct kx_wrapper_ops kx_wrapper_lzo = CODEC(KX_COMP_LZO, "lzo");

@@ -16,6 +16,10 @@ gzip -9 -n -c vmlinuz > vmlinuz.gz
 # an EFI zboot header around the gzip'ed kernel (unwrapping is generic)
 { printf 'MZ\0\0zimg'; printf '\0\020\0\0'; printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $(( $(stat -c %s vmlinuz.gz) & 255 )) $(( ($(stat -c %s vmlinuz.gz) >> 8) & 255 )) $(( ($(stat -c %s vmlinuz.gz) >> 16) & 255 )) 0)"
   head -c 8 /dev/zero; printf 'gzip'; head -c $((4096 - 28)) /dev/zero; cat vmlinuz.gz; } > vmlinuz.zboot
+# lzop (scripts/setup-deps.sh installs it), bare and as an EFI zboot payload
+lzop -9 -c vmlinuz > vmlinuz.lzo
+{ printf 'MZ\0\0zimg'; printf '\0\020\0\0'; printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $(( $(stat -c %s vmlinuz.lzo) & 255 )) $(( ($(stat -c %s vmlinuz.lzo) >> 8) & 255 )) $(( ($(stat -c %s vmlinuz.lzo) >> 16) & 255 )) 0)"
+  head -c 8 /dev/zero; printf 'lzo'; head -c $((4096 - 27)) /dev/zero; cat vmlinuz.lzo; } > vmlinuz.lzo.zboot
 head -c 600 vmlinuz > truncated
 echo "#!/bin/sh not a kernel" > notes.txt
 BIOS=$SRC/tests/fixtures/bios-box EFI=$SRC/tests/fixtures/efi-box LOADED=$SRC/tests/fixtures/loaded-box
@@ -107,6 +111,9 @@ t "-t unknown type" 1 "-t uImage: no such image type on x86_64" -- --dry-run --x
 t "-t bzImage64 (kexec-tools name) accepted" 0 "format: bzImage" -- --dry-run --x-test-root="$BIOS" -c -t bzImage64 -l vmlinuz
 t "command line over cmdline_size" 1 "accepts at most 2047" -- --dry-run --x-test-root="$BIOS" -c -l vmlinuz --append="$(head -c 3000 /dev/zero | tr '\0' a)"
 t "gzip kernel unwrapped in memory" 0 "format: gzip > bzImage" -- --dry-run --x-test-root="$BIOS" -c -l vmlinuz.gz
+t "lzop kernel (lzop -9) unwrapped by liblzo2" 0 "^format: lzo > bzImage$" -- --dry-run --x-test-root="$BIOS" -c -l vmlinuz.lzo
+t "EFI zboot with an lzo payload" 0 "^format: EFI zboot lzo > bzImage$" -- --dry-run --x-test-root="$BIOS" -c -l vmlinuz.lzo.zboot
+t "lzop kernel through the file syscall: a sealed memfd" 0 "kernel fd of vmlinuz.lzo \(lzo payload\)" -- --dry-run --x-test-root="$BIOS" -s -l vmlinuz.lzo
 t "file-syscall dry run names the memfd for a gzip kernel" 0 "kernel fd of vmlinuz.gz \(gzip payload\)" -- --dry-run --x-test-root="$BIOS" -s -l vmlinuz.gz
 t "-s dry run: no kexec_load plan" 0 "^kexec_file_load: kernel fd of vmlinuz, initrd none \(KEXEC_FILE_NO_INITRAMFS\)" -- --dry-run --x-test-root="$BIOS" -s -l vmlinuz
 t "default dry run: file syscall then fallback plan" 0 "then, if the kernel cannot load it itself: kexec_load" -- --dry-run --x-test-root="$BIOS" -l vmlinuz

@@ -15,6 +15,7 @@
 #include <lz4.h>
 #include <lz4frame.h>
 #include <lzma.h>
+#include <lzo/lzo1x.h>
 #include <stdint.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -75,6 +76,58 @@ static const uint8_t *payload(void)
 }
 
 enum { ZSTD_NO_CONTENT_SIZE = 1 };
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
+}
+
+/*
+ * An lzop file as `lzop -1` writes one: the magic, a version 0x1030 header
+ * (Unix, adler32 of every block's plain and compressed bytes), 256 KiB
+ * blocks of LZO1X-1 (a block that does not shrink is stored), a zero end.
+ */
+static struct buf lzop_compress(const uint8_t *src, size_t n)
+{
+	static const uint8_t magic[9] = { 0x89, 'L', 'Z', 'O', 0, '\r', '\n', 0x1a, '\n' };
+	const size_t block = 256 * 1024;
+	struct buf out = { malloc(64 + n + n / 16 + (n / block + 1) * 80), 0 };
+	uint8_t *wrk = malloc(LZO1X_1_MEM_COMPRESS), *p = out.data;
+
+	if (!out.data || !wrk || lzo_init() != LZO_E_OK) {
+		free(out.data);
+		free(wrk);
+		return (struct buf){ NULL, 0 };
+	}
+	memcpy(p, magic, 9);
+	uint8_t *h = p + 9;
+	static const uint8_t hdr[] = { 0x10, 0x30, 0x20, 0x80, 0x09, 0x40, 1, 5,   /* versions, method, level */
+				       0x03, 0, 0, 0x03,                            /* flags: Unix, adler32 D+C */
+				       0, 0, 0x81, 0xa4, 0, 0, 0, 0, 0, 0, 0, 0, 0 }; /* mode, mtime, no name */
+	memcpy(h, hdr, sizeof(hdr));
+	put_be32(h + sizeof(hdr), lzo_adler32(1, h, sizeof(hdr)));
+	p = h + sizeof(hdr) + 4;
+	for (size_t at = 0; at < n; at += block) {
+		lzo_uint len = n - at < block ? n - at : block, clen = 0;
+		uint8_t *data = p + 16;
+		lzo1x_1_compress(src + at, len, data, &clen, wrk);
+		put_be32(p, (uint32_t)len);
+		put_be32(p + 8, lzo_adler32(1, src + at, len));
+		if (clen >= len) {                  /* stored: no compressed checksum */
+			put_be32(p + 4, (uint32_t)len);
+			memcpy(p + 12, src + at, len);
+			p += 12 + len;
+			continue;
+		}
+		put_be32(p + 4, (uint32_t)clen);
+		put_be32(p + 12, lzo_adler32(1, data, clen));
+		p += 16 + clen;
+	}
+	put_be32(p, 0);
+	out.size = (size_t)(p + 4 - out.data);
+	free(wrk);
+	return out;
+}
 
 static struct buf lz4_legacy_compress(const uint8_t *src, size_t n, size_t block)
 {
@@ -215,6 +268,8 @@ static struct buf compress_with(enum kx_compression c, const uint8_t *src, size_
 		out.size = len;
 		return out;
 	}
+	case KX_COMP_LZO:
+		return lzop_compress(src, n);
 	default:
 		return out;
 	}
@@ -453,7 +508,7 @@ static void check_to_buffer(int *kx_failed_, enum kx_compression c)
 
 #define FORMATS(X) \
 	X(gzip, GZIP) X(xz, XZ) X(lzma, LZMA) X(zstd, ZSTD) \
-	X(lz4_legacy, LZ4_LEGACY) X(lz4_frame, LZ4_FRAME) X(bzip2, BZIP2)
+	X(lz4_legacy, LZ4_LEGACY) X(lz4_frame, LZ4_FRAME) X(bzip2, BZIP2) X(lzo, LZO)
 
 #define PER_FORMAT_TESTS(n, C) \
 	KX_TEST(roundtrip_##n) { check_roundtrip(kx_failed_, KX_COMP_##C); } \
@@ -524,22 +579,26 @@ KX_TEST(names)
 	CHECK(strcmp(kx_compression_name((enum kx_compression)99), "unknown") == 0);
 }
 
-KX_TEST(lzo_refused)
+/* lzop headers the decoder must refuse, by name. */
+KX_TEST(lzop_header_rules)
 {
-	static const uint8_t lzo[] = { 0x89, 'L', 'Z', 'O', 0, '\r', '\n', 0x1a, '\n' };
-	struct kx_bytes in = { lzo, sizeof(lzo) };
-	struct kx_error err = { 0 };
-	uint8_t out[16];
-	size_t len;
-
-	CHECK_EQ_U64(kx_compression_detect(in), KX_COMP_LZO);
-	expect_error(kx_failed_, in, KX_COMP_LZO, KX_DECOMPRESS_DEFAULT_CAP, KX_E_FORMAT,
-		     "lzo is not supported");
-	if (*kx_failed_)
-		return;
-	CHECK(kx_decompress_to_buffer(in, KX_COMP_LZO, NAME, out, sizeof(out), &len, &err) == -1);
-	CHECK_EQ_U64(err.status, KX_E_FORMAT);
-	CHECK_CONTAINS(err.message, "lzo is not supported");
+	struct buf b = lzop_compress(payload(), 4096);
+	CHECK(b.data);
+	/* method 7 (at 9 + 6) is no LZO1X */
+	b.data[15] = 7;
+	expect_error(kx_failed_, as_bytes(b), KX_COMP_LZO, KX_DECOMPRESS_DEFAULT_CAP, KX_E_INPUT,
+		     "lzop method 7 is not LZO1X");
+	b.data[15] = 1;
+	/* the header checksum covers the mode: change it */
+	b.data[24] ^= 1;
+	expect_error(kx_failed_, as_bytes(b), KX_COMP_LZO, KX_DECOMPRESS_DEFAULT_CAP, KX_E_INPUT,
+		     "lzop header checksum");
+	b.data[24] ^= 1;
+	/* magic's 5th byte */
+	b.data[4] = 1;
+	expect_error(kx_failed_, as_bytes(b), KX_COMP_LZO, KX_DECOMPRESS_DEFAULT_CAP, KX_E_INPUT,
+		     "no lzop magic");
+	free(b.data);
 }
 
 KX_TEST(none_refused)
@@ -767,7 +826,7 @@ KX_TEST_MAIN(
 	FORMATS(PER_FORMAT_CASES)
 	KX_CASE(detect_by_magic),
 	KX_CASE(names),
-	KX_CASE(lzo_refused),
+	KX_CASE(lzop_header_rules),
 	KX_CASE(none_refused),
 	KX_CASE(empty_input),
 	KX_CASE(xz_stream_padding),
