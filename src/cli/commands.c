@@ -42,7 +42,8 @@ static struct kx_load_request request_of(const struct kx_options *o, const struc
 		.serial = o->serial ? o->serial : o->console_serial ? "ttyS0" : NULL,
 		.crash = o->panic, .mem_min = o->mem_min, .mem_max = o->mem_max,
 		.have_entry = o->have_entry, .entry = o->entry, .no_checks = o->no_checks,
-		.no_efi = o->no_efi, .no_cma = o->no_cma, .force_dtb = o->force_dtb,
+		.no_efi = o->no_efi, .no_cma = o->no_cma, .force_dtb = o->force_dtb, .uki_profile = o->uki_profile,
+		.uki_profile_given = o->uki_profile_given,
 		.file_syscall_only = o->mode == KX_MODE_FILE, .test = o->test,
 	};
 }

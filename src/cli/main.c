@@ -69,6 +69,7 @@ static void usage(FILE *out)
 	"      --print-ckr-size       print the size of the crash kernel region\n"
 	"      --dry-run              print the whole load plan; load nothing (any user)\n"
 	"      --json                 with --dry-run or -S: the answer as JSON (kexec(8))\n"
+	"      --uki-profile=N        boot profile N of a multi-profile UKI (also @N; default 0)\n"
 	"      --hotplug              with -s: the kernel keeps a crash kernel's core header current\n"
 	"                             as CPUs and memory come and go (refused with kexec_load)\n"
 	"      --no-cma, --force-dtb  kexec_file_load flags KEXEC_FILE_NO_CMA, KEXEC_FILE_FORCE_DTB\n"

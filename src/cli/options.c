@@ -9,7 +9,7 @@
 
 enum {
 	OPT_APPEND = 256, OPT_INITRD, OPT_REUSE_CMDLINE, OPT_MEM_MIN, OPT_MEM_MAX, OPT_ENTRY,
-	OPT_PRINT_CKR, OPT_DTB, OPT_DRY_RUN, OPT_JSON, OPT_SERIAL, OPT_NOEFI, OPT_PRESERVE, OPT_JUMP_BACK,
+	OPT_PRINT_CKR, OPT_DTB, OPT_DRY_RUN, OPT_JSON, OPT_UKI_PROFILE, OPT_SERIAL, OPT_NOEFI, OPT_PRESERVE, OPT_JUMP_BACK,
 	OPT_HOTPLUG, OPT_NO_CMA, OPT_FORCE_DTB, OPT_SERIAL_BAUD, OPT_CONSOLE_SERIAL, OPT_ALWAYS,
 	OPT_TEST_WRONG_DIGEST, OPT_TEST_ROOT, OPT_TEST_ARCH,
 	OPT_REFUSED = 512,           /* + the index in refusals[] */
@@ -80,6 +80,7 @@ static const struct option long_options[] = {
 	{ "dtb", required_argument, NULL, OPT_DTB },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "uki-profile", required_argument, NULL, OPT_UKI_PROFILE },
 	{ "serial", required_argument, NULL, OPT_SERIAL },
 	{ "noefi", no_argument, NULL, OPT_NOEFI },
 	{ "load-preserve-context", no_argument, NULL, OPT_PRESERVE },
@@ -154,6 +155,16 @@ static void resolve_status(struct kx_options *o, bool has_opt_load, int flags_cr
 	o->action = KX_ACT_STATUS;
 	o->action_flag = "-S";
 	o->status_crash = flags_crash < 0 ? !has_opt_load : flags_crash;
+}
+
+/* --uki-profile=N, or systemd-boot's spelling "@N" (what it passes the stub) */
+static int parse_profile(const char *arg, unsigned int *ret, struct kx_error *err)
+{
+	uint64_t v;
+	if (kx_parse_u64(arg[0] == '@' ? arg + 1 : arg, &v) < 0 || v > 255)
+		return kx_fail(err, KX_E_USAGE, "--uki-profile=%s: expected a profile number (0-255, or @N)", arg);
+	*ret = (unsigned int)v;
+	return 0;
 }
 
 /* Keep the first refused option; reported after parsing (-S supersedes). */
@@ -257,6 +268,10 @@ int kx_options_parse(int argc, char **argv, struct kx_options *o, struct kx_erro
 		case OPT_DTB: o->dtb = optarg; break;
 		case OPT_DRY_RUN: o->dry_run = true; break;
 		case OPT_JSON: o->json = true; break;
+		case OPT_UKI_PROFILE:
+			r = parse_profile(optarg, &o->uki_profile, err);
+			o->uki_profile_given = true;
+			break;
 		case OPT_SERIAL: o->serial = optarg; break;
 		case OPT_NOEFI: o->no_efi = true; break;
 		case OPT_PRESERVE:

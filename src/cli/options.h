@@ -44,7 +44,9 @@ struct kx_options {
 	bool have_entry;
 	uint64_t entry;
 	bool dry_run;
-	bool json;                 /* --json: --dry-run's plan, -S's status as JSON */
+	bool json;
+	unsigned int uki_profile;  /* --uki-profile=N: a multi-profile UKI's profile ... */
+	bool uki_profile_given;    /* ... when given */                 /* --json: --dry-run's plan, -S's status as JSON */
 	const char *serial;        /* --serial: ttyS0..3 or an I/O port */
 	bool hotplug;              /* --hotplug: with -s the kernel keeps the crash header current */
 	bool no_cma, force_dtb;    /* kexec_file_load flags KEXEC_FILE_NO_CMA, _FORCE_DTB */

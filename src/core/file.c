@@ -85,24 +85,46 @@ int kx_file_from_memfd(struct kx_file *ret, int fd, const char *name, struct kx_
 	return 0;
 }
 
+static int write_all(int fd, struct kx_bytes bytes, const char *name, struct kx_error *err)
+{
+	for (size_t done = 0; done < bytes.size;) {
+		ssize_t r = write(fd, bytes.data + done, bytes.size - done);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return kx_fail_errno(err, KX_E_IO, r < 0 ? errno : EIO, "%s: cannot write to the memfd", name);
+		done += (size_t)r;
+	}
+	return 0;
+}
+
 int kx_file_memfd_copy(struct kx_file *ret, struct kx_bytes bytes, const char *name,
 		       struct kx_error *err)
 {
+	return kx_file_memfd_join(ret, &bytes, 1, 1, name, err);
+}
+
+int kx_file_memfd_join(struct kx_file *ret, const struct kx_bytes *parts, unsigned int n, size_t align,
+		       const char *name, struct kx_error *err)
+{
+	static const uint8_t zeros[16];
+	size_t total = 0;
+
 	memset(ret, 0, sizeof(*ret));
 	ret->fd = -1;
 	int fd = kx_memfd_create(name, err);
 	if (fd < 0)
 		return -1;
-	for (size_t done = 0; done < bytes.size;) {
-		ssize_t r = write(fd, bytes.data + done, bytes.size - done);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			kx_fail_errno(err, KX_E_IO, r < 0 ? errno : EIO, "%s: cannot write to the memfd", name);
+	for (unsigned int i = 0; i < n; i++) {
+		size_t pad = i && align > 1 ? (align - total % align) % align : 0;
+		if (pad > sizeof(zeros) || write_all(fd, (struct kx_bytes){ zeros, pad }, name, err) < 0 ||
+		    write_all(fd, parts[i], name, err) < 0) {
+			if (pad > sizeof(zeros))
+				kx_fail(err, KX_E_IO, "%s: alignment %zu too large", name, align);
 			close(fd);
 			return -1;
 		}
-		done += (size_t)r;
+		total += pad + parts[i].size;
 	}
 	return kx_file_from_memfd(ret, fd, name, err);
 }

@@ -29,6 +29,11 @@ int kx_memfd_create(const char *name, struct kx_error *err);
  * system call needs as a file of its own, such as a UKI's .linux). */
 int kx_file_memfd_copy(struct kx_file *ret_file, struct kx_bytes bytes, const char *name,
 		       struct kx_error *err);
+/* A sealed memfd holding `parts` one after the other, each after the first
+ * starting `align`-aligned (zero padding, align <= 16): an initrd made of
+ * cpio archives (a UKI's .ucode, then its .initrd). */
+int kx_file_memfd_join(struct kx_file *ret_file, const struct kx_bytes *parts, unsigned int n, size_t align,
+		       const char *name, struct kx_error *err);
 /* A read-only view of part of another kx_file: no fd, nothing to unmap;
  * closing it frees only the name. */
 int kx_file_view(struct kx_file *ret_file, struct kx_bytes bytes, const char *name,

@@ -100,6 +100,43 @@ static int choose_cmdline(struct kx_load *ld, struct kx_error *err)
 				  sizeof(ld->cmdline), err);
 }
 
+/*
+ * A wrapper's microcode (a UKI's .ucode) goes before the wrapper's initrd,
+ * in one sealed memfd, as systemd-stub hands them to the kernel: the early
+ * microcode cpio first. With --initrd the user's initrd is used as given
+ * (kexec-tools knows no .ucode) and a note says the microcode is not.
+ */
+static int add_ucode(struct kx_load *ld, struct kx_error *err)
+{
+	const struct kx_layer *layer = kx_unwrapped_part(&ld->unwrapped, KX_PART_UCODE);
+	const char *path;
+	char name[600];
+
+	if (!layer)
+		return 0;
+	if (!layer->parts[KX_PART_UCODE].bytes.size) {
+		ld->parts[KX_PART_UCODE] = (struct kx_part_use){ layer, "empty: not used" };
+		return 0;
+	}
+	path = outer_of(ld, layer)->path;
+	if (ld->rq.initrd) {
+		ld->parts[KX_PART_UCODE] = (struct kx_part_use){ layer, "not used: --initrd is used as given" };
+		kx_note(&ld->notes, "%s's .ucode section is not used: --initrd replaces the initrd it goes before", path);
+		return 0;
+	}
+	ld->parts[KX_PART_UCODE] = (struct kx_part_use){ layer, "put before the initrd" };
+	struct kx_bytes parts[2] = { layer->parts[KX_PART_UCODE].bytes, ld->initrd.bytes };
+	struct kx_file joined;
+	snprintf(name, sizeof(name), "%s (%s .ucode%s sections)", path, layer->wrapper->name,
+		 ld->initrd.bytes.size ? " + .initrd" : "");
+	/* cpio archives start 4-byte aligned (the kernel's initramfs unpacker) */
+	if (kx_file_memfd_join(&joined, parts, ld->initrd.bytes.size ? 2 : 1, 4, name, err) < 0)
+		return -1;
+	kx_file_close(&ld->initrd);
+	ld->initrd = joined;
+	return 0;
+}
+
 /* --initrd, else a wrapper's (as a view: no copy). The user's replaces the
  * wrapper's, as in kexec-tools (kexec/arch/x86_64/kexec-bzImage64.c: the
  * UKI's initrd only when no --initrd), on both system calls. */
@@ -112,18 +149,20 @@ static int choose_initrd(struct kx_load *ld, struct kx_error *err)
 	if (rq->initrd && kx_file_map(&ld->initrd, rq->initrd, err) < 0)
 		return -1;
 	if (!layer)
-		return 0;
+		return add_ucode(ld, err);
 	const struct kx_wrapped_part *part = &layer->parts[KX_PART_INITRD];
 	ld->parts[KX_PART_INITRD] = (struct kx_part_use){ layer, rq->initrd ? "replaced by --initrd" : "the initrd" };
 	if (!part->bytes.size)  /* an empty section is no initrd */
-		return 0;
+		return add_ucode(ld, err);
 	if (rq->initrd) {
 		kx_note(&ld->notes, "--initrd replaces %s's %s section", outer_of(ld, layer)->path, part->name);
-		return 0;
+		return add_ucode(ld, err);
 	}
 	snprintf(name, sizeof(name), "%s (%s %s section)", outer_of(ld, layer)->path, layer->wrapper->name,
 		 part->name);
-	return kx_file_view(&ld->initrd, part->bytes, name, err);
+	if (kx_file_view(&ld->initrd, part->bytes, name, err) < 0)
+		return -1;
+	return add_ucode(ld, err);
 }
 
 /* A wrapper's device tree is never used: say what the new kernel gets. */
@@ -218,9 +257,16 @@ int kx_load_prepare(struct kx_load *ld, const struct kx_load_request *rq, struct
 	if ((rq->test.root ? kx_facts_read_fixture(&ld->facts, rq->test.root, err) :
 			     kx_facts_read(&ld->facts, "/", err)) < 0)
 		return -1;
-	if (resolve_type(ld, &forced_wrapper, err) < 0 || kx_file_map(&ld->file, rq->kernel, err) < 0 ||
-	    kx_unwrap(&ld->file, rq->arch, forced_wrapper, KX_KERNEL_DECOMPRESSED_MAX, &ld->unwrapped, err) < 0)
+	if (resolve_type(ld, &forced_wrapper, err) < 0 || kx_file_map(&ld->file, rq->kernel, err) < 0)
 		return -1;
+	struct kx_unwrap_options uo = { .forced = forced_wrapper, .cap = KX_KERNEL_DECOMPRESSED_MAX,
+					.uki_profile = rq->uki_profile };
+	if (kx_unwrap(&ld->file, rq->arch, &uo, &ld->unwrapped, err) < 0)
+		return -1;
+	if (rq->uki_profile_given &&
+	    !(ld->unwrapped.nr_layers && ld->unwrapped.layers[0].parts[KX_PART_KERNEL].name))
+		return kx_fail(err, KX_E_USAGE, "--uki-profile=%u: %s is not a UKI (no profiles to choose from)",
+			       rq->uki_profile, rq->kernel);
 	if (ld->unwrapped.nr_layers && ld->unwrapped.layers[0].parts[KX_PART_KERNEL].name)
 		ld->parts[KX_PART_KERNEL] = (struct kx_part_use){ &ld->unwrapped.layers[0], "the kernel" };
 	if (choose_cmdline(ld, err) < 0 || choose_initrd(ld, err) < 0)

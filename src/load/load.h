@@ -47,6 +47,8 @@ struct kx_load_request {
 	const char *type;            /* -t: a format's or a wrapper's name, or NULL */
 	const char *dtb;             /* --dtb, or NULL */
 	const char *serial;          /* --serial as given, or NULL */
+	unsigned int uki_profile;    /* --uki-profile: a multi-profile UKI's profile (0 the default) */
+	bool uki_profile_given;      /* given for a file that is no UKI: refused */
 	bool crash;                  /* -p */
 	uint64_t mem_min, mem_max;
 	bool have_entry;

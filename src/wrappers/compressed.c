@@ -17,7 +17,8 @@ static enum kx_probe codec_probe(const struct kx_wrapper_ops *self, struct kx_by
 }
 
 static int codec_peel(const struct kx_wrapper_ops *self, const struct kx_file *outer,
-		      const struct kx_arch_ops *arch, uint64_t cap, struct kx_layer *ret, struct kx_error *err)
+		      const struct kx_arch_ops *arch, const struct kx_unwrap_options *opts,
+		      struct kx_layer *ret, struct kx_error *err)
 {
 	enum kx_compression c = (enum kx_compression)self->variant;
 	char name[512];
@@ -25,7 +26,7 @@ static int codec_peel(const struct kx_wrapper_ops *self, const struct kx_file *o
 
 	snprintf(ret->label, sizeof(ret->label), "%s", kx_compression_name(c));
 	snprintf(name, sizeof(name), "%s (%s payload)", outer->path, kx_compression_name(c));
-	return kx_decompress_to_file(outer->bytes, c, name, cap, &ret->inner, err);
+	return kx_decompress_to_file(outer->bytes, c, name, opts->cap, &ret->inner, err);
 }
 
 #define CODEC(codec, type_name) {                                                                  \

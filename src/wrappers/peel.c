@@ -45,9 +45,10 @@ static void chain_append(struct kx_unwrapped *u, const char *label)
 	snprintf(u->chain + used, sizeof(u->chain) - used, "%s%s", used ? " > " : "", label);
 }
 
-int kx_unwrap(const struct kx_file *file, const struct kx_arch_ops *arch, const struct kx_wrapper_ops *forced,
-	      uint64_t cap, struct kx_unwrapped *ret, struct kx_error *err)
+int kx_unwrap(const struct kx_file *file, const struct kx_arch_ops *arch, const struct kx_unwrap_options *opts,
+	      struct kx_unwrapped *ret, struct kx_error *err)
 {
+	const struct kx_wrapper_ops *forced = opts->forced;
 	unsigned int decompressed = 0;
 
 	memset(ret, 0, sizeof(*ret));
@@ -69,7 +70,7 @@ int kx_unwrap(const struct kx_file *file, const struct kx_arch_ops *arch, const 
 		memset(layer, 0, sizeof(*layer));
 		layer->inner.fd = -1;
 		layer->wrapper = w;
-		if (w->peel(w, ret->kernel, arch, cap, layer, err) < 0) {
+		if (w->peel(w, ret->kernel, arch, opts, layer, err) < 0) {
 			kx_file_close(&layer->inner);
 			return -1;
 		}
@@ -106,7 +107,7 @@ int kx_unwrap_kernel(const struct kx_file *in, uint64_t cap, struct kx_file *ret
 	chain[0] = 0;
 	/* no architecture: the wrappers that need one (a UKI's Machine) are
 	 * not asked; a compressed file needs none */
-	int r = kx_unwrap(in, NULL, NULL, cap, &u, err);
+	int r = kx_unwrap(in, NULL, &(struct kx_unwrap_options){ .cap = cap }, &u, err);
 	if (r == 0 && u.nr_layers) {
 		snprintf(chain, chain_size, "%s", u.chain);
 		/* hand over the innermost memfd; the outer ones go */

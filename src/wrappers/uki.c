@@ -32,8 +32,8 @@ static const char *const uki_only_sections[] = {
 	".pcrsig", ".pcrpkey", ".profile", ".ucode", ".efifw", ".sdmagic",
 };
 
-enum { S_LINUX, S_INITRD, S_CMDLINE, S_DTB, S_COUNT };
-static const char *const used_names[S_COUNT] = { ".linux", ".initrd", ".cmdline", ".dtb" };
+enum { S_LINUX, S_INITRD, S_CMDLINE, S_DTB, S_UCODE, S_COUNT };
+static const char *const used_names[S_COUNT] = { ".linux", ".initrd", ".cmdline", ".dtb", ".ucode" };
 
 static const char *machine_name(uint16_t m)
 {
@@ -100,52 +100,75 @@ static int pe_section_table(struct kx_bytes file, const char *name, uint32_t *re
 	return 1;
 }
 
+/* Where a section of part `part` (0 the base, k the k-th .profile's) goes
+ * when profile `profile` boots: slot 0 (base), 1 (the profile's, which
+ * replace the base ones), or -1 (another profile's: not used). */
+static int slot_of(unsigned int part, unsigned int profile)
+{
+	return part == 0 ? 0 : part == profile + 1 ? 1 : -1;
+}
+
+/* A section header's raw data must lie inside the file. */
+static int check_raw(struct kx_bytes file, const char *name, unsigned int i, const uint8_t *h,
+		     struct kx_error *err)
+{
+	struct kx_bytes hb = { h, SECTION_SIZE };
+	uint32_t raw_size, raw_ptr;
+	char sname[9];
+
+	kx_le32(hb, SEC_RAW_SIZE, &raw_size);
+	kx_le32(hb, SEC_RAW_POINTER, &raw_ptr);
+	memcpy(sname, h, 8);
+	sname[8] = 0;
+	if (raw_size && !kx_span_ok(file.size, raw_ptr, raw_size))
+		return kx_fail(err, KX_E_INPUT, "%s: PE section %u (%s): PointerToRawData 0x%x + "
+			       "SizeOfRawData 0x%x runs past the end of the file (0x%zx bytes)",
+			       name, i, sname, raw_ptr, raw_size, file.size);
+	return 0;
+}
+
 /*
- * The section headers a UKI boot uses, in sec[] (NULL: absent), and in
- * *ret_marker the first UKI-only section seen (NULL: none). Sections of
- * profile 0 (between the first and the second .profile) replace the base
- * ones (UKI spec, "Multi-Profile UKIs"); later profiles are not the
- * default: ignored.
+ * The section headers a boot of `profile` uses, in sec[] (NULL: absent),
+ * the first UKI-only section seen in *ret_marker (NULL: none) and the
+ * number of .profile sections in *ret_profiles. A profile's sections
+ * replace the base ones (UKI spec, "Multi-Profile UKIs"); profile 0, the
+ * first, is the default.
  */
 static int find_sections(struct kx_bytes file, const char *name, uint64_t table, uint16_t nsec,
-			 const uint8_t *sec[S_COUNT], const char **ret_marker, struct kx_error *err)
+			 unsigned int profile, const uint8_t *sec[S_COUNT], const char **ret_marker,
+			 unsigned int *ret_profiles, struct kx_error *err)
 {
 	const uint8_t *found[2][S_COUNT] = { { NULL } };
-	int part = 0;
+	unsigned int part = 0;
 
 	*ret_marker = NULL;
 	for (unsigned int i = 0; i < nsec; i++) {
 		const uint8_t *h = file.data + table + (uint64_t)i * SECTION_SIZE;
-		struct kx_bytes hb = { h, SECTION_SIZE };
-		uint32_t raw_size, raw_ptr;
-		kx_le32(hb, SEC_RAW_SIZE, &raw_size);
-		kx_le32(hb, SEC_RAW_POINTER, &raw_ptr);
-		char sname[9];
-		memcpy(sname, h, 8);
-		sname[8] = 0;
-		if (raw_size && !kx_span_ok(file.size, raw_ptr, raw_size))
-			return kx_fail(err, KX_E_INPUT, "%s: PE section %u (%s): PointerToRawData 0x%x + "
-				       "SizeOfRawData 0x%x runs past the end of the file (0x%zx bytes)",
-				       name, i, sname, raw_ptr, raw_size, file.size);
+		if (check_raw(file, name, i, h, err) < 0)
+			return -1;
 		for (size_t k = 0; !*ret_marker && k < sizeof(uki_only_sections) / sizeof(uki_only_sections[0]); k++)
 			if (section_is(h, uki_only_sections[k]))
 				*ret_marker = uki_only_sections[k];
 		if (section_is(h, ".profile")) {
-			if (++part > 1)
-				break;
+			part++;
 			continue;
 		}
-		for (int s = 0; s < S_COUNT; s++) {
+		int slot = slot_of(part, profile);
+		for (int s = 0; s < S_COUNT && slot >= 0; s++) {
 			if (!section_is(h, used_names[s]))
 				continue;
-			if (found[part][s])
+			if (found[slot][s] && slot && profile)
+				return kx_fail(err, KX_E_INPUT, "%s: UKI has two %s sections in its profile %u", name,
+					       used_names[s], profile);
+			if (found[slot][s])
 				return kx_fail(err, KX_E_INPUT, "%s: UKI has two %s sections in its %s", name,
-					       used_names[s], part ? "first profile" : "base (before any .profile)");
-			found[part][s] = h;
+					       used_names[s], slot ? "first profile" : "base (before any .profile)");
+			found[slot][s] = h;
 		}
 	}
 	for (int s = 0; s < S_COUNT; s++)
 		sec[s] = found[1][s] ? found[1][s] : found[0][s];
+	*ret_profiles = part;
 	return 0;
 }
 
@@ -154,7 +177,8 @@ static int find_sections(struct kx_bytes file, const char *name, uint64_t table,
 static int section_contents(struct kx_bytes file, const char *name, const uint8_t *const sec[S_COUNT],
 			    struct kx_uki *ret, struct kx_error *err)
 {
-	struct kx_uki_section *out[S_COUNT] = { &ret->linux_image, &ret->initrd, &ret->cmdline, &ret->dtb };
+	struct kx_uki_section *out[S_COUNT] = { &ret->linux_image, &ret->initrd, &ret->cmdline, &ret->dtb,
+						&ret->ucode };
 
 	for (int s = 0; s < S_COUNT; s++) {
 		if (!sec[s])
@@ -179,6 +203,12 @@ static int section_contents(struct kx_bytes file, const char *name, const uint8_
 int kx_uki_parse(struct kx_bytes file, const char *name, uint16_t pe_machine,
 		 const char *arch_name, struct kx_uki *ret, struct kx_error *err)
 {
+	return kx_uki_parse_profile(file, name, pe_machine, arch_name, 0, ret, err);
+}
+
+int kx_uki_parse_profile(struct kx_bytes file, const char *name, uint16_t pe_machine,
+			 const char *arch_name, unsigned int profile, struct kx_uki *ret, struct kx_error *err)
+{
 	uint16_t machine = 0, nsec = 0;
 	uint32_t lfanew = 0;
 	uint64_t table = 0;
@@ -189,7 +219,7 @@ int kx_uki_parse(struct kx_bytes file, const char *name, uint16_t pe_machine,
 	int pe = pe_section_table(file, name, &lfanew, &table, &nsec, &machine, err);
 	if (pe <= 0)
 		return pe;
-	if (find_sections(file, name, table, nsec, sec, &uki_marker, err) < 0)
+	if (find_sections(file, name, table, nsec, profile, sec, &uki_marker, &ret->nr_profiles, err) < 0)
 		return -1;
 	if (!sec[S_LINUX]) {
 		if (uki_marker)
@@ -201,7 +231,12 @@ int kx_uki_parse(struct kx_bytes file, const char *name, uint16_t pe_machine,
 		return kx_fail(err, KX_E_INPUT, "%s: UKI for %s: COFF Machine 0x%04x (at 0x%llx), this loader "
 			       "is for %s (0x%04x)", name, machine_name(machine), machine,
 			       (unsigned long long)lfanew + COFF_MACHINE, arch_name, pe_machine);
+	if (profile && profile >= ret->nr_profiles)
+		return kx_fail(err, KX_E_USAGE, "%s: --uki-profile=%u: the UKI has %u profile%s (0 to %u)", name,
+			       profile, ret->nr_profiles, ret->nr_profiles == 1 ? "" : "s",
+			       ret->nr_profiles ? ret->nr_profiles - 1 : 0);
 	ret->machine = machine;
+	ret->profile = profile;
 	if (section_contents(file, name, sec, ret, err) < 0)
 		return -1;
 	if (ret->linux_image.bytes.size == 0)
@@ -250,13 +285,15 @@ static void set_part(struct kx_wrapped_part *part, const char *name, const struc
 
 /* The kernel in .linux as a view (no copy); .initrd, .cmdline and .dtb as parts. */
 static int uki_peel(const struct kx_wrapper_ops *self, const struct kx_file *outer,
-		    const struct kx_arch_ops *arch, uint64_t cap, struct kx_layer *ret, struct kx_error *err)
+		    const struct kx_arch_ops *arch, const struct kx_unwrap_options *opts,
+		      struct kx_layer *ret, struct kx_error *err)
 {
 	struct kx_uki uki;
 	char name[512];
-	(void)self, (void)cap;
+	(void)self;
 
-	if (kx_uki_parse(outer->bytes, outer->path, arch->pe_machine, arch->name, &uki, err) < 0)
+	if (kx_uki_parse_profile(outer->bytes, outer->path, arch->pe_machine, arch->name, opts->uki_profile, &uki,
+				 err) < 0)
 		return -1;
 	snprintf(ret->label, sizeof(ret->label), "UKI");
 	snprintf(ret->detail, sizeof(ret->detail), "PE/COFF, Machine 0x%04x", uki.machine);
@@ -264,6 +301,10 @@ static int uki_peel(const struct kx_wrapper_ops *self, const struct kx_file *out
 	set_part(&ret->parts[KX_PART_INITRD], ".initrd", &uki.initrd);
 	set_part(&ret->parts[KX_PART_CMDLINE], ".cmdline", &uki.cmdline);
 	set_part(&ret->parts[KX_PART_DTB], ".dtb", &uki.dtb);
+	set_part(&ret->parts[KX_PART_UCODE], ".ucode", &uki.ucode);
+	if (uki.nr_profiles)
+		snprintf(ret->detail, sizeof(ret->detail), "PE/COFF, Machine 0x%04x, profile %u of %u", uki.machine,
+			 uki.profile, uki.nr_profiles);
 	snprintf(name, sizeof(name), "%s (UKI .linux section)", outer->path);
 	return kx_file_view(&ret->inner, uki.linux_image.bytes, name, err);
 }

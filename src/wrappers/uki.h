@@ -28,6 +28,9 @@ struct kx_uki {
 	struct kx_uki_section initrd;      /* .initrd */
 	struct kx_uki_section cmdline;     /* .cmdline: text (checked) */
 	struct kx_uki_section dtb;         /* .dtb: found, not used (named in the plan) */
+	struct kx_uki_section ucode;       /* .ucode: CPU microcode, put before the initrd */
+	unsigned int nr_profiles;          /* .profile sections (0: a single-profile UKI) */
+	unsigned int profile;              /* the profile whose sections these are */
 };
 
 /*
@@ -41,6 +44,12 @@ struct kx_uki {
  */
 int kx_uki_parse(struct kx_bytes file, const char *name, uint16_t pe_machine,
 		 const char *arch_name, struct kx_uki *ret, struct kx_error *err);
+
+/* The same for profile `profile` of a multi-profile UKI (0, the default,
+ * for any UKI): its sections replace the base ones. A profile the UKI does
+ * not have is KX_E_USAGE. */
+int kx_uki_parse_profile(struct kx_bytes file, const char *name, uint16_t pe_machine,
+			 const char *arch_name, unsigned int profile, struct kx_uki *ret, struct kx_error *err);
 
 /*
  * The .cmdline as the kernel gets it: trailing NULs and white space dropped,

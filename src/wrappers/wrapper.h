@@ -33,6 +33,7 @@ enum kx_part {
 	KX_PART_INITRD,
 	KX_PART_CMDLINE,
 	KX_PART_DTB,
+	KX_PART_UCODE,     /* CPU microcode, put before the initrd it goes with */
 	KX_PART_COUNT,
 };
 
@@ -45,10 +46,17 @@ struct kx_wrapped_part {
 struct kx_layer {
 	const struct kx_wrapper_ops *wrapper;
 	char label[48];              /* this layer in the chain: "gzip", "EFI zboot zstd", "UKI" */
-	char detail[48];             /* what the outer file is, when it carries parts:
+	char detail[80];             /* what the outer file is, when it carries parts:
 				      * "PE/COFF, Machine 0x8664" */
 	struct kx_file inner;        /* the file inside: a view (fd -1) or a sealed memfd */
 	struct kx_wrapped_part parts[KX_PART_COUNT];
+};
+
+/* What the caller asks of the peeling. */
+struct kx_unwrap_options {
+	const struct kx_wrapper_ops *forced; /* -t: the outermost layer must be this one (NULL: any) */
+	uint64_t cap;                        /* largest decompressed inner file */
+	unsigned int uki_profile;            /* --uki-profile: which profile of a UKI boots (0) */
 };
 
 struct kx_wrapper_ops {
@@ -62,9 +70,10 @@ struct kx_wrapper_ops {
 	enum kx_probe (*probe)(const struct kx_wrapper_ops *self, struct kx_bytes file, const char *name,
 			       const struct kx_arch_ops *arch, struct kx_error *err);
 	/* Called only after probe said YES: fill *ret (label, inner file, parts).
-	 * A decompressed inner file is at most `cap` bytes. */
+	 * A decompressed inner file is at most opts->cap bytes. */
 	int (*peel)(const struct kx_wrapper_ops *self, const struct kx_file *outer,
-		    const struct kx_arch_ops *arch, uint64_t cap, struct kx_layer *ret, struct kx_error *err);
+		    const struct kx_arch_ops *arch, const struct kx_unwrap_options *opts, struct kx_layer *ret,
+		    struct kx_error *err);
 	/* What kexec_file_load does not check when it gets only the inside (a
 	 * format taking the user's file name), or NULL. */
 	const char *file_syscall_note;
@@ -89,14 +98,14 @@ struct kx_unwrapped {
 
 /*
  * Peel every layer off `file` (which stays mapped while *ret is used: views
- * point into it). `forced` (may be NULL) must be the outermost layer (-t).
+ * point into it), as `opts` asks (opts->forced must be the outermost layer).
  * Errors: a broken wrapper (KX_E_INPUT, from its probe or peel), too many
  * layers (KX_E_INPUT), `forced` not recognised (KX_E_FORMAT), and the
  * decompressors' (see compress.h). kx_unwrapped_free() is harmless after a
  * failure.
  */
-int kx_unwrap(const struct kx_file *file, const struct kx_arch_ops *arch, const struct kx_wrapper_ops *forced,
-	      uint64_t cap, struct kx_unwrapped *ret, struct kx_error *err);
+int kx_unwrap(const struct kx_file *file, const struct kx_arch_ops *arch, const struct kx_unwrap_options *opts,
+	      struct kx_unwrapped *ret, struct kx_error *err);
 void kx_unwrapped_free(struct kx_unwrapped *u);
 
 /* The layer that carries `part`, innermost first; NULL when none does. */

@@ -60,7 +60,8 @@ static enum kx_probe zboot_probe(const struct kx_wrapper_ops *self, struct kx_by
 }
 
 static int zboot_peel(const struct kx_wrapper_ops *self, const struct kx_file *outer,
-		      const struct kx_arch_ops *arch, uint64_t cap, struct kx_layer *ret, struct kx_error *err)
+		      const struct kx_arch_ops *arch, const struct kx_unwrap_options *opts,
+		      struct kx_layer *ret, struct kx_error *err)
 {
 	struct kx_bytes payload;
 	enum kx_compression c;
@@ -71,7 +72,7 @@ static int zboot_peel(const struct kx_wrapper_ops *self, const struct kx_file *o
 		return -1;
 	snprintf(ret->label, sizeof(ret->label), "EFI zboot %s", kx_compression_name(c));
 	snprintf(name, sizeof(name), "%s (EFI zboot %s payload)", outer->path, kx_compression_name(c));
-	return kx_decompress_to_file(payload, c, name, cap, &ret->inner, err);
+	return kx_decompress_to_file(payload, c, name, opts->cap, &ret->inner, err);
 }
 
 const struct kx_wrapper_ops kx_wrapper_zboot = {

@@ -231,6 +231,18 @@ t "UKI whose .linux is a truncated bzImage: the bzImage loader's error, naming t
 t "-t uki (kexec-tools' name): the file must be a UKI" 252 "^kexec: vmlinuz: is not a UKI image \(-t uki\)$" -- "${UKI_OPTS[@]}" -c -t uki -l vmlinuz
 t "-t uki on a UKI loads it" 0 "^format: UKI > bzImage$" -- "${UKI_OPTS[@]}" -c -t uki -l uki.efi
 t "-t gzip names a wrapper too" 0 "^format: gzip > bzImage$" -- "${UKI_OPTS[@]}" -c -t gzip -l vmlinuz.gz
+printf 'ID=p0\n' > prof0; printf 'ID=p1\n' > prof1; printf 'console=ttyS0 p0\n' > cl0; printf 'console=ttyS0 p1\n' > cl1
+printf 'MICROCODE' > ucode.bin
+"$MKUKI" 0x8664 uki-prof.efi .linux=vmlinuz .cmdline=uki-cmdline .profile=prof0 .cmdline=cl0 .profile=prof1 .cmdline=cl1 .ucode=ucode.bin || exit 1
+"$MKUKI" 0x8664 uki-ucode.efi .linux=vmlinuz .ucode=ucode.bin .initrd=initrd.img || exit 1
+t "multi-profile UKI: profile 0 by default" 0 '^command line: "console=ttyS0 p0"$' -- "${UKI_OPTS[@]}" -c -l uki-prof.efi
+t "--uki-profile=1: profile 1's .cmdline" 0 '^command line: "console=ttyS0 p1"$' -- "${UKI_OPTS[@]}" -c --uki-profile=1 -l uki-prof.efi
+t "--uki-profile=@1 (systemd-boot's spelling)" 0 "^UKI uki-prof.efi \(PE/COFF, Machine 0x8664, profile 1 of 2\):$" -- "${UKI_OPTS[@]}" -c --uki-profile=@1 -l uki-prof.efi
+t "--uki-profile=2 of 2 profiles refused" 1 "uki-prof.efi: --uki-profile=2: the UKI has 2 profiles \(0 to 1\)" -- "${UKI_OPTS[@]}" -c --uki-profile=2 -l uki-prof.efi
+t "--uki-profile for a kernel that is no UKI refused" 1 "^kexec: --uki-profile=1: vmlinuz is not a UKI" -- "${UKI_OPTS[@]}" -c --uki-profile=1 -l vmlinuz
+t "--uki-profile=x refused" 1 "^kexec: --uki-profile=x: expected a profile number" -- "${UKI_OPTS[@]}" -c --uki-profile=x -l uki-prof.efi
+t "UKI .ucode before .initrd: one initrd segment" 0 "initrd .* bufsz 0x00004e2c .* from uki-ucode.efi \(UKI .ucode \+ .initrd sections\)$" -- "${UKI_OPTS[@]}" -c -l uki-ucode.efi
+t "UKI .ucode listed with its use" 0 "^  \.ucode   at 0x[0-9a-f]{8}, 0x00000009 bytes: put before the initrd$" -- "${UKI_OPTS[@]}" -c -l uki-ucode.efi
 t "UKI for arm64 on x86_64: exit 252, names Machine" 252 "uki-arm64.efi: UKI for arm64: COFF Machine 0xaa64 \(at 0x84\), this loader is for x86_64 \(0x8664\)" -- "${UKI_OPTS[@]}" -c -l uki-arm64.efi
 t "UKI without .linux: exit 252" 252 "uki-nolinux.efi: UKI without a kernel: the PE image has a .osrel section but no .linux section" -- "${UKI_OPTS[@]}" -c -l uki-nolinux.efi
 t "UKI .cmdline not text: exit 252" 252 "uki-badcl.efi: UKI .cmdline is not text: byte 0x01 at offset 13" -- "${UKI_OPTS[@]}" -c -l uki-badcl.efi

@@ -34,7 +34,7 @@ static int write_file(const char *name, const void *data, size_t size, char *ret
 /* Synthetic inputs: a bzImage, its gzip, four nested gzips, a UKI with
  * every part, a text file. */
 static char kernel_path[256], gzip_path[256], gzip4_path[256], uki_path[256], text_path[256],
-	initrd_path[256];
+	initrd_path[256], ucode_uki_path[256], ucode_only_path[256];
 static const char uki_cmdline[] = "console=ttyS0\tuki-token=1\n";
 
 static int make_inputs(void)
@@ -71,6 +71,16 @@ static int make_inputs(void)
 	size_t uki_size;
 	uint8_t *uki = kx_synth_uki(0x8664, secs, 5, &uki_size);
 	r = uki ? write_file("uki.efi", uki, uki_size, uki_path, sizeof(uki_path)) : -1;
+	free(uki);
+	/* .ucode (7 bytes: the initrd after it starts 4-aligned) before .initrd; and alone */
+	const struct kx_synth_section ucode_secs[] = {
+		{ ".linux", bz, size }, { ".ucode", "MC12345", 7 }, { ".initrd", initrd, 2000 },
+	};
+	uki = r == 0 ? kx_synth_uki(0x8664, ucode_secs, 3, &uki_size) : NULL;
+	r = uki ? write_file("uki-ucode.efi", uki, uki_size, ucode_uki_path, sizeof(ucode_uki_path)) : -1;
+	free(uki);
+	uki = r == 0 ? kx_synth_uki(0x8664, ucode_secs, 2, &uki_size) : NULL;
+	r = uki ? write_file("uki-ucode-only.efi", uki, uki_size, ucode_only_path, sizeof(ucode_only_path)) : -1;
 	free(uki);
 out:
 	free(bz);
@@ -179,6 +189,48 @@ KX_TEST(given_parts_replace_the_ukis)
 	CHECK_CONTAINS(ld->notes.text[0], "uki.efi's .cmdline section");
 	CHECK_CONTAINS(ld->notes.text[1], "--initrd replaces ");
 	kx_load_free(ld);
+}
+
+/* A UKI's .ucode goes before its .initrd in one sealed memfd, as
+ * systemd-stub hands them on; --initrd is used as given (a note says so). */
+KX_TEST(ucode_before_the_initrd)
+{
+	struct kx_error err;
+	struct kx_load_request rq = request(ucode_uki_path);
+	struct kx_load *ld = prepare(&rq, &err);
+	CHECK(ld);
+	CHECK(ld->initrd.fd >= 0);
+	CHECK_EQ_U64(ld->initrd.bytes.size, 8 + 2000);
+	CHECK(!memcmp(ld->initrd.bytes.data, "MC12345\0", 8));
+	CHECK_EQ_U64(ld->initrd.bytes.data[8], 1);       /* the .initrd's first byte */
+	CHECK_CONTAINS(ld->initrd.path, "uki-ucode.efi (UKI .ucode + .initrd sections)");
+	CHECK(!strcmp(ld->parts[KX_PART_UCODE].use, "put before the initrd"));
+	struct kx_file_call call;
+	CHECK(kx_load_file_call(ld, false, false, &call, &err) == 0);
+	CHECK(call.initrd == &ld->initrd && !call.initrd_copied);
+	kx_load_free(ld);
+
+	rq.initrd = initrd_path;
+	ld = prepare(&rq, &err);
+	CHECK(ld);
+	CHECK_EQ_U64(ld->initrd.bytes.size, 3000);
+	CHECK_EQ_U64(ld->notes.count, 2);
+	CHECK_CONTAINS(ld->notes.text[1], "uki-ucode.efi's .ucode section is not used: --initrd replaces");
+	kx_load_free(ld);
+
+	rq = request(ucode_only_path);
+	ld = prepare(&rq, &err);
+	CHECK(ld);
+	CHECK_EQ_U64(ld->initrd.bytes.size, 7);
+	CHECK_CONTAINS(ld->initrd.path, "(UKI .ucode sections)");
+	kx_load_free(ld);
+
+	/* --uki-profile for a file that is no UKI */
+	rq = request(kernel_path);
+	rq.uki_profile_given = true;
+	CHECK(!prepare(&rq, &err));
+	CHECK_CONTAINS(err.message, "--uki-profile=0: ");
+	CHECK_CONTAINS(err.message, "vmlinuz is not a UKI");
 }
 
 KX_TEST(compressed_layers)
@@ -334,7 +386,8 @@ KX_TEST(arch_hooks)
 
 static void cleanup(void)
 {
-	const char *const names[] = { "vmlinuz", "vmlinuz.gz", "vmlinuz.gz4", "uki.efi", "notes.txt", "initrd.img" };
+	const char *const names[] = { "vmlinuz", "vmlinuz.gz", "vmlinuz.gz4", "uki.efi", "notes.txt", "initrd.img",
+				      "uki-ucode.efi", "uki-ucode-only.efi" };
 	char path[256];
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
@@ -348,7 +401,7 @@ static const struct kx_test_case cases[] = {
 	KX_CASE(compressed_layers), KX_CASE(type_names_a_format_or_a_wrapper),
 	KX_CASE(unknown_kernel_is_left_to_the_file_syscall_only), KX_CASE(crash_without_a_region_names_the_size),
 	KX_CASE(fixture_seed_only_under_a_test_root), KX_CASE(arch_hooks),
-	KX_CASE(dtb_refused_where_no_tree_is_handed_on), KX_CASE(file_flags),
+	KX_CASE(dtb_refused_where_no_tree_is_handed_on), KX_CASE(file_flags), KX_CASE(ucode_before_the_initrd),
 };
 
 int main(void)

@@ -417,6 +417,31 @@ KX_TEST(profiles)
 	CHECK(kx_uki_cmdline(&u, NAME, cl, sizeof(cl), &err) == 0);
 	CHECK(!strcmp(cl, "profile0"));
 	CHECK_EQ_U64(u.linux_image.bytes.size, sizeof(k));
+	CHECK_EQ_U64(u.nr_profiles, 2);
+	/* profile 1 (--uki-profile=1) has two .cmdline sections: broken, named */
+	r = kx_uki_parse_profile((struct kx_bytes){ p, size }, NAME, 0x8664, "x86_64", 1, &u, &err);
+	CHECK(r < 0 && err.status == KX_E_INPUT);
+	CHECK_CONTAINS(err.message, "UKI has two .cmdline sections in its profile 1");
+	free(p);
+
+	/* a good profile 1, and a profile the UKI does not have */
+	s[6] = (struct kx_synth_section){ ".ucode", "mc", 2 };
+	p = kx_synth_uki(0x8664, s, 7, &size);
+	CHECK(p);
+	r = kx_uki_parse_profile((struct kx_bytes){ p, size }, NAME, 0x8664, "x86_64", 1, &u, &err);
+	if (r < 0)
+		printf("#   %s\n", err.message);
+	CHECK(r == 1);
+	CHECK(kx_uki_cmdline(&u, NAME, cl, sizeof(cl), &err) == 0);
+	CHECK(!strcmp(cl, "profile1"));
+	CHECK(u.ucode.present && u.ucode.bytes.size == 2);   /* profile 1's own .ucode */
+	CHECK_EQ_U64(u.profile, 1);
+	r = kx_uki_parse_profile((struct kx_bytes){ p, size }, NAME, 0x8664, "x86_64", 2, &u, &err);
+	CHECK(r < 0 && err.status == KX_E_USAGE);
+	CHECK_CONTAINS(err.message, "--uki-profile=2: the UKI has 2 profiles (0 to 1)");
+	/* profile 0 does not see profile 1's .ucode */
+	CHECK(kx_uki_parse_profile((struct kx_bytes){ p, size }, NAME, 0x8664, "x86_64", 0, &u, &err) == 1);
+	CHECK(!u.ucode.present);
 	free(p);
 }
 
