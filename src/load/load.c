@@ -165,19 +165,43 @@ static int choose_initrd(struct kx_load *ld, struct kx_error *err)
 	return add_ucode(ld, err);
 }
 
-/* A wrapper's device tree is never used: say what the new kernel gets. */
-static void note_wrapper_tree(struct kx_load *ld)
+/*
+ * A wrapper's device tree (a UKI's .dtb) is the new kernel's tree unless
+ * --dtb names another, on the architectures that hand one on; where none is
+ * handed on (x86_64) the file is refused, naming the section.
+ */
+static int choose_wrapper_tree(struct kx_load *ld, struct kx_error *err)
 {
 	const struct kx_layer *layer = kx_unwrapped_part(&ld->unwrapped, KX_PART_DTB);
 	if (!layer)
-		return;
-	const char *instead = ld->rq.arch->tree_source(ld->rq.dtb);
+		return 0;
 	const char *path = outer_of(ld, layer)->path, *part = layer->parts[KX_PART_DTB].name;
-	ld->parts[KX_PART_DTB] = (struct kx_part_use){ layer, "not used" };
-	if (instead)
-		kx_note(&ld->notes, "%s's %s section is not used: the new kernel gets %s", path, part, instead);
-	else
-		kx_note(&ld->notes, "%s's %s section is not used on %s", path, part, ld->rq.arch->name);
+	if (!ld->rq.arch->tree_source(NULL))
+		return kx_fail(err, KX_E_INPUT, "%s: the %s carries a %s section, but an %s kernel takes no device "
+			       "tree from kexec-ng (a tree in setup_data, SETUP_DTB, is not implemented): use a UKI "
+			       "without %s", path, layer->wrapper->name, part, ld->rq.arch->name, part);
+	if (ld->rq.dtb) {
+		ld->parts[KX_PART_DTB] = (struct kx_part_use){ layer, "replaced by --dtb" };
+		kx_note(&ld->notes, "%s's %s section is not used: the new kernel gets --dtb", path, part);
+		return 0;
+	}
+	ld->parts[KX_PART_DTB] = (struct kx_part_use){ layer, "the device tree" };
+	ld->tree_layer = layer;
+	return 0;
+}
+
+/* The tree the plan hands on: a wrapper's, or what the architecture reads
+ * (--dtb, the running one). */
+static int boot_tree(struct kx_load *ld, struct kx_dtb *ret, struct kx_error *err)
+{
+	char name[600];
+
+	if (!ld->tree_layer)
+		return ld->rq.arch->boot_tree(ld->facts.root, ld->rq.dtb, ret, &ld->notes, err);
+	const struct kx_wrapped_part *part = &ld->tree_layer->parts[KX_PART_DTB];
+	snprintf(name, sizeof(name), "%s (%s %s section)", outer_of(ld, ld->tree_layer)->path,
+		 ld->tree_layer->wrapper->name, part->name);
+	return kx_dtb_from_bytes(part->bytes.data, part->bytes.size, name, ret, err);
 }
 
 /* The name a loader's errors use for the kernel: the file the user can
@@ -271,8 +295,7 @@ int kx_load_prepare(struct kx_load *ld, const struct kx_load_request *rq, struct
 		ld->parts[KX_PART_KERNEL] = (struct kx_part_use){ &ld->unwrapped.layers[0], "the kernel" };
 	if (choose_cmdline(ld, err) < 0 || choose_initrd(ld, err) < 0)
 		return -1;
-	note_wrapper_tree(ld);
-	if (probe_format(ld, err) < 0)
+	if (choose_wrapper_tree(ld, err) < 0 || probe_format(ld, err) < 0)
 		return -1;
 	return rq->crash ? prepare_crash(ld, err) : 0;
 }
@@ -307,7 +330,7 @@ static int build_plan(struct kx_load *ld, bool crash, struct kx_plan *plan, stru
 	if (desc.note[0])
 		kx_note(&ld->notes, "%s", desc.note);
 	/* The planner edits a copy; this one is only read. */
-	if (arch->boot_tree(ld->facts.root, rq->dtb, &tree, &ld->notes, err) < 0)
+	if (boot_tree(ld, &tree, err) < 0)
 		return -1;
 	ctx.dtb = tree.blob ? &tree : NULL;
 	snprintf(plan->format, sizeof(plan->format), "%s%s%s", ld->unwrapped.chain,
@@ -336,6 +359,10 @@ int kx_load_file_call(struct kx_load *ld, bool make_fds, bool debug, struct kx_f
 		     (ld->rq.crash ? KX_KEXEC_FILE_ON_CRASH : 0) | (ld->rq.no_cma ? KX_KEXEC_FILE_NO_CMA : 0) |
 		     (ld->rq.force_dtb ? KX_KEXEC_FILE_FORCE_DTB : 0);
 	if (make_fds) {
+		if (ld->tree_layer)
+			kx_note(&ld->notes, "%s's %s section is not used by kexec_file_load: the kernel hands on its "
+				"own device tree", outer_of(ld, ld->tree_layer)->path,
+				ld->tree_layer->parts[KX_PART_DTB].name);
 		/* innermost first: what the kernel gets is checked, not what it was wrapped in */
 		for (unsigned int i = ld->unwrapped.nr_layers; i-- > 0;)
 			if (ld->unwrapped.layers[i].wrapper->file_syscall_note)

@@ -79,6 +79,7 @@ struct kx_load {
 	char cmdline[4096];
 	char cmdline_from[96];               /* "the command line options", "none given", ... */
 	struct kx_part_use parts[KX_PART_COUNT];
+	const struct kx_layer *tree_layer;   /* a wrapper whose device tree the plan hands on */
 	struct kx_notes notes;               /* in order; the caller prints them, even on failure */
 	struct kx_file file_kernel, file_initrd; /* sealed memfd copies for kexec_file_load */
 };

@@ -225,7 +225,17 @@ t "UKI with a gzip'ed .linux, -s: the decompressed kernel's memfd" 0 '^kexec_fil
 t "UKI, default -a: file syscall plan, then the fallback plan" 0 "then, if the kernel cannot load it itself: kexec_load" -- "${UKI_OPTS[@]}" -l uki.efi
 t "UKI through the file syscall: the signature the kernel checks is named" 255 "^kexec: note: uki.efi is a UKI; kexec_file_load gets its .linux section, so the kernel checks the signature of the kernel inside, not the UKI's$" -- --x-test-root="$BIOS" -s -l uki.efi
 t "UKI, -s load refused (seatbelt) after the memfds are made" 255 "kexec_file_load of uki.efi refused: KEXEC_NG_FORBID_SYSCALLS" -- --x-test-root="$BIOS" -s -l uki.efi
-t "UKI .dtb: not used, and said" 0 "^kexec: note: uki-dtb.efi's .dtb section is not used on x86_64$" -- "${UKI_OPTS[@]}" -c -l uki-dtb.efi
+t "UKI .dtb on x86_64: refused, naming the section" 252 "^kexec: uki-dtb.efi: the UKI carries a .dtb section, but an x86_64 kernel takes no device tree from kexec-ng" -- "${UKI_OPTS[@]}" -c -l uki-dtb.efi
+# arm64: a UKI's .dtb is the new kernel's tree (a copy of QEMU virt's with a
+# marker property), unless --dtb names another
+A64=$SRC/.cache/kernels/bookworm-arm64/vmlinuz
+mkdir -p a64/proc; printf '40000000-7fffffff : System RAM\n' > a64/proc/iomem; head -c 64 /dev/zero > a64/kexec-ng-random
+dtc -q -I dtb -O dts "$SRC/tests/fixtures/dtb/virt.dtb" | sed 's|^/ {|/ {\n\tkexec-ng-marker = "uki-dtb";|' | dtc -q -I dts -O dtb -o marker.dtb -
+"$MKUKI" 0xaa64 uki-a64-dtb.efi .linux="$A64" .dtb=marker.dtb || echo "# cannot build the arm64 UKI (scripts/fetch-kernels.sh fetches $A64)"
+A64_OPTS=(--dry-run --x-test-arch=arm64 --x-test-root=a64)
+t "arm64 UKI .dtb: the new kernel's tree" 0 "dtb .* from uki-a64-dtb.efi \(UKI .dtb section\)$" -- "${A64_OPTS[@]}" -c -l uki-a64-dtb.efi
+t "arm64 UKI .dtb listed as the device tree" 0 "^  \.dtb     at 0x[0-9a-f]{8}, 0x[0-9a-f]{8} bytes: the device tree$" -- "${A64_OPTS[@]}" -c -l uki-a64-dtb.efi
+t "arm64 UKI .dtb replaced by --dtb, and said" 0 "^kexec: note: uki-a64-dtb.efi's .dtb section is not used: the new kernel gets --dtb$" -- "${A64_OPTS[@]}" -c --dtb="$SRC/tests/fixtures/dtb/virt.dtb" -l uki-a64-dtb.efi
 t "UKI whose .linux is no kernel: exit 252, names the section" 252 "^kexec: uki-junk.efi \(UKI .linux section\): cannot determine the file type" -- "${UKI_OPTS[@]}" -c -l uki-junk.efi
 t "UKI whose .linux is a truncated bzImage: the bzImage loader's error, naming the section" 252 "^kexec: uki-trunc.efi \(UKI .linux section\): truncated: 600 bytes, a bzImage needs at least 0x268" -- "${UKI_OPTS[@]}" -c -l uki-trunc.efi
 t "-t uki (kexec-tools' name): the file must be a UKI" 252 "^kexec: vmlinuz: is not a UKI image \(-t uki\)$" -- "${UKI_OPTS[@]}" -c -t uki -l vmlinuz
