@@ -59,13 +59,25 @@ E2E_CASES=(
   # token, loaded with no --initrd and no --append
   "a64_uki_bookworm_to_trixie_uefi       uki           uefi   bookworm trixie   n1"
   "a64_uki_trixie_to_bookworm_direct     uki           direct trixie   bookworm n1"
+  # the same UKI with a .dtb: the guest's own tree (QEMU dumpdtb) plus a
+  # marker property, which stage 2 must show in /proc/device-tree
+  "a64_uki_dtb_trixie_to_bookworm_direct uki-dtb       direct trixie   bookworm n1"
 )
 
 # e2e_case_token_layers KIND K2 TOKEN DIR: layers made for one case's token.
 e2e_case_token_layers() {
   case "$1" in
     uki) e2e_stage2_uki_layer "$2" "$3" "$4" 0xaa64 ;;
+    uki-dtb) _e2e_marker_dtb "$4/marker.dtb" && e2e_stage2_uki_layer "$2" "$3" "$4" 0xaa64 "$4/marker.dtb" ;;
   esac
+}
+
+# _e2e_marker_dtb OUT: the DTB QEMU makes for the n1 direct-boot guest (same
+# machine, CPU, memory and CPU count) with /kexec-ng-marker = "uki-dtb".
+_e2e_marker_dtb() {
+  "$E2E_QEMU" -M "virt,dumpdtb=$1" -cpu neoverse-n1 -accel tcg -m "$E2E_MEM" \
+    -smp "$E2E_SMP" -nographic -monitor none -serial none -net none >/dev/null 2>&1 </dev/null
+  fdtput -t s "$1" / kexec-ng-marker uki-dtb
 }
 
 # e2e_case_cpu CPU: the -cpu value of a table's CPU column.  E2E_FORCE_CPU
@@ -155,7 +167,7 @@ e2e_case_timeout() {
 e2e_case_applies() {
   local kind=$1 mode=$2
   # (dtb-noseed with kexec-tools is kaslr-control.)
-  [ "$mode" = tools ] && case "$kind" in wrong-digest|zboot|elf|dtb-noseed|uki) return 1 ;; esac
+  [ "$mode" = tools ] && case "$kind" in wrong-digest|zboot|elf|dtb-noseed|uki|uki-dtb) return 1 ;; esac
   return 0
 }
 
@@ -168,7 +180,7 @@ _e2e_case_file() {
     gzip) echo /k2/Image.gz ;;
     zboot) echo /k2/vmlinuz.efi ;;
     elf) echo /k2/vmlinux.elf ;;
-    uki) echo /k2/uki.efi ;;
+    uki|uki-dtb) echo /k2/uki.efi ;;
     *) echo /k2/vmlinuz ;;
   esac
 }
@@ -191,7 +203,7 @@ e2e_case_write() {
         echo '  sysloaded load'
         echo '  run_cmd exec $KEXEC -e'
         ;;
-      uki)
+      uki|uki-dtb)
         # the UKI's own initrd and command line: no --initrd, no --append
         echo "  run_cmd load \$KEXEC -c -l $file || return"
         echo '  sysloaded load'
@@ -250,7 +262,7 @@ e2e_case_check() {
   case "$fw:$fw1" in direct:bios|uefi:efi) ;; *) echo "stage 1 firmware view is '$fw1' under $fw"; return ;; esac
 
   case "$kind" in
-    image|gzip|zboot|elf|nocheck-*|kaslr-control|dtb-noseed|wrong-digest|uki)
+    image|gzip|zboot|elf|nocheck-*|kaslr-control|dtb-noseed|wrong-digest|uki|uki-dtb)
       rc=$(_e2e_rc "$log" load)
       [ "$rc" = 0 ] || { echo "load exited ${rc:-<none>}: $(_e2e_out "$log" load | _e2e_brief)"; return; }
       if [ "$kind" = wrong-digest ]; then
@@ -258,9 +270,13 @@ e2e_case_check() {
         return
       fi
       # a UKI's command line is fixed before stage 1 runs (no memtotal1=)
-      local fixed=0; [ "$kind" = uki ] && fixed=1
+      local fixed=0; case "$kind" in uki|uki-dtb) fixed=1 ;; esac
       why=$(e2e_check_exec "$log" "$token" "$k2" "$fw1" "$qrc" 0 "$fixed")
       [ -z "$why" ] || { echo "$why"; return; }
+      if [ "$kind" = uki-dtb ]; then
+        [ "$(_e2e_field "$log" stage2 dtmarker)" = uki-dtb ] ||
+          { echo "stage 2's /proc/device-tree has no kexec-ng-marker from the UKI's .dtb (dtmarker='$(_e2e_field "$log" stage2 dtmarker)')"; return; }
+      fi
       case "$kind" in
         kaslr-control)
           # The check must fail here, or it cannot tell a fresh seed from none.

@@ -51,7 +51,9 @@ case "$stage" in
       diff=$((memtotal - memtotal1))
       [ $diff -lt 0 ] && diff=$((-diff))
     fi
-    echo "E2E: stage2 kernel=$(uname -r) uptime=$uptime fw=$fw token=$token marker=$marker memtotal=$memtotal memtotal1=$memtotal1 memdiff=$diff"
+    # a device-tree property a case put in the tree it handed on (a UKI's .dtb)
+    dtmarker=$(tr -d '\000' </proc/device-tree/kexec-ng-marker 2>/dev/null)
+    echo "E2E: stage2 kernel=$(uname -r) uptime=$uptime fw=$fw token=$token marker=$marker memtotal=$memtotal memtotal1=$memtotal1 memdiff=$diff dtmarker=$dtmarker"
     echo "E2E: cmdline $(cat /proc/cmdline)"
     [ -n "$t_init_ns" ] && echo "E2E: stage2-counter t_init_ns=$t_init_ns"
     kaslr_report 2

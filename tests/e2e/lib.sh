@@ -231,7 +231,7 @@ e2e_k2x_layer() {
   echo "$out"
 }
 
-# e2e_uki_layer KERNEL INITRD CMDLINE DIR [MACHINE]: a layer with /k2/uki.efi,
+# e2e_uki_layer KERNEL INITRD CMDLINE DIR [MACHINE [DTB]]: a layer with /k2/uki.efi,
 # a UKI made in DIR whose .linux is the file KERNEL, .initrd the file INITRD
 # and .cmdline the text CMDLINE.  Without MACHINE: objcopy adds the sections
 # to systemd's stub (bookworm's systemd-boot-efi, fetched by
@@ -241,7 +241,7 @@ e2e_k2x_layer() {
 # header and sections as objcopy lays them out, no stub code).  Prints the
 # layer's path.
 e2e_uki_layer() {
-  local kernel=$1 initrd=$2 cmdline=$3 dir=$4 machine=${5:-} uki=$4/uki-tree/k2/uki.efi
+  local kernel=$1 initrd=$2 cmdline=$3 dir=$4 machine=${5:-} dtb=${6:-} uki=$4/uki-tree/k2/uki.efi
   mkdir -p "$dir/uki-tree/k2"
   echo "$cmdline" >"$dir/uki-cmdline"
   if [ -z "$machine" ]; then
@@ -255,7 +255,7 @@ e2e_uki_layer() {
       ninja -C "$E2E_ROOT/build/dev" tests/unit/mkuki >/dev/null || return 1
     printf 'ID=kexec-ng-test\n' >"$dir/uki-osrel"
     "$tool" "$machine" "$uki" .osrel="$dir/uki-osrel" .cmdline="$dir/uki-cmdline" \
-      .linux="$kernel" .initrd="$initrd" >&2 || return 1
+      .linux="$kernel" .initrd="$initrd" ${dtb:+.dtb="$dtb"} >&2 || return 1
   fi
   _e2e_cpio_gz "$dir/uki-tree" "$dir/uki.cpio.gz"
   rm -rf "$dir/uki-tree"
@@ -266,7 +266,7 @@ e2e_uki_layer() {
 # the kernel NAME, the stage-2 initrd and stage 2's command line with TOKEN
 # (per case: the token is).
 e2e_stage2_uki_layer() {
-  e2e_uki_layer "$(e2e_kernel "$1")" "$E2E_WORK/stage2-initrd.img" "$E2E_CONSOLE stage=2 token=$2" "$3" ${4:+"$4"}
+  e2e_uki_layer "$(e2e_kernel "$1")" "$E2E_WORK/stage2-initrd.img" "$E2E_CONSOLE stage=2 token=$2" "$3" ${4:+"$4"} ${5:+"$5"}
 }
 
 # _e2e_copy_elf BIN ROOT DEST: copy BIN to ROOT/DEST and, when it is dynamic,
