@@ -56,7 +56,8 @@ E2E_CASES=(
 # e2e_case_token_layers KIND K2 TOKEN DIR: layers made for one case's token.
 e2e_case_token_layers() {
   case "$1" in
-    exec-uki-*) e2e_stage2_uki_layer "$2" "$3" "$4" ;;
+    # a .ucode (an early microcode cpio with a marker) before .initrd
+    exec-uki-*) _e2e_ucode_cpio "$4/ucode.cpio" && E2E_UKI_UCODE=$4/ucode.cpio e2e_stage2_uki_layer "$2" "$3" "$4" ;;
   esac
 }
 
@@ -213,6 +214,12 @@ e2e_case_check() {
       fi
       local unseen=0 fixed=0; [ "$kind" = exec-force ] && unseen=1
       case "$kind" in exec-uki-*) fixed=1 ;; esac
+      case "$kind" in
+        exec-uki-*)
+          # the UKI's .ucode went before its .initrd: stage 2's rootfs has it
+          [ "$(_e2e_field "$log" stage2 ucode)" = kexec-ng-ucode ] ||
+            { echo "stage 2 has no kernel/x86/microcode/GenuineIntel.bin from the UKI's .ucode (ucode='$(_e2e_field "$log" stage2 ucode)')"; return; } ;;
+      esac
       e2e_check_exec "$log" "$token" "$k2" "$fw1" "$qrc" $unseen $fixed
       ;;
     unload-status)

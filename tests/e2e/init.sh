@@ -53,7 +53,9 @@ case "$stage" in
     fi
     # a device-tree property a case put in the tree it handed on (a UKI's .dtb)
     dtmarker=$(tr -d '\000' </proc/device-tree/kexec-ng-marker 2>/dev/null)
-    echo "E2E: stage2 kernel=$(uname -r) uptime=$uptime fw=$fw token=$token marker=$marker memtotal=$memtotal memtotal1=$memtotal1 memdiff=$diff dtmarker=$dtmarker"
+    # an early microcode cpio a case put before the initrd (a UKI's .ucode)
+    ucode=$(cat /kernel/x86/microcode/GenuineIntel.bin 2>/dev/null)
+    echo "E2E: stage2 kernel=$(uname -r) uptime=$uptime fw=$fw token=$token marker=$marker memtotal=$memtotal memtotal1=$memtotal1 memdiff=$diff dtmarker=$dtmarker ucode=$ucode"
     echo "E2E: cmdline $(cat /proc/cmdline)"
     [ -n "$t_init_ns" ] && echo "E2E: stage2-counter t_init_ns=$t_init_ns"
     kaslr_report 2

@@ -247,8 +247,9 @@ e2e_uki_layer() {
   if [ -z "$machine" ]; then
     local stub=$E2E_ROOT/.cache/systemd-boot-efi/linuxx64.efi.stub
     [ -f "$stub" ] || { echo "e2e: $stub missing (scripts/fetch-kernels.sh)" >&2; return 1; }
-    bash "$E2E_ROOT/tests/tools/mkuki-objcopy.sh" "$stub" "$uki" "$kernel" "$initrd" "$dir/uki-cmdline" >&2 ||
-      return 1
+    # E2E_UKI_UCODE: a .ucode section (x86_64's early microcode cpio)
+    bash "$E2E_ROOT/tests/tools/mkuki-objcopy.sh" "$stub" "$uki" "$kernel" "$initrd" "$dir/uki-cmdline" \
+      ${E2E_UKI_UCODE:+"$E2E_UKI_UCODE"} >&2 || return 1
   else
     local tool=$E2E_ROOT/build/dev/tests/unit/mkuki
     { [ -f "$E2E_ROOT/build/dev/build.ninja" ] || meson setup "$E2E_ROOT/build/dev" >/dev/null; } &&
@@ -260,6 +261,18 @@ e2e_uki_layer() {
   _e2e_cpio_gz "$dir/uki-tree" "$dir/uki.cpio.gz"
   rm -rf "$dir/uki-tree"
   echo "$dir/uki.cpio.gz"
+}
+
+# _e2e_ucode_cpio OUT: an early-microcode cpio as the kernel looks for it
+# (kernel/x86/microcode/GenuineIntel.bin, newc, uncompressed) holding a
+# marker, not microcode: the kernel unpacks it into rootfs with the rest of
+# the initrd, where stage 2 finds it.
+_e2e_ucode_cpio() {
+  local t=$1.tree
+  rm -rf "$t"; mkdir -p "$t/kernel/x86/microcode"
+  printf 'kexec-ng-ucode' >"$t/kernel/x86/microcode/GenuineIntel.bin"
+  (cd "$t" && find kernel | LC_ALL=C sort | cpio -o -H newc --quiet) >"$1"
+  rm -rf "$t"
 }
 
 # e2e_stage2_uki_layer NAME TOKEN DIR [MACHINE]: e2e_uki_layer for a stage 2:

@@ -3,9 +3,10 @@
 # objcopy adds .osrel, .cmdline, .linux and .initrd to systemd's stub, each
 # at a page-aligned address after the stub's last section
 # (--change-section-vma).  Used by tests/cli/test_cli.sh and tests/e2e/lib.sh.
-#   mkuki-objcopy.sh STUB OUT KERNEL INITRD CMDLINE_FILE
+#   mkuki-objcopy.sh STUB OUT KERNEL INITRD CMDLINE_FILE [UCODE]
+# (UCODE: a .ucode section, early microcode cpio, before .initrd)
 set -euo pipefail
-stub=$1 out=$2 kernel=$3 initrd=$4 cmdline=$5
+stub=$1 out=$2 kernel=$3 initrd=$4 cmdline=$5 ucode=${6:-}
 osrel=$out.osrel; trap 'rm -f "$osrel"' EXIT
 printf 'ID=kexec-ng-test\nPRETTY_NAME="kexec-ng test UKI"\n' >"$osrel"
 # the end of the stub's last section (VMA + size), from objdump -h
@@ -18,7 +19,10 @@ while read -r idx _ size vma _; do
   if (( end > next )); then next=$end; fi
 done < <(objdump -h "$stub")
 args=()
-for s in ".osrel=$osrel" ".cmdline=$cmdline" ".linux=$kernel" ".initrd=$initrd"; do
+sections=(".osrel=$osrel" ".cmdline=$cmdline" ".linux=$kernel")
+[ -n "$ucode" ] && sections+=(".ucode=$ucode")
+sections+=(".initrd=$initrd")
+for s in "${sections[@]}"; do
   name=${s%%=*} file=${s#*=}
   next=$(( (next + 4095) / 4096 * 4096 ))
   args+=(--add-section "$name=$file" --change-section-vma "$(printf '%s=0x%x' "$name" "$next")")
