@@ -225,99 +225,93 @@ static int check_combinations(struct kx_options *o, struct kx_error *err)
 	return 0;
 }
 
-int kx_options_parse(int argc, char **argv, struct kx_options *o, struct kx_error *err)
-{
-	struct kx_error conflict = { 0 }, refused = { 0 };
-	bool status = false, has_opt_load = false, print_ckr = false;
-	int flags_crash = -1;        /* the load flags' last setter: 1 crash, 0 normal, -1 none */
-	int c;
+/* What parsing keeps besides the options: decided only after the last one,
+ * because -S, --print-ckr-size and the deferred errors depend on them all. */
+struct parse_state {
+	struct kx_error conflict, refused;
+	bool status, has_opt_load, print_ckr;
+	int flags_crash;             /* the load flags' last setter: 1 crash, 0 normal, -1 none */
+};
 
-	memset(o, 0, sizeof(*o));
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hvfxylpuet:dSisca", long_options, NULL)) != -1) {
-		int r = 0;
-		switch (c) {
-		/* kexec-tools answers these at once, whatever else is given */
-		case 'h': o->action = KX_ACT_HELP; return 0;
-		case 'v': o->action = KX_ACT_VERSION; return 0;
-		case OPT_PRINT_CKR: print_ckr = true; break;
-		case 'f': set_action(o, KX_ACT_FORCE, "-f", &conflict); break;
-		case 'l': set_action(o, KX_ACT_LOAD, "-l", &conflict); has_opt_load = true; break;
-		case 'e': set_action(o, KX_ACT_EXEC, "-e", &conflict); break;
-		case 'u': set_action(o, KX_ACT_UNLOAD, "-u", &conflict); break;
-		case 'S': status = true; break;
-		case 'p': o->panic = true; flags_crash = 1; break;
-		case 'x': o->no_ifdown = true; break;
-		case 'y': o->no_sync = true; break;
-		case 't': o->type = optarg; break;
-		case 'd': o->debug = true; break;
-		case 'i': o->no_checks = true; break;
-		case 's': o->mode = KX_MODE_FILE; break;
-		case 'c': o->mode = KX_MODE_LOAD; break;
-		case 'a': o->mode = KX_MODE_AUTO; break;
-		case OPT_APPEND: o->append = optarg; break;
-		case OPT_INITRD: o->initrd = optarg; break;
-		case OPT_REUSE_CMDLINE: o->reuse_cmdline = true; break;
-		case OPT_MEM_MIN: r = parse_address("--mem-min", optarg, &o->mem_min, err); break;
-		case OPT_MEM_MAX: r = parse_address("--mem-max", optarg, &o->mem_max, err); break;
-		case OPT_ENTRY:
-			r = parse_address("--entry", optarg, &o->entry, err);
-			o->have_entry = true;
-			break;
-		case OPT_DTB: o->dtb = optarg; break;
-		case OPT_DRY_RUN: o->dry_run = true; break;
-		case OPT_JSON: o->json = true; break;
-		case OPT_UKI_PROFILE:
-			r = parse_profile(optarg, &o->uki_profile, err);
-			o->uki_profile_given = true;
-			break;
-		case OPT_SERIAL: o->serial = optarg; break;
-		case OPT_NOEFI: o->no_efi = true; break;
-		case OPT_PRESERVE:
-		case OPT_JUMP_BACK:
-			/* refused after parsing (-S may still ask with it, as kexec-tools) */
-			refuse(&refused, c == OPT_PRESERVE ? "--load-preserve-context" : "--load-jump-back-helper",
-			       "kexec jump (KEXEC_PRESERVE_CONTEXT: the new kernel returns to this one) is not "
-			       "implemented: load without it");
-			flags_crash = 0;
-			break;
-		case OPT_HOTPLUG: o->hotplug = true; break;
-		case OPT_NO_CMA: o->no_cma = true; break;
-		case OPT_FORCE_DTB: o->force_dtb = true; break;
-		case OPT_SERIAL_BAUD: r = check_baud(optarg, &refused, err); break;
-		case OPT_CONSOLE_SERIAL: o->console_serial = true; break;
-		case OPT_ALWAYS: break;
-		case OPT_TEST_WRONG_DIGEST: o->test.wrong_digest = true; break;
-		case OPT_TEST_ROOT: o->test.root = optarg; break;
-		case OPT_TEST_ARCH: o->test.arch = optarg; break;
-		case ':':
-			return kx_fail(err, KX_E_USAGE, "option %s needs an argument", argv[optind - 1]);
-		default:
-			if (c >= OPT_REFUSED && c < OPT_REFUSED + (int)NR_REFUSALS) {
-				refuse(&refused, refusals[c - OPT_REFUSED].option, refusals[c - OPT_REFUSED].why);
-				break;
-			}
-			return kx_fail(err, KX_E_USAGE, "unknown option %s (see kexec --help)",
-				       argv[optind - 1]);
+/* The actions and what decides which image -S asks about: 1 when `c` was one. */
+static int action_option(struct kx_options *o, int c, struct parse_state *st)
+{
+	switch (c) {
+	case OPT_PRINT_CKR: st->print_ckr = true; return 1;
+	case 'f': set_action(o, KX_ACT_FORCE, "-f", &st->conflict); return 1;
+	case 'l': set_action(o, KX_ACT_LOAD, "-l", &st->conflict); st->has_opt_load = true; return 1;
+	case 'e': set_action(o, KX_ACT_EXEC, "-e", &st->conflict); return 1;
+	case 'u': set_action(o, KX_ACT_UNLOAD, "-u", &st->conflict); return 1;
+	case 'S': st->status = true; return 1;
+	case 'p': o->panic = true; st->flags_crash = 1; return 1;
+	case OPT_PRESERVE:
+	case OPT_JUMP_BACK:
+		/* refused after parsing (-S may still ask with it, as kexec-tools) */
+		refuse(&st->refused, c == OPT_PRESERVE ? "--load-preserve-context" : "--load-jump-back-helper",
+		       "kexec jump (KEXEC_PRESERVE_CONTEXT: the new kernel returns to this one) is not "
+		       "implemented: load without it");
+		st->flags_crash = 0;
+		return 1;
+	default:
+		if (c >= OPT_REFUSED && c < OPT_REFUSED + (int)NR_REFUSALS) {
+			refuse(&st->refused, refusals[c - OPT_REFUSED].option, refusals[c - OPT_REFUSED].why);
+			return 1;
 		}
-		if (r < 0)
-			return -1;
+		return 0;
 	}
-	if (print_ckr) {
+}
+
+/* Every other option: 0 taken, 1 not an option of ours, -1 a bad value. */
+static int setting_option(struct kx_options *o, int c, struct parse_state *st, struct kx_error *err)
+{
+	switch (c) {
+	case 'x': o->no_ifdown = true; return 0;
+	case 'y': o->no_sync = true; return 0;
+	case 't': o->type = optarg; return 0;
+	case 'd': o->debug = true; return 0;
+	case 'i': o->no_checks = true; return 0;
+	case 's': o->mode = KX_MODE_FILE; return 0;
+	case 'c': o->mode = KX_MODE_LOAD; return 0;
+	case 'a': o->mode = KX_MODE_AUTO; return 0;
+	case OPT_APPEND: o->append = optarg; return 0;
+	case OPT_INITRD: o->initrd = optarg; return 0;
+	case OPT_REUSE_CMDLINE: o->reuse_cmdline = true; return 0;
+	case OPT_MEM_MIN: return parse_address("--mem-min", optarg, &o->mem_min, err);
+	case OPT_MEM_MAX: return parse_address("--mem-max", optarg, &o->mem_max, err);
+	case OPT_ENTRY: o->have_entry = true; return parse_address("--entry", optarg, &o->entry, err);
+	case OPT_DTB: o->dtb = optarg; return 0;
+	case OPT_DRY_RUN: o->dry_run = true; return 0;
+	case OPT_JSON: o->json = true; return 0;
+	case OPT_UKI_PROFILE: o->uki_profile_given = true; return parse_profile(optarg, &o->uki_profile, err);
+	case OPT_SERIAL: o->serial = optarg; return 0;
+	case OPT_NOEFI: o->no_efi = true; return 0;
+	case OPT_HOTPLUG: o->hotplug = true; return 0;
+	case OPT_NO_CMA: o->no_cma = true; return 0;
+	case OPT_FORCE_DTB: o->force_dtb = true; return 0;
+	case OPT_SERIAL_BAUD: return check_baud(optarg, &st->refused, err);
+	case OPT_CONSOLE_SERIAL: o->console_serial = true; return 0;
+	case OPT_ALWAYS: return 0;
+	case OPT_TEST_WRONG_DIGEST: o->test.wrong_digest = true; return 0;
+	case OPT_TEST_ROOT: o->test.root = optarg; return 0;
+	case OPT_TEST_ARCH: o->test.arch = optarg; return 0;
+	default: return 1;
+	}
+}
+
+/* After the last option: what supersedes what (kexec-tools' order), then
+ * the deferred errors, the kernel file and the combinations. */
+static int finish(struct kx_options *o, struct parse_state *st, int argc, char **argv, struct kx_error *err)
+{
+	if (st->print_ckr) {
 		o->action = KX_ACT_PRINT_CKR;
 		return 0;
 	}
-	if (status) {
-		resolve_status(o, has_opt_load, flags_crash);
+	if (st->status) {
+		resolve_status(o, st->has_opt_load, st->flags_crash);
 		return 0;
 	}
-	if (refused.status != KX_OK) {
-		*err = refused;
-		return -1;
-	}
-	if (conflict.status != KX_OK) {
-		*err = conflict;
+	if (st->refused.status != KX_OK || st->conflict.status != KX_OK) {
+		*err = st->refused.status != KX_OK ? st->refused : st->conflict;
 		return -1;
 	}
 	if (optind < argc)
@@ -326,4 +320,31 @@ int kx_options_parse(int argc, char **argv, struct kx_options *o, struct kx_erro
 		return kx_fail(err, KX_E_USAGE, "unexpected argument \"%s\": one kernel file only",
 			       argv[optind]);
 	return check_combinations(o, err);
+}
+
+int kx_options_parse(int argc, char **argv, struct kx_options *o, struct kx_error *err)
+{
+	struct parse_state st = { .flags_crash = -1 };
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hvfxylpuet:dSisca", long_options, NULL)) != -1) {
+		/* kexec-tools answers these at once, whatever else is given */
+		if (c == 'h' || c == 'v') {
+			o->action = c == 'h' ? KX_ACT_HELP : KX_ACT_VERSION;
+			return 0;
+		}
+		if (c == ':')
+			return kx_fail(err, KX_E_USAGE, "option %s needs an argument", argv[optind - 1]);
+		if (action_option(o, c, &st))
+			continue;
+		int r = setting_option(o, c, &st, err);
+		if (r < 0)
+			return -1;
+		if (r > 0)
+			return kx_fail(err, KX_E_USAGE, "unknown option %s (see kexec --help)", argv[optind - 1]);
+	}
+	return finish(o, &st, argc, argv, err);
 }
