@@ -40,6 +40,14 @@ static const struct kx_file *outer_of(const struct kx_load *ld, const struct kx_
 	return layer == first ? &ld->file : &layer[-1].inner;
 }
 
+/* A wrapper's part named for messages and the plan: "uki.efi (UKI .initrd section)". */
+static void part_name(const struct kx_load *ld, const struct kx_layer *layer, enum kx_part part, const char *what,
+		      char *buf, size_t size)
+{
+	snprintf(buf, size, "%s (%s %s%s)", outer_of(ld, layer)->path, layer->wrapper->name,
+		 layer->parts[part].name, what);
+}
+
 /* -t: a wrapper the file must be (its outermost layer) or a format the
  * kernel inside must be; anything else is named with what is known. */
 static int resolve_type(struct kx_load *ld, const struct kx_wrapper_ops **ret_wrapper, struct kx_error *err)
@@ -109,27 +117,28 @@ static int choose_cmdline(struct kx_load *ld, struct kx_error *err)
 static int add_ucode(struct kx_load *ld, struct kx_error *err)
 {
 	const struct kx_layer *layer = kx_unwrapped_part(&ld->unwrapped, KX_PART_UCODE);
-	const char *path;
 	char name[600];
 
 	if (!layer)
 		return 0;
-	if (!layer->parts[KX_PART_UCODE].bytes.size) {
+	const struct kx_wrapped_part *ucode = &layer->parts[KX_PART_UCODE];
+	if (!ucode->bytes.size) {
 		ld->parts[KX_PART_UCODE] = (struct kx_part_use){ layer, "empty: not used" };
 		return 0;
 	}
-	path = outer_of(ld, layer)->path;
 	if (ld->rq.initrd) {
 		ld->parts[KX_PART_UCODE] = (struct kx_part_use){ layer, "not used: --initrd is used as given" };
-		kx_note(&ld->notes, "%s's .ucode section is not used: --initrd replaces the initrd it goes before", path);
+		kx_note(&ld->notes, "%s's %s section is not used: --initrd replaces the initrd it goes before",
+			outer_of(ld, layer)->path, ucode->name);
 		return 0;
 	}
 	ld->parts[KX_PART_UCODE] = (struct kx_part_use){ layer, "put before the initrd" };
-	struct kx_bytes parts[2] = { layer->parts[KX_PART_UCODE].bytes, ld->initrd.bytes };
+	struct kx_bytes parts[2] = { ucode->bytes, ld->initrd.bytes };
 	struct kx_file joined;
-	snprintf(name, sizeof(name), "%s (%s .ucode%s sections)", path, layer->wrapper->name,
-		 ld->initrd.bytes.size ? " + .initrd" : "");
-	/* cpio archives start 4-byte aligned (the kernel's initramfs unpacker) */
+	part_name(ld, layer, KX_PART_UCODE, ld->initrd.bytes.size ? " + .initrd sections" : " sections", name,
+		  sizeof(name));
+	/* cpio archives start 4-byte aligned (the kernel's initramfs unpacker);
+	 * the one copy of the initrd a UKI with microcode costs */
 	if (kx_file_memfd_join(&joined, parts, ld->initrd.bytes.size ? 2 : 1, 4, name, err) < 0)
 		return -1;
 	kx_file_close(&ld->initrd);
@@ -149,20 +158,17 @@ static int choose_initrd(struct kx_load *ld, struct kx_error *err)
 	if (rq->initrd && kx_file_map(&ld->initrd, rq->initrd, err) < 0)
 		return -1;
 	if (!layer)
-		return add_ucode(ld, err);
+		return 0;
 	const struct kx_wrapped_part *part = &layer->parts[KX_PART_INITRD];
 	ld->parts[KX_PART_INITRD] = (struct kx_part_use){ layer, rq->initrd ? "replaced by --initrd" : "the initrd" };
 	if (!part->bytes.size)  /* an empty section is no initrd */
-		return add_ucode(ld, err);
+		return 0;
 	if (rq->initrd) {
 		kx_note(&ld->notes, "--initrd replaces %s's %s section", outer_of(ld, layer)->path, part->name);
-		return add_ucode(ld, err);
+		return 0;
 	}
-	snprintf(name, sizeof(name), "%s (%s %s section)", outer_of(ld, layer)->path, layer->wrapper->name,
-		 part->name);
-	if (kx_file_view(&ld->initrd, part->bytes, name, err) < 0)
-		return -1;
-	return add_ucode(ld, err);
+	part_name(ld, layer, KX_PART_INITRD, " section", name, sizeof(name));
+	return kx_file_view(&ld->initrd, part->bytes, name, err);
 }
 
 /*
@@ -199,8 +205,7 @@ static int boot_tree(struct kx_load *ld, struct kx_dtb *ret, struct kx_error *er
 	if (!ld->tree_layer)
 		return ld->rq.arch->boot_tree(ld->facts.root, ld->rq.dtb, ret, &ld->notes, err);
 	const struct kx_wrapped_part *part = &ld->tree_layer->parts[KX_PART_DTB];
-	snprintf(name, sizeof(name), "%s (%s %s section)", outer_of(ld, ld->tree_layer)->path,
-		 ld->tree_layer->wrapper->name, part->name);
+	part_name(ld, ld->tree_layer, KX_PART_DTB, " section", name, sizeof(name));
 	return kx_dtb_from_bytes(part->bytes.data, part->bytes.size, name, ret, err);
 }
 
@@ -287,13 +292,13 @@ int kx_load_prepare(struct kx_load *ld, const struct kx_load_request *rq, struct
 					.uki_profile = rq->uki_profile };
 	if (kx_unwrap(&ld->file, rq->arch, &uo, &ld->unwrapped, err) < 0)
 		return -1;
-	if (rq->uki_profile_given &&
-	    !(ld->unwrapped.nr_layers && ld->unwrapped.layers[0].parts[KX_PART_KERNEL].name))
-		return kx_fail(err, KX_E_USAGE, "--uki-profile=%u: %s is not a UKI (no profiles to choose from)",
-			       rq->uki_profile, rq->kernel);
+	/* a UKI is the only wrapper whose kernel is a section, and only outermost */
 	if (ld->unwrapped.nr_layers && ld->unwrapped.layers[0].parts[KX_PART_KERNEL].name)
 		ld->parts[KX_PART_KERNEL] = (struct kx_part_use){ &ld->unwrapped.layers[0], "the kernel" };
-	if (choose_cmdline(ld, err) < 0 || choose_initrd(ld, err) < 0)
+	if (rq->uki_profile_given && !ld->parts[KX_PART_KERNEL].layer)
+		return kx_fail(err, KX_E_USAGE, "--uki-profile=%u: %s is not a UKI (no profiles to choose from)",
+			       rq->uki_profile, rq->kernel);
+	if (choose_cmdline(ld, err) < 0 || choose_initrd(ld, err) < 0 || add_ucode(ld, err) < 0)
 		return -1;
 	if (choose_wrapper_tree(ld, err) < 0 || probe_format(ld, err) < 0)
 		return -1;
