@@ -63,9 +63,13 @@ int kx_unwrap(const struct kx_file *file, const struct kx_arch_ops *arch, const 
 				       forced->type);
 		if (!found)
 			return 0;
-		if (depth == KX_WRAP_LAYERS_MAX || (w->decompresses && decompressed == KX_DECOMPRESS_LAYERS_MAX))
+		if (w->decompresses && decompressed == KX_DECOMPRESS_LAYERS_MAX)
 			return kx_fail(err, KX_E_INPUT, "%s: more than %d nested compression layers", file->path,
 				       KX_DECOMPRESS_LAYERS_MAX);
+		/* the layers[] bound; with today's table (one outermost UKI) the cap above comes first */
+		if (depth == KX_WRAP_LAYERS_MAX)
+			return kx_fail(err, KX_E_INPUT, "%s: more than %d nested wrappers", file->path,
+				       KX_WRAP_LAYERS_MAX);
 		struct kx_layer *layer = &ret->layers[ret->nr_layers];
 		memset(layer, 0, sizeof(*layer));
 		layer->inner.fd = -1;
