@@ -93,7 +93,7 @@ static void note_ignored_by_file_syscall(const struct kx_load *ld, const struct 
 			"use -c to apply it\n", ignored[i]);
 }
 
-/* --dry-run --json: the same as one JSON object (schema kexec-ng/plan/1, kexec(8)). */
+/* --dry-run --json: one JSON object (schema kexec-ng/plan/1, kexec(8)). */
 static void json_parts(struct kx_json *j, const struct kx_load *ld)
 {
 	const struct kx_layer *layer = ld->parts[KX_PART_KERNEL].layer;
@@ -161,23 +161,11 @@ static void json_plan(struct kx_json *j, const struct kx_plan *plan)
 	kx_json_close(j, '}');
 }
 
-static int dry_run_json(struct kx_load *ld, const struct kx_options *o, unsigned int *shown, FILE *log,
-			struct kx_error *err)
+static void print_json(const struct kx_load *ld, const struct kx_options *o, const struct kx_file_call *call,
+		       const struct kx_plan *plan)
 {
-	struct kx_file_call call;
-	struct kx_plan plan;
 	struct kx_json j = { .out = stdout };
-	int have_plan = o->mode != KX_MODE_FILE;
 
-	kx_plan_init(&plan);
-	if (o->mode != KX_MODE_LOAD && kx_load_file_call(ld, false, o->debug, &call, err) < 0)
-		return -1;
-	int r = have_plan ? kx_load_build_plan(ld, &plan, err) : 0;
-	flush_notes(ld, shown, log);
-	if (r < 0) {
-		kx_plan_free(&plan);
-		return -1;
-	}
 	kx_json_open(&j, NULL, '{');
 	kx_json_str(&j, "schema", "kexec-ng/plan/1");
 	kx_json_str(&j, "architecture", ld->rq.arch->name);
@@ -186,13 +174,13 @@ static int dry_run_json(struct kx_load *ld, const struct kx_options *o, unsigned
 	kx_json_str(&j, "format", ld->format ? ld->format->name : NULL);
 	kx_json_bool(&j, "crash", ld->rq.crash);
 	json_parts(&j, ld);
-	if (o->mode != KX_MODE_LOAD)
-		json_file_call(&j, &call);
+	if (call)
+		json_file_call(&j, call);
 	else
 		kx_json_str(&j, "kexec_file_load", NULL);
 	kx_json_bool(&j, "fallback_to_kexec_load", o->mode == KX_MODE_AUTO);
-	if (have_plan)
-		json_plan(&j, &plan);
+	if (plan)
+		json_plan(&j, plan);
 	else
 		kx_json_str(&j, "kexec_load", NULL);
 	kx_json_open(&j, "notes", '[');
@@ -200,30 +188,36 @@ static int dry_run_json(struct kx_load *ld, const struct kx_options *o, unsigned
 		kx_json_str(&j, NULL, ld->notes.text[i]);
 	kx_json_close(&j, ']');
 	kx_json_close(&j, '}');
-	kx_plan_free(&plan);
-	return 0;
 }
 
-/* --dry-run: the kexec_file_load call and/or the kexec_load plan, on stdout. */
+/*
+ * --dry-run: the kexec_file_load call (-s, -a) and the kexec_load plan (-c,
+ * -a), made as for a load and printed on stdout, as text or (--json) as one
+ * JSON object. A plan that cannot be made is the error; the text still
+ * shows what was decided before it.
+ */
 static int dry_run(struct kx_load *ld, const struct kx_options *o, unsigned int *shown, FILE *log,
 		   struct kx_error *err)
 {
 	struct kx_file_call call;
 	struct kx_plan plan;
+	bool with_call = o->mode != KX_MODE_LOAD, with_plan = o->mode != KX_MODE_FILE;
 
-	printf("kexec-ng dry run: nothing is loaded\n");
-	print_parts(ld, stdout);
-	if (o->mode != KX_MODE_LOAD) {
-		if (kx_load_file_call(ld, false, o->debug, &call, err) < 0)
-			return -1;
-		print_file_call(&call, o, stdout);
-	}
-	if (o->mode == KX_MODE_FILE)
-		return 0;
-	int r = kx_load_build_plan(ld, &plan, err);
+	kx_plan_init(&plan);
+	if (with_call && kx_load_file_call(ld, false, o->debug, &call, err) < 0)
+		return -1;
+	int r = with_plan ? kx_load_build_plan(ld, &plan, err) : 0;
 	flush_notes(ld, shown, log);
-	if (r == 0)
-		kx_plan_print(&plan, stdout);
+	if (o->json && r == 0) {
+		print_json(ld, o, with_call ? &call : NULL, with_plan ? &plan : NULL);
+	} else if (!o->json) {
+		printf("kexec-ng dry run: nothing is loaded\n");
+		print_parts(ld, stdout);
+		if (with_call)
+			print_file_call(&call, o, stdout);
+		if (with_plan && r == 0)
+			kx_plan_print(&plan, stdout);
+	}
 	kx_plan_free(&plan);
 	return r;
 }
@@ -310,7 +304,7 @@ int kx_cmd_load(const struct kx_options *o, FILE *log, struct kx_error *err)
 	int r = kx_load_prepare(ld, &rq, err);
 	flush_notes(ld, &shown, log);
 	if (r == 0 && o->dry_run) {
-		r = o->json ? dry_run_json(ld, o, &shown, log, err) : dry_run(ld, o, &shown, log, err);
+		r = dry_run(ld, o, &shown, log, err);
 	} else if (r == 0) {
 		/* -s and -a: kexec_file_load first; -c, and -a when the kernel
 		 * cannot load the image itself: kexec_load with our plan */
