@@ -10,9 +10,10 @@
 #include "wrapper.h"
 
 static enum kx_probe codec_probe(const struct kx_wrapper_ops *self, struct kx_bytes file, const char *name,
-				 const struct kx_arch_ops *arch, struct kx_error *err)
+				 const struct kx_arch_ops *arch, const struct kx_unwrap_options *opts,
+				 struct kx_error *err)
 {
-	(void)name, (void)arch, (void)err;
+	(void)name, (void)arch, (void)opts, (void)err;
 	return kx_compression_detect(file) == (enum kx_compression)self->variant ? KX_PROBE_YES : KX_PROBE_NO;
 }
 

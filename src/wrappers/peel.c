@@ -16,19 +16,22 @@ const struct kx_wrapper_ops *kx_wrapper_by_type(const char *type)
 
 /*
  * The wrapper `file` is, among those allowed at this depth: 1 and *ret, 0
- * when none recognises it, -1 when one says it is broken. With `forced`,
- * every wrapper of its -t name is asked (lz4 has two) and nothing else.
+ * when none recognises it, -1 when one says it is broken. Outermost, with
+ * opts->forced, every wrapper of its -t name is asked (lz4 has two) and
+ * nothing else.
  */
 static int probe_layer(const struct kx_file *file, const struct kx_arch_ops *arch, unsigned int depth,
-		       const struct kx_wrapper_ops *forced, const struct kx_wrapper_ops **ret,
+		       const struct kx_unwrap_options *opts, const struct kx_wrapper_ops **ret,
 		       struct kx_error *err)
 {
+	const struct kx_wrapper_ops *forced = depth == 0 ? opts->forced : NULL;
+
 	for (const struct kx_wrapper_ops *const *w = kx_wrappers; *w; w++) {
 		if ((*w)->outermost_only && depth > 0)
 			continue;
 		if (forced && strcasecmp((*w)->type, forced->type))
 			continue;
-		enum kx_probe p = (*w)->probe(*w, file->bytes, file->path, arch, err);
+		enum kx_probe p = (*w)->probe(*w, file->bytes, file->path, arch, opts, err);
 		if (p == KX_PROBE_BROKEN)
 			return -1;
 		if (p == KX_PROBE_YES) {
@@ -55,7 +58,7 @@ int kx_unwrap(const struct kx_file *file, const struct kx_arch_ops *arch, const 
 	ret->kernel = file;
 	for (unsigned int depth = 0;; depth++) {
 		const struct kx_wrapper_ops *w = NULL;
-		int found = probe_layer(ret->kernel, arch, depth, depth == 0 ? forced : NULL, &w, err);
+		int found = probe_layer(ret->kernel, arch, depth, opts, &w, err);
 		if (found < 0)
 			return -1;
 		if (!found && depth == 0 && forced)

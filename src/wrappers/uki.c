@@ -263,14 +263,15 @@ int kx_uki_cmdline(const struct kx_uki *uki, const char *name, char *out, size_t
 /* ---- the UKI as an entry of the wrapper table ------------------------------- */
 
 static enum kx_probe uki_probe(const struct kx_wrapper_ops *self, struct kx_bytes file, const char *name,
-			       const struct kx_arch_ops *arch, struct kx_error *err)
+			       const struct kx_arch_ops *arch, const struct kx_unwrap_options *opts,
+			       struct kx_error *err)
 {
 	struct kx_uki uki;
 	(void)self;
 	/* which UKI is loadable depends on the architecture (its Machine) */
 	if (!arch)
 		return KX_PROBE_NO;
-	int r = kx_uki_parse(file, name, arch->pe_machine, arch->name, &uki, err);
+	int r = kx_uki_parse_profile(file, name, arch->pe_machine, arch->name, opts->uki_profile, &uki, err);
 	return r < 0 ? KX_PROBE_BROKEN : r ? KX_PROBE_YES : KX_PROBE_NO;
 }
 

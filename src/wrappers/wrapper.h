@@ -66,9 +66,11 @@ struct kx_wrapper_ops {
 	bool decompresses;           /* its inner file is decompressed: counts towards
 				      * KX_DECOMPRESS_LAYERS_MAX, the cap against nested bombs */
 	int variant;                 /* the entry's own parameter: a codec's kx_compression */
-	/* Is `file` (named `name`) this wrapper, for a kernel of `arch`? */
+	/* Is `file` (named `name`) this wrapper, for a kernel of `arch`, as
+	 * `opts` asks for it (a UKI: the profile that is to boot)? */
 	enum kx_probe (*probe)(const struct kx_wrapper_ops *self, struct kx_bytes file, const char *name,
-			       const struct kx_arch_ops *arch, struct kx_error *err);
+			       const struct kx_arch_ops *arch, const struct kx_unwrap_options *opts,
+			       struct kx_error *err);
 	/* Called only after probe said YES: fill *ret (label, inner file, parts).
 	 * A decompressed inner file is at most opts->cap bytes. */
 	int (*peel)(const struct kx_wrapper_ops *self, const struct kx_file *outer,

@@ -50,11 +50,12 @@ int kx_zboot_payload(struct kx_bytes file, const char *name, struct kx_bytes *re
 }
 
 static enum kx_probe zboot_probe(const struct kx_wrapper_ops *self, struct kx_bytes file, const char *name,
-				 const struct kx_arch_ops *arch, struct kx_error *err)
+				 const struct kx_arch_ops *arch, const struct kx_unwrap_options *opts,
+				 struct kx_error *err)
 {
 	struct kx_bytes payload;
 	enum kx_compression c;
-	(void)self, (void)arch;
+	(void)self, (void)arch, (void)opts;
 	int r = kx_zboot_payload(file, name, &payload, &c, err);
 	return r < 0 ? KX_PROBE_BROKEN : r ? KX_PROBE_YES : KX_PROBE_NO;
 }

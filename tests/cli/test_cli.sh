@@ -249,6 +249,9 @@ t "multi-profile UKI: profile 0 by default" 0 '^command line: "console=ttyS0 p0"
 t "--uki-profile=1: profile 1's .cmdline" 0 '^command line: "console=ttyS0 p1"$' -- "${UKI_OPTS[@]}" -c --uki-profile=1 -l uki-prof.efi
 t "--uki-profile=@1 (systemd-boot's spelling)" 0 "^UKI uki-prof.efi \(PE/COFF, Machine 0x8664, profile 1 of 2\):$" -- "${UKI_OPTS[@]}" -c --uki-profile=@1 -l uki-prof.efi
 t "--uki-profile=2 of 2 profiles refused" 1 "uki-prof.efi: --uki-profile=2: the UKI has 2 profiles \(0 to 1\)" -- "${UKI_OPTS[@]}" -c --uki-profile=2 -l uki-prof.efi
+"$MKUKI" 0x8664 uki-prof0-bad.efi .linux=vmlinuz .profile=prof0 .cmdline=cl0 .cmdline=cl0 .profile=prof1 .cmdline=cl1 || exit 1
+t "a broken profile 0 is refused by default" 252 "uki-prof0-bad.efi: UKI has two .cmdline sections in its first profile" -- "${UKI_OPTS[@]}" -c -l uki-prof0-bad.efi
+t "... and does not stop --uki-profile=1 (probed as the profile that boots)" 0 '^command line: "console=ttyS0 p1"$' -- "${UKI_OPTS[@]}" -c --uki-profile=1 -l uki-prof0-bad.efi
 t "--uki-profile for a kernel that is no UKI refused" 1 "^kexec: --uki-profile=1: vmlinuz is not a UKI" -- "${UKI_OPTS[@]}" -c --uki-profile=1 -l vmlinuz
 t "--uki-profile=x refused" 1 "^kexec: --uki-profile=x: expected a profile number" -- "${UKI_OPTS[@]}" -c --uki-profile=x -l uki-prof.efi
 t "UKI .ucode before .initrd: one initrd segment" 0 "initrd .* bufsz 0x00004e2c .* from uki-ucode.efi \(UKI .ucode \+ .initrd sections\)$" -- "${UKI_OPTS[@]}" -c -l uki-ucode.efi
