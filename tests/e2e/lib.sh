@@ -348,13 +348,12 @@ e2e_kexec_layer() {
 # "case_main() {": $K2 loads FILE with the stage-2 initrd.
 # shellcheck disable=SC2016  # guest script text is single-quoted on purpose
 e2e_case_head() {
-  local mode=$1 token=$2 file=$3
+  local token=$2 file=$3   # $1, the mode, no longer changes the head: both tools answer -S alike
   echo "KEXEC=/bin/kexec"
   # The status of the normal (non-crash) image: a bare -S reports the crash
   # kernel (kexec-tools defaults to KEXEC_ON_CRASH unless -l is given, and
   # kexec-ng answers the same), so the harness asks `-S -l` of both.
   echo 'STATUS="-S -l"'
-  : "$mode"
   echo "TOKEN=$token"
   echo "APPEND2=\"$E2E_CONSOLE stage=2 token=$token\""
   echo "K2=\"$file --initrd=/k2/initrd.img\""
