@@ -354,6 +354,10 @@ kd_case_write() {
         echo '  echo "kdump-marker-$TOKEN" >/dev/kmsg'
         echo '  echo "E2E: crashing"'
         echo '  sync'
+        # The serial tty drains its buffer from interrupts; a panic stops
+        # that, and whatever is still queued (this marker, the last
+        # command's output) is lost.  CI once lost "E2E: crashing" so.
+        echo '  sleep 2'
         echo '  echo c >/proc/sysrq-trigger'
         echo '  echo "E2E: still alive after sysrq c"'
         ;;
