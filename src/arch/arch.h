@@ -14,11 +14,20 @@
 struct kx_dtb;
 struct kx_notes;
 
+/* include/uapi/linux/kexec.h */
+#define KX_KEXEC_UPDATE_ELFCOREHDR     0x4
+#define KX_KEXEC_CRASH_HOTPLUG_SUPPORT 0x8
+
 struct kx_arch_ops {
 	const char *name;                 /* "x86_64" */
 	uint16_t elf_machine;             /* EM_X86_64 */
 	uint16_t pe_machine;              /* PE/COFF Machine: 0x8664 (a UKI's must match) */
 	unsigned long kexec_arch_flag;    /* KEXEC_ARCH_X86_64 (62 << 16) */
+	/* kexec_load's "the ELF core header may be rewritten on hotplug" flag:
+	 * x86 has taken KEXEC_UPDATE_ELFCOREHDR since 6.6 and the generic
+	 * KEXEC_CRASH_HOTPLUG_SUPPORT only since 6.10 (EINVAL before); the
+	 * others know only the generic one (kexec-tools chooses the same). */
+	unsigned long crash_hotplug_flag;
 	const struct kx_format_ops *const *formats; /* NULL-terminated */
 	/* Turn a described kernel into segments, entry and flags. */
 	int (*build_plan)(const struct kx_plan_ctx *ctx, const struct kx_kernel_desc *kernel,

@@ -51,6 +51,30 @@ void kx_crash_usable(const struct kx_plan_ctx *ctx, struct kx_memmap *ret)
 		ret->ranges[ret->count++] = all->ranges[i];
 }
 
+int kx_crash_hotplug_check(const struct kx_crash_facts *cf, struct kx_error *err)
+{
+	if (!cf->hotplug_elfcorehdr_size)
+		return kx_fail(err, KX_E_SYSTEM, "--hotplug: /sys/kernel/crash_elfcorehdr_size is missing or not a "
+			       "number: the running kernel cannot keep a crash kernel's ELF core header current on CPU "
+			       "or memory hotplug (it needs CONFIG_CRASH_HOTPLUG, Linux 6.6+); load without --hotplug "
+			       "and reload the crash kernel after each hotplug");
+	return 0;
+}
+
+/*
+ * --hotplug: on CPU or memory hotplug the kernel rewrites the header in
+ * place (crash_handle_hotplug_event: it finds the segment that starts with
+ * ELF magic and refuses a new header larger than the segment), so the
+ * segment gets the room the kernel says its largest header needs.
+ */
+static int hotplug_room(const struct kx_crash_facts *cf, uint64_t size, uint64_t *ret, struct kx_error *err)
+{
+	if (kx_crash_hotplug_check(cf, err) < 0)
+		return -1;
+	*ret = cf->hotplug_elfcorehdr_size > size ? cf->hotplug_elfcorehdr_size : size;
+	return 0;
+}
+
 int kx_crash_add_elfcorehdr(struct kx_plan *plan, struct kx_placer *p, const struct kx_plan_ctx *ctx,
 			    uint16_t e_machine, const struct kx_memmap *not_dumped,
 			    uint64_t *ret_addr, uint64_t *ret_size, struct kx_error *err)
@@ -75,11 +99,19 @@ int kx_crash_add_elfcorehdr(struct kx_plan *plan, struct kx_placer *p, const str
 		return -1;
 	if (!kx_plan_own(plan, buf))
 		return kx_fail(err, KX_E_NOMEM, "out of memory");
-	struct kx_hole_request rq = { .what = "elfcorehdr", .size = size, .align = KX_PAGE_SIZE,
+	uint64_t room = size;
+	if (ctx->opts->crash_hotplug && hotplug_room(ctx->crash, size, &room, err) < 0)
+		return -1;
+	struct kx_hole_request rq = { .what = "elfcorehdr", .size = room, .align = KX_PAGE_SIZE,
 				      .min = 0, .max = UINT64_MAX, .top_down = true };
 	if (kx_place(p, rq, ret_addr, err) < 0)
 		return -1;
-	*ret_size = size;
-	return kx_plan_add(plan, "elfcorehdr", "built: ELF core header of the running kernel", buf, size,
-			   *ret_addr, kx_align_up(size, KX_PAGE_SIZE), err);
+	/* with --hotplug the whole room is the header's (a rewritten one may
+	 * fill it): the capture kernel keeps out of all of it */
+	*ret_size = ctx->opts->crash_hotplug ? kx_align_up(room, KX_PAGE_SIZE) : size;
+	if (kx_plan_add(plan, "elfcorehdr", "built: ELF core header of the running kernel", buf, size,
+			*ret_addr, kx_align_up(room, KX_PAGE_SIZE), err) < 0)
+		return -1;
+	plan->segments[plan->nr_segments - 1].kernel_rewrites = ctx->opts->crash_hotplug;
+	return 0;
 }

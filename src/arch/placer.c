@@ -87,15 +87,19 @@ int kx_purgatory_add(struct kx_plan *plan, struct kx_placer *p, const char *arch
 		return kx_fail(err, KX_E_PLAN, "%u segments: the purgatory checks at most %d",
 			       plan->nr_segments, KX_PURGATORY_REGIONS_MAX);
 	/* The purgatory's own segment is not a region: it writes its stack
-	 * there before it checks anything. */
+	 * there before it checks anything. Nor is one the kernel rewrites
+	 * after the load (the ELF core header under crash hotplug). */
+	params->nr_regions = 0;
 	for (unsigned int i = 0; i < plan->nr_segments; i++) {
 		struct kx_segment *s = &plan->segments[i];
 		kx_plan_hash_segment(plan, i);
-		params->regions[i].start = s->mem;
-		params->regions[i].len = s->bufsz;
-		memcpy(params->regions[i].sha256, s->sha256, 32);
+		if (s->kernel_rewrites)
+			continue;
+		struct kx_purgatory_region *r = &params->regions[params->nr_regions++];
+		r->start = s->mem;
+		r->len = s->bufsz;
+		memcpy(r->sha256, s->sha256, 32);
 	}
-	params->nr_regions = plan->nr_segments;
 	params->flags = o->no_checks ? 0 : KX_PURGATORY_VERIFY;
 	if (o->test_wrong_digest && params->nr_regions)
 		params->regions[0].sha256[0] ^= 0xff; /* test-only: the purgatory must refuse */
@@ -175,7 +179,8 @@ int kx_plan_finish(struct kx_plan *plan, struct kx_placer *p, const struct kx_pl
 	if (kx_purgatory_add(plan, p, ctx->arch->name, params, o, min, prefer_max, err) < 0)
 		return -1;
 	plan->kernel_entry = params->entry;
-	plan->flags = ctx->arch->kexec_arch_flag | (o->crash ? KEXEC_ON_CRASH : 0);
+	plan->flags = ctx->arch->kexec_arch_flag | (o->crash ? KEXEC_ON_CRASH : 0) |
+		      (o->crash && o->crash_hotplug ? ctx->arch->crash_hotplug_flag : 0);
 	/* a crash image lives in its region: the half-of-RAM rule is not the kernel's test there */
 	return kx_plan_check(plan, ram, o->crash ? 0 : kx_memmap_total(ram), err);
 }

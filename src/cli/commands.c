@@ -40,7 +40,7 @@ static struct kx_load_request request_of(const struct kx_options *o, const struc
 		.reuse_cmdline = o->reuse_cmdline, .type = o->type, .dtb = o->dtb,
 		/* --console-serial: kexec-tools' purgatory reports on --serial, by default ttyS0 */
 		.serial = o->serial ? o->serial : o->console_serial ? "ttyS0" : NULL,
-		.crash = o->panic, .mem_min = o->mem_min, .mem_max = o->mem_max,
+		.crash = o->panic, .crash_hotplug = o->hotplug, .mem_min = o->mem_min, .mem_max = o->mem_max,
 		.have_entry = o->have_entry, .entry = o->entry, .no_checks = o->no_checks,
 		.no_efi = o->no_efi, .no_cma = o->no_cma, .force_dtb = o->force_dtb, .uki_profile = o->uki_profile,
 		.uki_profile_given = o->uki_profile_given,
@@ -148,6 +148,7 @@ static void json_plan(struct kx_json *j, const struct kx_plan *plan)
 		kx_json_u64(j, "memsz", s->memsz);
 		kx_json_u64(j, "bufsz", s->bufsz);
 		kx_json_bytes_hex(j, "sha256", s->sha256, sizeof(s->sha256));
+		kx_json_bool(j, "kernel_rewrites", s->kernel_rewrites);
 		kx_json_close(j, '}');
 	}
 	kx_json_close(j, ']');

@@ -199,12 +199,13 @@ static int check_combinations(struct kx_options *o, struct kx_error *err)
 		o->action = KX_ACT_LOAD, o->action_flag = "-p";
 	if (o->json && !o->dry_run && o->action != KX_ACT_HELP && o->action != KX_ACT_VERSION)
 		return kx_fail(err, KX_E_USAGE, "--json shows an answer as JSON: give it with --dry-run or -S");
-	/* with kexec_file_load the kernel keeps a crash kernel's core header
-	 * current itself (CONFIG_CRASH_HOTPLUG); our kexec_load header is not */
-	if (o->hotplug && o->mode != KX_MODE_FILE)
-		return kx_fail(err, KX_E_USAGE, "--hotplug is not supported with kexec_load: the kernel would have to "
-			       "rewrite kexec-ng's ELF core header when CPUs or memory come and go, which it does not "
-			       "yet ask for; use -s (kexec_file_load: the kernel keeps its own header current)");
+	/* (kexec-tools takes it with -l, -u, -e too, where the kernel ignores it) */
+	bool crash_load = o->panic && o->action == KX_ACT_LOAD;
+	if (o->hotplug && !crash_load && o->action != KX_ACT_STATUS && o->action != KX_ACT_HELP &&
+	    o->action != KX_ACT_VERSION)
+		return kx_fail(err, KX_E_USAGE, "--hotplug lets the kernel keep a crash kernel's ELF core header "
+			       "current on CPU and memory hotplug: it goes with loading one (-p), not with %s",
+			       o->panic ? o->action_flag : o->action == KX_ACT_DEFAULT ? "a normal image" : o->action_flag);
 	if ((o->no_cma || o->force_dtb) && o->mode == KX_MODE_LOAD)
 		return kx_fail(err, KX_E_USAGE, "%s is a kexec_file_load flag (%s); it means nothing to kexec_load (-c): "
 			       "use -s or -a", o->no_cma ? "--no-cma" : "--force-dtb",

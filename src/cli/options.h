@@ -48,7 +48,7 @@ struct kx_options {
 	unsigned int uki_profile;  /* --uki-profile=N: a multi-profile UKI's profile ... */
 	bool uki_profile_given;    /* ... when given */                 /* --json: --dry-run's plan, -S's status as JSON */
 	const char *serial;        /* --serial: ttyS0..3 or an I/O port */
-	bool hotplug;              /* --hotplug: with -s the kernel keeps the crash header current */
+	bool hotplug;              /* --hotplug (-p): the kernel keeps the crash core header current */
 	bool no_cma, force_dtb;    /* kexec_file_load flags KEXEC_FILE_NO_CMA, _FORCE_DTB */
 	bool console_serial;       /* --console-serial: the purgatory reports on ttyS0 by default */
 	struct kx_test_switches test;  /* --x-test-*: kexec(8), TESTING */

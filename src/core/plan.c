@@ -130,8 +130,9 @@ void kx_plan_print(const struct kx_plan *plan, FILE *out)
 		const struct kx_segment *s = &plan->segments[i];
 		hex(s->sha256, 16, h);
 		fprintf(out, "  %u %-12s mem 0x%09" PRIx64 "-0x%09" PRIx64 " memsz 0x%08" PRIx64
-			" bufsz 0x%08" PRIx64 " sha256 %s... from %s\n",
-			i, s->name, s->mem, s->mem + s->memsz - 1, s->memsz, s->bufsz, h, s->source);
+			" bufsz 0x%08" PRIx64 " sha256 %s... from %s%s\n",
+			i, s->name, s->mem, s->mem + s->memsz - 1, s->memsz, s->bufsz, h, s->source,
+			s->kernel_rewrites ? " (not checked by the purgatory: the kernel rewrites it on hotplug)" : "");
 	}
 	fprintf(out, "entry: 0x%" PRIx64 "%s\n", plan->entry,
 		plan->kernel_entry && plan->kernel_entry != plan->entry ? " (purgatory)" : "");

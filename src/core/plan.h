@@ -7,6 +7,7 @@
 #ifndef KX_PLAN_H
 #define KX_PLAN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -23,6 +24,9 @@ struct kx_segment {
 	uint64_t mem;
 	uint64_t memsz;
 	uint8_t sha256[32];  /* digest of the bufsz data bytes (what purgatory checks) */
+	/* The kernel rewrites it after the load (the ELF core header under
+	 * crash hotplug): the purgatory leaves it out of its check. */
+	bool kernel_rewrites;
 };
 
 struct kx_plan {

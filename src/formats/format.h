@@ -36,6 +36,7 @@ struct kx_plan_options {
 	bool test_wrong_digest;      /* test-only: patch a wrong digest into purgatory */
 	uint64_t serial;             /* purgatory console: x86 I/O port, arm64/riscv64 MMIO; 0 = auto/none */
 	bool crash;                  /* -p */
+	bool crash_hotplug;          /* --hotplug: the kernel may rewrite the ELF core header */
 	bool no_efi;                 /* --noefi */
 };
 

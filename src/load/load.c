@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../arch/arch.h"
+#include "../arch/crash_plan.h"
 #include "../core/units.h"
 #include "../dtb/dtb.h"
 #include "../system/syscalls.h"
@@ -271,7 +272,11 @@ static int prepare_crash(struct kx_load *ld, struct kx_error *err)
 	ld->crash = calloc(1, sizeof(*ld->crash));
 	if (!ld->crash)
 		return kx_fail(err, KX_E_NOMEM, "out of memory");
-	return kx_crash_facts_read(ld->crash, ld->facts.root, err);
+	if (kx_crash_facts_read(ld->crash, ld->facts.root, err) < 0)
+		return -1;
+	/* both system calls: kexec_file_load's kernel keeps its own header
+	 * current only where it can (kexec-tools refuses the same way) */
+	return ld->rq.crash_hotplug ? kx_crash_hotplug_check(ld->crash, err) : 0;
 }
 
 int kx_load_prepare(struct kx_load *ld, const struct kx_load_request *rq, struct kx_error *err)
@@ -314,7 +319,7 @@ static int build_plan(struct kx_load *ld, bool crash, struct kx_plan *plan, stru
 		.mem_min = rq->mem_min, .mem_max = rq->mem_max,
 		.have_entry = rq->have_entry, .entry = rq->entry,
 		.no_checks = rq->no_checks, .test_wrong_digest = rq->test.wrong_digest,
-		.crash = crash, .no_efi = rq->no_efi,
+		.crash = crash, .crash_hotplug = crash && rq->crash_hotplug, .no_efi = rq->no_efi,
 	};
 	struct kx_plan_ctx ctx = {
 		.arch = arch, .facts = &ld->facts, .opts = &lo, .kernel = ld->unwrapped.kernel,

@@ -50,6 +50,7 @@ struct kx_load_request {
 	unsigned int uki_profile;    /* --uki-profile: a multi-profile UKI's profile (0 the default) */
 	bool uki_profile_given;      /* given for a file that is no UKI: refused */
 	bool crash;                  /* -p */
+	bool crash_hotplug;          /* --hotplug (with -p): the kernel keeps the core header current */
 	uint64_t mem_min, mem_max;
 	bool have_entry;
 	uint64_t entry;

@@ -637,6 +637,8 @@ int kx_crash_facts_read(struct kx_crash_facts *f, const char *root, struct kx_er
 	if (read_cpu_notes(f, root, err) < 0 || read_vmcoreinfo(f, root, err) < 0)
 		return -1;
 	read_kcore(f, root);
+	if (read_number(root, "sys/kernel/crash_elfcorehdr_size", 0, &f->hotplug_elfcorehdr_size) < 0)
+		f->hotplug_elfcorehdr_size = 0;
 	return 0;
 }
 

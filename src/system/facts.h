@@ -84,6 +84,9 @@ int kx_read_text(const char *root, const char *rel, char *buf, size_t size);
  *   sys/kernel/vmcoreinfo               "0xADDR SIZE", both hex
  *   proc/kcore                          only its program headers: the linear
  *                                       map and the kernel text mapping
+ *   sys/kernel/crash_elfcorehdr_size    decimal: the room the kernel needs to
+ *                                       rewrite the header on CPU or memory
+ *                                       hotplug (CONFIG_CRASH_HOTPLUG, 6.6+)
  */
 #define KX_CRASH_CPUS_MAX 8192           /* CONFIG_NR_CPUS of distribution kernels */
 
@@ -102,6 +105,9 @@ struct kx_crash_facts {
 	uint64_t linear_base;
 	bool have_kernel_text;
 	struct kx_crash_text kernel_text;
+	/* /sys/kernel/crash_elfcorehdr_size; 0 when the file is missing or is
+	 * not a number (the kernel cannot rewrite a header: no crash hotplug) */
+	uint64_t hotplug_elfcorehdr_size;
 };
 
 /*

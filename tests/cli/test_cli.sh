@@ -96,8 +96,8 @@ t "--serial-baud other than 115200 refused" 1 "--serial-baud with a speed other 
 t "--serial-baud=115200 is what happens: accepted" 0 "format: bzImage" -- --dry-run --x-test-root="$BIOS" -c --serial-baud=115200 -l vmlinuz
 t "--elf64-core-headers (what kexec-ng writes) accepted" 0 "format: bzImage" -- --dry-run --x-test-root="$BIOS" -c --elf64-core-headers --reuse-video-type -l vmlinuz
 t "--dtb on x86_64 refused, both syscalls" 1 "^kexec: --dtb is not supported on x86_64" -- --dry-run --x-test-root="$BIOS" -s --dtb=initrd.img -l vmlinuz
-t "--hotplug with kexec_load refused" 1 "^kexec: --hotplug is not supported with kexec_load" -- --dry-run --x-test-root="$BIOS" -c --hotplug -l vmlinuz
-t "--hotplug with -s: the kernel keeps the header current" 0 "^kexec_file_load: kernel fd of vmlinuz" -- --dry-run --x-test-root="$BIOS" -s --hotplug -l vmlinuz
+t "--hotplug without -p refused" 1 "^kexec: --hotplug lets the kernel keep a crash kernel's ELF core header current on CPU and memory hotplug: it goes with loading one \(-p\), not with -l$" -- --dry-run --x-test-root="$BIOS" -c --hotplug -l vmlinuz
+t "--hotplug with -p -u refused" 1 "it goes with loading one \(-p\), not with -u$" -- --x-test-root="$BIOS" -p -u --hotplug
 t "--no-cma: KEXEC_FILE_NO_CMA (0x10)" 0 "flags 0x14$" -- --dry-run --x-test-root="$BIOS" -s --no-cma -l vmlinuz
 t "--force-dtb: KEXEC_FILE_FORCE_DTB (0x20)" 0 "flags 0x24$" -- --dry-run --x-test-root="$BIOS" -s --force-dtb -l vmlinuz
 t "-d: KEXEC_FILE_DEBUG (0x8)" 0 "flags 0xc$" -- --dry-run --x-test-root="$BIOS" -s -d -l vmlinuz
@@ -173,6 +173,16 @@ t "--print-ckr-size with a low and a high region: crashk_res's, as kexec-tools" 
 t "-p with a small crashk_res and a large low region: names crashk_res" 255 "the crash kernel region \(2 MiB\) is too small for this kernel and initrd: kernel: no free RAM for 0x400000" -- --x-test-root=high-low-crash-box -c -p vmlinuz --initrd=initrd.img
 t "--dry-run -p into a region too small: the same named error" 255 "the crash kernel region \(2 MiB\) is too small for this kernel and initrd: kernel: no free RAM for 0x400000" -- --dry-run --x-test-root=small-crash-box -c -p vmlinuz --initrd=initrd.img
 t "-p file syscall asks for KEXEC_FILE_ON_CRASH" 0 "flags 0x6$" -- --dry-run --x-test-root="$CRASH" -s -p vmlinuz
+# --hotplug: the kernel (CONFIG_CRASH_HOTPLUG) rewrites the ELF core header on
+# CPU/memory hotplug; it says how much room that needs
+t "-p --hotplug on a kernel without crash hotplug: refused, both syscalls (as kexec-tools)" 1 "^kexec: --hotplug: /sys/kernel/crash_elfcorehdr_size is missing or not a number: the running kernel cannot keep" -- --dry-run --x-test-root="$CRASH" -c -p --hotplug vmlinuz
+t "-s -p --hotplug on a kernel without crash hotplug: refused too" 1 "crash_elfcorehdr_size is missing" -- --dry-run --x-test-root="$CRASH" -s -p --hotplug vmlinuz
+cp -r "$CRASH" hotplug-crash-box
+echo 917616 >hotplug-crash-box/sys/kernel/crash_elfcorehdr_size
+t "-p --hotplug: KEXEC_UPDATE_ELFCOREHDR (x86)" 0 "^flags: 0x3e0005$" -- --dry-run --x-test-root=hotplug-crash-box -c -p --hotplug vmlinuz
+t "-p --hotplug: the header gets the room crash_elfcorehdr_size asks for, unchecked" 0 "^  1 elfcorehdr   mem 0x[0-9a-f]+-0x[0-9a-f]+ memsz 0x000e1000 bufsz 0x00001000 .* \(not checked by the purgatory: the kernel rewrites it on hotplug\)$" -- --dry-run --x-test-root=hotplug-crash-box -c -p --hotplug vmlinuz
+t "-p without --hotplug: a header of its own size, checked" 0 "^  1 elfcorehdr   mem 0x[0-9a-f]+-0x[0-9a-f]+ memsz 0x00001000 bufsz 0x00001000 [^(]*$" -- --dry-run --x-test-root=hotplug-crash-box -c -p vmlinuz
+t "-s -p --hotplug: the kernel keeps its own header (no flag to add)" 0 "flags 0x6$" -- --dry-run --x-test-root=hotplug-crash-box -s -p --hotplug vmlinuz
 t "-e with nothing loaded" 255 "nothing has been loaded" -- -e --x-test-root="$BIOS"
 t "-c load refused (seatbelt) is explained" 255 "kexec_load refused: KEXEC_NG_FORBID_SYSCALLS is set" -- --x-test-root="$BIOS" -c -l vmlinuz
 t "-s load refused is not a fallback" 255 "kexec_file_load of vmlinuz refused: KEXEC_NG_FORBID_SYSCALLS" -- --x-test-root="$BIOS" -s -l vmlinuz
@@ -287,6 +297,9 @@ json_check "--dry-run --json -c: no file call, the plan's flags and entry" 0 \
   --dry-run --json --x-test-root="$BIOS" -c -l vmlinuz
 json_check "--dry-run --json -p: crash plan" 0 "d['crash'] and d['kexec_load']['flags']==0x3e0001 and d['kexec_load']['cmdline'].startswith('elfcorehdr=')" \
   --dry-run --json --x-test-root="$CRASH" -c -p vmlinuz
+json_check "--dry-run --json -p --hotplug: the header is marked kernel_rewrites, the flag is in" 0 \
+  "d['kexec_load']['flags']==0x3e0005 and [s['role'] for s in d['kexec_load']['segments'] if s['kernel_rewrites']]==['elfcorehdr']" \
+  --dry-run --json --x-test-root=hotplug-crash-box -c -p --hotplug vmlinuz
 json_check "-S --json: the answer, both images, the crash region" 0 \
   "d['schema']=='kexec-ng/status/1' and d['asked_about']=='crash' and d['exit_status']==0 and d['loaded']=={'normal':None,'crash':False} and d['crash_regions']==[{'start':0x2f000000,'size':256<<20}]" \
   -S --json --x-test-root="$CRASH"

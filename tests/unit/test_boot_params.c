@@ -16,6 +16,7 @@
 #include "arch/x86_64/boot_params.h"
 #include "formats/x86_setup.h"
 #include "crash/crash.h"
+#include "purgatory/purgatory.h"
 #include "system/facts.h"
 #include "core/units.h"
 
@@ -349,6 +350,72 @@ KX_TEST(crash_kernel_sees_only_its_region)
 	built_free(&b);
 }
 
+/* --hotplug: the header gets the room /sys/kernel/crash_elfcorehdr_size
+ * asks for (the kernel rewrites it in place on CPU or memory hotplug), the
+ * capture kernel keeps out of all of it, the purgatory does not check it,
+ * and kexec_load gets KEXEC_UPDATE_ELFCOREHDR. */
+KX_TEST(crash_hotplug_header)
+{
+	struct built b;
+	struct kx_error err = { 0 };
+	char root[1024];
+	CHECK(read_fixture("crash-box") == 0);
+	snprintf(root, sizeof(root), "%s/tests/fixtures/crash-box", kx_test_env("KX_SRCDIR", "."));
+	CHECK(kx_crash_facts_read(&crash_facts, root, &err) == 0);
+	/* the fixture's kernel (6.1) has no crash hotplug: refused, named */
+	CHECK_EQ_U64(crash_facts.hotplug_elfcorehdr_size, 0);
+	struct kx_plan_options o = { .crash = true, .crash_hotplug = true };
+	CHECK(build(&b, "irqpoll", 3 * 4096, &o) < 0);
+	CHECK_EQ_U64(b.err.status, KX_E_SYSTEM);
+	CHECK(strstr(b.err.message, "/sys/kernel/crash_elfcorehdr_size is missing") != NULL);
+	built_free(&b);
+
+	/* 6.12 amd64: (2 + NR_CPUS 8192 + CRASH_MAX_MEMORY_RANGES 8192) * 56 */
+	crash_facts.hotplug_elfcorehdr_size = 917616;
+	int r = build(&b, "irqpoll", 3 * 4096, &o);
+	if (r < 0)
+		printf("#   %s\n", b.err.message);
+	CHECK(r == 0);
+	CHECK_EQ_U64(b.plan.flags, (62UL << 16) | 1 | KX_KEXEC_UPDATE_ELFCOREHDR);
+	const struct kx_segment *hdr = segment(&b.plan, "elfcorehdr"), *bp = segment(&b.plan, "boot_params"),
+				 *pg = segment(&b.plan, "purgatory");
+	CHECK(hdr && bp && pg);
+	CHECK_EQ_U64(hdr->memsz, 0xe1000);
+	CHECK(hdr->bufsz < hdr->memsz);
+	CHECK(hdr->kernel_rewrites);
+	/* the capture kernel's e820 reserves the whole room */
+	int reserved = 0;
+	for (unsigned int i = 0; i < bp->buf[BP_E820_ENTRIES]; i++) {
+		const uint8_t *e = bp->buf + BP_E820_TABLE + 20 * i;
+		if (le32(e + 16) == 2 && le64(e) == hdr->mem && le64(e + 8) == hdr->memsz)
+			reserved = 1;
+		if (le32(e + 16) == 1)
+			CHECK(le64(e) + le64(e + 8) <= hdr->mem || le64(e) >= hdr->mem + hdr->memsz);
+	}
+	CHECK(reserved);
+	/* the purgatory checks every segment but itself and the header */
+	struct kx_purgatory_blob blob;
+	CHECK(kx_purgatory_blob("x86_64", &blob, &err) == 0);
+	const uint8_t *params = pg->buf + blob.params_offset;
+	uint32_t nr = le32(params + offsetof(struct kx_purgatory_params, nr_regions));
+	CHECK_EQ_U64(nr, b.plan.nr_segments - 2);
+	for (uint32_t i = 0; i < nr; i++) {
+		const uint8_t *region = params + offsetof(struct kx_purgatory_params, regions) +
+					i * sizeof(struct kx_purgatory_region);
+		CHECK(le64(region) != hdr->mem);
+		CHECK(le64(region) != pg->mem);
+	}
+	built_free(&b);
+
+	/* without --hotplug the same facts give a header of its own size, checked */
+	o.crash_hotplug = false;
+	CHECK(build(&b, "irqpoll", 3 * 4096, &o) == 0);
+	hdr = segment(&b.plan, "elfcorehdr");
+	CHECK(hdr && !hdr->kernel_rewrites && hdr->memsz == kx_align_up(hdr->bufsz, 4096));
+	CHECK_EQ_U64(b.plan.flags, (62UL << 16) | 1);
+	built_free(&b);
+}
+
 /* ---- crashkernel=X,high: crashk_res above 4 GiB, crashk_low_res below ---- */
 
 #define LOW_START  0x2f000000ULL   /* crashk_low_res: 128 MiB in the fixture's System RAM */
@@ -585,7 +652,8 @@ KX_TEST(golden_efi_box) { golden("efi-box", kx_failed_); }
 
 KX_TEST_MAIN(KX_CASE(bios_box_boot_params), KX_CASE(efi_box_boot_params),
 	     KX_CASE(e820_beyond_128_entries_goes_to_setup_data), KX_CASE(refusals_name_the_rule),
-	     KX_CASE(crash_kernel_sees_only_its_region), KX_CASE(crash_high_and_low_regions),
+	     KX_CASE(crash_kernel_sees_only_its_region), KX_CASE(crash_hotplug_header),
+	     KX_CASE(crash_high_and_low_regions),
 	     KX_CASE(crash_high_and_low_regions_debian_kernel),
 	     KX_CASE(crash_high_region_only), KX_CASE(crash_high_only_refuses_a_below_4g_kernel),
 	     KX_CASE(golden_bios_box), KX_CASE(golden_efi_box))

@@ -337,6 +337,8 @@ KX_TEST(firmware_reserved_ram_is_avoided)
 #define CRASH_END   0xb8000000ULL
 
 static struct kx_crash_facts crash_facts;
+/* --hotplug for crash_plan_in: /sys/kernel/crash_elfcorehdr_size (0: off) */
+static uint64_t hotplug_size;
 
 /* A -p plan: facts.crash_regions = regions[n], two CPU notes and
  * VMCOREINFO as sysfs would give them, no /proc/kcore. */
@@ -346,8 +348,10 @@ static int crash_plan_in(const uint8_t *kernel, size_t size, const uint64_t (*re
 	static uint8_t initrd[3 * 4096];
 	struct kx_file kf = { .path = (char *)"Image", .fd = -1, .bytes = { kernel, size } };
 	struct kx_file rf = { .path = (char *)"initrd.img", .fd = -1, .bytes = { initrd, sizeof(initrd) } };
-	struct kx_plan_options o = { .cmdline = "console=ttyS0 reset_devices", .crash = true };
+	struct kx_plan_options o = { .cmdline = "console=ttyS0 reset_devices", .crash = true,
+				     .crash_hotplug = hotplug_size != 0 };
 	memset(&crash_facts, 0, sizeof(crash_facts));
+	crash_facts.hotplug_elfcorehdr_size = hotplug_size;
 	crash_facts.cpu_notes[0] = (struct kx_crash_note){ 0xbfe1a400, 368 };
 	crash_facts.cpu_notes[1] = (struct kx_crash_note){ 0xbfe9a400, 368 };
 	crash_facts.cpu_ids[1] = 1;
@@ -532,6 +536,31 @@ KX_TEST(crash_header_leaves_out_firmware_ram)
 	CHECK(prop_be64s(dtb->buf, "linux,usable-memory-range", CRASH_START, CRASH_END - CRASH_START));
 	kx_plan_free(&plan);
 	free(img);
+}
+
+/* --hotplug (should a riscv64 kernel gain crash hotplug): the generic
+ * KEXEC_CRASH_HOTPLUG_SUPPORT, the header's room in the segment and in
+ * /chosen linux,elfcorehdr (the capture kernel reserves all of it). */
+KX_TEST(crash_hotplug_room_in_chosen)
+{
+	struct kx_plan plan;
+	struct kx_error err = { 0 };
+	uint8_t *img = synth_image();
+	CHECK(setup() == 0);
+	hotplug_size = 0x51234;
+	int r = crash_plan_for(img, IMG_FILE, &plan, &err);
+	hotplug_size = 0;
+	free(img);
+	if (r < 0)
+		printf("#   %s\n", err.message);
+	CHECK(r == 0);
+	CHECK_EQ_U64(plan.flags, (243UL << 16) | 1 | KX_KEXEC_CRASH_HOTPLUG_SUPPORT);
+	const struct kx_segment *dtb = segment(&plan, "dtb"), *hdr = segment(&plan, "elfcorehdr");
+	CHECK(dtb && hdr);
+	CHECK_EQ_U64(hdr->memsz, 0x52000);
+	CHECK(hdr->kernel_rewrites);
+	CHECK(prop_be64s(dtb->buf, "linux,elfcorehdr", hdr->mem, 0x52000));
+	kx_plan_free(&plan);
 }
 
 /* crashkernel=X,high leaves two regions: crashk_res (the highest) takes every
@@ -829,5 +858,6 @@ KX_TEST_MAIN(KX_CASE(header_rules), KX_CASE(planner_on_qemu_virt), KX_CASE(conso
 	     KX_CASE(elf_rebased_like_the_kernel),
 	     KX_CASE(firmware_reserved_ram_is_avoided), KX_CASE(crash_header_leaves_out_firmware_ram),
 	     KX_CASE(crash_segments_in_the_highest_of_two_regions),
+	     KX_CASE(crash_hotplug_room_in_chosen),
 	     KX_CASE(real_debian_image),
 	     KX_CASE(planner_dtb_is_the_chosen_edit))

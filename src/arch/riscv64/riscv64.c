@@ -39,6 +39,7 @@ const struct kx_arch_ops kx_arch_riscv64 = {
 	.elf_machine = EM_RISCV,
 	.pe_machine = 0x5064 /* IMAGE_FILE_MACHINE_RISCV64 */,
 	.kexec_arch_flag = KEXEC_ARCH_RISCV,
+	.crash_hotplug_flag = KX_KEXEC_CRASH_HOTPLUG_SUPPORT,
 	.formats = riscv64_formats,
 	.build_plan = riscv64_build_plan,
 	.purgatory_console = kx_dtb_boot_console,
