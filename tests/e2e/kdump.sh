@@ -62,6 +62,21 @@ set -uo pipefail
 #                  above 4 GiB, so every segment (boot_params and the
 #                  purgatory too) must be placed there
 #   noregion       no crashkernel=: -p must exit 254 and name crashkernel=
+#   kdump-hotplug  -p -c --hotplug in a guest with room for one more vCPU
+#                  and DIMM (-smp 1,maxcpus=2, slots=2); once loaded, the
+#                  host hot-adds both through the QEMU monitor and the guest
+#                  onlines them before it crashes: the dump must cover the
+#                  new memory and have a note for the new CPU (the kernel
+#                  rewrote the header), and crash_hotplug must read 1
+#   kdump-hotplug-stale  the same without --hotplug (negative control): the
+#                  dump is the header as loaded, without the new memory and
+#                  with one CPU note, and crash_hotplug reads 0
+#   kdump-hotplug-s  the same as kdump-hotplug through kexec_file_load (-s):
+#                  the kernel keeps its own header current
+# (of Debian's kernels only amd64's have CONFIG_CRASH_HOTPLUG: 6.12, trixie.
+# The capture kernel is bookworm's: the DIMM is still plugged when it boots,
+# and trixie's onlines it (MHP_DEFAULT_ONLINE_TYPE_ONLINE_AUTO), growing its
+# MemTotal past the crash region)
 KD_CASES=(
   "kdump_c_rt_bookworm_to_bookworm_seabios     x86_64 kdump-c-rt seabios bookworm bookworm"
   "kdump_c_trixie_to_trixie_ovmf               x86_64 kdump-c    ovmf    trixie   trixie"
@@ -70,6 +85,9 @@ KD_CASES=(
   "kdump_noregion_bookworm_seabios             x86_64 noregion   seabios bookworm bookworm"
   "kdump_high_trixie_to_trixie_seabios         x86_64 kdump-high seabios trixie   trixie"
   "kdump_highonly_bookworm_to_trixie_seabios   x86_64 kdump-highonly seabios bookworm trixie"
+  "kdump_hotplug_c_trixie_to_bookworm_seabios  x86_64 kdump-hotplug seabios trixie bookworm"
+  "kdump_hotplug_stale_c_trixie_to_bookworm_seabios x86_64 kdump-hotplug-stale seabios trixie bookworm"
+  "kdump_hotplug_s_trixie_to_bookworm_seabios  x86_64 kdump-hotplug-s seabios trixie bookworm"
   "a64_kdump_c_rt_bookworm_to_trixie_direct    arm64  kdump-c-rt direct  bookworm trixie   max"
   "a64_kdump_c_bookworm_to_bookworm_uefi       arm64  kdump-c    uefi    bookworm bookworm max"
   "a64_kdump_c_trixie_to_trixie_uefi           arm64  kdump-c    uefi    trixie   trixie   max"
@@ -305,10 +323,117 @@ kd_check_status_table() {
   [ "$rows" -gt 0 ] || echo "-S table: no rows"
 }
 
+# kd_hotplug_fn: the guest's hotplug_and_online, for the hotplug cases:
+# report crash_hotplug and the RAM, say "hotplug-ready" (the host then
+# hot-adds a DIMM and a vCPU: kd_hotplug_host), wait for both to appear,
+# online them (no udev here) and report again.
+kd_hotplug_fn() {
+  cat <<'GUEST'
+hotplug_and_online() {
+  echo "E2E: hp armed cpu=$(cat /sys/devices/system/cpu/crash_hotplug 2>/dev/null || echo -) memory=$(cat /sys/devices/system/memory/crash_hotplug 2>/dev/null || echo -) elfcorehdr_size=$(cat /sys/kernel/crash_elfcorehdr_size 2>/dev/null || echo -)"
+  for r in $(sed -n 's/^\([0-9a-f]*-[0-9a-f]*\) : System RAM$/\1/p' /proc/iomem); do echo "E2E: hp ram0 $r"; done
+  n0=$(ls -d /sys/devices/system/memory/memory* | wc -l); n=$n0
+  echo "E2E: hotplug-ready"
+  i=0
+  while [ $i -lt 90 ]; do
+    n=$(ls -d /sys/devices/system/memory/memory* | wc -l)
+    [ -d /sys/devices/system/cpu/cpu1 ] && [ "$n" -gt "$n0" ] && break
+    sleep 1; i=$((i + 1))
+  done
+  echo "E2E: hp seen cpu1=$([ -d /sys/devices/system/cpu/cpu1 ] && echo yes || echo no) blocks=$n0-$n"
+  [ -f /sys/devices/system/cpu/cpu1/online ] && echo 1 >/sys/devices/system/cpu/cpu1/online
+  for m in /sys/devices/system/memory/memory*; do
+    [ "$(cat $m/state)" = offline ] && echo online >$m/state
+  done
+  for r in $(sed -n 's/^\([0-9a-f]*-[0-9a-f]*\) : System RAM$/\1/p' /proc/iomem); do echo "E2E: hp ram1 $r"; done
+  echo "E2E: hp after cpus=$(cat /sys/devices/system/cpu/online) ram_bytes=$(ram_bytes) cpu=$(cat /sys/devices/system/cpu/crash_hotplug 2>/dev/null || echo -) memory=$(cat /sys/devices/system/memory/crash_hotplug 2>/dev/null || echo -)"
+}
+GUEST
+}
+
+# kd_hotplug_host LOG SOCKET: once the guest says "hotplug-ready", hot-add
+# 256 MiB of RAM (a pc-dimm) and a second vCPU through QEMU's monitor.
+kd_hotplug_host() {
+  local log=$1 sock=$2 i
+  # (grep -q reads from a here-string, not a pipe: see kd_check)
+  for ((i = 0; i < 1200; i++)); do
+    grep -aq '^E2E: hotplug-ready' <<<"$(_e2e_lines "$log")" && break
+    sleep 0.25
+  done
+  grep -aq '^E2E: hotplug-ready' <<<"$(_e2e_lines "$log")" || { echo "the guest never said hotplug-ready"; return 1; }
+  e2e_monitor "$sock" "object_add memory-backend-ram,id=hpmem1,size=256M" \
+    "device_add pc-dimm,id=hpdimm1,memdev=hpmem1" "info hotpluggable-cpus" \
+    "device_add qemu64-x86_64-cpu,id=hpcpu1,socket-id=1,core-id=0,thread-id=0" "info memory-devices"
+}
+
+# kd_loads_cover READELF_L START END: do the PT_LOADs cover [START, END]
+# (inclusive) byte for byte?
+kd_loads_cover() {
+  local at=$(($2)) end=$(($3)) moved=1 p m
+  while [ $at -le $end ] && [ $moved = 1 ]; do
+    moved=0
+    while read -r p m; do
+      if [ $((p)) -le $at ] && [ $at -lt $((p + m)) ]; then at=$((p + m)); moved=1; fi
+    done < <(awk '$1 == "LOAD" { print $4, $6 }' <<<"$1")
+  done
+  [ $at -gt $end ]
+}
+
+# kd_loads_meet READELF_L START END: does any PT_LOAD meet [START, END]?
+kd_loads_meet() {
+  local s=$(($2)) e=$(($3)) p m
+  while read -r p m; do
+    [ $((p)) -le $e ] && [ $s -lt $((p + m)) ] && return 0
+  done < <(awk '$1 == "LOAD" { print $4, $6 }' <<<"$1")
+  return 1
+}
+
+# kd_hotplug_new LOG: the System RAM ranges the hot-add brought ("S-E", hex).
+kd_hotplug_new() {
+  local r lines
+  lines=$(_e2e_lines "$1")
+  for r in $(sed -n 's/^E2E: hp ram1 //p' <<<"$lines"); do
+    grep -aqx "E2E: hp ram0 $r" <<<"$lines" || echo "$r"
+  done
+}
+
+# kd_check_hotplug KIND LOG: what the hotplug cases show before the crash
+# and in the dump (the rest is kd_check's), or nothing.
+kd_check_hotplug() {
+  local kind=$1 log=$2 want=1 armed after new l r
+  [ "$kind" = kdump-hotplug-stale ] && want=0
+  armed=$(_e2e_lines "$log" | sed -n 's/^E2E: hp armed //p' | head -n1)
+  [ -n "$armed" ] || { echo "the guest never reported crash_hotplug after the load"; return; }
+  case "$armed" in
+    "cpu=$want memory=$want "*) ;;
+    *) echo "after the load /sys/devices/system/{cpu,memory}/crash_hotplug: $armed (want $want)"; return ;;
+  esac
+  grep -aq '^E2E: hp seen cpu1=yes blocks=' <<<"$(_e2e_lines "$log")" ||
+    { echo "the hot-add did not reach the guest: $(_e2e_lines "$log" | grep -a '^E2E: hp seen') (monitor: $(_e2e_brief <"$log.monitor"))"; return; }
+  after=$(_e2e_field "$log" "hp after" cpus)
+  [ "$after" = 0-1 ] || { echo "after onlining, CPUs $after are online (want 0-1)"; return; }
+  new=$(kd_hotplug_new "$log")
+  [ -n "$new" ] || { echo "no new System RAM in /proc/iomem after the hot-add"; return; }
+  l=$(_e2e_out "$log" readelf_l)
+  for r in $new; do
+    if [ $want = 1 ]; then
+      kd_loads_cover "$l" "0x${r%-*}" "0x${r#*-}" ||
+        { echo "the dump does not cover the hot-added RAM $r (the header was not rewritten)"; return; }
+    else
+      kd_loads_meet "$l" "0x${r%-*}" "0x${r#*-}" &&
+        { echo "the stale header covers the hot-added RAM $r: was it rewritten without --hotplug?"; return; }
+    fi
+  done
+}
+
 # kd_case_write KIND TOKEN FILE: /case.sh for stage 1.
 kd_case_write() {
   local kind=$1 token=$2 f=$3 sw=-c ap=' --append="$APPEND2"'
-  [ "$kind" = kdump-s ] && sw=-s
+  case "$kind" in
+    kdump-s) sw=-s ;;
+    kdump-hotplug) sw="-c --hotplug" ;;
+    kdump-hotplug-s) sw="-s --hotplug" ;;
+  esac
   {
     echo "KEXEC=/bin/kexec"
     echo "TOKEN=$token"
@@ -321,6 +446,7 @@ kd_case_write() {
       echo 'K2="/k2/vmlinuz --initrd=/k2/initrd.img"'
     fi
     kd_status_table_fn
+    case "$kind" in kdump-hotplug*) kd_hotplug_fn ;; esac
     echo 'case_main() {'
     echo '  run_cmd ckr $KEXEC --print-ckr-size'
     echo '  [ -x /bin/kexec-tools ] && run_cmd ckr_tools /bin/kexec-tools --print-ckr-size'
@@ -351,6 +477,7 @@ kd_case_write() {
           echo '  crashloaded reload'
           echo '  run_cmd status3 $KEXEC -S -p'
         fi
+        case "$kind" in kdump-hotplug*) echo '  hotplug_and_online' ;; esac
         echo '  echo "kdump-marker-$TOKEN" >/dev/kmsg'
         echo '  echo "E2E: crashing"'
         echo '  sync'
@@ -462,10 +589,19 @@ kd_check() {
   l=$(_e2e_out "$log" readelf_l)
   [ "$(_e2e_rc "$log" readelf_l)" = 0 ] || { echo "readelf -l /proc/vmcore failed: $(_e2e_brief <<<"$l")"; return; }
   grep -qiE 'warning|corrupt|error' <<<"$l" && { echo "readelf -l complains: $(grep -iE 'warning|corrupt|error' <<<"$l" | _e2e_brief)"; return; }
+  case "$kind" in
+    kdump-hotplug*)
+      why=$(kd_check_hotplug "$kind" "$log")
+      [ -z "$why" ] || { echo "$why"; return; } ;;
+  esac
+  # (a rewritten header describes the machine as it crashed: the RAM and
+  # CPUs after the hot-add; a stale one, the machine as it was loaded)
+  local at=stage1
+  case "$kind" in kdump-hotplug|kdump-hotplug-s) at="hp after" ;; esac
   nloads=$(grep -c '^ *LOAD ' <<<"$l")
   nnotes=$(grep -c '^ *NOTE ' <<<"$l")
   while read -r msz; do sum=$((sum + msz)); done < <(awk '$1 == "LOAD" { print $6 }' <<<"$l")
-  ram=$(_e2e_field "$log" stage1 ram_bytes)
+  ram=$(_e2e_field "$log" "$at" ram_bytes)
   [ "$nloads" -ge 1 ] && [ "$nnotes" = 1 ] || { echo "/proc/vmcore has $nloads PT_LOAD and $nnotes PT_NOTE (expected >= 1 and 1)"; return; }
   [ $sum -ge $((ram - crash_size - (4 << 20))) ] && [ $sum -le $((ram - crash_size + (256 << 20))) ] ||
     { echo "PT_LOADs add up to $((sum >> 20)) MiB; stage 1 had $((ram >> 20)) MiB of RAM and a $((crash_size >> 20)) MiB crash region"; return; }
@@ -474,7 +610,7 @@ kd_check() {
   notes=$(_e2e_out "$log" readelf_n)
   [ "$(_e2e_rc "$log" readelf_n)" = 0 ] || { echo "readelf -n /proc/vmcore failed: $(_e2e_brief <<<"$notes")"; return; }
   grep -qiE 'warning|corrupt' <<<"$notes" && { echo "readelf -n complains: $(grep -iE 'warning|corrupt' <<<"$notes" | _e2e_brief)"; return; }
-  cpus1=$(_e2e_field "$log" stage1 cpus)
+  cpus1=$(_e2e_field "$log" "$at" cpus)
   case "$cpus1" in 0) n=1 ;; 0-*) n=$((${cpus1#0-} + 1)) ;; *) n=-1 ;; esac
   [ "$(grep -c 'NT_PRSTATUS' <<<"$notes")" = "$n" ] ||
     { echo "readelf -n shows $(grep -c 'NT_PRSTATUS' <<<"$notes") NT_PRSTATUS notes; stage 1 had CPUs $cpus1 online"; return; }
@@ -535,6 +671,16 @@ kd_summary() {
       normalized) printf ', vmcore-dmesg the same log (caller ids and continuation indents aside)' ;;
     esac
   fi
+  local r
+  for r in $(kd_hotplug_new "$log"); do
+    if kd_loads_cover "$(_e2e_out "$log" readelf_l)" "0x${r%-*}" "0x${r#*-}"; then
+      printf '; hot-added RAM %s in the dump' "$r"
+    else
+      printf '; hot-added RAM %s not in the dump' "$r"
+    fi
+  done
+  grep -aq '^E2E: hp armed ' <<<"$(_e2e_lines "$log")" &&
+    printf '; crash_hotplug %s' "$(_e2e_lines "$log" | sed -n 's/^E2E: hp armed \(cpu=[^ ]* memory=[^ ]*\).*/\1/p' | head -n1)"
   return 0
 }
 
@@ -636,8 +782,30 @@ run_arch() {
     log=$logs/$name.log
     local c=
     case "$cpu" in n1) c=neoverse-n1 ;; max|'') c= ;; *) c=$cpu ;; esac
-    E2E_MEM=$mem E2E_CPU=$c e2e_qemu "$fw" "$(e2e_kernel "$k1")" "$initrd" "$append" "$log" "$(kd_timeout "$kind")"
+    local smp=$E2E_SMP maxcpus= maxmem= mon= host= extra=
+    rm -f "$log.monitor"
+    case "$kind" in
+      kdump-hotplug*)
+        # one vCPU and 2 GiB, room for one more of each; the host hot-adds
+        # them when the guest is ready.  Linux 6.12.118 counts QEMU's
+        # disabled MADT entries as hot-pluggable CPUs only under a
+        # hypervisor it recognises (x86/acpi: "Rework MADT LAPIC flags
+        # check", late 2025); TCG looks like bare metal, so the guest is
+        # shown QEMU's emulation of VMware's backdoor port (vmport) and a
+        # VMware DMI serial, which is how that kernel finds VMware when the
+        # CPUID hypervisor bit is clear.
+        smp=1 maxcpus=2 maxmem=4G mon=$run/$name.mon
+        extra="-M pc,vmport=on -cpu qemu64,-hypervisor -smbios type=1,serial=VMware-kexec-ng"
+        : >"$log"
+        kd_hotplug_host "$log" "$mon" >"$log.monitor" 2>&1 &
+        host=$!
+        ;;
+    esac
+    E2E_MEM=$mem E2E_CPU=$c E2E_SMP=$smp E2E_MAXCPUS=$maxcpus E2E_MAXMEM=$maxmem E2E_MONITOR=$mon \
+      E2E_QEMU_EXTRA="${E2E_QEMU_EXTRA:-}${extra:+ $extra}" \
+      e2e_qemu "$fw" "$(e2e_kernel "$k1")" "$initrd" "$append" "$log" "$(kd_timeout "$kind")"
     qrc=$?
+    [ -z "$host" ] || { kill "$host" 2>/dev/null; wait "$host" 2>/dev/null; rm -f "$mon"; }
     reason=$(kd_check "$kind" "$k1" "$k2" "$log" "$token" "$qrc" "$vdmesg")
     if [ -z "$reason" ]; then
       local s=""

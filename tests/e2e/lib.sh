@@ -386,6 +386,9 @@ e2e_case_unload_status() {
 # 124 when the host timeout ended it, 125 when STOP_REGEX appeared in the log
 # (QEMU is then stopped GRACE seconds later).  Sets E2E_QEMU_SECS.
 # The arm64 guests run `-M virt -cpu $E2E_CPU` (default $E2E_ARM64_CPU).
+# Hotplug (kdump.sh's hotplug cases): E2E_MAXCPUS and E2E_MAXMEM (with two
+# DIMM slots) leave room to hot-add a vCPU and memory, and E2E_MONITOR names
+# a Unix socket for the QEMU monitor (e2e_monitor); without it there is none.
 e2e_qemu() {
   local fw=$1 kernel=$2 initrd=$3 append=$4 log=$5 timeout=$6 stop=${7:-} grace=${8:-5}
   # Several vCPUs share one host thread (thread=single).  Under multi-threaded
@@ -395,9 +398,15 @@ e2e_qemu() {
   # stale (1 of 10 trixie OVMF kdump boots here, and once in CI).  One thread
   # switches vCPUs only between translated blocks, so none runs a block
   # that another vCPU is rewriting.
-  local accel=tcg
-  [ "$E2E_SMP" -gt 1 ] && accel=tcg,thread=single
-  local args=(-accel "$accel" -m "$E2E_MEM" -smp "$E2E_SMP" -nographic -monitor none
+  local accel=tcg smp=$E2E_SMP mem=$E2E_MEM monitor=none
+  [ -n "${E2E_MONITOR:-}" ] && monitor="unix:$E2E_MONITOR,server=on,wait=off"
+  # (a socket per CPU: CPU n is socket-id=n for device_add; Linux takes
+  # no hot-added CPU into a package that already has one on bare metal)
+  [ -n "${E2E_MAXCPUS:-}" ] && smp="$smp,maxcpus=$E2E_MAXCPUS,sockets=$E2E_MAXCPUS,cores=1,threads=1"
+  [ -n "${E2E_MAXMEM:-}" ] && mem="$mem,slots=2,maxmem=$E2E_MAXMEM"
+  [ "${E2E_MAXCPUS:-$E2E_SMP}" -gt 1 ] && accel=tcg,thread=single
+  local args=(-accel "$accel" -m "$mem" -smp "$smp" -nographic
+              -monitor "$monitor"
               -serial "file:$log" -no-reboot -net none
               -kernel "$kernel" -initrd "$initrd" -append "$append")
   local vars=$log.fw-vars.fd
@@ -459,6 +468,37 @@ e2e_qemu() {
   rm -f "$vars"
   [ -s "$log.qemu-out" ] || rm -f "$log.qemu-out"
   return $rc
+}
+
+# e2e_monitor SOCKET COMMAND...: send each COMMAND to the QEMU human monitor
+# listening on SOCKET (E2E_MONITOR) and print what it answered.
+e2e_monitor() {
+  python3 - "$@" <<'PY'
+import re, socket, sys, time
+sock = socket.socket(socket.AF_UNIX)
+for _ in range(100):
+    try:
+        sock.connect(sys.argv[1])
+        break
+    except OSError:
+        time.sleep(0.1)
+sock.settimeout(20)
+def answer():
+    got = b""
+    while not got.rstrip().endswith(b"(qemu)"):
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        got += chunk
+    return got.decode(errors="replace")
+answer()
+for command in sys.argv[2:]:
+    sock.sendall(command.encode() + b"\n")
+    # the monitor echoes the command as it redraws its line: keep the rest
+    lines = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", answer()).replace("\r", "").split("\n")
+    print("(qemu) " + command)
+    print("\n".join(l for l in lines[1:] if l.strip() != "(qemu)"))
+PY
 }
 
 # --- reading a serial log ---------------------------------------------------------
