@@ -239,6 +239,16 @@ static int load_by_file(struct kx_load *ld, const struct kx_options *o, unsigned
 		return -1;
 	int e = -kx_sys_kexec_file_load(call.kernel->fd, call.initrd ? call.initrd->fd : -1, call.cmdline,
 					call.flags);
+	if (e == EINVAL && (call.flags & KX_KEXEC_FILE_NO_CMA)) {
+		/* KEXEC_FILE_NO_CMA came with 6.17, with the CMA use it turns off:
+		 * an older kernel refuses the flag, and never puts segments in CMA */
+		fprintf(log, "kexec: note: kexec_file_load said EINVAL with KEXEC_FILE_NO_CMA (--no-cma), which "
+			"kernels before 6.17 do not know (nor do they place segments in CMA); trying again "
+			"without it\n");
+		call.flags &= ~(unsigned long)KX_KEXEC_FILE_NO_CMA;
+		e = -kx_sys_kexec_file_load(call.kernel->fd, call.initrd ? call.initrd->fd : -1, call.cmdline,
+					    call.flags);
+	}
 	if (e == EINVAL && (call.flags & KX_KEXEC_FILE_DEBUG)) {
 		/* KEXEC_FILE_DEBUG is 6.8's: an older kernel refuses the flag, not the image */
 		fprintf(log, "kexec: note: kexec_file_load said EINVAL with KEXEC_FILE_DEBUG (-d), which kernels "
@@ -246,6 +256,11 @@ static int load_by_file(struct kx_load *ld, const struct kx_options *o, unsigned
 		e = -kx_sys_kexec_file_load(call.kernel->fd, call.initrd ? call.initrd->fd : -1, call.cmdline,
 					    call.flags & ~(unsigned long)KX_KEXEC_FILE_DEBUG);
 	}
+	if (e == EINVAL && (call.flags & KX_KEXEC_FILE_FORCE_DTB) && o->mode == KX_MODE_FILE)
+		return kx_fail_errno(err, KX_E_SYSCALL, e, "kexec_file_load of %s with KEXEC_FILE_FORCE_DTB "
+				     "(--force-dtb) said EINVAL: the kernel's loaders rejected the image, or the "
+				     "kernel is older than 6.17 and does not know that flag (nor hand the running "
+				     "device tree on); try without --force-dtb", o->kernel);
 	if (e == 0) {
 		note_ignored_by_file_syscall(ld, o, log);
 		return 0;

@@ -46,6 +46,11 @@ E2E_CASES=(
   # kexec-tools master): a 6.1 kernel says EINVAL to both flags, kexec-ng says
   # so and loads without them (-s, then -c, then -e)
   "debug_d_bookworm_to_trixie_seabios  exec-debug    seabios bookworm trixie"
+  # --no-cma (KEXEC_FILE_NO_CMA, 6.17+): trixie-backports' 7.x takes the flag;
+  # 6.12 says EINVAL, kexec-ng says so and loads without it (6.12 never puts
+  # segments in CMA); both then boot the new kernel
+  "no_cma_s_backports_to_trixie_seabios exec-nocma    seabios backports trixie"
+  "no_cma_s_trixie_to_bookworm_seabios exec-nocma     seabios trixie   bookworm"
   # A UKI made with objcopy from systemd's stub (.linux the Debian kernel,
   # .initrd the stage-2 initrd, .cmdline with the case's token), loaded with
   # no --initrd and no --append: stage 2 shows the UKI's token and marker.
@@ -84,7 +89,7 @@ e2e_case_applies() {
   local kind=$1 mode=$2
   [ "$mode" = tools ] && case "$kind" in
     # (bookworm's kexec-tools 2.0.25 predates UKI support)
-    wrong-digest|nocheck-wrong|exec-elf|exec-gz-*|exec-uki-*|exec-debug|default-action) return 1 ;;
+    wrong-digest|nocheck-wrong|exec-elf|exec-gz-*|exec-uki-*|exec-debug|exec-nocma|default-action) return 1 ;;
   esac
   return 0
 }
@@ -105,6 +110,11 @@ e2e_case_write() {
       exec-c|exec-s)
         local sw=-c; [ "$kind" = exec-s ] && sw=-s
         echo "  run_cmd load \$KEXEC $sw -l \$K2 --append=\"\$APPEND2\" || return"
+        echo '  sysloaded load'
+        echo '  run_cmd exec $KEXEC -e'
+        ;;
+      exec-nocma)
+        echo "  run_cmd load \$KEXEC -s --no-cma -l \$K2 --append=\"\$APPEND2\" || return"
         echo '  sysloaded load'
         echo '  run_cmd exec $KEXEC -e'
         ;;
@@ -200,6 +210,17 @@ e2e_case_check() {
           { echo "-s -d on 6.1 did not say it retried without KEXEC_FILE_DEBUG: $(_e2e_out "$log" loads | _e2e_brief)"; return; }
         _e2e_out "$log" load | grep -aq "said EINVAL with KEXEC_DEBUG (-d).*trying again without it" ||
           { echo "-c -d did not say it retried without KEXEC_DEBUG: $(_e2e_out "$log" load | _e2e_brief)"; return; }
+      fi
+      if [ "$kind" = exec-nocma ]; then
+        # (grep reads a here-string: a pipe into grep -q breaks under pipefail)
+        out=$(_e2e_out "$log" load)
+        if [ "$k1" = backports ]; then
+          ! grep -aq "KEXEC_FILE_NO_CMA" <<<"$out" ||
+            { echo "7.x refused KEXEC_FILE_NO_CMA: $(_e2e_brief <<<"$out")"; return; }
+        else
+          grep -aq "said EINVAL with KEXEC_FILE_NO_CMA (--no-cma).*trying again without it" <<<"$out" ||
+            { echo "-s --no-cma on $k1 did not say it retried without KEXEC_FILE_NO_CMA: $(_e2e_brief <<<"$out")"; return; }
+        fi
       fi
       if [ "$kind" = exec-elf ]; then
         _e2e_out "$log" load | grep -aq "falling back to kexec_load" ||
