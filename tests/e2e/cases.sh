@@ -193,22 +193,22 @@ e2e_case_check() {
       rc=$(_e2e_rc "$log" load)
       if [ "$kind" = default-action ]; then
         # kexec never returns here: it execs shutdown, which runs kexec -e.
-        _e2e_lines "$log" | grep -aq "^E2E: shutdown called -r now\$" ||
+        grep -aq "^E2E: shutdown called -r now\$" <<<"$(_e2e_lines "$log")" ||
           { echo "plain 'kexec K' did not run 'shutdown -r now' (load rc=${rc:-none}): $(_e2e_out "$log" load | _e2e_brief)"; return; }
         rc=0
       fi
       if [ "$kind" = exec-force ]; then
         # kexec -f never returns: it executes the kernel it just loaded.
-        ! _e2e_lines "$log" | grep -aq "^E2E: shutdown called" ||
+        ! grep -aq "^E2E: shutdown called" <<<"$(_e2e_lines "$log")" ||
           { echo "kexec -f called shutdown(8)"; return; }
         [ -z "$rc" ] || { echo "kexec -f returned (exit $rc): $(_e2e_out "$log" load | _e2e_brief)"; return; }
         rc=0
       fi
       if [ "$kind" = exec-debug ]; then
         [ "$(_e2e_rc "$log" loads)" = 0 ] || { echo "-s -d load exited $(_e2e_rc "$log" loads): $(_e2e_out "$log" loads | _e2e_brief)"; return; }
-        _e2e_out "$log" loads | grep -aq "said EINVAL with KEXEC_FILE_DEBUG (-d).*trying again without it" ||
+        grep -aq "said EINVAL with KEXEC_FILE_DEBUG (-d).*trying again without it" <<<"$(_e2e_out "$log" loads)" ||
           { echo "-s -d on 6.1 did not say it retried without KEXEC_FILE_DEBUG: $(_e2e_out "$log" loads | _e2e_brief)"; return; }
-        _e2e_out "$log" load | grep -aq "said EINVAL with KEXEC_DEBUG (-d).*trying again without it" ||
+        grep -aq "said EINVAL with KEXEC_DEBUG (-d).*trying again without it" <<<"$(_e2e_out "$log" load)" ||
           { echo "-c -d did not say it retried without KEXEC_DEBUG: $(_e2e_out "$log" load | _e2e_brief)"; return; }
       fi
       if [ "$kind" = exec-nocma ]; then
@@ -223,7 +223,7 @@ e2e_case_check() {
         fi
       fi
       if [ "$kind" = exec-elf ]; then
-        _e2e_out "$log" load | grep -aq "falling back to kexec_load" ||
+        grep -aq "falling back to kexec_load" <<<"$(_e2e_out "$log" load)" ||
           { echo "the default -a load of an ELF vmlinux did not say it fell back to kexec_load: $(_e2e_out "$log" load | _e2e_brief)"; return; }
       fi
       if [ "$rc" != 0 ]; then

@@ -594,8 +594,10 @@ e2e_check_stage1() {
 e2e_check_wrong_digest() {
   local log=$1 saw=0 reached=0
   # The purgatory's own line, not an echo in stage 1's command output.
-  tr -d '\r' <"$log" | grep -aF "$E2E_DIGEST_MSG" | grep -aqv 'E2E: ' && saw=1
-  _e2e_lines "$log" | grep -aq "^E2E: $E2E_SUCCESS" && reached=1
+  # (grep -q reads here-strings: a pipe into grep -q that stops at the first
+  # match kills the writer with SIGPIPE, and pipefail turns a "yes" into "no")
+  grep -aF "$E2E_DIGEST_MSG" <<<"$(tr -d '\r' <"$log")" | grep -av 'E2E: ' >/dev/null && saw=1
+  grep -aq "^E2E: $E2E_SUCCESS" <<<"$(_e2e_lines "$log")" && reached=1
   [ $reached = 1 ] && { echo "stage 2 booted despite the wrong digest"; return; }
   [ $saw = 1 ] || { echo "no '$E2E_DIGEST_MSG' on the serial console (exec rc=$(_e2e_rc "$log" exec)): $(_e2e_tail "$log")"; return; }
 }
@@ -608,7 +610,7 @@ e2e_check_exec() {
   local log=$1 token=$2 k2=$3 fw1=$4 qrc=$5 unseen=${6:-0} fixed=${7:-0} erc
   [ "$unseen" = 1 ] || [ "$(_e2e_field "$log" sys load)" = 1 ] ||
     { echo "/sys/kernel/kexec_loaded is not 1 after the load"; return; }
-  if ! _e2e_lines "$log" | grep -aq "^E2E: $E2E_SUCCESS token=$token\$"; then
+  if ! grep -aq "^E2E: $E2E_SUCCESS token=$token\$" <<<"$(_e2e_lines "$log")"; then
     erc=$(_e2e_rc "$log" exec)
     if [ -n "$erc" ]; then echo "kexec -e returned $erc: $(_e2e_out "$log" exec | _e2e_brief)"; return; fi
     [ "$qrc" = 124 ] && { echo "stage 2 never reported (host timeout): $(_e2e_tail "$log")"; return; }

@@ -186,7 +186,7 @@ run_qemu() {
     local what=${wait#park:} deadline
     if [[ $what == /*/ ]]; then
       deadline=$((SECONDS + 60)); what=${what:1:${#what}-2}
-      until tr -d '\r' <"$dir/serial.log" 2>/dev/null | grep -qE "$what" ||
+      until grep -qE "$what" <<<"$(tr -d '\r' <"$dir/serial.log" 2>/dev/null)" ||
             [ $SECONDS -ge $deadline ] ||
             ! kill -0 "$pid" 2>/dev/null; do
         sleep 0.1
