@@ -56,12 +56,23 @@ E2E_CASES=(
   # no --initrd and no --append: stage 2 shows the UKI's token and marker.
   "uki_c_bookworm_to_trixie_seabios    exec-uki-c    seabios bookworm trixie"
   "uki_s_trixie_to_bookworm_ovmf       exec-uki-s    ovmf    trixie   bookworm"
+  # A multi-profile UKI (made by tests/tools/mkuki.c): the base .cmdline and
+  # profile 0's carry wrong tokens, profile 1's the case's; loaded with
+  # --uki-profile=@1 (systemd-boot's spelling), stage 2 must show profile 1's
+  "uki_profile_c_trixie_to_bookworm_seabios exec-uki-profile seabios trixie bookworm"
 )
 
 # e2e_case_token_layers KIND K2 TOKEN DIR: layers made for one case's token.
 e2e_case_token_layers() {
   case "$1" in
     # a .ucode (an early microcode cpio with a marker) before .initrd
+    exec-uki-profile)
+      _e2e_ucode_cpio "$4/ucode.cpio" || return 1
+      printf 'ID=profile-0\n' >"$4/profile0"; printf 'ID=profile-1\n' >"$4/profile1"
+      echo "$E2E_CONSOLE stage=2 token=not-profile-1" >"$4/cmdline0"
+      echo "$E2E_CONSOLE stage=2 token=$3" >"$4/cmdline1"
+      E2E_UKI_EXTRA=".ucode=$4/ucode.cpio .profile=$4/profile0 .cmdline=$4/cmdline0 .profile=$4/profile1 .cmdline=$4/cmdline1" \
+        e2e_uki_layer "$(e2e_kernel "$2")" "$E2E_WORK/stage2-initrd.img" "$E2E_CONSOLE stage=2 token=base-section" "$4" 0x8664 ;;
     exec-uki-*) _e2e_ucode_cpio "$4/ucode.cpio" && E2E_UKI_UCODE=$4/ucode.cpio e2e_stage2_uki_layer "$2" "$3" "$4" ;;
   esac
 }
@@ -137,6 +148,11 @@ e2e_case_write() {
         echo '  printf "#!/bin/sh\nexec >/dev/console 2>&1\necho \"E2E: shutdown called \$*\"\nexit 1\n" >/sbin/shutdown'
         echo '  chmod +x /sbin/shutdown'
         echo '  run_cmd load $KEXEC -f -c $K2 --append="$APPEND2"'
+        ;;
+      exec-uki-profile)
+        echo '  run_cmd load $KEXEC -c --uki-profile=@1 -l /k2/uki.efi || return'
+        echo '  sysloaded load'
+        echo '  run_cmd exec $KEXEC -e'
         ;;
       exec-uki-c|exec-uki-s)
         # the UKI's own initrd and command line: no --initrd, no --append

@@ -239,9 +239,10 @@ e2e_k2x_layer() {
 # to systemd's stub (bookworm's systemd-boot-efi, fetched by
 # scripts/fetch-kernels.sh; tests/tools/mkuki-objcopy.sh).  With MACHINE (a
 # PE Machine, for arm64 and riscv64, whose PE files the host's x86_64
-# objcopy cannot write): the dev build's mkuki (tests/tools/mkuki.c: PE
-# header and sections as objcopy lays them out, no stub code).  Prints the
-# layer's path.
+# objcopy cannot write, and for multi-profile UKIs): the dev build's mkuki
+# (tests/tools/mkuki.c: PE header and sections as objcopy lays them out, no
+# stub code), given E2E_UKI_EXTRA's further NAME=FILE sections after the
+# others (.ucode, .profile/.cmdline pairs).  Prints the layer's path.
 e2e_uki_layer() {
   local kernel=$1 initrd=$2 cmdline=$3 dir=$4 machine=${5:-} dtb=${6:-} uki=$4/uki-tree/k2/uki.efi
   mkdir -p "$dir/uki-tree/k2"
@@ -257,8 +258,9 @@ e2e_uki_layer() {
     { [ -f "$E2E_ROOT/build/dev/build.ninja" ] || meson setup "$E2E_ROOT/build/dev" >/dev/null; } &&
       ninja -C "$E2E_ROOT/build/dev" tests/unit/mkuki >/dev/null || return 1
     printf 'ID=kexec-ng-test\n' >"$dir/uki-osrel"
+    # shellcheck disable=SC2086  # E2E_UKI_EXTRA: words on purpose
     "$tool" "$machine" "$uki" .osrel="$dir/uki-osrel" .cmdline="$dir/uki-cmdline" \
-      .linux="$kernel" .initrd="$initrd" ${dtb:+.dtb="$dtb"} >&2 || return 1
+      .linux="$kernel" .initrd="$initrd" ${dtb:+.dtb="$dtb"} ${E2E_UKI_EXTRA:-} >&2 || return 1
   fi
   _e2e_cpio_gz "$dir/uki-tree" "$dir/uki.cpio.gz"
   rm -rf "$dir/uki-tree"
