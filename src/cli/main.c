@@ -72,7 +72,6 @@ static void usage(FILE *out)
 	"      --uki-profile=N        boot profile N of a multi-profile UKI (also @N; default 0)\n"
 	"      --hotplug              with -p: the kernel keeps the crash kernel's core header current\n"
 	"                             when CPUs or memory are hot-added or removed (CONFIG_CRASH_HOTPLUG)\n"
-	"                             as CPUs and memory come and go (refused with kexec_load)\n"
 	"      --no-cma, --force-dtb  kexec_file_load flags KEXEC_FILE_NO_CMA, KEXEC_FILE_FORCE_DTB\n"
 	"  Refused with the reason: --load-preserve-context, --load-jump-back-helper (kexec jump),\n"
 	"  --reuseinitrd, --load-live-update, --exec-live-update (Xen)\n"
