@@ -6,6 +6,8 @@
 #   make static ARCH=arm64    the same for arm64, cross-built (cross/arm64.ini)
 #   make static ARCH=riscv64  the same for riscv64 (cross/riscv64.ini, trixie sysroot in .cache)
 #   make bench      kexec-ng vs kexec-tools inside one guest
+#   make deb        the Debian package (debian/) in build/deb/: installs the
+#                   Build-Depends, dpkg-buildpackage -b, lintian (scripts/build-deb.sh)
 ARCH ?= $(shell uname -m | sed -e 's/aarch64/arm64/')
 HOST_ARCH := $(shell uname -m | sed -e 's/aarch64/arm64/')
 # Another architecture builds with the Meson cross file cross/$(ARCH).ini
@@ -21,7 +23,7 @@ ifeq ($(ARCH),riscv64)
 CROSS := --cross-file $(RV_CROSS0) $(CROSS)
 endif
 
-.PHONY: all dev test demo static bench clean
+.PHONY: all dev test demo static bench deb clean
 
 all: dev
 
@@ -50,6 +52,9 @@ demo:
 
 bench:
 	bash scripts/bench.sh
+
+deb:
+	bash scripts/build-deb.sh
 
 clean:
 	rm -rf build
