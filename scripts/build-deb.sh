@@ -86,7 +86,7 @@ if [ "${KX_NO_LINTIAN:-}" = 1 ]; then
   exit 0
 elif command -v lintian >/dev/null; then
   echo "build-deb: lintian build/deb/${changes##*/}"
-  lintian --fail-on error --info "$changes"
+  lintian --fail-on error "$changes"
 else
   echo "build-deb: lintian is not installed (apt-get install lintian): not run"
 fi
