@@ -48,10 +48,16 @@ kx_true()
 }
 
 # kx_read_config: the settings, with their defaults. A file that is not
-# valid shell stops the caller, as it would kexec-tools' scripts.
+# valid shell stops the caller, as it would kexec-tools' scripts. They are
+# read without set -u: a snippet may well say APPEND="$APPEND quiet".
 kx_read_config()
 {
 	unset LOAD_KEXEC KERNEL_IMAGE INITRD APPEND USE_GRUB_CONFIG
+	case $- in
+	*u*) kx_nounset=1 ;;
+	*) kx_nounset= ;;
+	esac
+	set +u
 	if [ -r "$KX_ROOT/etc/default/kexec" ]; then
 		# shellcheck source=/dev/null  # the administrator's
 		. "$KX_ROOT/etc/default/kexec"
@@ -62,6 +68,7 @@ kx_read_config()
 			. "$kx_snippet"
 		done
 	fi
+	[ -z "$kx_nounset" ] || set -u
 	LOAD_KEXEC=${LOAD_KEXEC:-false}
 	USE_GRUB_CONFIG=${USE_GRUB_CONFIG:-false}
 	APPEND=${APPEND:-}

@@ -114,6 +114,10 @@ printf 'APPEND="from-snippet"\n' >"$R/etc/default/kexec.d/50local"
 printf 'APPEND="from-ignored"\n' >"$R/etc/default/kexec.d/60local.dpkg-old"
 t "kexec.d snippets come after the file (run-parts names only)" 0 \
   '--append=from-snippet$' '!from-ignored' -- sh "$LOAD"
+fresh; config 'KERNEL_IMAGE=/boot/vmlinuz-6.1.0-18-amd64'
+printf 'APPEND="$APPEND console=ttyS0"\nKERNEL_IMAGE="$KERNEL_IMAGE"\n' >"$R/etc/default/kexec.d/70console"
+t "a snippet may use a variable nothing set (APPEND)" 0 \
+  '^kexec -l /boot/vmlinuz-6.1.0-18-amd64 --initrd=/initrd.img --append= console=ttyS0$' -- sh "$LOAD"
 fresh; echo 1 >"$R/sys/kernel/kexec_loaded"
 t "a loaded kernel is left alone" 0 'loaded already' '!^kexec ' -- sh "$LOAD"
 t "--dry-run plans even so" 0 '^kexec -l /vmlinuz --dry-run --initrd=/initrd.img --reuse-cmdline$' \
