@@ -212,8 +212,10 @@ int kx_uki_parse_profile(struct kx_bytes file, const char *name, uint16_t pe_mac
 	uint16_t machine = 0, nsec = 0;
 	uint32_t lfanew = 0;
 	uint64_t table = 0;
-	const uint8_t *sec[S_COUNT];
-	const char *uki_marker;
+	/* Set by find_sections on success; initialised because trixie's GCC 14
+	 * cannot see that and warns (-Werror=maybe-uninitialized). */
+	const uint8_t *sec[S_COUNT] = { NULL };
+	const char *uki_marker = NULL;
 
 	memset(ret, 0, sizeof(*ret));
 	int pe = pe_section_table(file, name, &lfanew, &table, &nsec, &machine, err);
