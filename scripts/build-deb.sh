@@ -19,7 +19,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-OUT=$ROOT/build/deb
+# KX_DEB_OUT: another folder (e.g. one package per sbin layout, KX_SBINDIR).
+OUT=${KX_DEB_OUT:-$ROOT/build/deb}
 
 die() { echo "build-deb: $*" >&2; exit 1; }
 

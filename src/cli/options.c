@@ -29,12 +29,10 @@ static const struct { const char *option, *why; } refusals[] = {
 	  "boots bzImages only through the 64-bit entry (boot protocol 2.12 and later)" },
 	{ "--entry-32bit", "kexec-tools enters a kernel through its 32-bit entry; kexec-ng boots bzImages "
 	  "only through the 64-bit entry (boot protocol 2.12 and later)" },
-	{ "--args-linux", "the 32-bit ELF (elf-x86) loader's argument style is not implemented: kexec-ng "
-	  "loads 64-bit ELF vmlinux files as Linux kernels" },
-	{ "--args-elf", "the 32-bit ELF (elf-x86) loader's argument style is not implemented: kexec-ng "
-	  "loads 64-bit ELF vmlinux files as Linux kernels" },
-	{ "--args-none", "the 32-bit ELF (elf-x86) loader's argument style is not implemented: kexec-ng "
-	  "loads 64-bit ELF vmlinux files as Linux kernels" },
+	{ "--args-elf", "ELF boot notes instead of boot_params (kexec-tools' ELF argument style) are not "
+	  "implemented: kexec-ng loads an ELF vmlinux as a Linux kernel, with boot_params (--args-linux)" },
+	{ "--args-none", "entering an ELF file with no arguments at all is not implemented: kexec-ng loads "
+	  "an ELF vmlinux as a Linux kernel, with boot_params (--args-linux)" },
 	{ "--module", "multiboot modules are not implemented: kexec-ng loads no multiboot kernels (Xen, "
 	  "memtest86+'s multiboot image)" },
 	{ "--elf32-core-headers", "32-bit ELF core headers cannot describe memory above 4 GiB; kexec-ng "
@@ -98,15 +96,19 @@ static const struct option long_options[] = {
 	{ "reset-vga", no_argument, NULL, OPT_REFUSED + 1 },
 	{ "real-mode", no_argument, NULL, OPT_REFUSED + 2 },
 	{ "entry-32bit", no_argument, NULL, OPT_REFUSED + 3 },
-	{ "args-linux", no_argument, NULL, OPT_REFUSED + 4 },
-	{ "args-elf", no_argument, NULL, OPT_REFUSED + 5 },
-	{ "args-none", no_argument, NULL, OPT_REFUSED + 6 },
-	{ "module", required_argument, NULL, OPT_REFUSED + 7 },
-	{ "elf32-core-headers", no_argument, NULL, OPT_REFUSED + 8 },
-	{ "pass-memmap-cmdline", no_argument, NULL, OPT_REFUSED + 9 },
-	{ "reuseinitrd", no_argument, NULL, OPT_REFUSED + 10 },
-	{ "load-live-update", no_argument, NULL, OPT_REFUSED + 11 },
-	{ "exec-live-update", no_argument, NULL, OPT_REFUSED + 12 },
+	/* kexec-tools' x86_64 ELF loader: boot_params instead of its default ELF
+	 * boot notes. kexec-ng's ELF loaders always pass boot_params, and
+	 * kdump-tools adds this option whenever its kernel is an ELF file. A
+	 * bzImage loader ignores it in kexec-tools, as here. */
+	{ "args-linux", no_argument, NULL, OPT_ALWAYS },
+	{ "args-elf", no_argument, NULL, OPT_REFUSED + 4 },
+	{ "args-none", no_argument, NULL, OPT_REFUSED + 5 },
+	{ "module", required_argument, NULL, OPT_REFUSED + 6 },
+	{ "elf32-core-headers", no_argument, NULL, OPT_REFUSED + 7 },
+	{ "pass-memmap-cmdline", no_argument, NULL, OPT_REFUSED + 8 },
+	{ "reuseinitrd", no_argument, NULL, OPT_REFUSED + 9 },
+	{ "load-live-update", no_argument, NULL, OPT_REFUSED + 10 },
+	{ "exec-live-update", no_argument, NULL, OPT_REFUSED + 11 },
 	/* test-only */
 	{ "x-test-wrong-digest", no_argument, NULL, OPT_TEST_WRONG_DIGEST },
 	{ "x-test-root", required_argument, NULL, OPT_TEST_ROOT },

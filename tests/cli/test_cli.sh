@@ -83,9 +83,8 @@ refused --console-vga "kexec-tools' x86 purgatory writes to the VGA text console
 refused --reset-vga "kexec-tools' purgatory resets a VGA card"
 refused --real-mode "kexec-tools enters a kernel through its 16-bit"
 refused --entry-32bit "kexec-tools enters a kernel through its 32-bit entry"
-refused --args-linux "the 32-bit ELF"
-refused --args-elf "the 32-bit ELF"
-refused --args-none "the 32-bit ELF"
+refused --args-elf "ELF boot notes instead of boot_params"
+refused --args-none "entering an ELF file with no arguments at all"
 refused --module=x "multiboot modules are not implemented"
 refused --elf32-core-headers "32-bit ELF core headers cannot describe memory above 4 GiB"
 refused --pass-memmap-cmdline "kexec-tools adds memmap= options"
@@ -95,6 +94,8 @@ refused --exec-live-update "Xen live update"
 t "--serial-baud other than 115200 refused" 1 "--serial-baud with a speed other than 115200 is not supported: the purgatory programs its serial port for 115200 8N1" -- --dry-run --x-test-root="$BIOS" -c --serial-baud=9600 -l vmlinuz
 t "--serial-baud=115200 is what happens: accepted" 0 "format: bzImage" -- --dry-run --x-test-root="$BIOS" -c --serial-baud=115200 -l vmlinuz
 t "--elf64-core-headers (what kexec-ng writes) accepted" 0 "format: bzImage" -- --dry-run --x-test-root="$BIOS" -c --elf64-core-headers --reuse-video-type -l vmlinuz
+# kdump-tools adds --args-linux for an ELF kernel; a bzImage loader ignores it (kexec-tools too).
+t "--args-linux (boot_params: what kexec-ng gives) accepted" 0 "format: bzImage" -- --dry-run --x-test-root="$BIOS" -c --args-linux -l vmlinuz
 t "--dtb on x86_64 refused, both syscalls" 1 "^kexec: --dtb is not supported on x86_64" -- --dry-run --x-test-root="$BIOS" -s --dtb=initrd.img -l vmlinuz
 t "--hotplug without -p refused" 1 "^kexec: --hotplug lets the kernel keep a crash kernel's ELF core header current on CPU and memory hotplug: it goes with loading one \(-p\), not with -l$" -- --dry-run --x-test-root="$BIOS" -c --hotplug -l vmlinuz
 t "--hotplug with -p -u refused" 1 "it goes with loading one \(-p\), not with -u$" -- --x-test-root="$BIOS" -p -u --hotplug

@@ -163,7 +163,8 @@ e2e_case_write() {
         ;;
       exec-elf|exec-gz-c|exec-gz-s)
         local file=vmlinuz.gz sw=-c
-        case "$kind" in exec-elf) file=vmlinux.elf sw= ;; exec-gz-s) sw=-s ;; esac
+        # --args-linux: what kdump-tools' kdump-config adds for an ELF kernel
+        case "$kind" in exec-elf) file=vmlinux.elf sw=--args-linux ;; exec-gz-s) sw=-s ;; esac
         echo "  run_cmd load \$KEXEC $sw -l /k2/$file --initrd=/k2/initrd.img --append=\"\$APPEND2\" || return"
         echo '  sysloaded load'
         echo '  run_cmd exec $KEXEC -e'

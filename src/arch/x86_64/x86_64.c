@@ -246,9 +246,10 @@ const struct kx_arch_ops kx_arch_x86_64 = {
 	"      --serial-baud=115200   the purgatory's speed (the only one: others are refused)\n"
 	"      --console-serial       purgatory reports on --serial, by default ttyS0\n"
 	"      --noefi                do not pass EFI information to the new kernel\n"
-	"      --reuse-video-type, --elf64-core-headers\n"
-	"                             what kexec-ng always does (screen_info kept, ELF64 headers)\n"
+	"      --reuse-video-type, --elf64-core-headers, --args-linux\n"
+	"                             what kexec-ng always does (screen_info kept, ELF64 headers,\n"
+	"                             boot_params for an ELF vmlinux)\n"
 	"  Refused with the reason (kexec(8), KEXEC-TOOLS OPTIONS): --console-vga, --reset-vga,\n"
-	"  --real-mode, --entry-32bit, --args-linux, --args-elf, --args-none, --module,\n"
+	"  --real-mode, --entry-32bit, --args-elf, --args-none, --module,\n"
 	"  --elf32-core-headers, --pass-memmap-cmdline, --dtb\n",
 };
