@@ -28,7 +28,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SYSTEMS=$ROOT/.cache/systems
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 # Bump when the recipe below changes so that cached systems get rebuilt.
-RECIPE=1
+RECIPE=3
 
 # Installed by debootstrap itself: nothing here asks debconf questions.
 #   systemd-sysv udev         systemd as PID 1
@@ -40,11 +40,13 @@ RECIPE=1
 BASE_PKGS=systemd-sysv,udev,initramfs-tools,zstd,makedumpfile,e2fsprogs,procps,kmod,file
 BASE_PKGS+=,libfdt1,zlib1g,liblzma5,libzstd1,liblz4-1,libbz2-1.0,liblzo2-2
 # Installed in the chroot after debconf is preseeded (kexec-tools and
-# kdump-tools ask questions), and in two steps: the kernel first, so that
-# kdump-tools' /etc/kernel/postinst.d hook does not run during the kernel's
-# configuration (see make_kdump_initrd for why it must not).
-KERNEL_PKGS=(linux-image-amd64)
+# kdump-tools ask questions), in two steps: kdump-tools first, then the
+# kernel with kdump-tools' /etc/kernel/postinst.d hook switched off (see
+# make_kdump_initrd for why it must not run here).  In this order the
+# system's initramfs is made once: kdump-tools' initramfs hook, installed
+# after the kernel, would trigger a second mkinitramfs (a minute).
 KDUMP_PKGS=(kexec-tools kdump-tools)
+KERNEL_PKGS=(linux-image-amd64)
 # Debconf answers (the packages' own defaults, written down so that a change
 # of default in a later Debian does not silently change the system under
 # test):
@@ -109,7 +111,8 @@ umount_all() {
 
 # The kdump capture initrd, made now: kdump-config makes it lazily at the
 # first "kdump-config load" when /var/lib/kdump/initrd.img-KVER is missing
-# (kdump_create_symlinks runs /etc/kernel/postinst.d/kdump-tools), and
+# (kdump_create_symlinks runs /etc/kernel/postinst.d/kdump-tools; trixie's
+# hook even refuses to run in a chroot and leaves it to the first boot), and
 # mkinitramfs under TCG would take minutes of the first boot.  This follows
 # that hook (a copy of /etc/initramfs-tools with KDUMP=y, mkinitramfs -d)
 # except for MODULES: the hook turns the default MODULES=most into
@@ -118,6 +121,7 @@ umount_all() {
 # the guest's virtio disk and ext4 is what dep would pick inside the guest.
 make_kdump_initrd() {
   local dir=$1 kver=$2 kd=/var/lib/kdump
+  # shellcheck disable=SC2016  # expanded by the chroot's sh
   in_chroot "$dir" sh -euc '
     kd=$1; kver=$2; shift 2
     mkdir -p "$kd"
@@ -127,7 +131,18 @@ make_kdump_initrd() {
     echo MODULES=list >"$kd/initramfs-tools/conf.d/zzz-kdump"
     printf "%s\n" "$@" >>"$kd/initramfs-tools/modules"
     echo KDUMP=y >>"$kd/initramfs-tools/initramfs.conf"
-    mkinitramfs -d "$kd/initramfs-tools" -o "$kd/initrd.img-$kver" "$kver"
+    # -k and TMPDIR as in the trixie hook: the unpacked size goes to
+    # size_initrd.img-KVER, read by its crashkernel estimator ("kdump-config
+    # show": "crashkernel suggested size").
+    t=$(mktemp -d)
+    TMPDIR=$t mkinitramfs -k -d "$kd/initramfs-tools" -o "$kd/initrd.img-$kver" "$kver"
+    d=$(find "$t" -mindepth 1 -maxdepth 1 -type d)
+    du -sm "$d" | cut -f1 >"$kd/size_initrd.img-$kver"
+    rm -rf "$t"
+    # check_sysctl_change ("kdump-config load") deletes the initrd when
+    # /etc/kdump/sysctl.conf differs from this copy, which it writes only
+    # after a load: without it the first boot remakes the initrd anyway.
+    cp /etc/kdump/sysctl.conf "$kd/latest_sysctls-$kver"
     # The links "kdump-config load" would make (create_symlink).
     ln -fs "/boot/vmlinuz-$kver" "$kd/vmlinuz"
     ln -fs "$kd/initrd.img-$kver" "$kd/initrd.img"
@@ -193,18 +208,24 @@ build_suite() {
   in_chroot "$r" debconf-set-selections /tmp/kx-debconf
   rm -f "$r/tmp/kx-debconf"
   local aptopts=(-y -q --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
-  in_chroot "$r" apt-get "${aptopts[@]}" install "${KERNEL_PKGS[@]}" >"$tmp/apt-kernel.log" 2>&1 ||
-    { tail -n 30 "$tmp/apt-kernel.log" >&2; return 1; }
-  t2=$(now)
-  echo "debian-systems: $name: kernel + initramfs $(dt "$t1" "$t2") s"
   in_chroot "$r" apt-get "${aptopts[@]}" install "${KDUMP_PKGS[@]}" >"$tmp/apt-kdump.log" 2>&1 ||
     { tail -n 30 "$tmp/apt-kdump.log" >&2; return 1; }
+  t2=$(now)
+  echo "debian-systems: $name: kexec-tools + kdump-tools $(dt "$t1" "$t2") s"
+  # run-parts (the kernel's postinst) skips files that are not executable.
+  local hook=$r/etc/kernel/postinst.d/kdump-tools
+  [ -f "$hook" ] || { echo "debian-systems: $name: no $hook (kdump-tools changed?)" >&2; return 1; }
+  chmod a-x "$hook"
+  in_chroot "$r" apt-get "${aptopts[@]}" install "${KERNEL_PKGS[@]}" >"$tmp/apt-kernel.log" 2>&1 ||
+    { tail -n 30 "$tmp/apt-kernel.log" >&2; return 1; }
+  chmod 755 "$hook"
   t3=$(now)
-  echo "debian-systems: $name: kexec-tools + kdump-tools $(dt "$t2" "$t3") s"
+  echo "debian-systems: $name: kernel + initramfs $(dt "$t2" "$t3") s"
 
-  kver=$(cd "$r/boot" && ls vmlinuz-* | sed 's/^vmlinuz-//' | sort -V | tail -n 1)
-  [ -n "$kver" ] && [ -f "$r/boot/initrd.img-$kver" ] ||
-    { echo "debian-systems: $name: no kernel/initrd in $r/boot" >&2; return 1; }
+  kver=$(find "$r/boot" -maxdepth 1 -name 'vmlinuz-*' -printf '%f\n' | sed 's/^vmlinuz-//' | sort -V | tail -n 1)
+  if [ -z "$kver" ] || [ ! -f "$r/boot/initrd.img-$kver" ]; then
+    echo "debian-systems: $name: no kernel/initrd in $r/boot" >&2; return 1
+  fi
   make_kdump_initrd "$r" "$kver" >"$tmp/kdump-initrd.log" 2>&1 ||
     { tail -n 30 "$tmp/kdump-initrd.log" >&2; return 1; }
   t4=$(now)
@@ -223,14 +244,15 @@ build_suite() {
     echo "mirror=$MIRROR"
     echo "recipe=$RECIPE"
     for p in linux-image-$kver systemd kexec-tools kdump-tools makedumpfile initramfs-tools udev; do
+      # shellcheck disable=SC2016  # a dpkg-query format
       echo "pkg.$p=$(in_chroot "$r" dpkg-query -W -f='${Version}' "$p" 2>/dev/null || echo none)"
     done
     echo "size.initrd=$(stat -c %s "$tmp/initrd.img")"
     echo "size.kdump_initrd=$(stat -c %s "$r/var/lib/kdump/initrd.img-$kver")"
     echo "size.rootfs_kib=$(du -sk "$r" | cut -f1)"
     echo "time.debootstrap=$(dt "$t0" "$t1")"
-    echo "time.kernel=$(dt "$t1" "$t2")"
-    echo "time.kdump_pkgs=$(dt "$t2" "$t3")"
+    echo "time.kdump_pkgs=$(dt "$t1" "$t2")"
+    echo "time.kernel=$(dt "$t2" "$t3")"
     echo "time.kdump_initrd=$(dt "$t3" "$t4")"
   } >"$tmp/versions.txt"
   t5=$(now)
