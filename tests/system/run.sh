@@ -109,7 +109,7 @@ smoke() {
   timg=$(_sys_dt "$ti" "$(_sys_now)")
   local tb
   tb=$(_sys_now)
-  sys_boot "$img" "$log" --append " crashkernel=$CRASHKERNEL$QUIET" &
+  sys_boot "$img" "$log" --append "crashkernel=$CRASHKERNEL$QUIET" &
   local qpid=$!
   tmark=$(wait_marker "$log" "$tok" "$qpid")
   wait "$qpid"; rc=$?

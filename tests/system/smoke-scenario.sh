@@ -28,16 +28,14 @@ out=/root/result.txt
   cat /var/crash/kexec_cmd 2>&1
   echo "== journal: kdump-tools.service"
   journalctl -b --no-pager -o cat -u kdump-tools.service 2>&1
-  echo "== journal: kdump-config (logger)"
-  journalctl -b --no-pager -o cat -t kdump-config 2>&1
+  echo "== journal: kdump-config's logger lines"
+  # (NAME, logger's tag, is kdump-tools when the init script runs it)
+  journalctl -b --no-pager -o cat -t kdump-tools -t kdump-config 2>&1
   echo "== ls -l /var/lib/kdump"
   ls -l /var/lib/kdump 2>&1
   echo "== systemctl --failed"
   systemctl --failed --no-legend --plain 2>&1
-  echo "== systemd-analyze"
-  systemd-analyze 2>&1
-  echo "== systemd-analyze blame (top 15)"
-  systemd-analyze blame --no-pager 2>&1 | head -n 15
+  # (No systemd-analyze: the boot is not finished while this unit runs.)
 } >"$out" 2>&1
 sync
 # <3>: an error-level line, shown on the console even with "quiet".
