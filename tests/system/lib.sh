@@ -51,12 +51,12 @@ _sys_now() { date +%s.%N; }
 _sys_dt() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
 # sys_prepare SUITE: the cached system (scripts/debian-systems.sh), and its
-# base image.  Says nothing when both are cached (errors go to stderr).
+# base image (progress and errors on stderr).
 sys_prepare() {
   local suite=$1 sdir=$SYS_CACHE/$1-amd64
   # Always asked: it rebuilds when its recipe changed, and costs a flock
   # and a cat when the system is cached.
-  "$SYS_ROOT/scripts/debian-systems.sh" "$suite" >/dev/null || return 1
+  "$SYS_ROOT/scripts/debian-systems.sh" "$suite" >&2 || return 1
   _sys_base_image "$sdir"
 }
 
