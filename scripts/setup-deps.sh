@@ -33,6 +33,9 @@ PKGS=(
   # scripts/fetch-kernels.sh: apt-get download + dpkg-deb, Release signature
   # check against the Debian archive keyring
   apt dpkg gpgv debian-archive-keyring coreutils
+  # tests/system: Debian root file systems (scripts/debian-systems.sh) made
+  # into ext4 disk images and read back without mounting (e2fsprogs)
+  debootstrap e2fsprogs
 )
 
 SUDO=
