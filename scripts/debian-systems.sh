@@ -10,6 +10,7 @@
 #   vmlinuz        the system's own kernel (copied from rootfs/boot)
 #   initrd.img     the system's own initramfs (initramfs-tools, in the chroot)
 #   versions.txt   suite, kernel and package versions, build timings
+#   debs/          kexec-tools' .deb as installed (to reinstall it in a test)
 #   stamp          written last: the build is complete.  Holds RECIPE below;
 #                  a stamp with another recipe number is rebuilt.
 #
@@ -28,7 +29,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SYSTEMS=$ROOT/.cache/systems
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 # Bump when the recipe below changes so that cached systems get rebuilt.
-RECIPE=3
+RECIPE=4
 
 # Installed by debootstrap itself: nothing here asks debconf questions.
 #   systemd-sysv udev         systemd as PID 1
@@ -212,6 +213,12 @@ build_suite() {
     { tail -n 30 "$tmp/apt-kdump.log" >&2; return 1; }
   t2=$(now)
   echo "debian-systems: $name: kexec-tools + kdump-tools $(dt "$t1" "$t2") s"
+  # kexec-tools' own .deb, kept beside the system: the kexec-ng scenario
+  # puts it back with apt after kexec-ng replaced it (configure_system
+  # empties the apt cache).
+  mkdir -p "$tmp/debs"
+  cp "$r"/var/cache/apt/archives/kexec-tools_*.deb "$tmp/debs/" ||
+    { echo "debian-systems: $name: no kexec-tools .deb in the apt cache" >&2; return 1; }
   # run-parts (the kernel's postinst) skips files that are not executable.
   local hook=$r/etc/kernel/postinst.d/kdump-tools
   [ -f "$hook" ] || { echo "debian-systems: $name: no $hook (kdump-tools changed?)" >&2; return 1; }

@@ -36,6 +36,9 @@ PKGS=(
   # tests/system: Debian root file systems (scripts/debian-systems.sh) made
   # into ext4 disk images and read back without mounting (e2fsprogs)
   debootstrap e2fsprogs
+  # the Debian package (scripts/build-deb.sh; it installs debian/control's
+  # Build-Depends itself): dpkg-buildpackage, debhelper, lintian
+  dpkg-dev debhelper fakeroot lintian
 )
 
 SUDO=

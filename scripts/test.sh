@@ -10,6 +10,10 @@
 #      arm64 then riscv64 guests; then kdump on x86_64, arm64 and riscv64
 #      (tests/e2e/kdump.sh: crash, capture kernel, /proc/vmcore checked with
 #      readelf, makedumpfile and vmcore-dmesg)
+#   5. the Debian package (scripts/build-deb.sh, lintian), then real Debian
+#      systems (debootstrap'ed bookworm and trixie, systemd) booted in QEMU
+#      with it installed: kdump-tools, systemctl kexec, LOAD_KEXEC reboots,
+#      Debian's kexec-tools as the control (tests/system/run.sh)
 # and ends with one line "N passed, N failed" over every test case.
 # Environment: KX_SKIP_E2E=1 skips step 4 (quick local runs; CI never sets it).
 set -uo pipefail
@@ -105,6 +109,31 @@ if [ "${KX_SKIP_E2E:-}" != 1 ]; then
   step "QEMU kdump end-to-end (x86_64, arm64, riscv64)"
   # one guest at a time: two 2-CPU TCG guests on 2 cores are no faster
   run_suite bash tests/e2e/kdump.sh
+fi
+
+# deb_build NAME ENV...: one package build (scripts/build-deb.sh: the
+# package's own unit tests, then lintian, where an error fails) as one test.
+deb_build() {
+  local name=$1 t0=$SECONDS; shift
+  if env "$@" bash scripts/build-deb.sh >"build/$name.log" 2>&1; then
+    echo "PASS $name ($((SECONDS - t0)) s): $(grep -c '^[WE]: ' "build/$name.log") lintian warnings, no errors"
+    passed=$((passed + 1))
+  else
+    echo "FAIL $name ($((SECONDS - t0)) s): see build/$name.log"; tail -n 20 "build/$name.log"
+    failed=$((failed + 1))
+  fi
+}
+
+step "Debian package (make deb: dpkg-buildpackage, lintian)"
+mkdir -p build
+# bookworm's layout (/sbin, where its kexec-tools has kexec), then trixie's
+# (/usr/sbin: DEP 17) for the trixie system below.
+deb_build deb-bookworm KX_DEB_OUT="$top/build/deb"
+deb_build deb-trixie KX_SBINDIR=/usr/sbin KX_DEB_OUT="$top/build/deb-trixie" DEB_BUILD_OPTIONS=nocheck
+
+if [ "${KX_SKIP_E2E:-}" != 1 ]; then
+  step "real Debian systems in QEMU (kexec-ng's .deb, kdump-tools, systemctl kexec; kexec-tools as control)"
+  run_suite bash tests/system/run.sh
 fi
 
 echo

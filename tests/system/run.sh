@@ -1,38 +1,59 @@
 #!/bin/bash
 # kexec-ng tests on real Debian systems: debootstrap'ed bookworm / trixie
 # (scripts/debian-systems.sh) booted by QEMU (TCG) from their own kernel and
-# initramfs, systemd as PID 1, results read back from the disk image with
-# debugfs after the guest powers off.  See tests/system/lib.sh.
+# initramfs, systemd as PID 1, results read from the serial console and,
+# after the guest powers off, from the disk image with debugfs.  See
+# tests/system/lib.sh (images, boots) and tests/system/cases.sh (the
+# scenarios and their verdicts).
 #
 # Usage: tests/system/run.sh [options] [SUITE...]    (default: bookworm trixie)
-#   --crashkernel SIZE  crashkernel= of the smoke boots (default 384M)
-#   --quiet-kernel      "quiet" on the kernel command line
+#   --deb-bookworm F    kexec-ng's .deb for bookworm (default
+#                       build/deb/kexec-ng_*_amd64.deb: `make deb`, /sbin)
+#   --deb-trixie F      ... for trixie (default build/deb-trixie/...: built
+#                       with KX_SBINDIR=/usr/sbin, where trixie has kexec)
+#   --only ng|tools     kexec-ng's scenarios only, or the kexec-tools control
+#   --jobs N            cases at once (default 2: one TCG QEMU per core)
+#   --crashkernel SIZE  crashkernel= of every boot (default 256M)
+#   --smoke             the smoke case only (boot, kdump-tools armed with
+#                       Debian's kexec-tools, power-off)
 #
-# Cases (per suite):
-#   smoke-SUITE   boots; kx-scenario.service (tests/system/smoke-scenario.sh)
-#                 writes a random token to the kernel log and /root/result.txt
-#                 with what kdump-tools did (kdump-config show, the kexec
-#                 command it ran), then powers off.  PASS: the token is in the
-#                 serial log and in result.txt read back with debugfs, and
-#                 kdump-tools loaded the crash kernel.
+# Cases, per suite, each one QEMU chain (tests/system/cases.sh):
+#   SUITE-kexec-ng      apt install ./kexec-ng_*.deb over kexec-tools, then
+#                       systemctl kexec, LOAD_KEXEC=true + systemctl reboot,
+#                       kdump through kdump-tools, kexec-tools back
+#   SUITE-kexec-tools   the same steps with Debian's kexec-tools (control)
 #
-# Each case prints "PASS name (N s)" or "FAIL name (N s): reason"; a host that
-# cannot run these prints "SKIP ..."; the last line is "N passed, N failed".
-# Exit status 1 when a case failed.  Logs and images: build/system/.  The
-# first run builds the systems (minutes, network); later runs use .cache/.
+# Each verdict prints "PASS name (N s)[: what was seen]" or "FAIL name (N s):
+# reason"; a host that cannot run these prints "SKIP ..."; the last line is
+# "N passed, N failed".  Exit status 1 when a verdict failed.  Logs, images
+# and saved dumps: build/system/<case>/.  The first run builds the systems
+# (minutes, network); later runs use .cache/systems/.
 set -uo pipefail
 
 # shellcheck source=tests/system/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=tests/system/cases.sh
+. "$SYS_DIR/cases.sh"
 
-CRASHKERNEL=384M
+# 256M: kdump-tools' capture kernel and initrd with room to spare (128M is
+# enough to load on both suites; trixie's kdump-config suggests 150M).
+CRASHKERNEL=256M
 QUIET=
+SMOKE=0
+JOBS=2
+ONLY=
+DEB_bookworm= DEB_trixie=
 SUITES=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --crashkernel) CRASHKERNEL=$2; shift 2 ;;
     --crashkernel=*) CRASHKERNEL=${1#--crashkernel=}; shift ;;
     --quiet-kernel) QUIET=" quiet"; shift ;;
+    --smoke) SMOKE=1; shift ;;
+    --jobs) JOBS=$2; shift 2 ;;
+    --only) ONLY=$2; shift 2 ;;
+    --deb-bookworm) DEB_bookworm=$2; shift 2 ;;
+    --deb-trixie) DEB_trixie=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     bookworm|trixie) SUITES+=("$1"); shift ;;
     *) echo "run.sh: unknown option or suite $1" >&2; exit 2 ;;
@@ -128,6 +149,58 @@ smoke() {
   fi
 }
 
-for s in "${SUITES[@]}"; do smoke "$s"; done
+if [ $SMOKE = 1 ]; then
+  for s in "${SUITES[@]}"; do smoke "$s"; done
+  echo "$passed passed, $failed failed"
+  [ $failed = 0 ]
+  exit
+fi
+
+# The packages.  A missing one is a failure of every case that needs it.
+[ -n "$DEB_bookworm" ] || DEB_bookworm=$(ls "$SYS_ROOT"/build/deb/kexec-ng_*_amd64.deb 2>/dev/null | head -n 1)
+[ -n "$DEB_trixie" ] || DEB_trixie=$(ls "$SYS_ROOT"/build/deb-trixie/kexec-ng_*_amd64.deb 2>/dev/null | head -n 1)
+
+# The systems first, one at a time (they share the mirror and the disk).
+for s in "${SUITES[@]}"; do
+  t0=$(_sys_now)
+  if ! sys_prepare "$s"; then
+    echo "FAIL system-$s ($(_sys_dt "$t0" "$(_sys_now)") s): building the $s system failed"
+    failed=$((failed + 1))
+  fi
+done
+
+# One case: its verdict lines into OUT (run in the background, JOBS at once).
+run_case() {
+  local suite=$1 v=$2 out=$3 deb=DEB_$1 ktdeb
+  passed=0 failed=0
+  ktdeb=$(ls "$SYS_CACHE/$suite-amd64/debs/"kexec-tools_*.deb 2>/dev/null | head -n 1)
+  if [ "$v" = ng ] && { [ ! -f "${!deb}" ] || [ ! -f "$ktdeb" ]; }; then
+    echo "FAIL $suite-kexec-ng (0 s): no kexec-ng .deb for $suite ('${!deb}': make deb) or no kexec-tools .deb in $SYS_CACHE/$suite-amd64/debs" >"$out"
+    return
+  fi
+  sys_case "$suite" "$v" "$CRASHKERNEL$QUIET" "${!deb}" "$ktdeb" >"$out" 2>"$out.err"
+}
+
+cases=()
+for s in "${SUITES[@]}"; do
+  [ -f "$SYS_CACHE/$s-amd64/stamp" ] || continue
+  for v in ng tools; do
+    [ -z "$ONLY" ] || [ "$ONLY" = "$v" ] || continue
+    cases+=("$s:$v")
+  done
+done
+T0=$(_sys_now)
+for c in "${cases[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done
+  run_case "${c%%:*}" "${c#*:}" "$WORK/verdicts-${c%%:*}-${c#*:}.txt" &
+done
+wait
+for c in "${cases[@]}"; do
+  f=$WORK/verdicts-${c%%:*}-${c#*:}.txt
+  if [ -s "$f" ]; then cat "$f"; else echo "FAIL ${c%%:*}-${c#*:} (0 s): no verdicts (stderr: $f.err)"; fi
+done | tee "$WORK/verdicts.txt"
+passed=$((passed + $(grep -c '^PASS ' "$WORK/verdicts.txt")))
+failed=$((failed + $(grep -c '^FAIL ' "$WORK/verdicts.txt")))
+echo "tests/system: ${#cases[@]} cases in $(_sys_dt "$T0" "$(_sys_now)") s ($JOBS at once)"
 echo "$passed passed, $failed failed"
 [ $failed = 0 ]
