@@ -31,51 +31,98 @@ int dtb_fdt_fail(struct kx_error *err, enum kx_status status, int fdt_err,
 
 /* ---- reading and checking a blob --------------------------------------- */
 
-/* A human hint for the header-level errors, next to libfdt's code. */
-static void header_detail(const uint8_t *data, size_t size, int rc, char *buf, size_t len)
-{
-	buf[0] = 0;
-	if (size < sizeof(struct fdt_header)) {
-		snprintf(buf, len, "%zu bytes, a header alone is %zu", size, sizeof(struct fdt_header));
-		return;
-	}
-	const struct fdt_header *h = (const void *)data;
-	if (rc == -FDT_ERR_BADMAGIC)
-		snprintf(buf, len, "magic 0x%08" PRIx32 ", expected 0x%08x", fdt32_to_cpu(h->magic), FDT_MAGIC);
-	else if (rc == -FDT_ERR_BADVERSION)
-		snprintf(buf, len, "version %" PRIu32 ", last compatible version %" PRIu32,
-			 fdt32_to_cpu(h->version), fdt32_to_cpu(h->last_comp_version));
-	else if (rc == -FDT_ERR_TRUNCATED && fdt32_to_cpu(h->totalsize) > size)
-		snprintf(buf, len, "totalsize %" PRIu32 " but only %zu bytes", fdt32_to_cpu(h->totalsize), size);
-}
-
 static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {
 	return a < b + blen && b < a + alen;
 }
 
-/*
- * fdt_check_full() (libfdt 1.6.1) checks the structure and strings blocks
- * but not where the memory reservation block ends: one that runs into the
- * structure block passes, and fdt_open_into() then fails. The spec wants it
- * 8-byte aligned and apart from the other blocks.
- */
-static int check_reservations(const void *fdt, char *detail, size_t len)
+static uint32_t be32_at(const uint8_t *p)
 {
-	uint64_t off = fdt_off_mem_rsvmap(fdt);
-	int n = fdt_num_mem_rsv(fdt);
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
 
-	if (off % 8) {
-		snprintf(detail, len, "memory reservation block at 0x%" PRIx64 " is not 8-byte aligned", off);
+/*
+ * The header's rules, checked by us before any libfdt function reads the
+ * blob: libfdt trusts parts of a header it accepts. 1.6.1's fdt_check_full()
+ * takes trees of version 2 and later, and on a version 2 or 3 tree
+ * dereferences the NULL name fdt_get_name() gives (SIGSEGV); other versions
+ * have had other gaps. So: version 17 (compatible back to 16, as dtc, QEMU
+ * and firmware write), every block inside totalsize with its offset and size
+ * added in 64 bits, aligned, and apart from the others; the memory
+ * reservation block's end (an entry of size 0) comes before totalsize and
+ * before any other block.
+ * Returns 0, or a libfdt error code with `detail` saying which rule.
+ */
+static int check_header(const uint8_t *data, size_t size, char *detail, size_t len)
+{
+	const uint64_t header = sizeof(struct fdt_header);
+
+	if (size < header) {
+		snprintf(detail, len, "%zu bytes, a header alone is %zu", size, sizeof(struct fdt_header));
+		return -FDT_ERR_TRUNCATED;
+	}
+	uint32_t magic = be32_at(data), total = be32_at(data + 4);
+	uint32_t off_struct = be32_at(data + 8), off_strings = be32_at(data + 12);
+	uint32_t off_rsv = be32_at(data + 16), version = be32_at(data + 20);
+	uint32_t last_comp = be32_at(data + 24), size_strings = be32_at(data + 32);
+	uint32_t size_struct = be32_at(data + 36);
+
+	if (magic != FDT_MAGIC) {
+		snprintf(detail, len, "magic 0x%08" PRIx32 ", expected 0x%08x", magic, FDT_MAGIC);
+		return -FDT_ERR_BADMAGIC;
+	}
+	if (version < 17 || last_comp > 17 || last_comp > version) {
+		snprintf(detail, len, "version %" PRIu32 ", last compatible version %" PRIu32 "; kexec-ng "
+			 "reads version 17 trees (last compatible 16 or 17)", version, last_comp);
+		return -FDT_ERR_BADVERSION;
+	}
+	if (total > size) {
+		snprintf(detail, len, "totalsize %" PRIu32 " but only %zu bytes", total, size);
+		return -FDT_ERR_TRUNCATED;
+	}
+	const struct { const char *name; uint64_t off, size; } blocks[] = {
+		{ "structure", off_struct, size_struct },
+		{ "strings", off_strings, size_strings },
+	};
+	for (size_t i = 0; i < 2; i++) {
+		if (blocks[i].off < header || blocks[i].off + blocks[i].size > total) {
+			snprintf(detail, len, "%s block at 0x%" PRIx64 ", 0x%" PRIx64 " bytes, is not between the "
+				 "header and totalsize 0x%" PRIx32, blocks[i].name, blocks[i].off, blocks[i].size, total);
+			return -FDT_ERR_TRUNCATED;
+		}
+	}
+	if (off_struct % 4 || size_struct % 4) {
+		snprintf(detail, len, "structure block at 0x%" PRIx32 ", 0x%" PRIx32 " bytes, is not made of "
+			 "4-byte tokens", off_struct, size_struct);
 		return -FDT_ERR_BADLAYOUT;
 	}
-	if (n < 0)
-		return n;
-	uint64_t size = ((uint64_t)n + 1) * sizeof(struct fdt_reserve_entry);
-	if (overlaps(off, size, fdt_off_dt_struct(fdt), fdt_size_dt_struct(fdt)) ||
-	    overlaps(off, size, fdt_off_dt_strings(fdt), fdt_size_dt_strings(fdt))) {
-		snprintf(detail, len, "memory reservation block at 0x%" PRIx64 " (%d entries) overlaps "
-			 "the structure or strings block", off, n);
+	if (overlaps(off_struct, size_struct, off_strings, size_strings)) {
+		snprintf(detail, len, "structure block 0x%" PRIx32 "+0x%" PRIx32 " and strings block 0x%" PRIx32
+			 "+0x%" PRIx32 " overlap", off_struct, size_struct, off_strings, size_strings);
+		return -FDT_ERR_BADLAYOUT;
+	}
+	if (off_rsv % 8 || off_rsv < header || off_rsv >= total) {
+		snprintf(detail, len, "memory reservation block at 0x%" PRIx32 " is %s", off_rsv,
+			 off_rsv % 8 ? "not 8-byte aligned" : "not between the header and totalsize");
+		return -FDT_ERR_BADLAYOUT;
+	}
+	/* Its entries (address, size: 16 bytes) up to the one of size 0, where
+	 * libfdt and the kernel stop reading (the spec writes (0, 0)). */
+	uint64_t entries = 0, at = off_rsv;
+	for (;; entries++, at += 16) {
+		if (at + 16 > total) {
+			snprintf(detail, len, "memory reservation block at 0x%" PRIx32 " has no entry of size 0 "
+				 "(its end) before totalsize 0x%" PRIx32, off_rsv, total);
+			return -FDT_ERR_TRUNCATED;
+		}
+		if (!memcmp(data + at + 8, (const uint8_t[8]){ 0 }, 8))
+			break;
+	}
+	uint64_t rsv_size = (entries + 1) * 16;
+	if (overlaps(off_rsv, rsv_size, off_struct, size_struct) ||
+	    overlaps(off_rsv, rsv_size, off_strings, size_strings)) {
+		snprintf(detail, len, "memory reservation block at 0x%" PRIx32 " (%" PRIu64 " entries) overlaps "
+			 "the structure or strings block", off_rsv, entries);
 		return -FDT_ERR_BADLAYOUT;
 	}
 	return 0;
@@ -93,11 +140,9 @@ int kx_dtb_from_bytes(const uint8_t *data, size_t size, const char *source,
 	if (size > DTB_MAX_BYTES)
 		return kx_fail(err, KX_E_INPUT, "%s: %zu bytes, more than the %llu MiB a device tree may have",
 			       src, size, DTB_MAX_BYTES / MiB);
-	rc = fdt_check_full(data, size);
-	if (rc < 0)
-		header_detail(data, size, rc, detail, sizeof(detail));
-	else
-		rc = check_reservations(data, detail, sizeof(detail));
+	rc = check_header(data, size, detail, sizeof(detail));
+	if (rc == 0)
+		rc = fdt_check_full(data, size);   /* the blocks' contents */
 	if (rc < 0) {
 		return kx_fail(err, KX_E_INPUT, "%s: not a valid flattened device tree: %s%s%s%s", src,
 			       fdt_strerror(rc), *detail ? " (" : "", detail, *detail ? ")" : "");

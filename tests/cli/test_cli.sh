@@ -246,6 +246,10 @@ dtc -q -I dtb -O dts "$SRC/tests/fixtures/dtb/virt.dtb" | sed 's|^/ {|/ {\n\tkex
 A64_OPTS=(--dry-run --x-test-arch=arm64 --x-test-root=a64)
 t "arm64 UKI .dtb: the new kernel's tree" 0 "dtb .* from uki-a64-dtb.efi \(UKI .dtb section\)$" -- "${A64_OPTS[@]}" -c -l uki-a64-dtb.efi
 t "arm64 UKI .dtb listed as the device tree" 0 "^  \.dtb     at 0x[0-9a-f]{8}, 0x[0-9a-f]{8} bytes: the device tree$" -- "${A64_OPTS[@]}" -c -l uki-a64-dtb.efi
+# A version 2 tree: libfdt 1.6.1's fdt_check_full() dereferences NULL on it
+# (kexec died with SIGSEGV); kexec-ng's own header check refuses it first.
+python3 -c "import sys; d=bytearray(open(sys.argv[1],'rb').read()); d[20:28]=bytes([0,0,0,2,0,0,0,2]); open('v2.dtb','wb').write(d)" "$SRC/tests/fixtures/dtb/virt.dtb"
+t "--dtb of version 2 (a libfdt SIGSEGV): refused, exit 252" 252 "^kexec: --dtb v2.dtb: not a valid flattened device tree: FDT_ERR_BADVERSION \(version 2, last compatible version 2; kexec-ng reads version 17 trees" -- "${A64_OPTS[@]}" -c --dtb=v2.dtb -l "$A64"
 t "arm64 UKI .dtb replaced by --dtb, and said" 0 "^kexec: note: uki-a64-dtb.efi's .dtb section is not used: the new kernel gets --dtb$" -- "${A64_OPTS[@]}" -c --dtb="$SRC/tests/fixtures/dtb/virt.dtb" -l uki-a64-dtb.efi
 t "UKI whose .linux is no kernel: exit 252, names the section" 252 "^kexec: uki-junk.efi \(UKI .linux section\): cannot determine the file type" -- "${UKI_OPTS[@]}" -c -l uki-junk.efi
 t "UKI whose .linux is a truncated bzImage: the bzImage loader's error, naming the section" 252 "^kexec: uki-trunc.efi \(UKI .linux section\): truncated: 600 bytes, a bzImage needs at least 0x268" -- "${UKI_OPTS[@]}" -c -l uki-trunc.efi

@@ -1140,14 +1140,38 @@ KX_TEST(broken_inputs_name_the_rule)
 		  "FDT_ERR_BADMAGIC (magic 0x12345678, expected 0xd00dfeed)" },
 		{ "totalsize larger than the file", 4, 0xffffffff, 0,
 		  "FDT_ERR_TRUNCATED (totalsize %zu but only %zu bytes)" },
-		{ "strings block past the end", 12, 0x10000, 0, "FDT_ERR_TRUNCATED" },
-		{ "structure block past the end", 36, 0x10000, 0, "FDT_ERR_TRUNCATED" },
-		{ "version from the future", 20, 99, 0, "FDT_ERR_BADVERSION (version 99, last compatible version 99)" },
+		{ "strings block past the end", 12, 0x10000, 0, "FDT_ERR_TRUNCATED (strings block at 0x10000, "
+		  "0x263 bytes, is not between the header and totalsize 0x1ecb)" },
+		{ "strings block inside the header", 12, 0x10, 0, "FDT_ERR_TRUNCATED (strings block at 0x10, "
+		  "0x263 bytes, is not between the header and totalsize 0x1ecb)" },
+		{ "structure block past the end", 36, 0x10000, 0, "FDT_ERR_TRUNCATED (structure block at 0x38, "
+		  "0x10000 bytes, is not between the header and totalsize 0x1ecb)" },
+		/* offset + size wraps in 32 bits: added in 64 */
+		{ "structure block size huge", 36, 0xfffffff0, 0, "FDT_ERR_TRUNCATED (structure block at 0x38, "
+		  "0xfffffff0 bytes, is not between the header and totalsize 0x1ecb)" },
+		{ "structure block misaligned", 8, 0x3a, 0, "FDT_ERR_BADLAYOUT (structure block at 0x3a, "
+		  "0x1c30 bytes, is not made of 4-byte tokens)" },
+		{ "strings block inside the structure block", 12, 0x1c00, 0, "FDT_ERR_BADLAYOUT (structure block "
+		  "0x38+0x1c30 and strings block 0x1c00+0x263 overlap)" },
+		/* libfdt 1.6.1's fdt_check_full() takes these and then dereferences
+		 * a NULL node name (SIGSEGV): they must never reach it. */
+		{ "version 2", 20, 2, 0, "FDT_ERR_BADVERSION (version 2, last compatible version 2; kexec-ng "
+		  "reads version 17 trees (last compatible 16 or 17))" },
+		{ "version 3", 20, 3, 0, "FDT_ERR_BADVERSION (version 3, last compatible version 3; kexec-ng "
+		  "reads version 17 trees (last compatible 16 or 17))" },
+		{ "version 16", 20, 16, 0, "FDT_ERR_BADVERSION (version 16, last compatible version 16; kexec-ng "
+		  "reads version 17 trees (last compatible 16 or 17))" },
+		{ "version from the future", 20, 99, 0, "FDT_ERR_BADVERSION (version 99, last compatible version 99; "
+		  "kexec-ng reads version 17 trees (last compatible 16 or 17))" },
 		{ "reservation block misaligned", 16, 0x2c, 0,
 		  "FDT_ERR_BADLAYOUT (memory reservation block at 0x2c is not 8-byte aligned)" },
 		{ "reservation block running into the structure", 16, 0x80, 0,
 		  "FDT_ERR_BADLAYOUT (memory reservation block at 0x80 (288 entries) overlaps the structure "
 		  "or strings block)" },
+		{ "reservation block without its end", 16, 0x1ec0, 0, "FDT_ERR_TRUNCATED (memory reservation "
+		  "block at 0x1ec0 has no entry of size 0 (its end) before totalsize 0x1ecb)" },
+		{ "reservation block inside the header", 16, 0x20, 0,
+		  "FDT_ERR_BADLAYOUT (memory reservation block at 0x20 is not between the header and totalsize)" },
 	};
 	char path[1024], msg[512];
 	size_t len;
