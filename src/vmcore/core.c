@@ -278,8 +278,34 @@ int kx_vmcore_vtop(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t *ret_pad
  * first.
  */
 /*
+ * `len` bytes of the file at `offset` into `out`; `out` NULL: only whether
+ * the file holds them (its last byte read: a PT_LOAD may claim more than a
+ * truncated file has).
+ */
+static int read_or_probe(const struct kx_vmcore *vc, uint64_t offset, uint8_t *out, size_t len,
+			 struct kx_error *err, const char *what, const char *where)
+{
+	uint8_t last;
+
+	if (out)
+		return kx_elfcore_read_at(vc->rd, NULL, offset, out, len, err, "%s at %s", what, where);
+	if (len == 0)
+		return 0;
+	struct kx_error probe = { 0 };
+	if (kx_elfcore_read_at(vc->rd, NULL, offset + len - 1, &last, 1, &probe, "%s at %s", what, where) < 0) {
+		if (probe.status != KX_E_INPUT) {
+			*err = probe;   /* an I/O error: as it is */
+			return -1;
+		}
+		return kx_fail(err, KX_E_INPUT, "%s at %s: 0x%zx bytes at file offset 0x%" PRIx64 " run past "
+			       "the end of the file", what, where, len, offset);
+	}
+	return 0;
+}
+
+/*
  * Read physical memory. `vaddr` (or 0) is the virtual address it stands
- * for, only for messages.
+ * for, only for messages. `out` NULL: only check that the core holds it.
  */
 static int read_phys(const struct kx_vmcore *vc, uint64_t paddr, uint64_t vaddr, uint8_t *out,
 		     size_t len, const char *what, struct kx_error *err)
@@ -302,10 +328,10 @@ static int read_phys(const struct kx_vmcore *vc, uint64_t paddr, uint64_t vaddr,
 				       "(no PT_LOAD holds them)", what, where, len);
 		uint64_t in = paddr - hit->paddr;
 		size_t chunk = hit->filesz - in < len ? (size_t)(hit->filesz - in) : len;
-		if (kx_elfcore_read_at(vc->rd, NULL, hit->offset + in, out, chunk, err, "%s at %s",
-				       what, where) < 0)
+		if (read_or_probe(vc, hit->offset + in, out, chunk, err, what, where) < 0)
 			return -1;
-		out += chunk;
+		if (out)
+			out += chunk;
 		len -= chunk;
 		paddr += chunk;
 		if (vaddr)
@@ -314,6 +340,7 @@ static int read_phys(const struct kx_vmcore *vc, uint64_t paddr, uint64_t vaddr,
 	return 0;
 }
 
+/* `out` NULL: only check that the core holds all `len` bytes. */
 static int read_vaddr(const struct kx_vmcore *vc, uint64_t vaddr, uint8_t *out, size_t len,
 		      const char *what, struct kx_error *err)
 {
@@ -330,8 +357,9 @@ static int read_vaddr(const struct kx_vmcore *vc, uint64_t vaddr, uint8_t *out, 
 		if (hit) {
 			uint64_t in = vaddr - hit->vaddr;
 			chunk = hit->filesz - in < len ? (size_t)(hit->filesz - in) : len;
-			if (kx_elfcore_read_at(vc->rd, NULL, hit->offset + in, out, chunk, err,
-					       "%s at 0x%" PRIx64, what, vaddr) < 0)
+			char where[32];
+			snprintf(where, sizeof(where), "0x%" PRIx64, vaddr);
+			if (read_or_probe(vc, hit->offset + in, out, chunk, err, what, where) < 0)
 				return -1;
 		} else {
 			uint64_t paddr, run;
@@ -349,7 +377,8 @@ static int read_vaddr(const struct kx_vmcore *vc, uint64_t vaddr, uint8_t *out, 
 			if (read_phys(vc, paddr, vaddr, out, chunk, what, err) < 0)
 				return -1;
 		}
-		out += chunk;
+		if (out)
+			out += chunk;
 		len -= chunk;
 		vaddr += chunk;
 	}
@@ -364,6 +393,15 @@ int kx_vmcore_read_vaddr(const struct kx_vmcore *vc, uint64_t vaddr, void *buf, 
 		return -1;
 	}
 	return 0;
+}
+
+int kx_vmcore_check_vaddr(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t len,
+			  const char *what, struct kx_error *err)
+{
+	if (len > SIZE_MAX)
+		return kx_fail(err, KX_E_INPUT, "%s: %s at 0x%" PRIx64 ": 0x%" PRIx64 " bytes", vc->name,
+			       what, vaddr, len);
+	return kx_vmcore_read_vaddr(vc, vaddr, NULL, (size_t)len, what, err);
 }
 
 /* --- open ------------------------------------------------------------------- */

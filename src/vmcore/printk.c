@@ -307,6 +307,13 @@ static int read_copies(const struct kx_vmcore *vc, const struct prb_layout *l, c
 			       "descriptors of %" PRIu64 " + %" PRIu64 " bytes: more than %llu bytes",
 			       vc->name, log->rb_addr, r->count_bits, l->desc_size, l->info_size,
 			       ARRAY_BYTES_MAX);
+	/* The sizes come from the core: it must hold those bytes before any
+	 * are allocated (a 2^31-byte text ring in a 1 MiB file is refused
+	 * here, not after a 2 GiB malloc). */
+	if (kx_vmcore_check_vaddr(vc, r->descs, descs_size, "desc_ring.descs (prb_desc array)", err) < 0 ||
+	    kx_vmcore_check_vaddr(vc, r->infos, infos_size, "desc_ring.infos (printk_info array)", err) < 0 ||
+	    kx_vmcore_check_vaddr(vc, r->data, data_size, "text_data_ring.data", err) < 0)
+		return -1;
 	c->descs = alloc_read(vc, r->descs, descs_size, "desc_ring.descs (prb_desc array)", err);
 	if (!c->descs)
 		return -1;

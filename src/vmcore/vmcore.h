@@ -107,6 +107,11 @@ bool kx_vmcoreinfo_has(const struct kx_vmcore *vc, const char *kind, const char 
  */
 int kx_vmcore_read_vaddr(const struct kx_vmcore *vc, uint64_t vaddr, void *buf, size_t len,
 			 const char *what, struct kx_error *err);
+/* Whether the core holds all `len` bytes at `vaddr` (through its PT_LOADs
+ * or the page tables), without reading them: sizes that come from the core
+ * are checked before anything is allocated for them. */
+int kx_vmcore_check_vaddr(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t len,
+			  const char *what, struct kx_error *err);
 /* Virtual to physical by the rules above, ignoring PT_LOAD p_vaddr. */
 int kx_vmcore_vtop(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t *ret_paddr,
 		   uint64_t *ret_run, struct kx_error *err);

@@ -20,6 +20,10 @@
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "compress/compress.h"
@@ -618,9 +622,46 @@ KX_TEST(broken_data_past_load)
 	CHECK(build(&k, &vmcore_x86_static, NULL) == 0);
 	k.size = k.mem_off + OFF_DATA + 0x10;
 	char want[320];
+	/* (found before anything is allocated for it: the last byte is probed) */
 	snprintf(want, sizeof(want), "core: text_data_ring.data at 0xffffffff82000fc0 (physical "
-		 "0x12000fc0): 0x80 bytes at file offset 0x%zx run past the end of the file (0x%zx "
-		 "bytes)", k.mem_off + OFF_DATA, k.size);
+		 "0x12000fc0): 0x80 bytes at file offset 0x%zx run past the end of the file",
+		 k.mem_off + OFF_DATA);
+	expect_error(kx_failed_, &k, KX_E_INPUT, want);
+	free(k.bytes);
+}
+
+/*
+ * A text ring of 2^31 bytes (size_bits 31, the most the kernel allows) in a
+ * core of a few KiB: refused because the core does not hold it, before
+ * anything is allocated for it (vmcore-dmesg used to malloc 2 GiB first).
+ * Outside ASan the child runs with 1 GiB of address space, so an allocation
+ * first would say "out of memory" instead.
+ */
+KX_TEST(ring_size_checked_before_allocation)
+{
+	struct core k;
+	CHECK(build(&k, &vmcore_x86_static, NULL) == 0);
+	kx_put_le32(k.bytes + k.mem_off + OFF_RB + 48, 31);
+	const char *want = "core: text_data_ring.data at 0xffffffff82008000 (physical 0x12008000): "
+			   "0x3dff8000 bytes not in the core file (no PT_LOAD holds them)";
+#ifndef __SANITIZE_ADDRESS__
+	pid_t pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		struct rlimit lim = { 1ull << 30, 1ull << 30 };
+		if (setrlimit(RLIMIT_AS, &lim) < 0)
+			_exit(2);
+		struct result r = run(&k, false);
+		if (r.rc < 0 && !strcmp(r.err.message, want))
+			_exit(0);
+		printf("#   in 1 GiB: %s\n", r.rc < 0 ? r.err.message : "read");
+		fflush(stdout);
+		_exit(1);
+	}
+	int status;
+	CHECK(waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+#endif
 	expect_error(kx_failed_, &k, KX_E_INPUT, want);
 	free(k.bytes);
 }
@@ -952,7 +993,7 @@ KX_TEST_MAIN(
 	KX_CASE(unsupported_structured_buffer),
 	KX_CASE(broken_field_offset),
 	KX_CASE(broken_descriptors_out_of_range),
-	KX_CASE(broken_data_past_load),
+	KX_CASE(broken_data_past_load), KX_CASE(ring_size_checked_before_allocation),
 	KX_CASE(not_a_kernel_core),
 	KX_CASE(unreadable_load_is_skipped),
 	KX_CASE(bad_record_is_skipped),
