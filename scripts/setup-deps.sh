@@ -39,6 +39,8 @@ PKGS=(
   # the Debian package (scripts/build-deb.sh; it installs debian/control's
   # Build-Depends itself): dpkg-buildpackage, debhelper, lintian
   dpkg-dev debhelper fakeroot lintian
+  # libFuzzer harnesses (scripts/fuzz.sh): clang and its fuzzer runtime
+  clang libclang-rt-14-dev
 )
 
 SUDO=

@@ -4,6 +4,8 @@
 # needs itself (make included), then runs:
 #   1. unit + command-line tests (meson test), normal build
 #   2. the same under AddressSanitizer + UBSan
+#   2b. every libFuzzer harness (tests/fuzz) on its corpus and regression
+#      inputs, then 30 s of fresh fuzzing each (scripts/fuzz.sh)
 #   3. the static binaries (make static ARCH=x86_64, ARCH=arm64, ARCH=riscv64,
 #      the latter two cross-built)
 #   4. QEMU end-to-end tests: real Debian kernels, kexec between them, x86_64,
@@ -98,6 +100,9 @@ run_suite() {
 
 # run_e2e ARCH: one architecture's end-to-end suite, two guests at a time.
 run_e2e() { run_suite bash tests/e2e/run.sh --arch "$1" --kexec "build/static-$1/kexec" -j 2; }
+
+step "libFuzzer harnesses: each corpus, then 30 s of fresh fuzzing each (scripts/fuzz.sh)"
+run_suite bash scripts/fuzz.sh all 30
 
 if [ "${KX_SKIP_E2E:-}" != 1 ]; then
   step "QEMU end-to-end (x86_64)"

@@ -1,0 +1,134 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The libFuzzer harnesses of tests/fuzz: build them (clang, ASan + UBSan,
+# -Dfuzz=true in build/fuzz), make their seed corpora, and run each.
+#
+# Usage: scripts/fuzz.sh [--keep] [TARGET|all] [SECONDS]
+#   TARGET    load dtb vmcore spcr cmdline decompress pe (default: all)
+#   SECONDS   fresh fuzzing per target after its corpus (default 30)
+#   --keep    keep the corpus of earlier runs (build/fuzz-corpus/TARGET),
+#             for a long campaign; without it each run starts from the seeds
+#
+# Each target first runs every input of its corpus: the seeds (made here
+# from the fixtures and synthetic images) and tests/fuzz/regressions/TARGET/
+# (inputs that once crashed, kept so they never do again); then fuzzes for
+# SECONDS. Prints "PASS fuzz-TARGET (...)" or "FAIL fuzz-TARGET: ..." with
+# the reproducer (path and hex dump) and libFuzzer's report; the last line
+# is "N passed, N failed". A crash's input is left in build/fuzz-artifacts/:
+# add it to tests/fuzz/regressions/TARGET/ with the fix.
+set -uo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+export KEXEC_NG_FORBID_SYSCALLS=1
+ALL="load dtb vmcore spcr cmdline decompress pe"
+
+KEEP=0
+[ "${1:-}" = --keep ] && { KEEP=1; shift; }
+TARGETS=${1:-all}
+[ "$TARGETS" = all ] && TARGETS=$ALL
+SECONDS_EACH=${2:-30}
+B=$ROOT/build/fuzz
+CORPUS=$ROOT/build/fuzz-corpus
+ART=$ROOT/build/fuzz-artifacts
+SEEDS=$ROOT/build/fuzz-seeds
+
+die() { echo "fuzz.sh: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
+
+command -v clang >/dev/null || die "no clang (scripts/setup-deps.sh installs it)"
+if [ ! -f "$B/build.ninja" ]; then
+  CC=clang meson setup "$B" -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
+    -Dcross_purgatories=disabled --buildtype=debug >"$ROOT/build/fuzz-setup.log" 2>&1 ||
+    { tail -n 20 "$ROOT/build/fuzz-setup.log"; die "meson setup $B failed"; }
+fi
+targets=()
+for t in $TARGETS; do targets+=("tests/fuzz/fuzz_$t"); done
+ninja -C "$B" "${targets[@]}" tests/unit/mkbzimage tests/unit/mkuki >"$ROOT/build/fuzz-build.log" 2>&1 ||
+  { tail -n 30 "$ROOT/build/fuzz-build.log"; die "building the harnesses failed"; }
+
+# --- seeds ------------------------------------------------------------------
+# seed TARGET NAME: stdin into the TARGET's seed folder.
+seed() { mkdir -p "$SEEDS/$1"; cat >"$SEEDS/$1/$2"; }
+make_seeds() {
+  local w=$SEEDS/.work f c i
+  rm -rf "$SEEDS"; mkdir -p "$w"
+  for f in tests/fixtures/dtb/*.dtb; do seed dtb "$(basename "$f")" <"$f"; done
+  seed spcr SPCR <tests/fixtures/spcr-box/sys/firmware/acpi/tables/SPCR
+  for f in tests/fixtures/vmcore/*.core.xz; do xz -dc "$f" | seed vmcore "$(basename "$f" .xz)"; done
+  # A synthetic bzImage (tests/cli/mkbzimage.c), compressed every way the
+  # loaders take, and a UKI around it; the first byte is the harness's
+  # selector (architecture and options).
+  "$B/tests/unit/mkbzimage" "$w/bz" || return 1
+  printf 'console=ttyS0 fuzz\n' >"$w/cmdline"; head -c 512 /dev/zero >"$w/initrd"
+  "$B/tests/unit/mkuki" 0x8664 "$w/uki" .linux="$w/bz" .cmdline="$w/cmdline" .initrd="$w/initrd" || return 1
+  { printf '\0'; cat "$w/bz"; } | seed load bzimage
+  { printf '\x0c'; cat "$w/bz"; } | seed load bzimage-crash
+  { printf '\0'; cat "$w/uki"; } | seed load uki
+  { printf '\0'; gzip -9c "$w/bz"; } | seed load bzimage.gz
+  { printf '\0'; zstd -q -19 -c "$w/bz"; } | seed load bzimage.zst
+  { printf '\0'; xz -c "$w/bz"; } | seed load bzimage.xz
+  # arm64 / riscv64 Image headers (magic at 56; riscv64's "RISCV" at 48)
+  python3 - "$w" <<'PY'
+import struct, sys
+w = sys.argv[1]
+a = bytearray(4096)
+struct.pack_into("<QQQ", a, 8, 0, 0x200000, 0xa)       # text_offset, image_size, flags (4K, LE)
+a[56:60] = b"ARM\x64"
+open(w + "/arm64", "wb").write(b"\x01" + a)
+r = bytearray(4096)
+struct.pack_into("<QQQ", r, 8, 0x200000, 0x200000, 0)   # text_offset, image_size, flags
+struct.pack_into("<I", r, 32, 2)                        # version 0.2
+r[48:56] = b"RISCV\0\0\0"
+r[56:60] = b"RSC\x05"
+open(w + "/riscv64", "wb").write(b"\x02" + r)
+PY
+  seed load arm64 <"$w/arm64"; seed load riscv64 <"$w/riscv64"
+  { printf '\0'; cat "$w/uki"; } | seed pe uki-x86_64
+  head -c 65536 /dev/urandom | base64 >"$w/text"
+  i=0
+  for c in "gzip -c" "xz -c" "xz --format=lzma -c" "zstd -q -c" "lz4 -q -l -c" "lz4 -q -c" "bzip2 -c" "lzop -c"; do
+    # shellcheck disable=SC2086  # the compressor's words
+    { printf "\\x$(printf %02x $i)"; $c <"$w/text"; } | seed decompress "codec$i"
+    { printf "\\x$(printf %02x $((i | 128)))"; $c <"$w/text"; } | seed decompress "codec$i-memfd"
+    i=$((i + 1))
+  done
+  printf -- '-l\0vmlinuz\0--append=console=ttyS0\0--initrd=initrd.img' | seed cmdline load
+  printf -- '-p\0-s\0--hotplug\0--reuse-cmdline\0vmlinuz' | seed cmdline crash
+  printf -- '-S\0-l' | seed cmdline status
+  printf -- '--dry-run\0--json\0--uki-profile=@1\0-t\0uki\0-l\0x.efi' | seed cmdline json
+  printf -- '--mem-min=0x1000\0--mem-max=0xffffffff\0--entry=0x100000\0-c\0-l\0k' | seed cmdline addresses
+  rm -rf "$w"
+}
+make_seeds || die "making the seed corpora failed"
+
+# --- runs -------------------------------------------------------------------
+passed=0 failed=0
+mkdir -p "$ART"
+for t in $TARGETS; do
+  c=$CORPUS/$t reg=tests/fuzz/regressions/$t log=$ROOT/build/fuzz-$t.log
+  [ $KEEP = 1 ] || rm -rf "$c"
+  mkdir -p "$c" "$reg"
+  rm -f "$ART/$t-"*
+  # -rss_limit_mb: a harness that asks for gigabytes is a finding too.
+  "$B/tests/fuzz/fuzz_$t" -max_total_time="$SECONDS_EACH" -timeout=20 -rss_limit_mb=2048 \
+    -max_len=1048576 -print_final_stats=1 -artifact_prefix="$ART/$t-" \
+    "$c" "$SEEDS/$t" "$reg" >"$log" 2>&1
+  rc=$?
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+  cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -n 1)
+  inputs=$(find "$c" -type f | wc -l)
+  if [ $rc = 0 ]; then
+    echo "PASS fuzz-$t (${SECONDS_EACH} s: ${execs:-?} executions, ${cov:-cov ?}, corpus $inputs inputs, $(find "$reg" -type f | wc -l) regression inputs)"
+    passed=$((passed + 1))
+  else
+    echo "FAIL fuzz-$t (exit $rc; log $log)"
+    grep -E '^(==[0-9]+==ERROR|SUMMARY|    #[0-9]+ )' "$log" | head -n 25
+    for a in "$ART/$t-"*; do
+      [ -f "$a" ] || continue
+      echo "  reproducer: $a ($(stat -c %s "$a") bytes; first 512 in hex:)"
+      head -c 512 "$a" | od -An -tx1 | sed 's/^/   /'
+    done
+    failed=$((failed + 1))
+  fi
+done
+echo "$passed passed, $failed failed"
+[ $failed = 0 ]
