@@ -75,9 +75,9 @@ MASK_UNITS=(apt-daily.timer apt-daily-upgrade.timer man-db.timer
 # Modules the kdump capture initrd must carry to reach the root file system
 # of the QEMU guest (tests/system/lib.sh: virtio disk, ext4).
 # arm64 (QEMU virt, -drive if=virtio: virtio-blk-pci behind the generic
-# PCIe host bridge, built in): the same list; Debian's arm64 kernel has
-# virtio_mmio and pci-host-generic built in, virtio_pci, virtio_blk and ext4
-# as modules.
+# PCIe host bridge): the same list; trixie's arm64 kernel (6.12) has
+# pci-host-generic and virtio_pci built in (mkinitramfs skips built-in
+# modules), virtio_blk and ext4 as modules.
 KDUMP_INITRD_MODULES=(virtio_pci virtio_blk ext4)
 
 FORCE=0
