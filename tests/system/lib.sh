@@ -60,7 +60,7 @@ sys_arch() { local n; n=$(sys_system "$1"); echo "${n##*-}"; }
 sys_skip_reason() {
   local arch=amd64 qemu=qemu-system-x86_64 r
   [ $# = 0 ] || arch=$(sys_arch "$1")
-  [ "$arch" = amd64 ] || qemu=qemu-system-aarch64
+  [ "$arch" = amd64 ] || qemu="qemu-system-aarch64"
   if [ "$(uname -m)" != x86_64 ]; then echo "host is $(uname -m), the systems are built on amd64"; return; fi
   if [ "$(id -u)" -ne 0 ]; then echo "not root (debootstrap, chroot and the root-owned rootfs need it)"; return; fi
   local t

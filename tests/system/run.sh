@@ -47,7 +47,7 @@ QUIET=
 SMOKE=0
 JOBS=2
 ONLY=
-DEB_bookworm= DEB_trixie= DEB_trixie_arm64=
+DEB_bookworm='' DEB_trixie='' DEB_trixie_arm64=''
 SUITES=()
 while [ $# -gt 0 ]; do
   case "$1" in
