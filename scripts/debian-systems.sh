@@ -1,11 +1,19 @@
 #!/bin/bash
 # Build (once) a real Debian system for tests/system: a debootstrap'ed root
 # file system with systemd, Debian's kernel and initramfs, kexec-tools and
-# kdump-tools, cached in .cache/systems/SUITE-amd64/.
+# kdump-tools, cached in .cache/systems/SUITE-ARCH/.
 #
-# Usage: scripts/debian-systems.sh [--force] SUITE...     SUITE: bookworm | trixie
+# Usage: scripts/debian-systems.sh [--force] [--arch ARCH] SYSTEM...
+#   SYSTEM   bookworm | trixie (ARCH: --arch, default amd64), or SUITE-ARCH:
+#            bookworm-amd64 | trixie-amd64 | trixie-arm64
+#   --arch   amd64 (default) or arm64, for the plain suite names after it
 #
-# Result (.cache/systems/SUITE-amd64/):
+# arm64 systems are built on an amd64 host through qemu-user: debootstrap's
+# second stage, apt and mkinitramfs run arm64 binaries under
+# qemu-aarch64-static, registered with binfmt_misc by
+# scripts/binfmt-arm64.sh (run from here; it says why when it cannot).
+#
+# Result (.cache/systems/SUITE-ARCH/):
 #   rootfs/        the root file system (a directory: mke2fs -d reads it)
 #   vmlinuz        the system's own kernel (copied from rootfs/boot)
 #   initrd.img     the system's own initramfs (initramfs-tools, in the chroot)
@@ -38,8 +46,8 @@ RECIPE=4
 #   makedumpfile e2fsprogs procps kmod   kdump-tools' and the scenarios' tools
 #   libfdt1 ... liblzo2-2     kexec-ng's .deb's run-time dependencies, so the
 #                             guest can "apt install ./kexec-ng_*.deb" offline
-BASE_PKGS=systemd-sysv,udev,initramfs-tools,zstd,makedumpfile,e2fsprogs,procps,kmod,file
-BASE_PKGS+=,libfdt1,zlib1g,liblzma5,libzstd1,liblz4-1,libbz2-1.0,liblzo2-2
+BASE_PKGS_COMMON=systemd-sysv,udev,initramfs-tools,zstd,makedumpfile,e2fsprogs,procps,kmod,file
+BASE_PKGS_COMMON+=,libfdt1,zlib1g,liblzma5,libzstd1,liblz4-1,libbz2-1.0,liblzo2-2
 # Installed in the chroot after debconf is preseeded (kexec-tools and
 # kdump-tools ask questions), in two steps: kdump-tools first, then the
 # kernel with kdump-tools' /etc/kernel/postinst.d hook switched off (see
@@ -47,7 +55,7 @@ BASE_PKGS+=,libfdt1,zlib1g,liblzma5,libzstd1,liblz4-1,libbz2-1.0,liblzo2-2
 # system's initramfs is made once: kdump-tools' initramfs hook, installed
 # after the kernel, would trigger a second mkinitramfs (a minute).
 KDUMP_PKGS=(kexec-tools kdump-tools)
-KERNEL_PKGS=(linux-image-amd64)
+# KERNEL_PKGS: linux-image-ARCH (build_suite).
 # Debconf answers (the packages' own defaults, written down so that a change
 # of default in a later Debian does not silently change the system under
 # test):
@@ -66,19 +74,31 @@ MASK_UNITS=(apt-daily.timer apt-daily-upgrade.timer man-db.timer
   getty@tty1.service)
 # Modules the kdump capture initrd must carry to reach the root file system
 # of the QEMU guest (tests/system/lib.sh: virtio disk, ext4).
+# arm64 (QEMU virt, -drive if=virtio: virtio-blk-pci behind the generic
+# PCIe host bridge): the same list; trixie's arm64 kernel (6.12) has
+# pci-host-generic and virtio_pci built in (mkinitramfs skips built-in
+# modules), virtio_blk and ext4 as modules.
 KDUMP_INITRD_MODULES=(virtio_pci virtio_blk ext4)
 
 FORCE=0
+ARCH=amd64
 SUITES=()
-for a in "$@"; do
-  case "$a" in
+while [ $# -gt 0 ]; do
+  case "$1" in
     --force) FORCE=1 ;;
+    --arch) ARCH=$2; shift ;;
+    --arch=*) ARCH=${1#--arch=} ;;
     -h|--help) sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-    bookworm|trixie) SUITES+=("$a") ;;
-    *) echo "debian-systems: unknown suite or option '$a' (bookworm|trixie)" >&2; exit 2 ;;
+    bookworm|trixie) SUITES+=("$1-$ARCH") ;;
+    bookworm-amd64|trixie-amd64|trixie-arm64) SUITES+=("$1") ;;
+    *) echo "debian-systems: unknown system or option '$1' (bookworm|trixie[-amd64], trixie-arm64)" >&2; exit 2 ;;
   esac
+  shift
 done
-[ ${#SUITES[@]} -gt 0 ] || { echo "usage: $0 [--force] bookworm|trixie..." >&2; exit 2; }
+for s in "${SUITES[@]}"; do
+  case "$s" in *-amd64|trixie-arm64) ;; *) echo "debian-systems: no $s system (arm64: trixie only)" >&2; exit 2 ;; esac
+done
+[ ${#SUITES[@]} -gt 0 ] || { echo "usage: $0 [--force] [--arch amd64|arm64] bookworm|trixie..." >&2; exit 2; }
 [ "$(id -u)" -eq 0 ] || { echo "debian-systems: needs root (debootstrap, chroot)" >&2; exit 1; }
 
 if ! command -v debootstrap >/dev/null 2>&1; then
@@ -151,9 +171,10 @@ make_kdump_initrd() {
 }
 
 configure_system() {
-  local dir=$1 suite=$2
-  echo "kx-$suite" >"$dir/etc/hostname"
-  printf '127.0.0.1\tlocalhost\n127.0.1.1\tkx-%s\n' "$suite" >"$dir/etc/hosts"
+  local dir=$1 suite=$2 arch=$3 host=kx-$2
+  [ "$arch" = amd64 ] || host=kx-$suite-$arch
+  echo "$host" >"$dir/etc/hostname"
+  printf '127.0.0.1\tlocalhost\n127.0.1.1\t%s\n' "$host" >"$dir/etc/hosts"
   # The test disk is the only disk: a virtio disk, no partition table.
   printf '/dev/vda\t/\text4\terrors=remount-ro\t0\t1\n' >"$dir/etc/fstab"
   # Root without a password: the serial console getty lets one log in to
@@ -165,6 +186,8 @@ configure_system() {
   : >"$dir/etc/machine-id"
   rm -f "$dir/var/lib/dbus/machine-id"
   in_chroot "$dir" systemctl mask "${MASK_UNITS[@]}" >/dev/null 2>&1 || true
+  # arm64 (QEMU virt): the serial console is ttyAMA0; no VT.
+  [ "$arch" = amd64 ] || in_chroot "$dir" systemctl mask getty@tty1.service >/dev/null 2>&1 || true
   # No network in the guest, and nothing that waits for it.
   in_chroot "$dir" systemctl mask systemd-networkd.service systemd-networkd.socket >/dev/null 2>&1 || true
   # journald: keep the journal in memory only (no flush to disk at boot,
@@ -177,7 +200,8 @@ configure_system() {
 }
 
 build_suite() {
-  local suite=$1 name=$1-amd64
+  local name=$1 suite=${1%-*} arch=${1##*-}
+  local kernel_pkgs=("linux-image-$arch")
   local dest=$SYSTEMS/$name tmp=$SYSTEMS/.$name.tmp
   mkdir -p "$SYSTEMS"
   exec 9>"$SYSTEMS/.$name.lock"
@@ -187,13 +211,17 @@ build_suite() {
     exec 9>&-
     return 0
   fi
+  if [ "$arch" != "$(dpkg --print-architecture)" ] && [ "$arch" = arm64 ]; then
+    # qemu-user through binfmt_misc: registered (idempotent) or why not.
+    "$ROOT/scripts/binfmt-arm64.sh" >&2 || { echo "debian-systems: $name: cannot run arm64 binaries here" >&2; exec 9>&-; return 1; }
+  fi
   echo "debian-systems: $name: building in $tmp"
   rm -rf "$tmp"
   mkdir -p "$tmp"
   trap umount_all EXIT
   local t0 t1 t2 t3 t4 t5 kver
   t0=$(now)
-  debootstrap --arch=amd64 --variant=minbase --include="$BASE_PKGS" \
+  debootstrap --arch="$arch" --variant=minbase --include="$BASE_PKGS_COMMON" \
     "$suite" "$tmp/rootfs" "$MIRROR" >"$tmp/debootstrap.log" 2>&1 ||
     { tail -n 30 "$tmp/debootstrap.log" >&2; echo "debian-systems: $name: debootstrap failed (log: $tmp/debootstrap.log)" >&2; return 1; }
   t1=$(now)
@@ -223,7 +251,7 @@ build_suite() {
   local hook=$r/etc/kernel/postinst.d/kdump-tools
   [ -f "$hook" ] || { echo "debian-systems: $name: no $hook (kdump-tools changed?)" >&2; return 1; }
   chmod a-x "$hook"
-  in_chroot "$r" apt-get "${aptopts[@]}" install "${KERNEL_PKGS[@]}" >"$tmp/apt-kernel.log" 2>&1 ||
+  in_chroot "$r" apt-get "${aptopts[@]}" install "${kernel_pkgs[@]}" >"$tmp/apt-kernel.log" 2>&1 ||
     { tail -n 30 "$tmp/apt-kernel.log" >&2; return 1; }
   chmod 755 "$hook"
   t3=$(now)
@@ -237,7 +265,7 @@ build_suite() {
     { tail -n 30 "$tmp/kdump-initrd.log" >&2; return 1; }
   t4=$(now)
   echo "debian-systems: $name: kdump initrd $(dt "$t3" "$t4") s"
-  configure_system "$r" "$suite"
+  configure_system "$r" "$suite" "$arch"
   umount_all
   trap - EXIT
 
@@ -245,7 +273,7 @@ build_suite() {
   cp "$r/boot/initrd.img-$kver" "$tmp/initrd.img"
   {
     echo "suite=$suite"
-    echo "arch=amd64"
+    echo "arch=$arch"
     echo "kernel=$kver"
     echo "built=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "mirror=$MIRROR"

@@ -36,6 +36,10 @@ PKGS=(
   # tests/system: Debian root file systems (scripts/debian-systems.sh) made
   # into ext4 disk images and read back without mounting (e2fsprogs)
   debootstrap e2fsprogs
+  # tests/system's trixie-arm64 system and its kexec-ng package, built on
+  # amd64 through qemu-user: scripts/binfmt-arm64.sh registers the
+  # interpreter with binfmt_misc (no systemd-binfmt in a container)
+  qemu-user-static
   # the Debian package (scripts/build-deb.sh; it installs debian/control's
   # Build-Depends itself): dpkg-buildpackage, debhelper, lintian
   dpkg-dev debhelper fakeroot lintian

@@ -194,6 +194,10 @@ sys_check_dump() {
     [ -n "$dump" ] || dump=$(find "$dir/crash" -name 'vmcore.*' | head -n 1)
     if [ -z "$crashdir" ]; then
       why="kdump-tools saved nothing under /var/crash ($(sys_ls "$img" /var/crash | awk '{print $NF}' | tr '\n' ' '); log: $all)"
+    elif [ -z "$dmesg" ] && grep -aq 'VA Bits 52 not supported' "$all"; then
+      # trixie-arm64: makedumpfile 1.7.6 and the 6.12 kernel's VA_BITS=52
+      # (makedumpfile issue #18): kdump-tools saves nothing usable.
+      why="makedumpfile in the capture kernel failed ('PAGE SIZE 0x1000 and VA Bits 52 not supported': $(sed -n 's/^pkg.makedumpfile=//p' "$(cat "$img.system")/versions.txt")), no dmesg.* and an empty dump.* in $crashdir; vmcore-dmesg on /proc/vmcore $(grep -aq "KX-MARKER-$t3" "$dir/crash/crash/kx-vmcore-dmesg.txt" 2>/dev/null && echo showed || echo did not show) the marker"
     elif [ -z "$dmesg" ]; then
       why="no dmesg.* in $crashdir"
     elif ! grep -aq "KX-MARKER-$t3" "$dmesg"; then

@@ -5,7 +5,13 @@
 # The host never mounts a disk image: images are made with mke2fs -d and
 # changed and read with debugfs.  Nothing here runs kexec on the host.
 #
+# SUITE below names a system: bookworm or trixie (amd64), or SUITE-ARCH
+# (bookworm-amd64, trixie-amd64, trixie-arm64).  arm64 systems boot in
+# qemu-system-aarch64 -M virt (TCG), amd64 ones in qemu-system-x86_64 -M pc.
+#
 # Functions:
+#   sys_system SUITE                  the system's name (SUITE-ARCH)
+#   sys_arch SUITE                    its architecture (amd64 | arm64)
 #   sys_prepare SUITE                 build the cached system if needed
 #   sys_image SUITE OUT.img [HOST:GUEST ...]
 #                                     a fresh disk image of SUITE with files
@@ -15,13 +21,13 @@
 #                                     returns QEMU's (or timeout's) status
 #   sys_get IMG GUESTPATH HOSTPATH    copy a file (or a directory) out of IMG
 #   sys_ls IMG GUESTDIR               "ls -l" of a directory in IMG
-#   sys_skip_reason                   why this host cannot run the tests
-#                                     (empty: it can)
+#   sys_skip_reason [SUITE]           why this host cannot run the tests
+#                                     (of SUITE; empty: it can)
 #
 # Layout:
-#   .cache/systems/SUITE-amd64/       the system (rootfs/, vmlinuz, initrd.img,
+#   .cache/systems/SUITE-ARCH/        the system (rootfs/, vmlinuz, initrd.img,
 #                                     versions.txt, stamp): debian-systems.sh
-#   .cache/systems/SUITE-amd64/base.img  that rootfs as a sparse ext4 image,
+#   .cache/systems/SUITE-ARCH/base.img   that rootfs as a sparse ext4 image,
 #                                     made once (mke2fs -d), copied per test
 #   IMG.system                        beside each image: the system dir it was
 #                                     made from (sys_boot takes its kernel)
@@ -33,18 +39,40 @@ SYS_CACHE=${SYS_CACHE:-$SYS_ROOT/.cache/systems}
 SYS_IMG_SIZE=${SYS_IMG_SIZE:-4G}
 SYS_MEM=${SYS_MEM:-2G}
 SYS_TIMEOUT=${SYS_TIMEOUT:-900}
-# Kernel command line of every boot; sys_boot --append adds to it.
-SYS_CMDLINE=${SYS_CMDLINE:-"root=/dev/vda rw console=ttyS0 panic=-1"}
+# Kernel command line of every boot (console=: sys_boot adds the arch's
+# serial console); sys_boot --append adds to it.
+SYS_CMDLINE=${SYS_CMDLINE:-"root=/dev/vda rw panic=-1"}
+# arm64 guests: QEMU's -cpu.  max: every feature TCG has, but without LPA2
+# (52-bit addresses with 4K pages): Debian's 6.12 arm64 kernel oopses on
+# kexec_load with LPA2 (tests/e2e/lib.sh, E2E_ARM64_CPU).
+SYS_ARM64_CPU=${SYS_ARM64_CPU:-max,lpa2=off}
 # Bumped when base.img's recipe changes (rebuilds cached base images).
 SYS_BASE_RECIPE=1
 
+sys_system() {
+  case "$1" in
+    *-*) echo "$1" ;;
+    *) echo "$1-amd64" ;;
+  esac
+}
+sys_arch() { local n; n=$(sys_system "$1"); echo "${n##*-}"; }
+
 sys_skip_reason() {
-  if [ "$(uname -m)" != x86_64 ]; then echo "host is $(uname -m), the systems are amd64"; return; fi
+  local arch=amd64 qemu=qemu-system-x86_64 r
+  [ $# = 0 ] || arch=$(sys_arch "$1")
+  [ "$arch" = amd64 ] || qemu="qemu-system-aarch64"
+  if [ "$(uname -m)" != x86_64 ]; then echo "host is $(uname -m), the systems are built on amd64"; return; fi
   if [ "$(id -u)" -ne 0 ]; then echo "not root (debootstrap, chroot and the root-owned rootfs need it)"; return; fi
   local t
-  for t in qemu-system-x86_64 mke2fs debugfs e2fsck timeout flock; do
+  for t in "$qemu" mke2fs debugfs e2fsck timeout flock; do
     command -v "$t" >/dev/null 2>&1 || { echo "no $t (scripts/setup-deps.sh)"; return; }
   done
+  # An arm64 system is built through qemu-user (binfmt_misc); a cached one
+  # needs none.
+  if [ "$arch" = arm64 ] && [ ! -f "$SYS_CACHE/$(sys_system "$1")/stamp" ]; then
+    "$SYS_ROOT/scripts/binfmt-arm64.sh" >/dev/null 2>&1 || true
+    r=$("$SYS_ROOT/scripts/binfmt-arm64.sh" --check) || { echo "cannot build the arm64 system: $r"; return; }
+  fi
 }
 
 _sys_now() { date +%s.%N; }
@@ -53,10 +81,11 @@ _sys_dt() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 # sys_prepare SUITE: the cached system (scripts/debian-systems.sh), and its
 # base image (progress and errors on stderr).
 sys_prepare() {
-  local suite=$1 sdir=$SYS_CACHE/$1-amd64
+  local name sdir
+  name=$(sys_system "$1") sdir=$SYS_CACHE/$(sys_system "$1")
   # Always asked: it rebuilds when its recipe changed, and costs a flock
   # and a cat when the system is cached.
-  "$SYS_ROOT/scripts/debian-systems.sh" "$suite" >&2 || return 1
+  "$SYS_ROOT/scripts/debian-systems.sh" "$name" >&2 || return 1
   _sys_base_image "$sdir"
 }
 
@@ -129,7 +158,8 @@ _sys_debugfs_add() {
 #     t/units:/etc/systemd/system
 sys_image() {
   local suite=$1 out=$2; shift 2
-  local sdir=$SYS_CACHE/$suite-amd64 spec cmds errs
+  local sdir spec cmds errs
+  sdir=$SYS_CACHE/$(sys_system "$suite")
   sys_prepare "$suite" || return 1
   mkdir -p "$(dirname "$out")"
   rm -f "$out" "$out.system"
@@ -162,7 +192,7 @@ sys_image() {
 # a power-off or a reboot), 124 on timeout.
 sys_boot() {
   local img=$1 log=$2; shift 2
-  local append="" mem=$SYS_MEM to=$SYS_TIMEOUT sdir extra=()
+  local append="" mem=$SYS_MEM to=$SYS_TIMEOUT sdir arch extra=() machine
   while [ $# -gt 0 ]; do
     case "$1" in
       --append) append="$append $2"; shift 2 ;;
@@ -174,7 +204,16 @@ sys_boot() {
   sdir=$(cat "$img.system" 2>/dev/null) || { echo "sys_boot: $img: not made by sys_image (no $img.system)" >&2; return 2; }
   mkdir -p "$(dirname "$log")"
   : >"$log"
-  timeout --foreground -k 10 "$to" qemu-system-x86_64 -accel tcg -M pc -m "$mem" -smp 1 \
+  arch=$(sed -n 's/^arch=//p' "$sdir/versions.txt")
+  case "$arch" in
+    # Debian's arm64 vmlinuz is an uncompressed Image (with a PE/COFF EFI
+    # stub header, which -kernel ignores): QEMU loads it as a Linux Image
+    # and passes the initrd and command line in the device tree it makes.
+    # virt's -drive if=virtio is virtio-blk-pci, like the pc machine's.
+    arm64) machine=(qemu-system-aarch64 -M virt -cpu "$SYS_ARM64_CPU") append=" console=ttyAMA0$append" ;;
+    *) machine=(qemu-system-x86_64 -M pc) append=" console=ttyS0$append" ;;
+  esac
+  timeout --foreground -k 10 "$to" "${machine[@]}" -accel tcg -m "$mem" -smp 1 \
     -display none -monitor none -serial "file:$log" -no-reboot -nic none \
     -kernel "$sdir/vmlinuz" -initrd "$sdir/initrd.img" \
     -append "$SYS_CMDLINE$append" \

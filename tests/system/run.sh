@@ -7,10 +7,15 @@
 # scenarios and their verdicts).
 #
 # Usage: tests/system/run.sh [options] [SUITE...]    (default: bookworm trixie)
+#   SUITE: bookworm | trixie (amd64) | trixie-arm64 (built through qemu-user,
+#   booted in qemu-system-aarch64 -M virt; not in the default set)
 #   --deb-bookworm F    kexec-ng's .deb for bookworm (default
 #                       build/deb/kexec-ng_*_amd64.deb: `make deb`, /sbin)
 #   --deb-trixie F      ... for trixie (default build/deb-trixie/...: built
 #                       with KX_SBINDIR=/usr/sbin, where trixie has kexec)
+#   --deb-trixie-arm64 F  ... for trixie-arm64 (default
+#                       build/deb-trixie-arm64/kexec-ng_*_arm64.deb:
+#                       scripts/build-deb-arm64.sh)
 #   --only ng|tools     kexec-ng's scenarios only, or the kexec-tools control
 #   --jobs N            cases at once (default 2: one TCG QEMU per core)
 #   --crashkernel SIZE  crashkernel= of every boot (default 256M)
@@ -42,7 +47,7 @@ QUIET=
 SMOKE=0
 JOBS=2
 ONLY=
-DEB_bookworm= DEB_trixie=
+DEB_bookworm='' DEB_trixie='' DEB_trixie_arm64=''
 SUITES=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -54,8 +59,9 @@ while [ $# -gt 0 ]; do
     --only) ONLY=$2; shift 2 ;;
     --deb-bookworm) DEB_bookworm=$2; shift 2 ;;
     --deb-trixie) DEB_trixie=$2; shift 2 ;;
+    --deb-trixie-arm64) DEB_trixie_arm64=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-    bookworm|trixie) SUITES+=("$1"); shift ;;
+    bookworm|trixie|trixie-arm64) SUITES+=("$1"); shift ;;
     *) echo "run.sh: unknown option or suite $1" >&2; exit 2 ;;
   esac
 done
@@ -67,6 +73,15 @@ if [ -n "$reason" ]; then
   echo "0 passed, 0 failed"
   exit 0
 fi
+# A system this host cannot build or boot (arm64: qemu-user, binfmt_misc)
+# is skipped alone.
+runnable=()
+for s in "${SUITES[@]}"; do
+  reason=$(sys_skip_reason "$s")
+  if [ -n "$reason" ]; then echo "SKIP tests/system $s: $reason"; else runnable+=("$s"); fi
+done
+[ ${#runnable[@]} -gt 0 ] || { echo "0 passed, 0 failed"; exit 0; }
+SUITES=("${runnable[@]}")
 
 WORK=$SYS_ROOT/build/system
 mkdir -p "$WORK"
@@ -159,6 +174,7 @@ fi
 # The packages.  A missing one is a failure of every case that needs it.
 [ -n "$DEB_bookworm" ] || DEB_bookworm=$(ls "$SYS_ROOT"/build/deb/kexec-ng_*_amd64.deb 2>/dev/null | head -n 1)
 [ -n "$DEB_trixie" ] || DEB_trixie=$(ls "$SYS_ROOT"/build/deb-trixie/kexec-ng_*_amd64.deb 2>/dev/null | head -n 1)
+[ -n "$DEB_trixie_arm64" ] || DEB_trixie_arm64=$(ls "$SYS_ROOT"/build/deb-trixie-arm64/kexec-ng_*_arm64.deb 2>/dev/null | head -n 1)
 
 # The systems first, one at a time (they share the mirror and the disk).
 for s in "${SUITES[@]}"; do
@@ -171,11 +187,12 @@ done
 
 # One case: its verdict lines into OUT (run in the background, JOBS at once).
 run_case() {
-  local suite=$1 v=$2 out=$3 deb=DEB_$1 ktdeb
+  local suite=$1 v=$2 out=$3 deb=DEB_${1//-/_} ktdeb sysname
   passed=0 failed=0
-  ktdeb=$(ls "$SYS_CACHE/$suite-amd64/debs/"kexec-tools_*.deb 2>/dev/null | head -n 1)
+  sysname=$(sys_system "$suite")
+  ktdeb=$(ls "$SYS_CACHE/$sysname/debs/"kexec-tools_*.deb 2>/dev/null | head -n 1)
   if [ "$v" = ng ] && { [ ! -f "${!deb}" ] || [ ! -f "$ktdeb" ]; }; then
-    echo "FAIL $suite-kexec-ng (0 s): no kexec-ng .deb for $suite ('${!deb}': make deb) or no kexec-tools .deb in $SYS_CACHE/$suite-amd64/debs" >"$out"
+    echo "FAIL $suite-kexec-ng (0 s): no kexec-ng .deb for $suite ('${!deb}': make deb) or no kexec-tools .deb in $SYS_CACHE/$sysname/debs" >"$out"
     return
   fi
   sys_case "$suite" "$v" "$CRASHKERNEL$QUIET" "${!deb}" "$ktdeb" >"$out" 2>"$out.err"
@@ -183,7 +200,7 @@ run_case() {
 
 cases=()
 for s in "${SUITES[@]}"; do
-  [ -f "$SYS_CACHE/$s-amd64/stamp" ] || continue
+  [ -f "$SYS_CACHE/$(sys_system "$s")/stamp" ] || continue
   for v in ng tools; do
     [ -z "$ONLY" ] || [ "$ONLY" = "$v" ] || continue
     cases+=("$s:$v")
