@@ -86,7 +86,14 @@ sys_case() {
   cp "$SYS_DIR/guest-scenario.sh" "$dir/ov/kx/"
   # The .debs outside /root (mode 700): apt reads a local .deb as its
   # sandbox user _apt when the archive has the same version.
-  if [ "$v" = ng ]; then cp "$deb" "$ktdeb" "$dir/ov/debs/"; chmod 644 "$dir"/ov/debs/*; fi
+  # (the guest looks for kexec-ng_*.deb: a --deb-SUITE of another name gets the prefix)
+  if [ "$v" = ng ]; then
+    case $(basename "$deb") in
+      kexec-ng_*) cp "$deb" "$dir/ov/debs/" ;;
+      *) cp "$deb" "$dir/ov/debs/kexec-ng_$(basename "$deb")" ;;
+    esac
+    cp "$ktdeb" "$dir/ov/debs/"; chmod 644 "$dir"/ov/debs/*
+  fi
   cat >"$dir/ov/units/kx-scenario.service" <<'EOF'
 [Unit]
 Description=kexec-ng system test scenario
