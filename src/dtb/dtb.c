@@ -36,9 +36,10 @@ static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 	return a < b + blen && b < a + alen;
 }
 
+/* A header field (fdt32_ld: an unaligned big-endian load, no tree read). */
 static uint32_t be32_at(const uint8_t *p)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	return fdt32_ld((const fdt32_t *)p);
 }
 
 /*

@@ -10,8 +10,9 @@
 
 #include <sys/stat.h>
 
-#include "load/load.h"
 #include "arch/arch.h"
+#include "core/file.h"
+#include "load/load.h"
 
 static char roots[3][4096];
 
@@ -86,9 +87,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	uint8_t sel = data[0];
-	int fd = kx_fuzz_memfd(data + 1, size - 1, path, sizeof(path));
-	if (fd < 0)
+	/* the kernel file as the loaders open it by name: a sealed memfd */
+	struct kx_file input;
+	struct kx_error err = { 0 };
+	if (kx_file_memfd_copy(&input, (struct kx_bytes){ data + 1, size - 1 }, "fuzz-kernel", &err) < 0)
 		return 0;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", input.fd);
 	struct kx_load_request rq = {
 		.arch = arches[(sel & 3) % 3],
 		.kernel = path,
@@ -100,7 +104,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.file_syscall_only = (sel & 64) != 0,
 		.test.root = roots[(sel & 3) % 3],
 	};
-	struct kx_error err = { 0 };
 	struct kx_load *ld = kx_load_new();
 	if (ld && kx_load_prepare(ld, &rq, &err) == 0) {
 		/* As the command line does: the plan is freed whatever the outcome
@@ -110,6 +113,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		kx_plan_free(&plan);
 	}
 	kx_load_free(ld);
-	close(fd);
+	kx_file_close(&input);
 	return 0;
 }

@@ -38,6 +38,17 @@ say() {
 }
 result() { say "RESULT $*"; }
 
+# apt_install_local FILE LOG: apt install ./FILE (offline), its output on
+# the console too; sets rc to apt's status.
+apt_install_local() {
+	say "apt install $1"
+	rc=0
+	DEBIAN_FRONTEND=noninteractive apt-get install -y "$1" >"$2" 2>&1 || rc=$?
+	sed 's/^/apt: /' "$2" | while IFS= read -r l; do say "$l"; done
+}
+# pkg_state PACKAGE [FORMAT]: dpkg's status letters (and FORMAT's fields).
+pkg_state() { dpkg-query -W -f="\${db:Status-Abbrev}${2:-}" "$1" 2>/dev/null; }
+
 cmdline=$(cat /proc/cmdline)
 stage=$(printf '%s\n' "$cmdline" | sed -n 's/.*kxstage=\([0-9]\).*/\1/p')
 [ -n "$stage" ] || stage=1
@@ -51,18 +62,11 @@ say "kexec: $(command -v kexec) $(kexec --version 2>&1 | head -n 1)"
 case $stage in
 1)
 	if [ "$VARIANT" = ng ]; then
-		deb=$(ls /srv/kx-debs/kexec-ng_*.deb)
-		say "apt install $deb (offline: every dependency is already installed)"
-		if DEBIAN_FRONTEND=noninteractive apt-get install -y "$deb" \
-			>"$KX/apt.log" 2>&1; then
-			rc=0
-		else
-			rc=$?
-		fi
-		sed 's/^/apt: /' "$KX/apt.log" | while IFS= read -r l; do say "$l"; done
-		tools=$(dpkg-query -W -f='${db:Status-Abbrev}' kexec-tools 2>/dev/null)
-		ng=$(dpkg-query -W -f='${db:Status-Abbrev} ${Version}' kexec-ng 2>/dev/null)
-		kdump=$(dpkg-query -W -f='${db:Status-Abbrev}' kdump-tools 2>/dev/null)
+		# offline: every dependency is already installed
+		apt_install_local "$(ls /srv/kx-debs/kexec-ng_*.deb)" "$KX/apt.log"
+		tools=$(pkg_state kexec-tools)
+		ng=$(pkg_state kexec-ng ' ${Version}')
+		kdump=$(pkg_state kdump-tools)
 		ver=$(kexec --version 2>&1 | head -n 1)
 		say "after install: kexec-tools '$tools' kexec-ng '$ng' kdump-tools '$kdump' kexec --version '$ver'"
 		case "$rc:$tools:$ng:$kdump:$ver" in
@@ -122,16 +126,9 @@ EOF
 4)
 	# After the dump (the host booted this one): kexec-tools back, from its
 	# own .deb, and kdump-tools arming the crash kernel with it again.
-	deb=$(ls /srv/kx-debs/kexec-tools_*.deb)
-	say "apt install $deb"
-	if DEBIAN_FRONTEND=noninteractive apt-get install -y "$deb" >"$KX/apt4.log" 2>&1; then
-		rc=0
-	else
-		rc=$?
-	fi
-	sed 's/^/apt: /' "$KX/apt4.log" | while IFS= read -r l; do say "$l"; done
-	tools=$(dpkg-query -W -f='${db:Status-Abbrev}' kexec-tools 2>/dev/null)
-	ng=$(dpkg-query -W -f='${db:Status-Abbrev}' kexec-ng 2>/dev/null)
+	apt_install_local "$(ls /srv/kx-debs/kexec-tools_*.deb)" "$KX/apt4.log"
+	tools=$(pkg_state kexec-tools)
+	ng=$(pkg_state kexec-ng)
 	ver=$(kexec --version 2>&1 | head -n 1)
 	systemctl restart kdump-tools.service
 	loaded=$(cat /sys/kernel/kexec_crash_loaded)
