@@ -15,6 +15,16 @@
 # Idempotent: build/deb/ is made anew each time. Never installs the package.
 # Environment: DEB_BUILD_OPTIONS (nocheck skips the tests), KX_SBINDIR
 # (debian/rules), KX_NO_LINTIAN=1.
+#
+# KX_DEB_HOST_ARCH=arm64: a cross build on this amd64 host (dpkg-buildpackage
+# -a arm64, the cross compiler and the arm64 libraries that
+# scripts/setup-deps.sh installs through multiarch; the package's tests are
+# not run: nothing arm64 runs here).  Debian 12 cannot co-install
+# libfdt-dev:arm64 with the host's libfdt-dev (not Multi-Arch: same), so
+# its Build-Depends are not checked by dpkg (-d): meson gets the host's
+# libfdt headers (architecture-independent, same version) and
+# libfdt1:arm64's library through a cross file (cross/arm64.ini with
+# kx_fdt_libdir pointing at a libfdt.so link made here).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -35,11 +45,26 @@ apt_install() {
     "$@" </dev/null
 }
 
+HOST_ARCH=${KX_DEB_HOST_ARCH:-$(dpkg --print-architecture)}
+cross=0
+[ "$HOST_ARCH" = "$(dpkg --print-architecture)" ] || cross=1
+[ $cross = 0 ] || [ "$HOST_ARCH" = arm64 ] || die "KX_DEB_HOST_ARCH=$HOST_ARCH: only arm64 is cross-built"
+
 # 1. dpkg-dev (dpkg-checkbuilddeps, dpkg-buildpackage), then Build-Depends.
 if ! command -v dpkg-checkbuilddeps >/dev/null || ! command -v dpkg-buildpackage >/dev/null; then
   apt_install dpkg-dev
 fi
-if dpkg-checkbuilddeps 2>/dev/null; then
+if [ $cross = 1 ]; then
+  # What the cross build uses instead of Build-Depends:arm64 (see the top).
+  for p in gcc-aarch64-linux-gnu libfdt-dev libfdt1:arm64 libc6-dev:arm64 zlib1g-dev:arm64 \
+      liblzma-dev:arm64 libzstd-dev:arm64 liblz4-dev:arm64 libbz2-dev:arm64 liblzo2-dev:arm64 \
+      debhelper meson ninja-build pkgconf python3; do
+    case "$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null)" in
+      ii*) ;;
+      *) die "cross build for $HOST_ARCH: $p is not installed (bash scripts/setup-deps.sh)" ;;
+    esac
+  done
+elif dpkg-checkbuilddeps 2>/dev/null; then
   echo "build-deb: Build-Depends all present"
 else
   if [ "$(id -u)" -ne 0 ] && [ -z "$SUDO" ]; then
@@ -71,12 +96,22 @@ else
 fi
 
 # 3. The build. Its log is kept beside the results.
-echo "build-deb: dpkg-buildpackage -us -uc -b in $src"
-(cd "$src" && dpkg-buildpackage -us -uc -b) 2>&1 | tee "$OUT/build.log"
+dpkg_args=(-us -uc -b)
+if [ $cross = 1 ]; then
+  fdt=$OUT/libfdt-$HOST_ARCH
+  mkdir -p "$fdt"
+  ln -s /usr/lib/aarch64-linux-gnu/libfdt.so.1 "$fdt/libfdt.so"
+  sed "s|^kx_fdt_libdir = .*|kx_fdt_libdir = '$fdt'|" "$ROOT/cross/arm64.ini" >"$OUT/cross-$HOST_ARCH.ini"
+  grep -q "^kx_fdt_libdir = '$fdt'" "$OUT/cross-$HOST_ARCH.ini" || die "cross/arm64.ini has no kx_fdt_libdir line"
+  export DH_MESON_CROSS_FILE=$OUT/cross-$HOST_ARCH.ini
+  export DEB_BUILD_OPTIONS="${DEB_BUILD_OPTIONS:+$DEB_BUILD_OPTIONS }nocheck"
+  dpkg_args+=(-a "$HOST_ARCH" -Pcross,nocheck -d)
+fi
+echo "build-deb: dpkg-buildpackage ${dpkg_args[*]} in $src"
+(cd "$src" && dpkg-buildpackage "${dpkg_args[@]}") 2>&1 | tee "$OUT/build.log"
 rm -rf "$src"
 
-arch=$(dpkg --print-architecture)
-changes=$OUT/kexec-ng_${version}_$arch.changes
+changes=$OUT/kexec-ng_${version}_$HOST_ARCH.changes
 [ -f "$changes" ] || die "no $changes"
 echo
 echo "build-deb: in build/deb/:"

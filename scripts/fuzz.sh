@@ -35,6 +35,7 @@ SEEDS=$ROOT/build/fuzz-seeds
 die() { echo "fuzz.sh: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 
 command -v clang >/dev/null || die "no clang (scripts/setup-deps.sh installs it)"
+mkdir -p "$ROOT/build"
 if [ ! -f "$B/build.ninja" ]; then
   CC=clang meson setup "$B" -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
     -Dcross_purgatories=disabled --buildtype=debug >"$ROOT/build/fuzz-setup.log" 2>&1 ||

@@ -24,6 +24,9 @@ PKGS=(
   # arm64 cross build (multiarch; libfdt-dev:arm64 is handled below)
   libc6-dev:arm64 zlib1g-dev:arm64 liblzma-dev:arm64 libzstd-dev:arm64
   liblz4-dev:arm64 libbz2-dev:arm64 liblzo2-dev:arm64
+  # the arm64 Debian package, cross-built (scripts/build-deb.sh,
+  # KX_DEB_HOST_ARCH=arm64): libfdt1:arm64 is Multi-Arch: same
+  libfdt1:arm64
   # QEMU end-to-end tests and benchmark (tests/e2e, scripts/bench.sh); the
   # arm64 guests' busybox and kexec-tools come from scripts/fetch-kernels.sh
   qemu-system-x86 ovmf busybox-static cpio gzip xz-utils zstd lz4 bzip2 lzop
