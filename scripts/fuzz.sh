@@ -14,7 +14,8 @@
 # (inputs that once crashed, kept so they never do again); then fuzzes for
 # SECONDS. Prints "PASS fuzz-TARGET (...)" or "FAIL fuzz-TARGET: ..." with
 # the reproducer (path and hex dump) and libFuzzer's report; the last line
-# is "N passed, N failed". A crash's input is left in build/fuzz-artifacts/:
+# is "N passed, N failed". Harnesses run side by side, one per CPU
+# (KX_FUZZ_JOBS overrides). A crash's input is left in build/fuzz-artifacts/:
 # add it to tests/fuzz/regressions/TARGET/ with the fix.
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -102,10 +103,9 @@ PY
 make_seeds || die "making the seed corpora failed"
 
 # --- runs -------------------------------------------------------------------
-passed=0 failed=0
-mkdir -p "$ART"
-for t in $TARGETS; do
-  c=$CORPUS/$t reg=tests/fuzz/regressions/$t log=$ROOT/build/fuzz-$t.log
+# run_target TARGET: one harness; its verdict lines on stdout, status 0 on PASS.
+run_target() {
+  local t=$1 c=$CORPUS/$1 reg=tests/fuzz/regressions/$1 log=$ROOT/build/fuzz-$1.log rc execs cov inputs a
   [ $KEEP = 1 ] || rm -rf "$c"
   mkdir -p "$c" "$reg"
   rm -f "$ART/$t-"*
@@ -119,17 +119,31 @@ for t in $TARGETS; do
   inputs=$(find "$c" -type f | wc -l)
   if [ $rc = 0 ]; then
     echo "PASS fuzz-$t (${SECONDS_EACH} s: ${execs:-?} executions, ${cov:-cov ?}, corpus $inputs inputs, $(find "$reg" -type f | wc -l) regression inputs)"
-    passed=$((passed + 1))
-  else
-    echo "FAIL fuzz-$t (exit $rc; log $log)"
-    grep -E '^(==[0-9]+==ERROR|SUMMARY|    #[0-9]+ )' "$log" | head -n 25
-    for a in "$ART/$t-"*; do
-      [ -f "$a" ] || continue
-      echo "  reproducer: $a ($(stat -c %s "$a") bytes; first 512 in hex:)"
-      head -c 512 "$a" | od -An -tx1 | sed 's/^/   /'
-    done
-    failed=$((failed + 1))
+    return 0
   fi
+  echo "FAIL fuzz-$t (exit $rc; log $log)"
+  grep -E '^(==[0-9]+==ERROR|SUMMARY|    #[0-9]+ )' "$log" | head -n 25
+  for a in "$ART/$t-"*; do
+    [ -f "$a" ] || continue
+    echo "  reproducer: $a ($(stat -c %s "$a") bytes; first 512 in hex:)"
+    head -c 512 "$a" | od -An -tx1 | sed 's/^/   /'
+  done
+  return 1
+}
+
+# One harness per CPU at a time (libFuzzer runs one thread); verdicts are
+# printed in the order of TARGETS.
+JOBS=${KX_FUZZ_JOBS:-$(nproc)}
+mkdir -p "$ART"
+for t in $TARGETS; do
+  while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done
+  run_target "$t" >"$ROOT/build/fuzz-$t.verdict" &
+done
+wait
+passed=0 failed=0
+for t in $TARGETS; do
+  cat "$ROOT/build/fuzz-$t.verdict"
+  if grep -q "^PASS fuzz-$t " "$ROOT/build/fuzz-$t.verdict"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 done
 echo "$passed passed, $failed failed"
 [ $failed = 0 ]

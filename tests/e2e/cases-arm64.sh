@@ -10,7 +10,8 @@
 #   KERNEL1 boots first (QEMU -kernel); KERNEL2 is the one stage 1 loads,
 #   always through kexec_load (-c): Debian's arm64 kernels have no
 #   kexec_file_load.
-#   CPU       n1 = -cpu neoverse-n1, max = -cpu max,lpa2=off (E2E_ARM64_CPU).
+#   CPU       n1 = -cpu neoverse-n1, max = -cpu max,lpa2=off,pauth-impdef=on
+#             (E2E_ARM64_CPU).
 #
 # KASLR: a kernel takes its seed from /chosen/kaslr-seed, and when that is
 # absent or zero from the RNDR instruction if the CPU has FEAT_RNG (6.1 and

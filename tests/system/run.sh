@@ -14,8 +14,8 @@
 #   --deb-trixie F      ... for trixie (default build/deb-trixie/...: built
 #                       with KX_SBINDIR=/usr/sbin, where trixie has kexec)
 #   --deb-trixie-arm64 F  ... for trixie-arm64 (default
-#                       build/deb-trixie-arm64/kexec-ng_*_arm64.deb:
-#                       scripts/build-deb-arm64.sh)
+#                       build/deb-trixie-arm64/kexec-ng_*_arm64.deb: cross-built,
+#                       KX_DEB_HOST_ARCH=arm64 scripts/build-deb.sh)
 #   --only ng|tools     kexec-ng's scenarios only, or the kexec-tools control
 #   --jobs N            cases at once (default 2: one TCG QEMU per core)
 #   --crashkernel SIZE  crashkernel= of every boot (default 256M)
