@@ -147,7 +147,10 @@ static void json_plan(struct kx_json *j, const struct kx_plan *plan)
 		kx_json_hex(j, "mem_hex", s->mem);
 		kx_json_u64(j, "memsz", s->memsz);
 		kx_json_u64(j, "bufsz", s->bufsz);
-		kx_json_bytes_hex(j, "sha256", s->sha256, sizeof(s->sha256));
+		if (plan->hashed) /* not with --no-checks: null */
+			kx_json_bytes_hex(j, "sha256", s->sha256, sizeof(s->sha256));
+		else
+			kx_json_str(j, "sha256", NULL);
 		kx_json_bool(j, "kernel_rewrites", s->kernel_rewrites);
 		kx_json_close(j, '}');
 	}
@@ -158,7 +161,10 @@ static void json_plan(struct kx_json *j, const struct kx_plan *plan)
 	kx_json_hex(j, "kernel_entry_hex", plan->kernel_entry);
 	kx_json_u64(j, "flags", plan->flags);
 	kx_json_bool(j, "purgatory_check", plan->verify);
-	kx_json_bytes_hex(j, "digest", plan->digest, sizeof(plan->digest));
+	if (plan->hashed)
+		kx_json_bytes_hex(j, "digest", plan->digest, sizeof(plan->digest));
+	else
+		kx_json_str(j, "digest", NULL);
 	kx_json_close(j, '}');
 }
 

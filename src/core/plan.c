@@ -128,9 +128,14 @@ void kx_plan_print(const struct kx_plan *plan, FILE *out)
 	fprintf(out, "segments: %u\n", plan->nr_segments);
 	for (unsigned int i = 0; i < plan->nr_segments; i++) {
 		const struct kx_segment *s = &plan->segments[i];
-		hex(s->sha256, 16, h);
+		if (plan->hashed) {
+			hex(s->sha256, 16, h);
+			strcat(h, "...");
+		} else {
+			strcpy(h, "not computed");
+		}
 		fprintf(out, "  %u %-12s mem 0x%09" PRIx64 "-0x%09" PRIx64 " memsz 0x%08" PRIx64
-			" bufsz 0x%08" PRIx64 " sha256 %s... from %s%s\n",
+			" bufsz 0x%08" PRIx64 " sha256 %s from %s%s\n",
 			i, s->name, s->mem, s->mem + s->memsz - 1, s->memsz, s->bufsz, h, s->source,
 			s->kernel_rewrites ? " (not checked by the purgatory: the kernel rewrites it on hotplug)" : "");
 	}
@@ -140,6 +145,10 @@ void kx_plan_print(const struct kx_plan *plan, FILE *out)
 		fprintf(out, "kernel entry: 0x%" PRIx64 "\n", plan->kernel_entry);
 	fprintf(out, "flags: 0x%lx\n", plan->flags);
 	fprintf(out, "purgatory digest check: %s\n", plan->verify ? "on" : "off (--no-checks)");
-	hex(plan->digest, 32, h);
-	fprintf(out, "plan digest: %s\n", h);
+	if (plan->hashed) {
+		hex(plan->digest, 32, h);
+		fprintf(out, "plan digest: %s\n", h);
+	} else {
+		fprintf(out, "plan digest: not computed (--no-checks)\n");
+	}
 }

@@ -40,6 +40,9 @@ struct kx_plan {
 	uint64_t kernel_entry;       /* where purgatory jumps (informational) */
 	uint8_t digest[32];          /* SHA-256 over all segment digests */
 	int verify;                  /* purgatory checks digests */
+	/* The segment and plan digests were computed: not with --no-checks,
+	 * where nothing would read them (kexec-tools computes none either). */
+	bool hashed;
 
 	/* Buffers built in memory that the plan owns (freed by kx_plan_free). */
 	void *owned[KX_SEGMENT_MAX];

@@ -120,6 +120,9 @@ t "-s dry run: no kexec_load plan" 0 "^kexec_file_load: kernel fd of vmlinuz, in
 t "default dry run: file syscall then fallback plan" 0 "then, if the kernel cannot load it itself: kexec_load" -- --dry-run --x-test-root="$BIOS" -l vmlinuz
 t "--reuse-cmdline starts from /proc/cmdline" 0 'command line: "console=ttyS0 quiet panic=-1 extra=1"' -- --dry-run --x-test-root="$BIOS" -c --reuse-cmdline --append=extra=1 -l vmlinuz
 t "--no-checks turns the purgatory check off" 0 "purgatory digest check: off" -- --dry-run --x-test-root="$BIOS" -c -i -l vmlinuz
+t "--no-checks computes no segment digest" 0 "^  0 kernel .* sha256 not computed from vmlinuz" -- --dry-run --x-test-root="$BIOS" -c -i -l vmlinuz
+t "--no-checks computes no plan digest" 0 "^plan digest: not computed \(--no-checks\)$" -- --dry-run --x-test-root="$BIOS" -c -i -l vmlinuz
+t "with the check, every segment digest is computed" 0 "^  0 kernel .* sha256 [0-9a-f]{32}\.\.\. from vmlinuz" -- --dry-run --x-test-root="$BIOS" -c -l vmlinuz
 t "--entry overrides the kernel entry" 0 "kernel entry: 0x1234000" -- --dry-run --x-test-root="$BIOS" -c --entry=0x1234000 -l vmlinuz
 t "real Debian kernel plans" 0 "format: bzImage" -- --dry-run --x-test-root="$EFI" -c -l "$REAL" --initrd=initrd.img
 t "-S: nothing loaded exits 0" 0 "" -- -S --x-test-root="$BIOS"
@@ -295,6 +298,10 @@ json_check() {
 json_check "--dry-run --json: one object, schema 1, both calls" 0 \
   "d['schema']=='kexec-ng/plan/1' and d['kexec_file_load']['flags']==0 and d['kexec_load']['segments'][1]['role']=='initrd' and d['fallback_to_kexec_load'] and d['wrapper']['parts'][0]['name']=='.linux' and d['kexec_load']['format']=='UKI > bzImage'" \
   --dry-run --json --x-test-root="$BIOS" -l uki.efi
+json_check "--dry-run --json -i: digests null, the check off" 0 "all(s['sha256'] is None for s in d['kexec_load']['segments']) and d['kexec_load']['digest'] is None and d['kexec_load']['purgatory_check'] is False" \
+  --dry-run --json --x-test-root="$BIOS" -c -i -l vmlinuz
+json_check "--dry-run --json: digests computed with the check" 0 "all(len(s['sha256'])==64 for s in d['kexec_load']['segments']) and len(d['kexec_load']['digest'])==64" \
+  --dry-run --json --x-test-root="$BIOS" -c -l vmlinuz
 json_check "--dry-run --json: notes included" 0 "d['notes']==[\"--initrd replaces uki.efi's .initrd section\"] and d['kexec_file_load']['initrd']=='initrd2.img'" \
   --dry-run --json --x-test-root="$BIOS" -s -l uki.efi --initrd=initrd2.img
 json_check "--dry-run --json -c: no file call, the plan's flags and entry" 0 \
