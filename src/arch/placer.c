@@ -86,24 +86,30 @@ int kx_purgatory_add(struct kx_plan *plan, struct kx_placer *p, const char *arch
 	if (plan->nr_segments > KX_PURGATORY_REGIONS_MAX)
 		return kx_fail(err, KX_E_PLAN, "%u segments: the purgatory checks at most %d",
 			       plan->nr_segments, KX_PURGATORY_REGIONS_MAX);
+	/* Every segment's digest, on every CPU (the purgatory's own segment
+	 * comes later). --no-checks: the purgatory reads no digest, so none is
+	 * computed (a pass over every byte of the kernel and initrd saved). */
+	plan->digest_kind = o->digest_kind;
+	if (!o->no_checks)
+		kx_plan_hash_segments(plan, 0, plan->nr_segments);
 	/* The purgatory's own segment is not a region: it writes its stack
 	 * there before it checks anything. Nor is one the kernel rewrites
 	 * after the load (the ELF core header under crash hotplug). */
 	params->nr_regions = 0;
+	params->digest_kind = o->digest_kind == KX_DIGEST_SHA256 ? KX_PURGATORY_DIGEST_SHA256 :
+			      KX_PURGATORY_DIGEST_CRC32C;
 	for (unsigned int i = 0; i < plan->nr_segments; i++) {
 		struct kx_segment *s = &plan->segments[i];
-		if (!o->no_checks)
-			kx_plan_hash_segment(plan, i);
 		if (s->kernel_rewrites)
 			continue;
 		struct kx_purgatory_region *r = &params->regions[params->nr_regions++];
 		r->start = s->mem;
 		r->len = s->bufsz;
-		memcpy(r->sha256, s->sha256, 32);
+		memcpy(r->digest, s->digest, sizeof(r->digest));
 	}
 	params->flags = o->no_checks ? 0 : KX_PURGATORY_VERIFY;
 	if (o->test_wrong_digest && params->nr_regions)
-		params->regions[0].sha256[0] ^= 0xff; /* test-only: the purgatory must refuse */
+		params->regions[0].digest[0] ^= 0xff; /* test-only: the purgatory must refuse */
 
 	struct kx_hole_request rq = { .what = "purgatory", .size = blob.memsz, .align = KX_PURGATORY_ALIGN,
 				      .min = min, .max = UINT64_MAX, .top_down = false };
@@ -118,10 +124,8 @@ int kx_purgatory_add(struct kx_plan *plan, struct kx_placer *p, const char *arch
 	if (kx_plan_add(plan, "purgatory", source, buf, blob.size, addr,
 			kx_align_up(blob.memsz, KX_PAGE_SIZE), err) < 0)
 		return -1;
-	/* --no-checks: the purgatory reads no digest, so none is computed (a
-	 * pass over every byte of the kernel and initrd saved). */
 	if (!o->no_checks) {
-		kx_plan_hash_segment(plan, plan->nr_segments - 1);
+		kx_plan_hash_segments(plan, plan->nr_segments - 1, 1);
 		kx_plan_hash(plan);
 		plan->hashed = true;
 	}

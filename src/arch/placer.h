@@ -33,8 +33,9 @@ int kx_place_fixed(struct kx_placer *p, const char *what, uint64_t start, uint64
 		   struct kx_error *err);
 
 /*
- * Hash every segment already in the plan (once), put their digests in
- * `params` (whose entry and registers the caller set), place the purgatory
+ * Hash every segment already in the plan (once, with the options' digest
+ * kind, on every CPU), put their digests and the kind in `params` (whose
+ * entry and registers the caller set), place the purgatory
  * of `arch` (at or above `min`, below `prefer_max` when there is room
  * there) and add it as the last segment; set the plan's entry, verify
  * flag and digest. Honours --no-checks and the test-only wrong digest.

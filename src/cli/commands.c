@@ -42,6 +42,7 @@ static struct kx_load_request request_of(const struct kx_options *o, const struc
 		.serial = o->serial ? o->serial : o->console_serial ? "ttyS0" : NULL,
 		.crash = o->panic, .crash_hotplug = o->hotplug, .mem_min = o->mem_min, .mem_max = o->mem_max,
 		.have_entry = o->have_entry, .entry = o->entry, .no_checks = o->no_checks,
+		.digest_kind = o->digest, .digest_given = o->digest_given,
 		.no_efi = o->no_efi, .no_cma = o->no_cma, .force_dtb = o->force_dtb, .uki_profile = o->uki_profile,
 		.uki_profile_given = o->uki_profile_given,
 		.file_syscall_only = o->mode == KX_MODE_FILE, .test = o->test,
@@ -81,19 +82,23 @@ static void print_file_call(const struct kx_file_call *c, const struct kx_option
  * (-t naming a wrapper was honoured: the file was checked to be one.) */
 static void note_ignored_by_file_syscall(const struct kx_load *ld, const struct kx_options *o, FILE *log)
 {
-	const char *ignored[6];
+	static const char places[] = "the kernel places the image";
+	struct ignored { const char *option, *why; } ignored[6];
 	int n = 0;
-	if (ld->forced_format) ignored[n++] = "-t";
-	if (o->no_checks) ignored[n++] = "--no-checks";
-	if (o->have_entry) ignored[n++] = "--entry";
-	if (o->mem_min || o->mem_max) ignored[n++] = "--mem-min/--mem-max";
-	if (o->dtb) ignored[n++] = "--dtb";
+	if (ld->forced_format) ignored[n++] = (struct ignored){ "-t", places };
+	if (o->no_checks) ignored[n++] = (struct ignored){ "--no-checks", places };
+	if (o->have_entry) ignored[n++] = (struct ignored){ "--entry", places };
+	if (o->mem_min || o->mem_max) ignored[n++] = (struct ignored){ "--mem-min/--mem-max", places };
+	if (o->dtb) ignored[n++] = (struct ignored){ "--dtb", places };
+	if (o->digest_given)
+		ignored[n++] = (struct ignored){ "--digest", "the kernel's own purgatory, where it has one, "
+						 "checks its own SHA-256 digests" };
 	for (int i = 0; i < n; i++)
-		fprintf(log, "kexec: note: %s has no effect with kexec_file_load (the kernel places the image); "
-			"use -c to apply it\n", ignored[i]);
+		fprintf(log, "kexec: note: %s has no effect with kexec_file_load (%s); use -c to apply it\n",
+			ignored[i].option, ignored[i].why);
 }
 
-/* --dry-run --json: one JSON object (schema kexec-ng/plan/1, kexec(8)). */
+/* --dry-run --json: one JSON object (schema kexec-ng/plan/2, kexec(8)). */
 static void json_parts(struct kx_json *j, const struct kx_load *ld)
 {
 	const struct kx_layer *layer = ld->parts[KX_PART_KERNEL].layer;
@@ -147,10 +152,10 @@ static void json_plan(struct kx_json *j, const struct kx_plan *plan)
 		kx_json_hex(j, "mem_hex", s->mem);
 		kx_json_u64(j, "memsz", s->memsz);
 		kx_json_u64(j, "bufsz", s->bufsz);
+		char h[65];
 		if (plan->hashed) /* not with --no-checks: null */
-			kx_json_bytes_hex(j, "sha256", s->sha256, sizeof(s->sha256));
-		else
-			kx_json_str(j, "sha256", NULL);
+			kx_plan_segment_digest_hex(plan, s, h);
+		kx_json_str(j, "digest", plan->hashed ? h : NULL);
 		kx_json_bool(j, "kernel_rewrites", s->kernel_rewrites);
 		kx_json_close(j, '}');
 	}
@@ -161,6 +166,7 @@ static void json_plan(struct kx_json *j, const struct kx_plan *plan)
 	kx_json_hex(j, "kernel_entry_hex", plan->kernel_entry);
 	kx_json_u64(j, "flags", plan->flags);
 	kx_json_bool(j, "purgatory_check", plan->verify);
+	kx_json_str(j, "digest_kind", plan->hashed ? kx_digest_name(plan->digest_kind) : NULL);
 	if (plan->hashed)
 		kx_json_bytes_hex(j, "digest", plan->digest, sizeof(plan->digest));
 	else
@@ -174,7 +180,7 @@ static void print_json(const struct kx_load *ld, const struct kx_options *o, con
 	struct kx_json j = { .out = stdout };
 
 	kx_json_open(&j, NULL, '{');
-	kx_json_str(&j, "schema", "kexec-ng/plan/1");
+	kx_json_str(&j, "schema", "kexec-ng/plan/2");
 	kx_json_str(&j, "architecture", ld->rq.arch->name);
 	kx_json_str(&j, "kernel", ld->rq.kernel);
 	kx_json_str(&j, "chain", ld->unwrapped.chain);

@@ -58,6 +58,7 @@ static void usage(FILE *out)
 	"  -c, --kexec-syscall        use kexec_load only\n"
 	"  -a, --kexec-syscall-auto   kexec_file_load, then kexec_load when the kernel cannot (default)\n"
 	"  -i, --no-checks            purgatory does not verify segment digests\n"
+	"      --digest=KIND          the purgatory's segment digest: crc32c (default) or sha256\n"
 	"  -d, --debug                print debugging information\n"
 	"      --append=STRING        kernel command line\n"
 	"      --reuse-cmdline        start from the current command line (/proc/cmdline)\n"

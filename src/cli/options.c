@@ -10,7 +10,7 @@
 enum {
 	OPT_APPEND = 256, OPT_INITRD, OPT_REUSE_CMDLINE, OPT_MEM_MIN, OPT_MEM_MAX, OPT_ENTRY,
 	OPT_PRINT_CKR, OPT_DTB, OPT_DRY_RUN, OPT_JSON, OPT_UKI_PROFILE, OPT_SERIAL, OPT_NOEFI, OPT_PRESERVE, OPT_JUMP_BACK,
-	OPT_HOTPLUG, OPT_NO_CMA, OPT_FORCE_DTB, OPT_SERIAL_BAUD, OPT_CONSOLE_SERIAL, OPT_ALWAYS,
+	OPT_HOTPLUG, OPT_NO_CMA, OPT_FORCE_DTB, OPT_SERIAL_BAUD, OPT_CONSOLE_SERIAL, OPT_ALWAYS, OPT_DIGEST,
 	OPT_TEST_WRONG_DIGEST, OPT_TEST_ROOT, OPT_TEST_ARCH,
 	OPT_REFUSED = 512,           /* + the index in refusals[] */
 };
@@ -88,6 +88,8 @@ static const struct option long_options[] = {
 	{ "force-dtb", no_argument, NULL, OPT_FORCE_DTB },
 	{ "serial-baud", required_argument, NULL, OPT_SERIAL_BAUD },
 	{ "console-serial", no_argument, NULL, OPT_CONSOLE_SERIAL },
+	/* kexec-ng's own */
+	{ "digest", required_argument, NULL, OPT_DIGEST },
 	/* what kexec-ng already does always: real, nothing to switch on */
 	{ "reuse-video-type", no_argument, NULL, OPT_ALWAYS },
 	{ "elf64-core-headers", no_argument, NULL, OPT_ALWAYS },
@@ -166,6 +168,16 @@ static int parse_profile(const char *arg, unsigned int *ret, struct kx_error *er
 	if (kx_parse_u64(arg[0] == '@' ? arg + 1 : arg, &v) < 0 || v > 255)
 		return kx_fail(err, KX_E_USAGE, "--uki-profile=%s: expected a profile number (0-255, or @N)", arg);
 	*ret = (unsigned int)v;
+	return 0;
+}
+
+/* --digest=KIND: the purgatory's digest, by its name only. */
+static int parse_digest(const char *arg, struct kx_options *o, struct kx_error *err)
+{
+	if (!kx_digest_parse(arg, &o->digest))
+		return kx_fail(err, KX_E_USAGE, "--digest=%s: no such digest (known: crc32c, the default; sha256)",
+			       arg);
+	o->digest_given = true;
 	return 0;
 }
 
@@ -293,6 +305,7 @@ static int setting_option(struct kx_options *o, int c, struct parse_state *st, s
 	case OPT_FORCE_DTB: o->force_dtb = true; return 0;
 	case OPT_SERIAL_BAUD: return check_baud(optarg, &st->refused, err);
 	case OPT_CONSOLE_SERIAL: o->console_serial = true; return 0;
+	case OPT_DIGEST: return parse_digest(optarg, o, err);
 	case OPT_ALWAYS: return 0;
 	case OPT_TEST_WRONG_DIGEST: o->test.wrong_digest = true; return 0;
 	case OPT_TEST_ROOT: o->test.root = optarg; return 0;

@@ -40,6 +40,8 @@ struct kx_options {
 	const char *type;          /* -t */
 	const char *dtb;
 	bool debug, no_checks, no_ifdown, no_sync, no_efi;
+	enum kx_digest_kind digest;  /* --digest=crc32c|sha256 (kexec-ng's own) ... */
+	bool digest_given;         /* ... when given */
 	uint64_t mem_min, mem_max;
 	bool have_entry;
 	uint64_t entry;

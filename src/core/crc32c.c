@@ -53,27 +53,36 @@ static inline uint64_t load_le64(const uint8_t *p)
 #endif
 }
 
-/* Slicing-by-8: the register XOR the next eight bytes, each of its bytes
- * looked up in the table that shifts it the right number of bytes on. */
+/*
+ * Slicing-by-8: the register XOR the next eight bytes, each of those bytes
+ * looked up in the table that carries it the right number of bytes on.
+ * The index is taken as a byte offset, (w >> (8 i - 2)) & 0x3fc, which
+ * saves the scaling on machines without scaled addressing (riscv64: shift,
+ * and, add, load, xor per byte).
+ */
+#define LOOKUP(k, x) (*(const uint32_t *)(tables + (k) * 1024 + ((x) & 0x3fc)))
+
 static uint32_t crc_portable(uint32_t c, const uint8_t *p, size_t n)
 {
+	const uint8_t *tables = (const uint8_t *)T;
+
 	while (n && ((uintptr_t)p & 7)) {
 		c = byte_step(c, *p++);
 		n--;
 	}
 	for (; n >= 8; n -= 8, p += 8) {
 		uint64_t w = load_le64(p) ^ c;
-		uint32_t lo = (uint32_t)w, hi = (uint32_t)(w >> 32);
 
-		c = T[7][lo & 0xff] ^ T[6][(lo >> 8) & 0xff] ^
-		    T[5][(lo >> 16) & 0xff] ^ T[4][lo >> 24] ^
-		    T[3][hi & 0xff] ^ T[2][(hi >> 8) & 0xff] ^
-		    T[1][(hi >> 16) & 0xff] ^ T[0][hi >> 24];
+		c = LOOKUP(7, w << 2) ^ LOOKUP(6, w >> 6) ^ LOOKUP(5, w >> 14) ^
+		    LOOKUP(4, w >> 22) ^ LOOKUP(3, w >> 30) ^ LOOKUP(2, w >> 38) ^
+		    LOOKUP(1, w >> 46) ^ LOOKUP(0, w >> 54);
 	}
 	while (n--)
 		c = byte_step(c, *p++);
 	return c;
 }
+
+#undef LOOKUP
 
 #ifdef KX_CRC32C_HAVE_SSE42
 /*
@@ -152,14 +161,25 @@ static uint32_t crc_armv8(uint32_t c, const uint8_t *p, size_t n)
 		p++;
 		n--;
 	}
-	for (; n >= 32; n -= 32, p += 32) {
-		const kx_word64 *q = (const kx_word64 *)p;
-		uint64_t a = q[0], b = q[1], d = q[2], e = q[3];
+	/* 64 bytes per round: four LDPs of aligned pairs (fine on Device
+	 * memory too), eight CRC32CX. */
+	for (; n >= 64; n -= 64, p += 64) {
+		uint64_t a, b, d, e;
 
-		__asm__("crc32cx %w0, %w0, %x1" : "+r"(c) : "r"(a));
-		__asm__("crc32cx %w0, %w0, %x1" : "+r"(c) : "r"(b));
-		__asm__("crc32cx %w0, %w0, %x1" : "+r"(c) : "r"(d));
-		__asm__("crc32cx %w0, %w0, %x1" : "+r"(c) : "r"(e));
+		__asm__("ldp %x1, %x2, [%5]\n\t"
+			"ldp %x3, %x4, [%5, #16]\n\t"
+			"crc32cx %w0, %w0, %x1\n\t"
+			"crc32cx %w0, %w0, %x2\n\t"
+			"ldp %x1, %x2, [%5, #32]\n\t"
+			"crc32cx %w0, %w0, %x3\n\t"
+			"crc32cx %w0, %w0, %x4\n\t"
+			"ldp %x3, %x4, [%5, #48]\n\t"
+			"crc32cx %w0, %w0, %x1\n\t"
+			"crc32cx %w0, %w0, %x2\n\t"
+			"crc32cx %w0, %w0, %x3\n\t"
+			"crc32cx %w0, %w0, %x4"
+			: "+r"(c), "=&r"(a), "=&r"(b), "=&r"(d), "=&r"(e)
+			: "r"(p), "m"(*(const uint8_t (*)[64])p));
 	}
 	for (; n >= 8; n -= 8, p += 8)
 		__asm__("crc32cx %w0, %w0, %x1" : "+r"(c) : "r"(*(const kx_word64 *)p));

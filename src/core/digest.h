@@ -15,11 +15,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The values are the purgatory ABI's (KX_PURGATORY_DIGEST_*, asserted
- * where the two meet, src/arch/placer.c). */
+/* The default is 0, so that zeroed options mean it. (The purgatory ABI
+ * numbers them its own way: KX_PURGATORY_DIGEST_*, src/arch/placer.c.) */
 enum kx_digest_kind {
-	KX_DIGEST_SHA256 = 0,
-	KX_DIGEST_CRC32C = 1,
+	KX_DIGEST_CRC32C = 0,
+	KX_DIGEST_SHA256 = 1,
 };
 #define KX_DIGEST_DEFAULT KX_DIGEST_CRC32C
 

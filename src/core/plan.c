@@ -93,10 +93,21 @@ int kx_plan_check(const struct kx_plan *plan, const struct kx_memmap *ram,
 	return 0;
 }
 
-void kx_plan_hash_segment(struct kx_plan *plan, unsigned int i)
+void kx_plan_hash_segments(struct kx_plan *plan, unsigned int first, unsigned int count)
 {
-	struct kx_segment *s = &plan->segments[i];
-	kx_sha256(s->buf, s->bufsz, s->sha256);
+	struct kx_digest_item items[KX_SEGMENT_MAX];
+
+	if (first >= plan->nr_segments)
+		return;
+	if (count > plan->nr_segments - first)
+		count = plan->nr_segments - first;
+	for (unsigned int i = 0; i < count; i++) {
+		const struct kx_segment *s = &plan->segments[first + i];
+		items[i] = (struct kx_digest_item){ .data = s->buf, .len = s->bufsz };
+	}
+	kx_digest_many(plan->digest_kind, items, count, NULL);
+	for (unsigned int i = 0; i < count; i++)
+		memcpy(plan->segments[first + i].digest, items[i].digest, KX_DIGEST_FIELD_SIZE);
 }
 
 void kx_plan_hash(struct kx_plan *plan)
@@ -104,7 +115,7 @@ void kx_plan_hash(struct kx_plan *plan)
 	struct kx_sha256 ctx;
 	kx_sha256_init(&ctx);
 	for (unsigned int i = 0; i < plan->nr_segments; i++)
-		kx_sha256_update(&ctx, plan->segments[i].sha256, 32);
+		kx_sha256_update(&ctx, plan->segments[i].digest, KX_DIGEST_FIELD_SIZE);
 	kx_sha256_final(&ctx, plan->digest);
 }
 
@@ -118,9 +129,34 @@ static void hex(const uint8_t *p, size_t n, char *out)
 	out[2 * n] = 0;
 }
 
-void kx_plan_print(const struct kx_plan *plan, FILE *out)
+void kx_plan_segment_digest_hex(const struct kx_plan *plan, const struct kx_segment *s, char out[65])
+{
+	if (plan->digest_kind == KX_DIGEST_CRC32C)
+		/* the number, as CRC32C check values are written */
+		snprintf(out, 65, "%08" PRIx32, (uint32_t)s->digest[0] | (uint32_t)s->digest[1] << 8 |
+			 (uint32_t)s->digest[2] << 16 | (uint32_t)s->digest[3] << 24);
+	else
+		hex(s->digest, 32, out);
+}
+
+/* "crc32c 1a2b3c4d", "sha256 <the first 16 bytes>...", or "digest not computed". */
+static void segment_digest_text(const struct kx_plan *plan, const struct kx_segment *s, char out[80])
 {
 	char h[65];
+
+	if (!plan->hashed) {
+		strcpy(out, "digest not computed");
+		return;
+	}
+	kx_plan_segment_digest_hex(plan, s, h);
+	if (plan->digest_kind == KX_DIGEST_SHA256)
+		strcpy(h + 32, "...");
+	snprintf(out, 80, "%s %s", kx_digest_name(plan->digest_kind), h);
+}
+
+void kx_plan_print(const struct kx_plan *plan, FILE *out)
+{
+	char h[80];
 
 	fprintf(out, "architecture: %s\n", plan->arch);
 	fprintf(out, "format: %s\n", plan->format);
@@ -128,14 +164,9 @@ void kx_plan_print(const struct kx_plan *plan, FILE *out)
 	fprintf(out, "segments: %u\n", plan->nr_segments);
 	for (unsigned int i = 0; i < plan->nr_segments; i++) {
 		const struct kx_segment *s = &plan->segments[i];
-		if (plan->hashed) {
-			hex(s->sha256, 16, h);
-			strcat(h, "...");
-		} else {
-			strcpy(h, "not computed");
-		}
+		segment_digest_text(plan, s, h);
 		fprintf(out, "  %u %-12s mem 0x%09" PRIx64 "-0x%09" PRIx64 " memsz 0x%08" PRIx64
-			" bufsz 0x%08" PRIx64 " sha256 %s from %s%s\n",
+			" bufsz 0x%08" PRIx64 " %s from %s%s\n",
 			i, s->name, s->mem, s->mem + s->memsz - 1, s->memsz, s->bufsz, h, s->source,
 			s->kernel_rewrites ? " (not checked by the purgatory: the kernel rewrites it on hotplug)" : "");
 	}
@@ -144,7 +175,10 @@ void kx_plan_print(const struct kx_plan *plan, FILE *out)
 	if (plan->kernel_entry)
 		fprintf(out, "kernel entry: 0x%" PRIx64 "\n", plan->kernel_entry);
 	fprintf(out, "flags: 0x%lx\n", plan->flags);
-	fprintf(out, "purgatory digest check: %s\n", plan->verify ? "on" : "off (--no-checks)");
+	if (plan->verify)
+		fprintf(out, "purgatory digest check: on (%s)\n", kx_digest_name(plan->digest_kind));
+	else
+		fprintf(out, "purgatory digest check: off (--no-checks)\n");
 	if (plan->hashed) {
 		hex(plan->digest, 32, h);
 		fprintf(out, "plan digest: %s\n", h);

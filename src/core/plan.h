@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "bytes.h"
+#include "digest.h"
 #include "error.h"
 
 #define KX_SEGMENT_MAX 16 /* KEXEC_SEGMENT_MAX in include/linux/kexec.h */
@@ -23,7 +24,10 @@ struct kx_segment {
 	uint64_t bufsz;
 	uint64_t mem;
 	uint64_t memsz;
-	uint8_t sha256[32];  /* digest of the bufsz data bytes (what purgatory checks) */
+	/* The digest of the bufsz data bytes, what the purgatory checks, in
+	 * the purgatory's 32-byte form (plan->digest_kind: a SHA-256, or a
+	 * CRC32C little-endian and zeros). */
+	uint8_t digest[KX_DIGEST_FIELD_SIZE];
 	/* The kernel rewrites it after the load (the ELF core header under
 	 * crash hotplug): the purgatory leaves it out of its check. */
 	bool kernel_rewrites;
@@ -38,7 +42,8 @@ struct kx_plan {
 	unsigned long flags;         /* kexec_load flags incl. KEXEC_ARCH_* */
 	char cmdline[4096];          /* command line handed to the new kernel */
 	uint64_t kernel_entry;       /* where purgatory jumps (informational) */
-	uint8_t digest[32];          /* SHA-256 over all segment digests */
+	enum kx_digest_kind digest_kind; /* of the segment digests (--digest) */
+	uint8_t digest[32];          /* SHA-256 over all segment digest fields */
 	int verify;                  /* purgatory checks digests */
 	/* The segment and plan digests were computed: not with --no-checks,
 	 * where nothing would read them (kexec-tools computes none either). */
@@ -65,10 +70,17 @@ int kx_plan_add(struct kx_plan *plan, const char *name, const char *source,
 struct kx_memmap;
 int kx_plan_check(const struct kx_plan *plan, const struct kx_memmap *ram,
 		  uint64_t total_ram, struct kx_error *err);
-/* Hash segment i (its data bytes): done once per segment. */
-void kx_plan_hash_segment(struct kx_plan *plan, unsigned int i);
-/* The plan digest: SHA-256 over all segment digests, in order. */
+/*
+ * The digests of segments [first, first + count) (their data bytes), of
+ * plan->digest_kind, computed on every CPU (kx_digest_many): done once
+ * per segment.
+ */
+void kx_plan_hash_segments(struct kx_plan *plan, unsigned int first, unsigned int count);
+/* The plan digest: SHA-256 over all segment digest fields, in order. */
 void kx_plan_hash(struct kx_plan *plan);
+/* A hashed segment's digest in hex: a CRC32C as the number (8 digits), a
+ * SHA-256 as its 32 bytes (64 digits). */
+void kx_plan_segment_digest_hex(const struct kx_plan *plan, const struct kx_segment *s, char out[65]);
 void kx_plan_print(const struct kx_plan *plan, FILE *out);
 
 #endif

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "../core/bytes.h"
+#include "../core/digest.h"
 #include "../core/error.h"
 #include "../core/file.h"
 #include "../core/plan.h"
@@ -33,6 +34,7 @@ struct kx_plan_options {
 	bool have_entry;
 	uint64_t entry;              /* --entry override */
 	bool no_checks;              /* purgatory skips the digest check */
+	enum kx_digest_kind digest_kind; /* --digest: what the purgatory checks */
 	bool test_wrong_digest;      /* test-only: patch a wrong digest into purgatory */
 	uint64_t serial;             /* purgatory console: x86 I/O port, arm64/riscv64 MMIO; 0 = auto/none */
 	bool crash;                  /* -p */

@@ -318,7 +318,8 @@ static int build_plan(struct kx_load *ld, bool crash, struct kx_plan *plan, stru
 		.cmdline = ld->cmdline,
 		.mem_min = rq->mem_min, .mem_max = rq->mem_max,
 		.have_entry = rq->have_entry, .entry = rq->entry,
-		.no_checks = rq->no_checks, .test_wrong_digest = rq->test.wrong_digest,
+		.no_checks = rq->no_checks, .digest_kind = rq->digest_kind,
+		.test_wrong_digest = rq->test.wrong_digest,
 		.crash = crash, .crash_hotplug = crash && rq->crash_hotplug, .no_efi = rq->no_efi,
 	};
 	struct kx_plan_ctx ctx = {
@@ -332,6 +333,9 @@ static int build_plan(struct kx_load *ld, bool crash, struct kx_plan *plan, stru
 		*err = ld->format_err;
 		return -1;
 	}
+	if (rq->no_checks && rq->digest_given)
+		kx_note(&ld->notes, "--digest=%s has no effect with --no-checks: the purgatory checks nothing, "
+			"and no digest is computed", kx_digest_name(rq->digest_kind));
 	if (arch->purgatory_console(rq->serial, ld->cmdline, &lo.serial, err) < 0)
 		return -1;
 	memset(&desc, 0, sizeof(desc));

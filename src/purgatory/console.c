@@ -32,6 +32,8 @@ void kx_console_refusal(kx_putc_fn *putc, uint64_t uart, const struct kx_purgato
 	if (bad >= KX_PURGATORY_REGIONS_MAX) {
 		kx_console_puts(putc, uart, "kexec-ng purgatory: bad parameter block (nr_regions ");
 		kx_console_put_u64(putc, uart, p->nr_regions, 10);
+		kx_console_puts(putc, uart, ", digest kind ");
+		kx_console_put_u64(putc, uart, p->digest_kind, 10);
 		kx_console_puts(putc, uart, "): refusing to boot\n");
 		return;
 	}

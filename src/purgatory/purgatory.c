@@ -82,6 +82,10 @@ int kx_purgatory_fill(const struct kx_purgatory_blob *blob, uint8_t *buf,
 		return kx_fail(err, KX_E_PLAN,
 			       "purgatory: %u regions to verify, it can check at most %d",
 			       params->nr_regions, KX_PURGATORY_REGIONS_MAX);
+	if (params->digest_kind != KX_PURGATORY_DIGEST_SHA256 &&
+	    params->digest_kind != KX_PURGATORY_DIGEST_CRC32C)
+		return kx_fail(err, KX_E_PLAN, "purgatory: digest kind %u is none it knows",
+			       params->digest_kind);
 
 	memcpy(buf, blob->data, blob->size);
 	memset(buf + blob->size, 0, buf_size - blob->size);
@@ -104,8 +108,9 @@ int kx_purgatory_fill(const struct kx_purgatory_blob *blob, uint8_t *buf,
 
 		kx_put_le64(q + offsetof(struct kx_purgatory_region, start), r->start);
 		kx_put_le64(q + offsetof(struct kx_purgatory_region, len), r->len);
-		memcpy(q + offsetof(struct kx_purgatory_region, sha256), r->sha256,
-		       sizeof(r->sha256));
+		memcpy(q + offsetof(struct kx_purgatory_region, digest), r->digest,
+		       sizeof(r->digest));
 	}
+	kx_put_le32(p + offsetof(struct kx_purgatory_params, digest_kind), params->digest_kind);
 	return 0;
 }

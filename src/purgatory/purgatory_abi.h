@@ -26,6 +26,12 @@
 
 #define KX_PURGATORY_VERIFY      (1u << 0) /* check digests before jumping */
 
+/* params.digest_kind: what regions[].digest holds. 0 is SHA-256, what a
+ * parameter block from before the field existed (zero there) meant. */
+#define KX_PURGATORY_DIGEST_SHA256 0 /* the 32-byte SHA-256 (FIPS 180-4) */
+#define KX_PURGATORY_DIGEST_CRC32C 1 /* CRC32C (Castagnoli), little-endian in
+				      * bytes 0..3, bytes 4..31 zero */
+
 /* Offsets into struct kx_purgatory_params, for the entry assembly. */
 #define KX_PURGATORY_PARAMS_ENTRY 0
 #define KX_PURGATORY_PARAMS_REGS  8
@@ -43,7 +49,8 @@ struct kx_purgatory_header {
 struct kx_purgatory_region {
 	uint64_t start;           /* physical address */
 	uint64_t len;
-	uint8_t sha256[32];       /* of the `len` bytes at `start` */
+	uint8_t digest[32];       /* of the `len` bytes at `start`, as
+				   * params.digest_kind says */
 };
 
 /* Stored little-endian (every purgatory architecture is). */
@@ -61,6 +68,9 @@ struct kx_purgatory_params {
 				   * of an NS16550A with byte registers
 				   * (reg-shift 0); 0 = silent */
 	struct kx_purgatory_region regions[KX_PURGATORY_REGIONS_MAX];
+	/* After the table, so that every field before keeps its offset. */
+	uint32_t digest_kind;     /* KX_PURGATORY_DIGEST_*; another value: no boot */
+	uint32_t reserved;        /* 0 */
 };
 
 /* The layout is an ABI between two separately compiled programs: pin it. */
@@ -74,7 +84,9 @@ _Static_assert(offsetof(struct kx_purgatory_params, flags) == 40, "params.flags 
 _Static_assert(offsetof(struct kx_purgatory_params, nr_regions) == 44, "params.nr_regions offset");
 _Static_assert(offsetof(struct kx_purgatory_params, serial_port) == 48, "params.serial_port offset");
 _Static_assert(offsetof(struct kx_purgatory_params, regions) == 56, "params.regions offset");
-_Static_assert(sizeof(struct kx_purgatory_params) == 56 + 48 * KX_PURGATORY_REGIONS_MAX,
+_Static_assert(offsetof(struct kx_purgatory_params, digest_kind) == 56 + 48 * KX_PURGATORY_REGIONS_MAX,
+	       "params.digest_kind offset");
+_Static_assert(sizeof(struct kx_purgatory_params) == 64 + 48 * KX_PURGATORY_REGIONS_MAX,
 	       "params size");
 #endif /* __ASSEMBLER__ */
 

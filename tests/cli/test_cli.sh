@@ -53,7 +53,7 @@ golden() {
   # The purgatory blob's digest (and so the plan's) changes with its code
   # and compiler, not with the planner: masked.
   out=$("$KEXEC" "$@" 2>&1 | sed -e "s|$work/||g" \
-        -e '/ purgatory /s/bufsz 0x[0-9a-f]* sha256 [0-9a-f]*\.\.\./bufsz, sha256: (purgatory build)/' \
+        -e '/ purgatory /s/bufsz 0x[0-9a-f]* \(crc32c\|sha256\) [0-9a-f.]*/bufsz, digest: (purgatory build)/' \
         -e 's/^plan digest: .*/plan digest: (depends on the purgatory build)/')
   [ -n "${KX_UPDATE_GOLDEN:-}" ] && printf '%s\n' "$out" > "$SRC/tests/golden/$file"
   if diff -u "$SRC/tests/golden/$file" <(printf '%s\n' "$out") > diff.txt; then
@@ -120,9 +120,38 @@ t "-s dry run: no kexec_load plan" 0 "^kexec_file_load: kernel fd of vmlinuz, in
 t "default dry run: file syscall then fallback plan" 0 "then, if the kernel cannot load it itself: kexec_load" -- --dry-run --x-test-root="$BIOS" -l vmlinuz
 t "--reuse-cmdline starts from /proc/cmdline" 0 'command line: "console=ttyS0 quiet panic=-1 extra=1"' -- --dry-run --x-test-root="$BIOS" -c --reuse-cmdline --append=extra=1 -l vmlinuz
 t "--no-checks turns the purgatory check off" 0 "purgatory digest check: off" -- --dry-run --x-test-root="$BIOS" -c -i -l vmlinuz
-t "--no-checks computes no segment digest" 0 "^  0 kernel .* sha256 not computed from vmlinuz" -- --dry-run --x-test-root="$BIOS" -c -i -l vmlinuz
+t "--no-checks computes no segment digest" 0 "^  0 kernel .* digest not computed from vmlinuz" -- --dry-run --x-test-root="$BIOS" -c -i -l vmlinuz
 t "--no-checks computes no plan digest" 0 "^plan digest: not computed \(--no-checks\)$" -- --dry-run --x-test-root="$BIOS" -c -i -l vmlinuz
-t "with the check, every segment digest is computed" 0 "^  0 kernel .* sha256 [0-9a-f]{32}\.\.\. from vmlinuz" -- --dry-run --x-test-root="$BIOS" -c -l vmlinuz
+t "with the check, every segment digest is computed" 0 "^  0 kernel .* crc32c [0-9a-f]{8} from vmlinuz" -- --dry-run --x-test-root="$BIOS" -c -l vmlinuz
+# --digest (kexec-ng's own): the purgatory's digest, CRC32C by default.
+# The values against python's CRC32C and hashlib's SHA-256 of the kernel
+# segment (the 64 KiB after the bzImage's setup).
+crc32c_hex() { python3 -c '
+import sys
+t = []
+for n in range(256):
+    c = n
+    for _ in range(8): c = (c >> 1) ^ (0x82F63B78 if c & 1 else 0)
+    t.append(c)
+d = open(sys.argv[1], "rb").read()[int(sys.argv[2], 0):][:int(sys.argv[3], 0)]
+c = 0xFFFFFFFF
+for b in d: c = (c >> 8) ^ t[(c ^ b) & 0xFF]
+print("%08x" % (c ^ 0xFFFFFFFF))' "$@"; }
+kcrc=$(crc32c_hex vmlinuz 0x800 0x10000)
+ksha=$(python3 -c 'import hashlib; print(hashlib.sha256(open("vmlinuz","rb").read()[0x800:0x10800]).hexdigest()[:32])')
+t "default digest: CRC32C of the kernel segment" 0 "^  0 kernel .* crc32c $kcrc from vmlinuz @0x800$" -- --dry-run --x-test-root="$BIOS" -c -l vmlinuz
+t "default digest: the plan says crc32c" 0 "^purgatory digest check: on \(crc32c\)$" -- --dry-run --x-test-root="$BIOS" -c -l vmlinuz
+t "--digest=crc32c: the same" 0 "^  0 kernel .* crc32c $kcrc from vmlinuz @0x800$" -- --dry-run --x-test-root="$BIOS" -c --digest=crc32c -l vmlinuz
+t "--digest=sha256: SHA-256 of the kernel segment" 0 "^  0 kernel .* sha256 $ksha\.\.\. from vmlinuz @0x800$" -- --dry-run --x-test-root="$BIOS" -c --digest=sha256 -l vmlinuz
+t "--digest sha256 (separate argument): the plan says sha256" 0 "^purgatory digest check: on \(sha256\)$" -- --dry-run --x-test-root="$BIOS" -c --digest sha256 -l vmlinuz
+t "--digest=md5 refused by name" 1 "^kexec: --digest=md5: no such digest \(known: crc32c, the default; sha256\)$" -- --dry-run --x-test-root="$BIOS" -c --digest=md5 -l vmlinuz
+t "--digest=SHA256 refused (names are lower case)" 1 "^kexec: --digest=SHA256: no such digest" -- --dry-run --x-test-root="$BIOS" -c --digest=SHA256 -l vmlinuz
+t "--digest= (empty) refused" 1 "^kexec: --digest=: no such digest" -- --dry-run --x-test-root="$BIOS" -c --digest= -l vmlinuz
+t "--digest without its value" 1 "option --digest needs an argument" -- --dry-run --x-test-root="$BIOS" -c -l vmlinuz --digest
+t "--digest with -i: a note, no digest" 0 "^kexec: note: --digest=sha256 has no effect with --no-checks: the purgatory checks nothing, and no digest is computed$" -- --dry-run --x-test-root="$BIOS" -c -i --digest=sha256 -l vmlinuz
+t "--digest with -i: nothing computed" 0 "^  0 kernel .* digest not computed from vmlinuz" -- --dry-run --x-test-root="$BIOS" -c -i --digest=sha256 -l vmlinuz
+t "--digest with -s: accepted (the kernel's own purgatory decides)" 0 "^kexec_file_load: kernel fd of vmlinuz" -- --dry-run --x-test-root="$BIOS" -s --digest=sha256 -l vmlinuz
+t "--digest with -p (crash kernel)" 0 "^purgatory digest check: on \(sha256\)$" -- --dry-run --x-test-root="$SRC/tests/fixtures/crash-box" -c --digest=sha256 -p vmlinuz
 t "--entry overrides the kernel entry" 0 "kernel entry: 0x1234000" -- --dry-run --x-test-root="$BIOS" -c --entry=0x1234000 -l vmlinuz
 t "real Debian kernel plans" 0 "format: bzImage" -- --dry-run --x-test-root="$EFI" -c -l "$REAL" --initrd=initrd.img
 t "-S: nothing loaded exits 0" 0 "" -- -S --x-test-root="$BIOS"
@@ -247,6 +276,7 @@ mkdir -p a64/proc; printf '40000000-7fffffff : System RAM\n' > a64/proc/iomem; h
 dtc -q -I dtb -O dts "$SRC/tests/fixtures/dtb/virt.dtb" | sed 's|^/ {|/ {\n\tkexec-ng-marker = "uki-dtb";|' | dtc -q -I dts -O dtb -o marker.dtb -
 "$MKUKI" 0xaa64 uki-a64-dtb.efi .linux="$A64" .dtb=marker.dtb || echo "# cannot build the arm64 UKI (scripts/fetch-kernels.sh fetches $A64)"
 A64_OPTS=(--dry-run --x-test-arch=arm64 --x-test-root=a64)
+t "--digest=sha256 on arm64: the plan says sha256" 0 "^purgatory digest check: on \(sha256\)$" -- "${A64_OPTS[@]}" -c --digest=sha256 --dtb="$SRC/tests/fixtures/dtb/virt.dtb" -l "$A64"
 t "arm64 UKI .dtb: the new kernel's tree" 0 "dtb .* from uki-a64-dtb.efi \(UKI .dtb section\)$" -- "${A64_OPTS[@]}" -c -l uki-a64-dtb.efi
 t "arm64 UKI .dtb listed as the device tree" 0 "^  \.dtb     at 0x[0-9a-f]{8}, 0x[0-9a-f]{8} bytes: the device tree$" -- "${A64_OPTS[@]}" -c -l uki-a64-dtb.efi
 # A version 2 tree: libfdt 1.6.1's fdt_check_full() dereferences NULL on it
@@ -295,13 +325,15 @@ json_check() {
     echo "not ok $n - $name"; echo "#   exit $got (want $want), expected: $expr"; sed 's/^/#     /' <<<"$out"; failed=$((failed + 1))
   fi
 }
-json_check "--dry-run --json: one object, schema 1, both calls" 0 \
-  "d['schema']=='kexec-ng/plan/1' and d['kexec_file_load']['flags']==0 and d['kexec_load']['segments'][1]['role']=='initrd' and d['fallback_to_kexec_load'] and d['wrapper']['parts'][0]['name']=='.linux' and d['kexec_load']['format']=='UKI > bzImage'" \
+json_check "--dry-run --json: one object, schema 2, both calls" 0 \
+  "d['schema']=='kexec-ng/plan/2' and d['kexec_file_load']['flags']==0 and d['kexec_load']['segments'][1]['role']=='initrd' and d['fallback_to_kexec_load'] and d['wrapper']['parts'][0]['name']=='.linux' and d['kexec_load']['format']=='UKI > bzImage'" \
   --dry-run --json --x-test-root="$BIOS" -l uki.efi
-json_check "--dry-run --json -i: digests null, the check off" 0 "all(s['sha256'] is None for s in d['kexec_load']['segments']) and d['kexec_load']['digest'] is None and d['kexec_load']['purgatory_check'] is False" \
+json_check "--dry-run --json -i: digests null, the check off" 0 "all(s['digest'] is None for s in d['kexec_load']['segments']) and d['kexec_load']['digest'] is None and d['kexec_load']['digest_kind'] is None and d['kexec_load']['purgatory_check'] is False" \
   --dry-run --json --x-test-root="$BIOS" -c -i -l vmlinuz
-json_check "--dry-run --json: digests computed with the check" 0 "all(len(s['sha256'])==64 for s in d['kexec_load']['segments']) and len(d['kexec_load']['digest'])==64" \
+json_check "--dry-run --json: digests computed with the check, CRC32C by default" 0 "d['kexec_load']['digest_kind']=='crc32c' and all(len(s['digest'])==8 for s in d['kexec_load']['segments']) and d['kexec_load']['segments'][0]['digest']=='$kcrc' and len(d['kexec_load']['digest'])==64" \
   --dry-run --json --x-test-root="$BIOS" -c -l vmlinuz
+json_check "--dry-run --json --digest=sha256: SHA-256 digests" 0 "d['kexec_load']['digest_kind']=='sha256' and all(len(s['digest'])==64 for s in d['kexec_load']['segments']) and d['kexec_load']['segments'][0]['digest'].startswith('$ksha') and len(d['kexec_load']['digest'])==64" \
+  --dry-run --json --x-test-root="$BIOS" -c --digest=sha256 -l vmlinuz
 json_check "--dry-run --json: notes included" 0 "d['notes']==[\"--initrd replaces uki.efi's .initrd section\"] and d['kexec_file_load']['initrd']=='initrd2.img'" \
   --dry-run --json --x-test-root="$BIOS" -s -l uki.efi --initrd=initrd2.img
 json_check "--dry-run --json -c: no file call, the plan's flags and entry" 0 \
@@ -324,7 +356,7 @@ import json, sys
 d = json.load(sys.stdin)
 for s in d["kexec_load"]["segments"]:
     if s["role"] == "purgatory":
-        s["sha256"] = "(purgatory build)"; s["bufsz"] = "(purgatory build)"
+        s["digest"] = "(purgatory build)"; s["bufsz"] = "(purgatory build)"
 d["kexec_load"]["digest"] = "(depends on the purgatory build)"
 print(json.dumps(d, indent=1, sort_keys=True))')
 [ -n "${KX_UPDATE_GOLDEN:-}" ] && printf '%s\n' "$jout" > "$SRC/tests/golden/cli-bios-box.json"

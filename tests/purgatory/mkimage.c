@@ -3,13 +3,15 @@
  * Host side of the purgatory harness: make the region images of layout.h
  * and the purgatory blob filled by the loader's own code
  * (kx_purgatory_blob(H_ARCH) + kx_purgatory_fill(), digests by
- * kx_sha256), as kexec would hand them to the old kernel. Built once per
+ * kx_digest_one(): CRC32C, or SHA-256 with --digest sha256), as kexec
+ * would hand them to the old kernel. Built once per
  * architecture (mkpurgimage for arm64, mkpurgimage-riscv64) with that
  * architecture's directory, and so its layout.h, first on the include path.
  *
  *   mkimage OUTDIR KERNEL.BIN [--initrd-size BYTES] [--serial ADDR]
- *           [--no-verify] [--corrupt REGION] [--bad-nr-regions]
- *           arm64: [--knobs N] [--regs]   riscv64: [--fault]
+ *           [--digest crc32c|sha256] [--no-verify] [--corrupt REGION]
+ *           [--bad-nr-regions] [--bad-digest-kind]
+ *           x86_64, arm64: [--knobs N] [--regs]   riscv64: [--fault]
  *
  * Writes OUTDIR/{purgatory,kernel,initrd,dtb,tiny}.bin. The "DTB" is random
  * bytes on arm64, a real flattened device tree (libfdt), H_DTB_LEN bytes,
@@ -17,7 +19,8 @@
  * flips a byte of that region's data after its digest was taken (memory
  * that is not what the loader planned); --bad-nr-regions writes 17 into the
  * filled parameter block's nr_regions (more than it holds:
- * kx_purgatory_fill() itself refuses that). arm64: --knobs sets the
+ * kx_purgatory_fill() itself refuses that), --bad-digest-kind 2 into its
+ * digest_kind (likewise). arm64: --knobs sets the
  * blob's knobs word, --regs puts non-zero values in x1..x3 to show they
  * come from the parameter block. riscv64: --fault adds a sixth region in
  * the hole above RAM, which the purgatory cannot read.
@@ -31,8 +34,8 @@
 #include <string.h>
 
 #include "core/bytes.h"
-#include "core/sha256.h"
-#include "purgatory/arm64/knobs.h"
+#include "core/digest.h"
+#include "purgatory/knobs.h"
 #include "purgatory/purgatory.h"
 #include "layout.h"
 
@@ -113,13 +116,14 @@ int main(int argc, char **argv)
 	size_t initrd_size = 4u << 20, kernel_len;
 	uint64_t serial = H_UART;
 	uint32_t knobs = 0;
-	int corrupt = -1, verify = 1, regs = 0, fault = 0, bad_nr = 0;
+	int corrupt = -1, verify = 1, regs = 0, fault = 0, bad_nr = 0, bad_kind = 0;
+	enum kx_digest_kind kind = KX_DIGEST_DEFAULT;
 	uint8_t *kernel, *initrd, *dtb, tiny[1] = { 0x5a }, *buf;
 
 	if (argc < 3)
 		die("usage: mkimage OUTDIR KERNEL.BIN [--initrd-size N] [--serial ADDR] "
-		    "[--no-verify] [--corrupt REGION] [--bad-nr-regions] "
-		    "arm64: [--knobs N] [--regs] riscv64: [--fault]");
+		    "[--digest crc32c|sha256] [--no-verify] [--corrupt REGION] [--bad-nr-regions] "
+		    "[--bad-digest-kind] x86_64, arm64: [--knobs N] [--regs] riscv64: [--fault]");
 	for (int i = 3; i < argc; i++) {
 		if (!strcmp(argv[i], "--initrd-size") && i + 1 < argc)
 			initrd_size = strtoull(argv[++i], NULL, 0);
@@ -131,6 +135,12 @@ int main(int argc, char **argv)
 			corrupt = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--bad-nr-regions"))
 			bad_nr = 1;
+		else if (!strcmp(argv[i], "--bad-digest-kind"))
+			bad_kind = 1;
+		else if (!strcmp(argv[i], "--digest") && i + 1 < argc) {
+			if (!kx_digest_parse(argv[++i], &kind))
+				die("--digest: crc32c or sha256");
+		}
 		else if (H_KNOBS && !strcmp(argv[i], "--knobs") && i + 1 < argc)
 			knobs = (uint32_t)strtoul(argv[++i], NULL, 0);
 		else if (H_REGS && !strcmp(argv[i], "--regs"))
@@ -176,11 +186,12 @@ int main(int argc, char **argv)
 	p.regions[2] = (struct kx_purgatory_region){ .start = H_DTB, .len = H_DTB_LEN };
 	p.regions[3] = (struct kx_purgatory_region){ .start = H_TINY, .len = sizeof(tiny) };
 	p.regions[4] = (struct kx_purgatory_region){ .start = H_EMPTY, .len = 0 };
-	kx_sha256(kernel, kernel_len, p.regions[0].sha256);
-	kx_sha256(initrd, initrd_size, p.regions[1].sha256);
-	kx_sha256(dtb, H_DTB_LEN, p.regions[2].sha256);
-	kx_sha256(tiny, sizeof(tiny), p.regions[3].sha256);
-	kx_sha256("", 0, p.regions[4].sha256);
+	p.digest_kind = kind == KX_DIGEST_SHA256 ? KX_PURGATORY_DIGEST_SHA256 : KX_PURGATORY_DIGEST_CRC32C;
+	kx_digest_one(kind, kernel, kernel_len, p.regions[0].digest);
+	kx_digest_one(kind, initrd, initrd_size, p.regions[1].digest);
+	kx_digest_one(kind, dtb, H_DTB_LEN, p.regions[2].digest);
+	kx_digest_one(kind, tiny, sizeof(tiny), p.regions[3].digest);
+	kx_digest_one(kind, "", 0, p.regions[4].digest);
 #ifdef H_FAULT
 	if (fault) {
 		/* Any digest: the read faults before it is compared. */
@@ -217,11 +228,14 @@ int main(int argc, char **argv)
 	if (!buf || kx_purgatory_fill(&blob, buf, blob.size, &p, &err) < 0)
 		die(err.message[0] ? err.message : "out of memory");
 	if (H_KNOBS)
-		kx_put_le32(buf + KX_ARM64_KNOBS_OFFSET, knobs);
+		kx_put_le32(buf + KX_KNOBS_OFFSET, knobs);
 	if (bad_nr)
 		kx_put_le32(buf + blob.params_offset +
 			    offsetof(struct kx_purgatory_params, nr_regions),
 			    KX_PURGATORY_REGIONS_MAX + 1);
+	if (bad_kind)
+		kx_put_le32(buf + blob.params_offset +
+			    offsetof(struct kx_purgatory_params, digest_kind), 2);
 
 	write_file(argv[1], "purgatory.bin", buf, blob.size);
 	write_file(argv[1], "kernel.bin", kernel, kernel_len);

@@ -279,7 +279,7 @@ static void golden(const char *box, int *kx_failed_)
 	 * with the planner: its digest (and so the plan's) is masked. */
 	for (unsigned int i = 0; i < b.plan.nr_segments; i++)
 		if (!strcmp(b.plan.segments[i].name, "purgatory")) {
-			memset(b.plan.segments[i].sha256, 0, 32);
+			memset(b.plan.segments[i].digest, 0, 32);
 			b.plan.segments[i].bufsz = 0;
 		}
 	memset(b.plan.digest, 0, 32);

@@ -14,9 +14,10 @@
 #include <stdint.h>
 
 #include "core/bytes.h"
+#include "core/crc32c.h"
 #include "core/sha256.h"
 #include "core/units.h"
-#include "purgatory/arm64/knobs.h"
+#include "purgatory/knobs.h"
 #include "purgatory/arm64/pgtable.h"
 #include "purgatory/blobs.h"
 #include "purgatory/purgatory.h"
@@ -111,7 +112,7 @@ KX_TEST(arm64_blob_header)
 	CHECK((insn & 0x03ffffffu) * 4 >= 32);
 	CHECK((insn & 0x03ffffffu) * 4 < blob.size);
 	/* The harness switches, 0 as built. */
-	CHECK(kx_le32(b, KX_ARM64_KNOBS_OFFSET, &knobs));
+	CHECK(kx_le32(b, KX_KNOBS_OFFSET, &knobs));
 	CHECK_EQ_U64(knobs, 0);
 
 	CHECK(kx_le64(b, KX_PURGATORY_HEADER_OFFSET, &magic));
@@ -172,7 +173,9 @@ KX_TEST(arm64_fill_into_real_blob)
 		 kx_le32(b, blob.params_offset + 44, &v32) && v32 == 2 &&
 		 kx_le64(b, blob.params_offset + 48, &v64) && v64 == 0x09000000 &&
 		 kx_le64(b, blob.params_offset + 56 + 48, &v64) && v64 == 0x7f000000 &&
-		 memcmp(buf + blob.params_offset + 56 + 16, p.regions[0].sha256, 32) == 0;
+		 memcmp(buf + blob.params_offset + 56 + 16, p.regions[0].digest, 32) == 0 &&
+		 kx_le32(b, blob.params_offset + 824, &v32) && v32 == KX_PURGATORY_DIGEST_CRC32C &&
+		 kx_le32(b, blob.params_offset + 828, &v32) && v32 == 0;
 	free(buf);
 	CHECK(same_code);
 	CHECK(bss_zero);
@@ -277,8 +280,9 @@ KX_TEST(riscv64_fill_into_real_blob)
 		 kx_le64(b, blob.params_offset + 56, &v64) && v64 == 0x1000000 &&
 		 kx_le64(b, blob.params_offset + 56 + 48, &v64) && v64 == 0x7f000000 &&
 		 kx_le64(b, blob.params_offset + 56 + 48 + 8, &v64) && v64 == 0x800000 &&
-		 memcmp(buf + blob.params_offset + 56 + 16, p.regions[0].sha256, 32) == 0 &&
-		 memcmp(buf + blob.params_offset + 56 + 48 + 16, p.regions[1].sha256, 32) == 0;
+		 memcmp(buf + blob.params_offset + 56 + 16, p.regions[0].digest, 32) == 0 &&
+		 memcmp(buf + blob.params_offset + 56 + 48 + 16, p.regions[1].digest, 32) == 0 &&
+		 kx_le32(b, blob.params_offset + 824, &v32) && v32 == KX_PURGATORY_DIGEST_CRC32C;
 	free(buf);
 	CHECK(same_code);
 	CHECK(bss_zero);
@@ -481,11 +485,13 @@ static void sample_params(struct kx_purgatory_params *p)
 	p->regions[0].start = 0x1000000;
 	p->regions[0].len = 0x12345;
 	for (int i = 0; i < 32; i++)
-		p->regions[0].sha256[i] = (uint8_t)(i + 1);
+		p->regions[0].digest[i] = (uint8_t)(i + 1);
 	p->regions[1].start = 0x7f000000;
 	p->regions[1].len = 0x800000;
 	for (int i = 0; i < 32; i++)
-		p->regions[1].sha256[i] = (uint8_t)(0xa0 + i);
+		p->regions[1].digest[i] = (uint8_t)(0xa0 + i);
+	p->digest_kind = KX_PURGATORY_DIGEST_CRC32C;
+	p->reserved = 0x55555555;  /* the fill writes 0 */
 }
 
 /* Fill a fake blob, so this runs on every host, not only x86_64. */
@@ -531,13 +537,19 @@ KX_TEST(fill_writes_params_little_endian)
 	CHECK_EQ_U64(v64, 0x1000000);
 	CHECK(kx_le64(b, 0x200 + 64, &v64));
 	CHECK_EQ_U64(v64, 0x12345);
-	CHECK(memcmp(buf + 0x200 + 72, p.regions[0].sha256, 32) == 0);
+	CHECK(memcmp(buf + 0x200 + 72, p.regions[0].digest, 32) == 0);
 	CHECK(kx_le64(b, 0x200 + 104, &v64));
 	CHECK_EQ_U64(v64, 0x7f000000);
-	CHECK(memcmp(buf + 0x200 + 120, p.regions[1].sha256, 32) == 0);
+	CHECK(memcmp(buf + 0x200 + 120, p.regions[1].digest, 32) == 0);
 	/* Unused regions are zero, not left over from the blob. */
-	for (size_t i = 56 + 2 * 48; i < PARAMS_SIZE; i++)
+	for (size_t i = 56 + 2 * 48; i < 56 + 48 * KX_PURGATORY_REGIONS_MAX; i++)
 		CHECK(buf[0x200 + i] == 0);
+	/* digest_kind after the table, then the reserved word, zero. */
+	CHECK(kx_le32(b, 0x200 + 824, &v32));
+	CHECK_EQ_U64(v32, KX_PURGATORY_DIGEST_CRC32C);
+	CHECK(kx_le32(b, 0x200 + 828, &v32));
+	CHECK_EQ_U64(v32, 0);
+	CHECK_EQ_U64(PARAMS_SIZE, 832);
 }
 
 KX_TEST(fill_into_real_blob)
@@ -567,6 +579,8 @@ KX_TEST(fill_into_real_blob)
 	CHECK_EQ_U64(back.regs[0], p.regs[0]);
 	CHECK_EQ_U64(back.nr_regions, 2);
 	CHECK(memcmp(back.regions, p.regions, sizeof(p.regions)) == 0);
+	CHECK_EQ_U64(back.digest_kind, KX_PURGATORY_DIGEST_CRC32C);
+	CHECK_EQ_U64(back.reserved, 0);
 }
 
 KX_TEST(fill_rejects_small_buffer)
@@ -600,6 +614,22 @@ KX_TEST(fill_rejects_too_many_regions)
 	CHECK_CONTAINS(err.message, "17 regions");
 }
 
+KX_TEST(fill_rejects_bad_digest_kind)
+{
+	static uint8_t image[2048], buf[2048];
+	struct kx_purgatory_blob blob = { image, sizeof(image), 8192, 0x200 };
+	struct kx_purgatory_params p;
+	struct kx_error err = { 0 };
+
+	sample_params(&p);
+	p.digest_kind = 2;
+	memset(buf, 0x55, sizeof(buf));
+	CHECK(kx_purgatory_fill(&blob, buf, sizeof(buf), &p, &err) < 0);
+	CHECK(err.status == KX_E_PLAN);
+	CHECK_CONTAINS(err.message, "digest kind 2");
+	CHECK(buf[0] == 0x55);
+}
+
 KX_TEST(fill_rejects_params_outside_blob)
 {
 	static uint8_t image[1024], buf[1024];
@@ -613,13 +643,22 @@ KX_TEST(fill_rejects_params_outside_blob)
 	CHECK_CONTAINS(err.message, "params_offset");
 }
 
-/* Three host buffers as regions, with their true digests. */
+/* Three host buffers as regions, with their true digests of `kind`. */
 struct verify_fixture {
 	uint8_t a[1000], b[4096], c[1];
 	struct kx_purgatory_params p;
 };
 
-static void make_fixture(struct verify_fixture *f)
+static void crc_field(const void *data, size_t len, uint8_t out[32])
+{
+	uint32_t crc = kx_crc32c(data, len);
+
+	memset(out, 0, 32);
+	for (int i = 0; i < 4; i++)
+		out[i] = (uint8_t)(crc >> (8 * i));
+}
+
+static void make_fixture_kind(struct verify_fixture *f, uint32_t kind)
 {
 	uint8_t *bufs[3] = { f->a, f->b, f->c };
 	size_t lens[3] = { sizeof(f->a), sizeof(f->b), sizeof(f->c) };
@@ -632,18 +671,37 @@ static void make_fixture(struct verify_fixture *f)
 	f->c[0] = 0x42;
 	f->p.flags = KX_PURGATORY_VERIFY;
 	f->p.nr_regions = 3;
+	f->p.digest_kind = kind;
 	for (int i = 0; i < 3; i++) {
 		f->p.regions[i].start = (uint64_t)(uintptr_t)bufs[i];
 		f->p.regions[i].len = lens[i];
-		kx_sha256(bufs[i], lens[i], f->p.regions[i].sha256);
+		if (kind == KX_PURGATORY_DIGEST_SHA256)
+			kx_sha256(bufs[i], lens[i], f->p.regions[i].digest);
+		else
+			crc_field(bufs[i], lens[i], f->p.regions[i].digest);
 	}
 }
+
+static const uint32_t kinds[2] = { KX_PURGATORY_DIGEST_SHA256, KX_PURGATORY_DIGEST_CRC32C };
+
+/* Each verify case runs for both digests, with the best and the portable
+ * implementations. */
+#define FOR_EACH_KIND(f) \
+	for (int k_ = 0; k_ < 2; k_++) \
+		for (int portable = 0; portable < 2 && (make_fixture_kind(&(f), kinds[k_]), 1); portable++)
 
 KX_TEST(verify_good)
 {
 	static struct verify_fixture f;
 
-	make_fixture(&f);
+	FOR_EACH_KIND(f) {
+		CHECK(kx_purgatory_verify_with(&f.p, portable) == -1);
+		if (!portable)
+			CHECK(kx_purgatory_verify(&f.p) == -1);
+	}
+	/* A parameter block from before digest_kind existed: zero, SHA-256. */
+	make_fixture_kind(&f, KX_PURGATORY_DIGEST_SHA256);
+	CHECK_EQ_U64(KX_PURGATORY_DIGEST_SHA256, 0);
 	CHECK(kx_purgatory_verify(&f.p) == -1);
 }
 
@@ -651,22 +709,39 @@ KX_TEST(verify_one_corrupted_byte)
 {
 	static struct verify_fixture f;
 
-	make_fixture(&f);
-	f.b[2049] ^= 0x01;
-	CHECK(kx_purgatory_verify(&f.p) == 1);
-	f.b[2049] ^= 0x01;
-	f.c[0] ^= 0x80;
-	CHECK(kx_purgatory_verify(&f.p) == 2);
-	f.a[0] ^= 0x80;  /* the first bad region is reported */
-	CHECK(kx_purgatory_verify(&f.p) == 0);
+	FOR_EACH_KIND(f) {
+		f.b[2049] ^= 0x01;
+		CHECK(kx_purgatory_verify_with(&f.p, portable) == 1);
+		f.b[2049] ^= 0x01;
+		f.c[0] ^= 0x80;
+		CHECK(kx_purgatory_verify_with(&f.p, portable) == 2);
+		f.a[0] ^= 0x80;  /* the first bad region is reported */
+		CHECK(kx_purgatory_verify_with(&f.p, portable) == 0);
+	}
 }
 
 KX_TEST(verify_wrong_stored_digest)
 {
 	static struct verify_fixture f;
 
-	make_fixture(&f);
-	f.p.regions[0].sha256[31] ^= 0xff;
+	FOR_EACH_KIND(f) {
+		f.p.regions[0].digest[31] ^= 0xff;
+		CHECK(kx_purgatory_verify_with(&f.p, portable) == 0);
+		f.p.regions[0].digest[31] ^= 0xff;
+		f.p.regions[2].digest[0] ^= 0xff;  /* what --x-test-wrong-digest flips (there in region 0) */
+		CHECK(kx_purgatory_verify_with(&f.p, portable) == 2);
+	}
+	/* A CRC32C field must be the CRC and zeros: a right CRC with
+	 * anything after it is a wrong field. */
+	make_fixture_kind(&f, KX_PURGATORY_DIGEST_CRC32C);
+	f.p.regions[1].digest[4] = 1;
+	CHECK(kx_purgatory_verify(&f.p) == 1);
+	/* One kind's digests are not the other's. */
+	make_fixture_kind(&f, KX_PURGATORY_DIGEST_CRC32C);
+	f.p.digest_kind = KX_PURGATORY_DIGEST_SHA256;
+	CHECK(kx_purgatory_verify(&f.p) == 0);
+	make_fixture_kind(&f, KX_PURGATORY_DIGEST_SHA256);
+	f.p.digest_kind = KX_PURGATORY_DIGEST_CRC32C;
 	CHECK(kx_purgatory_verify(&f.p) == 0);
 }
 
@@ -674,36 +749,66 @@ KX_TEST(verify_zero_regions)
 {
 	static struct verify_fixture f;
 
-	make_fixture(&f);
-	f.p.nr_regions = 0;
-	f.a[0] ^= 0xff;  /* not looked at */
-	CHECK(kx_purgatory_verify(&f.p) == -1);
+	FOR_EACH_KIND(f) {
+		f.p.nr_regions = 0;
+		f.a[0] ^= 0xff;  /* not looked at */
+		CHECK(kx_purgatory_verify_with(&f.p, portable) == -1);
+	}
 }
 
 KX_TEST(verify_empty_region)
 {
 	static struct verify_fixture f;
 
-	make_fixture(&f);
-	f.p.regions[1].len = 0;
-	kx_sha256("", 0, f.p.regions[1].sha256);
-	CHECK(kx_purgatory_verify(&f.p) == -1);
-	f.p.regions[1].start = UINT64_MAX; /* never dereferenced when empty */
-	CHECK(kx_purgatory_verify(&f.p) == -1);
+	FOR_EACH_KIND(f) {
+		f.p.regions[1].len = 0;
+		if (kinds[k_] == KX_PURGATORY_DIGEST_SHA256)
+			kx_sha256("", 0, f.p.regions[1].digest);
+		else
+			memset(f.p.regions[1].digest, 0, 32);  /* CRC32C of nothing: 0 */
+		CHECK(kx_purgatory_verify_with(&f.p, portable) == -1);
+		f.p.regions[1].start = UINT64_MAX; /* never dereferenced when empty */
+		CHECK(kx_purgatory_verify_with(&f.p, portable) == -1);
+	}
 }
 
 KX_TEST(verify_rejects_bad_params)
 {
 	static struct verify_fixture f;
 
-	make_fixture(&f);
-	f.p.nr_regions = KX_PURGATORY_REGIONS_MAX + 1;
+	FOR_EACH_KIND(f) {
+		f.p.nr_regions = KX_PURGATORY_REGIONS_MAX + 1;
+		CHECK(kx_purgatory_verify_with(&f.p, portable) == KX_PURGATORY_REGIONS_MAX);
+		/* A region wrapping around the address space is bad, not hashed. */
+		make_fixture_kind(&f, kinds[k_]);
+		f.p.regions[2].start = UINT64_MAX - 10;
+		f.p.regions[2].len = 100;
+		CHECK(kx_purgatory_verify_with(&f.p, portable) == 2);
+	}
+	/* A digest kind it does not know: the block is bad, nothing hashed. */
+	make_fixture_kind(&f, KX_PURGATORY_DIGEST_CRC32C);
+	f.p.digest_kind = 2;
 	CHECK(kx_purgatory_verify(&f.p) == KX_PURGATORY_REGIONS_MAX);
-	/* A region wrapping around the address space is bad, not hashed. */
-	make_fixture(&f);
-	f.p.regions[2].start = UINT64_MAX - 10;
-	f.p.regions[2].len = 100;
-	CHECK(kx_purgatory_verify(&f.p) == 2);
+	f.p.digest_kind = 0xffffffffu;
+	CHECK(kx_purgatory_verify_with(&f.p, 1) == KX_PURGATORY_REGIONS_MAX);
+}
+
+KX_TEST(digest_impl_names)
+{
+	static struct verify_fixture f;
+
+	make_fixture_kind(&f, KX_PURGATORY_DIGEST_CRC32C);
+	CHECK(!strcmp(kx_purgatory_digest_impl(&f.p, 1), "crc32c, portable tables"));
+	CHECK(!strncmp(kx_purgatory_digest_impl(&f.p, 0), "crc32c, ", 8));
+#if defined(__x86_64__)
+	if (kx_crc32c_impl_available(KX_CRC32C_IMPL_SSE42))
+		CHECK(!strcmp(kx_purgatory_digest_impl(&f.p, 0), "crc32c, SSE4.2 crc32 instruction"));
+#endif
+	f.p.digest_kind = KX_PURGATORY_DIGEST_SHA256;
+	CHECK(!strcmp(kx_purgatory_digest_impl(&f.p, 1), "sha256, portable C"));
+	CHECK(!strncmp(kx_purgatory_digest_impl(&f.p, 0), "sha256, ", 8));
+	f.p.digest_kind = 7;
+	CHECK(!strcmp(kx_purgatory_digest_impl(&f.p, 0), "unknown digest kind"));
 }
 
 #if HAVE_X86_64_BLOB
@@ -712,8 +817,8 @@ typedef int verify_fn(const struct kx_purgatory_params *);
 /*
  * The blob's kx_purgatory_verify() is ordinary SysV code (it is only the
  * entry that needs ring 0), so call it where it is: this runs the
- * freestanding build of the check, SHA-NI path included when the CPU has
- * it, at an address that is not the link address (0) — a relocation that
+ * freestanding build of the check, for both digests, with the SHA-NI and
+ * SSE4.2 paths when the CPU has them, at an address that is not the link address (0) — a relocation that
  * slipped through would crash or misbehave here.
  */
 KX_TEST(blob_verify_runs_anywhere)
@@ -746,21 +851,29 @@ KX_TEST(blob_verify_runs_anywhere)
 	fn_addr = mem + e->verify_offset;
 	memcpy(&verify, &fn_addr, sizeof(verify));
 
-	make_fixture(&f);
-	good = verify(&f.p);
-	f.b[100] ^= 0x10;
-	bad_b = verify(&f.p);
-	f.b[100] ^= 0x10;
-	f.c[0] ^= 0x01;
+	int ok = 1;
+	for (int k = 0; k < 2; k++) {
+		make_fixture_kind(&f, kinds[k]);
+		good = verify(&f.p);
+		f.b[100] ^= 0x10;
+		bad_b = verify(&f.p);
+		f.b[100] ^= 0x10;
+		f.c[0] ^= 0x01;
+		bad_c = verify(&f.p);
+		f.p.nr_regions = 0;
+		none = verify(&f.p);
+		if (good != -1 || bad_b != 1 || bad_c != 2 || none != -1) {
+			printf("#   digest kind %u: %d %d %d %d\n", kinds[k], good, bad_b, bad_c, none);
+			ok = 0;
+		}
+	}
+	make_fixture_kind(&f, KX_PURGATORY_DIGEST_CRC32C);
+	f.p.digest_kind = 9;
 	bad_c = verify(&f.p);
-	f.p.nr_regions = 0;
-	none = verify(&f.p);
 	munmap(map, map_size);
 
-	CHECK(good == -1);
-	CHECK(bad_b == 1);
-	CHECK(bad_c == 2);
-	CHECK(none == -1);
+	CHECK(ok);
+	CHECK(bad_c == KX_PURGATORY_REGIONS_MAX);
 }
 #endif
 
@@ -781,6 +894,7 @@ int main(void)
 		KX_CASE(fill_into_real_blob),
 		KX_CASE(fill_rejects_small_buffer),
 		KX_CASE(fill_rejects_too_many_regions),
+		KX_CASE(fill_rejects_bad_digest_kind),
 		KX_CASE(fill_rejects_params_outside_blob),
 		KX_CASE(verify_good),
 		KX_CASE(verify_one_corrupted_byte),
@@ -788,6 +902,7 @@ int main(void)
 		KX_CASE(verify_zero_regions),
 		KX_CASE(verify_empty_region),
 		KX_CASE(verify_rejects_bad_params),
+		KX_CASE(digest_impl_names),
 #if HAVE_X86_64_BLOB
 		KX_CASE(blob_verify_runs_anywhere),
 #endif

@@ -7,7 +7,7 @@
  * (ADR/ADRP): the blob runs wherever it was loaded.
  */
 #include "purgatory/purgatory_abi.h"
-#include "purgatory/arm64/knobs.h"
+#include "purgatory/knobs.h"
 #include "purgatory/arm64/sysreg.h"
 
 #define STACK_SIZE	16384
@@ -19,7 +19,7 @@ kx_purgatory_entry:
 	b	start
 	.long	0
 	/* Test/benchmark switches (knobs.h); 0 unless a harness patched it. */
-	.org	kx_purgatory_entry + KX_ARM64_KNOBS_OFFSET
+	.org	kx_purgatory_entry + KX_KNOBS_OFFSET
 	.globl	kx_arm64_knobs
 kx_arm64_knobs:
 	.long	0

@@ -26,9 +26,11 @@
  * (kexec-tools' purgatory does exactly that; users turn the check off). So
  * for the check we build an identity map in our bss, turn the MMU and the
  * caches on, hash at full speed, and turn them off again before the jump.
- * On top of that the block function uses the ARMv8 SHA-256 instructions
- * when ID_AA64ISAR0_EL1.SHA2 says the CPU has them (core/sha256.c), the
- * portable C one otherwise.
+ * On top of that the digest uses the CPU's instructions for it: CRC32C
+ * (the default) the CRC32 extension when ID_AA64ISAR0_EL1.CRC32 says the
+ * CPU has it (core/crc32c.c: CRC32CX, eight bytes per instruction),
+ * SHA-256 the ARMv8 SHA-256 instructions when ID_AA64ISAR0_EL1.SHA2 says
+ * so (core/sha256.c); the portable C code otherwise.
  *
  * The map (pgtable.c): 4 KiB granule, 48-bit VA, Normal Write-Back memory,
  * Inner Shareable, covering exactly our own image and the page-rounded
@@ -70,9 +72,9 @@
  * THE FALLBACK. If an identity map cannot be made (no 4 KiB granule, a
  * region above the physical address size or the 48-bit VA, more tables
  * than the pool holds, EL3) we hash with the MMU and caches off: slow,
- * never wrong. Everything runs with -mstrict-align, and the vector loads of
- * the SHA-256 block function use element-sized LD1, so the same code is
- * correct on Device memory.
+ * never wrong. Everything runs with -mstrict-align, the vector loads of
+ * the SHA-256 block function use element-sized LD1 and the CRC32C code
+ * reads aligned words only, so the same code is correct on Device memory.
  *
  * On a digest mismatch we never branch: report on the PL011 at
  * params.serial_port if the loader gave one, then park in a WFE loop.
@@ -83,8 +85,7 @@
 /* Everything declared below is in this blob: reached PC-relative, never
  * through a GOT (taking a function's address would otherwise need one). */
 #pragma GCC visibility push(hidden)
-#include "core/sha256.h"
-#include "purgatory/arm64/knobs.h"
+#include "purgatory/knobs.h"
 #include "purgatory/arm64/pgtable.h"
 #include "purgatory/arm64/sysreg.h"
 #include "purgatory/console.h"
@@ -182,33 +183,17 @@ static __attribute__((noreturn)) void refuse(int bad)
 }
 
 /*
- * KX_ARM64_KNOB_PORTABLE: verify.c's check with the C block function, for
- * the harness to time and test it on CPUs that have the SHA2 instructions.
+ * KX_KNOB_PORTABLE: verify.c's check with the portable C code of the
+ * digest (SHA-256 block function, CRC32C tables), for the harness to time
+ * and test it on CPUs that have the instructions.
  */
 static int verify_portable(const struct kx_purgatory_params *p)
 {
-	for (uint32_t i = 0; i < p->nr_regions; i++) {
-		const struct kx_purgatory_region *r = &p->regions[i];
-		const uint8_t *a = r->sha256;
-		uint8_t digest[KX_SHA256_DIGEST_SIZE], diff = 0;
-		struct kx_sha256 ctx;
-		uint64_t last;
-
-		if (r->len && __builtin_add_overflow(r->start, r->len - 1, &last))
-			return (int)i;
-		kx_sha256_init_impl(&ctx, KX_SHA256_IMPL_PORTABLE);
-		kx_sha256_update(&ctx, (const void *)(uintptr_t)r->start, (size_t)r->len);
-		kx_sha256_final(&ctx, digest);
-		for (int j = 0; j < KX_SHA256_DIGEST_SIZE; j++)
-			diff |= digest[j] ^ a[j];
-		if (diff)
-			return (int)i;
-	}
-	return -1;
+	return kx_purgatory_verify_with(p, 1);
 }
 
 /*
- * KX_ARM64_KNOB_REPORT: what SCTLR_ELx said while the check ran, so that
+ * KX_KNOB_REPORT: what SCTLR_ELx said while the check ran, so that
  * the harness sees the MMU and D-cache were really on. Runtime-set data in
  * the bss (a code address stored at run time needs no relocation).
  */
@@ -326,8 +311,9 @@ static void report(uint64_t base, unsigned int el, const struct mmu_setup *m, bo
 	} else {
 		kx_console_puts(serial_putc, base, ", MMU and caches on");
 	}
-	kx_console_puts(serial_putc, base, portable || !kx_sha256_impl_available(KX_SHA256_IMPL_ARMV8) ?
-		    ", portable SHA-256\n" : ", SHA-256 instructions\n");
+	kx_console_puts(serial_putc, base, ", ");
+	kx_console_puts(serial_putc, base, kx_purgatory_digest_impl(&kx_params, portable));
+	kx_console_puts(serial_putc, base, "\n");
 }
 
 /* Called by entry.S with the MMU off; returns only when the kernel may be
@@ -335,7 +321,7 @@ static void report(uint64_t base, unsigned int el, const struct mmu_setup *m, bo
 void kx_purgatory_main(unsigned int el)
 {
 	uint32_t knobs = kx_arm64_knobs;
-	bool portable = knobs & KX_ARM64_KNOB_PORTABLE;
+	bool portable = knobs & KX_KNOB_PORTABLE;
 	verify_fn *verify = portable ? verify_portable : kx_purgatory_verify;
 	uint64_t base = console_base();
 	struct mmu_setup m = { 0 };
@@ -346,11 +332,11 @@ void kx_purgatory_main(unsigned int el)
 	if (kx_params.nr_regions > KX_PURGATORY_REGIONS_MAX)
 		refuse(KX_PURGATORY_REGIONS_MAX);
 
-	if (knobs & KX_ARM64_KNOB_CACHES_OFF)
+	if (knobs & KX_KNOB_CACHES_OFF)
 		m.why_not = "asked to";
 	else
 		mmu_prepare(el, &m);
-	if (base && (knobs & KX_ARM64_KNOB_REPORT)) {
+	if (base && (knobs & KX_KNOB_REPORT)) {
 		report(base, el, &m, portable);
 		probed_verify = verify;
 		verify = verify_probe;
@@ -367,7 +353,7 @@ void kx_purgatory_main(unsigned int el)
 		}
 		bad = kx_arm64_verify_cached(&kx_params, verify, m.ttbr0, m.tcr, KX_MAIR_VALUE);
 	}
-	if (base && (knobs & KX_ARM64_KNOB_REPORT)) {
+	if (base && (knobs & KX_KNOB_REPORT)) {
 		kx_console_puts(serial_putc, base, "kexec-ng purgatory: SCTLR during the check ");
 		kx_console_put_u64(serial_putc, base, sctlr_during_check, 16);
 		kx_console_puts(serial_putc, base, "\n");

@@ -4,6 +4,7 @@
  * offset 0 in 64-bit mode with an identity map and an unknown stack.
  * Everything below is RIP-relative: the blob runs wherever it was loaded.
  */
+#include "purgatory/knobs.h"
 #include "purgatory/purgatory_abi.h"
 
 #define X86_CR0_MP		(1 << 1)
@@ -24,6 +25,13 @@
 	.type	kx_purgatory_entry, @function
 kx_purgatory_entry:
 	jmp	start
+
+	/* Test/benchmark switches (knobs.h); 0 unless a harness patched it. */
+	.org	kx_purgatory_entry + KX_KNOBS_OFFSET, 0xcc
+	.globl	kx_x86_knobs
+	.hidden	kx_x86_knobs
+kx_x86_knobs:
+	.long	0
 
 	/* struct kx_purgatory_header; int3 fill before it. */
 	.org	kx_purgatory_entry + KX_PURGATORY_HEADER_OFFSET, 0xcc

@@ -28,12 +28,18 @@
  * block function may use SSE registers, calls kx_purgatory_main() below,
  * then restores CR0/CR4 and does the GDT and register dance before the jump.
  *
+ * The digest: CRC32C by default, with the SSE4.2 crc32 instruction when
+ * CPUID says the CPU has it (it works on general registers), else with
+ * tables; or SHA-256, with SHA-NI when the CPU has it (that block function
+ * uses SSE registers), else in C. params.digest_kind says which.
+ *
  * On a digest mismatch we never return: report on the serial port if the
  * loader gave us one, then halt forever.
  */
 #include <stdint.h>
 
 #include "purgatory/console.h"
+#include "purgatory/knobs.h"
 #include "purgatory/purgatory_abi.h"
 #include "purgatory/verify.h"
 
@@ -43,6 +49,10 @@
  * before we run). Not static: the compiler must not assume it stays zero.
  */
 struct kx_purgatory_params kx_params __attribute__((section(".kx_params"), aligned(64)));
+
+/* entry.S: the harness's switches (knobs.h). Hidden: reached RIP-relative,
+ * never through a GOT. */
+extern const volatile uint32_t kx_x86_knobs __attribute__((visibility("hidden")));
 
 void kx_purgatory_main(void);
 
@@ -128,11 +138,19 @@ static __attribute__((noreturn)) void refuse(int bad)
 void kx_purgatory_main(void)
 {
 	uint16_t port = console_port();
+	uint32_t knobs = kx_x86_knobs;
+	int portable = (knobs & KX_KNOB_PORTABLE) != 0;
 	int bad;
 
 	if (!(kx_params.flags & KX_PURGATORY_VERIFY))
 		return;
-	bad = kx_purgatory_verify(&kx_params);
+	if (port && (knobs & KX_KNOB_REPORT)) {
+		serial_init(port);
+		kx_console_puts(serial_putc, port, "kexec-ng purgatory: ");
+		kx_console_puts(serial_putc, port, kx_purgatory_digest_impl(&kx_params, portable));
+		kx_console_puts(serial_putc, port, "\n");
+	}
+	bad = kx_purgatory_verify_with(&kx_params, portable);
 	if (bad >= 0)
 		refuse(bad);
 	if (port) {
