@@ -9,6 +9,9 @@
  * accesses (built with -mstrict-align).
  * riscv64: NS16550A (as OpenSBI left it), CSR access, the SBI calls they
  * make (HSM hart start/stop, SRST shutdown). S-mode, satp = 0.
+ * x86_64: the 16550 at I/O port 0x3f8 (as SeaBIOS left it), control
+ * registers, the TSC, isa-debug-exit to power off. Long mode, built with
+ * -mgeneral-regs-only (CR4.OSFXSR is clear, as the old kernel leaves it).
  */
 #ifndef KX_PURG_HARNESS_BAREMETAL_H
 #define KX_PURG_HARNESS_BAREMETAL_H
@@ -66,8 +69,40 @@ static inline void putc_(char c)
 	uart[0] = (uint8_t)c;
 }
 
+#elif defined(__x86_64__)
+
+static inline void outb_(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb_(uint16_t port)
+{
+	uint8_t v;
+
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+#define read_cr(n) ({ uint64_t v_; __asm__ volatile("mov %%cr" #n ", %0" : "=r"(v_)); v_; })
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static inline void putc_(char c)
+{
+	while (!(inb_((uint16_t)(H_UART + 5)) & 0x20))
+		;
+	outb_((uint16_t)H_UART, (uint8_t)c);
+}
+
 #else
-#error "the purgatory harness runs on arm64 or riscv64"
+#error "the purgatory harness runs on x86_64, arm64 or riscv64"
 #endif
 
 /* Both: output, then power-off per architecture. */
@@ -110,6 +145,19 @@ static inline __attribute__((noreturn)) void power_off(void)
 		__asm__ volatile("hvc #0" : "+r"(x0) : : "memory");
 	for (;;)
 		__asm__ volatile("wfi");
+}
+
+#elif defined(__x86_64__)
+
+/* isa-debug-exit: QEMU exits (status 2 * value + 1) once the UART has
+ * sent the last character. */
+static inline __attribute__((noreturn)) void power_off(void)
+{
+	for (int i = 0; i < 1000000 && !(inb_((uint16_t)(H_UART + 5)) & 0x40); i++)
+		;
+	outb_(H_EXIT_PORT, 0);
+	for (;;)
+		__asm__ volatile("cli; hlt");
 }
 
 #else

@@ -1,23 +1,30 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Run the arm64 or riscv64 purgatory in QEMU (-M virt, TCG) the way the old
+# Run the x86_64, arm64 or riscv64 purgatory in QEMU (TCG) the way the old
 # kernel enters it, and check what the "new kernel" gets. See README.md
 # beside this file.
-#   arm64: qemu-system-aarch64; entered as cpu_soft_restart does, at EL1,
-#          EL2 and EL2 with VHE.
-#   riscv64: qemu-system-riscv64 under OpenSBI from QEMU's firmware; entered
-#          as riscv_kexec_relocate (a jump, on hart 0 or 1) or
+#   x86_64: qemu-system-x86_64 -M pc (SeaBIOS), a multiboot stub that goes
+#          to long mode as relocate_kernel leaves it; QEMU's default CPU
+#          (qemu64: no SSE4.2, no SHA-NI) and -cpu max (SSE4.2).
+#   arm64: qemu-system-aarch64 -M virt; entered as cpu_soft_restart does, at
+#          EL1, EL2 and EL2 with VHE.
+#   riscv64: qemu-system-riscv64 -M virt under OpenSBI from QEMU's firmware;
+#          entered as riscv_kexec_relocate (a jump, on hart 0 or 1) or
 #          riscv_kexec_norelocate (a trap to stvec) does.
 #
 #   tests/purgatory/run.sh [--arch A]                 the cases, as TAP
 #   tests/purgatory/run.sh [--arch A] --bench [MiB]   time the check of one
-#                            MiB-sized region (default 64): arm64, caches
-#                            on/off x SHA-256 instructions/C; riscv64,
-#                            verify on/off
-#   options: --arch A        arm64 (default) or riscv64
+#                            MiB-sized region (default 64) with each digest
+#                            and implementation (arm64: caches on and off),
+#                            and with the check off
+#   options: --arch A        x86_64, arm64 (default) or riscv64
 #            --mkimage PATH  the host tool (else built in build/purgatory-qemu)
 #            --keep DIR      keep the images and QEMU logs in DIR
+#            --icount        (--bench) run QEMU with -icount shift=0: one
+#                            guest instruction per nanosecond, so the times
+#                            count guest instructions (deterministic, blind
+#                            to the host's load)
 #
 # Skips (TAP "1..0 # SKIP") without that QEMU or a compiler for the
 # architecture. Never runs kexec: everything happens inside QEMU.
@@ -25,13 +32,14 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-arch=arm64 mkimage= keep= bench=
+arch=arm64 mkimage= keep= bench= icount=
 
 while [ $# -gt 0 ]; do
   case $1 in
     --arch) arch=$2; shift 2 ;;
     --mkimage) mkimage=$2; shift 2 ;;
     --keep) keep=$2; shift 2 ;;
+    --icount) icount=1; shift ;;
     --bench)
       bench=64; shift
       if [ $# -gt 0 ] && [[ $1 =~ ^[0-9]+$ ]]; then bench=$1; shift; fi ;;
@@ -43,6 +51,12 @@ done
 # bare-metal programs, where RAM starts (layout.h: every address below is
 # RAM + the same offset on both), and how many log lines a failure shows.
 case $arch in
+  x86_64)
+    qemu_name=qemu-system-x86_64 qemu_pkg=qemu-system-x86 machine=x86_64
+    cross=x86_64-linux-gnu mkimage_name=mkpurgimage-x86_64 ram=0
+    # Long mode with CR4.OSFXSR clear, as the old kernel leaves it: no SSE.
+    arch_flags=(-m64 -mgeneral-regs-only -mno-red-zone -fcf-protection=none)
+    diag() { head -20 "$1"; } ;;
   arm64)
     qemu_name=qemu-system-aarch64 qemu_pkg=qemu-system-arm machine=aarch64
     cross=aarch64-linux-gnu mkimage_name=mkpurgimage ram=0x40000000
@@ -58,7 +72,7 @@ case $arch in
                 -msmall-data-limit=0)
     # The end of the log: OpenSBI's banner comes first.
     diag() { tail -12 "$1"; } ;;
-  *) echo "run.sh: --arch: arm64 or riscv64, not $arch" >&2; exit 2 ;;
+  *) echo "run.sh: --arch: x86_64, arm64 or riscv64, not $arch" >&2; exit 2 ;;
 esac
 hex() { printf '0x%x' $((ram + $1)); }
 boot_addr=$(hex 0x200000) mailbox=$(hex 0x280000) purgatory=$(hex 0x300000)
@@ -105,7 +119,9 @@ bm_flags=(-std=gnu11 -O2 -g0 -ffreestanding -nostdlib -static -fno-pic -no-pie
   "$here/$arch/boot.S" "$here/$arch/boot.c" -o "$work/boot.elf" &&
 "$CC" "${bm_flags[@]}" -Wl,--section-start=.text=$kernel \
   "$here/$arch/kernel.S" "$here/$arch/kernel.c" -o "$work/kernel.elf" &&
-"$OBJCOPY" -O binary "$work/kernel.elf" "$work/kernel-built.bin" ||
+"$OBJCOPY" -O binary "$work/kernel.elf" "$work/kernel-built.bin" &&
+  # x86_64: QEMU's multiboot loader takes the flat image (a.out kludge).
+  { [ $arch != x86_64 ] || "$OBJCOPY" -O binary "$work/boot.elf" "$work/boot.bin"; } ||
   { echo "run.sh: building the bare-metal stubs failed" >&2; exit 1; }
 
 # make_images DIR [mkimage options]
@@ -118,6 +134,7 @@ make_images() {
 monitor_pc() {
   local pat='PC=([0-9a-fA-F]{16})'
   [ $arch = riscv64 ] && pat='\n\s*pc\s+([0-9a-fA-F]{16})'
+  [ $arch = x86_64 ] && pat='RIP=([0-9a-fA-F]{16})'
   python3 - "$1" "$2" "$pat" <<'PY'
 import re, socket, sys, time
 s = socket.socket(socket.AF_UNIX)
@@ -146,7 +163,8 @@ PY
 }
 
 # run_qemu DIR HOW WAIT
-#   HOW: arm64: 1 (EL1), 2 (EL2), 2h (EL2 with E2H=1); riscv64: jump (hart
+#   HOW: x86_64: default (QEMU's default CPU, qemu64), max (-cpu max);
+#   arm64: 1 (EL1), 2 (EL2), 2h (EL2 with E2H=1); riscv64: jump (hart
 #   0), hart1 (-smp 2, hart 1 enters), trap (through stvec).
 #   WAIT=exit: until QEMU powers off (the kernel does); WAIT=park:SECONDS
 #   or park:/REGEX/: until REGEX shows up (or SECONDS pass), one more
@@ -156,6 +174,8 @@ run_qemu() {
   local dir=$1 how=$2 wait=$3 mode=0 cpu=0 pid start end
   local -a machine_args
   case $arch/$how in
+    x86_64/default) machine_args=(-M pc) ;;
+    x86_64/max) machine_args=(-M pc -cpu max) ;;
     arm64/1) machine_args=(-M virt) ;;
     arm64/2) machine_args=(-M virt,virtualization=on) ;;
     arm64/2h) machine_args=(-M virt,virtualization=on); mode=1 ;;
@@ -163,7 +183,10 @@ run_qemu() {
     riscv64/hart1) machine_args=(-M virt -smp 2); mode=1; cpu=1 ;;
     riscv64/trap) machine_args=(-M virt -smp 1); mode=2 ;;
   esac
-  if [ $arch = arm64 ]; then
+  if [ $arch = x86_64 ]; then
+    machine_args+=(-m 512M -smp 1 -net none -kernel "$work/boot.bin"
+                   -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+  elif [ $arch = arm64 ]; then
     machine_args+=(-cpu max,lpa2=off -m 512M -smp 1
                    -device "loader,file=$work/boot.elf,cpu-num=0")
   else
@@ -172,6 +195,7 @@ run_qemu() {
   rm -f "$dir/mon.sock" "$dir/pc"
   : >"$dir/serial.log"
   start=$(date +%s.%N)
+  [ -n "$icount" ] && machine_args+=(-icount shift=0)
   timeout 120 "$qemu" "${machine_args[@]}" \
     -nographic -no-reboot -monitor "unix:$dir/mon.sock,server,nowait" \
     -device "loader,file=$dir/kernel.bin,addr=$kernel,force-raw=on" \
@@ -293,62 +317,135 @@ park_after() {
 }
 
 mm='kexec-ng purgatory: digest mismatch in region'
-REPORT=4 CACHES_OFF=1 PORTABLE=2 # arm64's knobs (src/purgatory/arm64/knobs.h)
+REPORT=4 CACHES_OFF=1 PORTABLE=2 # the knobs (src/purgatory/knobs.h)
 
-bench_arm64() {
-  echo "# check of a ${bench} MiB region (+ 75 KiB in 3 more) in QEMU TCG, -cpu max"
-  for el in 1 2; do
-    for k in "0 caches on, SHA-256 instructions" "$PORTABLE caches on, C SHA-256" \
-             "$CACHES_OFF caches off, SHA-256 instructions" \
-             "$((CACHES_OFF | PORTABLE)) caches off, C SHA-256"; do
-      knobs=${k%% *} what=${k#* }
-      d=$work/bench-$el-$knobs
-      make_images "$d" --initrd-size "$size" --knobs "$((knobs | REPORT))" || exit 1
-      run_qemu "$d" "$el" exit
-      us=$(sed -n 's/.*purgatory took \([0-9]*\) us.*/\1/p' "$d/serial.txt")
-      if [ -z "$us" ] || ! grep -qxF "$verified" "$d/serial.txt"; then
-        echo "EL$el $what: FAILED"; sed 's/^/  /' "$d/serial.txt"; continue
-      fi
-      printf 'EL%s  %-38s %8.3f s guest (%s s QEMU wall)\n' "$el" "$what" \
-        "$(echo "$us" | awk '{ print $1 / 1e6 }')" "$(cat "$d/seconds")"
-    done
-  done
+# --bench: one run per configuration, "HOW KNOBS DIGEST LABEL" (DIGEST
+# "off": --no-verify); the kernel stub prints how long the purgatory took
+# (x86_64: TSC ticks, the others: microseconds).
+bench_configs() {
+  case $arch in
+    x86_64)
+      echo "max 0 crc32c -cpu max, crc32c, SSE4.2 crc32"
+      echo "max $PORTABLE crc32c -cpu max, crc32c, tables"
+      echo "default 0 crc32c qemu64, crc32c, tables"
+      echo "max 0 sha256 -cpu max, sha256 (SHA-NI if QEMU has it)"
+      echo "default 0 sha256 qemu64, sha256, C"
+      echo "max 0 off -cpu max, check off" ;;
+    arm64)
+      for el in 1 2; do
+        echo "$el 0 crc32c EL$el caches on, crc32c, CRC32 instructions"
+        echo "$el $PORTABLE crc32c EL$el caches on, crc32c, tables"
+        echo "$el 0 sha256 EL$el caches on, sha256, SHA-256 instructions"
+        echo "$el $PORTABLE sha256 EL$el caches on, sha256, C"
+        echo "$el $CACHES_OFF crc32c EL$el caches off, crc32c, CRC32 instructions"
+        echo "$el $CACHES_OFF sha256 EL$el caches off, sha256, SHA-256 instructions"
+        echo "$el $((CACHES_OFF | PORTABLE)) sha256 EL$el caches off, sha256, C"
+      done
+      echo "1 0 off EL1, check off" ;;
+    riscv64)
+      echo "jump 0 crc32c crc32c, tables"
+      echo "jump 0 sha256 sha256, C"
+      echo "jump 0 off check off" ;;
+  esac
 }
 
-bench_riscv64() {
-  echo "# check of a ${bench} MiB region (+ 75 KiB in 3 more) in QEMU TCG, -M virt, portable C SHA-256"
-  for v in "verify on" "verify off"; do
-    d=$work/bench-${v#verify }
+run_bench() {
+  local clock="wall clock of the guest" unit
+  [ -n "$icount" ] && clock="-icount shift=0: 1 ns = 1 guest instruction"
+  echo "# $arch: check of a ${bench} MiB region (+ 75 KiB in 3 more) in QEMU TCG ($clock)"
+  local how knobs digest label d opts t n=0
+  while read -r how knobs digest label; do
+    n=$((n + 1))
+    d=$work/bench-$n
     opts=(--initrd-size "$size")
-    [ "$v" = "verify off" ] && opts+=(--no-verify)
+    if [ "$digest" = off ]; then opts+=(--no-verify); else opts+=(--digest "$digest"); fi
+    [ $arch != riscv64 ] && opts+=(--knobs "$knobs")
     make_images "$d" "${opts[@]}" || exit 1
-    run_qemu "$d" jump exit
-    us=$(sed -n 's/.*purgatory took \([0-9]*\) us.*/\1/p' "$d/serial.txt")
-    if [ -z "$us" ]; then
-      echo "$v: FAILED"; sed 's/^/  /' "$d/serial.txt"; continue
+    run_qemu "$d" "$how" exit
+    t=$(sed -n 's/.*purgatory took \([0-9]*\) \(us\|tsc ticks\).*/\1 \2/p' "$d/serial.txt")
+    if [ -z "$t" ] || { [ "$digest" != off ] && ! grep -qxF "$verified" "$d/serial.txt"; }; then
+      echo "$label: FAILED"; sed 's/^/  /' "$d/serial.txt"; continue
     fi
-    printf '%-10s %8.3f s guest (%s s QEMU wall)' "$v" \
-      "$(echo "$us" | awk '{ print $1 / 1e6 }')" "$(cat "$d/seconds")"
-    [ "$v" = "verify on" ] && echo "$us $bench" |
-      awk '{ printf ", %.1f MiB/s", $2 / ($1 / 1e6) }'
-    echo
-  done
+    # seconds of guest time (TSC ticks: ns under -icount, else unknown)
+    unit=${t#* }; t=${t% *}
+    if [ "$unit" = us ]; then
+      t=$(echo "$t" | awk '{ printf "%.6f", $1 / 1e6 }')
+    elif [ -n "$icount" ]; then
+      t=$(echo "$t" | awk '{ printf "%.6f", $1 / 1e9 }')
+    else
+      printf '%-52s %14s TSC ticks (%s s QEMU wall)\n' "$label" "$t" "$(cat "$d/seconds")"
+      continue
+    fi
+    if [ -n "$icount" ]; then
+      printf '%-52s %12.0f instructions, %6.2f per byte of the region\n' "$label" \
+        "$(echo "$t" | awk '{ print $1 * 1e9 }')" \
+        "$(echo "$t $size" | awk '{ print $1 * 1e9 / $2 }')"
+    else
+      printf '%-52s %8.3f s guest (%s s QEMU wall)\n' "$label" "$t" "$(cat "$d/seconds")"
+    fi
+  done < <(bench_configs)
+}
+
+cases_x86_64() {
+  echo "1..18"
+  # CRC32C (the loader's default) on the CPU without SSE4.2 (tables) and
+  # with it (crc32q), SHA-256 on both; the report says which code ran.
+  want='kexec-ng purgatory: crc32c, portable tables' \
+    good crc32c-qemu64 default --knobs $REPORT
+  want='kexec-ng purgatory: crc32c, SSE4.2 crc32 instruction' \
+    good crc32c-max max --knobs $REPORT
+  want='kexec-ng purgatory: crc32c, portable tables' \
+    good crc32c-max-tables max --knobs $((REPORT | PORTABLE))
+  want='kexec-ng purgatory: sha256, portable C' \
+    good sha256-qemu64 default --digest sha256 --knobs $REPORT
+  want='kexec-ng purgatory: sha256, (SHA-NI instructions|portable C)' \
+    good sha256-max max --digest sha256 --knobs $REPORT
+  good crc32c-regs-zeroed max --regs
+  good sha256-regs-zeroed default --digest sha256 --regs
+  silent=1 good silent max --serial 0
+  silent=1 good no-verify-corrupt default --no-verify --corrupt 1
+
+  bad crc32c-qemu64-corrupt-kernel default "^$mm 0 \(start 0x400000, len 0x[0-9a-f]+\): refusing to boot$" --corrupt 0
+  bad crc32c-max-corrupt-initrd max "^$mm 1 \(start 0x1000000, len 0x400000\): refusing to boot$" --corrupt 1
+  bad crc32c-max-corrupt-tiny max "^$mm 3 \(start 0x18200010, len 0x1\): refusing to boot$" --corrupt 3
+  bad crc32c-max-tables-corrupt-bootparams max "^$mm 2 \(start 0x18000000, len 0x12345\): refusing to boot$" \
+    --corrupt 2 --knobs $PORTABLE
+  bad sha256-qemu64-corrupt-bootparams default "^$mm 2 \(start 0x18000000, len 0x12345\): refusing to boot$" \
+    --digest sha256 --corrupt 2
+  bad sha256-max-corrupt-initrd max "^$mm 1 \(start 0x1000000, len 0x400000\): refusing to boot$" \
+    --digest sha256 --corrupt 1
+  bad bad-digest-kind max \
+    "^kexec-ng purgatory: bad parameter block \(nr_regions 5, digest kind 2\): refusing to boot$" --bad-digest-kind
+  bad bad-parameter-block default \
+    "^kexec-ng purgatory: bad parameter block \(nr_regions 17, digest kind 1\): refusing to boot$" --bad-nr-regions
+  park_after silent
+  bad silent-corrupt max "" --serial 0 --corrupt 1
 }
 
 cases_arm64() {
-  echo "1..16"
-  want='EL1, MMU and caches on, SHA-256 instructions' \
+  echo "1..24"
+  # CRC32C (the loader's default) at every EL, with the CRC32 instructions
+  # and with the tables; SHA-256 with its instructions and in C.
+  want='EL1, MMU and caches on, crc32c, CRC32 instructions' \
     good el1-verify 1 --knobs $REPORT
-  want='EL2 \(E2H=0\), MMU and caches on, SHA-256 instructions' \
+  want='EL2 \(E2H=0\), MMU and caches on, crc32c, CRC32 instructions' \
     good el2-verify 2 --knobs $REPORT
-  want='EL2 \(E2H=1\), MMU and caches on, SHA-256 instructions' \
+  want='EL2 \(E2H=1\), MMU and caches on, crc32c, CRC32 instructions' \
     good el2-vhe-verify 2h --knobs $REPORT
-  want='MMU and caches on, portable SHA-256' \
-    good el1-verify-c-sha256 1 --knobs $((REPORT | PORTABLE))
-  want='EL1, MMU and caches off \(asked to\)' \
+  want='EL1, MMU and caches on, crc32c, portable tables' \
+    good el1-verify-crc32c-tables 1 --knobs $((REPORT | PORTABLE))
+  want='EL1, MMU and caches on, sha256, SHA-256 instructions' \
+    good el1-verify-sha256 1 --digest sha256 --knobs $REPORT
+  want='EL2 \(E2H=1\), MMU and caches on, sha256, SHA-256 instructions' \
+    good el2-vhe-verify-sha256 2h --digest sha256 --knobs $REPORT
+  want='MMU and caches on, sha256, portable C' \
+    good el1-verify-c-sha256 1 --digest sha256 --knobs $((REPORT | PORTABLE))
+  want='EL1, MMU and caches off \(asked to\), crc32c, CRC32 instructions' \
     good el1-verify-caches-off 1 --knobs $((REPORT | CACHES_OFF))
-  want='EL2 \(E2H=0\), MMU and caches off \(asked to\), portable' \
-    good el2-verify-caches-off-c-sha256 2 --knobs $((REPORT | CACHES_OFF | PORTABLE))
+  want='EL2 \(E2H=0\), MMU and caches off \(asked to\), crc32c, portable tables' \
+    good el2-verify-caches-off-crc32c-tables 2 --knobs $((REPORT | CACHES_OFF | PORTABLE))
+  want='EL2 \(E2H=0\), MMU and caches off \(asked to\), sha256, portable C' \
+    good el2-verify-caches-off-c-sha256 2 --digest sha256 --knobs $((REPORT | CACHES_OFF | PORTABLE))
   good el1-regs-passed 1 --regs
   silent=1 good el1-silent 1 --serial 0
   silent=1 good el1-no-verify-corrupt 1 --no-verify --corrupt 1
@@ -359,16 +456,28 @@ cases_arm64() {
   bad el2-vhe-corrupt-dtb 2h "^$mm 2 \(start 0x58000000, len 0x12345\): refusing to boot$" --corrupt 2
   bad el1-caches-off-corrupt-tiny 1 "^$mm 3 \(start 0x58200010, len 0x1\): refusing to boot$" \
     --corrupt 3 --knobs $CACHES_OFF
+  bad el1-tables-corrupt-kernel 1 "^$mm 0 \(start 0x40400000, len 0x[0-9a-f]+\): refusing to boot$" \
+    --corrupt 0 --knobs $PORTABLE
+  bad el1-sha256-corrupt-initrd 1 "^$mm 1 \(start 0x41000000, len 0x400000\): refusing to boot$" \
+    --digest sha256 --corrupt 1
+  bad el2-sha256-caches-off-corrupt-dtb 2 "^$mm 2 \(start 0x58000000, len 0x12345\): refusing to boot$" \
+    --digest sha256 --corrupt 2 --knobs $CACHES_OFF
+  bad el1-bad-digest-kind 1 \
+    "^kexec-ng purgatory: bad parameter block \(nr_regions 5, digest kind 2\): refusing to boot$" --bad-digest-kind
   park_after el1-silent
   bad el1-silent-corrupt 1 "" --serial 0 --corrupt 1
   bad el1-silent-caches-off-corrupt 1 "" --serial 0 --corrupt 2 --knobs $CACHES_OFF
 }
 
 cases_riscv64() {
-  echo "1..12"
+  echo "1..16"
+  # CRC32C (the loader's default; tables: riscv64 has no CRC instruction)
+  # and SHA-256 (C).
   good verify jump
   good verify-hart1 hart1
   good verify-through-trap trap
+  good verify-sha256 jump --digest sha256
+  good verify-sha256-through-trap trap --digest sha256
   silent=1 good silent jump --serial 0
   silent=1 good no-verify-corrupt jump --no-verify --corrupt 1
 
@@ -376,8 +485,12 @@ cases_riscv64() {
   bad corrupt-initrd-hart1 hart1 "^$mm 1 \(start 0x81000000, len 0x400000\): refusing to boot$" --corrupt 1
   bad corrupt-dtb-through-trap trap "^$mm 2 \(start 0x98000000, len 0x12345\): refusing to boot$" --corrupt 2
   bad corrupt-tiny jump "^$mm 3 \(start 0x98200010, len 0x1\): refusing to boot$" --corrupt 3
+  bad sha256-corrupt-initrd jump "^$mm 1 \(start 0x81000000, len 0x400000\): refusing to boot$" \
+    --digest sha256 --corrupt 1
   bad bad-parameter-block jump \
-    "^kexec-ng purgatory: bad parameter block \(nr_regions 17\): refusing to boot$" --bad-nr-regions
+    "^kexec-ng purgatory: bad parameter block \(nr_regions 17, digest kind 1\): refusing to boot$" --bad-nr-regions
+  bad bad-digest-kind jump \
+    "^kexec-ng purgatory: bad parameter block \(nr_regions 5, digest kind 2\): refusing to boot$" --bad-digest-kind
   bad region-outside-ram jump \
     "^kexec-ng purgatory: exception \(scause 0x5, sepc 0x803[0-9a-f]{5}, stval 0xc00000[0-3][0-9a-f]\): refusing to boot$" --fault
   park_after silent
@@ -386,7 +499,7 @@ cases_riscv64() {
 
 if [ -n "$bench" ]; then
   size=$((bench * 1024 * 1024))
-  bench_$arch
+  run_bench
   exit 0
 fi
 
