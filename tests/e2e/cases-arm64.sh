@@ -11,7 +11,9 @@
 #   always through kexec_load (-c): Debian's arm64 kernels have no
 #   kexec_file_load.
 #   CPU       n1 = -cpu neoverse-n1, max = -cpu max,lpa2=off,pauth-impdef=on
-#             (E2E_ARM64_CPU).
+#             (E2E_ARM64_CPU). Both have the CRC32 and SHA-256 instructions
+#             the purgatory uses for CRC32C (the default) and, when the kind
+#             ends in -sha256 (--digest=sha256), SHA-256.
 #
 # KASLR: a kernel takes its seed from /chosen/kaslr-seed, and when that is
 # absent or zero from the RNDR instruction if the CPU has FEAT_RNG (6.1 and
@@ -30,6 +32,8 @@ E2E_CASES=(
   # the plain Image (Debian's vmlinuz: uncompressed, PE/COFF EFI stub)
   "a64_image_bookworm_to_trixie_direct   image         direct bookworm trixie   n1"
   "a64_image_trixie_to_bookworm_uefi     image         uefi   trixie   bookworm n1"
+  # ... with --digest=sha256
+  "a64_image_sha256_trixie_to_bookworm_direct image-sha256 direct trixie bookworm n1"
   # gzip -9 of the Image
   "a64_gzip_trixie_to_bookworm_direct    gzip          direct trixie   bookworm n1"
   "a64_gzip_bookworm_to_trixie_uefi      gzip          uefi   bookworm trixie   n1"
@@ -42,9 +46,10 @@ E2E_CASES=(
   # the purgatory's check skipped: -i and --no-checks
   "a64_no_checks_i_bookworm_to_trixie_uefi     nocheck-i    uefi   bookworm trixie   max"
   "a64_no_checks_long_trixie_to_bookworm_direct nocheck-long direct trixie   bookworm max"
-  # a wrong digest stops the boot with the purgatory's message (kexec-ng only)
+  # a wrong digest stops the boot with the purgatory's message (kexec-ng
+  # only): CRC32C (the default), SHA-256
   "a64_wrong_digest_bookworm_direct      wrong-digest  direct bookworm trixie   max"
-  "a64_wrong_digest_trixie_uefi          wrong-digest  uefi   trixie   bookworm max"
+  "a64_wrong_digest_sha256_trixie_uefi   wrong-digest-sha256 uefi trixie  bookworm max"
   # -S reports a load, -u unloads it; -s says there is no kexec_file_load
   "a64_unload_status_bookworm_uefi       unload-status uefi   bookworm trixie   max"
   "a64_unload_status_trixie_direct       unload-status direct trixie   bookworm max"
@@ -155,7 +160,7 @@ e2e_case_layers() {
 # stopped a few seconds after the purgatory's message.
 e2e_case_timeout() {
   case "$1" in
-    wrong-digest) echo 120 ;;
+    wrong-digest*) echo 120 ;;
     unload-status) echo 150 ;;
     *) echo 240 ;;
   esac
@@ -168,7 +173,8 @@ e2e_case_timeout() {
 e2e_case_applies() {
   local kind=$1 mode=$2
   # (dtb-noseed with kexec-tools is kaslr-control.)
-  [ "$mode" = tools ] && case "$kind" in wrong-digest|zboot|elf|dtb-noseed|uki|uki-dtb) return 1 ;; esac
+  # (nor --digest, kexec-ng's own)
+  [ "$mode" = tools ] && case "$kind" in wrong-digest*|*-sha256|zboot|elf|dtb-noseed|uki|uki-dtb) return 1 ;; esac
   return 0
 }
 
@@ -193,9 +199,10 @@ e2e_case_write() {
   {
     e2e_case_head "$mode" "$token" "$file"
     case "$kind" in
-      image|gzip|zboot|elf|nocheck-i|nocheck-long|dtb-noseed)
+      image|image-sha256|gzip|zboot|elf|nocheck-i|nocheck-long|dtb-noseed)
         local sw=
         case "$kind" in
+          image-sha256) sw=--digest=sha256 ;;
           nocheck-i) sw=-i ;;
           nocheck-long) sw=--no-checks ;;
           dtb-noseed) sw=--dtb=/k2/noseed.dtb ;;
@@ -210,10 +217,11 @@ e2e_case_write() {
         echo '  sysloaded load'
         echo '  run_cmd exec $KEXEC -e'
         ;;
-      wrong-digest)
+      wrong-digest|wrong-digest-sha256)
         # On a UEFI (ACPI) boot the running DTB is the EFI stub's, without
         # stdout-path: the purgatory finds the PL011 in the ACPI SPCR table.
-        echo "  run_cmd load \$KEXEC -c -l \$K2 --x-test-wrong-digest --append=\"\$APPEND2\" || return"
+        local sw=; [ "$kind" = wrong-digest-sha256 ] && sw=" --digest=sha256"
+        echo "  run_cmd load \$KEXEC -c$sw -l \$K2 --x-test-wrong-digest --append=\"\$APPEND2\" || return"
         echo '  run_cmd exec $KEXEC -e'
         ;;
       unload-status)
@@ -263,13 +271,10 @@ e2e_case_check() {
   case "$fw:$fw1" in direct:bios|uefi:efi) ;; *) echo "stage 1 firmware view is '$fw1' under $fw"; return ;; esac
 
   case "$kind" in
-    image|gzip|zboot|elf|nocheck-*|kaslr-control|dtb-noseed|wrong-digest|uki|uki-dtb)
+    image|image-sha256|gzip|zboot|elf|nocheck-*|kaslr-control|dtb-noseed|wrong-digest*|uki|uki-dtb)
       rc=$(_e2e_rc "$log" load)
       [ "$rc" = 0 ] || { echo "load exited ${rc:-<none>}: $(_e2e_out "$log" load | _e2e_brief)"; return; }
-      if [ "$kind" = wrong-digest ]; then
-        e2e_check_wrong_digest "$log"
-        return
-      fi
+      case "$kind" in wrong-digest*) e2e_check_wrong_digest "$log"; return ;; esac
       # a UKI's command line is fixed before stage 1 runs (no memtotal1=)
       local fixed=0; case "$kind" in uki|uki-dtb) fixed=1 ;; esac
       why=$(e2e_check_exec "$log" "$token" "$k2" "$fw1" "$qrc" 0 "$fixed")

@@ -27,6 +27,8 @@ E2E_CASES=(
   # a wrong digest stops the boot with the purgatory's message (printed on the
   # ns16550a at the DTB's stdout-path, as the new command line has console=ttyS0)
   "rv_wrong_digest_trixie               wrong-digest  direct trixie trixie -"
+  # ... with --digest=sha256 (CRC32C, the default, above)
+  "rv_wrong_digest_sha256_trixie        wrong-digest-sha256 direct trixie trixie -"
   # a UKI (Machine 0x5064, made by mkuki) with the Image, the stage-2 initrd
   # and a .cmdline holding the token; no --initrd, no --append
   "rv_uki_trixie_to_trixie              uki           direct trixie trixie -"

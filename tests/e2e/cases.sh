@@ -3,11 +3,19 @@
 # The end-to-end cases: what stage 1 runs (/case.sh inside the guest) and how
 # the host judges the serial log.  Sourced by tests/e2e/run.sh after lib.sh.
 #
-# Case table: NAME KIND FIRMWARE KERNEL1 KERNEL2
+# Case table: NAME KIND FIRMWARE KERNEL1 KERNEL2 [CPU]
 #   KERNEL1 boots first (QEMU -kernel); KERNEL2 is the one stage 1 loads.
+#   CPU: QEMU's -cpu; none: QEMU's default (qemu64: no SSE4.2, so the
+#   purgatory computes CRC32C with tables; with max, the crc32q instruction).
+#   The purgatory's digest is CRC32C (the default) unless the kind ends in
+#   -sha256 (--digest=sha256).
 E2E_CASES=(
   # kexec_load (-c) then -e, both directions, both firmwares
   "exec_c_bookworm_to_trixie_seabios   exec-c        seabios bookworm trixie"
+  # ... on -cpu max, where the purgatory's CRC32C is SSE4.2's crc32q, and
+  # with --digest=sha256
+  "exec_c_max_bookworm_to_trixie_seabios exec-c      seabios bookworm trixie   max"
+  "exec_c_sha256_trixie_to_bookworm_seabios exec-c-sha256 seabios trixie bookworm"
   "exec_c_trixie_to_bookworm_seabios   exec-c        seabios trixie   bookworm"
   "exec_c_bookworm_to_trixie_ovmf      exec-c        ovmf    bookworm trixie"
   "exec_c_trixie_to_bookworm_ovmf      exec-c        ovmf    trixie   bookworm"
@@ -16,9 +24,10 @@ E2E_CASES=(
   "exec_s_bookworm_to_trixie_seabios   exec-s        seabios bookworm trixie"
   "exec_s_trixie_to_bookworm_ovmf      exec-s        ovmf    trixie   bookworm"
   "exec_s_bookworm_to_trixie_ovmf      exec-s        ovmf    bookworm trixie"
-  # purgatory must refuse a kernel whose digest does not match (kexec-ng only)
+  # purgatory must refuse a kernel whose digest does not match (kexec-ng only):
+  # CRC32C (the default), SHA-256
   "wrong_digest_bookworm_seabios       wrong-digest  seabios bookworm trixie"
-  "wrong_digest_trixie_ovmf            wrong-digest  ovmf    trixie   bookworm"
+  "wrong_digest_sha256_trixie_ovmf     wrong-digest-sha256 ovmf trixie bookworm"
   # -S reports a load, -u unloads it (both syscalls)
   "unload_status_bookworm_seabios      unload-status seabios bookworm trixie"
   "unload_status_trixie_seabios        unload-status seabios trixie   bookworm"
@@ -89,18 +98,22 @@ e2e_case_layers() {
 # by design, and is stopped a few seconds after the purgatory's message.
 e2e_case_timeout() {
   case "$1" in
-    wrong-digest) echo 75 ;;
+    wrong-digest*) echo 75 ;;
     exec-*|default-action|nocheck-wrong) echo 150 ;;
     *) echo 100 ;;
   esac
 }
+
+# e2e_case_cpu CPU: the table's CPU column is QEMU's -cpu as it is.
+e2e_case_cpu() { [ "${1:--}" = - ] || echo "$1"; }
 
 # Does the case apply to this mode ("ng" or "tools")?
 e2e_case_applies() {
   local kind=$1 mode=$2
   [ "$mode" = tools ] && case "$kind" in
     # (bookworm's kexec-tools 2.0.25 predates UKI support)
-    wrong-digest|nocheck-wrong|exec-elf|exec-gz-*|exec-uki-*|exec-debug|exec-nocma|default-action) return 1 ;;
+    # (nor --digest, kexec-ng's own)
+    wrong-digest*|nocheck-wrong|exec-elf|exec-gz-*|exec-uki-*|exec-debug|exec-nocma|exec-c-sha256|default-action) return 1 ;;
   esac
   return 0
 }
@@ -118,8 +131,9 @@ e2e_case_write() {
   {
     e2e_case_head "$mode" "$token" /k2/vmlinuz
     case "$kind" in
-      exec-c|exec-s)
-        local sw=-c; [ "$kind" = exec-s ] && sw=-s
+      exec-c|exec-s|exec-c-sha256)
+        local sw=-c
+        case "$kind" in exec-s) sw=-s ;; exec-c-sha256) sw="-c --digest=sha256" ;; esac
         echo "  run_cmd load \$KEXEC $sw -l \$K2 --append=\"\$APPEND2\" || return"
         echo '  sysloaded load'
         echo '  run_cmd exec $KEXEC -e'
@@ -136,8 +150,9 @@ e2e_case_write() {
         echo '  sysloaded load'
         echo '  run_cmd exec $KEXEC -e'
         ;;
-      wrong-digest|nocheck-wrong)
-        local sw=; [ "$kind" = nocheck-wrong ] && sw=" -i"
+      wrong-digest|wrong-digest-sha256|nocheck-wrong)
+        local sw=
+        case "$kind" in nocheck-wrong) sw=" -i" ;; wrong-digest-sha256) sw=" --digest=sha256" ;; esac
         echo "  run_cmd load \$KEXEC -c$sw -l \$K2 --x-test-wrong-digest --append=\"\$APPEND2\" || return"
         echo '  sysloaded load'
         echo '  run_cmd exec $KEXEC -e'
@@ -206,7 +221,7 @@ e2e_case_check() {
   case "$fw:$fw1" in seabios:bios|ovmf:efi) ;; *) echo "stage 1 firmware is '$fw1' under $fw"; return ;; esac
 
   case "$kind" in
-    exec-*|wrong-digest|nocheck-wrong|default-action)
+    exec-*|wrong-digest*|nocheck-wrong|default-action)
       rc=$(_e2e_rc "$log" load)
       if [ "$kind" = default-action ]; then
         # kexec never returns here: it execs shutdown, which runs kexec -e.
@@ -246,10 +261,7 @@ e2e_case_check() {
       if [ "$rc" != 0 ]; then
         echo "load exited ${rc:-<none>}: $(_e2e_out "$log" load | _e2e_brief)"; return
       fi
-      if [ "$kind" = wrong-digest ]; then
-        e2e_check_wrong_digest "$log"
-        return
-      fi
+      case "$kind" in wrong-digest*) e2e_check_wrong_digest "$log"; return ;; esac
       local unseen=0 fixed=0; [ "$kind" = exec-force ] && unseen=1
       case "$kind" in exec-uki-*) fixed=1 ;; esac
       case "$kind" in

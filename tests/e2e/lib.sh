@@ -417,6 +417,8 @@ e2e_qemu() {
               -serial "file:$log" -no-reboot -net none
               -kernel "$kernel" -initrd "$initrd" -append "$append")
   local vars=$log.fw-vars.fd
+  # x86_64: QEMU's default CPU (qemu64) unless E2E_CPU names one.
+  [ "$E2E_ARCH" = x86_64 ] && [ -n "${E2E_CPU:-}" ] && args+=(-cpu "$E2E_CPU")
   case "$E2E_ARCH:$fw" in
     x86_64:seabios) ;;
     x86_64:ovmf)

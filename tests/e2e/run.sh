@@ -5,7 +5,7 @@
 # cases.sh (x86_64) and cases-arm64.sh.
 #
 # Usage: tests/e2e/run.sh [options] [PATTERN...]
-#   --arch ARCH      x86_64 (default) or arm64: the guests' architecture
+#   --arch ARCH      x86_64 (default), arm64 or riscv64: the guests' architecture
 #   --kexec PATH     kexec binary under test (default build/static-ARCH/kexec)
 #   --kexec-tools    test Debian's kexec-tools instead (validates the harness;
 #                    the wrong-digest cases are skipped, and the lockdown
@@ -54,7 +54,7 @@ case "$E2E_ARCH" in
   x86_64) . "$E2E_DIR/cases.sh" ;;
   *) . "$E2E_DIR/cases-$E2E_ARCH.sh" ;;
 esac
-# The CPU column (arm64): a case's -cpu.
+# The CPU column (x86_64: optional; arm64): a case's -cpu.
 declare -F e2e_case_cpu >/dev/null || e2e_case_cpu() { :; }
 # Layers made per case, for its token (cases.sh: the UKI cases).
 declare -F e2e_case_token_layers >/dev/null || e2e_case_token_layers() { :; }
@@ -134,7 +134,7 @@ run_case() {
   append="$E2E_CONSOLE stage=1 $(e2e_case_stage1_append "$kind")"
   log=$E2E_LOGS/$name.log
   local stop=
-  [ "$kind" = wrong-digest ] && stop="$E2E_DIGEST_MSG"
+  case "$kind" in wrong-digest*) stop="$E2E_DIGEST_MSG" ;; esac
   # A purgatory that traps never boots: stop there instead of at the timeout.
   stop="${stop:+$stop|}kexec-ng purgatory: exception"
   E2E_CPU=$(e2e_case_cpu "$cpu") \
