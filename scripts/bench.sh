@@ -12,16 +12,18 @@
 # ratios kexec-ng / kexec-tools.  Our binary only has to exist: failures are
 # counted and reported, not fatal.
 #
-# Exec path (arm64): the cost of the purgatory's digest check.  One guest per
-# run: stage 1 loads the same kernel and big initrd with -c, with or without
-# -i, reads the architectural counter (tests/e2e/archcounter.c: CNTVCT_EL0,
-# which kexec does not reset) and runs `kexec -e`; stage 2's init reads it
+# Exec path: the cost of the purgatory's digest check.  One guest per run:
+# stage 1 loads the same kernel and big initrd with -c, with or without -i,
+# reads a clock kexec does not reset (tests/e2e/archcounter.c: arm64
+# CNTVCT_EL0, x86_64 the TSC) and runs `kexec -e`; stage 2's init reads it
 # again first thing.  R runs of each of kexec-ng and kexec-tools, check on
-# and -i, interleaved; the host prints medians and the check's cost (on - off).
+# and -i (with --exec-sha256 also kexec-ng --digest=sha256), interleaved;
+# the host prints medians and the check's cost (on - off) and ratio.
 #
 # Usage: scripts/bench.sh [--arch x86_64|arm64] [--kexec PATH] [-n N]
 #                         [--initrd-mb MB] [--kernel bookworm|trixie] [--fw F]
 #                         [--cpu CPU] [--exec-runs R] [--icount SHIFT]
+#                         [--exec-sha256] [--exec-ng-only] [--exec-only]
 #                         [--report-only]
 #   --arch A       guest architecture (default x86_64)
 #   --kexec PATH   kexec-ng binary (default build/static-ARCH/kexec)
@@ -29,9 +31,14 @@
 #   --initrd-mb MB random data added to the initrd (default 48)
 #   --kernel K     kernel the guest runs and loads (default bookworm)
 #   --fw F         firmware (default seabios; arm64: direct)
-#   --cpu CPU      arm64: QEMU -cpu (default max,lpa2=off)
-#   --exec-runs R  arm64: exec-path runs per tool and check setting (default
-#                  3; 0 skips them)
+#   --cpu CPU      QEMU -cpu (arm64 default max,lpa2=off,pauth-impdef=on;
+#                  x86_64 default QEMU's qemu64, which has no SSE4.2: the
+#                  purgatory's CRC32C then runs on tables; max has crc32q)
+#   --exec-runs R  exec-path runs per tool and check setting (default 3; 0
+#                  skips them)
+#   --exec-sha256  exec path: also kexec-ng with --digest=sha256
+#   --exec-ng-only exec path: kexec-ng only (no kexec-tools runs)
+#   --exec-only    skip the load benchmark (the exec path only)
 #   --icount SHIFT the exec-path guests run with QEMU -icount shift=SHIFT:
 #                  the guest's clock then advances 2^SHIFT ns per instruction
 #                  instead of with the host's, so the times count
@@ -39,7 +46,7 @@
 #                  to memory and caches, which TCG does not model anyway)
 #   --report-only  print the report of the last run's results again
 # Serial logs: build/e2e-logs[/arm64]/bench*.log; raw results:
-# bench-results.txt and (arm64) bench-exec-results.txt next to them.
+# bench-results.txt and bench-exec-results.txt next to them.
 set -uo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/../tests/e2e/lib.sh"
@@ -54,6 +61,9 @@ CPU=
 EXEC_RUNS=3
 ICOUNT=
 REPORT_ONLY=0
+EXEC_SHA256=0
+EXEC_TOOLS=1
+LOAD=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --arch) ARCH=$2; shift 2 ;;
@@ -67,6 +77,9 @@ while [ $# -gt 0 ]; do
     --cpu) CPU=$2; shift 2 ;;
     --exec-runs) EXEC_RUNS=$2; shift 2 ;;
     --icount) ICOUNT=$2; shift 2 ;;
+    --exec-sha256) EXEC_SHA256=1; shift ;;
+    --exec-ng-only) EXEC_TOOLS=0; shift ;;
+    --exec-only) LOAD=0; shift ;;
     --report-only) REPORT_ONLY=1; shift ;;
     -h|--help) sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
@@ -75,7 +88,7 @@ done
 e2e_set_arch "$ARCH"
 KEXEC_BIN=${KEXEC_BIN:-$E2E_ROOT/build/static-$E2E_ARCH/kexec}
 case "$E2E_ARCH" in
-  x86_64) PATHS="c s"; FW=${FW:-seabios}; EXEC_RUNS=0 ;;
+  x86_64) PATHS="c s"; FW=${FW:-seabios}; export E2E_CPU=${CPU:-} ;;
   arm64) PATHS="c"; FW=${FW:-direct}; export E2E_CPU=${CPU:-$E2E_ARM64_CPU} ;;
 esac
 results=$E2E_LOGS/bench-results.txt
@@ -104,7 +117,7 @@ _bench_tree() {
 
 # Guest shell text making /tmp/big-initrd.img: the stage-2 initrd plus an
 # uncompressed newc cpio holding MB MiB of random data (so that a kernel
-# booting it unpacks it cleanly) and, on arm64, /bin/archcounter for stage 2.
+# booting it unpacks it cleanly) and /bin/archcounter (the exec path) for stage 2.
 # The kernel finds an uncompressed archive only at a 4-byte aligned offset
 # (and skips NUL bytes): pad the stage-2 initrd with zeros first.
 BIG_INITRD='mkdir -p /tmp/pad/bin
@@ -122,7 +135,7 @@ prepare() {
   mkdir -p "$E2E_WORK" "$E2E_LOGS"
   PEAKRSS=$(_bench_static_tool peakrss) || exit 2
   ARCHCOUNTER=
-  if [ "$E2E_ARCH" = arm64 ]; then ARCHCOUNTER=$(_bench_static_tool archcounter) || exit 2; fi
+  if [ "$EXEC_RUNS" -gt 0 ]; then ARCHCOUNTER=$(_bench_static_tool archcounter) || exit 2; fi
   _e2e_lock
   base=$(e2e_base_layer) || e2e_die "cannot build the base layer"
   k2=$(e2e_k2_layer "$KERNEL") || e2e_die "cannot build the k2 layer"
@@ -183,11 +196,13 @@ if ! grep -q '^E2E: bench done' "$results"; then
 fi
 }
 
-# --- exec path (arm64): one guest per run --------------------------------------
-# run_exec_guest TOOL CHECK RUN: appends one line to $exec_results.
+# --- exec path: one guest per run ----------------------------------------------
+# run_exec_guest TOOL CHECK RUN: appends one line to $exec_results.  CHECK:
+# on (the default digest), off (-i), sha256 (kexec-ng --digest=sha256).
 run_exec_guest() {
   local tool=$1 check=$2 r=$3 sw= log
   [ "$check" = off ] && sw=-i
+  [ "$check" = sha256 ] && sw=--digest=sha256
   rm -rf "$RUN/xtree"; mkdir -p "$RUN/xtree"
   _bench_tree "$RUN/xtree"
   {
@@ -198,6 +213,8 @@ run_exec_guest() {
     echo 'rc=$?'
     echo 'echo "E2E: bench-exec load rc=$rc kernel_bytes=$(wc -c </k2/vmlinuz) initrd_bytes=$(wc -c </tmp/big-initrd.img)"'
     echo 'if [ $rc = 0 ]; then'
+    # x86_64: archcounter gives TSC ticks; the rate this kernel calibrated
+    echo '  echo "E2E: bench-exec tsc_khz=$(sed -n "s/^cpu MHz[[:space:]]*: \([0-9]*\)\.\([0-9]\{3\}\).*/\1\2/p" /proc/cpuinfo | head -n1)"'
     echo '  echo "E2E: bench-exec t_exec_ns=$(/bin/archcounter)"'
     echo "  /bin/kexec-$tool -e"
     echo '  echo "E2E: bench-exec kexec -e returned $?"'
@@ -210,13 +227,24 @@ run_exec_guest() {
   log=$E2E_LOGS/bench-exec-$tool-$check-$r.log
   E2E_MEM=${E2E_BENCH_MEM:-2G} E2E_QEMU_EXTRA=${ICOUNT:+-icount shift=$ICOUNT} \
     e2e_qemu "$FW" "$(e2e_kernel "$KERNEL")" "$RUN/xinitrd.img" "$E2E_CONSOLE stage=bench" "$log" 600
-  local t0 t1 ok=0 setup
+  local t0 t1 ok=0 setup khz
   t0=$(_e2e_lines "$log" | sed -n 's/^E2E: bench-exec t_exec_ns=\([0-9]*\)$/\1/p' | head -n1)
   t1=$(_e2e_field "$log" stage2-counter t_init_ns)
+  khz=$(_e2e_lines "$log" | sed -n 's/^E2E: bench-exec tsc_khz=\([0-9]*\)$/\1/p' | head -n1)
+  if [ "$E2E_ARCH" = x86_64 ] && [ -n "$t0" ] && [ -n "$t1" ]; then
+    # TSC ticks to ns: exactly 2^SHIFT under -icount, else stage 1's rate
+    if [ -n "$ICOUNT" ]; then
+      t0=$((t0 << ICOUNT)) t1=$((t1 << ICOUNT))
+    elif [ -n "$khz" ] && [ "$khz" -gt 0 ]; then
+      t1=$(( (t1 - t0) * 1000000 / khz )) t0=0
+    else
+      t0=
+    fi
+  fi
   setup=$(_e2e_lines "$log" | grep -a '^E2E: bench-exec load' | head -n1)
   _e2e_lines "$log" | grep -aq "^E2E: $E2E_SUCCESS token=bench-exec\$" && ok=1
   if [ -n "$t0" ] && [ -n "$t1" ] && [ $ok = 1 ]; then
-    echo "tool=$tool check=$check run=$r exec_us=$(( (t1 - t0) / 1000 )) qemu_s=$E2E_QEMU_SECS ${setup#E2E: bench-exec load } icount=${ICOUNT:-off} cpu=$E2E_CPU fw=$FW kernel=$KERNEL" >>"$exec_results"
+    echo "tool=$tool check=$check run=$r exec_us=$(( (t1 - t0) / 1000 )) qemu_s=$E2E_QEMU_SECS ${setup#E2E: bench-exec load } icount=${ICOUNT:-off} cpu=${E2E_CPU:-default} fw=$FW kernel=$KERNEL" >>"$exec_results"
   else
     echo "tool=$tool check=$check run=$r failed qemu_s=$E2E_QEMU_SECS" >>"$exec_results"
     echo "bench: exec run $tool check=$check #$r failed: $(_e2e_lines "$log" | grep -a 'bench-exec' | _e2e_brief) | $(_e2e_tail "$log")" >&2
@@ -225,17 +253,21 @@ run_exec_guest() {
 
 run_exec() {
   : >"$exec_results"
-  echo "bench: exec path, $EXEC_RUNS runs each of kexec-ng and kexec-tools with the check on and with -i; serial logs $E2E_LOGS/bench-exec-*.log" >&2
+  echo "bench: exec path, $EXEC_RUNS runs each of kexec-ng$([ $EXEC_TOOLS = 1 ] && echo " and kexec-tools") with the check on and with -i$([ $EXEC_SHA256 = 1 ] && echo ", kexec-ng also with --digest=sha256"); serial logs $E2E_LOGS/bench-exec-*.log" >&2
   local r v order
   for r in $(seq 1 "$EXEC_RUNS"); do
     # A different order in each run.
     case $((r % 4)) in
-      1) order="ng:on ng:off tools:on tools:off" ;;
-      2) order="tools:off tools:on ng:off ng:on" ;;
-      3) order="ng:off tools:on ng:on tools:off" ;;
-      0) order="tools:on ng:on tools:off ng:off" ;;
+      1) order="ng:on ng:off tools:on tools:off ng:sha256" ;;
+      2) order="ng:sha256 tools:off tools:on ng:off ng:on" ;;
+      3) order="ng:off tools:on ng:sha256 ng:on tools:off" ;;
+      0) order="tools:on ng:on ng:sha256 tools:off ng:off" ;;
     esac
-    for v in $order; do run_exec_guest "${v%:*}" "${v#*:}" "$r"; done
+    for v in $order; do
+      [ $EXEC_TOOLS = 0 ] && [ "${v%:*}" = tools ] && continue
+      [ $EXEC_SHA256 = 0 ] && [ "${v#*:}" = sha256 ] && continue
+      run_exec_guest "${v%:*}" "${v#*:}" "$r"
+    done
   done
 }
 
@@ -252,12 +284,15 @@ exec_report() {
   echo
   local clock="host real time"
   case "$ic" in off|'') ;; *) clock="-icount shift=$ic: $((1 << ic)) ns per guest instruction" ;; esac
-  echo "exec path: from just before kexec -e to stage 2's init (arm64 counter; $clock), $(e2e_kernel_version "${k:-$KERNEL}") into itself, kernel ${kb:+$((kb / 1048576)) MiB} + initrd ${ib:+$((ib / 1048576)) MiB}, ${fw:-$FW}, -cpu ${cpu:-$E2E_CPU} (ms)"
-  printf '%-12s %-9s %6s %10s %8s %8s\n' tool check ok median_ms min_ms max_ms
-  local tool check vals med mn mx on off name label ok total
+  echo "exec path: from just before kexec -e to stage 2's init ($E2E_ARCH counter; $clock), $(e2e_kernel_version "${k:-$KERNEL}") into itself, kernel ${kb:+$((kb / 1048576)) MiB} + initrd ${ib:+$((ib / 1048576)) MiB}, ${fw:-$FW}, -cpu ${cpu:-${E2E_CPU:-default}} (ms)"
+  printf '%-12s %-16s %6s %10s %8s %8s\n' tool check ok median_ms min_ms max_ms
+  local tool check vals med mn mx on off name label ok total sha
   for tool in ng tools; do
     name=kexec-$tool; [ $tool = ng ] && name=kexec-ng
-    for check in on off; do
+    grep -q "^tool=$tool " "$exec_results" || continue
+    sha=n/a
+    for check in on off sha256; do
+      grep -q "^tool=$tool check=$check " "$exec_results" || continue
       vals=$(awk -v t="$tool" -v c="$check" '$1 == "tool=" t && $2 == "check=" c {
           if ($4 ~ /^exec_us=/) { sub(/^exec_us=/, "", $4); print $4 } else print "F" }' "$exec_results")
       total=$(grep -c . <<<"$vals")
@@ -266,22 +301,33 @@ exec_report() {
       med=$(awk '{ a[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) printf "%.0f\n", a[(NR + 1) / 2] / 1000; else printf "%.0f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2000 }' <<<"$vals")
       mn=$(head -n1 <<<"$vals" | awk 'NF { printf "%.0f", $1 / 1000 }')
       mx=$(tail -n1 <<<"$vals" | awk 'NF { printf "%.0f", $1 / 1000 }')
-      label=on; [ $check = off ] && label="off (-i)"
-      printf '%-12s %-9s %6s %10s %8s %8s\n' "$name" "$label" "$ok/$total" "$med" "${mn:-n/a}" "${mx:-n/a}"
-      if [ $check = on ]; then on=$med; else off=$med; fi
+      label=on; [ $tool = ng ] && label="on (crc32c)"
+      [ $check = off ] && label="off (-i)"
+      [ $check = sha256 ] && label="on (sha256)"
+      printf '%-12s %-16s %6s %10s %8s %8s\n' "$name" "$label" "$ok/$total" "$med" "${mn:-n/a}" "${mx:-n/a}"
+      case $check in on) on=$med ;; off) off=$med ;; sha256) sha=$med ;; esac
     done
     if [ "$on" != n/a ] && [ "$off" != n/a ]; then
-      printf '%-12s %-9s %6s %10s\n' "$name" "check" "" "$((on - off))"
+      printf '%-12s %-16s %6s %10s   (on/off %s)\n' "$name" "check" "" "$((on - off))" \
+        "$(awk -v a="$on" -v b="$off" 'BEGIN { printf "%.3f", a / b }')"
+    fi
+    if [ "$sha" != n/a ] && [ "$off" != n/a ]; then
+      printf '%-12s %-16s %6s %10s   (sha256/off %s)\n' "$name" "check (sha256)" "" "$((sha - off))" \
+        "$(awk -v a="$sha" -v b="$off" 'BEGIN { printf "%.3f", a / b }')"
     fi
   done
 }
 
 if [ $REPORT_ONLY = 0 ]; then
   prepare
-  run_guest || exit 1
+  if [ $LOAD = 1 ]; then run_guest || exit 1; else : >"$results"; fi
   [ "$EXEC_RUNS" -gt 0 ] && run_exec
 fi
-[ -s "$results" ] || e2e_die "no $results"
+if [ ! -s "$results" ]; then
+  # --exec-only: no load results
+  [ "$EXEC_RUNS" -gt 0 ] && exec_report
+  exit 0
+fi
 grep -a '^E2E: bench-note' "$results" >&2
 grep -a '^E2E: bench-out' "$results" | sort -u -t: -k2,2 | head -n 8 >&2
 

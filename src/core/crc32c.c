@@ -104,7 +104,9 @@ static uint32_t crc_sse42(uint32_t crc, const uint8_t *p, size_t n)
 		p++;
 		n--;
 	}
-	for (; n >= 64; n -= 64, p += 64) {
+	/* 128 bytes per round: sixteen crc32q, the add, the compare, the
+	 * branch. */
+	for (; n >= 128; n -= 128, p += 128) {
 		CRC32Q(c, p);
 		CRC32Q(c, p + 8);
 		CRC32Q(c, p + 16);
@@ -113,6 +115,14 @@ static uint32_t crc_sse42(uint32_t crc, const uint8_t *p, size_t n)
 		CRC32Q(c, p + 40);
 		CRC32Q(c, p + 48);
 		CRC32Q(c, p + 56);
+		CRC32Q(c, p + 64);
+		CRC32Q(c, p + 72);
+		CRC32Q(c, p + 80);
+		CRC32Q(c, p + 88);
+		CRC32Q(c, p + 96);
+		CRC32Q(c, p + 104);
+		CRC32Q(c, p + 112);
+		CRC32Q(c, p + 120);
 	}
 	for (; n >= 8; n -= 8, p += 8)
 		CRC32Q(c, p);
@@ -161,25 +171,27 @@ static uint32_t crc_armv8(uint32_t c, const uint8_t *p, size_t n)
 		p++;
 		n--;
 	}
-	/* 64 bytes per round: four LDPs of aligned pairs (fine on Device
-	 * memory too), eight CRC32CX. */
-	for (; n >= 64; n -= 64, p += 64) {
+	/*
+	 * 256 bytes per round: sixteen LDPs of aligned pairs (fine on Device
+	 * memory too) that step the pointer themselves, 32 CRC32CX, the
+	 * compare and the branch: 50 instructions, 0.2 per byte.
+	 */
+	const uint8_t *stop = p + (n & ~(size_t)255);
+
+	n &= 255;
+	while (p != stop) {
 		uint64_t a, b, d, e;
 
-		__asm__("ldp %x1, %x2, [%5]\n\t"
-			"ldp %x3, %x4, [%5, #16]\n\t"
+		__asm__(".rept 8\n\t"
+			"ldp %x1, %x2, [%5], #16\n\t"
+			"ldp %x3, %x4, [%5], #16\n\t"
 			"crc32cx %w0, %w0, %x1\n\t"
 			"crc32cx %w0, %w0, %x2\n\t"
-			"ldp %x1, %x2, [%5, #32]\n\t"
 			"crc32cx %w0, %w0, %x3\n\t"
 			"crc32cx %w0, %w0, %x4\n\t"
-			"ldp %x3, %x4, [%5, #48]\n\t"
-			"crc32cx %w0, %w0, %x1\n\t"
-			"crc32cx %w0, %w0, %x2\n\t"
-			"crc32cx %w0, %w0, %x3\n\t"
-			"crc32cx %w0, %w0, %x4"
-			: "+r"(c), "=&r"(a), "=&r"(b), "=&r"(d), "=&r"(e)
-			: "r"(p), "m"(*(const uint8_t (*)[64])p));
+			".endr"
+			: "+r"(c), "=&r"(a), "=&r"(b), "=&r"(d), "=&r"(e), "+r"(p)
+			: "m"(*(const uint8_t (*)[256])p));
 	}
 	for (; n >= 8; n -= 8, p += 8)
 		__asm__("crc32cx %w0, %w0, %x1" : "+r"(c) : "r"(*(const kx_word64 *)p));

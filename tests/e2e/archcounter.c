@@ -1,17 +1,21 @@
-/* archcounter: print the arm64 architectural counter in nanoseconds.
+/* archcounter: print a clock that kexec does not reset.
  *
  *   archcounter
  *
- * Reads CNTVCT_EL0 (Linux lets user space read it, for the vDSO) and
- * CNTFRQ_EL0.  Unlike CLOCK_MONOTONIC, the counter is not reset by kexec:
- * within one QEMU virt guest (no EL2, so CNTVOFF is 0) it counts from the
- * start of the VM across both kernels, so the difference of a reading in
- * stage 1 just before `kexec -e` and one at the top of stage 2's init is the
- * whole exec path: shutdown, relocation, the purgatory's check, the second
- * kernel's boot.  Under TCG it runs at the host's real time.
+ * arm64: CNTVCT_EL0 over CNTFRQ_EL0 (Linux lets user space read both, for
+ * the vDSO), in nanoseconds.  x86_64: the raw TSC, in ticks: its rate is
+ * not readable without /proc (init runs this before mounting it), so the
+ * reader converts (scripts/bench.sh: under -icount shift=S a tick is 2^S
+ * ns, one guest instruction at S = 0; otherwise the "cpu MHz" stage 1's
+ * kernel calibrated).  Unlike CLOCK_MONOTONIC neither is reset by kexec:
+ * within one QEMU guest (one CPU; no EL2 on arm64, so CNTVOFF is 0) it
+ * counts from the start of the VM across both kernels, so the difference of
+ * a reading in stage 1 just before `kexec -e` and one at the top of stage
+ * 2's init is the whole exec path: shutdown, relocation, the purgatory's
+ * check, the second kernel's boot.  Under TCG it runs at the host's real
+ * time; under -icount at 2^S ns per guest instruction.
  *
- * Built statically by scripts/bench.sh (aarch64-linux-gnu-gcc) for use
- * inside arm64 guests only.
+ * Built statically by scripts/bench.sh for use inside the guests only.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -28,8 +32,14 @@ int main(void)
 	printf("%llu\n", (unsigned long long)(cnt / frq * 1000000000ULL +
 					      (cnt % frq) * 1000000000ULL / frq));
 	return 0;
+#elif defined(__x86_64__)
+	uint32_t lo, hi;
+
+	__asm__ volatile("lfence\n\trdtsc" : "=a"(lo), "=d"(hi));
+	printf("%llu\n", (unsigned long long)hi << 32 | lo);
+	return 0;
 #else
-	fprintf(stderr, "archcounter: arm64 only\n");
+	fprintf(stderr, "archcounter: arm64 and x86_64 only\n");
 	return 1;
 #endif
 }

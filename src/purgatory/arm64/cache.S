@@ -10,16 +10,31 @@
 
 /*
  * DC <op> on every D-cache line that holds a byte of [start, end).
- * Clobbers start, t1, t2. The smallest line size (CTR_EL0.DminLine) is the
- * safe stride: a larger line is simply hit several times.
+ * Clobbers start, t1, t2, t3. The smallest line size (CTR_EL0.DminLine) is
+ * the safe stride: a larger line is simply hit several times. Eight lines
+ * a round while all eight hold a byte of the range (start + 8 lines <
+ * end), then one at a time: never a line outside it, whose dirty data
+ * an invalidation would throw away.
  */
-.macro	dcache_range op, start, end, t1, t2
+.macro	dcache_range op, start, end, t1, t2, t3
 	mrs	\t1, ctr_el0
 	ubfx	\t1, \t1, #CTR_DMINLINE_SHIFT, #4
 	mov	\t2, #4
 	lsl	\t1, \t2, \t1
 	sub	\t2, \t1, #1
 	bic	\start, \start, \t2
+	lsl	\t3, \t1, #3
+	subs	\t2, \end, \t3
+	b.lo	.Ldc_loop\@
+	cmp	\start, \t2
+	b.hs	.Ldc_loop\@
+.Ldc_eight\@:
+	.rept	8
+	dc	\op, \start
+	add	\start, \start, \t1
+	.endr
+	cmp	\start, \t2
+	b.lo	.Ldc_eight\@
 .Ldc_loop\@:
 	cmp	\start, \end
 	b.hs	.Ldc_done\@
@@ -39,7 +54,7 @@
 	.globl	kx_arm64_dcache_inval
 	.type	kx_arm64_dcache_inval, %function
 kx_arm64_dcache_inval:
-	dcache_range ivac, x0, x1, x2, x3
+	dcache_range ivac, x0, x1, x2, x3, x4
 	dsb	sy
 	ret
 	.size	kx_arm64_dcache_inval, . - kx_arm64_dcache_inval
@@ -81,7 +96,7 @@ kx_arm64_verify_cached:
 	add	x26, x26, :lo12:kx_end
 	dmb	sy			/* our stores before the invalidation */
 	mov	x5, x25
-	dcache_range ivac, x5, x26, x6, x7
+	dcache_range ivac, x5, x26, x6, x7, x8
 	dsb	sy
 
 	/* Step 2: our translation regime, TLB clean of anything older, then
@@ -152,7 +167,7 @@ kx_arm64_verify_cached:
 5:	msr	sctlr_el2, x24
 6:	isb
 	mov	x5, x25
-	dcache_range civac, x5, x26, x6, x7
+	dcache_range civac, x5, x26, x6, x7, x8
 	dsb	sy
 
 	/* Step 5: this EL's translation registers back as they were, and
