@@ -172,17 +172,17 @@ static uint32_t crc_armv8(uint32_t c, const uint8_t *p, size_t n)
 		n--;
 	}
 	/*
-	 * 256 bytes per round: sixteen LDPs of aligned pairs (fine on Device
-	 * memory too) that step the pointer themselves, 32 CRC32CX, the
-	 * compare and the branch: 50 instructions, 0.2 per byte.
+	 * 512 bytes per round: 32 LDPs of aligned pairs (fine on Device memory
+	 * too) that step the pointer themselves, 64 CRC32CX, the compare and
+	 * the branch: 98 instructions, 0.19 per byte (the floor is 3 per 16).
 	 */
-	const uint8_t *stop = p + (n & ~(size_t)255);
+	const uint8_t *stop = p + (n & ~(size_t)511);
 
-	n &= 255;
+	n &= 511;
 	while (p != stop) {
 		uint64_t a, b, d, e;
 
-		__asm__(".rept 8\n\t"
+		__asm__(".rept 16\n\t"
 			"ldp %x1, %x2, [%5], #16\n\t"
 			"ldp %x3, %x4, [%5], #16\n\t"
 			"crc32cx %w0, %w0, %x1\n\t"
@@ -191,7 +191,7 @@ static uint32_t crc_armv8(uint32_t c, const uint8_t *p, size_t n)
 			"crc32cx %w0, %w0, %x4\n\t"
 			".endr"
 			: "+r"(c), "=&r"(a), "=&r"(b), "=&r"(d), "=&r"(e), "+r"(p)
-			: "m"(*(const uint8_t (*)[256])p));
+			: "m"(*(const uint8_t (*)[512])p));
 	}
 	for (; n >= 8; n -= 8, p += 8)
 		__asm__("crc32cx %w0, %w0, %x1" : "+r"(c) : "r"(*(const kx_word64 *)p));

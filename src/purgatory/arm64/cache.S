@@ -11,10 +11,10 @@
 /*
  * DC <op> on every D-cache line that holds a byte of [start, end).
  * Clobbers start, t1, t2, t3. The smallest line size (CTR_EL0.DminLine) is
- * the safe stride: a larger line is simply hit several times. Eight lines
- * a round while all eight hold a byte of the range (start + 8 lines <
- * end), then one at a time: never a line outside it, whose dirty data
- * an invalidation would throw away.
+ * the safe stride: a larger line is simply hit several times. Sixteen
+ * lines a round while all sixteen hold a byte of the range (start + 16
+ * lines < end), then one at a time: never a line outside it, whose dirty
+ * data an invalidation would throw away.
  */
 .macro	dcache_range op, start, end, t1, t2, t3
 	mrs	\t1, ctr_el0
@@ -23,18 +23,18 @@
 	lsl	\t1, \t2, \t1
 	sub	\t2, \t1, #1
 	bic	\start, \start, \t2
-	lsl	\t3, \t1, #3
+	lsl	\t3, \t1, #4
 	subs	\t2, \end, \t3
 	b.lo	.Ldc_loop\@
 	cmp	\start, \t2
 	b.hs	.Ldc_loop\@
-.Ldc_eight\@:
-	.rept	8
+.Ldc_sixteen\@:
+	.rept	16
 	dc	\op, \start
 	add	\start, \start, \t1
 	.endr
 	cmp	\start, \t2
-	b.lo	.Ldc_eight\@
+	b.lo	.Ldc_sixteen\@
 .Ldc_loop\@:
 	cmp	\start, \end
 	b.hs	.Ldc_done\@
