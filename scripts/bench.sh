@@ -1,6 +1,7 @@
 #!/bin/bash
 # Benchmark kexec-ng against Debian's kexec-tools inside QEMU guests (TCG),
-# x86_64 or arm64.  Never runs kexec on the host.
+# x86_64 or arm64 (riscv64: the exec path of kexec-ng only, Debian has no
+# riscv64 kexec-tools).  Never runs kexec on the host.
 #
 # Load: in ONE guest, for each of N iterations (alternating which tool goes
 # first), for each path -c (kexec_load) and -s (kexec_file_load; x86_64 only:
@@ -15,12 +16,12 @@
 # Exec path: the cost of the purgatory's digest check.  One guest per run:
 # stage 1 loads the same kernel and big initrd with -c, with or without -i,
 # reads a clock kexec does not reset (tests/e2e/archcounter.c: arm64
-# CNTVCT_EL0, x86_64 the TSC) and runs `kexec -e`; stage 2's init reads it
+# CNTVCT_EL0, x86_64 the TSC, riscv64 the time CSR) and runs `kexec -e`; stage 2's init reads it
 # again first thing.  R runs of each of kexec-ng and kexec-tools, check on
 # and -i (with --exec-sha256 also kexec-ng --digest=sha256), interleaved;
 # the host prints medians and the check's cost (on - off) and ratio.
 #
-# Usage: scripts/bench.sh [--arch x86_64|arm64] [--kexec PATH] [-n N]
+# Usage: scripts/bench.sh [--arch x86_64|arm64|riscv64] [--kexec PATH] [-n N]
 #                         [--initrd-mb MB] [--kernel bookworm|trixie] [--fw F]
 #                         [--cpu CPU] [--exec-runs R] [--icount SHIFT]
 #                         [--exec-sha256] [--exec-ng-only] [--exec-only]
@@ -39,11 +40,15 @@
 #   --exec-sha256  exec path: also kexec-ng with --digest=sha256
 #   --exec-ng-only exec path: kexec-ng only (no kexec-tools runs)
 #   --exec-only    skip the load benchmark (the exec path only)
-#   --icount SHIFT the exec-path guests run with QEMU -icount shift=SHIFT:
+#   --icount SHIFT[,sleep=off]
+#                  the exec-path guests run with QEMU -icount shift=SHIFT:
 #                  the guest's clock then advances 2^SHIFT ns per instruction
 #                  instead of with the host's, so the times count
-#                  instructions (deterministic, blind to the host's load and
-#                  to memory and caches, which TCG does not model anyway)
+#                  instructions (blind to the host's load and to memory and
+#                  caches, which TCG does not model anyway).  While the guest
+#                  idles its clock still follows the host's, unless
+#                  sleep=off: then it jumps to the next timer, and runs of
+#                  the same setting count the same to within a few µs
 #   --report-only  print the report of the last run's results again
 # Serial logs: build/e2e-logs[/arm64]/bench*.log; raw results:
 # bench-results.txt and bench-exec-results.txt next to them.
@@ -60,6 +65,7 @@ FW=
 CPU=
 EXEC_RUNS=3
 ICOUNT=
+ICOUNT_OPTS=
 REPORT_ONLY=0
 EXEC_SHA256=0
 EXEC_TOOLS=1
@@ -76,7 +82,7 @@ while [ $# -gt 0 ]; do
     --fw) FW=$2; shift 2 ;;
     --cpu) CPU=$2; shift 2 ;;
     --exec-runs) EXEC_RUNS=$2; shift 2 ;;
-    --icount) ICOUNT=$2; shift 2 ;;
+    --icount) ICOUNT=${2%%,*} ICOUNT_OPTS=${2#"${2%%,*}"}; shift 2 ;;
     --exec-sha256) EXEC_SHA256=1; shift ;;
     --exec-ng-only) EXEC_TOOLS=0; shift ;;
     --exec-only) LOAD=0; shift ;;
@@ -90,6 +96,9 @@ KEXEC_BIN=${KEXEC_BIN:-$E2E_ROOT/build/static-$E2E_ARCH/kexec}
 case "$E2E_ARCH" in
   x86_64) PATHS="c s"; FW=${FW:-seabios}; export E2E_CPU=${CPU:-} ;;
   arm64) PATHS="c"; FW=${FW:-direct}; export E2E_CPU=${CPU:-$E2E_ARM64_CPU} ;;
+  riscv64)
+    # Debian has no riscv64 kexec-tools: kexec-ng's exec path only.
+    PATHS="c"; FW=${FW:-direct}; export E2E_CPU=${CPU:-}; EXEC_TOOLS=0; LOAD=0 ;;
 esac
 results=$E2E_LOGS/bench-results.txt
 exec_results=$E2E_LOGS/bench-exec-results.txt
@@ -98,10 +107,13 @@ exec_results=$E2E_LOGS/bench-exec-results.txt
 # _bench_static_tool NAME: tests/e2e/NAME.c built static for the guests'
 # architecture into $E2E_WORK/NAME (rebuilt when its source changes).
 _bench_static_tool() {
-  local out=$E2E_WORK/$1 cc=gcc
-  [ "$E2E_ARCH" = arm64 ] && cc=aarch64-linux-gnu-gcc
+  local out=$E2E_WORK/$1 cc=(gcc)
+  [ "$E2E_ARCH" = arm64 ] && cc=(aarch64-linux-gnu-gcc)
+  # riscv64: as cross/riscv64.ini (trixie's glibc in the sysroot, lld)
+  [ "$E2E_ARCH" = riscv64 ] && cc=(riscv64-linux-gnu-gcc "--sysroot=$E2E_ROOT/.cache/sysroot-riscv64"
+                                   -fuse-ld=lld -B/usr/lib/llvm-19/bin)
   if [ ! -x "$out" ] || [ "$E2E_DIR/$1.c" -nt "$out" ]; then
-    "$cc" -static -O2 -Wall -Wextra -o "$out" "$E2E_DIR/$1.c" || e2e_die "cannot build $1 with $cc"
+    "${cc[@]}" -static -O2 -Wall -Wextra -o "$out" "$E2E_DIR/$1.c" || e2e_die "cannot build $1 with ${cc[*]}"
   fi
   echo "$out"
 }
@@ -110,7 +122,7 @@ _bench_static_tool() {
 _bench_tree() {
   mkdir -p "$1/bin"
   _e2e_copy_elf "$KEXEC_BIN" "$1" /bin/kexec-ng || e2e_die "cannot pack $KEXEC_BIN"
-  _e2e_add_kexec_tools "$1" /bin/kexec-tools
+  [ "$E2E_ARCH" = riscv64 ] || _e2e_add_kexec_tools "$1" /bin/kexec-tools
   cp "$PEAKRSS" "$1/bin/peakrss"
   [ -z "$ARCHCOUNTER" ] || cp "$ARCHCOUNTER" "$1/bin/archcounter"
 }
@@ -215,6 +227,11 @@ run_exec_guest() {
     echo 'if [ $rc = 0 ]; then'
     # x86_64: archcounter gives TSC ticks; the rate this kernel calibrated
     echo '  echo "E2E: bench-exec tsc_khz=$(sed -n "s/^cpu MHz[[:space:]]*: \([0-9]*\)\.\([0-9]\{3\}\).*/\1\2/p" /proc/cpuinfo | head -n1)"'
+    # riscv64: the time CSR's rate, from the device tree
+    echo '  if [ -r /proc/device-tree/cpus/timebase-frequency ]; then'
+    echo '    tb=$(od -An -tx1 /proc/device-tree/cpus/timebase-frequency | tr -d " \n")'
+    echo '    echo "E2E: bench-exec timebase_hz=$((0x$tb))"'
+    echo '  fi'
     echo '  echo "E2E: bench-exec t_exec_ns=$(/bin/archcounter)"'
     echo "  /bin/kexec-$tool -e"
     echo '  echo "E2E: bench-exec kexec -e returned $?"'
@@ -225,12 +242,17 @@ run_exec_guest() {
   _e2e_cpio_gz "$RUN/xtree" "$RUN/xbench.cpio.gz"
   cat "$base" "$k2" "$RUN/xbench.cpio.gz" >"$RUN/xinitrd.img"
   log=$E2E_LOGS/bench-exec-$tool-$check-$r.log
-  E2E_MEM=${E2E_BENCH_MEM:-2G} E2E_QEMU_EXTRA=${ICOUNT:+-icount shift=$ICOUNT} \
+  E2E_MEM=${E2E_BENCH_MEM:-2G} E2E_QEMU_EXTRA=${ICOUNT:+-icount shift=$ICOUNT$ICOUNT_OPTS} \
     e2e_qemu "$FW" "$(e2e_kernel "$KERNEL")" "$RUN/xinitrd.img" "$E2E_CONSOLE stage=bench" "$log" 600
   local t0 t1 ok=0 setup khz
   t0=$(_e2e_lines "$log" | sed -n 's/^E2E: bench-exec t_exec_ns=\([0-9]*\)$/\1/p' | head -n1)
   t1=$(_e2e_field "$log" stage2-counter t_init_ns)
   khz=$(_e2e_lines "$log" | sed -n 's/^E2E: bench-exec tsc_khz=\([0-9]*\)$/\1/p' | head -n1)
+  local hz; hz=$(_e2e_lines "$log" | sed -n 's/^E2E: bench-exec timebase_hz=\([0-9]*\)$/\1/p' | head -n1)
+  if [ "$E2E_ARCH" = riscv64 ] && [ -n "$t0" ] && [ -n "$t1" ]; then
+    # time CSR ticks to ns (QEMU virt: 10 MHz of the virtual clock)
+    if [ -n "$hz" ] && [ "$hz" -gt 0 ]; then t1=$(( (t1 - t0) * 1000000000 / hz )) t0=0; else t0=; fi
+  fi
   if [ "$E2E_ARCH" = x86_64 ] && [ -n "$t0" ] && [ -n "$t1" ]; then
     # TSC ticks to ns: exactly 2^SHIFT under -icount, else stage 1's rate
     if [ -n "$ICOUNT" ]; then
@@ -244,7 +266,7 @@ run_exec_guest() {
   setup=$(_e2e_lines "$log" | grep -a '^E2E: bench-exec load' | head -n1)
   _e2e_lines "$log" | grep -aq "^E2E: $E2E_SUCCESS token=bench-exec\$" && ok=1
   if [ -n "$t0" ] && [ -n "$t1" ] && [ $ok = 1 ]; then
-    echo "tool=$tool check=$check run=$r exec_us=$(( (t1 - t0) / 1000 )) qemu_s=$E2E_QEMU_SECS ${setup#E2E: bench-exec load } icount=${ICOUNT:-off} cpu=${E2E_CPU:-default} fw=$FW kernel=$KERNEL" >>"$exec_results"
+    echo "tool=$tool check=$check run=$r exec_us=$(( (t1 - t0) / 1000 )) qemu_s=$E2E_QEMU_SECS ${setup#E2E: bench-exec load } icount=${ICOUNT:-off}$ICOUNT_OPTS cpu=${E2E_CPU:-default} fw=$FW kernel=$KERNEL" >>"$exec_results"
   else
     echo "tool=$tool check=$check run=$r failed qemu_s=$E2E_QEMU_SECS" >>"$exec_results"
     echo "bench: exec run $tool check=$check #$r failed: $(_e2e_lines "$log" | grep -a 'bench-exec' | _e2e_brief) | $(_e2e_tail "$log")" >&2
@@ -283,7 +305,7 @@ exec_report() {
   k=$(sed -n 's/.* kernel=\([^ ]*\).*/\1/p' <<<"$line")
   echo
   local clock="host real time"
-  case "$ic" in off|'') ;; *) clock="-icount shift=$ic: $((1 << ic)) ns per guest instruction" ;; esac
+  case "$ic" in off|'') ;; *) clock="-icount shift=$ic: $((1 << ${ic%%,*})) ns per guest instruction" ;; esac
   echo "exec path: from just before kexec -e to stage 2's init ($E2E_ARCH counter; $clock), $(e2e_kernel_version "${k:-$KERNEL}") into itself, kernel ${kb:+$((kb / 1048576)) MiB} + initrd ${ib:+$((ib / 1048576)) MiB}, ${fw:-$FW}, -cpu ${cpu:-${E2E_CPU:-default}} (ms)"
   printf '%-12s %-16s %6s %10s %8s %8s\n' tool check ok median_ms min_ms max_ms
   local tool check vals med mn mx on off name label ok total sha

@@ -3,11 +3,12 @@
  *   archcounter
  *
  * arm64: CNTVCT_EL0 over CNTFRQ_EL0 (Linux lets user space read both, for
- * the vDSO), in nanoseconds.  x86_64: the raw TSC, in ticks: its rate is
- * not readable without /proc (init runs this before mounting it), so the
- * reader converts (scripts/bench.sh: under -icount shift=S a tick is 2^S
- * ns, one guest instruction at S = 0; otherwise the "cpu MHz" stage 1's
- * kernel calibrated).  Unlike CLOCK_MONOTONIC neither is reset by kexec:
+ * the vDSO), in nanoseconds.  x86_64: the raw TSC; riscv64: the raw time
+ * CSR (rdtime), in ticks: their rate is not readable without /proc (init
+ * runs this before mounting it), so the reader converts (scripts/bench.sh:
+ * x86_64 under -icount shift=S a tick is 2^S ns, one guest instruction at
+ * S = 0, otherwise the "cpu MHz" stage 1's kernel calibrated; riscv64 the
+ * device tree's timebase-frequency).  Unlike CLOCK_MONOTONIC neither is reset by kexec:
  * within one QEMU guest (one CPU; no EL2 on arm64, so CNTVOFF is 0) it
  * counts from the start of the VM across both kernels, so the difference of
  * a reading in stage 1 just before `kexec -e` and one at the top of stage
@@ -38,8 +39,14 @@ int main(void)
 	__asm__ volatile("lfence\n\trdtsc" : "=a"(lo), "=d"(hi));
 	printf("%llu\n", (unsigned long long)hi << 32 | lo);
 	return 0;
+#elif defined(__riscv) && __riscv_xlen == 64
+	uint64_t t;
+
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	printf("%llu\n", (unsigned long long)t);
+	return 0;
 #else
-	fprintf(stderr, "archcounter: arm64 and x86_64 only\n");
+	fprintf(stderr, "archcounter: arm64, x86_64 and riscv64 only\n");
 	return 1;
 #endif
 }

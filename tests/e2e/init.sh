@@ -13,7 +13,7 @@
 # The host (tests/e2e/lib.sh) reads the serial log and decides PASS/FAIL.
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 # scripts/bench.sh puts /bin/archcounter in both stages: a clock that kexec
-# does not reset, read as early as init runs (arm64: ns; x86_64: TSC ticks).
+# does not reset, read as early as init runs (arm64: ns; x86_64, riscv64: ticks).
 t_init_ns=
 [ -x /bin/archcounter ] && t_init_ns=$(/bin/archcounter)
 # guest_mounts, guest_cmdline, guest_facts, stage2_marker, finish, run_cmd
