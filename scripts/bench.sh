@@ -226,10 +226,11 @@ run_exec_guest() {
     echo 'echo "E2E: bench-exec load rc=$rc kernel_bytes=$(wc -c </k2/vmlinuz) initrd_bytes=$(wc -c </tmp/big-initrd.img)"'
     echo 'if [ $rc = 0 ]; then'
     # x86_64: archcounter gives TSC ticks; the rate this kernel calibrated
+    # shellcheck disable=SC2028  # (backslashes of a sed expression for the guest)
     echo '  echo "E2E: bench-exec tsc_khz=$(sed -n "s/^cpu MHz[[:space:]]*: \([0-9]*\)\.\([0-9]\{3\}\).*/\1\2/p" /proc/cpuinfo | head -n1)"'
     # riscv64: the time CSR's rate, from the device tree
     echo '  if [ -r /proc/device-tree/cpus/timebase-frequency ]; then'
-    echo '    tb=$(od -An -tx1 /proc/device-tree/cpus/timebase-frequency | tr -d " \n")'
+    echo '    tb=$(od -An -tx1 /proc/device-tree/cpus/timebase-frequency | tr -d "[:space:]")'
     echo '    echo "E2E: bench-exec timebase_hz=$((0x$tb))"'
     echo '  fi'
     echo '  echo "E2E: bench-exec t_exec_ns=$(/bin/archcounter)"'
