@@ -76,6 +76,22 @@ int kx_explain_load_failure(const struct kx_facts *f, int e, struct kx_error *er
 			     "kexec_load refused the plan (run with --dry-run to see every segment)");
 }
 
+void kx_explain_what_stays(bool crash, int before, int after, struct kx_error *err)
+{
+	if (before != 1 || after < 0)
+		return;
+	if (crash && after == 0)
+		kx_error_append(err, "; the kernel unloaded the previous crash kernel before refusing this one (it "
+				"frees the loaded crash kernel at the start of every crash load): nothing is loaded "
+				"for a crash now");
+	else if (crash)
+		kx_error_append(err, "; the crash kernel loaded before is still loaded");
+	else if (after == 1)
+		kx_error_append(err, "; the kernel loaded before is still loaded");
+	else
+		kx_error_append(err, "; nothing is loaded now");
+}
+
 int kx_refuse_under_xen(bool control_domain, const char *what, struct kx_error *err)
 {
 	if (!control_domain)
