@@ -60,6 +60,15 @@ E2E_CASES=(
   # profile 0's carry wrong tokens, profile 1's the case's; loaded with
   # --uki-profile=@1 (systemd-boot's spelling), stage 2 must show profile 1's
   "uki_profile_c_trixie_to_bookworm_seabios exec-uki-profile seabios trixie bookworm"
+  # Failure atomicity (kexec(8), WHAT A FAILED LOAD LEAVES LOADED): with a
+  # kernel loaded, loads that fail (files missing, truncated or no kernel,
+  # contradictory options, a plan that does not fit, SIGINT and SIGTERM
+  # while kexec waits for its initrd, the kernel's own refusal, then
+  # kexec_load_disabled) leave it loaded, and kexec -e boots it: through
+  # kexec_load on 6.1 and kexec_file_load on 6.12 (the crash kernel's
+  # counterparts are kdump.sh's atomic cases)
+  "atomic_c_bookworm_to_trixie_seabios  atomic-c      seabios bookworm trixie"
+  "atomic_s_trixie_to_bookworm_seabios  atomic-s      seabios trixie   bookworm"
 )
 
 # e2e_case_token_layers KIND K2 TOKEN DIR: layers made for one case's token.
@@ -81,6 +90,9 @@ e2e_case_token_layers() {
 e2e_case_layers() {
   case "$1" in
     exec-elf|exec-gz-*) e2e_k2x_layer "$2" ;;
+    # /k2/vmlinux.elf: a kernel kexec_file_load refuses (x86_64 has only
+    # the bzImage loader) that kexec-ng's own checks accept
+    atomic-s) e2e_k2x_layer "$2" ;;
   esac
 }
 
@@ -91,6 +103,7 @@ e2e_case_timeout() {
   case "$1" in
     wrong-digest) echo 75 ;;
     exec-*|default-action|nocheck-wrong) echo 150 ;;
+    atomic-*) echo 240 ;;
     *) echo 100 ;;
   esac
 }
@@ -100,7 +113,8 @@ e2e_case_applies() {
   local kind=$1 mode=$2
   [ "$mode" = tools ] && case "$kind" in
     # (bookworm's kexec-tools 2.0.25 predates UKI support)
-    wrong-digest|nocheck-wrong|exec-elf|exec-gz-*|exec-uki-*|exec-debug|exec-nocma|default-action) return 1 ;;
+    # (the atomic cases check kexec-ng's messages and use its test switch)
+    wrong-digest|nocheck-wrong|exec-elf|exec-gz-*|exec-uki-*|exec-debug|exec-nocma|default-action|atomic-*) return 1 ;;
   esac
   return 0
 }
@@ -189,10 +203,64 @@ e2e_case_write() {
         echo '  run_cmd loads $KEXEC -s -l $K2 --append="$APPEND2"'
         echo '  sysloaded loads'
         ;;
+      atomic-c|atomic-s)
+        local sw=-c; [ "$kind" = atomic-s ] && sw=-s
+        echo "  SW=$sw P=-l LOADEDF=/sys/kernel/kexec_loaded ST=\"-S -l\""
+        echo "  APPENDX=\"$E2E_CONSOLE stage=2 token=refused-load\""
+        echo '  run_cmd load $KEXEC $SW -l $K2 --append="$APPEND2" || return'
+        echo '  sysloaded load'
+        e2e_atomic_guest_fns
+        echo '  astate load'
+        e2e_atomic_guest_steps
+        if [ "$kind" = atomic-c ]; then
+          # no room below --mem-max for the kernel
+          echo '  astep nofit $KEXEC $SW -l --mem-max=0x2000000 $K2 --append="$APPENDX"'
+          # the kernel refuses a segment whose end is not page aligned
+          echo '  astep krefuse $KEXEC $SW -l $K2 --append="$APPENDX" --x-test-misaligned-segment'
+        else
+          # an initrd over half of RAM (sparse: it costs nothing)
+          echo '  truncate -s 600M /tmp/huge'
+          echo '  astep nofit $KEXEC $SW -l /k2/vmlinuz --initrd=/tmp/huge --append="$APPENDX"'
+          # the kernel's loaders know no ELF vmlinux on x86_64 (ENOEXEC)
+          echo '  astep krefuse $KEXEC $SW -l /k2/vmlinux.elf --initrd=/k2/initrd.img --append="$APPENDX"'
+        fi
+        # one way: nothing can be loaded until the next boot, but -e works
+        echo '  echo 1 >/proc/sys/kernel/kexec_load_disabled'
+        echo '  astep disabled $KEXEC $SW -l $K2 --append="$APPENDX"'
+        echo '  run_cmd exec $KEXEC -e'
+        ;;
     esac
     echo '  :'
     echo '}'
   } >"$f"
+}
+
+# e2e_atomic_table KIND: what each step of an atomic case must show
+# (e2e_check_atomic): LABEL EXIT LOADED [PATTERN]. Every failure but the
+# kernel's own and kexec_load_disabled's is found before the kernel is
+# asked; for those two kexec says what stayed loaded.
+e2e_atomic_table() {
+  local s=kexec_load
+  [ "$1" = atomic-s ] && s=kexec_file_load
+  echo "load 0 1"
+  e2e_atomic_table_common
+  cat <<EOF
+disabled 255 1 ^kexec: $s.* refused: kexec is disabled \(kernel.kexec_load_disabled is 1.*: Operation not permitted; the kernel loaded before is still loaded\$
+EOF
+  if [ "$1" = atomic-c ]; then
+    cat <<'EOF'
+garbage 252 1 ^kexec: /init: cannot determine the file type
+nofit 255 1 ^kexec: kernel: no free RAM for 0x[0-9a-f]+ bytes .*between 0x[0-9a-f]+ and 0x2000000$
+krefuse 255 1 ^kexec: kexec_load refused the plan .*: Cannot assign requested address; the kernel loaded before is still loaded$
+EOF
+  else
+    # (-s leaves a file no loader here knows to the kernel's loaders)
+    cat <<'EOF'
+garbage 255 1 ^kexec: kexec_file_load of /init failed: Exec format error; the kernel loaded before is still loaded$
+nofit 255 1 ^kexec: initrd /tmp/huge: 600 MiB, more than half of RAM
+krefuse 255 1 ^kexec: kexec_file_load of /k2/vmlinux.elf failed: Exec format error; the kernel loaded before is still loaded$
+EOF
+  fi
 }
 
 # e2e_case_check KIND FW K1 K2 LOG TOKEN MODE QEMU_RC
@@ -265,6 +333,12 @@ e2e_case_check() {
       e2e_check_unload_status "$log" \
         "status0=0 loadc=0 status1=1 pstatus1=0 unloadc=0 status2=0 loads=0 status3=1 unloads=0 status4=0" \
         "loadc=1 unloadc=0 loads=1 unloads=0"
+      ;;
+    atomic-c|atomic-s)
+      why=$(e2e_check_atomic "$log" <<<"$(e2e_atomic_table "$kind")")
+      [ -z "$why" ] || { echo "$why"; return; }
+      # stage 2 shows the case's token: the first load's, no later one's
+      e2e_check_exec "$log" "$token" "$k2" "$fw1" "$qrc"
       ;;
     lockdown)
       local ld; ld=$(_e2e_field "$log" stage1 lockdown)

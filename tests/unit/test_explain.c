@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* What a refused load says it left loaded (src/cli/explain.c), every case,
  * and the error message it is appended to. */
+#include <errno.h>
+
 #include "harness.h"
 #include "cli/explain.h"
 
@@ -62,6 +64,22 @@ KX_TEST(a_full_message_keeps_its_start)
 	CHECK(!strncmp(err.message + sizeof(fill) - 10, "; the cr", 8));
 }
 
+KX_TEST(disabled_kexec_is_named)
+{
+	static struct kx_facts f;
+	struct kx_error err = { 0 };
+	f.kexec_load_disabled = 1;
+	kx_explain_load_failure(&f, EPERM, &err);
+	CHECK(!strcmp(err.message, "kexec_load refused: kexec is disabled (kernel.kexec_load_disabled is 1, which "
+		      "only a reboot undoes): Operation not permitted"));
+	kx_explain_file_failure(&f, "vmlinuz", EPERM, &err);
+	CHECK_CONTAINS(err.message, "kexec_file_load of vmlinuz refused: kexec is disabled (kernel.kexec_load_disabled");
+	/* not known to be disabled: both reasons stay possible */
+	f.kexec_load_disabled = -1;
+	kx_explain_load_failure(&f, EPERM, &err);
+	CHECK_CONTAINS(err.message, "it needs CAP_SYS_BOOT (run as root), and kexec may be disabled");
+}
+
 KX_TEST_MAIN(KX_CASE(crash_kernel_freed_by_the_kernel_is_said), KX_CASE(crash_kernel_kept_is_said),
 	     KX_CASE(normal_kernel_kept_is_said), KX_CASE(nothing_said_without_a_previous_image_or_an_answer),
-	     KX_CASE(a_full_message_keeps_its_start))
+	     KX_CASE(a_full_message_keeps_its_start), KX_CASE(disabled_kexec_is_named))
