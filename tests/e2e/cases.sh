@@ -204,63 +204,13 @@ e2e_case_write() {
         echo '  sysloaded loads'
         ;;
       atomic-c|atomic-s)
-        local sw=-c; [ "$kind" = atomic-s ] && sw=-s
-        echo "  SW=$sw P=-l LOADEDF=/sys/kernel/kexec_loaded ST=\"-S -l\""
-        echo "  APPENDX=\"$E2E_CONSOLE stage=2 token=refused-load\""
-        echo '  run_cmd load $KEXEC $SW -l $K2 --append="$APPEND2" || return'
-        echo '  sysloaded load'
-        e2e_atomic_guest_fns
-        echo '  astate load'
-        e2e_atomic_guest_steps
-        if [ "$kind" = atomic-c ]; then
-          # no room below --mem-max for the kernel
-          echo '  astep nofit $KEXEC $SW -l --mem-max=0x2000000 $K2 --append="$APPENDX"'
-          # the kernel refuses a segment whose end is not page aligned
-          echo '  astep krefuse $KEXEC $SW -l $K2 --append="$APPENDX" --x-test-misaligned-segment'
-        else
-          # an initrd over half of RAM (sparse: it costs nothing)
-          echo '  truncate -s 600M /tmp/huge'
-          echo '  astep nofit $KEXEC $SW -l /k2/vmlinuz --initrd=/tmp/huge --append="$APPENDX"'
-          # the kernel's loaders know no ELF vmlinux on x86_64 (ENOEXEC)
-          echo '  astep krefuse $KEXEC $SW -l /k2/vmlinux.elf --initrd=/k2/initrd.img --append="$APPENDX"'
-        fi
-        # one way: nothing can be loaded until the next boot, but -e works
-        echo '  echo 1 >/proc/sys/kernel/kexec_load_disabled'
-        echo '  astep disabled $KEXEC $SW -l $K2 --append="$APPENDX"'
+        e2e_atomic_normal_case "$kind"
         echo '  run_cmd exec $KEXEC -e'
         ;;
     esac
     echo '  :'
     echo '}'
   } >"$f"
-}
-
-# e2e_atomic_table KIND: what each step of an atomic case must show
-# (e2e_check_atomic): LABEL EXIT LOADED [PATTERN]. Every failure but the
-# kernel's own and kexec_load_disabled's is found before the kernel is
-# asked; for those two kexec says what stayed loaded.
-e2e_atomic_table() {
-  local s=kexec_load
-  [ "$1" = atomic-s ] && s=kexec_file_load
-  echo "load 0 1"
-  e2e_atomic_table_common
-  cat <<EOF
-disabled 255 1 ^kexec: $s.* refused: kexec is disabled \(kernel.kexec_load_disabled is 1.*: Operation not permitted; the kernel loaded before is still loaded\$
-EOF
-  if [ "$1" = atomic-c ]; then
-    cat <<'EOF'
-garbage 252 1 ^kexec: /init: cannot determine the file type
-nofit 255 1 ^kexec: kernel: no free RAM for 0x[0-9a-f]+ bytes .*between 0x[0-9a-f]+ and 0x2000000$
-krefuse 255 1 ^kexec: kexec_load refused the plan .*: Cannot assign requested address; the kernel loaded before is still loaded$
-EOF
-  else
-    # (-s leaves a file no loader here knows to the kernel's loaders)
-    cat <<'EOF'
-garbage 255 1 ^kexec: kexec_file_load of /init failed: Exec format error; the kernel loaded before is still loaded$
-nofit 255 1 ^kexec: initrd /tmp/huge: 600 MiB, more than half of RAM
-krefuse 255 1 ^kexec: kexec_file_load of /k2/vmlinux.elf failed: Exec format error; the kernel loaded before is still loaded$
-EOF
-  fi
 }
 
 # e2e_case_check KIND FW K1 K2 LOG TOKEN MODE QEMU_RC

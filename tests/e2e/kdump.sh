@@ -83,6 +83,7 @@ set -uo pipefail
 #                  kexec_load_disabled) leave it loaded, and the crash
 #                  reaches it (the capture kernel runs no dump tools:
 #                  kdump_oracles=none)
+#                  (x86_64 and arm64)
 #   atomic-s       the same through kexec_file_load (-s): the kernel's
 #                  refusal is of an ELF vmlinux (x86_64 has only its bzImage
 #                  loader), and a file no loader knows is refused before
@@ -109,6 +110,7 @@ KD_CASES=(
   "a64_kdump_c_trixie_to_trixie_uefi           arm64  kdump-c    uefi    trixie   trixie   max"
   "a64_kdump_noregion_trixie_direct            arm64  noregion   direct  trixie   trixie   max"
   "a64_kdump_high_trixie_to_bookworm_direct    arm64  kdump-high direct  trixie   bookworm max"
+  "a64_kdump_atomic_c_trixie_to_bookworm_direct arm64 atomic-c   direct  trixie   bookworm max"
   "rv_kdump_c_rt_trixie_to_trixie_direct       riscv64 kdump-c-rt direct trixie  trixie"
   "rv_kdump_noregion_trixie_direct             riscv64 noregion  direct  trixie   trixie"
 )
@@ -719,7 +721,7 @@ kd_atomic_table() {
   e2e_atomic_table_common
   if [ "$1" = atomic-c ]; then
     echo "garbage 252 1 ^kexec: /init: cannot determine the file type"
-    echo "nofit 255 1 ^kexec: the $region\\) is too small for this kernel and initrd"
+    echo "nofit 255 1 ^kexec: .*the $region\\) is too small for this kernel and initrd"
     echo "disabled 255 1 ^kexec: kexec_load refused: kexec is disabled \\(kernel.kexec_load_disabled is 1.*; the crash kernel loaded before is still loaded\$"
   else
     echo "garbage 252 1 ^kexec: /init: cannot determine the file type.*refused here, so that the crash kernel loaded now stays"

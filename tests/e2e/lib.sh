@@ -495,6 +495,68 @@ e2e_check_atomic() {
   done
 }
 
+# e2e_atomic_normal_case KIND: case_main's steps of a normal (-l) atomic
+# case (atomic-c: kexec_load, atomic-s: kexec_file_load), up to the last
+# failing load; the case then runs kexec -e, and stage 2 must show the
+# case's token (e2e_check_exec). /k2/vmlinux.elf must be there for
+# atomic-s (e2e_k2x_layer).
+# shellcheck disable=SC2016
+e2e_atomic_normal_case() {
+  local kind=$1 sw=-c
+  [ "$kind" = atomic-s ] && sw=-s
+  echo "  SW=$sw P=-l LOADEDF=/sys/kernel/kexec_loaded ST=\"-S -l\""
+  echo "  APPENDX=\"$E2E_CONSOLE stage=2 token=refused-load\""
+  echo '  run_cmd load $KEXEC $SW -l $K2 --append="$APPEND2" || return'
+  echo '  sysloaded load'
+  e2e_atomic_guest_fns
+  echo '  astate load'
+  e2e_atomic_guest_steps
+  if [ "$kind" = atomic-c ]; then
+    # no room below --mem-max for the kernel
+    echo '  astep nofit $KEXEC $SW -l --mem-max=0x2000000 $K2 --append="$APPENDX"'
+    # the kernel refuses a segment whose end is not page aligned
+    echo '  astep krefuse $KEXEC $SW -l $K2 --append="$APPENDX" --x-test-misaligned-segment'
+  else
+    # an initrd over half of RAM (sparse: it costs nothing; 2/3 of
+    # MemTotal is more than half of /proc/iomem's System RAM)
+    echo '  truncate -s $((memtotal * 2 / 3))K /tmp/huge'
+    echo '  astep nofit $KEXEC $SW -l /k2/vmlinuz --initrd=/tmp/huge --append="$APPENDX"'
+    # the kernel's loaders know no ELF vmlinux on x86_64 (ENOEXEC)
+    echo '  astep krefuse $KEXEC $SW -l /k2/vmlinux.elf --initrd=/k2/initrd.img --append="$APPENDX"'
+  fi
+  # one way: nothing can be loaded until the next boot, but -e works
+  echo '  echo 1 >/proc/sys/kernel/kexec_load_disabled'
+  echo '  astep disabled $KEXEC $SW -l $K2 --append="$APPENDX"'
+}
+
+# e2e_atomic_table KIND: what each step of a normal atomic case must show
+# (e2e_check_atomic): LABEL EXIT LOADED [PATTERN]. Every failure but the
+# kernel's own and kexec_load_disabled's is found before the kernel is
+# asked; for those two kexec says what stayed loaded.
+e2e_atomic_table() {
+  local s=kexec_load
+  [ "$1" = atomic-s ] && s=kexec_file_load
+  echo "load 0 1"
+  e2e_atomic_table_common
+  cat <<EOF
+disabled 255 1 ^kexec: $s.* refused: kexec is disabled \(kernel.kexec_load_disabled is 1.*: Operation not permitted; the kernel loaded before is still loaded\$
+EOF
+  if [ "$1" = atomic-c ]; then
+    cat <<'EOF'
+garbage 252 1 ^kexec: /init: cannot determine the file type
+nofit 255 1 ^kexec: kernel: no free RAM for 0x[0-9a-f]+ bytes .*between 0x[0-9a-f]+ and 0x2000000$
+krefuse 255 1 ^kexec: kexec_load refused the plan .*: Cannot assign requested address; the kernel loaded before is still loaded$
+EOF
+  else
+    # (-s leaves a file no loader here knows to the kernel's loaders)
+    cat <<'EOF'
+garbage 255 1 ^kexec: kexec_file_load of /init failed: Exec format error; the kernel loaded before is still loaded$
+nofit 255 1 ^kexec: initrd /tmp/huge: [0-9]+ MiB, more than half of RAM
+krefuse 255 1 ^kexec: kexec_file_load of /k2/vmlinux.elf failed: Exec format error; the kernel loaded before is still loaded$
+EOF
+  fi
+}
+
 # --- QEMU -------------------------------------------------------------------
 # e2e_qemu FW KERNEL INITRD APPEND LOG TIMEOUT [STOP_REGEX [GRACE]]
 # Boots KERNEL with INITRD under TCG, serial console to LOG.  Returns 0 when
