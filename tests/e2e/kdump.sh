@@ -810,7 +810,7 @@ run_arch() {
   fi
   e2e_need_kernels
   _e2e_lock
-  local base s2 linit k k1s= kind
+  local base s2 linit k kind k1s=
   base=$(e2e_base_layer) && s2=$(e2e_stage2_initrd) && linit=$(_kd_layer_init) ||
     { _e2e_unlock; e2e_die "cannot build the kdump layers for $E2E_ARCH"; }
   for line in "$@"; do
