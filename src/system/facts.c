@@ -394,6 +394,7 @@ static int facts_read(struct kx_facts *f, const char *root, bool fixture, struct
 	f->page_size_kib = (unsigned int)(page / KiB);
 	f->kexec_loaded = read_flag(root, "sys/kernel/kexec_loaded");
 	f->kexec_crash_loaded = read_flag(root, "sys/kernel/kexec_crash_loaded");
+	f->kexec_load_disabled = read_flag(root, "proc/sys/kernel/kexec_load_disabled");
 	return 0;
 }
 

@@ -47,6 +47,7 @@ struct kx_facts {
 	bool xen_control_domain;         /* /proc/xen/capabilities says control_d (Xen dom0) */
 	int kexec_loaded;                /* -1 unknown */
 	int kexec_crash_loaded;
+	int kexec_load_disabled;         /* the sysctl: 1 refuses every load until reboot; -1 unknown */
 	unsigned int page_size_kib;      /* the running kernel's page size; 0 unknown */
 	/* Entropy for seeds handed to the new kernel (RNG seed, KASLR seed):
 	 * getrandom(); only kx_facts_read_fixture() takes a fixture folder's

@@ -191,6 +191,36 @@ t "-e with nothing loaded" 255 "nothing has been loaded" -- -e --x-test-root="$B
 t "-c load refused (seatbelt) is explained" 255 "kexec_load refused: KEXEC_NG_FORBID_SYSCALLS is set" -- --x-test-root="$BIOS" -c -l vmlinuz
 t "-s load refused is not a fallback" 255 "kexec_file_load of vmlinuz refused: KEXEC_NG_FORBID_SYSCALLS" -- --x-test-root="$BIOS" -s -l vmlinuz
 t "-u refused is explained" 255 "refused: KEXEC_NG_FORBID_SYSCALLS" -- --x-test-root="$BIOS" -u
+# Failure atomicity: what the kernel would refuse only after freeing the
+# loaded crash kernel (it frees it first on every crash load), or after
+# reading every byte, is refused before it is asked (kexec(8), WHAT A
+# FAILED LOAD LEAVES LOADED); the seatbelt answers when it is asked.
+cp -r "$CRASH" crash-loaded-box; echo 1 >crash-loaded-box/sys/kernel/kexec_crash_loaded
+t "-s -p of a file no loader knows, a crash kernel loaded: refused before the kernel (252)" 252 \
+  "notes.txt: cannot determine the file type.*the kernel unloads the loaded crash kernel before it judges a new one: refused here, so that the crash kernel loaded now stays" \
+  -- --x-test-root=crash-loaded-box -s -p notes.txt
+t "-s -p of a file no loader knows, no crash kernel loaded: the kernel judges it" 255 \
+  "^kexec: kexec_file_load of notes.txt refused: KEXEC_NG_FORBID_SYSCALLS" -- --x-test-root="$CRASH" -s -p notes.txt
+t "-s -l of a file no loader knows: the kernel judges it" 255 \
+  "^kexec: kexec_file_load of notes.txt refused: KEXEC_NG_FORBID_SYSCALLS" -- --x-test-root="$LOADED" -s -l notes.txt
+truncate -s 300M big-initrd
+t "-s -p: an initrd larger than the crash region, refused before the kernel" 255 \
+  "^kexec: initrd big-initrd: 300 MiB, larger than the crash kernel region \(256 MiB at 0x2f000000\)" \
+  -- --x-test-root=crash-loaded-box -s -p vmlinuz --initrd=big-initrd
+t "-p (-a): the same, before kexec_file_load is tried" 255 "^kexec: initrd big-initrd: 300 MiB, larger than the crash" \
+  -- --x-test-root=crash-loaded-box -p vmlinuz --initrd=big-initrd
+t "-c -p: the plan finds no room for it either" 255 "crash kernel region \(256 MiB\) is too small" \
+  -- --x-test-root=crash-loaded-box -c -p vmlinuz --initrd=big-initrd
+truncate -s 600M half-ram-initrd
+t "-s -l: an initrd over half of RAM, refused before the kernel" 255 \
+  "^kexec: initrd half-ram-initrd: 600 MiB, more than half of RAM \(1023 MiB\): the kernel refuses" \
+  -- --x-test-root="$BIOS" -s -l vmlinuz --initrd=half-ram-initrd
+t "-s -l: an initrd under half of RAM goes to the kernel" 255 "^kexec: kexec_file_load of vmlinuz refused: KEXEC_NG" \
+  -- --x-test-root="$BIOS" -s -l vmlinuz --initrd=initrd.img
+t "--x-test-misaligned-segment reaches kexec_load (here the seatbelt)" 255 "^kexec: kexec_load refused: KEXEC_NG" \
+  -- --x-test-root="$BIOS" -c -l vmlinuz --x-test-misaligned-segment
+t "the seatbelt is not the kernel: nothing said of what stays loaded" 255 "KEXEC_NG_FORBID_SYSCALLS is set \(the test suite's seatbelt\): no system call was made$" \
+  -- --x-test-root=crash-loaded-box -c -p vmlinuz
 t "default -a: a refusal that is not 'cannot load this image' does not fall back" 255 "^kexec: kexec_file_load of vmlinuz refused" -- --x-test-root="$BIOS" -l vmlinuz
 t "zboot through the file syscall: the lost wrapper signature is named" 255 "EFI zboot image; kexec_file_load gets the Image unwrapped" -- --x-test-root="$BIOS" -s -l vmlinuz.zboot
 t "--noefi drops EFI setup_data" 0 "boot_params  mem 0x000100000-0x000101fff memsz 0x00002000 bufsz 0x00001040" -- --dry-run --x-test-root="$EFI" -c --noefi -l vmlinuz --append=x
