@@ -5,7 +5,8 @@
  *
  * A decompressed kernel ends up in a sealed memfd (never a temporary file) so
  * that kexec_file_load can take it like a file on disk. Output is written in
- * 1 MiB chunks; the whole output is never held in a heap buffer.
+ * 1 MiB chunks; the whole output is never held in a heap buffer, and a chunk
+ * of zeros is left a hole in the memfd (no memory until it is read).
  *
  * What follows a complete stream (the same rules for both functions):
  *  - the format's magic: another stream, decoded and appended, as gzip -d,

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include "harness.h"
 #include "synth.h"
@@ -33,7 +35,7 @@ static int write_file(const char *name, const void *data, size_t size, char *ret
 
 /* Synthetic inputs: a bzImage, its gzip, four nested gzips, a UKI with
  * every part, a text file. */
-static char kernel_path[256], gzip_path[256], gzip4_path[256], uki_path[256], text_path[256],
+static char kernel_path[256], gzip_path[256], gzip3_path[256], gzip4_path[256], uki_path[256], text_path[256],
 	initrd_path[256], ucode_uki_path[256], ucode_only_path[256];
 static const char uki_cmdline[] = "console=ttyS0\tuki-token=1\n";
 
@@ -55,12 +57,14 @@ static int make_inputs(void)
 	gz_size = kx_synth_gzip(bz, size, gz[0], size + 4096, 9);
 	if (!gz_size || write_file("vmlinuz.gz", gz[0], gz_size, gzip_path, sizeof(gzip_path)) < 0)
 		goto out;
-	/* gzip of gzip ...: four layers, one more than the cap */
+	/* gzip of gzip ...: three layers (the cap), then four */
 	for (int i = 0; i < 3; i++) {
 		size_t n = kx_synth_gzip(gz[i % 2], gz_size, gz[(i + 1) % 2], size + 8192, 1);
 		if (!n)
 			goto out;
 		gz_size = n;
+		if (i == 1 && write_file("vmlinuz.gz3", gz[0], gz_size, gzip3_path, sizeof(gzip3_path)) < 0)
+			goto out;
 	}
 	if (write_file("vmlinuz.gz4", gz[1], gz_size, gzip4_path, sizeof(gzip4_path)) < 0)
 		goto out;
@@ -248,10 +252,93 @@ KX_TEST(compressed_layers)
 	kx_plan_free(&plan);
 	kx_load_free(ld);
 
+	/* KX_DECOMPRESS_LAYERS_MAX: three layers are peeled, a fourth is refused */
+	rq = request(gzip3_path);
+	ld = prepare(&rq, &err);
+	CHECK(ld);
+	CHECK(!strcmp(ld->unwrapped.chain, "gzip > gzip > gzip"));
+	CHECK(ld->format == &kx_format_bzimage);
+	kx_load_free(ld);
 	rq = request(gzip4_path);
 	CHECK(!prepare(&rq, &err));
 	CHECK_EQ_U64(err.status, KX_E_INPUT);
 	CHECK_CONTAINS(err.message, "vmlinuz.gz4: more than 3 nested compression layers");
+}
+
+/*
+ * zstd frames (concatenated, as zstd -d reads them) that decompress to the
+ * synthetic bzImage followed by zeros, `size` bytes in all. The zeros are
+ * copies of one compressed MiB: 512 MiB cost a few KiB to build, and the
+ * decompressor leaves chunks of zeros as holes in its memfd, so neither
+ * end needs the memory.
+ */
+static int write_zstd_padded_bzimage(const char *name, uint64_t size, char *ret_path, size_t path_size)
+{
+	size_t bz_size, bound = ZSTD_compressBound(MiB), len = 0;
+	uint8_t *bz = kx_synth_bzimage(&bz_size), *chunk = calloc(1, MiB);
+	uint64_t zero_chunks = size / MiB - 1, tail = size % MiB;
+	uint8_t *out = malloc(3 * bound + zero_chunks * 64);
+	int r = -1;
+
+	if (!bz || !chunk || !out || size < MiB)
+		goto out;
+	/* the payload counts into the protected-mode kernel: init_size covers it */
+	kx_put_le32(bz + BZ_INIT_SIZE, (uint32_t)(size + MiB));
+	memcpy(chunk, bz, bz_size);
+	size_t head = ZSTD_compress(out, bound, chunk, MiB, 1);
+	memset(chunk, 0, bz_size);
+	size_t zero = ZSTD_compress(out + head, bound, chunk, MiB, 1);
+	if (ZSTD_isError(head) || ZSTD_isError(zero) || zero > 64)
+		goto out;
+	len = head;
+	for (uint64_t i = 0; i < zero_chunks; i++, len += zero)
+		memmove(out + len, out + head, zero);
+	if (tail) {
+		size_t t = ZSTD_compress(out + len, bound, chunk, tail, 1);
+		if (ZSTD_isError(t))
+			goto out;
+		len += t;
+	}
+	r = write_file(name, out, len, ret_path, path_size);
+out:
+	free(bz);
+	free(chunk);
+	free(out);
+	return r;
+}
+
+/*
+ * KX_KERNEL_DECOMPRESSED_MAX: a kernel that decompresses to exactly the
+ * cap is loaded (the product's path: kx_load_prepare peels it with the cap
+ * it passes); one byte more is refused, naming the cap.
+ */
+KX_TEST(decompressed_kernel_at_the_cap)
+{
+	struct kx_error err;
+	char path[256];
+	struct stat st;
+	CHECK(write_zstd_padded_bzimage("vmlinuz-512m.zst", KX_KERNEL_DECOMPRESSED_MAX, path, sizeof(path)) == 0);
+	struct kx_load_request rq = request(path);
+	struct kx_load *ld = prepare(&rq, &err);
+	unlink(path);
+	if (!ld)
+		printf("#   %s\n", err.message);
+	CHECK(ld);
+	CHECK(!strcmp(ld->unwrapped.chain, "zstd"));
+	CHECK(ld->format == &kx_format_bzimage);
+	CHECK_EQ_U64(ld->unwrapped.kernel->bytes.size, KX_KERNEL_DECOMPRESSED_MAX);
+	/* the zeros are holes: the memfd holds about the one MiB with the bzImage */
+	CHECK(fstat(ld->unwrapped.kernel->fd, &st) == 0);
+	CHECK((uint64_t)st.st_blocks * 512 <= 4 * MiB);
+	kx_load_free(ld);
+
+	CHECK(write_zstd_padded_bzimage("vmlinuz-512m1.zst", KX_KERNEL_DECOMPRESSED_MAX + 1, path,
+					sizeof(path)) == 0);
+	rq = request(path);
+	CHECK(!prepare(&rq, &err));
+	unlink(path);
+	CHECK_EQ_U64(err.status, KX_E_INPUT);
+	CHECK_CONTAINS(err.message, "decompressed zstd data exceeds the cap of 536870912 bytes");
 }
 
 /* An architecture that hands the kernel no tree refuses --dtb, for both
@@ -386,7 +473,7 @@ KX_TEST(arch_hooks)
 
 static void cleanup(void)
 {
-	const char *const names[] = { "vmlinuz", "vmlinuz.gz", "vmlinuz.gz4", "uki.efi", "notes.txt", "initrd.img",
+	const char *const names[] = { "vmlinuz", "vmlinuz.gz", "vmlinuz.gz3", "vmlinuz.gz4", "uki.efi", "notes.txt", "initrd.img",
 				      "uki-ucode.efi", "uki-ucode-only.efi" };
 	char path[256];
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -402,6 +489,7 @@ static const struct kx_test_case cases[] = {
 	KX_CASE(unknown_kernel_is_left_to_the_file_syscall_only), KX_CASE(crash_without_a_region_names_the_size),
 	KX_CASE(fixture_seed_only_under_a_test_root), KX_CASE(arch_hooks),
 	KX_CASE(dtb_refused_where_no_tree_is_handed_on), KX_CASE(file_flags), KX_CASE(ucode_before_the_initrd),
+	KX_CASE(decompressed_kernel_at_the_cap),
 };
 
 int main(void)
