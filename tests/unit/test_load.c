@@ -17,6 +17,7 @@
 #include "arch/arch.h"
 #include "arch/x86_64/console.h"
 #include "core/units.h"
+#include "formats/elf.h"
 #include "load/load.h"
 #include "system/syscalls.h"
 
@@ -483,13 +484,62 @@ static void cleanup(void)
 	rmdir(dir);
 }
 
+/* KX_SEGMENT_MAX (the kernel's KEXEC_SEGMENT_MAX): a plan holds 16
+ * segments, a 17th is refused. */
+KX_TEST(segment_count_cap)
+{
+	struct kx_plan plan;
+	struct kx_error err = { 0 };
+	static const uint8_t page[4096];
+	kx_plan_init(&plan);
+	for (unsigned int i = 0; i < KX_SEGMENT_MAX; i++)
+		CHECK(kx_plan_add(&plan, "piece", "test", page, sizeof(page), (i + 1) * 0x100000ULL,
+				  sizeof(page), &err) == 0);
+	CHECK_EQ_U64(plan.nr_segments, 16);
+	CHECK(kx_plan_check(&plan, NULL, 0, &err) == 0);
+	CHECK(kx_plan_add(&plan, "purgatory", "test", page, sizeof(page), 0x2000000, sizeof(page), &err) < 0);
+	CHECK_EQ_U64(plan.nr_segments, 16);
+	kx_plan_free(&plan);
+	CHECK_EQ_U64(err.status, KX_E_PLAN);
+	CHECK_CONTAINS(err.message, "segment purgatory: more than 16 segments (KEXEC_SEGMENT_MAX)");
+}
+
+/* An x86_64 ELF vmlinux with KX_ELF_LOADS_MAX PT_LOADs and an initrd: each
+ * PT_LOAD a segment, and the plan still fits KX_SEGMENT_MAX. */
+KX_TEST(elf_with_the_most_pt_loads_is_planned)
+{
+	struct kx_error err;
+	char path[256];
+	size_t size;
+	uint8_t *elf = kx_synth_elf64_loads(EM_X86_64, KX_ELF_LOADS_MAX, &size);
+	CHECK(elf);
+	int w = write_file("vmlinux-8", elf, size, path, sizeof(path));
+	free(elf);
+	CHECK(w == 0);
+	struct kx_load_request rq = request(path);
+	rq.initrd = initrd_path;
+	struct kx_load *ld = prepare(&rq, &err);
+	unlink(path);
+	CHECK(ld);
+	CHECK(ld->format == &kx_format_elf_vmlinux);
+	struct kx_plan plan;
+	int r = kx_load_build_plan(ld, &plan, &err);
+	if (r < 0)
+		printf("#   %s\n", err.message);
+	CHECK(r == 0);
+	CHECK_EQ_U64(plan.nr_segments, KX_ELF_LOADS_MAX + 3);   /* + initrd, boot_params, purgatory */
+	kx_plan_free(&plan);
+	kx_load_free(ld);
+}
+
 static const struct kx_test_case cases[] = {
 	KX_CASE(plain_bzimage), KX_CASE(uki_parts_when_nothing_is_given), KX_CASE(given_parts_replace_the_ukis),
 	KX_CASE(compressed_layers), KX_CASE(type_names_a_format_or_a_wrapper),
 	KX_CASE(unknown_kernel_is_left_to_the_file_syscall_only), KX_CASE(crash_without_a_region_names_the_size),
 	KX_CASE(fixture_seed_only_under_a_test_root), KX_CASE(arch_hooks),
 	KX_CASE(dtb_refused_where_no_tree_is_handed_on), KX_CASE(file_flags), KX_CASE(ucode_before_the_initrd),
-	KX_CASE(decompressed_kernel_at_the_cap),
+	KX_CASE(decompressed_kernel_at_the_cap), KX_CASE(segment_count_cap),
+	KX_CASE(elf_with_the_most_pt_loads_is_planned),
 };
 
 int main(void)
