@@ -18,6 +18,7 @@
 #include "arch/x86_64/console.h"
 #include "core/units.h"
 #include "formats/elf.h"
+#include "load/cmdline.h"
 #include "load/load.h"
 #include "system/syscalls.h"
 
@@ -532,6 +533,75 @@ KX_TEST(elf_with_the_most_pt_loads_is_planned)
 	kx_load_free(ld);
 }
 
+/*
+ * COMMAND_LINE_SIZE: each architecture's new kernel keeps that many bytes
+ * with the NUL, and kexec-ng refuses what it would cut, for both system
+ * calls (the check is made before either is chosen). At the cap the line
+ * is taken whole; one byte more is refused, naming the rule.
+ */
+KX_TEST(command_line_cap)
+{
+	static const struct {
+		const struct kx_arch_ops *arch;
+		uint16_t machine;
+		unsigned int size;       /* the kernel's COMMAND_LINE_SIZE */
+	} arches[] = {
+		{ &kx_arch_x86_64, EM_X86_64, 2048 },
+		{ &kx_arch_arm64, EM_AARCH64, 2048 },
+		{ &kx_arch_riscv64, EM_RISCV, 1024 },
+	};
+	static char line[2049];
+	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++) {
+		struct kx_error err;
+		char path[256], want[200];
+		size_t size;
+		printf("#   case: %s\n", arches[i].arch->name);
+		CHECK_EQ_U64(arches[i].arch->command_line_size, arches[i].size);
+		uint8_t *elf = kx_synth_elf64_loads(arches[i].machine, 1, &size);
+		CHECK(elf);
+		int w = write_file("vmlinux-cmdline", elf, size, path, sizeof(path));
+		free(elf);
+		CHECK(w == 0);
+		memset(line, 'a', arches[i].size - 1);
+		line[arches[i].size - 1] = 0;
+		struct kx_load_request rq = request(path);
+		rq.arch = arches[i].arch;
+		rq.append = line;
+		struct kx_load *ld = prepare(&rq, &err);
+		if (!ld)
+			printf("#   %s\n", err.message);
+		CHECK(ld);
+		CHECK_EQ_U64(strlen(ld->cmdline), arches[i].size - 1);
+		kx_load_free(ld);
+
+		line[arches[i].size - 1] = 'a';
+		line[arches[i].size] = 0;
+		CHECK(!prepare(&rq, &err));
+		unlink(path);
+		CHECK_EQ_U64(err.status, KX_E_USAGE);
+		snprintf(want, sizeof(want), "the command line (from the command line options) is %u bytes, more "
+			 "than %u: %s kernels keep COMMAND_LINE_SIZE (%u) bytes with the NUL and drop the rest",
+			 arches[i].size, arches[i].size - 1, arches[i].arch->name, arches[i].size);
+		CHECK_CONTAINS(err.message, want);
+	}
+}
+
+/* The composed line's length is known also when it does not fit: the
+ * running kernel's words (BOOT_IMAGE= dropped), a space, the appended. */
+KX_TEST(command_line_compose_counts_what_does_not_fit)
+{
+	struct kx_error err = { 0 };
+	char out[8];
+	size_t len;
+	CHECK(kx_cmdline_compose("BOOT_IMAGE=/vmlinuz ro  q", "ab", false, out, sizeof(out), &len, &err) == 0);
+	CHECK(!strcmp(out, "ro q ab"));
+	CHECK_EQ_U64(len, 7);
+	CHECK(kx_cmdline_compose("ro q", "abc", false, out, sizeof(out), &len, &err) < 0);
+	CHECK_EQ_U64(len, 8);
+	CHECK(!strcmp(out, "ro q ab"));
+	CHECK_CONTAINS(err.message, "the command line is 8 bytes, more than 7");
+}
+
 static const struct kx_test_case cases[] = {
 	KX_CASE(plain_bzimage), KX_CASE(uki_parts_when_nothing_is_given), KX_CASE(given_parts_replace_the_ukis),
 	KX_CASE(compressed_layers), KX_CASE(type_names_a_format_or_a_wrapper),
@@ -539,7 +609,8 @@ static const struct kx_test_case cases[] = {
 	KX_CASE(fixture_seed_only_under_a_test_root), KX_CASE(arch_hooks),
 	KX_CASE(dtb_refused_where_no_tree_is_handed_on), KX_CASE(file_flags), KX_CASE(ucode_before_the_initrd),
 	KX_CASE(decompressed_kernel_at_the_cap), KX_CASE(segment_count_cap),
-	KX_CASE(elf_with_the_most_pt_loads_is_planned),
+	KX_CASE(elf_with_the_most_pt_loads_is_planned), KX_CASE(command_line_cap),
+	KX_CASE(command_line_compose_counts_what_does_not_fit),
 };
 
 int main(void)
