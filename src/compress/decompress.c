@@ -430,8 +430,9 @@ static int lzma_one(struct dctx *x, struct kx_bytes in, size_t start, size_t *re
 		}
 		if (lr == LZMA_MEMLIMIT_ERROR) {
 			kx_fail(x->err, KX_E_INPUT,
-				"%s: %s data needs %" PRIu64 " MiB of memory to decompress, more than the limit of %llu MiB",
-				x->name, fmt_name(x), (uint64_t)(lzma_memusage(&ls) / MiB),
+				"%s: %s data needs %" PRIu64 " bytes of memory to decompress (its header's "
+				"dictionary and the decoder), more than the limit of %llu (%llu MiB)",
+				x->name, fmt_name(x), (uint64_t)lzma_memusage(&ls), KX_DECOMPRESS_MEMLIMIT,
 				KX_DECOMPRESS_MEMLIMIT / MiB);
 			break;
 		}
@@ -470,6 +471,11 @@ static int zstd_one(struct dctx *x, struct kx_bytes in, size_t start, size_t *re
 
 	if (!d)
 		return fail_nomem(x);
+	size_t r0 = ZSTD_DCtx_setParameter(d, ZSTD_d_windowLogMax, KX_DECOMPRESS_ZSTD_WINDOW_LOG_MAX);
+	if (ZSTD_isError(r0)) {
+		ZSTD_freeDCtx(d);
+		return fail_internal(x, "ZSTD_DCtx_setParameter", (long)ZSTD_getErrorCode(r0));
+	}
 	for (;;) {
 		uint8_t *win;
 		size_t n, r;
@@ -484,8 +490,10 @@ static int zstd_one(struct dctx *x, struct kx_bytes in, size_t start, size_t *re
 				fail_nomem(x);
 			else if (code == ZSTD_error_frameParameter_windowTooLarge)
 				kx_fail(x->err, KX_E_INPUT,
-					"%s: zstd frame at byte %zu needs a window larger than the decoder's limit: %s",
-					x->name, start, ZSTD_getErrorName(r));
+					"%s: zstd frame at byte %zu needs a window larger than %llu bytes (2^%d), the "
+					"most kexec-ng gives: %s", x->name, start,
+					1ULL << KX_DECOMPRESS_ZSTD_WINDOW_LOG_MAX, KX_DECOMPRESS_ZSTD_WINDOW_LOG_MAX,
+					ZSTD_getErrorName(r));
 			else
 				fail_corrupt(x, start + zin.pos, "zstd: %s", ZSTD_getErrorName(r));
 			break;
