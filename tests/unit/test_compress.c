@@ -87,10 +87,9 @@ static void put_be32(uint8_t *p, uint32_t v)
  * (Unix, adler32 of every block's plain and compressed bytes), 256 KiB
  * blocks of LZO1X-1 (a block that does not shrink is stored), a zero end.
  */
-static struct buf lzop_compress(const uint8_t *src, size_t n)
+static struct buf lzop_compress_blocks(const uint8_t *src, size_t n, size_t block)
 {
 	static const uint8_t magic[9] = { 0x89, 'L', 'Z', 'O', 0, '\r', '\n', 0x1a, '\n' };
-	const size_t block = 256 * 1024;
 	struct buf out = { malloc(64 + n + n / 16 + (n / block + 1) * 80), 0 };
 	uint8_t *wrk = malloc(LZO1X_1_MEM_COMPRESS), *p = out.data;
 
@@ -127,6 +126,11 @@ static struct buf lzop_compress(const uint8_t *src, size_t n)
 	out.size = (size_t)(p + 4 - out.data);
 	free(wrk);
 	return out;
+}
+
+static struct buf lzop_compress(const uint8_t *src, size_t n)
+{
+	return lzop_compress_blocks(src, n, 256 * 1024);
 }
 
 static struct buf lz4_legacy_compress(const uint8_t *src, size_t n, size_t block)
@@ -601,6 +605,30 @@ KX_TEST(lzop_header_rules)
 	free(b.data);
 }
 
+/* lzop's largest block (LZOP_BLOCK_MAX, lzop's MAX_BLOCK_SIZE: 64 MiB of
+ * output for one call) decodes; a header saying one byte more is refused.
+ * Zeros: the block compresses to little and the memfd keeps a hole. */
+KX_TEST(lzop_block_cap)
+{
+	const size_t max = 64 * MiB;
+	uint8_t *zeros = calloc(1, max);
+	CHECK(zeros);
+	struct buf b = lzop_compress_blocks(zeros, max, max);
+	CHECK(b.data);
+	size_t block_at = 9 + 25 + 4;       /* magic, header, its checksum */
+	uint32_t dst_len = (uint32_t)b.data[block_at] << 24 | (uint32_t)b.data[block_at + 1] << 16 |
+			   (uint32_t)b.data[block_at + 2] << 8 | b.data[block_at + 3];
+	CHECK_EQ_U64(dst_len, max);
+	expect_file(kx_failed_, as_bytes(b), KX_COMP_LZO, zeros, max);
+	free(zeros);
+	put_be32(b.data + block_at, (uint32_t)max + 1);
+	expect_error(kx_failed_, as_bytes(b), KX_COMP_LZO, KX_DECOMPRESS_DEFAULT_CAP, KX_E_INPUT,
+		     "lzop block of 67108865 bytes from ");
+	expect_error(kx_failed_, as_bytes(b), KX_COMP_LZO, KX_DECOMPRESS_DEFAULT_CAP, KX_E_INPUT,
+		     "(at most 67108864, and no larger compressed than plain)");
+	free(b.data);
+}
+
 KX_TEST(none_refused)
 {
 	static const uint8_t elf[] = { 0x7f, 'E', 'L', 'F' };
@@ -904,6 +932,7 @@ KX_TEST_MAIN(
 	KX_CASE(zstd_without_content_size),
 	KX_CASE(zstd_skippable_frame),
 	KX_CASE(lzma_memlimit), KX_CASE(lzma_memlimit_at_the_cap), KX_CASE(zstd_window_cap),
+	KX_CASE(lzop_block_cap),
 	KX_CASE(lz4_legacy_kernel_layout),
 	KX_CASE(long_name),
 	KX_CASE(zero_output_refused)
