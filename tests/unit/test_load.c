@@ -265,6 +265,37 @@ KX_TEST(compressed_layers)
 	CHECK(!prepare(&rq, &err));
 	CHECK_EQ_U64(err.status, KX_E_INPUT);
 	CHECK_CONTAINS(err.message, "vmlinuz.gz4: more than 3 nested compression layers");
+
+	/* a UKI around them: the same cap (KX_WRAP_LAYERS_MAX is one more) */
+	const char *const inner[2] = { gzip3_path, gzip4_path };
+	for (int i = 0; i < 2; i++) {
+		char path[256];
+		size_t len = 0, size;
+		static uint8_t linux_section[SYNTH_SIZE + 8192];
+		FILE *f = fopen(inner[i], "rb");
+		CHECK(f);
+		len = fread(linux_section, 1, sizeof(linux_section), f);
+		fclose(f);
+		const struct kx_synth_section secs[] = { { ".linux", linux_section, len } };
+		uint8_t *uki = kx_synth_uki(0x8664, secs, 1, &size);
+		CHECK(uki);
+		int w = write_file("uki-gz.efi", uki, size, path, sizeof(path));
+		free(uki);
+		CHECK(w == 0);
+		rq = request(path);
+		ld = prepare(&rq, &err);
+		unlink(path);
+		if (i == 0) {
+			CHECK(ld);
+			CHECK(!strcmp(ld->unwrapped.chain, "UKI > gzip > gzip > gzip"));
+			CHECK(ld->format == &kx_format_bzimage);
+			kx_load_free(ld);
+		} else {
+			CHECK(!ld);
+			CHECK_EQ_U64(err.status, KX_E_INPUT);
+			CHECK_CONTAINS(err.message, "uki-gz.efi: more than 3 nested compression layers");
+		}
+	}
 }
 
 /*
