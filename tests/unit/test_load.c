@@ -308,12 +308,12 @@ KX_TEST(compressed_layers)
 static int write_zstd_padded_bzimage(const char *name, uint64_t size, char *ret_path, size_t path_size)
 {
 	size_t bz_size, bound = ZSTD_compressBound(MiB), len = 0;
+	uint64_t zero_chunks = size >= MiB ? size / MiB - 1 : 0, tail = size % MiB;
 	uint8_t *bz = kx_synth_bzimage(&bz_size), *chunk = calloc(1, MiB);
-	uint64_t zero_chunks = size / MiB - 1, tail = size % MiB;
 	uint8_t *out = malloc(3 * bound + zero_chunks * 64);
 	int r = -1;
 
-	if (!bz || !chunk || !out || size < MiB)
+	if (!bz || !chunk || !out || size < MiB)   /* the bzImage's MiB comes first */
 		goto out;
 	/* the payload counts into the protected-mode kernel: init_size covers it */
 	kx_put_le32(bz + BZ_INIT_SIZE, (uint32_t)(size + MiB));
