@@ -106,8 +106,19 @@ static int choose_cmdline(struct kx_load *ld, struct kx_error *err)
 			ld->parts[KX_PART_CMDLINE].use = "the command line";
 		}
 	}
-	return kx_cmdline_compose(rq->reuse_cmdline ? ld->facts.cmdline : NULL, append, rq->crash, ld->cmdline,
-				  sizeof(ld->cmdline), err);
+	/* The new kernel copies its command line into COMMAND_LINE_SIZE bytes
+	 * with the NUL and drops the rest without a word (x86: boot_params'
+	 * cmd_line_ptr; arm64, riscv64: /chosen/bootargs): refuse what it
+	 * would cut, for both system calls. */
+	size_t limit = rq->arch->command_line_size, len;
+	if (limit > sizeof(ld->cmdline))
+		limit = sizeof(ld->cmdline);
+	if (kx_cmdline_compose(rq->reuse_cmdline ? ld->facts.cmdline : NULL, append, rq->crash, ld->cmdline,
+			       limit, &len, err) < 0)
+		return kx_fail(err, KX_E_USAGE, "the command line (from %s) is %zu bytes, more than %zu: %s kernels "
+			       "keep COMMAND_LINE_SIZE (%u) bytes with the NUL and drop the rest", ld->cmdline_from,
+			       len, limit - 1, rq->arch->name, rq->arch->command_line_size);
+	return 0;
 }
 
 /*
