@@ -28,6 +28,9 @@ struct kx_arch_ops {
 	 * KEXEC_CRASH_HOTPLUG_SUPPORT only since 6.10 (EINVAL before); the
 	 * others know only the generic one (kexec-tools chooses the same). */
 	unsigned long crash_hotplug_flag;
+	/* COMMAND_LINE_SIZE (arch/.../asm/setup.h): the longest command line
+	 * the new kernel keeps, with its NUL; it drops the rest silently. */
+	unsigned int command_line_size;
 	const struct kx_format_ops *const *formats; /* NULL-terminated */
 	/* Turn a described kernel into segments, entry and flags. */
 	int (*build_plan)(const struct kx_plan_ctx *ctx, const struct kx_kernel_desc *kernel,

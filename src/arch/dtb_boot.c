@@ -30,8 +30,6 @@
 #include "../system/syscalls.h"
 #include "../core/units.h"
 
-#define DTB_MAX (2 * MiB)
-
 /* True when NAME is absent from NODE (the binding's default) or is one cell
  * holding WANT. */
 static bool u32_prop_absent_or(const void *fdt, int node, const char *name, uint32_t want)
@@ -228,9 +226,10 @@ static int add_tree(struct kx_plan *plan, struct kx_placer *p, const struct kx_d
 		    uint64_t window_hi, uint64_t *ret_addr, struct kx_error *err)
 {
 	uint64_t dtb_size = kx_dtb_size(dtb);
-	if (dtb_size > DTB_MAX)
-		return kx_fail(err, KX_E_PLAN, "device tree from %s is 0x%" PRIx64 " bytes; booting.rst allows at "
-			       "most 2 MiB", dtb->source, dtb_size);
+	if (dtb_size > KX_DTB_BOOT_MAX)
+		return kx_fail(err, KX_E_PLAN, "device tree from %s is %" PRIu64 " bytes with the /chosen edits, "
+			       "more than %llu (2 MiB), the most a kernel takes (arm64's booting.rst)",
+			       dtb->source, dtb_size, KX_DTB_BOOT_MAX);
 	struct kx_hole_request drq = { .what = "dtb", .size = dtb_size, .align = pow2_at_least(dtb_size),
 				       .min = window_lo, .max = window_hi, .top_down = true };
 	if (kx_place(p, drq, ret_addr, err) < 0)

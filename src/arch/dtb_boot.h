@@ -6,7 +6,13 @@
 #include <stdint.h>
 
 #include "../core/plan.h"
+#include "../core/units.h"
 #include "../formats/format.h"
+
+/* The largest device tree handed to a new kernel: arm64's booting.rst
+ * ("must not exceed 2 megabytes"); riscv64 maps the tree early in a window
+ * of the same size (MAX_FDT_SIZE). Exactly this many bytes are fine. */
+#define KX_DTB_BOOT_MAX (2 * MiB)
 
 /* What differs between the architectures booted with a device tree. */
 struct kx_dtb_boot_rules {

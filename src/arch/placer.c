@@ -142,7 +142,8 @@ int kx_plan_ram(const struct kx_plan_ctx *ctx, const char *sources, struct kx_me
 	/* kexec_core.c refuses any crash segment outside the region */
 	if (ctx->opts->crash)
 		return kx_crash_ram(ctx, ret, err);
-	kx_facts_usable_ram(ctx->facts, ret);
+	if (kx_facts_usable_ram(ctx->facts, ret, err) < 0)
+		return -1;
 	if (ret->count == 0)
 		return kx_fail(err, KX_E_SYSTEM, "no RAM ranges known: %s", sources);
 	return 0;

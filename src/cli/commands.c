@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,6 +25,48 @@
 static int options_facts(const struct kx_options *o, struct kx_facts *f, struct kx_error *err)
 {
 	return o->test.root ? kx_facts_read_fixture(f, o->test.root, err) : kx_facts_read(f, "/", err);
+}
+
+/*
+ * The signals that end a process by default, held from the first system
+ * call of a load until the command line has reported its outcome
+ * (kx_cmd_release_signals): a Ctrl-C, a SIGTERM or a closed pipe then ends
+ * kexec only once the kernel has answered, never between the two calls of
+ * one load (-a: kexec_file_load refused, then kexec_load). Before the first
+ * call they act at once: nothing has been asked of the kernel yet.
+ */
+static sigset_t held_from;
+static bool holding;
+
+static void hold_signals(void)
+{
+	sigset_t set;
+
+	if (holding)
+		return;
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGQUIT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGPIPE);
+	holding = sigprocmask(SIG_BLOCK, &set, &held_from) == 0;
+}
+
+void kx_cmd_release_signals(void)
+{
+	if (holding)
+		sigprocmask(SIG_SETMASK, &held_from, NULL);
+	holding = false;
+}
+
+/* 1 loaded, 0 not, -1 the kernel does not say (no such file under root). */
+static int loaded(const char *root, const char *rel)
+{
+	char buf[16];
+	if (kx_read_text(root, rel, buf, sizeof(buf)) <= 0)
+		return -1;
+	return atoi(buf) ? 1 : 0;
 }
 
 /* Print the notes not printed yet (they come in order, some after a system call). */
@@ -235,9 +278,10 @@ static int dry_run(struct kx_load *ld, const struct kx_options *o, unsigned int 
 	return r;
 }
 
-/* kexec_file_load: 0 loaded, 1 fall back to kexec_load (said on `log`), -1 failed. */
+/* kexec_file_load: 0 loaded, 1 fall back to kexec_load (said on `log`), -1 failed.
+ * *asked: the kernel was called (not only the seatbelt). */
 static int load_by_file(struct kx_load *ld, const struct kx_options *o, unsigned int *shown, FILE *log,
-			struct kx_error *err)
+			bool *asked, struct kx_error *err)
 {
 	struct kx_file_call call;
 
@@ -249,8 +293,10 @@ static int load_by_file(struct kx_load *ld, const struct kx_options *o, unsigned
 	flush_notes(ld, shown, log);
 	if (r < 0)
 		return -1;
+	hold_signals();
 	int e = -kx_sys_kexec_file_load(call.kernel->fd, call.initrd ? call.initrd->fd : -1, call.cmdline,
 					call.flags);
+	*asked = *asked || e != ECANCELED;
 	if (e == EINVAL && (call.flags & KX_KEXEC_FILE_NO_CMA)) {
 		/* KEXEC_FILE_NO_CMA came with 6.17, with the CMA use it turns off:
 		 * an older kernel refuses the flag, and never puts segments in CMA */
@@ -289,8 +335,9 @@ static int load_by_file(struct kx_load *ld, const struct kx_options *o, unsigned
 	return 1;
 }
 
+/* kexec_load with our plan: 0 loaded, -1 failed; *asked as for load_by_file. */
 static int load_by_plan(struct kx_load *ld, const struct kx_options *o, unsigned int *shown, FILE *log,
-			struct kx_error *err)
+			bool *asked, struct kx_error *err)
 {
 	struct kx_plan plan;
 
@@ -304,7 +351,15 @@ static int load_by_plan(struct kx_load *ld, const struct kx_options *o, unsigned
 	 * (KEXEC_DEBUG); a kernel that does not know the flag says EINVAL */
 	if (r == 0 && o->debug)
 		plan.flags |= KX_KEXEC_DEBUG;
+	/* --x-test-misaligned-segment: the last segment's end off a page
+	 * boundary, which the kernel refuses (EADDRNOTAVAIL) after its first
+	 * checks, where a crash load has already freed the loaded crash kernel */
+	if (r == 0 && o->test.misaligned_segment)
+		plan.segments[plan.nr_segments - 1].memsz += 1;
+	if (r == 0)
+		hold_signals();
 	int e = r == 0 ? -kx_sys_kexec_load(&plan) : 0;
+	*asked = *asked || (r == 0 && e != ECANCELED);
 	if (e == EINVAL && (plan.flags & KX_KEXEC_DEBUG)) {
 		fprintf(log, "kexec: note: kexec_load said EINVAL with KEXEC_DEBUG (-d), which this kernel may not "
 			"know; trying again without it\n");
@@ -329,6 +384,7 @@ int kx_cmd_load(const struct kx_options *o, FILE *log, struct kx_error *err)
 	if (!ld)
 		return kx_fail(err, KX_E_NOMEM, "out of memory");
 	struct kx_load_request rq = request_of(o, arch);
+	bool asked = false;
 	int r = kx_load_prepare(ld, &rq, err);
 	flush_notes(ld, &shown, log);
 	if (r == 0 && o->dry_run) {
@@ -336,10 +392,17 @@ int kx_cmd_load(const struct kx_options *o, FILE *log, struct kx_error *err)
 	} else if (r == 0) {
 		/* -s and -a: kexec_file_load first; -c, and -a when the kernel
 		 * cannot load the image itself: kexec_load with our plan */
-		r = o->mode == KX_MODE_LOAD ? 1 : load_by_file(ld, o, &shown, log, err);
+		r = o->mode == KX_MODE_LOAD ? 1 : load_by_file(ld, o, &shown, log, &asked, err);
 		if (r == 1)
-			r = load_by_plan(ld, o, &shown, log, err);
+			r = load_by_plan(ld, o, &shown, log, &asked, err);
 	}
+	/* Every failure found here was found before the kernel was asked, and
+	 * left what was loaded as it was; once asked, say what is loaded now. */
+	if (r < 0 && asked)
+		kx_explain_what_stays(o->panic, o->panic ? ld->facts.kexec_crash_loaded : ld->facts.kexec_loaded,
+				      loaded(kx_options_root(o), o->panic ? "sys/kernel/kexec_crash_loaded" :
+									    "sys/kernel/kexec_loaded"),
+				      err);
 	kx_load_free(ld);
 	return r;
 }
@@ -383,15 +446,6 @@ int kx_cmd_unload(const struct kx_options *o, FILE *log, struct kx_error *err)
 out:
 	free(f);
 	return r;
-}
-
-/* 1 loaded, 0 not, -1 the kernel does not say (no such file under root). */
-static int loaded(const char *root, const char *rel)
-{
-	char buf[16];
-	if (kx_read_text(root, rel, buf, sizeof(buf)) <= 0)
-		return -1;
-	return atoi(buf) ? 1 : 0;
 }
 
 /* -S --json: what is loaded, the crash regions, hotplug support

@@ -10,6 +10,12 @@
 /* Each command returns 0 or -1 with `err` filled; messages for the user
  * that are not errors (notes, fallbacks) go to `log`. */
 int kx_cmd_load(const struct kx_options *o, FILE *log, struct kx_error *err);
+/* From its first system call kx_cmd_load holds SIGHUP, SIGINT, SIGQUIT,
+ * SIGTERM and SIGPIPE, so that a load is never cut between two calls to
+ * the kernel; the caller releases them once it has reported the outcome
+ * (one that came meanwhile then ends the process), and before it executes
+ * or hands over to shutdown(8). Does nothing when nothing is held. */
+void kx_cmd_release_signals(void);
 int kx_cmd_unload(const struct kx_options *o, FILE *log, struct kx_error *err);
 int kx_cmd_exec(const struct kx_options *o, struct kx_error *err);
 int kx_cmd_print_ckr_size(const struct kx_options *o, FILE *out, struct kx_error *err);

@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <string.h>
 
+#define KX_LOAD_DISABLED "kexec is disabled (kernel.kexec_load_disabled is 1, which only a reboot undoes)"
+
 static bool is_locked_down(const struct kx_facts *f)
 {
 	return f->lockdown[0] && strcmp(f->lockdown, "none");
@@ -42,6 +44,8 @@ int kx_explain_file_failure(const struct kx_facts *f, const char *kernel, int e,
 				     "kexec_file_load of %s refused: the kernel is locked down (%s): only a kernel "
 				     "signed with a key the running kernel trusts can be loaded, and kexec_load (-c) "
 				     "is always refused under lockdown", kernel, f->lockdown);
+	if (e == EPERM && f->kexec_load_disabled == 1)
+		return kx_fail_errno(err, KX_E_SYSCALL, e, "kexec_file_load of %s refused: " KX_LOAD_DISABLED, kernel);
 	if (e == EPERM)
 		return kx_fail_errno(err, KX_E_SYSCALL, e,
 				     "kexec_file_load of %s refused: loading needs CAP_SYS_BOOT (run as root), and "
@@ -66,6 +70,8 @@ int kx_explain_load_failure(const struct kx_facts *f, int e, struct kx_error *er
 				     "kexec_load refused: the kernel is locked down (%s), which forbids kexec_load "
 				     "always; only a signed kernel through kexec_file_load (-s) can be loaded",
 				     f->lockdown);
+	if (e == EPERM && f->kexec_load_disabled == 1)
+		return kx_fail_errno(err, KX_E_SYSCALL, e, "kexec_load refused: " KX_LOAD_DISABLED);
 	if (e == EPERM)
 		return kx_fail_errno(err, KX_E_SYSCALL, e,
 				     "kexec_load refused: it needs CAP_SYS_BOOT (run as root), and kexec may be "
@@ -74,6 +80,22 @@ int kx_explain_load_failure(const struct kx_facts *f, int e, struct kx_error *er
 		return kx_fail_errno(err, KX_E_SYSCALL, e, "kexec_load: another kexec operation is in progress");
 	return kx_fail_errno(err, KX_E_SYSCALL, e,
 			     "kexec_load refused the plan (run with --dry-run to see every segment)");
+}
+
+void kx_explain_what_stays(bool crash, int before, int after, struct kx_error *err)
+{
+	if (before != 1 || after < 0)
+		return;
+	if (crash && after == 0)
+		kx_error_append(err, "; the kernel unloaded the previous crash kernel before refusing this one (it "
+				"frees the loaded crash kernel at the start of every crash load): nothing is loaded "
+				"for a crash now");
+	else if (crash)
+		kx_error_append(err, "; the crash kernel loaded before is still loaded");
+	else if (after == 1)
+		kx_error_append(err, "; the kernel loaded before is still loaded");
+	else
+		kx_error_append(err, "; nothing is loaded now");
 }
 
 int kx_refuse_under_xen(bool control_domain, const char *what, struct kx_error *err)

@@ -117,18 +117,20 @@ int main(int argc, char **argv)
 		break;
 	case KX_ACT_FORCE:
 		r = kx_cmd_load(&opts, stderr, &err);
+		kx_cmd_release_signals();
 		if (r == 0 && !opts.dry_run)
 			r = kx_cmd_exec(&opts, &err);
 		break;
 	case KX_ACT_DEFAULT:
 		r = kx_cmd_load(&opts, stderr, &err);
+		kx_cmd_release_signals();
 		if (r == 0 && !opts.dry_run)
 			r = kx_cmd_shutdown_reboot(&err);
 		break;
 	}
-	if (r < 0) {
+	if (r < 0)
 		fprintf(stderr, "kexec: %s\n", err.message);
-		return exit_code(err.status);
-	}
-	return 0;
+	/* a signal held through a load (kx_cmd_load) ends kexec here, reported */
+	kx_cmd_release_signals();
+	return r < 0 ? exit_code(err.status) : 0;
 }

@@ -11,7 +11,7 @@ enum {
 	OPT_APPEND = 256, OPT_INITRD, OPT_REUSE_CMDLINE, OPT_MEM_MIN, OPT_MEM_MAX, OPT_ENTRY,
 	OPT_PRINT_CKR, OPT_DTB, OPT_DRY_RUN, OPT_JSON, OPT_UKI_PROFILE, OPT_SERIAL, OPT_NOEFI, OPT_PRESERVE, OPT_JUMP_BACK,
 	OPT_HOTPLUG, OPT_NO_CMA, OPT_FORCE_DTB, OPT_SERIAL_BAUD, OPT_CONSOLE_SERIAL, OPT_ALWAYS, OPT_DIGEST,
-	OPT_TEST_WRONG_DIGEST, OPT_TEST_ROOT, OPT_TEST_ARCH,
+	OPT_TEST_WRONG_DIGEST, OPT_TEST_ROOT, OPT_TEST_ARCH, OPT_TEST_MISALIGNED,
 	OPT_REFUSED = 512,           /* + the index in refusals[] */
 };
 
@@ -115,6 +115,7 @@ static const struct option long_options[] = {
 	{ "x-test-wrong-digest", no_argument, NULL, OPT_TEST_WRONG_DIGEST },
 	{ "x-test-root", required_argument, NULL, OPT_TEST_ROOT },
 	{ "x-test-arch", required_argument, NULL, OPT_TEST_ARCH },
+	{ "x-test-misaligned-segment", no_argument, NULL, OPT_TEST_MISALIGNED },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -310,6 +311,7 @@ static int setting_option(struct kx_options *o, int c, struct parse_state *st, s
 	case OPT_TEST_WRONG_DIGEST: o->test.wrong_digest = true; return 0;
 	case OPT_TEST_ROOT: o->test.root = optarg; return 0;
 	case OPT_TEST_ARCH: o->test.arch = optarg; return 0;
+	case OPT_TEST_MISALIGNED: o->test.misaligned_segment = true; return 0;
 	default: return 1;
 	}
 }

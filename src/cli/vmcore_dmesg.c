@@ -15,16 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/file.h"
 #include "../vmcore/vmcore.h"
-
-/* Write the minimal core (--extract) to the file created at the start. */
-static int write_file(FILE *f, const char *path, const uint8_t *bytes, size_t size,
-		      struct kx_error *err)
-{
-	if (fwrite(bytes, 1, size, f) != size || fflush(f) != 0)
-		return kx_fail_errno(err, KX_E_IO, errno, "%s: cannot write", path);
-	return 0;
-}
 
 #ifndef KX_VERSION
 #define KX_VERSION "unknown"
@@ -119,7 +111,7 @@ struct run {
 	struct kx_vmcore vc;
 	struct kx_printk_log log;
 	struct kx_vmcore_recorder rec;
-	FILE *extract;        /* --extract's file, created before the core is read */
+	struct kx_outfile extract; /* --extract's file, created (nameless) before the core is read */
 	char *text;           /* the formatted log */
 	size_t len;
 	uint8_t *min;         /* the minimal core for --extract */
@@ -128,14 +120,15 @@ struct run {
 };
 
 /* Created first (never over an existing file), so that a run that cannot
- * write it fails before printing anything. */
+ * write it fails before printing anything; it gets its name only once
+ * written whole (kx_outfile), so that a run that fails or is killed leaves
+ * no partial core under it. */
 static int create_extract(struct run *r)
 {
 	if (!r->opt.extract)
 		return 0;
-	r->extract = fopen(r->opt.extract, "wbxe");
-	if (!r->extract) {
-		fprintf(stderr, "vmcore-dmesg: %s: cannot create: %s\n", r->opt.extract, strerror(errno));
+	if (kx_outfile_create(&r->extract, r->opt.extract, &r->err) < 0) {
+		fprintf(stderr, "vmcore-dmesg: %s\n", r->err.message);
 		return -1;
 	}
 	return 0;
@@ -196,24 +189,21 @@ static int run_dmesg(struct run *r)
 		fprintf(stderr, "vmcore-dmesg: cannot write the log: %s\n", strerror(errno));
 		return EXIT_FATAL;
 	}
-	if (r->extract &&
-	    (kx_vmcore_write_minimal(&r->vc, &r->rec, !r->opt.physical, &r->min, &r->min_size,
-				     &r->err) < 0 ||
-	     write_file(r->extract, r->opt.extract, r->min, r->min_size, &r->err) < 0))
+	if (!r->opt.extract)
+		return 0;
+	if (kx_vmcore_write_minimal(&r->vc, &r->rec, !r->opt.physical, &r->min, &r->min_size, &r->err) < 0)
+		return fail(r);
+	if (kx_outfile_write(&r->extract, (struct kx_bytes){ r->min, r->min_size }, &r->err) < 0 ||
+	    kx_outfile_commit(&r->extract, &r->err) < 0)
 		return fail(r);
 	return 0;
 }
 
-/* Close and free what the run holds. The --extract file stays only after a
- * run that succeeded: a failed one leaves no partial core behind. */
+/* Close and free what the run holds. The --extract file has its name only
+ * after a run that succeeded: a failed one leaves no partial core behind. */
 static int finish(struct run *r, int rc)
 {
-	if (r->extract && fclose(r->extract) != 0 && rc == 0) {
-		fprintf(stderr, "vmcore-dmesg: %s: cannot write: %s\n", r->opt.extract, strerror(errno));
-		rc = EXIT_IO;
-	}
-	if (r->extract && rc != 0)
-		unlink(r->opt.extract);
+	kx_outfile_abandon(&r->extract);
 	free(r->min);
 	free(r->text);
 	kx_printk_log_free(&r->log);
@@ -226,11 +216,11 @@ static int finish(struct run *r, int rc)
 
 int main(int argc, char **argv)
 {
-	struct run r = { .fd = -1 };
+	struct run r = { .fd = -1, .extract = { .fd = -1 } };
 
 	if (parse(argc, argv, &r.opt) < 0)
 		return EXIT_USAGE;
 	if (create_extract(&r) < 0)
-		return EXIT_IO;
+		return exit_code(r.err.status);
 	return finish(&r, run_dmesg(&r));
 }

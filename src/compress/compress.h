@@ -5,7 +5,8 @@
  *
  * A decompressed kernel ends up in a sealed memfd (never a temporary file) so
  * that kexec_file_load can take it like a file on disk. Output is written in
- * 1 MiB chunks; the whole output is never held in a heap buffer.
+ * 1 MiB chunks; the whole output is never held in a heap buffer, and a chunk
+ * of zeros is left a hole in the memfd (no memory until it is read).
  *
  * What follows a complete stream (the same rules for both functions):
  *  - the format's magic: another stream, decoded and appended, as gzip -d,
@@ -30,9 +31,8 @@
  *    has no checksum, so a corrupted literal byte cannot be detected.
  *
  * Memory: xz and legacy lzma decoders are limited to KX_DECOMPRESS_MEMLIMIT
- * (a header may ask for a dictionary of up to 4 GiB); zstd keeps the library's
- * default window limit (2^27 = 128 MiB, enough for `zstd -22 --ultra`, what the
- * kernel build uses).
+ * (a header may ask for a dictionary of up to 4 GiB); zstd frames to a window
+ * of 2^KX_DECOMPRESS_ZSTD_WINDOW_LOG_MAX bytes.
  */
 #ifndef KX_COMPRESS_H
 #define KX_COMPRESS_H
@@ -61,6 +61,10 @@ enum kx_compression {
 #define KX_DECOMPRESS_DEFAULT_CAP GiB
 /* Memory limit for the xz and lzma decoders (xz -9 needs 65 MiB). */
 #define KX_DECOMPRESS_MEMLIMIT (256 * MiB)
+/* The largest zstd window (a frame's header asks for it; the decoder keeps
+ * that much): 2^27 = 128 MiB, libzstd's own default, enough for
+ * `zstd -22 --ultra`, what the kernel build uses. */
+#define KX_DECOMPRESS_ZSTD_WINDOW_LOG_MAX 27
 
 /*
  * The compression of `data`, by magic only; KX_COMP_NONE when no magic

@@ -183,6 +183,13 @@ static void sink_window(struct sink *s, uint8_t **ret_p, size_t *ret_n)
 	*ret_n = n;
 }
 
+/* Is every byte of the `n` bytes at `p` zero? (memcmp against itself
+ * shifted by one: the library's speed, no instrumented byte loop) */
+static bool chunk_is_zero(const uint8_t *p, size_t n)
+{
+	return n && p[0] == 0 && !memcmp(p, p + 1, n - 1);
+}
+
 static int sink_flush(struct dctx *x)
 {
 	struct sink *s = &x->sink;
@@ -190,6 +197,16 @@ static int sink_flush(struct dctx *x)
 
 	if (s->fd < 0)
 		return 0;
+	/* A chunk of zeros is skipped, not written: it stays a hole in the
+	 * memfd (the size is set at the end), reads back as zeros and takes
+	 * no memory. So zero padding costs nothing, and neither does a bomb
+	 * of zeros on its way to the cap. */
+	if (chunk_is_zero(s->buf, s->used)) {
+		if (lseek(s->fd, (off_t)s->used, SEEK_CUR) < 0)
+			return kx_fail_errno(x->err, KX_E_IO, errno, "%s: cannot seek in the memfd", x->name);
+		s->used = 0;
+		return 0;
+	}
 	while (done < s->used) {
 		ssize_t r = write(s->fd, s->buf + done, s->used - done);
 		if (r < 0 && errno == EINTR)
@@ -413,8 +430,9 @@ static int lzma_one(struct dctx *x, struct kx_bytes in, size_t start, size_t *re
 		}
 		if (lr == LZMA_MEMLIMIT_ERROR) {
 			kx_fail(x->err, KX_E_INPUT,
-				"%s: %s data needs %" PRIu64 " MiB of memory to decompress, more than the limit of %llu MiB",
-				x->name, fmt_name(x), (uint64_t)(lzma_memusage(&ls) / MiB),
+				"%s: %s data needs %" PRIu64 " bytes of memory to decompress (its header's "
+				"dictionary and the decoder), more than the limit of %llu (%llu MiB)",
+				x->name, fmt_name(x), (uint64_t)lzma_memusage(&ls), KX_DECOMPRESS_MEMLIMIT,
 				KX_DECOMPRESS_MEMLIMIT / MiB);
 			break;
 		}
@@ -453,6 +471,11 @@ static int zstd_one(struct dctx *x, struct kx_bytes in, size_t start, size_t *re
 
 	if (!d)
 		return fail_nomem(x);
+	size_t r0 = ZSTD_DCtx_setParameter(d, ZSTD_d_windowLogMax, KX_DECOMPRESS_ZSTD_WINDOW_LOG_MAX);
+	if (ZSTD_isError(r0)) {
+		ZSTD_freeDCtx(d);
+		return fail_internal(x, "ZSTD_DCtx_setParameter", (long)ZSTD_getErrorCode(r0));
+	}
 	for (;;) {
 		uint8_t *win;
 		size_t n, r;
@@ -467,8 +490,10 @@ static int zstd_one(struct dctx *x, struct kx_bytes in, size_t start, size_t *re
 				fail_nomem(x);
 			else if (code == ZSTD_error_frameParameter_windowTooLarge)
 				kx_fail(x->err, KX_E_INPUT,
-					"%s: zstd frame at byte %zu needs a window larger than the decoder's limit: %s",
-					x->name, start, ZSTD_getErrorName(r));
+					"%s: zstd frame at byte %zu needs a window larger than %llu bytes (2^%d), the "
+					"most kexec-ng gives: %s", x->name, start,
+					1ULL << KX_DECOMPRESS_ZSTD_WINDOW_LOG_MAX, KX_DECOMPRESS_ZSTD_WINDOW_LOG_MAX,
+					ZSTD_getErrorName(r));
 			else
 				fail_corrupt(x, start + zin.pos, "zstd: %s", ZSTD_getErrorName(r));
 			break;
@@ -903,6 +928,9 @@ int kx_decompress_to_file(struct kx_bytes in, enum kx_compression c, const char 
 		r = decode_all(&x, in);
 	if (r == 0)
 		r = sink_flush(&x);
+	/* the size, including zeros skipped at the end (sink_flush) */
+	if (r == 0 && ftruncate(fd, (off_t)x.sink.total) < 0)
+		r = kx_fail_errno(err, KX_E_IO, errno, "%s: cannot set the memfd's size", name);
 	if (r == 0 && x.sink.total == 0)
 		r = kx_fail(err, KX_E_INPUT, "%s: the %s data decompresses to zero bytes",
 			    name, kx_compression_name(c));

@@ -57,3 +57,15 @@ void kx_error_prefix(struct kx_error *err, const char *fmt, ...)
 	memcpy(err->message + plen, old, olen);
 	err->message[plen + olen] = 0;
 }
+
+void kx_error_append(struct kx_error *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return;
+	size_t used = strnlen(err->message, sizeof(err->message) - 1);
+	va_start(ap, fmt);
+	vsnprintf(err->message + used, sizeof(err->message) - used, fmt, ap);
+	va_end(ap);
+}

@@ -39,5 +39,9 @@ int kx_fail_errno(struct kx_error *err, enum kx_status status, int errnum,
 /* Prefix context ("kernel vmlinuz: ") to an already recorded message. */
 void kx_error_prefix(struct kx_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Append more to an already recorded message (what the failure left behind);
+ * truncation keeps the message's start. */
+void kx_error_append(struct kx_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 #endif

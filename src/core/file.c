@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -146,6 +147,127 @@ void kx_file_close(struct kx_file *f)
 		munmap((void *)f->bytes.data, f->map_size);
 	if (f->fd >= 0)
 		close(f->fd);
+	free(f->path);
+	memset(f, 0, sizeof(*f));
+	f->fd = -1;
+}
+
+int kx_outfile_create(struct kx_outfile *ret, const char *path, struct kx_error *err)
+{
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	struct stat st;
+	char *dir = NULL;
+
+	memset(ret, 0, sizeof(*ret));
+	ret->fd = -1;
+	if (!*base)
+		return kx_fail_errno(err, KX_E_IO, EISDIR, "%s: cannot create", path);
+	if (lstat(path, &st) == 0)
+		return kx_fail_errno(err, KX_E_IO, EEXIST, "%s: cannot create", path);
+	ret->path = strdup(path);
+	dir = !slash ? strdup(".") : slash == path ? strdup("/") : strndup(path, (size_t)(slash - path));
+	if (!ret->path || !dir)
+		goto nomem;
+	ret->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+	if (ret->fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+		/* no O_TMPFILE here: a hidden name, with the mode open() would give */
+		if (asprintf(&ret->tmp_path, "%s/.%s.XXXXXX", dir, base) < 0) {
+			ret->tmp_path = NULL;
+			goto nomem;
+		}
+		ret->fd = mkostemp(ret->tmp_path, O_CLOEXEC);
+		mode_t mask = umask(0);
+		umask(mask);
+		if (ret->fd >= 0 && fchmod(ret->fd, 0666 & ~mask) < 0) {
+			kx_fail_errno(err, KX_E_IO, errno, "%s: cannot create", path);
+			goto fail;
+		}
+	}
+	if (ret->fd < 0) {
+		kx_fail_errno(err, KX_E_IO, errno, "%s: cannot create", path);
+		goto fail;
+	}
+	free(dir);
+	return 0;
+nomem:
+	kx_fail(err, KX_E_NOMEM, "out of memory");
+fail:
+	free(dir);
+	kx_outfile_abandon(ret);
+	return -1;
+}
+
+int kx_outfile_write(struct kx_outfile *f, struct kx_bytes bytes, struct kx_error *err)
+{
+	for (size_t done = 0; done < bytes.size;) {
+		ssize_t r = write(f->fd, bytes.data + done, bytes.size - done);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return kx_fail_errno(err, KX_E_IO, r < 0 ? errno : EIO, "%s: cannot write", f->path);
+		done += (size_t)r;
+	}
+	return 0;
+}
+
+/* The O_TMPFILE file's name: through /proc (any user), else by its fd
+ * (AT_EMPTY_PATH, which needs CAP_DAC_READ_SEARCH: root without /proc). */
+static int link_tmpfile(int fd, const char *path)
+{
+	char proc[64];
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	return linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH);
+}
+
+int kx_outfile_commit(struct kx_outfile *f, struct kx_error *err)
+{
+	int r;
+
+	/* the bytes are on the disk before the name is */
+	if (fsync(f->fd) < 0 && errno != EINVAL && errno != EROFS) {
+		kx_fail_errno(err, KX_E_IO, errno, "%s: cannot write", f->path);
+		goto fail;
+	}
+	if (!f->tmp_path) {
+		r = link_tmpfile(f->fd, f->path);
+	} else {
+		r = renameat2(AT_FDCWD, f->tmp_path, AT_FDCWD, f->path, RENAME_NOREPLACE);
+		if (r == 0) {
+			free(f->tmp_path);  /* it is the name now */
+			f->tmp_path = NULL;
+		} else if (errno == EINVAL) {  /* a file system without RENAME_NOREPLACE */
+			r = link(f->tmp_path, f->path);
+		}
+	}
+	if (r < 0) {
+		kx_fail_errno(err, KX_E_IO, errno, "%s: cannot create", f->path);
+		goto fail;
+	}
+	if (close(f->fd) < 0) {
+		f->fd = -1;
+		kx_fail_errno(err, KX_E_IO, errno, "%s: cannot write", f->path);
+		unlink(f->path);
+		goto fail;
+	}
+	f->fd = -1;
+	kx_outfile_abandon(f);  /* the fallback's hidden name, when link() gave the name */
+	return 0;
+fail:
+	kx_outfile_abandon(f);
+	return -1;
+}
+
+void kx_outfile_abandon(struct kx_outfile *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	if (f->tmp_path)
+		unlink(f->tmp_path);
+	free(f->tmp_path);
 	free(f->path);
 	memset(f, 0, sizeof(*f));
 	f->fd = -1;

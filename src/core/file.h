@@ -40,4 +40,26 @@ int kx_file_view(struct kx_file *ret_file, struct kx_bytes bytes, const char *na
 		 struct kx_error *err);
 void kx_file_close(struct kx_file *file);
 
+/*
+ * A new output file that gets its name only when complete: written under no
+ * name (O_TMPFILE in the name's directory) and linked to the name by
+ * kx_outfile_commit; where the file system has no O_TMPFILE, written under
+ * a hidden name beside it (".NAME.XXXXXX") and renamed without replacing.
+ * Whatever ends the writer before the commit, SIGKILL included, leaves
+ * nothing under the name (the fallback may leave its hidden name). An
+ * existing file is never replaced: create and commit fail with EEXIST.
+ */
+struct kx_outfile {
+	char *path;
+	char *tmp_path;      /* the fallback's hidden name; NULL with O_TMPFILE */
+	int fd;              /* -1 when not open */
+};
+
+int kx_outfile_create(struct kx_outfile *ret_file, const char *path, struct kx_error *err);
+int kx_outfile_write(struct kx_outfile *file, struct kx_bytes bytes, struct kx_error *err);
+/* fsync, give the file its name, close. On failure the file is abandoned. */
+int kx_outfile_commit(struct kx_outfile *file, struct kx_error *err);
+/* Close and drop an uncommitted file (nothing stays); safe after a commit. */
+void kx_outfile_abandon(struct kx_outfile *file);
+
 #endif

@@ -139,8 +139,8 @@ int kx_dtb_from_bytes(const uint8_t *data, size_t size, const char *source,
 	snprintf(src, sizeof(src), "%s", source ? source : "device tree");
 	memset(ret, 0, sizeof(*ret));
 	if (size > DTB_MAX_BYTES)
-		return kx_fail(err, KX_E_INPUT, "%s: %zu bytes, more than the %llu MiB a device tree may have",
-			       src, size, DTB_MAX_BYTES / MiB);
+		return kx_fail(err, KX_E_INPUT, "%s: %zu bytes, more than %llu (%llu MiB), the most "
+			       "kexec-ng reads of a device tree", src, size, DTB_MAX_BYTES, DTB_MAX_BYTES / MiB);
 	rc = check_header(data, size, detail, sizeof(detail));
 	if (rc == 0)
 		rc = fdt_check_full(data, size);   /* the blocks' contents */
@@ -149,9 +149,10 @@ int kx_dtb_from_bytes(const uint8_t *data, size_t size, const char *source,
 			       fdt_strerror(rc), *detail ? " (" : "", detail, *detail ? ")" : "");
 	}
 	/* Room for the tree as laid out by fdt_open_into (header, reservation
-	 * block, structure, strings; no gaps), plus DTB_ROOM. */
+	 * block, structure, strings; no gaps), plus DTB_ROOM: edits within it
+	 * do not grow the buffer, so it stops at the cap too. */
 	size_t total = fdt_totalsize(data);
-	size_t alloc = total + DTB_ROOM;
+	size_t alloc = total + DTB_ROOM < DTB_MAX_BYTES ? total + DTB_ROOM : DTB_MAX_BYTES;
 	uint8_t *buf = malloc(alloc);
 	if (!buf)
 		return kx_fail(err, KX_E_NOMEM, "%s: out of memory for %zu bytes", src, alloc);
@@ -166,6 +167,8 @@ int kx_dtb_from_bytes(const uint8_t *data, size_t size, const char *source,
 	/* A blob with a large free area (QEMU's dumpdtb writes 1 MiB) shrinks
 	 * to what it uses. */
 	size_t packed = fdt_totalsize(buf) + DTB_ROOM;
+	if (packed > DTB_MAX_BYTES)
+		packed = DTB_MAX_BYTES;
 	if (packed < alloc) {
 		uint8_t *smaller = realloc(buf, packed);
 		if (smaller) {
@@ -205,18 +208,30 @@ int dtb_read_fd(int fd, const char *path, uint8_t **ret, size_t *ret_len, struct
 	if (!buf)
 		return kx_fail(err, KX_E_NOMEM, "%s: out of memory", path);
 	for (;;) {
+		uint8_t extra;
+		if (len == cap && cap >= DTB_MAX_BYTES) {
+			/* Full at the cap: a file of exactly DTB_MAX_BYTES is
+			 * fine, one more byte is not. */
+			ssize_t n = read(fd, &extra, 1);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n == 0)
+				break;
+			free(buf);
+			if (n < 0)
+				return kx_fail_errno(err, KX_E_IO, errno, "%s: cannot read", path);
+			return kx_fail(err, KX_E_INPUT, "%s: more than %llu bytes (%llu MiB), the most "
+				       "kexec-ng reads of a device tree", path, DTB_MAX_BYTES, DTB_MAX_BYTES / MiB);
+		}
 		if (len == cap) {
-			if (cap >= DTB_MAX_BYTES) {
-				free(buf);
-				return kx_fail(err, KX_E_INPUT, "%s: more than %llu MiB", path, DTB_MAX_BYTES / MiB);
-			}
-			uint8_t *bigger = realloc(buf, cap * 2);
+			size_t bigger_cap = cap * 2 < DTB_MAX_BYTES ? cap * 2 : DTB_MAX_BYTES;
+			uint8_t *bigger = realloc(buf, bigger_cap);
 			if (!bigger) {
 				free(buf);
 				return kx_fail(err, KX_E_NOMEM, "%s: out of memory", path);
 			}
 			buf = bigger;
-			cap *= 2;
+			cap = bigger_cap;
 		}
 		ssize_t n = read(fd, buf + len, cap - len);
 		if (n < 0 && errno == EINTR)

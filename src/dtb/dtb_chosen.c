@@ -35,14 +35,21 @@ struct edit {
 	uint64_t addr, size;
 };
 
+/* A larger buffer for an edit that did not fit: double, or what the edit
+ * needs (`need`, an estimate) if more, but never beyond DTB_MAX_BYTES. The
+ * edit is then tried again: if it does not fit a buffer of the cap, the
+ * edited tree would be larger than the cap. */
 static int grow(struct kx_dtb *dtb, size_t need, struct kx_error *err)
 {
 	size_t size = dtb->size * 2;
 	if (size < dtb->size + need + DTB_ROOM)
 		size = dtb->size + need + DTB_ROOM;
 	if (size > DTB_MAX_BYTES)
-		return kx_fail(err, KX_E_PLAN, "%s: the edited device tree would exceed %llu MiB",
-			       dtb->source, DTB_MAX_BYTES / MiB);
+		size = DTB_MAX_BYTES;
+	if (size <= dtb->size)
+		return kx_fail(err, KX_E_PLAN, "%s: the edited device tree would be more than %llu bytes "
+			       "(%llu MiB), the most kexec-ng builds", dtb->source, DTB_MAX_BYTES,
+			       DTB_MAX_BYTES / MiB);
 	uint8_t *buf = malloc(size);
 	if (!buf)
 		return kx_fail(err, KX_E_NOMEM, "%s: out of memory for %zu bytes", dtb->source, size);

@@ -17,7 +17,9 @@
 
 #include <libfdt.h>
 
-/* Cap on the nesting of /proc/device-tree folders. */
+/* Cap on the nesting of /proc/device-tree folders below the root: the
+ * kernel's own FDT_MAX_DEPTH (drivers/of/fdt.c), deeper than any node it
+ * keeps, so a live tree never reaches it; a guard for the recursion. */
 #define DTB_MAX_DEPTH 64
 
 struct fs_prop {
@@ -135,14 +137,15 @@ static struct fs_prop *fs_add_prop(struct fs_node *node, size_t *cap, const char
 }
 
 /* The subfolder `name` of `dir`: a child node, read with its own
- * subfolders. `bytes` counts what the flattened tree will take. */
+ * subfolders. `bytes` counts what the flattened tree takes at least (the
+ * begin and end tokens and the name). */
 static int fs_read_kid(DIR *dir, const char *name, const char *sub, struct fs_node *node,
 		       struct fs_caps *caps, int depth, size_t *bytes, struct kx_error *err)
 {
 	struct fs_node *kid = fs_add_kid(node, &caps->kids, name, sub, err);
 	if (!kid)
 		return -1;
-	*bytes += strlen(name) + 16;
+	*bytes += strlen(name) + 9;
 	int fd = openat(dirfd(dir), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return kx_fail_errno(err, KX_E_IO, errno, "%s: cannot open", sub);
@@ -150,7 +153,10 @@ static int fs_read_kid(DIR *dir, const char *name, const char *sub, struct fs_no
 }
 
 /* The file `name` of `dir` (the folder `path`): a property holding the
- * file's bytes. The whole tree is capped here, where the bytes come in. */
+ * file's bytes. `bytes` counts what the flattened tree takes at least (the
+ * values and their 12-byte property headers), so that a folder far beyond
+ * the cap is refused while it is read; the exact cap is checked on the
+ * flattened tree. */
 static int fs_read_prop(DIR *dir, const char *path, const char *name, const char *sub,
 			struct fs_node *node, struct fs_caps *caps, size_t *bytes,
 			struct kx_error *err)
@@ -165,9 +171,10 @@ static int fs_read_prop(DIR *dir, const char *path, const char *name, const char
 	close(fd);
 	if (rc < 0)
 		return -1;
-	*bytes += prop->len + strlen(name) + 16;
+	*bytes += prop->len + 12;
 	if (*bytes > DTB_MAX_BYTES)
-		return kx_fail(err, KX_E_INPUT, "%s: the tree holds more than %llu MiB", path,
+		return kx_fail(err, KX_E_INPUT, "%s: the flattened tree would be more than %llu bytes "
+			       "(%llu MiB), the most kexec-ng reads of a device tree", path, DTB_MAX_BYTES,
 			       DTB_MAX_BYTES / MiB);
 	return 0;
 }
@@ -224,7 +231,8 @@ static int fs_read_dir(int dir_fd, const char *path, struct fs_node *node, int d
 
 	if (depth > DTB_MAX_DEPTH) {
 		close(dir_fd);
-		return kx_fail(err, KX_E_INPUT, "%s: nested deeper than %d nodes", path, DTB_MAX_DEPTH);
+		return kx_fail(err, KX_E_INPUT, "%s: nested deeper than %d levels below the root, the "
+			       "kernel's FDT_MAX_DEPTH", path, DTB_MAX_DEPTH);
 	}
 	DIR *dir = fdopendir(dir_fd);
 	if (!dir) {
@@ -265,7 +273,7 @@ static int fs_emit(void *fdt, const struct fs_node *node)
 int dtb_flatten(const char *path, const char *source, struct kx_dtb *ret, struct kx_error *err)
 {
 	struct fs_node top = { 0 };
-	size_t bytes = 1024;
+	size_t bytes = 0;
 	int rc;
 
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -285,7 +293,9 @@ int dtb_flatten(const char *path, const char *source, struct kx_dtb *ret, struct
 	 * reservation block (/memreserve/) and boot_cpuid_phys of the boot
 	 * blob are not exposed, so the flattened tree has an empty
 	 * reservation block and boot_cpuid_phys 0. */
-	size_t size = bytes * 2;
+	/* A buffer of twice the estimate, doubled while it is too small, up
+	 * to the cap: a tree that does not fit DTB_MAX_BYTES is too large. */
+	size_t size = bytes < DTB_MAX_BYTES / 2 - 1024 ? bytes * 2 + 2048 : DTB_MAX_BYTES;
 	uint8_t *buf = NULL;
 	for (;;) {
 		uint8_t *bigger = realloc(buf, size);
@@ -302,11 +312,17 @@ int dtb_flatten(const char *path, const char *source, struct kx_dtb *ret, struct
 			rc = fs_emit(buf, &top);
 		if (rc == 0)
 			rc = fdt_finish(buf);
-		if (rc != -FDT_ERR_NOSPACE || size >= DTB_MAX_BYTES)
+		if (rc != -FDT_ERR_NOSPACE || size == DTB_MAX_BYTES)
 			break;
-		size *= 2;
+		size = size < DTB_MAX_BYTES / 2 ? size * 2 : DTB_MAX_BYTES;
 	}
 	fs_node_free(&top);
+	if (rc == -FDT_ERR_NOSPACE) {
+		free(buf);
+		return kx_fail(err, KX_E_INPUT, "%s: the flattened tree would be more than %llu bytes "
+			       "(%llu MiB), the most kexec-ng reads of a device tree", path, DTB_MAX_BYTES,
+			       DTB_MAX_BYTES / MiB);
+	}
 	if (rc < 0) {
 		free(buf);
 		return dtb_fdt_fail(err, KX_E_INPUT, rc, path, "cannot build a flattened tree from it");

@@ -19,8 +19,10 @@
  * (seeds, initrd, a command line of ordinary length); larger edits grow
  * the buffer. */
 #define DTB_ROOM 1024
-/* Cap on any tree we read, build or grow. booting.rst allows 2 MiB for
- * arm64; this is only a guard against absurd inputs. */
+/* Cap on any tree we read (a file, /proc/device-tree flattened), build or
+ * grow with edits: exactly this many bytes are fine, one more is refused.
+ * Only a guard against absurd inputs: a tree handed to a new kernel must
+ * also fit the boot protocol's much smaller limit (arch/dtb_boot.c: 2 MiB). */
 #define DTB_MAX_BYTES (64 * MiB)
 
 /* "<what>: <libfdt's text>[: <detail>]" as a kx_fail() with `status`. */

@@ -20,7 +20,8 @@ _Static_assert(sizeof(Elf64_Ehdr) == KX_ELFCORE_EHDR_SIZE, "ELF64 header size");
 _Static_assert(sizeof(Elf64_Phdr) == KX_ELFCORE_PHDR_SIZE, "ELF64 program header size");
 
 #define VMCOREINFO_NOTE_NAME "VMCOREINFO"
-#define VMCOREINFO_MAX MiB   /* the kernel's is one page */
+
+_Static_assert(KX_ELFCORE_PHNUM_MAX == PN_XNUM - 1, "largest e_phnum without extended numbering");
 
 /* --- readers --------------------------------------------------------------- */
 
@@ -129,9 +130,10 @@ static int scan_notes(struct kx_elfcore *ec, const struct src *s, struct kx_byte
 			if (ec->info)
 				return kx_fail(err, KX_E_INPUT, "%s: PT_NOTE %u: a second VMCOREINFO note",
 					       s->name, ph);
-			if (descsz > VMCOREINFO_MAX)
-				return kx_fail(err, KX_E_INPUT, "%s: VMCOREINFO note of %u bytes (more "
-					       "than %llu)", s->name, descsz, VMCOREINFO_MAX);
+			if (descsz > KX_ELFCORE_VMCOREINFO_MAX)
+				return kx_fail(err, KX_E_INPUT, "%s: VMCOREINFO note of %u bytes, more "
+					       "than %llu, the most vmcore-dmesg reads (the kernel's is a "
+					       "page)", s->name, descsz, KX_ELFCORE_VMCOREINFO_MAX);
 			ec->info = malloc((size_t)descsz + 1);
 			if (!ec->info)
 				return kx_fail(err, KX_E_NOMEM, "out of memory");
@@ -161,8 +163,8 @@ static int read_note_segment(struct kx_elfcore *ec, const struct src *s, unsigne
 		return 0;
 	if (filesz > KX_ELFCORE_NOTES_MAX - *notes_total)
 		return kx_fail(err, KX_E_INPUT, "%s: program header %u: PT_NOTE p_filesz 0x%"
-			       PRIx64 ": more than %llu bytes of notes", s->name, i, filesz,
-			       KX_ELFCORE_NOTES_MAX);
+			       PRIx64 ": more than %llu bytes of notes in all, the most vmcore-dmesg "
+			       "reads", s->name, i, filesz, KX_ELFCORE_NOTES_MAX);
 	*notes_total += filesz;
 	seg = malloc(filesz);
 	if (!seg)
@@ -283,10 +285,10 @@ int kx_elfcore_read(struct kx_elfcore *ret, const char *name, struct kx_elfcore_
 	if (phentsize != sizeof(Elf64_Phdr))
 		return kx_fail(err, KX_E_INPUT, "%s: e_phentsize %u, expected %zu", name, phentsize,
 			       sizeof(Elf64_Phdr));
-	if (phnum == 0 || phnum == PN_XNUM)
+	if (phnum == 0 || phnum > KX_ELFCORE_PHNUM_MAX)
 		return kx_fail(err, KX_E_INPUT, "%s: e_phnum %u: %s", name, phnum,
-			       phnum ? "extended numbering (PN_XNUM) is not supported" :
-			       "no program headers");
+			       phnum ? "extended numbering (PN_XNUM) is not supported: at most 65534 "
+				       "program headers" : "no program headers");
 	if (read_program_headers(&ec, &s, phoff, phnum, read_notes, err) < 0) {
 		kx_elfcore_free(&ec);
 		return -1;

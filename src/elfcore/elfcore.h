@@ -64,8 +64,16 @@ struct kx_elfcore_load {
 	bool readable;
 };
 
-#define KX_ELFCORE_LOADS_MAX 65535u
-#define KX_ELFCORE_NOTES_MAX (64 * MiB)   /* bytes of PT_NOTE read in total */
+/* The most program headers a core is read or written with: e_phnum is 16
+ * bits and PN_XNUM (0xffff) means the count is elsewhere (extended
+ * numbering, which neither the reader nor the writer speaks). */
+#define KX_ELFCORE_PHNUM_MAX 0xfffeu
+/* Bytes of PT_NOTE read in total: a vmcore has one note per CPU (a few
+ * hundred bytes each) and VMCOREINFO; this is a guard, not a size. */
+#define KX_ELFCORE_NOTES_MAX (64 * MiB)
+/* The VMCOREINFO note's descriptor: the kernel's is one page (4 KiB up to
+ * 64 KiB pages: VMCOREINFO_BYTES); this is a guard. */
+#define KX_ELFCORE_VMCOREINFO_MAX MiB
 
 /* The headers of an ELF core file. */
 struct kx_elfcore {
@@ -88,11 +96,12 @@ struct kx_elfcore {
  *   KX_E_FORMAT  shorter than an ELF identification, no ELF magic (a
  *                makedumpfile dump is named), not 64-bit, not
  *                little-endian, not ET_CORE
- *   KX_E_INPUT   truncated; e_phentsize not 56; e_phnum 0 or PN_XNUM; a
+ *   KX_E_INPUT   truncated; e_phentsize not 56; e_phnum 0 or PN_XNUM
+ *                (more than KX_ELFCORE_PHNUM_MAX); a
  *                readable PT_LOAD with p_filesz > p_memsz or p_vaddr +
  *                p_memsz wrapping; with the notes: a PT_NOTE past 2^64,
  *                more than KX_ELFCORE_NOTES_MAX bytes of them, a note past
- *                its segment, two VMCOREINFO notes or one over 1 MiB
+ *                its segment, two VMCOREINFO notes or one over KX_ELFCORE_VMCOREINFO_MAX
  *   KX_E_IO      the reader failed
  *   KX_E_NOMEM   out of memory
  */

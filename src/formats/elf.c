@@ -93,7 +93,8 @@ int kx_elf_parse(struct kx_bytes image, const char *name, uint16_t machine,
 				       "%s: program header %u: address + p_memsz 0x%" PRIx64 " overflows",
 				       name, i, l.memsz);
 		if (elf.nr_loads >= KX_ELF_LOADS_MAX)
-			return kx_fail(err, KX_E_INPUT, "%s: more than %d PT_LOAD program headers",
+			return kx_fail(err, KX_E_INPUT, "%s: more than %d PT_LOAD program headers with "
+				       "contents, the most kexec-ng loads (each is a kexec segment)",
 				       name, KX_ELF_LOADS_MAX);
 		elf.loads[elf.nr_loads++] = l;
 	}

@@ -10,6 +10,10 @@
 #include "../core/error.h"
 #include "format.h"
 
+/* PT_LOADs with contents a kernel ELF may have: each becomes a kexec
+ * segment (KX_SEGMENT_MAX, the kernel's KEXEC_SEGMENT_MAX, is 16 in all),
+ * and this leaves room for the initrd, the boot data, the ELF core header
+ * and the purgatory. Linux links 3 to 6. */
 #define KX_ELF_LOADS_MAX KX_KERNEL_PIECES_MAX
 
 struct kx_elf_load {

@@ -10,8 +10,10 @@
 /*
  * The new kernel's command line: `reused` (the running one, when
  * --reuse-cmdline) with BOOT_IMAGE= dropped (and crashkernel= for a crash
- * kernel), then `append`. Fails when it does not fit `size`.
+ * kernel), then `append`, into `out` (`size` >= 1 bytes with the NUL).
+ * *ret_len: its length, also when it does not fit. Fails (KX_E_USAGE) when
+ * it does not fit; `out` then holds what fitted.
  */
 int kx_cmdline_compose(const char *reused, const char *append, bool crash,
-		       char *out, size_t size, struct kx_error *err);
+		       char *out, size_t size, size_t *ret_len, struct kx_error *err);
 #endif

@@ -2,6 +2,7 @@
 /* The load pipeline (see load.h). */
 #include "load.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,8 +106,19 @@ static int choose_cmdline(struct kx_load *ld, struct kx_error *err)
 			ld->parts[KX_PART_CMDLINE].use = "the command line";
 		}
 	}
-	return kx_cmdline_compose(rq->reuse_cmdline ? ld->facts.cmdline : NULL, append, rq->crash, ld->cmdline,
-				  sizeof(ld->cmdline), err);
+	/* The new kernel copies its command line into COMMAND_LINE_SIZE bytes
+	 * with the NUL and drops the rest without a word (x86: boot_params'
+	 * cmd_line_ptr; arm64, riscv64: /chosen/bootargs): refuse what it
+	 * would cut, for both system calls. */
+	size_t limit = rq->arch->command_line_size, len;
+	if (limit > sizeof(ld->cmdline))
+		limit = sizeof(ld->cmdline);
+	if (kx_cmdline_compose(rq->reuse_cmdline ? ld->facts.cmdline : NULL, append, rq->crash, ld->cmdline,
+			       limit, &len, err) < 0)
+		return kx_fail(err, KX_E_USAGE, "the command line (from %s) is %zu bytes, more than %zu: %s kernels "
+			       "keep COMMAND_LINE_SIZE (%u) bytes with the NUL and drop the rest", ld->cmdline_from,
+			       len, limit - 1, rq->arch->name, rq->arch->command_line_size);
+	return 0;
 }
 
 /*
@@ -230,9 +242,16 @@ static int probe_format(struct kx_load *ld, struct kx_error *err)
 	if (r == 0)
 		return 0;
 	ld->format = NULL;
-	if (rq->file_syscall_only && ld->format_err.status == KX_E_FORMAT)
-		return 0;  /* the kernel's own loaders will judge it */
 	*err = ld->format_err;
+	if (!rq->file_syscall_only || ld->format_err.status != KX_E_FORMAT)
+		return -1;
+	/* -s: the kernel's own loaders will judge it; but a crash load frees
+	 * the loaded crash kernel before they do (kernel/kexec_file.c) */
+	if (!rq->crash || ld->facts.kexec_crash_loaded != 1)
+		return 0;
+	kx_error_append(err, "; with -s such a file is left to the kernel's own loaders, but the kernel unloads "
+			"the loaded crash kernel before it judges a new one: refused here, so that the crash kernel "
+			"loaded now stays (unload it first, kexec -p -u, to let the kernel try this file)");
 	return -1;
 }
 
@@ -360,6 +379,32 @@ int kx_load_build_plan(struct kx_load *ld, struct kx_plan *plan, struct kx_error
 	return build_plan(ld, ld->rq.crash, plan, err);
 }
 
+/*
+ * What kexec_file_load would refuse only after reading every byte (and, for
+ * a crash load, after freeing the loaded crash kernel), refused before: an
+ * initrd larger than the crash region it must go into (crashk_res), or than
+ * half of RAM (the kernel's rule for any image; the total of /proc/iomem's
+ * System RAM is larger than the kernel's count of pages, so nothing it
+ * would take is refused).
+ */
+static int check_initrd_size(const struct kx_load *ld, const struct kx_file *initrd, struct kx_error *err)
+{
+	uint64_t size = initrd ? initrd->bytes.size : 0;
+	struct kx_range region = { 0 };
+
+	if (ld->rq.crash && kx_crash_main_region(&ld->facts.crash_regions, &region) &&
+	    size > region.end - region.start)
+		return kx_fail(err, KX_E_PLAN, "initrd %s: %" PRIu64 " MiB, larger than the crash kernel region "
+			       "(%" PRIu64 " MiB at 0x%" PRIx64 ") it must be loaded into: boot with a larger "
+			       "crashkernel=, or use a smaller initrd", initrd->path, size >> 20,
+			       (region.end - region.start) >> 20, region.start);
+	uint64_t ram = kx_memmap_total(&ld->facts.iomem_ram);
+	if (!ld->rq.crash && ram && size > ram / 2)
+		return kx_fail(err, KX_E_PLAN, "initrd %s: %" PRIu64 " MiB, more than half of RAM (%" PRIu64
+			       " MiB): the kernel refuses images that large", initrd->path, size >> 20, ram >> 20);
+	return 0;
+}
+
 int kx_load_file_call(struct kx_load *ld, bool make_fds, bool debug, struct kx_file_call *ret,
 		      struct kx_error *err)
 {
@@ -369,6 +414,8 @@ int kx_load_file_call(struct kx_load *ld, bool make_fds, bool debug, struct kx_f
 	ret->kernel_copied = kernel->fd < 0 && kernel != &ld->file;
 	ret->initrd_copied = initrd && initrd->fd < 0;
 	ret->cmdline = ld->cmdline;
+	if (check_initrd_size(ld, initrd, err) < 0)
+		return -1;
 	ret->flags = (debug ? KX_KEXEC_FILE_DEBUG : 0) | (!initrd ? KX_KEXEC_FILE_NO_INITRAMFS : 0) |
 		     (ld->rq.crash ? KX_KEXEC_FILE_ON_CRASH : 0) | (ld->rq.no_cma ? KX_KEXEC_FILE_NO_CMA : 0) |
 		     (ld->rq.force_dtb ? KX_KEXEC_FILE_FORCE_DTB : 0);

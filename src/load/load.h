@@ -36,6 +36,8 @@ struct kx_test_switches {
 				      * kexec-ng-random and kexec-ng-page-size are read too */
 	const char *arch;            /* --x-test-arch: plan for another architecture */
 	bool wrong_digest;           /* --x-test-wrong-digest: the purgatory must refuse */
+	bool misaligned_segment;     /* --x-test-misaligned-segment: kexec_load gets a segment
+				      * whose end is off a page boundary: the kernel must refuse */
 };
 
 struct kx_load_request {

@@ -127,8 +127,8 @@ static int read_firmware_memmap(struct kx_facts *f, struct kx_error *err)
 	static int idx[KX_MEMMAP_MAX + 1];
 	int n = numbered_entries(f->root, "sys/firmware/memmap", idx, KX_MEMMAP_MAX);
 	if (n == -2)
-		return kx_fail(err, KX_E_SYSTEM, "/sys/firmware/memmap has more than %d entries",
-			       KX_MEMMAP_MAX);
+		return kx_fail(err, KX_E_SYSTEM, "%s/sys/firmware/memmap has more than %d entries, the most "
+			       "kexec-ng reads", strcmp(f->root, "/") ? f->root : "", KX_MEMMAP_MAX);
 	if (n <= 0)
 		return 0;
 	for (int i = 0; i < n; i++) {
@@ -220,29 +220,28 @@ fail:
 	return -1;
 }
 
-void kx_facts_usable_ram(const struct kx_facts *f, struct kx_memmap *ret)
+int kx_facts_usable_ram(const struct kx_facts *f, struct kx_memmap *ret, struct kx_error *err)
 {
 	if (f->iomem_ram.count)
 		kx_memmap_select(&f->iomem_ram, KX_MEM_RAM, ret);
 	else
 		kx_memmap_select(&f->firmware_map, KX_MEM_RAM, ret);
-	/* Never fails: excluding only removes or splits, and a split that
-	 * would overflow the table is dropped with the range kept intact. */
-	for (unsigned int i = 0; i < f->iomem_reserved.count; i++) {
-		struct kx_memmap copy = *ret;
-		if (kx_memmap_exclude(&copy, f->iomem_reserved.ranges[i].start,
-				      f->iomem_reserved.ranges[i].end, NULL) == 0)
-			*ret = copy;
-	}
+	/* A reserved range that cannot be cut out (the table would overflow)
+	 * is an error: left in, it would be handed out as RAM. */
+	for (unsigned int i = 0; i < f->iomem_reserved.count; i++)
+		if (kx_memmap_exclude(ret, f->iomem_reserved.ranges[i].start, f->iomem_reserved.ranges[i].end,
+				      err) < 0)
+			return -1;
+	return 0;
 }
 
-static void read_efi(struct kx_facts *f)
+static int read_efi(struct kx_facts *f, struct kx_error *err)
 {
 	char buf[4096];
 
 	if (kx_read_text(f->root, "sys/firmware/efi/systab", buf, sizeof(buf)) < 0 &&
 	    kx_read_text(f->root, "sys/firmware/efi/fw_platform_size", buf, sizeof(buf)) < 0)
-		return;
+		return 0;
 	f->efi = true;
 	read_u64(f->root, "sys/firmware/efi/fw_vendor", &f->efi_fw_vendor);
 	read_u64(f->root, "sys/firmware/efi/runtime", &f->efi_runtime);
@@ -257,6 +256,14 @@ static void read_efi(struct kx_facts *f)
 
 	static int idx[KX_EFI_RUNTIME_MAX + 1];
 	int n = numbered_entries(f->root, "sys/firmware/efi/runtime-map", idx, KX_EFI_RUNTIME_MAX);
+	/* All or an error: the new kernel maps its runtime services from
+	 * this list, and one left out would fault when it is called. (An
+	 * entry whose files cannot be read is skipped: so they all are
+	 * without root, for --dry-run.) */
+	if (n == -2)
+		return kx_fail(err, KX_E_SYSTEM, "%s/sys/firmware/efi/runtime-map has more than %d entries, "
+			       "the most kexec-ng hands on", strcmp(f->root, "/") ? f->root : "",
+			       KX_EFI_RUNTIME_MAX);
 	for (int i = 0; i < n; i++) {
 		struct kx_efi_runtime_entry *e = &f->efi_runtime_map[f->efi_runtime_count];
 		char rel[128];
@@ -276,6 +283,7 @@ static void read_efi(struct kx_facts *f)
 			f->efi_runtime_count++;
 		}
 	}
+	return 0;
 }
 
 static void read_lockdown(struct kx_facts *f)
@@ -372,7 +380,8 @@ static int facts_read(struct kx_facts *f, const char *root, bool fixture, struct
 		f->have_boot_params = n == (ssize_t)sizeof(f->boot_params);
 		close(fd);
 	}
-	read_efi(f);
+	if (read_efi(f, err) < 0)
+		return -1;
 	read_spcr(f);
 	if (!f->acpi_rsdp && f->have_boot_params) {
 		/* boot_params.acpi_rsdp_addr @0x070, set by the boot loader when known */
@@ -394,6 +403,7 @@ static int facts_read(struct kx_facts *f, const char *root, bool fixture, struct
 	f->page_size_kib = (unsigned int)(page / KiB);
 	f->kexec_loaded = read_flag(root, "sys/kernel/kexec_loaded");
 	f->kexec_crash_loaded = read_flag(root, "sys/kernel/kexec_crash_loaded");
+	f->kexec_load_disabled = read_flag(root, "proc/sys/kernel/kexec_load_disabled");
 	return 0;
 }
 
@@ -434,7 +444,8 @@ static int crash_fail(struct kx_error *err, const char *root, const char *rel, c
 	return kx_fail(err, KX_E_SYSTEM, "%s/%s: %s", shown_root, rel, what);
 }
 
-/* "0-3,5,8-9" -> ascending CPU numbers; returns the count or -1. */
+/* "0-3,5,8-9" -> ascending CPU numbers; returns the count, -1 when it is
+ * not such a list, -2 when it names a CPU numbered `max` or more. */
 static int parse_cpu_list(const char *s, unsigned int *ret, unsigned int max)
 {
 	unsigned int n = 0;
@@ -452,8 +463,10 @@ static int parse_cpu_list(const char *s, unsigned int *ret, unsigned int max)
 				return -1;
 			s = end;
 		}
-		if ((long long)lo <= last || hi >= max)
+		if ((long long)lo <= last)
 			return -1;
+		if (hi >= max)
+			return -2;
 		for (unsigned long c = lo; c <= hi; c++)
 			ret[n++] = (unsigned int)c;
 		last = (long long)hi;
@@ -517,17 +530,23 @@ static int read_cpu_notes(struct kx_crash_facts *f, const char *root, struct kx_
 	char buf[4096], rel[128];
 	int n;
 
-	if (kx_read_text(root, "sys/devices/system/cpu/possible", buf, sizeof(buf)) >= 0) {
+	char over_cap[128];
+	snprintf(over_cap, sizeof(over_cap), "a CPU numbered %d or more: kexec-ng describes CPUs 0 to %d",
+		 KX_CRASH_CPUS_MAX, KX_CRASH_CPUS_MAX - 1);
+	int len = kx_read_text(root, "sys/devices/system/cpu/possible", buf, sizeof(buf));
+	errno = 0;
+	if (len == (int)sizeof(buf) - 1)   /* the list was cut: a CPU could be lost */
+		return crash_fail(err, root, "sys/devices/system/cpu/possible", "longer than 4095 bytes");
+	if (len >= 0) {
 		n = parse_cpu_list(buf, ids, KX_CRASH_CPUS_MAX);
-		if (n < 0) {
-			errno = 0;
-			return crash_fail(err, root, "sys/devices/system/cpu/possible",
-					  "not a CPU list within the supported CPU count");
-		}
+		if (n == -2)
+			return crash_fail(err, root, "sys/devices/system/cpu/possible", over_cap);
+		if (n < 0)
+			return crash_fail(err, root, "sys/devices/system/cpu/possible", "not a CPU list");
 	} else {
 		n = cpu_folders(root, ids, KX_CRASH_CPUS_MAX);
 		if (n < 0)
-			return kx_fail(err, KX_E_SYSTEM, "more than %d CPUs", KX_CRASH_CPUS_MAX);
+			return crash_fail(err, root, "sys/devices/system/cpu", over_cap);
 	}
 	f->nr_possible = (unsigned int)n;
 	for (int i = 0; i < n; i++) {

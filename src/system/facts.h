@@ -47,6 +47,7 @@ struct kx_facts {
 	bool xen_control_domain;         /* /proc/xen/capabilities says control_d (Xen dom0) */
 	int kexec_loaded;                /* -1 unknown */
 	int kexec_crash_loaded;
+	int kexec_load_disabled;         /* the sysctl: 1 refuses every load until reboot; -1 unknown */
 	unsigned int page_size_kib;      /* the running kernel's page size; 0 unknown */
 	/* Entropy for seeds handed to the new kernel (RNG seed, KASLR seed):
 	 * getrandom(); only kx_facts_read_fixture() takes a fixture folder's
@@ -67,8 +68,10 @@ int kx_facts_read_fixture(struct kx_facts *ret, const char *root, struct kx_erro
 /*
  * RAM a new image may be placed in: the kernel's view (/proc/iomem System
  * RAM, else the firmware map's RAM) minus what is reserved inside it.
+ * Errors: KX_E_SYSTEM when cutting the reserved ranges out would need more
+ * than KX_MEMMAP_MAX ranges.
  */
-void kx_facts_usable_ram(const struct kx_facts *f, struct kx_memmap *ret);
+int kx_facts_usable_ram(const struct kx_facts *f, struct kx_memmap *ret, struct kx_error *err);
 
 /* Is this Xen's control domain (dom0)? (proc/xen/capabilities under root) */
 bool kx_xen_control_domain(const char *root);
@@ -88,7 +91,11 @@ int kx_read_text(const char *root, const char *rel, char *buf, size_t size);
  *                                       rewrite the header on CPU or memory
  *                                       hotplug (CONFIG_CRASH_HOTPLUG, 6.6+)
  */
-#define KX_CRASH_CPUS_MAX 8192           /* CONFIG_NR_CPUS of distribution kernels */
+/* CPUs numbered 0 to KX_CRASH_CPUS_MAX - 1 get a note in the crash header:
+ * the largest CONFIG_NR_CPUS of distribution kernels (x86_64's: 8192), so
+ * the running kernel has no higher number; a higher one is an error, not a
+ * dropped CPU. */
+#define KX_CRASH_CPUS_MAX 8192
 
 struct kx_crash_facts {
 	/* One note per possible CPU that has a sysfs folder, in CPU order; a

@@ -131,22 +131,45 @@ static void write_headers(const struct kx_vmcore *vc, struct piece *pieces, size
 	}
 }
 
+/* The first piece holding file offset `o`, or NULL. The pieces are in
+ * ascending `src` order (plan_pieces); when they do not overlap, as in every
+ * core the kernel writes, a binary search finds the one (a core may have
+ * tens of thousands of pieces), else they are scanned in order. */
+static const struct piece *piece_at(const struct piece *pieces, size_t nr, bool disjoint, uint64_t o)
+{
+	if (!disjoint) {
+		for (size_t j = 0; j < nr; j++)
+			if (o >= pieces[j].src && o - pieces[j].src < pieces[j].len)
+				return &pieces[j];
+		return NULL;
+	}
+	size_t lo = 0, hi = nr;   /* the last piece starting at or before o is below hi */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (pieces[mid].src <= o)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return nr && o >= pieces[lo].src && o - pieces[lo].src < pieces[lo].len ? &pieces[lo] : NULL;
+}
+
 /* The bytes as they were read, in the order they were read (the ranges
  * are sorted back to it): what was read last (the descriptors' second
  * look) wins, as it did. */
 static void copy_ranges(struct kx_vmcore_recorder *rec, const struct piece *pieces, size_t nr,
 			uint8_t *out)
 {
+	bool disjoint = true;
+	for (size_t j = 1; j < nr; j++)
+		if (pieces[j].src - pieces[j - 1].src < pieces[j - 1].len)
+			disjoint = false;
 	qsort(rec->ranges, rec->nr, sizeof(*rec->ranges), cmp_seq);
 	for (size_t i = 0; i < rec->nr; i++) {
 		const struct kx_vmcore_range *r = &rec->ranges[i];
-		for (size_t j = 0; j < nr; j++) {
-			const struct piece *p = &pieces[j];
-			if (r->offset >= p->src && r->offset - p->src < p->len) {
-				memcpy(out + p->out + (r->offset - p->src), r->data, r->len);
-				break;
-			}
-		}
+		const struct piece *p = piece_at(pieces, nr, disjoint, r->offset);
+		if (p)
+			memcpy(out + p->out + (r->offset - p->src), r->data, r->len);
 	}
 }
 
@@ -161,8 +184,11 @@ int kx_vmcore_write_minimal(const struct kx_vmcore *vc, struct kx_vmcore_recorde
 	if (!pieces)
 		return kx_fail(err, KX_E_NOMEM, "out of memory");
 	size_t nr = plan_pieces(vc, rec, keep_vaddr, pieces);
-	if (nr > KX_ELFCORE_LOADS_MAX - 1) {
-		kx_fail(err, KX_E_INPUT, "%s: %zu ranges read: too many for one core file", vc->name, nr);
+	/* one PT_LOAD per piece and the PT_NOTE: a file this reader reads */
+	if (nr > KX_ELFCORE_PHNUM_MAX - 1) {
+		kx_fail(err, KX_E_INPUT, "%s: %zu ranges read: more than %u, the most PT_LOADs a core file "
+			"has beside its PT_NOTE without extended numbering", vc->name, nr,
+			KX_ELFCORE_PHNUM_MAX - 1);
 		goto out;
 	}
 

@@ -43,10 +43,13 @@ enum { DESC_RESERVED = 0, DESC_COMMITTED = 1, DESC_FINALIZED = 2, DESC_REUSABLE 
 #define EMPTY_LINE_LPOS 3ull
 #define DATA_BLOCK_ID_SIZE 8u   /* sizeof(unsigned long) */
 
-#define COUNT_BITS_MAX 26u      /* 2^31-byte buffer / 32-byte average record */
-#define SIZE_BITS_MAX 31u       /* LOG_BUF_LEN_MAX */
-#define STRUCT_SIZE_MAX 4096u
-#define ARRAY_BYTES_MAX (2 * GiB)
+/* What a ring may say about itself, each the kernel's own bound or a
+ * guard well above it; more is a broken core, refused before anything is
+ * allocated for it. */
+#define COUNT_BITS_MAX 26u      /* 2^31-byte buffer / 32-byte average record (PRB_AVGBITS 5) */
+#define SIZE_BITS_MAX 31u       /* LOG_BUF_LEN_MAX, the largest log_buf_len= */
+#define STRUCT_SIZE_MAX 4096u   /* the structures are tens of bytes (printk_info: 88) */
+#define ARRAY_BYTES_MAX (2 * GiB)  /* one copied array: the descriptors, or the infos */
 
 struct prb_layout {
 	uint64_t rb_size, rb_desc_ring, rb_text_ring;
@@ -177,8 +180,9 @@ static int read_ring(const struct kx_vmcore *vc, const struct prb_layout *l, uin
 	r->tail_id &= DESC_ID_MASK;
 	if (r->count_bits > COUNT_BITS_MAX)
 		return kx_fail(err, KX_E_INPUT, "%s: printk ring buffer at 0x%" PRIx64 ": desc_ring."
-			       "count_bits %u: more than 2^%u descriptors", vc->name, rb_addr,
-			       r->count_bits, COUNT_BITS_MAX);
+			       "count_bits %u: more than 2^%u descriptors (a 2 GiB log_buf_len, the "
+			       "kernel's largest, has 2^%u)", vc->name, rb_addr, r->count_bits, COUNT_BITS_MAX,
+			       COUNT_BITS_MAX);
 	if (r->size_bits < 4 || r->size_bits > SIZE_BITS_MAX)
 		return kx_fail(err, KX_E_INPUT, "%s: printk ring buffer at 0x%" PRIx64 ": text_data_ring."
 			       "size_bits %u: the text ring must be 2^4 to 2^%u bytes", vc->name, rb_addr,
@@ -304,9 +308,9 @@ static int read_copies(const struct kx_vmcore *vc, const struct prb_layout *l, c
 
 	if (descs_size > ARRAY_BYTES_MAX || infos_size > ARRAY_BYTES_MAX)
 		return kx_fail(err, KX_E_INPUT, "%s: printk ring buffer at 0x%" PRIx64 ": 2^%u "
-			       "descriptors of %" PRIu64 " + %" PRIu64 " bytes: more than %llu bytes",
-			       vc->name, log->rb_addr, r->count_bits, l->desc_size, l->info_size,
-			       ARRAY_BYTES_MAX);
+			       "descriptors of %" PRIu64 " + %" PRIu64 " bytes: more than %llu bytes in one "
+			       "array, the most vmcore-dmesg copies", vc->name, log->rb_addr, r->count_bits,
+			       l->desc_size, l->info_size, ARRAY_BYTES_MAX);
 	/* The sizes come from the core: it must hold those bytes before any
 	 * are allocated (a 2^31-byte text ring in a 1 MiB file is refused
 	 * here, not after a 2 GiB malloc). */

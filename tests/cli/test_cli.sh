@@ -110,7 +110,15 @@ t "unknown file type: exit 252, names the file" 252 "notes.txt: cannot determine
 t "truncated bzImage: exit 252, names the field" 252 "truncated: truncated: 600 bytes, a bzImage needs at least 0x268" -- --dry-run --x-test-root="$BIOS" -l truncated
 t "-t unknown type" 1 "-t uImage: no such image type on x86_64" -- --dry-run --x-test-root="$BIOS" -t uImage -l vmlinuz
 t "-t bzImage64 (kexec-tools name) accepted" 0 "format: bzImage" -- --dry-run --x-test-root="$BIOS" -c -t bzImage64 -l vmlinuz
-t "command line over cmdline_size" 1 "accepts at most 2047" -- --dry-run --x-test-root="$BIOS" -c -l vmlinuz --append="$(head -c 3000 /dev/zero | tr '\0' a)"
+# The command line's caps: the kernel's COMMAND_LINE_SIZE (both system calls),
+# and a bzImage's cmdline_size (kexec_load's boot_params), at the cap and one over
+as() { head -c "$1" /dev/zero | tr '\0' a; }
+cp vmlinuz vmlinuz-255; printf '\377\0\0\0' | dd of=vmlinuz-255 bs=1 seek=$((0x238)) conv=notrunc 2>/dev/null
+t "command line of 2047 bytes (COMMAND_LINE_SIZE 2048): taken" 0 "^command line: \"a{2047}\"$" -- --dry-run --x-test-root="$BIOS" -c -l vmlinuz --append="$(as 2047)"
+t "command line of 2048 bytes: refused, naming the rule" 1 "^kexec: the command line \(from the command line options\) is 2048 bytes, more than 2047: x86_64 kernels keep COMMAND_LINE_SIZE \(2048\) bytes with the NUL and drop the rest$" -- --dry-run --x-test-root="$BIOS" -c -l vmlinuz --append="$(as 2048)"
+t "command line of 2048 bytes: refused for kexec_file_load too" 1 "is 2048 bytes, more than 2047" -- --dry-run --x-test-root="$BIOS" -s -l vmlinuz --append="$(as 2048)"
+t "command line at a bzImage's cmdline_size (255): taken" 0 "^command line: \"a{255}\"$" -- --dry-run --x-test-root="$BIOS" -c -l vmlinuz-255 --append="$(as 255)"
+t "command line over cmdline_size" 1 "^kexec: command line is 256 bytes; this kernel's setup header \(cmdline_size at 0x238\) accepts at most 255$" -- --dry-run --x-test-root="$BIOS" -c -l vmlinuz-255 --append="$(as 256)"
 t "gzip kernel unwrapped in memory" 0 "format: gzip > bzImage" -- --dry-run --x-test-root="$BIOS" -c -l vmlinuz.gz
 t "lzop kernel (lzop -9) unwrapped by liblzo2" 0 "^format: lzo > bzImage$" -- --dry-run --x-test-root="$BIOS" -c -l vmlinuz.lzo
 t "EFI zboot with an lzo payload" 0 "^format: EFI zboot lzo > bzImage$" -- --dry-run --x-test-root="$BIOS" -c -l vmlinuz.lzo.zboot
@@ -220,6 +228,36 @@ t "-e with nothing loaded" 255 "nothing has been loaded" -- -e --x-test-root="$B
 t "-c load refused (seatbelt) is explained" 255 "kexec_load refused: KEXEC_NG_FORBID_SYSCALLS is set" -- --x-test-root="$BIOS" -c -l vmlinuz
 t "-s load refused is not a fallback" 255 "kexec_file_load of vmlinuz refused: KEXEC_NG_FORBID_SYSCALLS" -- --x-test-root="$BIOS" -s -l vmlinuz
 t "-u refused is explained" 255 "refused: KEXEC_NG_FORBID_SYSCALLS" -- --x-test-root="$BIOS" -u
+# Failure atomicity: what the kernel would refuse only after freeing the
+# loaded crash kernel (it frees it first on every crash load), or after
+# reading every byte, is refused before it is asked (kexec(8), WHAT A
+# FAILED LOAD LEAVES LOADED); the seatbelt answers when it is asked.
+cp -r "$CRASH" crash-loaded-box; echo 1 >crash-loaded-box/sys/kernel/kexec_crash_loaded
+t "-s -p of a file no loader knows, a crash kernel loaded: refused before the kernel (252)" 252 \
+  "notes.txt: cannot determine the file type.*the kernel unloads the loaded crash kernel before it judges a new one: refused here, so that the crash kernel loaded now stays" \
+  -- --x-test-root=crash-loaded-box -s -p notes.txt
+t "-s -p of a file no loader knows, no crash kernel loaded: the kernel judges it" 255 \
+  "^kexec: kexec_file_load of notes.txt refused: KEXEC_NG_FORBID_SYSCALLS" -- --x-test-root="$CRASH" -s -p notes.txt
+t "-s -l of a file no loader knows: the kernel judges it" 255 \
+  "^kexec: kexec_file_load of notes.txt refused: KEXEC_NG_FORBID_SYSCALLS" -- --x-test-root="$LOADED" -s -l notes.txt
+truncate -s 300M big-initrd
+t "-s -p: an initrd larger than the crash region, refused before the kernel" 255 \
+  "^kexec: initrd big-initrd: 300 MiB, larger than the crash kernel region \(256 MiB at 0x2f000000\)" \
+  -- --x-test-root=crash-loaded-box -s -p vmlinuz --initrd=big-initrd
+t "-p (-a): the same, before kexec_file_load is tried" 255 "^kexec: initrd big-initrd: 300 MiB, larger than the crash" \
+  -- --x-test-root=crash-loaded-box -p vmlinuz --initrd=big-initrd
+t "-c -p: the plan finds no room for it either" 255 "crash kernel region \(256 MiB\) is too small" \
+  -- --x-test-root=crash-loaded-box -c -p vmlinuz --initrd=big-initrd
+truncate -s 600M half-ram-initrd
+t "-s -l: an initrd over half of RAM, refused before the kernel" 255 \
+  "^kexec: initrd half-ram-initrd: 600 MiB, more than half of RAM \(1023 MiB\): the kernel refuses" \
+  -- --x-test-root="$BIOS" -s -l vmlinuz --initrd=half-ram-initrd
+t "-s -l: an initrd under half of RAM goes to the kernel" 255 "^kexec: kexec_file_load of vmlinuz refused: KEXEC_NG" \
+  -- --x-test-root="$BIOS" -s -l vmlinuz --initrd=initrd.img
+t "--x-test-misaligned-segment reaches kexec_load (here the seatbelt)" 255 "^kexec: kexec_load refused: KEXEC_NG" \
+  -- --x-test-root="$BIOS" -c -l vmlinuz --x-test-misaligned-segment
+t "the seatbelt is not the kernel: nothing said of what stays loaded" 255 "KEXEC_NG_FORBID_SYSCALLS is set \(the test suite's seatbelt\): no system call was made$" \
+  -- --x-test-root=crash-loaded-box -c -p vmlinuz
 t "default -a: a refusal that is not 'cannot load this image' does not fall back" 255 "^kexec: kexec_file_load of vmlinuz refused" -- --x-test-root="$BIOS" -l vmlinuz
 t "zboot through the file syscall: the lost wrapper signature is named" 255 "EFI zboot image; kexec_file_load gets the Image unwrapped" -- --x-test-root="$BIOS" -s -l vmlinuz.zboot
 t "--noefi drops EFI setup_data" 0 "boot_params  mem 0x000100000-0x000101fff memsz 0x00002000 bufsz 0x00001040" -- --dry-run --x-test-root="$EFI" -c --noefi -l vmlinuz --append=x
@@ -277,6 +315,11 @@ dtc -q -I dtb -O dts "$SRC/tests/fixtures/dtb/virt.dtb" | sed 's|^/ {|/ {\n\tkex
 "$MKUKI" 0xaa64 uki-a64-dtb.efi .linux="$A64" .dtb=marker.dtb || echo "# cannot build the arm64 UKI (scripts/fetch-kernels.sh fetches $A64)"
 A64_OPTS=(--dry-run --x-test-arch=arm64 --x-test-root=a64)
 t "--digest=sha256 on arm64: the plan says sha256" 0 "^purgatory digest check: on \(sha256\)$" -- "${A64_OPTS[@]}" -c --digest=sha256 --dtb="$SRC/tests/fixtures/dtb/virt.dtb" -l "$A64"
+RV=$SRC/.cache/kernels/trixie-riscv64/vmlinuz
+t "arm64: command line of 2047 bytes taken (-s)" 0 "command line \"a{2047}\"" -- "${A64_OPTS[@]}" -s -l "$A64" --append="$(as 2047)"
+t "arm64: command line of 2048 bytes refused (-s)" 1 "^kexec: the command line \(from the command line options\) is 2048 bytes, more than 2047: arm64 kernels keep COMMAND_LINE_SIZE \(2048\)" -- "${A64_OPTS[@]}" -s -l "$A64" --append="$(as 2048)"
+t "riscv64: command line of 1023 bytes taken (-s)" 0 "command line \"a{1023}\"" -- --dry-run --x-test-arch=riscv64 --x-test-root=a64 -s -l "$RV" --append="$(as 1023)"
+t "riscv64: command line of 1024 bytes refused (-c)" 1 "^kexec: the command line \(from the command line options\) is 1024 bytes, more than 1023: riscv64 kernels keep COMMAND_LINE_SIZE \(1024\)" -- --dry-run --x-test-arch=riscv64 --x-test-root=a64 -c -l "$RV" --append="$(as 1024)"
 t "arm64 UKI .dtb: the new kernel's tree" 0 "dtb .* from uki-a64-dtb.efi \(UKI .dtb section\)$" -- "${A64_OPTS[@]}" -c -l uki-a64-dtb.efi
 t "arm64 UKI .dtb listed as the device tree" 0 "^  \.dtb     at 0x[0-9a-f]{8}, 0x[0-9a-f]{8} bytes: the device tree$" -- "${A64_OPTS[@]}" -c -l uki-a64-dtb.efi
 # A version 2 tree: libfdt 1.6.1's fdt_check_full() dereferences NULL on it

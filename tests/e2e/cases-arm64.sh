@@ -68,6 +68,10 @@ E2E_CASES=(
   # the same UKI with a .dtb: the guest's own tree (QEMU dumpdtb) plus a
   # marker property, which stage 2 must show in /proc/device-tree
   "a64_uki_dtb_trixie_to_bookworm_direct uki-dtb       direct trixie   bookworm n1"
+  # failure atomicity (cases.sh's atomic_c; Debian's arm64 kernels have no
+  # kexec_file_load): with a kernel loaded, loads that fail leave it loaded,
+  # and kexec -e boots it
+  "a64_atomic_c_trixie_to_bookworm_direct atomic-c      direct trixie   bookworm max"
 )
 
 # e2e_case_token_layers KIND K2 TOKEN DIR: layers made for one case's token.
@@ -174,7 +178,7 @@ e2e_case_applies() {
   local kind=$1 mode=$2
   # (dtb-noseed with kexec-tools is kaslr-control.)
   # (nor --digest, kexec-ng's own)
-  [ "$mode" = tools ] && case "$kind" in wrong-digest*|*-sha256|zboot|elf|dtb-noseed|uki|uki-dtb) return 1 ;; esac
+  [ "$mode" = tools ] && case "$kind" in wrong-digest*|*-sha256|zboot|elf|dtb-noseed|uki|uki-dtb|atomic-*) return 1 ;; esac
   return 0
 }
 
@@ -226,6 +230,10 @@ e2e_case_write() {
         ;;
       unload-status)
         e2e_case_unload_status
+        ;;
+      atomic-c)
+        e2e_atomic_normal_case "$kind"
+        echo '  run_cmd exec $KEXEC -e'
         ;;
       kaslr-control)
         echo '  run_cmd load /bin/kexec-tools -l $K2 --dtb=/k2/noseed.dtb --append="$APPEND2" || return'
@@ -304,6 +312,11 @@ e2e_case_check() {
           [ -z "$why" ] || { echo "$why"; return; }
           ;;
       esac
+      ;;
+    atomic-c)
+      why=$(e2e_check_atomic "$log" <<<"$(e2e_atomic_table "$kind")")
+      [ -z "$why" ] || { echo "$why"; return; }
+      e2e_check_exec "$log" "$token" "$k2" "$fw1" "$qrc"
       ;;
     unload-status)
       # pstatus1: `-p -S` asks about the crash kernel, which is never loaded.

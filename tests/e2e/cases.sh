@@ -69,6 +69,15 @@ E2E_CASES=(
   # profile 0's carry wrong tokens, profile 1's the case's; loaded with
   # --uki-profile=@1 (systemd-boot's spelling), stage 2 must show profile 1's
   "uki_profile_c_trixie_to_bookworm_seabios exec-uki-profile seabios trixie bookworm"
+  # Failure atomicity (kexec(8), WHAT A FAILED LOAD LEAVES LOADED): with a
+  # kernel loaded, loads that fail (files missing, truncated or no kernel,
+  # contradictory options, a plan that does not fit, SIGINT and SIGTERM
+  # while kexec waits for its initrd, the kernel's own refusal, then
+  # kexec_load_disabled) leave it loaded, and kexec -e boots it: through
+  # kexec_load on 6.1 and kexec_file_load on 6.12 (the crash kernel's
+  # counterparts are kdump.sh's atomic cases)
+  "atomic_c_bookworm_to_trixie_seabios  atomic-c      seabios bookworm trixie"
+  "atomic_s_trixie_to_bookworm_seabios  atomic-s      seabios trixie   bookworm"
 )
 
 # e2e_case_token_layers KIND K2 TOKEN DIR: layers made for one case's token.
@@ -90,6 +99,9 @@ e2e_case_token_layers() {
 e2e_case_layers() {
   case "$1" in
     exec-elf|exec-gz-*) e2e_k2x_layer "$2" ;;
+    # /k2/vmlinux.elf: a kernel kexec_file_load refuses (x86_64 has only
+    # the bzImage loader) that kexec-ng's own checks accept
+    atomic-s) e2e_k2x_layer "$2" ;;
   esac
 }
 
@@ -100,6 +112,7 @@ e2e_case_timeout() {
   case "$1" in
     wrong-digest*) echo 75 ;;
     exec-*|default-action|nocheck-wrong) echo 150 ;;
+    atomic-*) echo 240 ;;
     *) echo 100 ;;
   esac
 }
@@ -112,8 +125,9 @@ e2e_case_applies() {
   local kind=$1 mode=$2
   [ "$mode" = tools ] && case "$kind" in
     # (bookworm's kexec-tools 2.0.25 predates UKI support)
-    # (nor --digest, kexec-ng's own)
-    wrong-digest*|nocheck-wrong|exec-elf|exec-gz-*|exec-uki-*|exec-debug|exec-nocma|exec-c-sha256|default-action) return 1 ;;
+    # (nor --digest, kexec-ng's own; the atomic cases check kexec-ng's
+    # messages and use its test switch)
+    wrong-digest*|nocheck-wrong|exec-elf|exec-gz-*|exec-uki-*|exec-debug|exec-nocma|exec-c-sha256|default-action|atomic-*) return 1 ;;
   esac
   return 0
 }
@@ -204,6 +218,10 @@ e2e_case_write() {
         echo '  run_cmd loads $KEXEC -s -l $K2 --append="$APPEND2"'
         echo '  sysloaded loads'
         ;;
+      atomic-c|atomic-s)
+        e2e_atomic_normal_case "$kind"
+        echo '  run_cmd exec $KEXEC -e'
+        ;;
     esac
     echo '  :'
     echo '}'
@@ -277,6 +295,12 @@ e2e_case_check() {
       e2e_check_unload_status "$log" \
         "status0=0 loadc=0 status1=1 pstatus1=0 unloadc=0 status2=0 loads=0 status3=1 unloads=0 status4=0" \
         "loadc=1 unloadc=0 loads=1 unloads=0"
+      ;;
+    atomic-c|atomic-s)
+      why=$(e2e_check_atomic "$log" <<<"$(e2e_atomic_table "$kind")")
+      [ -z "$why" ] || { echo "$why"; return; }
+      # stage 2 shows the case's token: the first load's, no later one's
+      e2e_check_exec "$log" "$token" "$k2" "$fw1" "$qrc"
       ;;
     lockdown)
       local ld; ld=$(_e2e_field "$log" stage1 lockdown)

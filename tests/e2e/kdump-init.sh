@@ -80,6 +80,11 @@ if [ -e /proc/vmcore ]; then
   vsize=$(stat -c %s /proc/vmcore 2>/dev/null)
   echo "E2E: kdump2 kernel=$(uname -r) uptime=$uptime fw=$fw token=$token marker=$marker memtotal=$memtotal cpus=$cpus vmcore_size=$vsize"
   echo "E2E: cmdline $(cat /proc/cmdline)"
+  # kdump.sh's atomic cases: which capture kernel came up is the question,
+  # not what the dump holds (the other cases run the tools)
+  case " $(cat /proc/cmdline) " in
+    *" kdump_oracles=none "*) echo "E2E: KDUMP-STAGE2-DONE token=$token"; finish ;;
+  esac
   kmarker=kdump-marker-$token
   run_cmd readelf_h readelf -h /proc/vmcore
   run_cmd readelf_l readelf -W -l /proc/vmcore

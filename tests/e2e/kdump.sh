@@ -73,6 +73,21 @@ set -uo pipefail
 #                  with one CPU note, and crash_hotplug reads 0
 #   kdump-hotplug-s  the same as kdump-hotplug through kexec_file_load (-s):
 #                  the kernel keeps its own header current
+#   atomic-c       failure atomicity of -p (-c): a crash kernel loaded, the
+#                  kernel's own refusal of another (--x-test-misaligned-
+#                  segment) must be said to have cost it (the kernel frees
+#                  the loaded crash kernel first); then loaded again, loads
+#                  that fail (files missing, truncated or no kernel,
+#                  contradictory options, an initrd larger than the region,
+#                  SIGINT and SIGTERM while kexec waits for its initrd,
+#                  kexec_load_disabled) leave it loaded, and the crash
+#                  reaches it (the capture kernel runs no dump tools:
+#                  kdump_oracles=none)
+#                  (x86_64 and arm64)
+#   atomic-s       the same through kexec_file_load (-s): the kernel's
+#                  refusal is of an ELF vmlinux (x86_64 has only its bzImage
+#                  loader), and a file no loader knows is refused before
+#                  the kernel is asked
 # (of Debian's kernels only amd64's have CONFIG_CRASH_HOTPLUG: 6.12, trixie.
 # The capture kernel is bookworm's: the DIMM is still plugged when it boots,
 # and trixie's onlines it (MHP_DEFAULT_ONLINE_TYPE_ONLINE_AUTO), growing its
@@ -88,11 +103,14 @@ KD_CASES=(
   "kdump_hotplug_c_trixie_to_bookworm_seabios  x86_64 kdump-hotplug seabios trixie bookworm"
   "kdump_hotplug_stale_c_trixie_to_bookworm_seabios x86_64 kdump-hotplug-stale seabios trixie bookworm"
   "kdump_hotplug_s_trixie_to_bookworm_seabios  x86_64 kdump-hotplug-s seabios trixie bookworm"
+  "kdump_atomic_c_trixie_to_bookworm_seabios   x86_64 atomic-c   seabios trixie   bookworm"
+  "kdump_atomic_s_bookworm_to_trixie_seabios   x86_64 atomic-s   seabios bookworm trixie"
   "a64_kdump_c_rt_bookworm_to_trixie_direct    arm64  kdump-c-rt direct  bookworm trixie   max"
   "a64_kdump_c_bookworm_to_bookworm_uefi       arm64  kdump-c    uefi    bookworm bookworm max"
   "a64_kdump_c_trixie_to_trixie_uefi           arm64  kdump-c    uefi    trixie   trixie   max"
   "a64_kdump_noregion_trixie_direct            arm64  noregion   direct  trixie   trixie   max"
   "a64_kdump_high_trixie_to_bookworm_direct    arm64  kdump-high direct  trixie   bookworm max"
+  "a64_kdump_atomic_c_trixie_to_bookworm_direct arm64 atomic-c   direct  trixie   bookworm max"
   "rv_kdump_c_rt_trixie_to_trixie_direct       riscv64 kdump-c-rt direct trixie  trixie"
   "rv_kdump_noregion_trixie_direct             riscv64 noregion  direct  trixie   trixie"
 )
@@ -285,8 +303,13 @@ kd_timeout() {
   esac
 }
 
-# kd_append2 TOKEN: the capture kernel's command line.
-kd_append2() { echo "$E2E_CONSOLE irqpoll nr_cpus=1 reset_devices stage=2 token=$1"; }
+# kd_append2 TOKEN [KIND]: the capture kernel's command line (the atomic
+# cases' capture kernel only reports: kdump-init.sh, kdump_oracles=none).
+kd_append2() {
+  local extra=
+  case "${2:-}" in atomic-*) extra=" kdump_oracles=none" ;; esac
+  echo "$E2E_CONSOLE irqpoll nr_cpus=1 reset_devices stage=2 token=$1$extra"
+}
 
 # kd_status_table_fn: the guest's status_table STATE: every form of -S in
 # tests/e2e/status-table.txt, run with kexec-ng and (when the guest has it)
@@ -426,18 +449,31 @@ kd_check_hotplug() {
   done
 }
 
+# kd_crash_now: the end of a stage 1: a marker in the log, then the crash.
+kd_crash_now() {
+  echo '  echo "kdump-marker-$TOKEN" >/dev/kmsg'
+  echo '  echo "E2E: crashing"'
+  echo '  sync'
+  # The serial tty drains its buffer from interrupts; a panic stops
+  # that, and whatever is still queued (this marker, the last
+  # command's output) is lost.  CI once lost "E2E: crashing" so.
+  echo '  sleep 2'
+  echo '  echo c >/proc/sysrq-trigger'
+  echo '  echo "E2E: still alive after sysrq c"'
+}
+
 # kd_case_write KIND TOKEN FILE: /case.sh for stage 1.
 kd_case_write() {
   local kind=$1 token=$2 f=$3 sw=-c ap=' --append="$APPEND2"'
   case "$kind" in
-    kdump-s) sw=-s ;;
+    kdump-s|atomic-s) sw=-s ;;
     kdump-hotplug) sw="-c --hotplug" ;;
     kdump-hotplug-s) sw="-s --hotplug" ;;
   esac
   {
     echo "KEXEC=/bin/kexec"
     echo "TOKEN=$token"
-    echo "APPEND2=\"$(kd_append2 "$token")\""
+    echo "APPEND2=\"$(kd_append2 "$token" "$kind")\""
     if [ "$kind" = kdump-c-uki ]; then
       # the UKI's .initrd and .cmdline (kd_run_case): no --initrd, no --append
       echo 'K2=/k2/uki.efi'
@@ -459,6 +495,32 @@ kd_case_write() {
         echo '  run_cmd status1 $KEXEC -S -p'
         echo '  return'
         ;;
+      atomic-*)
+        echo "  SW=$sw P=-p LOADEDF=/sys/kernel/kexec_crash_loaded ST=\"-S -p\""
+        echo "  APPENDX=\"$(kd_append2 refused-load "$kind")\""
+        e2e_atomic_guest_fns
+        # first the kernel's own refusal, which costs the crash kernel
+        # loaded then: load one, have the kernel refuse another
+        echo '  run_cmd load0 $KEXEC $SW -p $K2 --append="$APPENDX" || return'
+        echo '  astate load0'
+        if [ "$kind" = atomic-c ]; then
+          echo '  astep krefuse $KEXEC $SW -p $K2 --append="$APPENDX" --x-test-misaligned-segment'
+        else
+          echo '  astep krefuse $KEXEC $SW -p /k2/vmlinux.elf --initrd=/k2/initrd.img --append="$APPENDX"'
+        fi
+        # the crash kernel that must survive the rest, and be booted
+        echo '  run_cmd load $KEXEC $SW -p $K2 --append="$APPEND2" || return'
+        echo '  crashloaded load'
+        echo '  astate load'
+        e2e_atomic_guest_steps
+        # an initrd larger than the crash region (sparse: it costs nothing)
+        echo "  truncate -s $(( ${KD_CRASHKERNEL%M} + 44 ))M /tmp/huge"
+        echo '  astep nofit $KEXEC $SW -p /k2/vmlinuz --initrd=/tmp/huge --append="$APPENDX"'
+        # refused before the crash kernel is freed: it stays
+        echo '  echo 1 >/proc/sys/kernel/kexec_load_disabled'
+        echo '  astep disabled $KEXEC $SW -p $K2 --append="$APPENDX"'
+        kd_crash_now
+        ;;
       *)
         case "$kind" in kdump-high*) echo "  run_cmd plan \$KEXEC --dry-run $sw -p \$K2 --append=\"\$APPEND2\"" ;; esac
         [ "$kind" = kdump-c-rt ] && echo '  status_table none'
@@ -478,15 +540,7 @@ kd_case_write() {
           echo '  run_cmd status3 $KEXEC -S -p'
         fi
         case "$kind" in kdump-hotplug*) echo '  hotplug_and_online' ;; esac
-        echo '  echo "kdump-marker-$TOKEN" >/dev/kmsg'
-        echo '  echo "E2E: crashing"'
-        echo '  sync'
-        # The serial tty drains its buffer from interrupts; a panic stops
-        # that, and whatever is still queued (this marker, the last
-        # command's output) is lost.  CI once lost "E2E: crashing" so.
-        echo '  sleep 2'
-        echo '  echo c >/proc/sysrq-trigger'
-        echo '  echo "E2E: still alive after sysrq c"'
+        kd_crash_now
         ;;
     esac
     echo '}'
@@ -545,6 +599,9 @@ kd_check() {
   fi
   [ "$crash_size" -ge $((128 << 20)) ] 2>/dev/null ||
     { echo "stage 1 reserved no crash region (kexec_crash_size=${crash_size:-?})"; return; }
+  case "$kind" in
+    atomic-*) kd_check_atomic "$kind" "$log" "$token" "$v2" "$qrc" "$lines"; return ;;
+  esac
   local want="status0=0 load=0 status1=1"
   [ "$kind" = kdump-c-rt ] && want="$want unload=0 status2=0 loadn=0 unloadn=0 reload=0 status3=1"
   why=$(e2e_want_rcs "$log" "$want")
@@ -652,6 +709,53 @@ kd_check() {
   grep -aq "^E2E: KDUMP-STAGE2-DONE token=$token\$" <<<"$lines" || { echo "stage 2 did not finish: $(_e2e_tail "$log")"; return; }
 }
 
+# kd_atomic_table KIND: what each step of an atomic case must show
+# (e2e_check_atomic): LABEL EXIT LOADED [PATTERN].
+kd_atomic_table() {
+  local region="crash kernel region \\(${KD_CRASHKERNEL%M} MiB"
+  echo "load0 0 1"
+  # the kernel frees the loaded crash kernel before it refuses the new one
+  # (kernel/kexec.c do_kexec_load, kernel/kexec_file.c kexec_file_load)
+  echo "krefuse 255 0 ; the kernel unloaded the previous crash kernel before refusing this one \\(it frees the loaded crash kernel at the start of every crash load\\): nothing is loaded for a crash now\$"
+  echo "load 0 1"
+  e2e_atomic_table_common
+  if [ "$1" = atomic-c ]; then
+    echo "garbage 252 1 ^kexec: /init: cannot determine the file type"
+    echo "nofit 255 1 ^kexec: .*the $region\\) is too small for this kernel and initrd"
+    echo "disabled 255 1 ^kexec: kexec_load refused: kexec is disabled \\(kernel.kexec_load_disabled is 1.*; the crash kernel loaded before is still loaded\$"
+  else
+    echo "garbage 252 1 ^kexec: /init: cannot determine the file type.*refused here, so that the crash kernel loaded now stays"
+    echo "nofit 255 1 ^kexec: initrd /tmp/huge: [0-9]+ MiB, larger than the $region at 0x"
+    echo "disabled 255 1 ^kexec: kexec_file_load of /k2/vmlinuz refused: kexec is disabled \\(kernel.kexec_load_disabled is 1.*; the crash kernel loaded before is still loaded\$"
+  fi
+}
+
+# kd_check_atomic KIND LOG TOKEN V2 QEMU_RC LINES: the atomic cases past
+# kd_check's common part: each step, then the crash reached the capture
+# kernel of the load that had to survive them (its token, not another's).
+kd_check_atomic() {
+  local kind=$1 log=$2 token=$3 v2=$4 qrc=$5 lines=$6 why
+  case "$kind" in
+    atomic-c) grep -aq "^E2E: out krefuse: .*kexec_load refused the plan" <<<"$lines" ||
+      { echo "step krefuse: not refused by kexec_load: $(_e2e_out "$log" krefuse | _e2e_brief)"; return; } ;;
+    atomic-s) grep -aq "^E2E: out krefuse: kexec: kexec_file_load of /k2/vmlinux.elf failed: Exec format error" <<<"$lines" ||
+      { echo "step krefuse: not refused by kexec_file_load: $(_e2e_out "$log" krefuse | _e2e_brief)"; return; } ;;
+  esac
+  why=$(e2e_check_atomic "$log" <<<"$(kd_atomic_table "$kind")")
+  [ -z "$why" ] || { echo "$why"; return; }
+  [ "$(_e2e_field "$log" sys load)" = 1 ] || { echo "/sys/kernel/kexec_crash_loaded is not 1 after the load"; return; }
+  grep -aq '^E2E: crashing$' <<<"$lines" || { echo "stage 1 never crashed: $(_e2e_tail "$log")"; return; }
+  grep -aq '^E2E: still alive' <<<"$lines" && { echo "sysrq c returned in stage 1"; return; }
+  if [ -z "$(_e2e_field "$log" kdump2 kernel)" ]; then
+    [ "$qrc" = 124 ] && { echo "the capture kernel never reported (host timeout): $(_e2e_tail "$log")"; return; }
+    echo "the capture kernel never reported: $(_e2e_tail "$log")"; return
+  fi
+  why=$(_e2e_check_given "$log" kdump2 "$v2" "$token" "the capture kernel" "capture kernel")
+  [ -z "$why" ] || { echo "$why"; return; }
+  [ "$(_e2e_field "$log" kdump2 vmcore_size)" -gt 0 ] 2>/dev/null || { echo "the capture kernel has no /proc/vmcore"; return; }
+  grep -aq "^E2E: KDUMP-STAGE2-DONE token=$token\$" <<<"$lines" || { echo "stage 2 did not finish: $(_e2e_tail "$log")"; return; }
+}
+
 # kd_summary LOG: one line of what the dump showed (for the PASS line).
 kd_summary() {
   local log=$1 notes vs lines bytes
@@ -706,14 +810,17 @@ run_arch() {
   fi
   e2e_need_kernels
   _e2e_lock
-  local base s2 linit k k1s=
+  local base s2 linit k kind k1s=
   base=$(e2e_base_layer) && s2=$(e2e_stage2_initrd) && linit=$(_kd_layer_init) ||
     { _e2e_unlock; e2e_die "cannot build the kdump layers for $E2E_ARCH"; }
   for line in "$@"; do
     read -r _ _ _ _ k _ <<<"$line"
     [[ " $k1s " == *" $k "* ]] || k1s="$k1s $k"
-    read -r _ _ _ _ _ k _ <<<"$line"
+    read -r _ _ kind _ _ k _ <<<"$line"
     _kd_layer_k2k "$k" >/dev/null || { _e2e_unlock; e2e_die "cannot build the k2k layer of $k"; }
+    if [ "$kind" = atomic-s ]; then
+      e2e_k2x_layer "$k" >/dev/null || { _e2e_unlock; e2e_die "cannot build the k2x layer of $k"; }
+    fi
   done
   for k in $k1s; do
     _kd_layer_tools "$k" >/dev/null || { _e2e_unlock; e2e_die "cannot build the kdump tools layer ($k)"; }
@@ -760,6 +867,8 @@ run_arch() {
     _e2e_cpio_gz "$d/tree" "$d/case.cpio.gz"
     initrd=$d/initrd.img
     local k2l=("$E2E_WORK/kdump-k2k-$k2.cpio.gz" "$run/k2i-$k1.cpio.gz")
+    # /k2/vmlinux.elf: a kernel kexec_file_load refuses, kexec-ng accepts
+    [ "$kind" = atomic-s ] && k2l+=("$E2E_WORK/k2x-$k2.cpio.gz")
     if [ "$kind" = kdump-c-uki ]; then
       # /k2/uki.efi only: .linux K2, .initrd the capture initrd, .cmdline
       # kd_append2's line (the token is this case's)
@@ -809,7 +918,11 @@ run_arch() {
     reason=$(kd_check "$kind" "$k1" "$k2" "$log" "$token" "$qrc" "$vdmesg")
     if [ -z "$reason" ]; then
       local s=""
-      [ "$kind" = noregion ] || s=": $(kd_summary "$log")"
+      case "$kind" in
+        noregion) ;;
+        atomic-*) s=": $(grep -c . <<<"$(kd_atomic_table "$kind")") steps as expected; the surviving capture kernel ran, /proc/vmcore $(( $(_e2e_field "$log" kdump2 vmcore_size) >> 20 )) MiB" ;;
+        *) s=": $(kd_summary "$log")" ;;
+      esac
       echo "PASS $name ($E2E_QEMU_SECS s)$s"
     else
       echo "FAIL $name ($E2E_QEMU_SECS s): $reason"

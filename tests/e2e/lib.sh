@@ -386,6 +386,180 @@ e2e_case_unload_status() {
   echo '  run_cmd status3 $KEXEC $STATUS'
 }
 
+# --- failure atomicity (cases.sh's atomic-*, kdump.sh's atomic-*) -------------------
+# With an image loaded, loads that fail must leave it loaded (kexec(8), WHAT
+# A FAILED LOAD LEAVES LOADED). The guest's side: e2e_atomic_guest_fns
+# defines, inside case_main, what its steps use (the case sets KEXEC, SW,
+# P, LOADEDF, ST and APPENDX, the command line of every load meant to fail:
+# its token is not the case's, so a stage 2 booting one would show it):
+#   astate LABEL        "E2E: atomic LABEL sys=<LOADEDF> S=<kexec ST's exit>"
+#   astep LABEL CMD...  run_cmd LABEL CMD..., then astate LABEL
+#   sigstep LABEL SIG   a load whose --initrd is a FIFO nobody writes: kexec
+#                       waits in openat(2), where a helper sends SIG (once
+#                       /proc/PID/syscall shows it there twice, 0.3 s apart);
+#                       kexec runs in the foreground (a background job of a
+#                       non-interactive shell ignores SIGINT)
+# shellcheck disable=SC2016  # guest script text is single-quoted on purpose
+e2e_atomic_guest_fns() {
+  cat <<'GUEST'
+  astate() {
+    $KEXEC $ST >/dev/null 2>&1; s=$?
+    echo "E2E: atomic $1 sys=$(cat $LOADEDF) S=$s"
+  }
+  astep() { l=$1; shift; run_cmd "$l" "$@"; astate "$l"; }
+  case "$(uname -m)" in x86_64) OPENAT=257 ;; *) OPENAT=56 ;; esac
+  killer() {
+    sig=$1 i=0
+    while [ $i -lt 600 ]; do
+      for p in $(pidof kexec); do
+        n=$(cut -d" " -f1 /proc/$p/syscall 2>/dev/null)
+        [ "$n" = "$OPENAT" ] || continue
+        sleep 0.3
+        [ "$(cut -d" " -f1 /proc/$p/syscall 2>/dev/null)" = "$OPENAT" ] || continue
+        echo "E2E: atomic signal $sig to kexec in openat ($(grep SigIgn /proc/$p/status | tr -d '\t'))"
+        kill -$sig $p
+        # an ignored signal would leave it waiting: do not hang the guest
+        j=0
+        while kill -0 $p 2>/dev/null && [ $j -lt 50 ]; do sleep 0.1; j=$((j + 1)); done
+        kill -0 $p 2>/dev/null && { echo "E2E: atomic signal $sig did not end kexec"; kill -9 $p; }
+        return
+      done
+      sleep 0.1; i=$((i + 1))
+    done
+    echo "E2E: atomic signal $sig never sent: no kexec waited in openat"
+  }
+  sigstep() {
+    rm -f /tmp/fifo; mkfifo /tmp/fifo
+    killer $2 &
+    kpid=$!
+    run_cmd $1 $KEXEC $SW $P /k2/vmlinuz --initrd=/tmp/fifo --append="$APPENDX"
+    wait $kpid
+    astate $1
+  }
+GUEST
+}
+
+# e2e_atomic_guest_steps: the failing loads every atomicity case makes, in
+# the guest's case_main (e2e_atomic_guest_fns defined): files missing, a
+# truncated kernel, a file that is no kernel, options that contradict each
+# other, SIGINT and SIGTERM while kexec waits for its initrd.
+# shellcheck disable=SC2016
+e2e_atomic_guest_steps() {
+  cat <<'GUEST'
+  astep missing $KEXEC $SW $P /k2/nonexistent --append="$APPENDX"
+  astep noinitrd $KEXEC $SW $P /k2/vmlinuz --initrd=/k2/nonexistent --append="$APPENDX"
+  head -c 1000000 /k2/vmlinuz >/tmp/truncated
+  astep truncated $KEXEC $SW $P /tmp/truncated --initrd=/k2/initrd.img --append="$APPENDX"
+  astep garbage $KEXEC $SW $P /init --initrd=/k2/initrd.img --append="$APPENDX"
+  astep badopt $KEXEC $SW $P --mem-min=0x2000000 --mem-max=0x1000000 /k2/vmlinuz --initrd=/k2/initrd.img --append="$APPENDX"
+  sigstep sig_int INT
+  sigstep sig_term TERM
+GUEST
+}
+
+# e2e_atomic_table_common: e2e_check_atomic's lines for the steps of
+# e2e_atomic_guest_steps (the image stays loaded through each; every one
+# is found before the kernel is asked, a signal before kexec asks it).
+e2e_atomic_table_common() {
+  cat <<'EOF'
+missing 1 1 ^kexec: /k2/nonexistent: cannot open: No such file or directory$
+noinitrd 1 1 ^kexec: /k2/nonexistent: cannot open: No such file or directory$
+truncated 252 1 ^kexec: /tmp/truncated: .*past the end of the file
+badopt 1 1 ^kexec: --mem-min 0x2000000 is above --mem-max 0x1000000$
+sig_int 130 1
+sig_term 143 1
+EOF
+}
+
+# e2e_check_atomic LOG: the atomicity steps, one a line on stdin, "LABEL RC
+# LOADED [PATTERN]": the command LABEL exited RC, its output matches the
+# extended regular expression PATTERN (none: not checked), and afterwards
+# the image the case asks about was loaded (LOADED 1) or not (0), as sysfs
+# and kexec -S both said. Prints the first step that did otherwise, or
+# nothing.
+e2e_check_atomic() {
+  local log=$1 label rc want pattern got out st lines
+  lines=$(_e2e_lines "$log")
+  while read -r label rc want pattern; do
+    case "$label" in ''|\#*) continue ;; esac
+    got=$(_e2e_rc "$log" "$label")
+    out=$(_e2e_out "$log" "$label")
+    [ "$got" = "$rc" ] || { echo "step $label exited ${got:-<never ran>}, expected $rc: $(_e2e_brief <<<"$out")"; return; }
+    [ -z "$pattern" ] || grep -aqE -- "$pattern" <<<"$out" ||
+      { echo "step $label: the output does not say /$pattern/: $(_e2e_brief <<<"$out")"; return; }
+    case "$label" in
+      sig_*)
+        grep -aqE "^E2E: atomic signal [A-Z]+ to kexec in openat" <<<"$(sed -n "/^E2E: cmd $label: /,/^E2E: rc $label=/p" <<<"$lines")" ||
+          { echo "step $label: no signal was sent to a kexec waiting in openat"; return; } ;;
+    esac
+    st=$(sed -n "s/^E2E: atomic $label \(sys=[0-9]* S=[0-9]*\)\$/\1/p" <<<"$lines" | tail -n1)
+    [ "$st" = "sys=$want S=$want" ] ||
+      { echo "step $label: afterwards ${st:-nothing reported}, expected sys=$want S=$want"; return; }
+  done
+}
+
+# e2e_atomic_normal_case KIND: case_main's steps of a normal (-l) atomic
+# case (atomic-c: kexec_load, atomic-s: kexec_file_load), up to the last
+# failing load; the case then runs kexec -e, and stage 2 must show the
+# case's token (e2e_check_exec). /k2/vmlinux.elf must be there for
+# atomic-s (e2e_k2x_layer).
+# shellcheck disable=SC2016
+e2e_atomic_normal_case() {
+  local kind=$1 sw=-c
+  [ "$kind" = atomic-s ] && sw=-s
+  echo "  SW=$sw P=-l LOADEDF=/sys/kernel/kexec_loaded ST=\"-S -l\""
+  echo "  APPENDX=\"$E2E_CONSOLE stage=2 token=refused-load\""
+  echo '  run_cmd load $KEXEC $SW -l $K2 --append="$APPEND2" || return'
+  echo '  sysloaded load'
+  e2e_atomic_guest_fns
+  echo '  astate load'
+  e2e_atomic_guest_steps
+  if [ "$kind" = atomic-c ]; then
+    # no room below --mem-max for the kernel
+    echo '  astep nofit $KEXEC $SW -l --mem-max=0x2000000 $K2 --append="$APPENDX"'
+    # the kernel refuses a segment whose end is not page aligned
+    echo '  astep krefuse $KEXEC $SW -l $K2 --append="$APPENDX" --x-test-misaligned-segment'
+  else
+    # an initrd over half of RAM (sparse: it costs nothing; 2/3 of
+    # MemTotal is more than half of /proc/iomem's System RAM)
+    echo '  truncate -s $((memtotal * 2 / 3))K /tmp/huge'
+    echo '  astep nofit $KEXEC $SW -l /k2/vmlinuz --initrd=/tmp/huge --append="$APPENDX"'
+    # the kernel's loaders know no ELF vmlinux on x86_64 (ENOEXEC)
+    echo '  astep krefuse $KEXEC $SW -l /k2/vmlinux.elf --initrd=/k2/initrd.img --append="$APPENDX"'
+  fi
+  # one way: nothing can be loaded until the next boot, but -e works
+  echo '  echo 1 >/proc/sys/kernel/kexec_load_disabled'
+  echo '  astep disabled $KEXEC $SW -l $K2 --append="$APPENDX"'
+}
+
+# e2e_atomic_table KIND: what each step of a normal atomic case must show
+# (e2e_check_atomic): LABEL EXIT LOADED [PATTERN]. Every failure but the
+# kernel's own and kexec_load_disabled's is found before the kernel is
+# asked; for those two kexec says what stayed loaded.
+e2e_atomic_table() {
+  local s=kexec_load
+  [ "$1" = atomic-s ] && s=kexec_file_load
+  echo "load 0 1"
+  e2e_atomic_table_common
+  cat <<EOF
+disabled 255 1 ^kexec: $s.* refused: kexec is disabled \(kernel.kexec_load_disabled is 1.*: Operation not permitted; the kernel loaded before is still loaded\$
+EOF
+  if [ "$1" = atomic-c ]; then
+    cat <<'EOF'
+garbage 252 1 ^kexec: /init: cannot determine the file type
+nofit 255 1 ^kexec: kernel: no free RAM for 0x[0-9a-f]+ bytes .*between 0x[0-9a-f]+ and 0x2000000$
+krefuse 255 1 ^kexec: kexec_load refused the plan .*: Cannot assign requested address; the kernel loaded before is still loaded$
+EOF
+  else
+    # (-s leaves a file no loader here knows to the kernel's loaders)
+    cat <<'EOF'
+garbage 255 1 ^kexec: kexec_file_load of /init failed: Exec format error; the kernel loaded before is still loaded$
+nofit 255 1 ^kexec: initrd /tmp/huge: [0-9]+ MiB, more than half of RAM
+krefuse 255 1 ^kexec: kexec_file_load of /k2/vmlinux.elf failed: Exec format error; the kernel loaded before is still loaded$
+EOF
+  fi
+}
+
 # --- QEMU -------------------------------------------------------------------
 # e2e_qemu FW KERNEL INITRD APPEND LOG TIMEOUT [STOP_REGEX [GRACE]]
 # Boots KERNEL with INITRD under TCG, serial console to LOG.  Returns 0 when

@@ -81,6 +81,43 @@ static inline uint8_t *kx_synth_elf64(uint16_t machine, uint64_t entry, uint64_t
 	return p;
 }
 
+/* An ELF64 (little-endian, ET_EXEC) for `machine` with `n` PT_LOADs, as an
+ * x86_64 vmlinux places them: PT_LOAD i holds 4 KiB (its bytes i + 1) at
+ * file offset 0x10000 + i * 0x1000, loaded at physical 16 MiB + i * 2 MiB
+ * (virtual __START_KERNEL_map + that); e_entry is the first one's physical
+ * start. NULL when out of memory or `n` does not fit the header page. */
+static inline uint8_t *kx_synth_elf64_loads(uint16_t machine, unsigned int n, size_t *ret_size)
+{
+	size_t off = 0x10000, size = off + (size_t)n * 0x1000;
+	if (sizeof(Elf64_Ehdr) + n * sizeof(Elf64_Phdr) > off)
+		return NULL;
+	uint8_t *p = calloc(1, size);
+	if (!p)
+		return NULL;
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)p;
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS64;
+	eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	eh->e_type = ET_EXEC;
+	eh->e_machine = machine;
+	eh->e_entry = 0x1000000;
+	eh->e_phoff = sizeof(*eh);
+	eh->e_phentsize = sizeof(Elf64_Phdr);
+	eh->e_phnum = (uint16_t)n;
+	for (unsigned int i = 0; i < n; i++) {
+		Elf64_Phdr *ph = (Elf64_Phdr *)(p + sizeof(*eh)) + i;
+		ph->p_type = PT_LOAD;
+		ph->p_offset = off + i * 0x1000;
+		ph->p_paddr = 0x1000000 + i * 0x200000ULL;
+		ph->p_vaddr = 0xffffffff80000000ULL + ph->p_paddr;
+		ph->p_filesz = ph->p_memsz = 0x1000;
+		ph->p_align = 0x1000;
+		memset(p + ph->p_offset, (int)(i + 1), 0x1000);
+	}
+	*ret_size = size;
+	return p;
+}
+
 /* gzip (RFC 1952) of `in` into `out` (`cap` bytes) at zlib level `level`:
  * the compressed size, 0 if it did not fit or zlib failed. */
 static inline size_t kx_synth_gzip(const uint8_t *in, size_t len, uint8_t *out, size_t cap,

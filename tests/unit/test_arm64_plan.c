@@ -10,6 +10,7 @@
 #include "core/units.h"
 #include "harness.h"
 #include "arch/arch.h"
+#include "arch/dtb_boot.h"
 #include "dtb/dtb.h"
 #include "purgatory/purgatory.h"
 #include "formats/arm64_image.h"
@@ -282,6 +283,66 @@ KX_TEST(tree_of_other_memory_refused)
 	built_free(&b);
 }
 
+/* virt.dtb with a root property `name` of `len` zero bytes, as the tree. */
+static int setup_padded(const char *name, size_t len)
+{
+	struct kx_error err = { 0 };
+	void *value;
+	if (setup("virt.dtb") < 0)
+		return -1;
+	size_t size = kx_dtb_size(&tree) + len + 256;
+	uint8_t *buf = calloc(1, size);
+	int rc = buf && !fdt_open_into(tree.blob, buf, (int)size) &&
+		 !fdt_setprop_placeholder(buf, 0, name, (int)len, &value) && !fdt_pack(buf) ? 0 : -1;
+	kx_dtb_free(&tree);
+	if (rc == 0 && kx_dtb_from_bytes(buf, fdt_totalsize(buf), "padded.dtb", &tree, &err) < 0) {
+		printf("#   %s\n", err.message);
+		rc = -1;
+	}
+	free(buf);
+	return rc;
+}
+
+/*
+ * KX_DTB_BOOT_MAX: a tree that is exactly 2 MiB with the planner's /chosen
+ * edits is handed on; one byte more is refused, naming the rule. The size
+ * the edits add is measured first; the padding property's value sets the
+ * size in steps of 4, its name's length (the strings block is not padded)
+ * the rest.
+ */
+KX_TEST(tree_size_cap)
+{
+	struct built b;
+	char name[16] = "kx-pad";   /* no other string ends so: it takes its own bytes */
+	CHECK(setup_padded(name, 0) == 0);
+	CHECK(build(&b, 0, 0, NULL) == 0);
+	const struct kx_segment *dtb = segment(&b.plan, "dtb");
+	CHECK(dtb);
+	uint64_t missing = KX_DTB_BOOT_MAX - dtb->bufsz;
+	built_free(&b);
+
+	memset(name + 6, 'q', missing % 4);
+	name[6 + missing % 4] = 0;
+	CHECK(setup_padded(name, missing - missing % 4) == 0);
+	int r = build(&b, 0, 0, NULL);
+	if (r < 0)
+		printf("#   %s\n", b.err.message);
+	CHECK(r == 0);
+	dtb = segment(&b.plan, "dtb");
+	CHECK(dtb);
+	CHECK_EQ_U64(dtb->bufsz, KX_DTB_BOOT_MAX);
+	CHECK_EQ_U64(dtb->mem % KX_DTB_BOOT_MAX, 0);     /* 2 MiB-aligned: crosses no 2 MiB boundary */
+	built_free(&b);
+
+	strcat(name, "q");
+	CHECK(setup_padded(name, missing - missing % 4) == 0);
+	CHECK(build(&b, 0, 0, NULL) < 0);
+	built_free(&b);
+	CHECK_EQ_U64(b.err.status, KX_E_PLAN);
+	CHECK_CONTAINS(b.err.message, "device tree from padded.dtb is 2097153 bytes with the /chosen edits, more "
+		       "than 2097152 (2 MiB), the most a kernel takes (arm64's booting.rst)");
+}
+
 KX_TEST_MAIN(KX_CASE(placement_rules), KX_CASE(text_offset_and_bounds),
 	     KX_CASE(purgatory_console_from_stdout_path), KX_CASE(purgatory_console_from_spcr),
-	     KX_CASE(tree_of_other_memory_refused))
+	     KX_CASE(tree_of_other_memory_refused), KX_CASE(tree_size_cap))

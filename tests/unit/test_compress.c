@@ -87,10 +87,9 @@ static void put_be32(uint8_t *p, uint32_t v)
  * (Unix, adler32 of every block's plain and compressed bytes), 256 KiB
  * blocks of LZO1X-1 (a block that does not shrink is stored), a zero end.
  */
-static struct buf lzop_compress(const uint8_t *src, size_t n)
+static struct buf lzop_compress_blocks(const uint8_t *src, size_t n, size_t block)
 {
 	static const uint8_t magic[9] = { 0x89, 'L', 'Z', 'O', 0, '\r', '\n', 0x1a, '\n' };
-	const size_t block = 256 * 1024;
 	struct buf out = { malloc(64 + n + n / 16 + (n / block + 1) * 80), 0 };
 	uint8_t *wrk = malloc(LZO1X_1_MEM_COMPRESS), *p = out.data;
 
@@ -127,6 +126,11 @@ static struct buf lzop_compress(const uint8_t *src, size_t n)
 	out.size = (size_t)(p + 4 - out.data);
 	free(wrk);
 	return out;
+}
+
+static struct buf lzop_compress(const uint8_t *src, size_t n)
+{
+	return lzop_compress_blocks(src, n, 256 * 1024);
 }
 
 static struct buf lz4_legacy_compress(const uint8_t *src, size_t n, size_t block)
@@ -601,6 +605,30 @@ KX_TEST(lzop_header_rules)
 	free(b.data);
 }
 
+/* lzop's largest block (LZOP_BLOCK_MAX, lzop's MAX_BLOCK_SIZE: 64 MiB of
+ * output for one call) decodes; a header saying one byte more is refused.
+ * Zeros: the block compresses to little and the memfd keeps a hole. */
+KX_TEST(lzop_block_cap)
+{
+	const size_t max = 64 * MiB;
+	uint8_t *zeros = calloc(1, max);
+	CHECK(zeros);
+	struct buf b = lzop_compress_blocks(zeros, max, max);
+	CHECK(b.data);
+	size_t block_at = 9 + 25 + 4;       /* magic, header, its checksum */
+	uint32_t dst_len = (uint32_t)b.data[block_at] << 24 | (uint32_t)b.data[block_at + 1] << 16 |
+			   (uint32_t)b.data[block_at + 2] << 8 | b.data[block_at + 3];
+	CHECK_EQ_U64(dst_len, max);
+	expect_file(kx_failed_, as_bytes(b), KX_COMP_LZO, zeros, max);
+	free(zeros);
+	put_be32(b.data + block_at, (uint32_t)max + 1);
+	expect_error(kx_failed_, as_bytes(b), KX_COMP_LZO, KX_DECOMPRESS_DEFAULT_CAP, KX_E_INPUT,
+		     "lzop block of 67108865 bytes from ");
+	expect_error(kx_failed_, as_bytes(b), KX_COMP_LZO, KX_DECOMPRESS_DEFAULT_CAP, KX_E_INPUT,
+		     "(at most 67108864, and no larger compressed than plain)");
+	free(b.data);
+}
+
 KX_TEST(none_refused)
 {
 	static const uint8_t elf[] = { 0x7f, 'E', 'L', 'F' };
@@ -723,8 +751,84 @@ KX_TEST(lzma_memlimit)
 	CHECK(b.data);
 	kx_put_le32(b.data + 1, 1u << 30);
 	expect_error(kx_failed_, as_bytes(b), KX_COMP_LZMA, KX_DECOMPRESS_DEFAULT_CAP, KX_E_INPUT,
-		     "MiB of memory to decompress, more than the limit of 256 MiB");
+		     "bytes of memory to decompress (its header's dictionary and the decoder), more than the "
+		     "limit of 268435456 (256 MiB)");
 	free(b.data);
+}
+
+/*
+ * KX_DECOMPRESS_MEMLIMIT at its value: liblzma counts what a header asks for
+ * (the dictionary and the decoder's own state) against it. The largest
+ * dictionary a .lzma header may ask for is found by bisection: it decodes,
+ * one byte more is refused naming the limit, and what the decoder's state
+ * takes besides is small (under 1 MiB): the limit decided, not another bound.
+ */
+KX_TEST(lzma_memlimit_at_the_cap)
+{
+	/* a small stream: the bisection decodes it twenty times */
+	struct buf b = compress_with(KX_COMP_LZMA, payload(), 4096, 0);
+	struct kx_error err = { 0 };
+	struct kx_file f;
+	uint32_t ok = KX_DECOMPRESS_MEMLIMIT - MiB, refused = KX_DECOMPRESS_MEMLIMIT + 1;
+
+	CHECK(b.data);
+	kx_put_le32(b.data + 1, ok);
+	CHECK(kx_decompress_to_file(as_bytes(b), KX_COMP_LZMA, NAME, KX_DECOMPRESS_DEFAULT_CAP, &f, &err) == 0);
+	kx_file_close(&f);
+	kx_put_le32(b.data + 1, refused);
+	CHECK(kx_decompress_to_file(as_bytes(b), KX_COMP_LZMA, NAME, KX_DECOMPRESS_DEFAULT_CAP, &f, &err) < 0);
+	while (refused - ok > 1) {
+		uint32_t mid = ok + (refused - ok) / 2;
+		kx_put_le32(b.data + 1, mid);
+		if (kx_decompress_to_file(as_bytes(b), KX_COMP_LZMA, NAME, KX_DECOMPRESS_DEFAULT_CAP, &f, &err) == 0) {
+			ok = mid;
+		} else {
+			CHECK_CONTAINS(err.message, "more than the limit of 268435456 (256 MiB)");
+			refused = mid;
+		}
+		kx_file_close(&f);
+	}
+	printf("#   largest dictionary: 0x%x bytes\n", ok);
+	kx_put_le32(b.data + 1, ok);
+	expect_file(kx_failed_, as_bytes(b), KX_COMP_LZMA, payload(), 4096);
+	kx_put_le32(b.data + 1, ok + 1);
+	expect_error(kx_failed_, as_bytes(b), KX_COMP_LZMA, KX_DECOMPRESS_DEFAULT_CAP, KX_E_INPUT,
+		     "bytes of memory to decompress (its header's dictionary and the decoder), more than the "
+		     "limit of 268435456 (256 MiB)");
+	free(b.data);
+}
+
+/*
+ * KX_DECOMPRESS_ZSTD_WINDOW_LOG_MAX: a frame whose header asks for a
+ * 2^27-byte window decodes; the next window a header can ask for (2^27 +
+ * 2^24: the descriptor's mantissa) is refused, naming the limit. The frame
+ * is made without a known size (its header then carries a Window_Descriptor,
+ * byte 5) and the descriptor rewritten: a window larger than the data needs
+ * is still a valid frame.
+ */
+KX_TEST(zstd_window_cap)
+{
+	const size_t n = 64 * KiB;
+	ZSTD_CCtx *cc = ZSTD_createCCtx();
+	uint8_t *frame = malloc(ZSTD_compressBound(n) + 64);
+	size_t r = 1;
+	CHECK(cc && frame);
+	ZSTD_outBuffer out = { frame, ZSTD_compressBound(n) + 64, 0 };
+	ZSTD_inBuffer in = { payload(), n / 2, 0 };
+	/* in two calls: the size is not known when the header is written */
+	CHECK(!ZSTD_isError(ZSTD_compressStream2(cc, &out, &in, ZSTD_e_continue)));
+	in = (ZSTD_inBuffer){ payload() + n / 2, n / 2, 0 };
+	while (r)
+		r = ZSTD_compressStream2(cc, &out, &in, ZSTD_e_end);
+	ZSTD_freeCCtx(cc);
+	CHECK((frame[4] & 0x20) == 0);   /* Frame_Header_Descriptor: not a single segment */
+	struct kx_bytes b = { frame, out.pos };
+	frame[5] = (KX_DECOMPRESS_ZSTD_WINDOW_LOG_MAX - 10) << 3;          /* 2^27 */
+	expect_file(kx_failed_, b, KX_COMP_ZSTD, payload(), n);
+	frame[5] = (KX_DECOMPRESS_ZSTD_WINDOW_LOG_MAX - 10) << 3 | 1;      /* 2^27 + 2^24 */
+	expect_error(kx_failed_, b, KX_COMP_ZSTD, KX_DECOMPRESS_DEFAULT_CAP, KX_E_INPUT,
+		     "zstd frame at byte 0 needs a window larger than 134217728 bytes (2^27), the most kexec-ng gives");
+	free(frame);
 }
 
 /* What the kernel build writes: full 8 MiB blocks, then the rest; plus the
@@ -832,7 +936,8 @@ KX_TEST_MAIN(
 	KX_CASE(xz_stream_padding),
 	KX_CASE(zstd_without_content_size),
 	KX_CASE(zstd_skippable_frame),
-	KX_CASE(lzma_memlimit),
+	KX_CASE(lzma_memlimit), KX_CASE(lzma_memlimit_at_the_cap), KX_CASE(zstd_window_cap),
+	KX_CASE(lzop_block_cap),
 	KX_CASE(lz4_legacy_kernel_layout),
 	KX_CASE(long_name),
 	KX_CASE(zero_output_refused)

@@ -616,9 +616,22 @@ static const struct facts_case facts_cases[] = {
 	{ "malformed possible list",
 	  { CPU0, VMCI, { "sys/devices/system/cpu/possible", "3-1\n" } },
 	  "/sys/devices/system/cpu/possible: not a CPU list", 0 },
-	{ "possible list beyond the supported count",
+	/* KX_CRASH_CPUS_MAX: CPUs 0 to 8191, at the cap and one over */
+	{ "possible list up to CPU 8191",
+	  { CPU0, VMCI, { "sys/devices/system/cpu/possible", "0-8191\n" } }, NULL, 1 },
+	{ "CPU 8191 has its note",
+	  { CPU0, VMCI, { "sys/devices/system/cpu/possible", "0,8191\n" },
+	    { "sys/devices/system/cpu/cpu8191/crash_notes", "7fc1a800\n" },
+	    { "sys/devices/system/cpu/cpu8191/crash_notes_size", "368\n" } }, NULL, 2 },
+	{ "possible list beyond CPU 8191",
 	  { CPU0, VMCI, { "sys/devices/system/cpu/possible", "0-8192\n" } },
-	  "/sys/devices/system/cpu/possible: not a CPU list", 0 },
+	  "/sys/devices/system/cpu/possible: a CPU numbered 8192 or more: kexec-ng describes CPUs 0 to 8191", 0 },
+	{ "no possible list, folder cpu8191",
+	  { CPU0, VMCI, { "sys/devices/system/cpu/cpu8191/crash_notes", "7fc1a800\n" },
+	    { "sys/devices/system/cpu/cpu8191/crash_notes_size", "368\n" } }, NULL, 2 },
+	{ "no possible list, folder cpu8192",
+	  { CPU0, VMCI, { "sys/devices/system/cpu/cpu8192", NULL } },
+	  "/sys/devices/system/cpu: a CPU numbered 8192 or more: kexec-ng describes CPUs 0 to 8191", 0 },
 	{ "no vmcoreinfo", { CPU0 }, "/sys/kernel/vmcoreinfo: unreadable", 0 },
 	{ "vmcoreinfo without a size",
 	  { CPU0, { "sys/kernel/vmcoreinfo", "0x0000000002d5f000\n" } },
@@ -652,6 +665,122 @@ KX_TEST(crash_facts_from_broken_trees)
 			CHECK(!f.have_linear_base && !f.have_kernel_text);
 		}
 	}
+}
+
+/* A possible list that does not fit the 4 KiB read is refused, not cut
+ * (the cut could drop CPUs or shorten a number). */
+KX_TEST(possible_list_too_long)
+{
+	static struct kx_crash_facts f;
+	static char list[8192];
+	struct kx_error err = { 0 };
+	char root[] = "/tmp/kx-crash-facts-XXXXXX";
+	size_t len = 0;
+	for (unsigned int cpu = 0; cpu < 8192 && len < 4200; cpu += 2)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%u,", cpu);
+	list[len - 1] = '\n';
+	CHECK(mkdtemp(root));
+	CHECK(put(root, "sys/devices/system/cpu/possible", list) == 0);
+	CHECK(put(root, "sys/devices/system/cpu/cpu0/crash_notes", "7fc1a400\n") == 0);
+	CHECK(put(root, "sys/devices/system/cpu/cpu0/crash_notes_size", "368\n") == 0);
+	CHECK(put(root, "sys/kernel/vmcoreinfo", "0x0000000002d5f000 1024\n") == 0);
+	int r = kx_crash_facts_read(&f, root, &err);
+	nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	CHECK(r < 0);
+	CHECK_CONTAINS(err.message, "/sys/devices/system/cpu/possible: longer than 4095 bytes");
+}
+
+/* `n` entries 0..n-1 of the numbered folder `rel` under `root`, each with
+ * the files `names` holding `values` ("%u" is the entry's number times
+ * 0x2000). */
+static int numbered_folders(const char *root, const char *rel, unsigned int n, const char *const *names,
+			    const char *const *values, unsigned int nr_files)
+{
+	for (unsigned int i = 0; i < n; i++)
+		for (unsigned int k = 0; k < nr_files; k++) {
+			char path[256], text[64];
+			snprintf(path, sizeof(path), "%s/%u/%s", rel, i, names[k]);
+			snprintf(text, sizeof(text), values[k], i * 0x2000u);
+			if (put(root, path, text) < 0)
+				return -1;
+		}
+	return 0;
+}
+
+/*
+ * The tables of the facts, each at its cap and one over: KX_MEMMAP_MAX
+ * entries of /sys/firmware/memmap and System RAM lines of /proc/iomem,
+ * KX_EFI_RUNTIME_MAX entries of the EFI runtime map; and reserved ranges
+ * that would split the RAM table past KX_MEMMAP_MAX (they used to be left
+ * in the RAM handed out, silently).
+ */
+KX_TEST(facts_table_caps)
+{
+	static struct kx_facts facts;
+	static struct kx_memmap usable;
+	struct kx_error err = { 0 };
+	char root[] = "/tmp/kx-facts-caps-XXXXXX";
+	static const char *const mm_names[] = { "start", "end", "type" };
+	static const char *const mm_values[] = { "0x%x", "0x%x", "System RAM" };
+	static const char *const efi_names[] = { "type", "phys_addr", "num_pages", "virt_addr", "attribute" };
+	static const char *const efi_values[] = { "5", "0x%x", "1", "0", "0x800000000000000f" };
+
+	CHECK(mkdtemp(root));
+	CHECK(put(root, "kexec-ng-random", "0123456789012345678901234567890123456789012345678901234567890123") == 0);
+	CHECK(numbered_folders(root, "sys/firmware/memmap", KX_MEMMAP_MAX, mm_names, mm_values, 3) == 0);
+	CHECK(put(root, "sys/firmware/efi/fw_platform_size", "64\n") == 0);
+	CHECK(numbered_folders(root, "sys/firmware/efi/runtime-map", KX_EFI_RUNTIME_MAX, efi_names, efi_values,
+			       5) == 0);
+	int r = kx_facts_read_fixture(&facts, root, &err);
+	if (r < 0)
+		printf("#   %s\n", err.message);
+	CHECK(r == 0);
+	CHECK_EQ_U64(facts.firmware_map.count, KX_MEMMAP_MAX);
+	CHECK(facts.efi);
+	CHECK_EQ_U64(facts.efi_runtime_count, KX_EFI_RUNTIME_MAX);
+	CHECK_EQ_U64(facts.efi_runtime_map[KX_EFI_RUNTIME_MAX - 1].phys_addr, (KX_EFI_RUNTIME_MAX - 1) * 0x2000u);
+
+	CHECK(put(root, "sys/firmware/efi/runtime-map/256/type", "5") == 0);
+	r = kx_facts_read_fixture(&facts, root, &err);
+	CHECK(r < 0);
+	CHECK_EQ_U64(err.status, KX_E_SYSTEM);
+	CHECK_CONTAINS(err.message, "/sys/firmware/efi/runtime-map has more than 256 entries, the most kexec-ng "
+		       "hands on");
+	CHECK(put(root, "sys/firmware/memmap/1024/type", "System RAM") == 0);
+	r = kx_facts_read_fixture(&facts, root, &err);
+	CHECK(r < 0);
+	CHECK_EQ_U64(err.status, KX_E_SYSTEM);
+	CHECK_CONTAINS(err.message, "/sys/firmware/memmap has more than 1024 entries, the most kexec-ng reads");
+	nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+
+	/* /proc/iomem: 1024 System RAM lines, then 1025 */
+	static char iomem[1100 * 40];
+	size_t len = 0;
+	for (unsigned int i = 0; i < KX_MEMMAP_MAX; i++)
+		len += (size_t)snprintf(iomem + len, sizeof(iomem) - len, "%08x-%08x : System RAM\n",
+					i * 0x2000u, i * 0x2000u + 0xfffu);
+	char root2[] = "/tmp/kx-facts-caps-XXXXXX";
+	CHECK(mkdtemp(root2));
+	CHECK(put(root2, "kexec-ng-random", "0123456789012345678901234567890123456789012345678901234567890123") == 0);
+	CHECK(put(root2, "proc/iomem", iomem) == 0);
+	r = kx_facts_read_fixture(&facts, root2, &err);
+	CHECK(r == 0);
+	CHECK_EQ_U64(facts.iomem_ram.count, KX_MEMMAP_MAX);
+	CHECK(kx_facts_usable_ram(&facts, &usable, &err) == 0);
+	CHECK_EQ_U64(usable.count, KX_MEMMAP_MAX);
+	/* a reserved range inside one of them: the split has no room */
+	CHECK(kx_memmap_add(&facts.iomem_reserved, 0x2400, 0x2800, KX_MEM_RESERVED, &err) == 0);
+	CHECK(kx_facts_usable_ram(&facts, &usable, &err) < 0);
+	CHECK_EQ_U64(err.status, KX_E_SYSTEM);
+	CHECK_CONTAINS(err.message, "excluding 0x2400-0x2800 would need more than 1024 memory ranges");
+
+	snprintf(iomem + len, sizeof(iomem) - len, "%08x-%08x : System RAM\n", 0x10000000u, 0x10000fffu);
+	CHECK(put(root2, "proc/iomem", iomem) == 0);
+	r = kx_facts_read_fixture(&facts, root2, &err);
+	nftw(root2, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	CHECK(r < 0);
+	CHECK_EQ_U64(err.status, KX_E_SYSTEM);
+	CHECK_CONTAINS(err.message, "more than 1024 memory ranges; refusing to drop any");
 }
 
 /*
@@ -807,4 +936,5 @@ KX_TEST_MAIN(KX_CASE(subtract_table), KX_CASE(subtract_full_table_is_an_error),
 	     KX_CASE(size_is_a_page_multiple), KX_CASE(phnum_limit_without_pn_xnum),
 	     KX_CASE(refusals_name_the_rule), KX_CASE(crash_facts_from_qemu_fixture),
 	     KX_CASE(crash_facts_from_broken_trees),
-	     KX_CASE(crash_facts_from_kcore_with_many_headers), KX_CASE(golden_crash_box))
+	     KX_CASE(crash_facts_from_kcore_with_many_headers), KX_CASE(golden_crash_box),
+	     KX_CASE(possible_list_too_long), KX_CASE(facts_table_caps))

@@ -19,6 +19,7 @@
 
 #include "harness.h"
 #include "dtb/dtb.h"
+#include "dtb/dtb_internal.h"   /* DTB_MAX_BYTES, the cap the product uses */
 
 #define FIXTURES "tests/fixtures/dtb"
 
@@ -1353,6 +1354,237 @@ KX_TEST(golden_edited_riscv_virt_tree)
 	kx_dtb_free(&dtb);
 }
 
+/* ---- the size cap (DTB_MAX_BYTES) and the nesting cap --------------------- */
+
+/*
+ * The root with one property `name` of `len` zero bytes, in a calloc'd
+ * buffer of `bufsize`: only its two ends are ever written (the value's pages
+ * stay untouched, so a 64 MiB tree costs almost nothing), and totalsize says
+ * what the blocks use, as fdt_pack would. *ret_value: where the value is.
+ */
+static uint8_t *one_property_tree(const char *name, size_t len, size_t bufsize, void **ret_value)
+{
+	uint8_t empty[256];
+	uint8_t *t = calloc(1, bufsize);
+	if (!t || len > INT32_MAX || bufsize > INT32_MAX || fdt_create(empty, sizeof(empty)) ||
+	    fdt_finish_reservemap(empty) || fdt_begin_node(empty, "") || fdt_end_node(empty) ||
+	    fdt_finish(empty) || fdt_pack(empty) || fdt_open_into(empty, t, (int)bufsize) ||
+	    fdt_setprop_placeholder(t, 0, name, (int)len, ret_value)) {
+		free(t);
+		return NULL;
+	}
+	fdt_set_totalsize(t, fdt_off_dt_strings(t) + fdt_size_dt_strings(t));
+	return t;
+}
+
+/* How a tree of exactly `total` bytes is named and sized, when it is laid
+ * out by `one_property_tree` (flat = false) or by the sequential-write
+ * functions as /proc/device-tree is flattened (flat = true: its
+ * reservation block is 16-byte aligned). The strings block is not padded,
+ * so the name's length (1 to 4) sets what the 4-byte value padding cannot. */
+static int one_property_layout(size_t total, bool flat, char *ret_name, size_t *ret_len)
+{
+	uint8_t small[512];
+	void *value;
+	for (size_t k = 1; k <= 4; k++) {
+		memset(ret_name, 'p', k);
+		ret_name[k] = 0;
+		size_t empty;
+		if (flat) {
+			if (fdt_create(small, sizeof(small)) || fdt_finish_reservemap(small) ||
+			    fdt_begin_node(small, "") || fdt_property(small, ret_name, NULL, 0) ||
+			    fdt_end_node(small) || fdt_finish(small))
+				return -1;
+			empty = fdt_totalsize(small);
+		} else {
+			uint8_t *t = one_property_tree(ret_name, 0, 512, &value);
+			if (!t)
+				return -1;
+			empty = fdt_totalsize(t);
+			free(t);
+		}
+		if (total >= empty && (total - empty) % 4 == 0) {
+			*ret_len = total - empty;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* A valid tree of exactly `total` bytes (one_property_tree's). */
+static uint8_t *tree_of_size(size_t total, void **ret_value)
+{
+	char name[8];
+	size_t len;
+	if (one_property_layout(total, false, name, &len) < 0)
+		return NULL;
+	uint8_t *t = one_property_tree(name, len, total, ret_value);
+	if (t && fdt_totalsize(t) != total) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* The tree of `total` bytes as a sparse file: the value is a hole. */
+static int write_tree(const char *path, size_t total)
+{
+	uint8_t *value;
+	uint8_t *t = tree_of_size(total, (void **)&value);
+	FILE *f = fopen(path, "wb");
+	size_t head = t ? (size_t)(value - t) : 0;
+	int rc = t && f && fwrite(t, 1, head, f) == head ? 0 : -1;
+	if (rc == 0) {
+		size_t len = fdt32_ld((const fdt32_t *)(value - 8));   /* the property's len */
+		size_t tail = total - head - len;
+		rc = fseek(f, (long)len, SEEK_CUR) == 0 && fwrite(value + len, 1, tail, f) == tail ? 0 : -1;
+	}
+	if (f && fclose(f) != 0)
+		rc = -1;
+	free(t);
+	return rc;
+}
+
+/* A blob file (--dtb, /sys/firmware/fdt) of exactly DTB_MAX_BYTES is read;
+ * one byte more is refused while it is read, and by kx_dtb_from_bytes. */
+KX_TEST(size_cap_of_a_blob)
+{
+	char dir[] = "/tmp/kx-dtb-cap.XXXXXX", path[64];
+	struct kx_dtb dtb;
+	struct kx_error err = { 0 };
+	CHECK(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/big.dtb", dir);
+
+	CHECK(write_tree(path, DTB_MAX_BYTES) == 0);
+	int rc = kx_dtb_read(NULL, path, &dtb, &err);
+	if (rc < 0)
+		printf("#   %s\n", err.message);
+	CHECK(rc == 0);
+	CHECK_EQ_U64(kx_dtb_size(&dtb), DTB_MAX_BYTES);
+	kx_dtb_free(&dtb);
+
+	CHECK(write_tree(path, DTB_MAX_BYTES + 1) == 0);
+	CHECK(kx_dtb_read(NULL, path, &dtb, &err) < 0);
+	unlink(path);
+	rmdir(dir);
+	CHECK_EQ_U64(err.status, KX_E_INPUT);
+	CHECK_CONTAINS(err.message, "big.dtb: more than 67108864 bytes (64 MiB), the most kexec-ng reads "
+		       "of a device tree");
+
+	void *value;
+	uint8_t *t = tree_of_size(DTB_MAX_BYTES + 1, &value);
+	CHECK(t);
+	rc = kx_dtb_from_bytes(t, DTB_MAX_BYTES + 1, "blob", &dtb, &err);
+	free(t);
+	CHECK(rc < 0);
+	CHECK_EQ_U64(err.status, KX_E_INPUT);
+	CHECK_CONTAINS(err.message, "blob: 67108865 bytes, more than 67108864 (64 MiB)");
+}
+
+/* /proc/device-tree flattens to exactly DTB_MAX_BYTES: read; a name one
+ * character longer makes it one byte more: refused. The property is a
+ * sparse file. */
+KX_TEST(size_cap_of_a_flattened_tree)
+{
+	char root[64], path[256], name[8];
+	size_t len;
+	struct kx_dtb dtb;
+	struct kx_error err = { 0 };
+	snprintf(root, sizeof(root), "/tmp/kx-dtb-cap.XXXXXX");
+	CHECK(mkdtemp(root) && mkdirs(root, "proc/device-tree") == 0);
+	CHECK(one_property_layout(DTB_MAX_BYTES, true, name, &len) == 0);
+
+	snprintf(path, sizeof(path), "%s/proc/device-tree/%s", root, name);
+	CHECK(write_file(path, "", 0) == 0 && truncate(path, (off_t)len) == 0);
+	int rc = kx_dtb_read(root, NULL, &dtb, &err);
+	if (rc < 0)
+		printf("#   %s\n", err.message);
+	CHECK(rc == 0);
+	/* laid out again without the sequential-write functions' 16-byte
+	 * alignment of the reservation block: 8 bytes less */
+	CHECK(kx_dtb_size(&dtb) + 8 >= DTB_MAX_BYTES);
+	kx_dtb_free(&dtb);
+
+	char longer[300];
+	snprintf(longer, sizeof(longer), "%sq", path);
+	CHECK(rename(path, longer) == 0);
+	rc = kx_dtb_read(root, NULL, &dtb, &err);
+	rm_tree(root);
+	CHECK(rc < 0);
+	CHECK_EQ_U64(err.status, KX_E_INPUT);
+	CHECK_CONTAINS(err.message, "proc/device-tree: the flattened tree would be more than 67108864 bytes "
+		       "(64 MiB), the most kexec-ng reads of a device tree");
+}
+
+/* /chosen edits that bring a tree to exactly DTB_MAX_BYTES are made; one
+ * byte more is refused (the buffer grows up to the cap, not beyond). */
+KX_TEST(size_cap_of_an_edited_tree)
+{
+	struct kx_dtb dtb;
+	struct kx_error err = { 0 };
+	const struct kx_dtb_chosen c = { .bootargs = "console=ttyAMA0" };
+
+	/* what the edits add: measured on a small tree of the same shape */
+	void *value;
+	uint8_t *t = tree_of_size(4096, &value);
+	CHECK(t && kx_dtb_from_bytes(t, 4096, "small", &dtb, &err) == 0);
+	free(t);
+	CHECK(kx_dtb_set_chosen(&dtb, &c, &err) == 0);
+	size_t added = kx_dtb_size(&dtb) - 4096;
+	kx_dtb_free(&dtb);
+	CHECK(added > 0 && added < 1024);
+
+	t = tree_of_size(DTB_MAX_BYTES - added, &value);
+	CHECK(t && kx_dtb_from_bytes(t, DTB_MAX_BYTES - added, "at the cap", &dtb, &err) == 0);
+	free(t);
+	int rc = kx_dtb_set_chosen(&dtb, &c, &err);
+	if (rc < 0)
+		printf("#   %s\n", err.message);
+	CHECK(rc == 0);
+	CHECK_EQ_U64(kx_dtb_size(&dtb), DTB_MAX_BYTES);
+	CHECK(prop_is(&dtb, "bootargs", "console=ttyAMA0", 16));
+	kx_dtb_free(&dtb);
+
+	t = tree_of_size(DTB_MAX_BYTES - added + 1, &value);
+	CHECK(t && kx_dtb_from_bytes(t, DTB_MAX_BYTES - added + 1, "over the cap", &dtb, &err) == 0);
+	free(t);
+	rc = kx_dtb_set_chosen(&dtb, &c, &err);
+	kx_dtb_free(&dtb);
+	CHECK(rc < 0);
+	CHECK_EQ_U64(err.status, KX_E_PLAN);
+	CHECK_CONTAINS(err.message, "over the cap: the edited device tree would be more than 67108864 bytes "
+		       "(64 MiB), the most kexec-ng builds");
+}
+
+/* /proc/device-tree nested 64 folders deep below the root (DTB_MAX_DEPTH,
+ * dtb_fs.c) is flattened; 65 deep is refused. */
+KX_TEST(depth_cap_of_proc_device_tree)
+{
+	char root[64], rel[256] = "proc/device-tree";
+	struct kx_dtb dtb;
+	struct kx_error err = { 0 };
+	snprintf(root, sizeof(root), "/tmp/kx-dtb-depth.XXXXXX");
+	CHECK(mkdtemp(root));
+	for (int i = 0; i < 64; i++)
+		strcat(rel, "/n");
+	CHECK(mkdirs(root, rel) == 0);
+	int rc = kx_dtb_read(root, NULL, &dtb, &err);
+	if (rc < 0)
+		printf("#   %s\n", err.message);
+	CHECK(rc == 0);
+	int node = fdt_path_offset(dtb.blob, rel + strlen("proc/device-tree"));
+	kx_dtb_free(&dtb);
+	CHECK(node > 0);
+
+	strcat(rel, "/n");
+	CHECK(mkdirs(root, rel) == 0);
+	rc = kx_dtb_read(root, NULL, &dtb, &err);
+	rm_tree(root);
+	CHECK(rc < 0);
+	CHECK_EQ_U64(err.status, KX_E_INPUT);
+	CHECK_CONTAINS(err.message, ": nested deeper than 64 levels below the root, the kernel's FDT_MAX_DEPTH");
+}
+
 KX_TEST_MAIN(KX_CASE(reads_each_fixture), KX_CASE(uefi_fixture_is_what_the_stub_made),
 	     KX_CASE(read_order_sys_firmware_fdt_then_proc_device_tree),
 	     KX_CASE(flattened_proc_device_tree_equals_the_boot_fdt),
@@ -1363,4 +1595,6 @@ KX_TEST_MAIN(KX_CASE(reads_each_fixture), KX_CASE(uefi_fixture_is_what_the_stub_
 	     KX_CASE(grows_beyond_the_original_size), KX_CASE(missing_chosen_is_created),
 	     KX_CASE(memory_nodes), KX_CASE(reserved_memory_kinds), KX_CASE(broken_inputs_name_the_rule),
 	     KX_CASE(mangled_bytes_are_refused_or_handled),
-	     KX_CASE(golden_edited_uefi_tree), KX_CASE(golden_edited_riscv_virt_tree))
+	     KX_CASE(golden_edited_uefi_tree), KX_CASE(golden_edited_riscv_virt_tree),
+	     KX_CASE(size_cap_of_a_blob), KX_CASE(size_cap_of_a_flattened_tree),
+	     KX_CASE(size_cap_of_an_edited_tree), KX_CASE(depth_cap_of_proc_device_tree))

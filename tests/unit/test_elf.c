@@ -175,4 +175,36 @@ KX_TEST(broken_copies_of_debian_vmlinux)
 	kx_file_close(&v);
 }
 
-KX_TEST_MAIN(KX_CASE(real_vmlinux_parses), KX_CASE(broken_copies), KX_CASE(broken_copies_of_debian_vmlinux))
+/* KX_ELF_LOADS_MAX: 8 PT_LOADs are read, a ninth is refused (one without
+ * contents, p_memsz 0, does not count). */
+KX_TEST(pt_load_cap)
+{
+	struct kx_elf elf;
+	struct kx_error err = { 0 };
+	size_t size;
+	uint8_t *p = kx_synth_elf64_loads(EM_X86_64, KX_ELF_LOADS_MAX, &size);
+	CHECK(p);
+	int r = kx_elf_parse((struct kx_bytes){ p, size }, "vmlinux", EM_X86_64, &elf, &err);
+	free(p);
+	CHECK(r == 0);
+	CHECK_EQ_U64(elf.nr_loads, KX_ELF_LOADS_MAX);
+	CHECK_EQ_U64(elf.loads[KX_ELF_LOADS_MAX - 1].paddr, 0x1000000 + (KX_ELF_LOADS_MAX - 1) * 0x200000ULL);
+
+	p = kx_synth_elf64_loads(EM_X86_64, KX_ELF_LOADS_MAX + 1, &size);
+	CHECK(p);
+	Elf64_Phdr *last = (Elf64_Phdr *)(p + sizeof(Elf64_Ehdr)) + KX_ELF_LOADS_MAX;
+	last->p_memsz = last->p_filesz = 0;
+	r = kx_elf_parse((struct kx_bytes){ p, size }, "vmlinux", EM_X86_64, &elf, &err);
+	CHECK(r == 0);
+	CHECK_EQ_U64(elf.nr_loads, KX_ELF_LOADS_MAX);
+	last->p_memsz = last->p_filesz = 0x1000;
+	r = kx_elf_parse((struct kx_bytes){ p, size }, "vmlinux", EM_X86_64, &elf, &err);
+	free(p);
+	CHECK(r < 0);
+	CHECK_EQ_U64(err.status, KX_E_INPUT);
+	CHECK_CONTAINS(err.message, "vmlinux: more than 8 PT_LOAD program headers with contents, the most "
+		       "kexec-ng loads (each is a kexec segment)");
+}
+
+KX_TEST_MAIN(KX_CASE(real_vmlinux_parses), KX_CASE(broken_copies), KX_CASE(broken_copies_of_debian_vmlinux),
+	     KX_CASE(pt_load_cap))

@@ -8,13 +8,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include "harness.h"
 #include "synth.h"
 #include "arch/arch.h"
 #include "arch/x86_64/console.h"
 #include "core/units.h"
+#include "formats/elf.h"
+#include "load/cmdline.h"
 #include "load/load.h"
 #include "system/syscalls.h"
 
@@ -33,7 +37,7 @@ static int write_file(const char *name, const void *data, size_t size, char *ret
 
 /* Synthetic inputs: a bzImage, its gzip, four nested gzips, a UKI with
  * every part, a text file. */
-static char kernel_path[256], gzip_path[256], gzip4_path[256], uki_path[256], text_path[256],
+static char kernel_path[256], gzip_path[256], gzip3_path[256], gzip4_path[256], uki_path[256], text_path[256],
 	initrd_path[256], ucode_uki_path[256], ucode_only_path[256];
 static const char uki_cmdline[] = "console=ttyS0\tuki-token=1\n";
 
@@ -55,12 +59,14 @@ static int make_inputs(void)
 	gz_size = kx_synth_gzip(bz, size, gz[0], size + 4096, 9);
 	if (!gz_size || write_file("vmlinuz.gz", gz[0], gz_size, gzip_path, sizeof(gzip_path)) < 0)
 		goto out;
-	/* gzip of gzip ...: four layers, one more than the cap */
+	/* gzip of gzip ...: three layers (the cap), then four */
 	for (int i = 0; i < 3; i++) {
 		size_t n = kx_synth_gzip(gz[i % 2], gz_size, gz[(i + 1) % 2], size + 8192, 1);
 		if (!n)
 			goto out;
 		gz_size = n;
+		if (i == 1 && write_file("vmlinuz.gz3", gz[0], gz_size, gzip3_path, sizeof(gzip3_path)) < 0)
+			goto out;
 	}
 	if (write_file("vmlinuz.gz4", gz[1], gz_size, gzip4_path, sizeof(gzip4_path)) < 0)
 		goto out;
@@ -248,10 +254,124 @@ KX_TEST(compressed_layers)
 	kx_plan_free(&plan);
 	kx_load_free(ld);
 
+	/* KX_DECOMPRESS_LAYERS_MAX: three layers are peeled, a fourth is refused */
+	rq = request(gzip3_path);
+	ld = prepare(&rq, &err);
+	CHECK(ld);
+	CHECK(!strcmp(ld->unwrapped.chain, "gzip > gzip > gzip"));
+	CHECK(ld->format == &kx_format_bzimage);
+	kx_load_free(ld);
 	rq = request(gzip4_path);
 	CHECK(!prepare(&rq, &err));
 	CHECK_EQ_U64(err.status, KX_E_INPUT);
 	CHECK_CONTAINS(err.message, "vmlinuz.gz4: more than 3 nested compression layers");
+
+	/* a UKI around them: the same cap (KX_WRAP_LAYERS_MAX is one more) */
+	const char *const inner[2] = { gzip3_path, gzip4_path };
+	for (int i = 0; i < 2; i++) {
+		char path[256];
+		size_t len = 0, size;
+		static uint8_t linux_section[SYNTH_SIZE + 8192];
+		FILE *f = fopen(inner[i], "rb");
+		CHECK(f);
+		len = fread(linux_section, 1, sizeof(linux_section), f);
+		fclose(f);
+		const struct kx_synth_section secs[] = { { ".linux", linux_section, len } };
+		uint8_t *uki = kx_synth_uki(0x8664, secs, 1, &size);
+		CHECK(uki);
+		int w = write_file("uki-gz.efi", uki, size, path, sizeof(path));
+		free(uki);
+		CHECK(w == 0);
+		rq = request(path);
+		ld = prepare(&rq, &err);
+		unlink(path);
+		if (i == 0) {
+			CHECK(ld);
+			CHECK(!strcmp(ld->unwrapped.chain, "UKI > gzip > gzip > gzip"));
+			CHECK(ld->format == &kx_format_bzimage);
+			kx_load_free(ld);
+		} else {
+			CHECK(!ld);
+			CHECK_EQ_U64(err.status, KX_E_INPUT);
+			CHECK_CONTAINS(err.message, "uki-gz.efi: more than 3 nested compression layers");
+		}
+	}
+}
+
+/*
+ * zstd frames (concatenated, as zstd -d reads them) that decompress to the
+ * synthetic bzImage followed by zeros, `size` bytes in all. The zeros are
+ * copies of one compressed MiB: 512 MiB cost a few KiB to build, and the
+ * decompressor leaves chunks of zeros as holes in its memfd, so neither
+ * end needs the memory.
+ */
+static int write_zstd_padded_bzimage(const char *name, uint64_t size, char *ret_path, size_t path_size)
+{
+	size_t bz_size, bound = ZSTD_compressBound(MiB), len = 0;
+	uint64_t zero_chunks = size >= MiB ? size / MiB - 1 : 0, tail = size % MiB;
+	uint8_t *bz = kx_synth_bzimage(&bz_size), *chunk = calloc(1, MiB);
+	uint8_t *out = malloc(3 * bound + zero_chunks * 64);
+	int r = -1;
+
+	if (!bz || !chunk || !out || size < MiB)   /* the bzImage's MiB comes first */
+		goto out;
+	/* the payload counts into the protected-mode kernel: init_size covers it */
+	kx_put_le32(bz + BZ_INIT_SIZE, (uint32_t)(size + MiB));
+	memcpy(chunk, bz, bz_size);
+	size_t head = ZSTD_compress(out, bound, chunk, MiB, 1);
+	memset(chunk, 0, bz_size);
+	size_t zero = ZSTD_compress(out + head, bound, chunk, MiB, 1);
+	if (ZSTD_isError(head) || ZSTD_isError(zero) || zero > 64)
+		goto out;
+	len = head;
+	for (uint64_t i = 0; i < zero_chunks; i++, len += zero)
+		memmove(out + len, out + head, zero);
+	if (tail) {
+		size_t t = ZSTD_compress(out + len, bound, chunk, tail, 1);
+		if (ZSTD_isError(t))
+			goto out;
+		len += t;
+	}
+	r = write_file(name, out, len, ret_path, path_size);
+out:
+	free(bz);
+	free(chunk);
+	free(out);
+	return r;
+}
+
+/*
+ * KX_KERNEL_DECOMPRESSED_MAX: a kernel that decompresses to exactly the
+ * cap is loaded (the product's path: kx_load_prepare peels it with the cap
+ * it passes); one byte more is refused, naming the cap.
+ */
+KX_TEST(decompressed_kernel_at_the_cap)
+{
+	struct kx_error err;
+	char path[256];
+	struct stat st;
+	CHECK(write_zstd_padded_bzimage("vmlinuz-512m.zst", KX_KERNEL_DECOMPRESSED_MAX, path, sizeof(path)) == 0);
+	struct kx_load_request rq = request(path);
+	struct kx_load *ld = prepare(&rq, &err);
+	unlink(path);
+	if (!ld)
+		printf("#   %s\n", err.message);
+	CHECK(ld);
+	CHECK(!strcmp(ld->unwrapped.chain, "zstd"));
+	CHECK(ld->format == &kx_format_bzimage);
+	CHECK_EQ_U64(ld->unwrapped.kernel->bytes.size, KX_KERNEL_DECOMPRESSED_MAX);
+	/* the zeros are holes: the memfd holds about the one MiB with the bzImage */
+	CHECK(fstat(ld->unwrapped.kernel->fd, &st) == 0);
+	CHECK((uint64_t)st.st_blocks * 512 <= 4 * MiB);
+	kx_load_free(ld);
+
+	CHECK(write_zstd_padded_bzimage("vmlinuz-512m1.zst", KX_KERNEL_DECOMPRESSED_MAX + 1, path,
+					sizeof(path)) == 0);
+	rq = request(path);
+	CHECK(!prepare(&rq, &err));
+	unlink(path);
+	CHECK_EQ_U64(err.status, KX_E_INPUT);
+	CHECK_CONTAINS(err.message, "decompressed zstd data exceeds the cap of 536870912 bytes");
 }
 
 /* An architecture that hands the kernel no tree refuses --dtb, for both
@@ -386,7 +506,7 @@ KX_TEST(arch_hooks)
 
 static void cleanup(void)
 {
-	const char *const names[] = { "vmlinuz", "vmlinuz.gz", "vmlinuz.gz4", "uki.efi", "notes.txt", "initrd.img",
+	const char *const names[] = { "vmlinuz", "vmlinuz.gz", "vmlinuz.gz3", "vmlinuz.gz4", "uki.efi", "notes.txt", "initrd.img",
 				      "uki-ucode.efi", "uki-ucode-only.efi" };
 	char path[256];
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -396,12 +516,132 @@ static void cleanup(void)
 	rmdir(dir);
 }
 
+/* KX_SEGMENT_MAX (the kernel's KEXEC_SEGMENT_MAX): a plan holds 16
+ * segments, a 17th is refused. */
+KX_TEST(segment_count_cap)
+{
+	struct kx_plan plan;
+	struct kx_error err = { 0 };
+	static const uint8_t page[4096];
+	kx_plan_init(&plan);
+	for (unsigned int i = 0; i < KX_SEGMENT_MAX; i++)
+		CHECK(kx_plan_add(&plan, "piece", "test", page, sizeof(page), (i + 1) * 0x100000ULL,
+				  sizeof(page), &err) == 0);
+	CHECK_EQ_U64(plan.nr_segments, 16);
+	CHECK(kx_plan_check(&plan, NULL, 0, &err) == 0);
+	CHECK(kx_plan_add(&plan, "purgatory", "test", page, sizeof(page), 0x2000000, sizeof(page), &err) < 0);
+	CHECK_EQ_U64(plan.nr_segments, 16);
+	kx_plan_free(&plan);
+	CHECK_EQ_U64(err.status, KX_E_PLAN);
+	CHECK_CONTAINS(err.message, "segment purgatory: more than 16 segments (KEXEC_SEGMENT_MAX)");
+}
+
+/* An x86_64 ELF vmlinux with KX_ELF_LOADS_MAX PT_LOADs and an initrd: each
+ * PT_LOAD a segment, and the plan still fits KX_SEGMENT_MAX. */
+KX_TEST(elf_with_the_most_pt_loads_is_planned)
+{
+	struct kx_error err;
+	char path[256];
+	size_t size;
+	uint8_t *elf = kx_synth_elf64_loads(EM_X86_64, KX_ELF_LOADS_MAX, &size);
+	CHECK(elf);
+	int w = write_file("vmlinux-8", elf, size, path, sizeof(path));
+	free(elf);
+	CHECK(w == 0);
+	struct kx_load_request rq = request(path);
+	rq.initrd = initrd_path;
+	struct kx_load *ld = prepare(&rq, &err);
+	unlink(path);
+	CHECK(ld);
+	CHECK(ld->format == &kx_format_elf_vmlinux);
+	struct kx_plan plan;
+	int r = kx_load_build_plan(ld, &plan, &err);
+	if (r < 0)
+		printf("#   %s\n", err.message);
+	CHECK(r == 0);
+	CHECK_EQ_U64(plan.nr_segments, KX_ELF_LOADS_MAX + 3);   /* + initrd, boot_params, purgatory */
+	kx_plan_free(&plan);
+	kx_load_free(ld);
+}
+
+/*
+ * COMMAND_LINE_SIZE: each architecture's new kernel keeps that many bytes
+ * with the NUL, and kexec-ng refuses what it would cut, for both system
+ * calls (the check is made before either is chosen). At the cap the line
+ * is taken whole; one byte more is refused, naming the rule.
+ */
+KX_TEST(command_line_cap)
+{
+	static const struct {
+		const struct kx_arch_ops *arch;
+		uint16_t machine;
+		unsigned int size;       /* the kernel's COMMAND_LINE_SIZE */
+	} arches[] = {
+		{ &kx_arch_x86_64, EM_X86_64, 2048 },
+		{ &kx_arch_arm64, EM_AARCH64, 2048 },
+		{ &kx_arch_riscv64, EM_RISCV, 1024 },
+	};
+	static char line[2049];
+	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++) {
+		struct kx_error err;
+		char path[256], want[200];
+		size_t size;
+		printf("#   case: %s\n", arches[i].arch->name);
+		CHECK_EQ_U64(arches[i].arch->command_line_size, arches[i].size);
+		uint8_t *elf = kx_synth_elf64_loads(arches[i].machine, 1, &size);
+		CHECK(elf);
+		int w = write_file("vmlinux-cmdline", elf, size, path, sizeof(path));
+		free(elf);
+		CHECK(w == 0);
+		memset(line, 'a', arches[i].size - 1);
+		line[arches[i].size - 1] = 0;
+		struct kx_load_request rq = request(path);
+		rq.arch = arches[i].arch;
+		rq.append = line;
+		struct kx_load *ld = prepare(&rq, &err);
+		if (!ld)
+			printf("#   %s\n", err.message);
+		CHECK(ld);
+		CHECK_EQ_U64(strlen(ld->cmdline), arches[i].size - 1);
+		kx_load_free(ld);
+
+		line[arches[i].size - 1] = 'a';
+		line[arches[i].size] = 0;
+		CHECK(!prepare(&rq, &err));
+		unlink(path);
+		CHECK_EQ_U64(err.status, KX_E_USAGE);
+		snprintf(want, sizeof(want), "the command line (from the command line options) is %u bytes, more "
+			 "than %u: %s kernels keep COMMAND_LINE_SIZE (%u) bytes with the NUL and drop the rest",
+			 arches[i].size, arches[i].size - 1, arches[i].arch->name, arches[i].size);
+		CHECK_CONTAINS(err.message, want);
+	}
+}
+
+/* The composed line's length is known also when it does not fit: the
+ * running kernel's words (BOOT_IMAGE= dropped), a space, the appended. */
+KX_TEST(command_line_compose_counts_what_does_not_fit)
+{
+	struct kx_error err = { 0 };
+	char out[8];
+	size_t len;
+	CHECK(kx_cmdline_compose("BOOT_IMAGE=/vmlinuz ro  q", "ab", false, out, sizeof(out), &len, &err) == 0);
+	CHECK(!strcmp(out, "ro q ab"));
+	CHECK_EQ_U64(len, 7);
+	CHECK(kx_cmdline_compose("ro q", "abc", false, out, sizeof(out), &len, &err) < 0);
+	CHECK_EQ_U64(len, 8);
+	CHECK(!strcmp(out, "ro q ab"));
+	CHECK_CONTAINS(err.message, "the command line is 8 bytes, more than 7");
+}
+
 static const struct kx_test_case cases[] = {
 	KX_CASE(plain_bzimage), KX_CASE(uki_parts_when_nothing_is_given), KX_CASE(given_parts_replace_the_ukis),
 	KX_CASE(compressed_layers), KX_CASE(type_names_a_format_or_a_wrapper),
 	KX_CASE(unknown_kernel_is_left_to_the_file_syscall_only), KX_CASE(crash_without_a_region_names_the_size),
 	KX_CASE(fixture_seed_only_under_a_test_root), KX_CASE(arch_hooks),
 	KX_CASE(dtb_refused_where_no_tree_is_handed_on), KX_CASE(file_flags), KX_CASE(ucode_before_the_initrd),
+	KX_CASE(decompressed_kernel_at_the_cap), KX_CASE(segment_count_cap),
+	KX_CASE(elf_with_the_most_pt_loads_is_planned), KX_CASE(command_line_cap),
+	KX_CASE(command_line_compose_counts_what_does_not_fit),
 };
 
 int main(void)

@@ -30,6 +30,7 @@
 #include "core/bytes.h"
 #include "core/file.h"
 #include "core/units.h"
+#include "elfcore/elfcore.h"
 #include "vmcore/vmcore.h"
 
 /* --- the synthetic kernel memory ------------------------------------------ */
@@ -595,7 +596,8 @@ KX_TEST(broken_descriptors_out_of_range)
 	rb = k.bytes + k.mem_off + OFF_RB;
 	kx_put_le32(rb + 0, 40);
 	expect_error(kx_failed_, &k, KX_E_INPUT, "core: printk ring buffer at 0xffffffff82000100: "
-		     "desc_ring.count_bits 40: more than 2^26 descriptors");
+		     "desc_ring.count_bits 40: more than 2^26 descriptors (a 2 GiB log_buf_len, the kernel's "
+		     "largest, has 2^26)");
 	free(k.bytes);
 	/* a vmcore without p_vaddr: infos outside the linear map (arm64) */
 	CHECK(build(&k, &vmcore_arm64, NULL) == 0);
@@ -978,6 +980,241 @@ KX_TEST(mangled_real_core)
 	free(b);
 }
 
+/* --- the caps, each at its value and one over ------------------------------ */
+
+/*
+ * The core `k` again with its VMCOREINFO note's descsz set to `descsz` (the
+ * text, then NULs) and `extra` zero bytes after the note in its PT_NOTE:
+ * the memory moves after them. The new buffer is calloc'd, so the zeros
+ * cost nothing until they are read.
+ */
+static int renote(struct core *k, size_t descsz, size_t extra)
+{
+	size_t info_len = strlen(k->info);
+	size_t note_size = 24 + kx_align_up(descsz, 4) + extra;
+	size_t mem_off = kx_align_up(k->note_off + note_size, 0x1000);
+	uint8_t *b = calloc(1, mem_off + MEM_SIZE);
+	if (!b || descsz < info_len || descsz > UINT32_MAX)
+		return free(b), -1;
+	memcpy(b, k->bytes, k->note_off + 24);      /* headers, the note's header and name */
+	kx_put_le32(b + k->note_off + 4, (uint32_t)descsz);
+	memcpy(b + k->note_off + 24, k->info, info_len);
+	memcpy(b + mem_off, k->bytes + k->mem_off, MEM_SIZE);
+	kx_put_le64(b + k->note_ph + offsetof(Elf64_Phdr, p_filesz), note_size);
+	kx_put_le64(b + k->load_ph + offsetof(Elf64_Phdr, p_offset), mem_off);
+	free(k->bytes);
+	k->bytes = b;
+	k->size = mem_off + MEM_SIZE;
+	k->note_size = note_size;
+	k->mem_off = mem_off;
+	return 0;
+}
+
+/* KX_ELFCORE_VMCOREINFO_MAX: a VMCOREINFO note of 1 MiB (the text, then
+ * NULs) is read; one byte more is refused. */
+KX_TEST(vmcoreinfo_size_cap)
+{
+	struct core k;
+	CHECK(build(&k, &kcore_x86, NULL) == 0);
+	CHECK(renote(&k, KX_ELFCORE_VMCOREINFO_MAX, 0) == 0);
+	struct result r = run(&k, false);
+	if (r.rc < 0)
+		printf("#   %s\n", r.err.message);
+	CHECK(r.rc == 0);
+	CHECK_STR(r.text, expected_dmesg);
+	free(r.text);
+	CHECK(renote(&k, KX_ELFCORE_VMCOREINFO_MAX + 1, 0) == 0);
+	expect_error(kx_failed_, &k, KX_E_INPUT, "core: VMCOREINFO note of 1048577 bytes, more than 1048576, "
+		     "the most vmcore-dmesg reads (the kernel's is a page)");
+	free(k.bytes);
+}
+
+/* KX_ELFCORE_NOTES_MAX: a PT_NOTE of exactly 64 MiB (VMCOREINFO, then
+ * zeros: the end of the notes) is read; one byte more is refused. */
+KX_TEST(notes_size_cap)
+{
+	struct core k;
+	CHECK(build(&k, &kcore_x86, NULL) == 0);
+	size_t info = kx_align_up(strlen(k.info), 4);
+	CHECK(renote(&k, strlen(k.info), KX_ELFCORE_NOTES_MAX - 24 - info) == 0);
+	CHECK_EQ_U64(k.note_size, KX_ELFCORE_NOTES_MAX);
+	struct result r = run(&k, false);
+	if (r.rc < 0)
+		printf("#   %s\n", r.err.message);
+	CHECK(r.rc == 0);
+	CHECK_STR(r.text, expected_dmesg);
+	free(r.text);
+	CHECK(renote(&k, strlen(k.info), KX_ELFCORE_NOTES_MAX - 24 - info + 1) == 0);
+	expect_error(kx_failed_, &k, KX_E_INPUT, "core: program header 0: PT_NOTE p_filesz 0x4000001: more "
+		     "than 67108864 bytes of notes in all, the most vmcore-dmesg reads");
+	free(k.bytes);
+}
+
+/*
+ * KX_ELFCORE_PHNUM_MAX, read and written: a minimal core of 65533 ranges
+ * has 65534 program headers (with its PT_NOTE) and is read back; 65534
+ * ranges would need 65535 = PN_XNUM and are refused. A core whose e_phnum
+ * is PN_XNUM is refused when read.
+ */
+KX_TEST(program_header_cap)
+{
+	struct core k;
+	struct kx_vmcore vc;
+	struct kx_error err = { 0 };
+	const size_t most = KX_ELFCORE_PHNUM_MAX - 1, mem = 2 * (most + 1);
+	CHECK(build(&k, &kcore_x86, NULL) == 0);
+	/* a PT_LOAD large enough for `most` + 1 separate one-byte ranges */
+	uint8_t *b = realloc(k.bytes, k.mem_off + mem);
+	CHECK(b);
+	memset(b + k.size, 0, k.mem_off + mem - k.size);
+	k.bytes = b;
+	k.size = k.mem_off + mem;
+	kx_put_le64(b + k.load_ph + offsetof(Elf64_Phdr, p_filesz), mem);
+	kx_put_le64(b + k.load_ph + offsetof(Elf64_Phdr, p_memsz), mem);
+
+	for (size_t ranges = most; ranges <= most + 1; ranges++) {
+		struct kx_vmcore_recorder rec = { 0 };
+		struct kx_elfcore_mem m = { k.bytes, k.size };
+		uint8_t byte, *min = NULL;
+		size_t min_size = 0;
+		rec.inner = kx_elfcore_mem_reader(&m);
+		struct kx_elfcore_reader rd = kx_vmcore_recording_reader(&rec);
+		CHECK(kx_vmcore_open(&vc, "core", rd, &err) == 0);
+		for (size_t i = 0; i < ranges; i++)
+			CHECK(rd.read(rd.ctx, k.mem_off + 2 * i, &byte, 1, &err) == 0);
+		int rc = kx_vmcore_write_minimal(&vc, &rec, true, &min, &min_size, &err);
+		kx_vmcore_close(&vc);
+		kx_vmcore_recorder_free(&rec);
+		if (ranges == most) {
+			CHECK(rc == 0);
+			uint16_t phnum = 0;
+			kx_le16((struct kx_bytes){ min, min_size }, offsetof(Elf64_Ehdr, e_phnum), &phnum);
+			CHECK_EQ_U64(phnum, KX_ELFCORE_PHNUM_MAX);
+			struct kx_elfcore_mem mm = { min, min_size };
+			CHECK(kx_vmcore_open(&vc, "minimal", kx_elfcore_mem_reader(&mm), &err) == 0);
+			CHECK_EQ_U64(vc.nr_loads, most);
+			kx_vmcore_close(&vc);
+			/* the same file claiming one header more: PN_XNUM */
+			kx_put_le16(min + offsetof(Elf64_Ehdr, e_phnum), KX_ELFCORE_PHNUM_MAX + 1);
+			CHECK(kx_vmcore_open(&vc, "minimal", kx_elfcore_mem_reader(&mm), &err) < 0);
+			CHECK_EQ_U64(err.status, KX_E_INPUT);
+			CHECK_STR(err.message, "minimal: e_phnum 65535: extended numbering (PN_XNUM) is not supported: "
+				  "at most 65534 program headers");
+			free(min);
+		} else {
+			CHECK(rc < 0);
+			CHECK_EQ_U64(err.status, KX_E_INPUT);
+			CHECK_STR(err.message, "core: 65534 ranges read: more than 65533, the most PT_LOADs a core "
+				  "file has beside its PT_NOTE without extended numbering");
+		}
+	}
+	free(k.bytes);
+}
+
+/* VMCOREINFO edits for the ring-buffer caps */
+static void replace(char *info, const char *from, const char *to)
+{
+	char *p = strstr(info, from);
+	if (p) {
+		memmove(p + strlen(to), p + strlen(from), strlen(p + strlen(from)) + 1);
+		memcpy(p, to, strlen(to));
+	}
+}
+static void rb_size_4096(char *info) { replace(info, "SIZE(printk_ringbuffer)=88", "SIZE(printk_ringbuffer)=4096"); }
+static void rb_size_4097(char *info) { replace(info, "SIZE(printk_ringbuffer)=88", "SIZE(printk_ringbuffer)=4097"); }
+/* printk_info's exported fields end at 24: the smallest it can say */
+static void info_24(char *info) { replace(info, "SIZE(printk_info)=88", "SIZE(printk_info)=24"); }
+static void info_24_desc_32(char *info)
+{
+	info_24(info);
+	replace(info, "SIZE(prb_desc)=24", "SIZE(prb_desc)=32");
+}
+static void info_24_desc_33(char *info)
+{
+	info_24(info);
+	replace(info, "SIZE(prb_desc)=24", "SIZE(prb_desc)=33");
+}
+
+/* The ring buffer at OFF_RB with count_bits or size_bits set. */
+static int build_ring(struct core *k, void (*edit)(char *info), uint32_t count_bits, uint32_t size_bits)
+{
+	if (build(k, &kcore_x86, edit) < 0)
+		return -1;
+	kx_put_le32(k->bytes + k->mem_off + OFF_RB + 0, count_bits);
+	kx_put_le32(k->bytes + k->mem_off + OFF_RB + 48, size_bits);
+	return 0;
+}
+
+/*
+ * The ring-buffer caps (printk.c). Arrays as large as the caps allow (2^26
+ * descriptors, a 2 GiB text ring) cannot be in a test's core: at the cap
+ * the value passes its check and the read stops at the next rule, that the
+ * core holds the array (the first byte missing is at the end of the test's
+ * memory, and the run after it is unmapped up to the end of the kernel
+ * image mapping); one over is refused by the cap, naming it.
+ * STRUCT_SIZE_MAX at its value reads the whole log.
+ */
+KX_TEST(ring_buffer_caps)
+{
+	struct core k;
+	/* SIZE(printk_ringbuffer) 4096 (STRUCT_SIZE_MAX): the structure is
+	 * read whole (its fields where they are), the log printed */
+	CHECK(build(&k, &kcore_x86, rb_size_4096) == 0);
+	struct result r = run(&k, false);
+	if (r.rc < 0)
+		printf("#   %s\n", r.err.message);
+	CHECK(r.rc == 0);
+	CHECK_STR(r.text, expected_dmesg);
+	free(r.text);
+	free(k.bytes);
+	CHECK(build(&k, &kcore_x86, rb_size_4097) == 0);
+	expect_error(kx_failed_, &k, KX_E_INPUT, "core: VMCOREINFO SIZE(printk_ringbuffer)=4097, SIZE(prb_desc)=24, "
+		     "SIZE(printk_info)=88: each must be 1 to 4096");
+	free(k.bytes);
+
+	/* count_bits 26 (COUNT_BITS_MAX): 2^26 descriptors of 24 bytes */
+	CHECK(build_ring(&k, info_24, 26, SIZE_BITS) == 0);
+	expect_error(kx_failed_, &k, KX_E_INPUT, "core: desc_ring.descs (prb_desc array) at 0xffffffff82008000 "
+		     "(physical 0x12008000): 0x3dff8000 bytes not in the core file (no PT_LOAD holds them)");
+	free(k.bytes);
+	CHECK(build_ring(&k, info_24, 27, SIZE_BITS) == 0);
+	expect_error(kx_failed_, &k, KX_E_INPUT, "core: printk ring buffer at 0xffffffff82000100: desc_ring."
+		     "count_bits 27: more than 2^26 descriptors (a 2 GiB log_buf_len, the kernel's largest, "
+		     "has 2^26)");
+	free(k.bytes);
+
+	/* ARRAY_BYTES_MAX: 2^26 descriptors of 32 bytes are 2 GiB exactly */
+	CHECK(build_ring(&k, info_24_desc_32, 26, SIZE_BITS) == 0);
+	expect_error(kx_failed_, &k, KX_E_INPUT, "core: desc_ring.descs (prb_desc array) at 0xffffffff82008000 "
+		     "(physical 0x12008000): 0x3dff8000 bytes not in the core file (no PT_LOAD holds them)");
+	free(k.bytes);
+	CHECK(build_ring(&k, info_24_desc_33, 26, SIZE_BITS) == 0);
+	expect_error(kx_failed_, &k, KX_E_INPUT, "core: printk ring buffer at 0xffffffff82000100: 2^26 "
+		     "descriptors of 33 + 24 bytes: more than 2147483648 bytes in one array, the most "
+		     "vmcore-dmesg copies");
+	free(k.bytes);
+
+	/* size_bits 4 to 31 (SIZE_BITS_MAX, the kernel's LOG_BUF_LEN_MAX): 31
+	 * is ring_size_checked_before_allocation's; 32 and 3 are refused, 4
+	 * is read (its records' blocks lie outside a 16-byte ring: skipped) */
+	CHECK(build_ring(&k, NULL, COUNT_BITS, 32) == 0);
+	expect_error(kx_failed_, &k, KX_E_INPUT, "core: printk ring buffer at 0xffffffff82000100: "
+		     "text_data_ring.size_bits 32: the text ring must be 2^4 to 2^31 bytes");
+	free(k.bytes);
+	CHECK(build_ring(&k, NULL, COUNT_BITS, 3) == 0);
+	expect_error(kx_failed_, &k, KX_E_INPUT, "core: printk ring buffer at 0xffffffff82000100: "
+		     "text_data_ring.size_bits 3: the text ring must be 2^4 to 2^31 bytes");
+	free(k.bytes);
+	CHECK(build_ring(&k, NULL, COUNT_BITS, 4) == 0);
+	r = run(&k, false);
+	if (r.rc < 0)
+		printf("#   %s\n", r.err.message);
+	CHECK(r.rc == 0);
+	CHECK(r.log.invalid > 0);
+	free(r.text);
+	free(k.bytes);
+}
+
 KX_TEST_MAIN(
 	KX_CASE(kcore_x86_64),
 	KX_CASE(vmcore_x86_64_phys_base),
@@ -1001,5 +1238,7 @@ KX_TEST_MAIN(
 	KX_CASE(real_kernel_cores),
 	KX_CASE(every_truncation),
 	KX_CASE(mangled_bytes),
-	KX_CASE(mangled_real_core)
+	KX_CASE(mangled_real_core),
+	KX_CASE(vmcoreinfo_size_cap), KX_CASE(notes_size_cap), KX_CASE(program_header_cap),
+	KX_CASE(ring_buffer_caps)
 )

@@ -21,7 +21,7 @@ expect() {
   else not_ok "$name" "exit $got (want $want): $(head -3 "$work/err")"; fi
 }
 
-echo "1..16"
+echo "1..20"
 xz -dc "$fx/x86_64-6.12-dynamic.core.xz" >"$work/core"
 xz -dc "$fx/x86_64-6.12-dynamic.dmesg.xz" >"$work/want"
 if "$bin" "$work/core" >"$work/out" 2>"$work/err" && cmp -s "$work/out" "$work/want"; then
@@ -38,6 +38,39 @@ if "$bin" -x "$work/min" "$work/core" >/dev/null 2>"$work/err" &&
    "$bin" "$work/min" >"$work/out2" 2>>"$work/err" && cmp -s "$work/out2" "$work/want"; then ok "--extract writes a core that reads the same"
 else not_ok "--extract writes a core that reads the same" "$(cat "$work/err")"; fi
 expect "--extract never overwrites a file (exit 3)" 3 'min: cannot create: File exists' -- -x "$work/min" "$work/core"
+# --extract gets its name only once written whole: a run killed midway, or
+# one that fails, leaves nothing under it. The core is a FIFO: vmcore-dmesg
+# has made its output file (nameless) and waits in open(2) until a writer
+# comes, where it is killed (deterministically: once the file is open).
+leftovers() { find "$work" -maxdepth 1 -name "*$1*" ! -name fifo | sed "s|$work/||" | tr '\n' ' '; }
+killed_midway() {
+  local sig=$1 name="--extract: SIG$1 midway leaves no file under the name" pid i
+  rm -f "$work/fifo"; mkfifo "$work/fifo"
+  "$bin" -x "$work/killed-$sig" "$work/fifo" >/dev/null 2>&1 &
+  pid=$!
+  for i in $(seq 200); do
+    # the output is open (an O_TMPFILE shows as "DIR/#N (deleted)")
+    ls -l "/proc/$pid/fd" 2>/dev/null | grep -q -- "-> $work/" && break
+    sleep 0.05
+  done
+  sleep 0.2
+  kill -"$sig" "$pid"; wait "$pid" 2>/dev/null
+  local rc=$? left; left=$(leftovers "killed-$sig")
+  if [ "$i" -lt 200 ] && [ "$rc" = $((128 + $(kill -l "$sig"))) ] && [ -z "$left" ]; then ok "$name"
+  else not_ok "$name" "waited $i, exit $rc, left: ${left:-nothing}"; fi
+}
+killed_midway TERM
+killed_midway KILL
+# a writer comes: the core cannot be read from a FIFO (no pread), exit 3
+rm -f "$work/fifo"; mkfifo "$work/fifo"
+cat "$work/core" >"$work/fifo" 2>/dev/null &
+"$bin" -x "$work/failed" "$work/fifo" >/dev/null 2>"$work/err"; rc=$?
+wait
+if [ "$rc" = 3 ] && [ -z "$(leftovers failed)" ]; then ok "--extract: a run that fails leaves no file"
+else not_ok "--extract: a run that fails leaves no file" "exit $rc, left: $(leftovers failed); $(head -2 "$work/err")"; fi
+if "$bin" -x "$work/killed-KILL" "$work/core" >/dev/null 2>"$work/err" && "$bin" "$work/killed-KILL" >"$work/out3" 2>>"$work/err" &&
+   cmp -s "$work/out3" "$work/want"; then ok "--extract: the name a killed run did not take is free"
+else not_ok "--extract: the name a killed run did not take is free" "$(cat "$work/err")"; fi
 
 size=$(stat -c %s "$work/core")
 head -c $((size / 2)) "$work/core" >"$work/half"

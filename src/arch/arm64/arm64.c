@@ -38,6 +38,7 @@ const struct kx_arch_ops kx_arch_arm64 = {
 	.pe_machine = 0xaa64 /* IMAGE_FILE_MACHINE_ARM64 */,
 	.kexec_arch_flag = KEXEC_ARCH_AARCH64,
 	.crash_hotplug_flag = KX_KEXEC_CRASH_HOTPLUG_SUPPORT,
+	.command_line_size = 2048,  /* arch/arm64/include/uapi/asm/setup.h */
 	.formats = arm64_formats,
 	.build_plan = arm64_build_plan,
 	.purgatory_console = kx_dtb_boot_console,

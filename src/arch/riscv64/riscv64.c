@@ -40,6 +40,7 @@ const struct kx_arch_ops kx_arch_riscv64 = {
 	.pe_machine = 0x5064 /* IMAGE_FILE_MACHINE_RISCV64 */,
 	.kexec_arch_flag = KEXEC_ARCH_RISCV,
 	.crash_hotplug_flag = KX_KEXEC_CRASH_HOTPLUG_SUPPORT,
+	.command_line_size = 1024,  /* arch/riscv/include/uapi/asm/setup.h (before riscv had one: the generic 512) */
 	.formats = riscv64_formats,
 	.build_plan = riscv64_build_plan,
 	.purgatory_console = kx_dtb_boot_console,

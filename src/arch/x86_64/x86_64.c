@@ -234,6 +234,7 @@ const struct kx_arch_ops kx_arch_x86_64 = {
 	.pe_machine = 0x8664 /* IMAGE_FILE_MACHINE_AMD64 */,
 	.kexec_arch_flag = KEXEC_ARCH_X86_64,
 	.crash_hotplug_flag = KX_KEXEC_UPDATE_ELFCOREHDR,
+	.command_line_size = 2048,  /* arch/x86/include/asm/setup.h; a bzImage's cmdline_size may say less */
 	.formats = x86_64_formats,
 	.build_plan = x86_64_build_plan,
 	.purgatory_console = kx_x86_console,
