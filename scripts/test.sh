@@ -46,7 +46,8 @@ SYSTEMS=(bookworm trixie)
 systems_pid=
 if [ "${KX_SKIP_E2E:-}" != 1 ]; then
   mkdir -p build
-  bash scripts/debian-systems.sh "${SYSTEMS[@]}" >build/debian-systems.log 2>&1 </dev/null &
+  # nice: the foreground steps first; the build soaks up what they leave.
+  nice -n 10 bash scripts/debian-systems.sh "${SYSTEMS[@]}" >build/debian-systems.log 2>&1 </dev/null &
   systems_pid=$!
 fi
 
