@@ -46,8 +46,7 @@ SYSTEMS=(bookworm trixie)
 systems_pid=
 if [ "${KX_SKIP_E2E:-}" != 1 ]; then
   mkdir -p build
-  # nice: the foreground steps first; the build soaks up what they leave.
-  nice -n 10 bash scripts/debian-systems.sh "${SYSTEMS[@]}" >build/debian-systems.log 2>&1 </dev/null &
+  bash scripts/debian-systems.sh "${SYSTEMS[@]}" >build/debian-systems.log 2>&1 </dev/null &
   systems_pid=$!
 fi
 
