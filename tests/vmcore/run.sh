@@ -107,7 +107,7 @@ guest() {
   mkdir -p "$dir/root/bin" "$dir/root/proc" "$dir/root/sys" "$dir/root/dev" "$dir/root/tmp"
   cp "$busybox" "$dir/root/bin/busybox"
   cp "$bin" "$dir/root/bin/vmcore-dmesg"
-  for a in sh mount dmesg cat echo head tar gzip base64 poweroff sleep; do
+  for a in sh mount dmesg cat echo head tar gzip base64 poweroff sleep cmp mv; do
     ln -s busybox "$dir/root/bin/$a"
   done
   cat >"$dir/root/init" <<EOF
@@ -118,7 +118,11 @@ mount -t devtmpfs dev /dev
 cd /tmp
 $flood
 echo "$marker" > /dev/kmsg
-dmesg > dmesg.txt
+# The reads below must see one log: wait until the kernel stops adding to
+# it (late boot lines such as x86's "Refined TSC clocksource calibration"
+# come seconds after init starts), at most 10 s.
+i=0; dmesg > dmesg.txt
+while [ \$i -lt 10 ]; do sleep 1; dmesg > dmesg2.txt; cmp -s dmesg.txt dmesg2.txt && break; mv dmesg2.txt dmesg.txt; i=\$((i + 1)); done
 vmcore-dmesg -v /proc/kcore > vd.txt 2> vd.err; echo \$? > vd.rc
 vmcore-dmesg --physical /proc/kcore > vd-phys.txt 2> vd-phys.err; echo \$? > vd-phys.rc
 vmcore-dmesg -r /proc/kcore > vd-raw.txt 2> vd-raw.err; echo \$? > vd-raw.rc
