@@ -4,14 +4,16 @@
 # riscv64 kexec-tools).  Never runs kexec on the host.
 #
 # Load: in ONE guest, for each of N iterations (alternating which tool goes
-# first), for each path -c (kexec_load) and -s (kexec_file_load; x86_64 only:
-# Debian's arm64 kernels have no kexec_file_load), each tool runs
-#   kexec -<path> -l /k2/vmlinuz --initrd=<stage-2 initrd + MB MiB of random data> --append=...
-# under tests/e2e/peakrss (static: fork/exec, wait4's ru_maxrss, wall time
-# from CLOCK_MONOTONIC), then `kexec -u`.  An extra warm-up iteration 0 is not
-# counted.  The host prints per-tool medians of successful runs and the
-# ratios kexec-ng / kexec-tools.  Our binary only has to exist: failures are
-# counted and reported, not fatal.
+# first), for each path -c (kexec_load), -c -i (kexec_load, no purgatory
+# check) and -s (kexec_file_load; x86_64 only: Debian's arm64 kernels have no
+# kexec_file_load), each tool runs
+#   kexec <path> -l /k2/vmlinuz --initrd=<stage-2 initrd + MB MiB of random data> --append=...
+# under tests/e2e/peakrss (static: fork/exec, wall time from CLOCK_MONOTONIC,
+# wait4's CPU time, minor faults and ru_maxrss, and the private memory: the
+# run's own cgroup v2 memory.peak), then `kexec -u`.  An extra warm-up
+# iteration 0 is not counted.  The host prints per-tool medians of successful
+# runs and the ratios kexec-ng / kexec-tools.  Our binary only has to exist:
+# failures are counted and reported, not fatal.
 #
 # Exec path: the cost of the purgatory's digest check.  One guest per run:
 # stage 1 loads the same kernel and big initrd with -c, with or without -i,
@@ -94,8 +96,8 @@ done
 e2e_set_arch "$ARCH"
 KEXEC_BIN=${KEXEC_BIN:-$E2E_ROOT/build/static-$E2E_ARCH/kexec}
 case "$E2E_ARCH" in
-  x86_64) PATHS="c s"; FW=${FW:-seabios}; export E2E_CPU=${CPU:-} ;;
-  arm64) PATHS="c"; FW=${FW:-direct}; export E2E_CPU=${CPU:-$E2E_ARM64_CPU} ;;
+  x86_64) PATHS="c ci s"; FW=${FW:-seabios}; export E2E_CPU=${CPU:-} ;;
+  arm64) PATHS="c ci"; FW=${FW:-direct}; export E2E_CPU=${CPU:-$E2E_ARM64_CPU} ;;
   riscv64)
     # Debian has no riscv64 kexec-tools: kexec-ng's exec path only.
     PATHS="c"; FW=${FW:-direct}; export E2E_CPU=${CPU:-}; EXEC_TOOLS=0; LOAD=0 ;;
@@ -169,10 +171,17 @@ APPEND="$E2E_CONSOLE stage=2 token=bench"
 $BIG_INITRD
 EOF
 cat >>"$RUN/tree/bench.sh" <<'EOF'
+# Private memory: each run in its own cgroup (peakrss -g), its memory.peak
+mkdir -p /sys/fs/cgroup
+mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null
+CG=
+if echo +memory >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null; then CG="-g /sys/fs/cgroup"
+else echo "E2E: bench-note no cgroup2 memory controller: private memory not measured"; fi
 echo "E2E: bench setup guest=$(uname -r) fw=$(if [ -d /sys/firmware/efi ]; then echo efi; else echo bios; fi) kernel_bytes=$(wc -c </k2/vmlinuz) initrd_bytes=$(wc -c </tmp/big-initrd.img) iterations=$N"
 one() {
   tool=$1 path=$2 i=$3
-  peakrss -o /tmp/r /bin/kexec-$tool -$path -l /k2/vmlinuz --initrd=/tmp/big-initrd.img --append="$APPEND" >/tmp/o 2>&1
+  case $path in ci) sw="-c -i" ;; *) sw=-$path ;; esac
+  peakrss -o /tmp/r $CG /bin/kexec-$tool $sw -l /k2/vmlinuz --initrd=/tmp/big-initrd.img --append="$APPEND" >/tmp/o 2>&1
   echo "E2E: bench-result tool=$tool path=$path iter=$i $(cat /tmp/r)"
   if ! grep -q ' status=0$' /tmp/r; then
     head -n 5 /tmp/o | sed "s/^/E2E: bench-out tool=$tool path=$path iter=$i: /"
@@ -364,36 +373,54 @@ echo
 echo "kexec -l of $guest ($((kernel_bytes / 1024)) KiB, the running kernel) + initrd ($((initrd_bytes / 1048576)) MiB), $gfw $E2E_ARCH guest under TCG${E2E_CPU:+ (-cpu $E2E_CPU)}, $runs runs each (medians of successful runs)"
 echo "kexec-ng: $KEXEC_BIN"
 echo "kexec-tools: Debian $(sed 's/^kexec-tools=//' "$E2E_KTCACHE/version") (dynamic)"
-printf '%-5s %-12s %7s %14s %12s %16s\n' path tool ok wall_ms min_wall_ms maxrss_kib
+printf '%-7s %-12s %5s %9s %9s %9s %8s %11s %11s\n' path tool ok wall_ms min_ms cpu_ms minflt maxrss_kib private_kib
+# Per path and tool: medians of the successful counted runs (iter > 0) of
+# wall time, CPU time (user + sys), minor faults, peak RSS and private memory
+# (the run's cgroup memory.peak); then kexec-ng / kexec-tools.
 for path in $PATHS; do
-  declare -A W=() R=()
-  for tool in ng tools; do
-    vals=$(awk -v t="$tool" -v p="$path" '
-      $0 ~ "^E2E: bench-result tool=" t " path=" p " " {
-        for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-        if (f["iter"] > 0) { n++; if (f["status"] == 0) { ok++; print f["wall_us"], f["maxrss_kb"] } }
+  awk -v p="$path" '
+    function med(arr, n,   i, j, t) {
+      if (n == 0) return "n/a"
+      for (i = 2; i <= n; i++) { t = arr[i]; for (j = i - 1; j >= 1 && arr[j] > t; j--) arr[j + 1] = arr[j]; arr[j + 1] = t }
+      return n % 2 ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2
+    }
+    function fmt(v, d) { return v == "n/a" ? v : sprintf("%.1f", v / d) }
+    function ratio(a, b) { return (a == "n/a" || b == "n/a" || b == 0) ? "n/a" : sprintf("%.2f", a / b) }
+    $0 ~ "^E2E: bench-result tool=[a-z]+ path=" p " " {
+      delete f
+      for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+      t = f["tool"]
+      if (f["iter"] > 0) {
+        total[t]++
+        if (f["status"] == 0) {
+          k = ++ok[t]
+          wall[t, k] = f["wall_us"]; cpu[t, k] = f["user_us"] + f["sys_us"]
+          flt[t, k] = f["minflt"]; rss[t, k] = f["maxrss_kb"]
+          priv[t, k] = ("private_kb" in f && f["private_kb"] >= 0) ? f["private_kb"] : "n/a"
+        }
       }
-      END { printf "N %d %d\n", n, ok }' "$results")
-    total=$(awk '$1 == "N" { print $2 }' <<<"$vals")
-    ok=$(awk '$1 == "N" { print $3 }' <<<"$vals")
-    med() { grep -v '^N ' <<<"$vals" | awk -v c="$1" '{ print $c }' | sort -n |
-            awk '{ a[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-    w=$(med 1); r=$(med 2)
-    wmin=$(grep -v '^N ' <<<"$vals" | awk '{ print $1 }' | sort -n | head -n1)
-    wminms=n/a; [ -n "$wmin" ] && wminms=$(awk -v w="$wmin" 'BEGIN { printf "%.1f", w / 1000 }')
-    W[$tool]=$w; R[$tool]=$r
-    name=kexec-$tool; [ $tool = ng ] && name=kexec-ng
-    wms=n/a; [ "$w" != n/a ] && wms=$(awk -v w="$w" 'BEGIN { printf "%.1f", w / 1000 }')
-    printf '%-5s %-12s %7s %14s %12s %16s\n' "-$path" "$name" "$ok/$total" "$wms" "$wminms" "$r"
-  done
-  if [ "${W[ng]}" != n/a ] && [ "${W[tools]}" != n/a ]; then
-    printf '%-5s %-12s %7s %14s %12s %16s\n' "-$path" "ratio ng/kt" "" \
-      "$(awk -v a="${W[ng]}" -v b="${W[tools]}" 'BEGIN { printf "%.2f", a / b }')" "" \
-      "$(awk -v a="${R[ng]}" -v b="${R[tools]}" 'BEGIN { printf "%.2f", a / b }')"
-  else
-    printf '%-5s %-12s %7s %14s %12s %16s\n' "-$path" "ratio ng/kt" "" n/a "" n/a
-  fi
-  unset W R
+    }
+    END {
+      sw = p; sub(/i$/, " -i", sw); sw = "-" sw
+      for (ti = 1; ti <= 2; ti++) {
+        t = ti == 1 ? "ng" : "tools"
+        n = ok[t] + 0; mn = "n/a"
+        for (q = 1; q <= 5; q++) {
+          delete a; np = 0
+          for (k = 1; k <= n; k++) {
+            v = q == 1 ? wall[t, k] : q == 2 ? cpu[t, k] : q == 3 ? flt[t, k] : q == 4 ? rss[t, k] : priv[t, k]
+            if (v != "n/a") a[++np] = v
+            if (q == 1 && (mn == "n/a" || v < mn)) mn = v
+          }
+          m[t, q] = med(a, np)
+        }
+        printf "%-7s %-12s %5s %9s %9s %9s %8s %11s %11s\n", sw, (t == "ng" ? "kexec-ng" : "kexec-tools"),
+          n "/" total[t] + 0, fmt(m[t, 1], 1000), fmt(mn, 1000), fmt(m[t, 2], 1000), m[t, 3], m[t, 4], m[t, 5]
+      }
+      printf "%-7s %-12s %5s %9s %9s %9s %8s %11s %11s\n", sw, "ratio ng/kt", "",
+        ratio(m["ng", 1], m["tools", 1]), "", ratio(m["ng", 2], m["tools", 2]), ratio(m["ng", 3], m["tools", 3]),
+        ratio(m["ng", 4], m["tools", 4]), ratio(m["ng", 5], m["tools", 5])
+    }' "$results"
 done
 if [ "$EXEC_RUNS" -gt 0 ]; then exec_report; fi
 exit 0

@@ -178,6 +178,8 @@ int kx_plan_add_kernel(struct kx_plan *plan, const struct kx_plan_ctx *ctx, cons
 				base + piece->paddr, kx_align_up(piece->memsz, KX_PAGE_SIZE), err) < 0)
 			return -1;
 	}
+	plan->kernel_room_start = base;
+	plan->kernel_room_size = kx_align_up(k->span, KX_PAGE_SIZE);
 	return 0;
 }
 

@@ -203,6 +203,15 @@ static void json_plan(struct kx_json *j, const struct kx_plan *plan)
 		kx_json_close(j, '}');
 	}
 	kx_json_close(j, ']');
+	if (plan->kernel_room_size) {
+		kx_json_open(j, "kernel_room", '{');
+		kx_json_u64(j, "mem", plan->kernel_room_start);
+		kx_json_hex(j, "mem_hex", plan->kernel_room_start);
+		kx_json_u64(j, "size", plan->kernel_room_size);
+		kx_json_close(j, '}');
+	} else {
+		kx_json_str(j, "kernel_room", NULL);
+	}
 	kx_json_u64(j, "entry", plan->entry);
 	kx_json_hex(j, "entry_hex", plan->entry);
 	kx_json_u64(j, "kernel_entry", plan->kernel_entry);

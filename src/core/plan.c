@@ -83,6 +83,14 @@ int kx_plan_check(const struct kx_plan *plan, const struct kx_memmap *ram,
 					       "segment %u (%s) overlaps segment %u (%s)",
 					       i, s->name, j, o->name);
 		}
+		/* the kernel's room is the kernel's: no other segment in it */
+		uint64_t room_end = plan->kernel_room_start + plan->kernel_room_size;
+		if (plan->kernel_room_size && strcmp(s->name, "kernel") != 0 &&
+		    s->mem < room_end && plan->kernel_room_start < end)
+			return kx_fail(err, KX_E_PLAN,
+				       "segment %u (%s) is inside the kernel's room 0x%" PRIx64 "-0x%" PRIx64
+				       " (the memory it needs free to unpack itself)",
+				       i, s->name, plan->kernel_room_start, room_end - 1);
 		total += s->memsz;
 	}
 	/* kexec_core.c refuses images using more than half of RAM. */
@@ -154,6 +162,23 @@ static void segment_digest_text(const struct kx_plan *plan, const struct kx_segm
 	snprintf(out, 80, "%s %s", kx_digest_name(plan->digest_kind), h);
 }
 
+uint64_t kx_plan_kernel_bytes(const struct kx_plan *plan)
+{
+	uint64_t sum = 0;
+	for (unsigned int i = 0; i < plan->nr_segments; i++)
+		if (!strcmp(plan->segments[i].name, "kernel"))
+			sum += plan->segments[i].memsz;
+	return sum;
+}
+
+uint64_t kx_plan_footprint(const struct kx_plan *plan)
+{
+	uint64_t sum = 0, kernel = kx_plan_kernel_bytes(plan);
+	for (unsigned int i = 0; i < plan->nr_segments; i++)
+		sum += plan->segments[i].memsz;
+	return plan->kernel_room_size > kernel ? sum - kernel + plan->kernel_room_size : sum;
+}
+
 void kx_plan_print(const struct kx_plan *plan, FILE *out)
 {
 	char h[80];
@@ -170,6 +195,10 @@ void kx_plan_print(const struct kx_plan *plan, FILE *out)
 			i, s->name, s->mem, s->mem + s->memsz - 1, s->memsz, s->bufsz, h, s->source,
 			s->kernel_rewrites ? " (not checked by the purgatory: the kernel rewrites it on hotplug)" : "");
 	}
+	if (plan->kernel_room_size > kx_plan_kernel_bytes(plan))
+		fprintf(out, "kernel room: 0x%09" PRIx64 "-0x%09" PRIx64 " (free for the kernel to unpack "
+			"itself; no other segment in it)\n",
+			plan->kernel_room_start, plan->kernel_room_start + plan->kernel_room_size - 1);
 	fprintf(out, "entry: 0x%" PRIx64 "%s\n", plan->entry,
 		plan->kernel_entry && plan->kernel_entry != plan->entry ? " (purgatory)" : "");
 	if (plan->kernel_entry)

@@ -42,6 +42,11 @@ struct kx_plan {
 	unsigned long flags;         /* kexec_load flags incl. KEXEC_ARCH_* */
 	char cmdline[4096];          /* command line handed to the new kernel */
 	uint64_t kernel_entry;       /* where purgatory jumps (informational) */
+	/* A relocatable kernel's room: the bytes from its base the boot
+	 * protocol wants free (bzImage init_size, arm64/riscv64 image_size),
+	 * kept out of every other segment by the placer; its segments hold
+	 * only the file's bytes. Size 0 when the kernel has no such room. */
+	uint64_t kernel_room_start, kernel_room_size;
 	enum kx_digest_kind digest_kind; /* of the segment digests (--digest) */
 	uint8_t digest[32];          /* SHA-256 over all segment digest fields */
 	int verify;                  /* purgatory checks digests */
@@ -82,5 +87,9 @@ void kx_plan_hash(struct kx_plan *plan);
  * SHA-256 as its 32 bytes (64 digits). */
 void kx_plan_segment_digest_hex(const struct kx_plan *plan, const struct kx_segment *s, char out[65]);
 void kx_plan_print(const struct kx_plan *plan, FILE *out);
+/* Bytes of the kernel's segments; bytes the plan takes in memory (its
+ * segments, the kernel's room counted whole). */
+uint64_t kx_plan_kernel_bytes(const struct kx_plan *plan);
+uint64_t kx_plan_footprint(const struct kx_plan *plan);
 
 #endif

@@ -120,7 +120,15 @@ static int bzimage_describe(const struct kx_plan_ctx *ctx, struct kx_kernel_desc
 	k->fixed = false;
 	k->nr_pieces = 1;
 	k->pieces[0].bytes = kx_bytes_sub(image, bz.setup_size, bz.pm_size);
-	k->pieces[0].memsz = bz.init_size;
+	/* boot.rst: init_size bytes from the load address must be free for the
+	 * kernel's decompression; free, not zeroed (the decompressor and the
+	 * kernel clear their own .bss). So the placer reserves init_size (span)
+	 * and keeps every other segment out of it, while the segment itself is
+	 * only the file's bytes: a memsz of init_size would have the old kernel
+	 * zero-fill and the purgatory check tens of MiB nobody reads (Debian
+	 * 6.1: an 8 MiB file, init_size 64 MiB). kexec-tools loads the same
+	 * file-sized segment in an init_size hole. */
+	k->pieces[0].memsz = bz.pm_size;
 	k->pieces[0].paddr = 0;
 	k->span = bz.init_size;
 	k->align = bz.kernel_alignment;

@@ -271,8 +271,7 @@ static int prepare_crash(struct kx_load *ld, struct kx_error *err)
 		uint64_t segments = 0;
 		kx_plan_init(&plan);
 		if (ld->format && build_plan(ld, false, &plan, &plan_err) == 0) {
-			for (unsigned int i = 0; i < plan.nr_segments; i++)
-				segments += plan.segments[i].memsz;
+			segments = kx_plan_footprint(&plan);
 			uint64_t initrd = ld->initrd.bytes.size;
 			uint64_t need = kx_align_up(segments + 3 * initrd + 96 * MiB, 32 * MiB);
 			kx_plan_free(&plan);

@@ -159,10 +159,20 @@ KX_TEST(bios_box_boot_params)
 	uint32_t types[8];
 	CHECK(setup_types(bp, types, 8) == 1);
 	CHECK_EQ_U64(types[0], SETUP_RNG_SEED);
-	/* kernel: aligned to kernel_alignment, at or above pref_address, init_size reserved */
+	/* kernel: aligned to kernel_alignment, at or above pref_address; its
+	 * segment is the file's protected-mode part, its init_size (0x400000)
+	 * reserved as the kernel's room, which no other segment enters */
 	CHECK_EQ_U64(kern->mem % 0x200000, 0);
 	CHECK(kern->mem >= 0x1000000);
-	CHECK_EQ_U64(kern->memsz, 0x400000);
+	CHECK_EQ_U64(kern->memsz, kx_align_up(kern->bufsz, 4096));
+	CHECK(kern->memsz < 0x400000);
+	CHECK_EQ_U64(b.plan.kernel_room_start, kern->mem);
+	CHECK_EQ_U64(b.plan.kernel_room_size, 0x400000);
+	for (unsigned int i = 0; i < b.plan.nr_segments; i++) {
+		const struct kx_segment *s = &b.plan.segments[i];
+		if (s != kern)
+			CHECK(s->mem >= kern->mem + 0x400000 || s->mem + s->memsz <= kern->mem);
+	}
 	CHECK_EQ_U64(b.plan.kernel_entry, kern->mem + 0x200);
 	/* initrd top-down below 4 GiB and below initrd_addr_max */
 	CHECK(rd->mem + rd->memsz <= 0x80000000ULL);

@@ -536,6 +536,29 @@ KX_TEST(segment_count_cap)
 	CHECK_CONTAINS(err.message, "segment purgatory: more than 16 segments (KEXEC_SEGMENT_MAX)");
 }
 
+/* The kernel's room (bzImage init_size) is kept free: a plan with another
+ * segment inside it is refused, one next to it passes; the footprint counts
+ * the room whole. */
+KX_TEST(kernel_room_is_kept_free)
+{
+	struct kx_plan plan;
+	struct kx_error err = { 0 };
+	static const uint8_t page[4096];
+	kx_plan_init(&plan);
+	CHECK(kx_plan_add(&plan, "kernel", "test", page, sizeof(page), 0x1000000, sizeof(page), &err) == 0);
+	plan.kernel_room_start = 0x1000000;
+	plan.kernel_room_size = 0x400000;
+	CHECK(kx_plan_add(&plan, "initrd", "test", page, sizeof(page), 0x1400000, sizeof(page), &err) == 0);
+	CHECK(kx_plan_check(&plan, NULL, 0, &err) == 0);
+	CHECK_EQ_U64(kx_plan_kernel_bytes(&plan), 4096);
+	CHECK_EQ_U64(kx_plan_footprint(&plan), 0x400000 + 4096);
+	plan.segments[1].mem = 0x13ff000; /* the room's last page */
+	CHECK(kx_plan_check(&plan, NULL, 0, &err) < 0);
+	kx_plan_free(&plan);
+	CHECK_EQ_U64(err.status, KX_E_PLAN);
+	CHECK_CONTAINS(err.message, "segment 1 (initrd) is inside the kernel's room 0x1000000-0x13fffff");
+}
+
 /* An x86_64 ELF vmlinux with KX_ELF_LOADS_MAX PT_LOADs and an initrd: each
  * PT_LOAD a segment, and the plan still fits KX_SEGMENT_MAX. */
 KX_TEST(elf_with_the_most_pt_loads_is_planned)
@@ -639,7 +662,7 @@ static const struct kx_test_case cases[] = {
 	KX_CASE(unknown_kernel_is_left_to_the_file_syscall_only), KX_CASE(crash_without_a_region_names_the_size),
 	KX_CASE(fixture_seed_only_under_a_test_root), KX_CASE(arch_hooks),
 	KX_CASE(dtb_refused_where_no_tree_is_handed_on), KX_CASE(file_flags), KX_CASE(ucode_before_the_initrd),
-	KX_CASE(decompressed_kernel_at_the_cap), KX_CASE(segment_count_cap),
+	KX_CASE(decompressed_kernel_at_the_cap), KX_CASE(segment_count_cap), KX_CASE(kernel_room_is_kept_free),
 	KX_CASE(elf_with_the_most_pt_loads_is_planned), KX_CASE(command_line_cap),
 	KX_CASE(command_line_compose_counts_what_does_not_fit),
 };
