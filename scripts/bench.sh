@@ -106,16 +106,20 @@ results=$E2E_LOGS/bench-results.txt
 exec_results=$E2E_LOGS/bench-exec-results.txt
 [ "${KEXEC_BIN#/}" != "$KEXEC_BIN" ] || KEXEC_BIN=$PWD/$KEXEC_BIN
 
-# _bench_static_tool NAME: tests/e2e/NAME.c built static for the guests'
-# architecture into $E2E_WORK/NAME (rebuilt when its source changes).
+# _bench_static_tool NAME [SRC...]: tests/e2e/NAME.c (and the project's
+# sources SRC, relative to src/) built static for the guests' architecture
+# into $E2E_WORK/NAME (rebuilt when its source changes).
 _bench_static_tool() {
-  local out=$E2E_WORK/$1 cc=(gcc)
+  local out=$E2E_WORK/$1 cc=(gcc) name=$1 extra=() f
+  shift
+  for f in "$@"; do extra+=("$E2E_ROOT/src/$f"); done
   [ "$E2E_ARCH" = arm64 ] && cc=(aarch64-linux-gnu-gcc)
   # riscv64: as cross/riscv64.ini (trixie's glibc in the sysroot, lld)
   [ "$E2E_ARCH" = riscv64 ] && cc=(riscv64-linux-gnu-gcc "--sysroot=$E2E_ROOT/.cache/sysroot-riscv64"
                                    -fuse-ld=lld -B/usr/lib/llvm-19/bin)
-  if [ ! -x "$out" ] || [ "$E2E_DIR/$1.c" -nt "$out" ]; then
-    "${cc[@]}" -static -O2 -Wall -Wextra -o "$out" "$E2E_DIR/$1.c" || e2e_die "cannot build $1 with ${cc[*]}"
+  if [ ! -x "$out" ] || [ "$E2E_DIR/$name.c" -nt "$out" ]; then
+    "${cc[@]}" -static -O2 -Wall -Wextra -I"$E2E_ROOT/src" -o "$out" "$E2E_DIR/$name.c" "${extra[@]}" ||
+      e2e_die "cannot build $name with ${cc[*]}"
   fi
   echo "$out"
 }
@@ -126,6 +130,7 @@ _bench_tree() {
   _e2e_copy_elf "$KEXEC_BIN" "$1" /bin/kexec-ng || e2e_die "cannot pack $KEXEC_BIN"
   [ "$E2E_ARCH" = riscv64 ] || _e2e_add_kexec_tools "$1" /bin/kexec-tools
   cp "$PEAKRSS" "$1/bin/peakrss"
+  [ -z "${READPATH:-}" ] || cp "$READPATH" "$1/bin/readpath"
   [ -z "$ARCHCOUNTER" ] || cp "$ARCHCOUNTER" "$1/bin/archcounter"
 }
 
@@ -148,6 +153,7 @@ prepare() {
   e2e_need_kernels
   mkdir -p "$E2E_WORK" "$E2E_LOGS"
   PEAKRSS=$(_bench_static_tool peakrss) || exit 2
+  READPATH=$(_bench_static_tool readpath core/crc32c.c) || exit 2
   ARCHCOUNTER=
   if [ "$EXEC_RUNS" -gt 0 ]; then ARCHCOUNTER=$(_bench_static_tool archcounter) || exit 2; fi
   _e2e_lock
@@ -200,6 +206,8 @@ while [ $i -le $N ]; do
   done
   i=$((i + 1))
 done
+# How to read the inputs (tests/e2e/readpath.c): mapping vs read()s
+readpath -r 5 /k2/vmlinuz /tmp/big-initrd.img 2>&1 | sed 's/^/E2E: bench-readpath /'
 echo "E2E: bench done"
 EOF
 _e2e_cpio_gz "$RUN/tree" "$RUN/bench.cpio.gz"
@@ -361,6 +369,9 @@ if [ ! -s "$results" ]; then
   exit 0
 fi
 grep -a '^E2E: bench-note' "$results" >&2
+echo
+echo "Reading the inputs (tests/e2e/readpath.c in the guest: hash, then the kernel's copy):"
+grep -a '^E2E: bench-readpath' "$results" | sed 's/^E2E: bench-readpath /  /'
 grep -a '^E2E: bench-out' "$results" | sort -u -t: -k2,2 | head -n 8 >&2
 
 setup=$(grep '^E2E: bench setup' "$results")

@@ -125,7 +125,7 @@ static int bzimage_describe(const struct kx_plan_ctx *ctx, struct kx_kernel_desc
 	 * kernel clear their own .bss). So the placer reserves init_size (span)
 	 * and keeps every other segment out of it, while the segment itself is
 	 * only the file's bytes: a memsz of init_size would have the old kernel
-	 * zero-fill and the purgatory check tens of MiB nobody reads (Debian
+	 * allocate, zero-fill and at exec copy tens of MiB nobody reads (Debian
 	 * 6.1: an 8 MiB file, init_size 64 MiB). kexec-tools loads the same
 	 * file-sized segment in an init_size hole. */
 	k->pieces[0].memsz = bz.pm_size;
