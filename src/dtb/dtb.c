@@ -43,6 +43,84 @@ static uint32_t be32_at(const uint8_t *p)
 }
 
 /*
+ * The structure block's tokens, walked by us before libfdt's: every token
+ * inside the block, a node's name NUL-terminated in it, a property's header
+ * and value inside it (its length compared in 64 bits: libfdt 1.6.1 adds
+ * a length near 2^32 as a negative int, steps backwards and spends tens of
+ * seconds in fdt_check_full on a 4 KiB tree), its name offset inside the
+ * strings block with a NUL there, nodes closed as opened, an FDT_END at
+ * depth 0 before the block ends. Linear in the block's size.
+ */
+static int check_structure(const uint8_t *data, uint32_t off_struct, uint32_t size_struct, uint32_t off_strings,
+			   uint32_t size_strings, char *detail, size_t len)
+{
+	uint64_t at = off_struct, end = (uint64_t)off_struct + size_struct, depth = 0;
+
+	while (at + 4 <= end) {
+		uint32_t tag = be32_at(data + at);
+		uint64_t tok = at;
+		at += 4;
+		switch (tag) {
+		case FDT_BEGIN_NODE: {
+			const uint8_t *nul = memchr(data + at, 0, end - at);
+			if (!nul) {
+				snprintf(detail, len, "node at 0x%" PRIx64 ": its name runs past the structure block", tok);
+				return -FDT_ERR_TRUNCATED;
+			}
+			at += ((uint64_t)(nul - (data + at)) + 1 + 3) & ~(uint64_t)3;
+			depth++;
+			break;
+		}
+		case FDT_END_NODE:
+			if (depth == 0) {
+				snprintf(detail, len, "FDT_END_NODE at 0x%" PRIx64 " closes no node", tok);
+				return -FDT_ERR_BADSTRUCTURE;
+			}
+			depth--;
+			break;
+		case FDT_PROP: {
+			if (at + 8 > end) {
+				snprintf(detail, len, "property at 0x%" PRIx64 ": its header runs past the structure block", tok);
+				return -FDT_ERR_TRUNCATED;
+			}
+			uint64_t vlen = be32_at(data + at), nameoff = be32_at(data + at + 4);
+			at += 8;
+			if (vlen > end - at) {
+				snprintf(detail, len, "property at 0x%" PRIx64 ": length 0x%" PRIx64 " runs past the structure "
+					 "block (0x%" PRIx64 " bytes left)", tok, vlen, end - at);
+				return -FDT_ERR_TRUNCATED;
+			}
+			if (depth == 0) {
+				snprintf(detail, len, "property at 0x%" PRIx64 " is outside every node", tok);
+				return -FDT_ERR_BADSTRUCTURE;
+			}
+			if (nameoff >= size_strings || !memchr(data + off_strings + nameoff, 0, size_strings - nameoff)) {
+				snprintf(detail, len, "property at 0x%" PRIx64 ": name offset 0x%" PRIx64 " has no "
+					 "NUL-terminated name in the strings block (0x%" PRIx32 " bytes)", tok, nameoff, size_strings);
+				return -FDT_ERR_BADOFFSET;
+			}
+			at += (vlen + 3) & ~(uint64_t)3;
+			break;
+		}
+		case FDT_NOP:
+			break;
+		case FDT_END:
+			if (depth != 0) {
+				snprintf(detail, len, "FDT_END at 0x%" PRIx64 " with %" PRIu64 " node(s) still open", tok, depth);
+				return -FDT_ERR_BADSTRUCTURE;
+			}
+			return 0;
+		default:
+			snprintf(detail, len, "token 0x%08" PRIx32 " at 0x%" PRIx64 " is none of the five", tag, tok);
+			return -FDT_ERR_BADSTRUCTURE;
+		}
+	}
+	snprintf(detail, len, "the structure block (0x%" PRIx32 "+0x%" PRIx32 ") ends without FDT_END", off_struct,
+		 size_struct);
+	return -FDT_ERR_TRUNCATED;
+}
+
+/*
  * The header's rules, checked by us before any libfdt function reads the
  * blob: libfdt trusts parts of a header it accepts. 1.6.1's fdt_check_full()
  * takes trees of version 2 and later, and on a version 2 or 3 tree
@@ -126,7 +204,7 @@ static int check_header(const uint8_t *data, size_t size, char *detail, size_t l
 			 "the structure or strings block", off_rsv, entries);
 		return -FDT_ERR_BADLAYOUT;
 	}
-	return 0;
+	return check_structure(data, off_struct, size_struct, off_strings, size_strings, detail, len);
 }
 
 int kx_dtb_from_bytes(const uint8_t *data, size_t size, const char *source,
