@@ -40,9 +40,15 @@ int kx_pfn_map_build(struct kx_pfn_map *ret, const struct kx_elfcore_load *loads
 				       "PT_LOAD %u: p_paddr 0x%" PRIx64 " + p_memsz 0x%" PRIx64 " overflows", i,
 				       l->paddr, l->memsz);
 		}
+		/* as makedumpfile counts them: from the page holding p_paddr to
+		 * the last whole page; max_pfn covers a partial last page */
+		uint64_t top = (end + page_size - 1) >> ret->page_shift;
+		if (top > ret->max_pfn)
+			ret->max_pfn = top;
 		ret->ranges[n].start_pfn = l->paddr >> ret->page_shift;
-		ret->ranges[n].end_pfn = (end + page_size - 1) >> ret->page_shift;
-		n++;
+		ret->ranges[n].end_pfn = end >> ret->page_shift;
+		if (ret->ranges[n].end_pfn > ret->ranges[n].start_pfn)
+			n++;
 	}
 	if (n == 0) {
 		kx_pfn_map_free(ret);
@@ -61,7 +67,6 @@ int kx_pfn_map_build(struct kx_pfn_map *ret, const struct kx_elfcore_load *loads
 	ret->nr_ranges = m + 1;
 	for (unsigned int i = 0; i < ret->nr_ranges; i++)
 		ret->nr_pages += ret->ranges[i].end_pfn - ret->ranges[i].start_pfn;
-	ret->max_pfn = ret->ranges[ret->nr_ranges - 1].end_pfn;
 	return 0;
 }
 

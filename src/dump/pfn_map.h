@@ -3,9 +3,8 @@
  * Which page frames an ELF vmcore holds and where their bytes are: the
  * PT_LOADs with a physical address, cut into page frame numbers. A dump
  * file describes memory by pfn (its first bitmap: the pages that exist), so
- * this is what the saver walks. A PT_LOAD whose ends are not page aligned
- * gives partial pages at its edges; such a page is read from every PT_LOAD
- * that holds part of it, the rest of it zeros (as /proc/vmcore reads it).
+ * this is what the saver walks. A page that a PT_LOAD holds only part of
+ * is read from every PT_LOAD that holds part of it, the rest of it zeros.
  * Bytes between p_filesz and p_memsz are zeros too.
  */
 #ifndef KX_DUMP_PFN_MAP_H
@@ -24,9 +23,12 @@ struct kx_pfn_range {
 struct kx_pfn_map {
 	const struct kx_elfcore_load *loads;  /* the core's, by physical address order */
 	unsigned int nr_loads;
-	struct kx_pfn_range *ranges;          /* sorted, merged, no overlaps */
+	/* The pages that exist (a dump's first bitmap), as makedumpfile
+	 * counts them: from the page holding a PT_LOAD's p_paddr up to its
+	 * last whole page; sorted, merged, no overlaps. */
+	struct kx_pfn_range *ranges;
 	unsigned int nr_ranges;
-	uint64_t max_pfn;                     /* one past the highest pfn held */
+	uint64_t max_pfn;                     /* one past the highest page any PT_LOAD touches */
 	uint64_t nr_pages;                    /* pfns in the ranges */
 	size_t page_size;
 	unsigned int page_shift;

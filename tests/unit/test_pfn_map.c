@@ -34,7 +34,7 @@ KX_TEST(ranges_sorted_merged_counted)
 		load(0, 0x100000, 4 * PS, 4 * PS),
 		load(4 * PS, 0x1000, 2 * PS, 2 * PS),
 		load(6 * PS, 0x104000, 2 * PS, 2 * PS),     /* adjoins the first */
-		load(8 * PS, 0x200800, PS, PS),              /* unaligned: pfns 0x200, 0x201 */
+		load(8 * PS, 0x200800, 2 * PS, 2 * PS),      /* unaligned: pfns 0x200, 0x201 whole, 0x202 half */
 	};
 	struct kx_pfn_map m;
 	struct kx_error err = { 0 };
@@ -47,7 +47,7 @@ KX_TEST(ranges_sorted_merged_counted)
 	CHECK_EQ_U64(m.ranges[2].start_pfn, 0x200);
 	CHECK_EQ_U64(m.ranges[2].end_pfn, 0x202);
 	CHECK_EQ_U64(m.nr_pages, 2 + 6 + 2);
-	CHECK_EQ_U64(m.max_pfn, 0x202);
+	CHECK_EQ_U64(m.max_pfn, 0x203);
 	CHECK(kx_pfn_map_has(&m, 1) && kx_pfn_map_has(&m, 0x105) && kx_pfn_map_has(&m, 0x201));
 	CHECK(!kx_pfn_map_has(&m, 0) && !kx_pfn_map_has(&m, 3) && !kx_pfn_map_has(&m, 0x106) &&
 	      !kx_pfn_map_has(&m, 0x202));
@@ -60,6 +60,7 @@ KX_TEST(pages_read_with_edges_and_zeros)
 	struct kx_elfcore_load loads[] = {
 		load(0, 0x10000, 2 * PS, 3 * PS),            /* third page: past p_filesz */
 		load(10 * PS, 0x20800, PS, PS),              /* half of pfn 0x20, half of 0x21 */
+		load(20 * PS, 0x22000, PS, PS),              /* pfn 0x22: the map ends at 0x23 */
 	};
 	struct kx_elfcore_mem mem = { file, sizeof(file) };
 	struct kx_elfcore_reader rd = kx_elfcore_mem_reader(&mem);
@@ -78,9 +79,11 @@ KX_TEST(pages_read_with_edges_and_zeros)
 	for (size_t i = 0x800 + PS; i < 2 * PS; i++)
 		CHECK(out[i] == 0);
 	/* past the map */
-	CHECK(kx_pfn_map_read(&m, rd, "core", 0x21, 2, out, &err) < 0);
+	/* the page holding p_paddr counts, the partial last one does not */
+	CHECK(kx_pfn_map_has(&m, 0x20) && !kx_pfn_map_has(&m, 0x21) && kx_pfn_map_has(&m, 0x22));
+	CHECK(kx_pfn_map_read(&m, rd, "core", 0x22, 2, out, &err) < 0);
 	CHECK_EQ_U64(err.status, KX_E_INPUT);
-	CHECK_CONTAINS(err.message, "core: pfn 0x21 + 2 pages past the core's memory");
+	CHECK_CONTAINS(err.message, "core: pfn 0x22 + 2 pages past the core's memory");
 	kx_pfn_map_free(&m);
 }
 
