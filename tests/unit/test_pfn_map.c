@@ -67,7 +67,7 @@ KX_TEST(pages_read_with_edges_and_zeros)
 	struct kx_pfn_map m;
 	struct kx_error err = { 0 };
 	uint8_t out[3 * PS];
-	CHECK(kx_pfn_map_build(&m, loads, 2, PS, &err) == 0);
+	CHECK(kx_pfn_map_build(&m, loads, 3, PS, &err) == 0);
 	CHECK(kx_pfn_map_read(&m, rd, "core", 0x10, 3, out, &err) == 0);
 	CHECK(!memcmp(out, file, 2 * PS));
 	for (size_t i = 2 * PS; i < 3 * PS; i++)
