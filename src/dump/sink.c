@@ -102,6 +102,7 @@ int kx_dump_sink_write(struct kx_dump_sink *s, uint64_t offset, const void *buf,
 	if (len == 0)
 		return 0;
 	s->bytes += len;
+	s->pieces++;
 	if (!s->flat)
 		return pwrite_all(s->fd, buf, len, offset, s->name, err);
 	uint8_t h[16];

@@ -27,6 +27,7 @@ struct kx_dump_sink {
 	bool flat;
 	const char *name;    /* for messages */
 	uint64_t bytes;      /* data bytes written (headers of the stream not counted) */
+	uint64_t pieces;     /* writes (each a piece of the stream) */
 };
 
 /* flat: write the stream header now. */

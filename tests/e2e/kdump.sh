@@ -706,6 +706,19 @@ kd_check() {
     [ $va52 = 1 ] || [ "$(_e2e_field "$log" vdmesg same)" = yes ] || [ "$(_e2e_field "$log" vdmesg same)" = normalized ] ||
       { echo "vmcore-dmesg's log differs from makedumpfile's: $(_e2e_out "$log" vdmesg-diff | _e2e_brief)"; return; }
   fi
+  # vmcore-save (when packed beside vmcore-dmesg): its dump reads back
+  # through makedumpfile with the same log, its -F stream through
+  # makedumpfile -R into the same file.
+  if [ "$vsave" = 1 ]; then
+    [ "$(_e2e_rc "$log" save)" = 0 ] ||
+      { echo "vmcore-save exited $(_e2e_rc "$log" save): $(_e2e_out "$log" save | _e2e_brief)"; return; }
+    if [ $va52 = 0 ]; then
+      [ "$(_e2e_field "$log" savedmesg same)" = yes ] ||
+        { echo "makedumpfile --dump-dmesg of vmcore-save's dump: rc $(_e2e_rc "$log" savedmesg), not the log of /proc/vmcore: $(_e2e_out "$log" savedmesg | _e2e_brief) $(_e2e_out "$log" savedmesg-diff | _e2e_brief)"; return; }
+      [ "$(_e2e_field "$log" saveflat same)" = yes ] ||
+        { echo "vmcore-save -F | makedumpfile -R: not the same file (rc $(_e2e_field "$log" saveflat rc)): $(_e2e_out "$log" saveflat | _e2e_brief)"; return; }
+    fi
+  fi
   grep -aq "^E2E: KDUMP-STAGE2-DONE token=$token\$" <<<"$lines" || { echo "stage 2 did not finish: $(_e2e_tail "$log")"; return; }
 }
 
@@ -797,7 +810,7 @@ trap 'rm -rf "$TOP"' EXIT
 run_arch() {
   local arch=$1; shift
   e2e_set_arch "$arch"
-  local logs=$E2E_LOGS/kdump run=$TOP/$arch kexec vdm vdmesg=0 line
+  local logs=$E2E_LOGS/kdump run=$TOP/$arch kexec vdm vdmesg=0 vsave=0 line
   mkdir -p "$E2E_WORK" "$logs" "$run"
   kexec=${KEXEC_OPT:-$E2E_ROOT/build/static-$E2E_ARCH/kexec}
   vdm=${VMCORE_DMESG_OPT:-$E2E_ROOT/build/static-$E2E_ARCH/vmcore-dmesg}
@@ -832,6 +845,10 @@ run_arch() {
   if [ -f "$vdm" ]; then
     mkdir -p "$run/vdm-tree"
     _e2e_copy_elf "$vdm" "$run/vdm-tree" /bin/vmcore-dmesg || e2e_die "cannot pack $vdm"
+    if [ -f "$(dirname "$vdm")/vmcore-save" ]; then
+      _e2e_copy_elf "$(dirname "$vdm")/vmcore-save" "$run/vdm-tree" /bin/vmcore-save || e2e_die "cannot pack vmcore-save"
+      vsave=1
+    fi
     _e2e_cpio_gz "$run/vdm-tree" "$run/vdm.cpio.gz"
     parts+=("$run/vdm.cpio.gz")
     vdmesg=1
