@@ -202,12 +202,16 @@ static int rearrange(const struct options *opt)
 {
 	struct kx_outfile out;
 	struct kx_error err = { 0 };
-	if (kx_outfile_create(&out, opt->rearrange, &err) < 0 ||
-	    kx_dump_unflatten(STDIN_FILENO, "standard input", out.fd, opt->rearrange, 0, &err) < 0 ||
+	if (kx_outfile_create(&out, opt->rearrange, &err) < 0) {
+		fprintf(stderr, "vmcore-save: %s\n", err.message);
+		return EXIT_FATAL;
+	}
+	if (kx_dump_unflatten(STDIN_FILENO, "standard input", out.fd, opt->rearrange, 0, &err) < 0 ||
 	    kx_outfile_commit(&out, &err) < 0) {
 		fprintf(stderr, "vmcore-save: %s\n", err.message);
 		kx_outfile_abandon(&out);
-		return exit_code(err.status);
+		/* a broken stream is the input's fault (4); a write, the output's (1) */
+		return err.status == KX_E_INPUT ? EXIT_BROKEN : EXIT_FATAL;
 	}
 	return 0;
 }
@@ -218,9 +222,10 @@ int main(int argc, char **argv)
 	struct kx_error err = { 0 };
 	struct kx_vmcore vc;
 	struct kx_outfile out = { .fd = -1 };
-	struct kx_dump_sink sink;
+	struct kx_dump_sink sink = { .failed = false };
 	struct kx_save_stats st;
 	int fd = -1, status;
+	bool output_failed = false;   /* the dump, not the core: exit 1 */
 
 	if (parse(argc, argv, &opt) < 0)
 		return EXIT_USAGE;
@@ -231,8 +236,10 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	/* the dump file first: a run that cannot write it fails before reading anything */
-	if (opt.dump && kx_outfile_create(&out, opt.dump, &err) < 0)
+	if (opt.dump && kx_outfile_create(&out, opt.dump, &err) < 0) {
+		output_failed = true;
 		goto fail;
+	}
 	fd = open(opt.core, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		kx_fail_errno(&err, KX_E_IO, errno, "%s: cannot open", opt.core);
@@ -243,20 +250,23 @@ int main(int argc, char **argv)
 	if (kx_dump_sink_init(&sink, opt.dump ? out.fd : STDOUT_FILENO, opt.flat, opt.dump ? opt.dump : "standard output",
 			      &err) < 0 ||
 	    kx_save_kdump(&vc, &opt.save, &sink, &st, &err) < 0) {
+		output_failed = sink.failed;
 		kx_vmcore_close(&vc);
 		goto fail;
 	}
 	kx_vmcore_close(&vc);
 	close(fd);
 	fd = -1;
-	if (opt.dump && kx_outfile_commit(&out, &err) < 0)
+	if (opt.dump && kx_outfile_commit(&out, &err) < 0) {
+		output_failed = true;
 		goto fail;
+	}
 	if (opt.message_level & 16)
 		report(&opt, &st, &sink);
 	return 0;
 fail:
 	fprintf(stderr, "vmcore-save: %s\n", err.message);
-	status = exit_code(err.status);
+	status = output_failed ? EXIT_FATAL : exit_code(err.status);
 	if (fd >= 0)
 		close(fd);
 	if (opt.dump)

@@ -103,14 +103,20 @@ int kx_dump_sink_write(struct kx_dump_sink *s, uint64_t offset, const void *buf,
 		return 0;
 	s->bytes += len;
 	s->pieces++;
-	if (!s->flat)
-		return pwrite_all(s->fd, buf, len, offset, s->name, err);
-	uint8_t h[16];
-	put_be64(h, offset);
-	put_be64(h + 8, len);
-	if (write_all(s->fd, h, sizeof(h), s->name, err) < 0)
-		return -1;
-	return write_all(s->fd, buf, len, s->name, err);
+	int r;
+	if (!s->flat) {
+		r = pwrite_all(s->fd, buf, len, offset, s->name, err);
+	} else {
+		uint8_t h[16];
+		put_be64(h, offset);
+		put_be64(h + 8, len);
+		r = write_all(s->fd, h, sizeof(h), s->name, err);
+		if (r == 0)
+			r = write_all(s->fd, buf, len, s->name, err);
+	}
+	if (r < 0)
+		s->failed = true;
+	return r;
 }
 
 int kx_dump_sink_finish(struct kx_dump_sink *s, struct kx_error *err)
@@ -119,7 +125,11 @@ int kx_dump_sink_finish(struct kx_dump_sink *s, struct kx_error *err)
 		return 0;
 	uint8_t h[16];
 	memset(h, 0xff, sizeof(h));
-	return write_all(s->fd, h, sizeof(h), s->name, err);
+	if (write_all(s->fd, h, sizeof(h), s->name, err) < 0) {
+		s->failed = true;
+		return -1;
+	}
+	return 0;
 }
 
 int kx_dump_unflatten(int in, const char *in_name, int out, const char *out_name, uint64_t max_size,

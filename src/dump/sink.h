@@ -28,6 +28,7 @@ struct kx_dump_sink {
 	const char *name;    /* for messages */
 	uint64_t bytes;      /* data bytes written (headers of the stream not counted) */
 	uint64_t pieces;     /* writes (each a piece of the stream) */
+	bool failed;         /* a write failed: the error is the output's, not the input's */
 };
 
 /* flat: write the stream header now. */
