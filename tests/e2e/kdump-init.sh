@@ -143,7 +143,7 @@ if [ -e /proc/vmcore ]; then
   # makedumpfile (the same log as makedumpfile's own on /proc/vmcore), and
   # its flattened stream (-F) rearranged by makedumpfile -R must be the same
   # file.
-  if [ -x /bin/vmcore-save ]; then
+  if [ -x /bin/vmcore-save ] && grep -q ' kxsave=1' /proc/cmdline; then
     t0=$(cut -d" " -f1 /proc/uptime)
     run_cmd save /bin/vmcore-save -c -d 1 --message-level 31 /proc/vmcore /tmp/save.kdump
     echo "E2E: save bytes=$(stat -c %s /tmp/save.kdump 2>/dev/null) secs_from=$t0 secs_to=$(cut -d" " -f1 /proc/uptime)"
