@@ -41,7 +41,7 @@ static:
 		cmp -s $(RV_CROSS0).new $(RV_CROSS0) && rm -f $(RV_CROSS0).new || mv $(RV_CROSS0).new $(RV_CROSS0); fi
 	@test -f build/static-$(ARCH)/build.ninja || \
 		meson setup build/static-$(ARCH) $(CROSS) -Dstatic=true -Dtests=false --buildtype=release -Db_pie=false
-	ninja -C build/static-$(ARCH) kexec vmcore-dmesg
+	ninja -C build/static-$(ARCH) kexec vmcore-dmesg vmcore-save
 	@file build/static-$(ARCH)/kexec build/static-$(ARCH)/vmcore-dmesg 2>/dev/null || ls -l build/static-$(ARCH)/kexec build/static-$(ARCH)/vmcore-dmesg
 
 test:

@@ -4,7 +4,7 @@
 # -Dfuzz=true in build/fuzz), make their seed corpora, and run each.
 #
 # Usage: scripts/fuzz.sh [--keep] [TARGET|all] [SECONDS]
-#   TARGET    load dtb vmcore spcr cmdline decompress pe (default: all)
+#   TARGET    load dtb vmcore spcr cmdline decompress pe flat (default: all)
 #   SECONDS   fresh fuzzing per target after its corpus (default 30)
 #   --keep    keep the corpus of earlier runs (build/fuzz-corpus/TARGET),
 #             for a long campaign; without it each run starts from the seeds
@@ -21,7 +21,7 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 export KEXEC_NG_FORBID_SYSCALLS=1
-ALL="load dtb vmcore spcr cmdline decompress pe"
+ALL="load dtb vmcore spcr cmdline decompress pe flat"
 
 KEEP=0
 [ "${1:-}" = --keep ] && { KEEP=1; shift; }
@@ -55,6 +55,12 @@ make_seeds() {
   rm -rf "$SEEDS"; mkdir -p "$w"
   for f in tests/fixtures/dtb/*.dtb; do seed dtb "$(basename "$f")" <"$f"; done
   seed spcr SPCR <tests/fixtures/spcr-box/sys/firmware/acpi/tables/SPCR
+  # a flattened stream: its header, two pieces out of order, the end marker
+  python3 -c 'import struct, sys
+h = b"makedumpfile".ljust(16, b"\0") + struct.pack(">qq", 1, 1)
+h = h.ljust(4096, b"\0")
+p = struct.pack(">qq", 8192, 5) + b"pages" + struct.pack(">qq", 0, 8) + b"KDUMP   "
+sys.stdout.buffer.write(h + p + b"\xff" * 16)' | seed flat stream
   for f in tests/fixtures/vmcore/*.core.xz; do xz -dc "$f" | seed vmcore "$(basename "$f" .xz)"; done
   # A synthetic bzImage (tests/cli/mkbzimage.c), compressed every way the
   # loaders take, and a UKI around it; the first byte is the harness's

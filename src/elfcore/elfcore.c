@@ -138,10 +138,14 @@ static int scan_notes(struct kx_elfcore *ec, const struct src *s, struct kx_byte
 			if (!ec->info)
 				return kx_fail(err, KX_E_NOMEM, "out of memory");
 			memcpy(ec->info, seg.data + desc_off, descsz);
+			ec->info_desc_offset = ec->notes_size + desc_off;
+			ec->info_desc_size = descsz;
 			ec->info[descsz] = 0;
 			/* The kernel's note is NUL-padded text: stop at the first NUL. */
 			ec->info_size = strlen(ec->info);
 		}
+		if (namesz == 5 && !memcmp(seg.data + name_off, "CORE", 5) && type == 1 /* NT_PRSTATUS */)
+			ec->nr_prstatus++;
 		off = next;
 	}
 	return 0;
@@ -173,6 +177,17 @@ static int read_note_segment(struct kx_elfcore *ec, const struct src *s, unsigne
 			       PRIx64 ", p_filesz 0x%" PRIx64 ")", i, offset, filesz);
 	if (r == 0)
 		r = scan_notes(ec, s, (struct kx_bytes){ seg, filesz }, i, err);
+	if (r == 0) {
+		/* kept, after the notes of earlier PT_NOTEs */
+		uint8_t *all = realloc(ec->notes, ec->notes_size + filesz);
+		if (!all) {
+			free(seg);
+			return kx_fail(err, KX_E_NOMEM, "out of memory");
+		}
+		memcpy(all + ec->notes_size, seg, filesz);
+		ec->notes = all;
+		ec->notes_size += filesz;
+	}
 	free(seg);
 	return r;
 }
@@ -301,6 +316,7 @@ void kx_elfcore_free(struct kx_elfcore *ec)
 {
 	free(ec->loads);
 	free(ec->info);
+	free(ec->notes);
 	memset(ec, 0, sizeof(*ec));
 }
 

@@ -85,6 +85,16 @@ struct kx_elfcore {
 	 * (NULL when the core has none). */
 	char *info;
 	size_t info_size;
+	/* With the notes read: every PT_NOTE's bytes, one after another (a
+	 * dump file keeps them: the CPUs' registers and VMCOREINFO), where
+	 * the VMCOREINFO note's descriptor is in them and its descsz (0 when
+	 * there is none), and how many NT_PRSTATUS notes named CORE they hold
+	 * (one per CPU that saved its registers). */
+	uint8_t *notes;
+	size_t notes_size;
+	uint64_t info_desc_offset;
+	uint32_t info_desc_size;
+	unsigned int nr_prstatus;
 };
 
 /*

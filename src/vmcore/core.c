@@ -423,6 +423,11 @@ int kx_vmcore_open(struct kx_vmcore *ret, const char *name, struct kx_elfcore_re
 	vc.loads = ec.loads;
 	vc.info = ec.info;
 	vc.info_size = ec.info_size;
+	vc.notes = ec.notes;
+	vc.notes_size = ec.notes_size;
+	vc.info_desc_offset = ec.info_desc_offset;
+	vc.info_desc_size = ec.info_desc_size;
+	vc.nr_prstatus = ec.nr_prstatus;
 	/* Only what can be read; the rest is counted. */
 	for (unsigned int i = 0; i < ec.nr_loads; i++) {
 		if (ec.loads[i].readable)
@@ -452,5 +457,6 @@ void kx_vmcore_close(struct kx_vmcore *vc)
 	free(vc->name);
 	free(vc->loads);
 	free(vc->info);
+	free(vc->notes);
 	memset(vc, 0, sizeof(*vc));
 }

@@ -68,6 +68,12 @@ struct kx_vmcore {
 	unsigned int nr_unreadable;     /* PT_LOADs skipped: p_offset + p_filesz past 2^63 */
 	char *info;                     /* VMCOREINFO text, NUL-terminated */
 	size_t info_size;
+	/* The PT_NOTE bytes and what is in them (struct kx_elfcore). */
+	uint8_t *notes;
+	size_t notes_size;
+	uint64_t info_desc_offset;
+	uint32_t info_desc_size;
+	unsigned int nr_prstatus;
 	struct kx_vmcore_xlate xlate;
 	/* Set by the caller: ignore PT_LOAD p_vaddr and translate every virtual
 	 * address as for a /proc/vmcore without them (a check of the

@@ -303,11 +303,21 @@ kd_timeout() {
   esac
 }
 
+# kd_saves KIND: whether the case's capture kernel checks vmcore-save (one
+# case per architecture and crashed kernel's release: x86_64 6.1 and 6.12,
+# arm64 6.1, riscv64 6.12; each check costs 15-60 s of a capture kernel).
+kd_saves() {
+  case "$E2E_ARCH:$1" in *:kdump-c-rt|x86_64:kdump-c) return 0 ;; esac
+  return 1
+}
+
 # kd_append2 TOKEN [KIND]: the capture kernel's command line (the atomic
-# cases' capture kernel only reports: kdump-init.sh, kdump_oracles=none).
+# cases' capture kernel only reports: kdump-init.sh, kdump_oracles=none;
+# kxsave=1: it checks vmcore-save, kd_saves).
 kd_append2() {
   local extra=
   case "${2:-}" in atomic-*) extra=" kdump_oracles=none" ;; esac
+  if [ -n "${2:-}" ] && kd_saves "$2"; then extra="$extra kxsave=1"; fi
   echo "$E2E_CONSOLE irqpoll nr_cpus=1 reset_devices stage=2 token=$1$extra"
 }
 
@@ -706,6 +716,19 @@ kd_check() {
     [ $va52 = 1 ] || [ "$(_e2e_field "$log" vdmesg same)" = yes ] || [ "$(_e2e_field "$log" vdmesg same)" = normalized ] ||
       { echo "vmcore-dmesg's log differs from makedumpfile's: $(_e2e_out "$log" vdmesg-diff | _e2e_brief)"; return; }
   fi
+  # vmcore-save (when packed beside vmcore-dmesg): its dump reads back
+  # through makedumpfile with the same log, its -F stream through
+  # makedumpfile -R into the same file.
+  if [ "$vsave" = 1 ] && kd_saves "$kind"; then
+    [ "$(_e2e_rc "$log" save)" = 0 ] ||
+      { echo "vmcore-save exited $(_e2e_rc "$log" save): $(_e2e_out "$log" save | _e2e_brief)"; return; }
+    if [ $va52 = 0 ]; then
+      [ "$(_e2e_field "$log" savedmesg same)" = yes ] ||
+        { echo "makedumpfile --dump-dmesg of vmcore-save's dump: rc $(_e2e_rc "$log" savedmesg), not the log of /proc/vmcore: $(_e2e_out "$log" savedmesg | _e2e_brief) $(_e2e_out "$log" savedmesg-diff | _e2e_brief)"; return; }
+      [ "$(_e2e_field "$log" saveflat same)" = yes ] ||
+        { echo "vmcore-save -F | makedumpfile -R: not the same file (rc $(_e2e_field "$log" saveflat rc)): $(_e2e_out "$log" saveflat | _e2e_brief)"; return; }
+    fi
+  fi
   grep -aq "^E2E: KDUMP-STAGE2-DONE token=$token\$" <<<"$lines" || { echo "stage 2 did not finish: $(_e2e_tail "$log")"; return; }
 }
 
@@ -797,7 +820,7 @@ trap 'rm -rf "$TOP"' EXIT
 run_arch() {
   local arch=$1; shift
   e2e_set_arch "$arch"
-  local logs=$E2E_LOGS/kdump run=$TOP/$arch kexec vdm vdmesg=0 line
+  local logs=$E2E_LOGS/kdump run=$TOP/$arch kexec vdm vdmesg=0 vsave=0 line
   mkdir -p "$E2E_WORK" "$logs" "$run"
   kexec=${KEXEC_OPT:-$E2E_ROOT/build/static-$E2E_ARCH/kexec}
   vdm=${VMCORE_DMESG_OPT:-$E2E_ROOT/build/static-$E2E_ARCH/vmcore-dmesg}
@@ -832,6 +855,10 @@ run_arch() {
   if [ -f "$vdm" ]; then
     mkdir -p "$run/vdm-tree"
     _e2e_copy_elf "$vdm" "$run/vdm-tree" /bin/vmcore-dmesg || e2e_die "cannot pack $vdm"
+    if [ -f "$(dirname "$vdm")/vmcore-save" ]; then
+      _e2e_copy_elf "$(dirname "$vdm")/vmcore-save" "$run/vdm-tree" /bin/vmcore-save || e2e_die "cannot pack vmcore-save"
+      vsave=1
+    fi
     _e2e_cpio_gz "$run/vdm-tree" "$run/vdm.cpio.gz"
     parts+=("$run/vdm.cpio.gz")
     vdmesg=1

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vmcore-save: save the crashed kernel's memory (/proc/vmcore in a capture
+ * kernel, or a copy of it) as a kdump-compressed dump, the format crash and
+ * makedumpfile read; makedumpfile's command line for what kdump scripts
+ * pass. The only part that prints and chooses exit codes; the library part
+ * is src/dump/.
+ *
+ * This version filters zero pages only (dump level bit 1); the struct page
+ * classes of levels 2 to 16 are refused by name until they are read.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../core/file.h"
+#include "../dump/save.h"
+#include "../dump/sink.h"
+#include "../vmcore/vmcore.h"
+
+#ifndef KX_VERSION
+#define KX_VERSION "unknown"
+#endif
+
+enum {
+	EXIT_FATAL = 1,       /* out of memory, cannot write the dump */
+	EXIT_USAGE = 2,
+	EXIT_IO = 3,          /* the core cannot be opened or read */
+	EXIT_BROKEN = 4,      /* the core is broken or truncated */
+	EXIT_UNSUPPORTED = 5, /* not a kernel core */
+};
+
+static int exit_code(enum kx_status s)
+{
+	switch (s) {
+	case KX_OK: return 0;
+	case KX_E_USAGE: return EXIT_USAGE;
+	case KX_E_IO: return EXIT_IO;
+	case KX_E_INPUT: return EXIT_BROKEN;
+	case KX_E_FORMAT: return EXIT_UNSUPPORTED;
+	default: return EXIT_FATAL;
+	}
+}
+
+struct options {
+	const char *core;
+	const char *dump;          /* NULL with -F: standard output */
+	const char *rearrange;     /* -R FILE */
+	struct kx_save_options save;
+	bool flat;
+	int message_level;
+};
+
+static void usage(FILE *out)
+{
+	fputs("vmcore-save (kexec-ng " KX_VERSION "): save a crashed kernel's memory as a kdump-compressed dump\n"
+	      "Usage: vmcore-save [OPTION]... VMCORE DUMPFILE\n"
+	      "       vmcore-save [OPTION]... -F VMCORE > STREAM\n"
+	      "       vmcore-save -R DUMPFILE < STREAM\n"
+	      "  VMCORE              /proc/vmcore in a capture kernel, or a copy of it (an ELF core)\n"
+	      "  -c, -l, -z          compress each page with zlib, LZO or zstd (default: none)\n"
+	      "  -d LEVEL            dump level, makedumpfile's bits: 1 zero pages; this version\n"
+	      "                      filters zero pages only and refuses 2, 4, 8 and 16\n"
+	      "  -F                  write makedumpfile's flattened stream on standard output\n"
+	      "  -R DUMPFILE         put a flattened stream read from standard input back into DUMPFILE\n"
+	      "  --num-threads N     compress on N threads (default: one per online CPU)\n"
+	      "  --message-level N   with bit 16 (e.g. 31), print makedumpfile's report of the pages\n"
+	      "  -h, --help          print this help and exit\n"
+	      "  -v, --version       print the version and exit\n"
+	      "DUMPFILE is a new file: it gets its name only when complete. Exit status: 0 success,\n"
+	      "1 out of memory or write error, 2 usage, 3 the core cannot be read, 4 the core is\n"
+	      "broken or truncated, 5 not a kernel core.\n", out);
+}
+
+static int parse_uint(const char *s, const char *what, int max, int *ret)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > max) {
+		fprintf(stderr, "vmcore-save: %s '%s': a number from 0 to %d\n", what, s, max);
+		return -1;
+	}
+	*ret = (int)v;
+	return 0;
+}
+
+enum { OPT_NUM_THREADS = 256, OPT_MESSAGE_LEVEL, OPT_DUMP_DMESG };
+
+static int parse(int argc, char **argv, struct options *opt)
+{
+	static const struct option longopts[] = {
+		{ "num-threads", required_argument, NULL, OPT_NUM_THREADS },
+		{ "message-level", required_argument, NULL, OPT_MESSAGE_LEVEL },
+		{ "dump-dmesg", no_argument, NULL, OPT_DUMP_DMESG },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, n;
+
+	opt->save.dump_level = 0;
+	opt->save.codec = KX_DUMP_RAW;
+	opt->message_level = 7;
+	while ((c = getopt_long(argc, argv, "clzpd:FR:Ehv", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': opt->save.codec = KX_DUMP_ZLIB; break;
+		case 'l': opt->save.codec = KX_DUMP_LZO; break;
+		case 'z': opt->save.codec = KX_DUMP_ZSTD; break;
+		case 'p':
+			fprintf(stderr, "vmcore-save: -p (snappy) is not supported: use -z (zstd), as fast and smaller\n");
+			return -1;
+		case 'E':
+			fprintf(stderr, "vmcore-save: -E (an ELF dump) is not supported yet: the kdump-compressed format "
+				"(the default) is what crash and makedumpfile read\n");
+			return -1;
+		case 'd':
+			if (parse_uint(optarg, "dump level", 31, &n) < 0)
+				return -1;
+			if (n & ~KX_DL_ZERO) {
+				fprintf(stderr, "vmcore-save: dump level %d: this version filters zero pages only (1); the "
+					"page cache (2, 4), user (8) and free (16) pages need the struct page classes it "
+					"does not read yet: use -d 1 or -d 0\n", n);
+				return -1;
+			}
+			opt->save.dump_level = n;
+			break;
+		case 'F': opt->flat = true; break;
+		case 'R': opt->rearrange = optarg; break;
+		case OPT_NUM_THREADS:
+			if (parse_uint(optarg, "--num-threads", KX_SAVE_THREADS_MAX, &n) < 0)
+				return -1;
+			opt->save.threads = (unsigned int)n;
+			break;
+		case OPT_MESSAGE_LEVEL:
+			if (parse_uint(optarg, "--message-level", 31, &opt->message_level) < 0)
+				return -1;
+			break;
+		case OPT_DUMP_DMESG:
+			fprintf(stderr, "vmcore-save: --dump-dmesg: use vmcore-dmesg VMCORE > LOGFILE\n");
+			return -1;
+		case 'h': usage(stdout); exit(0);
+		case 'v': puts("vmcore-save (kexec-ng) " KX_VERSION); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	int left = argc - optind;
+	if (opt->rearrange) {
+		if (left != 0 || opt->flat) {
+			fprintf(stderr, "vmcore-save: -R DUMPFILE takes the stream on standard input and nothing else\n");
+			return -1;
+		}
+		return 0;
+	}
+	if (left != (opt->flat ? 1 : 2)) {
+		fprintf(stderr, opt->flat ? "vmcore-save: -F takes one VMCORE (the stream goes to standard output)\n"
+					 : "vmcore-save: VMCORE and DUMPFILE, both\n");
+		return -1;
+	}
+	opt->core = argv[optind];
+	opt->dump = opt->flat ? NULL : argv[optind + 1];
+	return 0;
+}
+
+/* --message-level bit 16: makedumpfile's report, its labels and counts (the
+ * classes this version does not filter count 0); on standard output, or
+ * standard error with -F. */
+static void report(const struct options *opt, const struct kx_save_stats *st, const struct kx_dump_sink *sink)
+{
+	FILE *f = opt->flat ? stderr : stdout;
+	uint64_t excluded = st->zero_pages;
+	uint64_t written = opt->flat ? KX_FLAT_HEADER_SIZE + 16 * (sink->pieces + 1) + sink->bytes : st->file_size;
+
+	fprintf(f, "\nOriginal pages  : 0x%016" PRIx64 "\n", st->ram_pages);
+	fprintf(f, "  Excluded pages   : 0x%016" PRIx64 "\n", excluded);
+	fprintf(f, "    Pages filled with zero  : 0x%016" PRIx64 "\n", st->zero_pages);
+	fprintf(f, "    Non-private cache pages : 0x%016" PRIx64 "\n", (uint64_t)0);
+	fprintf(f, "    Private cache pages     : 0x%016" PRIx64 "\n", (uint64_t)0);
+	fprintf(f, "    User process data pages : 0x%016" PRIx64 "\n", (uint64_t)0);
+	fprintf(f, "    Free pages              : 0x%016" PRIx64 "\n", (uint64_t)0);
+	fprintf(f, "    Hwpoison pages          : 0x%016" PRIx64 "\n", (uint64_t)0);
+	fprintf(f, "    Offline pages           : 0x%016" PRIx64 "\n", (uint64_t)0);
+	fprintf(f, "  Remaining pages  : 0x%016" PRIx64 "\n", st->ram_pages - excluded);
+	if (st->ram_pages)
+		fprintf(f, "  (The number of pages is reduced to %" PRIu64 "%%.)\n",
+			(st->ram_pages - excluded) * 100 / st->ram_pages);
+	fprintf(f, "Memory Hole     : 0x%016" PRIx64 "\n", st->max_mapnr - st->ram_pages);
+	fprintf(f, "--------------------------------------------------\n");
+	fprintf(f, "Total pages     : 0x%016" PRIx64 "\n", st->max_mapnr);
+	fprintf(f, "Write bytes     : %" PRIu64 "\n\n", written);
+	fprintf(f, "vmcore-save: %u threads, dump level %d, %s, %" PRIu64 " of %" PRIu64 " pages compressed\n",
+		st->threads, opt->save.dump_level, kx_dump_codec_name(opt->save.codec), st->compressed_pages,
+		st->dumped_pages - st->zero_pages);
+}
+
+static int rearrange(const struct options *opt)
+{
+	struct kx_outfile out;
+	struct kx_error err = { 0 };
+	if (kx_outfile_create(&out, opt->rearrange, &err) < 0) {
+		fprintf(stderr, "vmcore-save: %s\n", err.message);
+		return EXIT_FATAL;
+	}
+	if (kx_dump_unflatten(STDIN_FILENO, "standard input", out.fd, opt->rearrange, 0, &err) < 0 ||
+	    kx_outfile_commit(&out, &err) < 0) {
+		fprintf(stderr, "vmcore-save: %s\n", err.message);
+		kx_outfile_abandon(&out);
+		/* a broken stream is the input's fault (4); a write, the output's (1) */
+		return err.status == KX_E_INPUT ? EXIT_BROKEN : EXIT_FATAL;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct options opt = { 0 };
+	struct kx_error err = { 0 };
+	struct kx_vmcore vc;
+	struct kx_outfile out = { .fd = -1 };
+	struct kx_dump_sink sink = { .failed = false };
+	struct kx_save_stats st;
+	int fd = -1, status;
+	bool output_failed = false;   /* the dump, not the core: exit 1 */
+
+	if (parse(argc, argv, &opt) < 0)
+		return EXIT_USAGE;
+	if (opt.rearrange)
+		return rearrange(&opt);
+	if (opt.flat && isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "vmcore-save: -F writes a binary stream: redirect standard output to a file or a pipe\n");
+		return EXIT_USAGE;
+	}
+	/* the dump file first: a run that cannot write it fails before reading anything */
+	if (opt.dump && kx_outfile_create(&out, opt.dump, &err) < 0) {
+		output_failed = true;
+		goto fail;
+	}
+	fd = open(opt.core, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		kx_fail_errno(&err, KX_E_IO, errno, "%s: cannot open", opt.core);
+		goto fail;
+	}
+	if (kx_vmcore_open(&vc, opt.core, kx_elfcore_fd_reader(&fd), &err) < 0)
+		goto fail;
+	if (kx_dump_sink_init(&sink, opt.dump ? out.fd : STDOUT_FILENO, opt.flat, opt.dump ? opt.dump : "standard output",
+			      &err) < 0 ||
+	    kx_save_kdump(&vc, &opt.save, &sink, &st, &err) < 0) {
+		output_failed = sink.failed;
+		kx_vmcore_close(&vc);
+		goto fail;
+	}
+	kx_vmcore_close(&vc);
+	close(fd);
+	fd = -1;
+	if (opt.dump && kx_outfile_commit(&out, &err) < 0) {
+		output_failed = true;
+		goto fail;
+	}
+	if (opt.message_level & 16)
+		report(&opt, &st, &sink);
+	return 0;
+fail:
+	fprintf(stderr, "vmcore-save: %s\n", err.message);
+	status = output_failed ? EXIT_FATAL : exit_code(err.status);
+	if (fd >= 0)
+		close(fd);
+	if (opt.dump)
+		kx_outfile_abandon(&out);
+	return status;
+}

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "page_codec.h"
+
+#include <lzo/lzo1x.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+#include <zstd.h>
+
+const char *kx_dump_codec_name(enum kx_dump_codec codec)
+{
+	switch (codec) {
+	case KX_DUMP_RAW: return "none";
+	case KX_DUMP_ZLIB: return "zlib";
+	case KX_DUMP_LZO: return "lzo";
+	case KX_DUMP_ZSTD: return "zstd";
+	}
+	return "?";
+}
+
+/* The worst case of each codec for one page: the output buffer holds it,
+ * so no compressor ever stops for want of room. */
+static size_t worst_case(enum kx_dump_codec codec, size_t page_size)
+{
+	switch (codec) {
+	case KX_DUMP_ZLIB: return compressBound((uLong)page_size);
+	case KX_DUMP_LZO: return page_size + page_size / 16 + 64 + 3; /* lzo1x's documented bound */
+	case KX_DUMP_ZSTD: return ZSTD_compressBound(page_size);
+	case KX_DUMP_RAW: break;
+	}
+	return page_size;
+}
+
+int kx_page_codec_init(struct kx_page_codec *c, enum kx_dump_codec codec, size_t page_size,
+		       struct kx_error *err)
+{
+	memset(c, 0, sizeof(*c));
+	c->codec = codec;
+	c->page_size = page_size;
+	c->out_cap = worst_case(codec, page_size);
+	c->out = malloc(c->out_cap);
+	if (!c->out)
+		return kx_fail(err, KX_E_NOMEM, "out of memory");
+	switch (codec) {
+	case KX_DUMP_RAW:
+		break;
+	case KX_DUMP_ZLIB: {
+		z_stream *z = calloc(1, sizeof(*z));
+		/* level 1, as makedumpfile's -c (Z_BEST_SPEED): the dump is
+		 * written while the machine waits to reboot */
+		if (!z || deflateInit(z, Z_BEST_SPEED) != Z_OK) {
+			free(z);
+			kx_page_codec_free(c);
+			return kx_fail(err, KX_E_NOMEM, "zlib: cannot set up the compressor");
+		}
+		c->state = z;
+		break;
+	}
+	case KX_DUMP_LZO:
+		if (lzo_init() != LZO_E_OK) {
+			kx_page_codec_free(c);
+			return kx_fail(err, KX_E_SYSTEM, "lzo_init failed");
+		}
+		c->state = malloc(LZO1X_1_MEM_COMPRESS);
+		if (!c->state) {
+			kx_page_codec_free(c);
+			return kx_fail(err, KX_E_NOMEM, "out of memory");
+		}
+		break;
+	case KX_DUMP_ZSTD:
+		c->state = ZSTD_createCCtx();
+		if (!c->state ||
+		    ZSTD_isError(ZSTD_CCtx_setParameter(c->state, ZSTD_c_compressionLevel, 1))) {
+			kx_page_codec_free(c);
+			return kx_fail(err, KX_E_NOMEM, "zstd: cannot set up the compressor");
+		}
+		break;
+	}
+	return 0;
+}
+
+void kx_page_codec_free(struct kx_page_codec *c)
+{
+	if (c->state) {
+		switch (c->codec) {
+		case KX_DUMP_ZLIB:
+			deflateEnd(c->state);
+			free(c->state);
+			break;
+		case KX_DUMP_LZO:
+			free(c->state);
+			break;
+		case KX_DUMP_ZSTD:
+			ZSTD_freeCCtx(c->state);
+			break;
+		case KX_DUMP_RAW:
+			break;
+		}
+	}
+	free(c->out);
+	memset(c, 0, sizeof(*c));
+}
+
+size_t kx_page_codec_compress(struct kx_page_codec *c, const uint8_t *page)
+{
+	size_t n = 0;
+
+	switch (c->codec) {
+	case KX_DUMP_RAW:
+		return 0;
+	case KX_DUMP_ZLIB: {
+		z_stream *z = c->state;
+		if (deflateReset(z) != Z_OK)
+			return 0;
+		z->next_in = (Bytef *)page;
+		z->avail_in = (uInt)c->page_size;
+		z->next_out = c->out;
+		z->avail_out = (uInt)c->out_cap;
+		if (deflate(z, Z_FINISH) != Z_STREAM_END)
+			return 0;
+		n = c->out_cap - z->avail_out;
+		break;
+	}
+	case KX_DUMP_LZO: {
+		lzo_uint len = 0;
+		if (lzo1x_1_compress(page, c->page_size, c->out, &len, c->state) != LZO_E_OK)
+			return 0;
+		n = len;
+		break;
+	}
+	case KX_DUMP_ZSTD: {
+		size_t r = ZSTD_compress2(c->state, c->out, c->out_cap, page, c->page_size);
+		if (ZSTD_isError(r))
+			return 0;
+		n = r;
+		break;
+	}
+	}
+	return n < c->page_size ? n : 0;
+}
+
+int kx_page_codec_decompress(enum kx_dump_codec codec, const uint8_t *in, size_t in_len, uint8_t *out,
+			     size_t page_size, const char *what, struct kx_error *err)
+{
+	size_t got = 0;
+
+	switch (codec) {
+	case KX_DUMP_RAW:
+		if (in_len != page_size)
+			return kx_fail(err, KX_E_INPUT, "%s: stored as is in %zu bytes, not a page (%zu)", what,
+				       in_len, page_size);
+		memcpy(out, in, page_size);
+		return 0;
+	case KX_DUMP_ZLIB: {
+		uLongf len = (uLongf)page_size;
+		if (uncompress(out, &len, in, (uLong)in_len) != Z_OK)
+			return kx_fail(err, KX_E_INPUT, "%s: not a zlib stream of at most one page", what);
+		got = len;
+		break;
+	}
+	case KX_DUMP_LZO: {
+		lzo_uint len = page_size;
+		if (lzo1x_decompress_safe(in, in_len, out, &len, NULL) != LZO_E_OK)
+			return kx_fail(err, KX_E_INPUT, "%s: not LZO data of at most one page", what);
+		got = len;
+		break;
+	}
+	case KX_DUMP_ZSTD: {
+		size_t r = ZSTD_decompress(out, page_size, in, in_len);
+		if (ZSTD_isError(r))
+			return kx_fail(err, KX_E_INPUT, "%s: not a zstd frame of at most one page: %s", what,
+				       ZSTD_getErrorName(r));
+		got = r;
+		break;
+	}
+	}
+	if (got != page_size)
+		return kx_fail(err, KX_E_INPUT, "%s: decompresses to %zu bytes, not a page (%zu)", what, got,
+			       page_size);
+	return 0;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vmcore-save's writer: an ELF vmcore (/proc/vmcore, or a copy of it) into
+ * the kdump-compressed format (kdump_file.h), through a sink (a file, or the
+ * flattened stream). The pages are read, tested and compressed on every
+ * CPU, in windows of KX_SAVE_WINDOW pfns that worker threads take in turn;
+ * the calling thread writes the windows in pfn order, so the descriptors
+ * and the data go out once each, in order (what the flattened stream and
+ * crash want). No page is copied once it is read: it is compressed from the
+ * read buffer, or written from it.
+ */
+#ifndef KX_DUMP_SAVE_H
+#define KX_DUMP_SAVE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../core/error.h"
+#include "../vmcore/vmcore.h"
+#include "page_codec.h"
+#include "sink.h"
+
+#define KX_SAVE_WINDOW 512u   /* pfns a worker takes at a time */
+#define KX_SAVE_THREADS_MAX 256u
+
+/* makedumpfile's dump level bits (-d) */
+#define KX_DL_ZERO 1
+#define KX_DL_CACHE 2
+#define KX_DL_CACHE_PRIVATE 4
+#define KX_DL_USER 8
+#define KX_DL_FREE 16
+
+struct kx_save_options {
+	int dump_level;            /* 0-31; this version filters bit 1 only (refused otherwise by the caller) */
+	enum kx_dump_codec codec;
+	unsigned int threads;      /* 0: one per online CPU */
+};
+
+struct kx_save_stats {
+	uint64_t max_mapnr;
+	uint64_t ram_pages;        /* pages that exist (first bitmap) */
+	uint64_t nodata_pages;     /* past a PT_LOAD's p_filesz: not dumped */
+	uint64_t zero_pages;       /* with bit 1: stored as the shared zero page */
+	uint64_t dumped_pages;     /* descriptors written (zero pages included) */
+	uint64_t compressed_pages; /* stored compressed */
+	uint64_t data_bytes;       /* page data written */
+	uint64_t file_size;        /* bytes the dump file spans */
+	unsigned int threads;
+	size_t page_size;
+};
+
+/*
+ * Write `vc` (opened with kx_vmcore_open on `rd`) to `sink` as a
+ * kdump-compressed dump. Errors name the core or the sink and what failed:
+ * KX_E_INPUT a broken core (VMCOREINFO without PAGESIZE, PT_LOADs that do not
+ * hold what they say), KX_E_IO reading or writing, KX_E_NOMEM.
+ */
+int kx_save_kdump(const struct kx_vmcore *vc, const struct kx_save_options *o, struct kx_dump_sink *sink,
+		  struct kx_save_stats *stats, struct kx_error *err);
+
+#endif

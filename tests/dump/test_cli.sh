@@ -1,0 +1,65 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# vmcore-save's command line (TAP): usage errors and refusals named, with
+# exit 2; a dump of a real kernel's core (tests/fixtures/vmcore, widened to
+# whole pages by pagealign.py) starts with the kdump header, is the same
+# file for 1 and 3 threads, its -F stream put back by -R is that file too;
+# an existing DUMPFILE is never replaced; a broken core is refused with 4/5.
+#   test_cli.sh VMCORE_SAVE SRCDIR
+set -u
+SAVE=$1 SRC=$2
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
+# expect NAME RC PATTERN CMD...: exit status RC, stderr matching PATTERN
+expect() {
+  local name=$1 rc=$2 pat=$3; shift 3
+  "$@" >"$T/out" 2>"$T/err"
+  local got=$?
+  if [ "$got" = "$rc" ] && grep -qE -- "$pat" "$T/err"; then ok "$name"
+  else nok "$name" "exit $got (want $rc), stderr: $(head -c 300 "$T/err")"; fi
+}
+xz -dc "$SRC/tests/fixtures/vmcore/x86_64-6.12-dynamic.core.xz" >"$T/min.core"
+python3 "$SRC/tests/dump/pagealign.py" "$T/min.core" "$T/core"
+
+expect "-d 31 refused by name" 2 "dump level 31: this version filters zero pages only" "$SAVE" -d 31 "$T/core" "$T/a"
+expect "-d 32 out of range" 2 "dump level '32': a number from 0 to 31" "$SAVE" -d 32 "$T/core" "$T/a"
+expect "-p refused" 2 "-p \(snappy\) is not supported" "$SAVE" -p "$T/core" "$T/a"
+expect "-E refused" 2 "-E \(an ELF dump\) is not supported yet" "$SAVE" -E "$T/core" "$T/a"
+expect "--dump-dmesg points to vmcore-dmesg" 2 "use vmcore-dmesg" "$SAVE" --dump-dmesg "$T/core" "$T/a"
+expect "one operand is not enough" 2 "VMCORE and DUMPFILE, both" "$SAVE" "$T/core"
+expect "-F takes one operand" 2 "-F takes one VMCORE" "$SAVE" -F "$T/core" "$T/a"
+expect "--num-threads 257" 2 "--num-threads '257'" "$SAVE" --num-threads 257 "$T/core" "$T/a"
+expect "a missing core" 3 "nothing.core: cannot open" "$SAVE" "$T/nothing.core" "$T/a"
+[ ! -e "$T/a" ] && ok "no dump file left by a failed run" || nok "no dump file left by a failed run" "$(ls -l "$T/a")"
+head -c 100 "$T/core" >"$T/short.core"
+expect "a truncated core" 4 "short.core" "$SAVE" "$T/short.core" "$T/a"
+printf 'not a core at all, just text\n%.0s' {1..10} >"$T/text"
+expect "not a core" 5 "no ELF magic|not" "$SAVE" "$T/text" "$T/a"
+
+if "$SAVE" -c -d 1 --num-threads 1 --message-level 31 "$T/core" "$T/d1" >"$T/report" 2>"$T/err"; then
+  ok "saves a real kernel's core (-c -d 1)"
+else
+  nok "saves a real kernel's core (-c -d 1)" "$(head -c 300 "$T/err")"
+fi
+[ "$(head -c 8 "$T/d1")" = "KDUMP   " ] && ok "the file starts with the kdump signature" || nok "the file starts with the kdump signature"
+grep -q '^  Remaining pages  : 0x' "$T/report" && grep -q '^Total pages     : 0x000000000001fe77$' "$T/report" &&
+  ok "the report (--message-level 31) counts the core's pages" || nok "the report counts the core's pages" "$(cat "$T/report")"
+"$SAVE" -c -d 1 --num-threads 3 "$T/core" "$T/d3" 2>"$T/err" && cmp -s "$T/d1" "$T/d3" &&
+  ok "the same file with 3 threads" || nok "the same file with 3 threads" "$(cat "$T/err")"
+"$SAVE" -c -d 1 -F "$T/core" 2>"$T/err" >"$T/stream" && "$SAVE" -R "$T/dr" <"$T/stream" 2>>"$T/err" && cmp -s "$T/d1" "$T/dr" &&
+  ok "-F | -R gives the same file" || nok "-F | -R gives the same file" "$(cat "$T/err")"
+expect "an existing dump file is not replaced" 1 "d1" "$SAVE" -c -d 1 "$T/core" "$T/d1"
+cmp -s "$T/d1" "$T/d3" && ok "... and is left as it was" || nok "... and is left as it was"
+for z in -l -z ""; do
+  "$SAVE" $z -d 1 "$T/core" "$T/dz$z" 2>"$T/err" && [ "$(head -c 8 "$T/dz$z")" = "KDUMP   " ] &&
+    ok "saves with ${z:-no compression}" || nok "saves with ${z:-no compression}" "$(cat "$T/err")"
+done
+head -c 5000 "$T/stream" | "$SAVE" -R "$T/cut" 2>"$T/err"
+rc=$?
+[ $rc = 4 ] && grep -q "without its end marker\|ends inside" "$T/err" && [ ! -e "$T/cut" ] &&
+  ok "-R of a cut stream: refused, no file" || nok "-R of a cut stream: refused, no file" "exit $rc: $(cat "$T/err")"
+echo "1..$n"
+[ $failed = 0 ]
