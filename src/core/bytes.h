@@ -78,6 +78,19 @@ static inline void kx_put_le64(uint8_t *p, uint64_t v)
 	for (int i = 0; i < 8; i++)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
+/* Big-endian, as device trees and makedumpfile's flattened stream store them. */
+static inline void kx_put_be64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (56 - 8 * i));
+}
+static inline uint64_t kx_get_be64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
 
 /* Overflow-checked helpers for sizes and addresses. */
 static inline bool kx_add_overflows(uint64_t a, uint64_t b, uint64_t *ret)

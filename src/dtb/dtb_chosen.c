@@ -152,12 +152,6 @@ static int add_rsv(struct kx_dtb *dtb, uint64_t addr, uint64_t size, struct kx_e
 	return apply(dtb, &e, err);
 }
 
-static void put_be64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (56 - 8 * i));
-}
-
 /* <addr size> as encoded with the root's cells; false unless 1 or 2 each. */
 static bool read_range(const void *fdt, const uint8_t *p, int len, uint64_t *ret_addr, uint64_t *ret_size)
 {
@@ -278,8 +272,8 @@ static int set_initrd(struct kx_dtb *dtb, const struct kx_dtb_chosen *c, struct 
 		return 0;
 	}
 	uint8_t start[8], end[8];
-	put_be64(start, c->initrd_start);
-	put_be64(end, c->initrd_end);
+	kx_put_be64(start, c->initrd_start);
+	kx_put_be64(end, c->initrd_end);
 	/* u64, as the kernel writes them for kexec_file; the
 	 * reservation entry matches what it adds too. */
 	if (set(dtb, "linux,initrd-start", start, 8, err) < 0 ||

@@ -7,21 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void put_be64(uint8_t *p, uint64_t v)
-{
-	for (int i = 7; i >= 0; i--) {
-		p[i] = (uint8_t)v;
-		v >>= 8;
-	}
-}
-
-static uint64_t get_be64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
+#include "../core/bytes.h"
 
 static int write_all(int fd, const void *buf, size_t len, const char *name, struct kx_error *err)
 {
@@ -89,8 +75,8 @@ int kx_dump_sink_init(struct kx_dump_sink *s, int fd, bool flat, const char *nam
 	if (!h)
 		return kx_fail(err, KX_E_NOMEM, "out of memory");
 	memcpy(h, KX_FLAT_SIGNATURE, sizeof(KX_FLAT_SIGNATURE) - 1);
-	put_be64(h + 16, KX_FLAT_TYPE);
-	put_be64(h + 24, KX_FLAT_VERSION);
+	kx_put_be64(h + 16, KX_FLAT_TYPE);
+	kx_put_be64(h + 24, KX_FLAT_VERSION);
 	int r = write_all(fd, h, KX_FLAT_HEADER_SIZE, name, err);
 	free(h);
 	return r;
@@ -108,8 +94,8 @@ int kx_dump_sink_write(struct kx_dump_sink *s, uint64_t offset, const void *buf,
 		r = pwrite_all(s->fd, buf, len, offset, s->name, err);
 	} else {
 		uint8_t h[16];
-		put_be64(h, offset);
-		put_be64(h + 8, len);
+		kx_put_be64(h, offset);
+		kx_put_be64(h + 8, len);
 		r = write_all(s->fd, h, sizeof(h), s->name, err);
 		if (r == 0)
 			r = write_all(s->fd, buf, len, s->name, err);
@@ -155,9 +141,9 @@ int kx_dump_unflatten(int in, const char *in_name, int out, const char *out_name
 			KX_FLAT_SIGNATURE);
 		goto out;
 	}
-	if (get_be64(h + 16) != KX_FLAT_TYPE || get_be64(h + 24) != KX_FLAT_VERSION) {
+	if (kx_get_be64(h + 16) != KX_FLAT_TYPE || kx_get_be64(h + 24) != KX_FLAT_VERSION) {
 		kx_fail(err, KX_E_INPUT, "%s: flattened stream type %" PRIu64 " version %" PRIu64
-			" (this reads type %d version %d)", in_name, get_be64(h + 16), get_be64(h + 24),
+			" (this reads type %d version %d)", in_name, kx_get_be64(h + 16), kx_get_be64(h + 24),
 			KX_FLAT_TYPE, KX_FLAT_VERSION);
 		goto out;
 	}
@@ -171,11 +157,11 @@ int kx_dump_unflatten(int in, const char *in_name, int out, const char *out_name
 				" (cut off?)", in_name, piece);
 			goto out;
 		}
-		uint64_t off = get_be64(ph), size = get_be64(ph + 8);
+		uint64_t off = kx_get_be64(ph), size = kx_get_be64(ph + 8);
 		if (off == UINT64_MAX && size == UINT64_MAX)
 			break;
 		uint64_t end;
-		if (__builtin_add_overflow(off, size, &end) || end > INT64_MAX || (max_size && end > max_size)) {
+		if (kx_add_overflows(off, size, &end) || end > INT64_MAX || (max_size && end > max_size)) {
 			kx_fail(err, KX_E_INPUT, "%s: piece %" PRIu64 ": offset 0x%" PRIx64 " + size 0x%" PRIx64
 				" is past %s", in_name, piece, off, size,
 				max_size ? "the size allowed" : "what a file can hold");
