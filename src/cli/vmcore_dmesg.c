@@ -17,30 +17,11 @@
 
 #include "../core/file.h"
 #include "../vmcore/vmcore.h"
+#include "core_exit.h"
 
 #ifndef KX_VERSION
 #define KX_VERSION "unknown"
 #endif
-
-enum {
-	EXIT_FATAL = 1,       /* out of memory, cannot write the output */
-	EXIT_USAGE = 2,
-	EXIT_IO = 3,          /* the core cannot be opened or read */
-	EXIT_BROKEN = 4,      /* the core is broken or truncated */
-	EXIT_UNSUPPORTED = 5, /* not a kernel core, or a log format not read here */
-};
-
-static int exit_code(enum kx_status s)
-{
-	switch (s) {
-	case KX_OK: return 0;
-	case KX_E_USAGE: return EXIT_USAGE;
-	case KX_E_IO: return EXIT_IO;
-	case KX_E_INPUT: return EXIT_BROKEN;
-	case KX_E_FORMAT: return EXIT_UNSUPPORTED;
-	default: return EXIT_FATAL;
-	}
-}
 
 struct options {
 	const char *core;
@@ -169,7 +150,7 @@ static void describe(const struct run *r)
 static int fail(const struct run *r)
 {
 	fprintf(stderr, "vmcore-dmesg: %s\n", r->err.message);
-	return exit_code(r->err.status);
+	return kx_core_exit_code(r->err.status);
 }
 
 /* Read the log, print it, then write the minimal core (after the log, so
@@ -221,6 +202,6 @@ int main(int argc, char **argv)
 	if (parse(argc, argv, &r.opt) < 0)
 		return EXIT_USAGE;
 	if (create_extract(&r) < 0)
-		return exit_code(r.err.status);
+		return kx_core_exit_code(r.err.status);
 	return finish(&r, run_dmesg(&r));
 }

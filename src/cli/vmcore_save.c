@@ -22,30 +22,11 @@
 #include "../dump/save.h"
 #include "../dump/sink.h"
 #include "../vmcore/vmcore.h"
+#include "core_exit.h"
 
 #ifndef KX_VERSION
 #define KX_VERSION "unknown"
 #endif
-
-enum {
-	EXIT_FATAL = 1,       /* out of memory, cannot write the dump */
-	EXIT_USAGE = 2,
-	EXIT_IO = 3,          /* the core cannot be opened or read */
-	EXIT_BROKEN = 4,      /* the core is broken or truncated */
-	EXIT_UNSUPPORTED = 5, /* not a kernel core */
-};
-
-static int exit_code(enum kx_status s)
-{
-	switch (s) {
-	case KX_OK: return 0;
-	case KX_E_USAGE: return EXIT_USAGE;
-	case KX_E_IO: return EXIT_IO;
-	case KX_E_INPUT: return EXIT_BROKEN;
-	case KX_E_FORMAT: return EXIT_UNSUPPORTED;
-	default: return EXIT_FATAL;
-	}
-}
 
 struct options {
 	const char *core;
@@ -266,7 +247,7 @@ int main(int argc, char **argv)
 	return 0;
 fail:
 	fprintf(stderr, "vmcore-save: %s\n", err.message);
-	status = output_failed ? EXIT_FATAL : exit_code(err.status);
+	status = output_failed ? EXIT_FATAL : kx_core_exit_code(err.status);
 	if (fd >= 0)
 		close(fd);
 	if (opt.dump)
