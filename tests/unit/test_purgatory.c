@@ -30,8 +30,6 @@
 #define HAVE_X86_64_BLOB 0
 #endif
 
-/* Set by a case that cannot run here; main() reports it as a TAP skip. */
-static const char *skip_reason;
 
 static const size_t PARAMS_SIZE = sizeof(struct kx_purgatory_params);
 
@@ -98,8 +96,7 @@ KX_TEST(arm64_blob_header)
 		CHECK(kx_purgatory_blob("arm64", &blob, &err) < 0);
 		CHECK(err.status == KX_E_PLAN);
 		CHECK_CONTAINS(err.message, "arm64");
-		skip_reason = "no arm64 purgatory in this build (no aarch64 compiler)";
-		return;
+		KX_SKIP("no arm64 purgatory in this build (no aarch64 compiler)");
 	}
 	CHECK(kx_purgatory_blob("arm64", &blob, &err) == 0);
 	CHECK(blob.data && blob.size > 32);
@@ -142,8 +139,7 @@ KX_TEST(arm64_fill_into_real_blob)
 	uint32_t v32;
 
 	if (!embedded("arm64")) {
-		skip_reason = "no arm64 purgatory in this build (no aarch64 compiler)";
-		return;
+		KX_SKIP("no arm64 purgatory in this build (no aarch64 compiler)");
 	}
 	CHECK(kx_purgatory_blob("arm64", &blob, &err) == 0);
 	buf = malloc(blob.memsz);
@@ -202,8 +198,7 @@ KX_TEST(riscv64_blob_header)
 		CHECK(kx_purgatory_blob("riscv64", &blob, &err) < 0);
 		CHECK(err.status == KX_E_PLAN);
 		CHECK_CONTAINS(err.message, "no riscv64 purgatory");
-		skip_reason = "no riscv64 purgatory in this build (no riscv64 compiler)";
-		return;
+		KX_SKIP("no riscv64 purgatory in this build (no riscv64 compiler)");
 	}
 	CHECK(kx_purgatory_blob("riscv64", &blob, &err) == 0);
 	CHECK(blob.data && blob.size > 32);
@@ -248,8 +243,7 @@ KX_TEST(riscv64_fill_into_real_blob)
 	uint32_t v32;
 
 	if (!embedded("riscv64")) {
-		skip_reason = "no riscv64 purgatory in this build (no riscv64 compiler)";
-		return;
+		KX_SKIP("no riscv64 purgatory in this build (no riscv64 compiler)");
 	}
 	CHECK(kx_purgatory_blob("riscv64", &blob, &err) == 0);
 	buf = malloc(blob.memsz);
@@ -843,8 +837,7 @@ KX_TEST(blob_verify_runs_anywhere)
 	map = mmap(NULL, map_size, PROT_READ | PROT_WRITE | PROT_EXEC,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (map == MAP_FAILED) {
-		skip_reason = "cannot map executable memory here";
-		return;
+		KX_SKIP("cannot map executable memory here");
 	}
 	mem = map + 3 * 4096;
 	memcpy(mem, blob.data, blob.size);
@@ -907,21 +900,5 @@ int main(void)
 		KX_CASE(blob_verify_runs_anywhere),
 #endif
 	};
-	const size_t n = sizeof(cases) / sizeof(cases[0]);
-	int failures = 0;
-
-	kx_test_begin(n);
-	for (size_t i = 0; i < n; i++) {
-		int failed = 0;
-
-		skip_reason = NULL;
-		cases[i].fn(&failed);
-		if (skip_reason && !failed) {
-			printf("ok %zu - %s # SKIP %s\n", i + 1, cases[i].name, skip_reason);
-			continue;
-		}
-		printf("%sok %zu - %s\n", failed ? "not " : "", i + 1, cases[i].name);
-		failures += failed;
-	}
-	return kx_test_end(failures, n);
+	return kx_run_tests(cases, sizeof(cases) / sizeof(cases[0]));
 }
