@@ -216,4 +216,16 @@ static __attribute__((unused)) void report(int *failures, int ok, const char *wh
 
 #define check(ok, what, got, want) report(&failures, (ok), (what), (got), (want))
 
+/* The registers the purgatory was told to hand over: its own parameter
+ * block's regs[] (struct kx_purgatory_params: entry at 0, regs at 8), found
+ * through the params offset in the blob's header (at 24, little-endian). */
+static __attribute__((unused)) const volatile uint64_t *purgatory_regs(void)
+{
+	const volatile uint8_t *purg = (const volatile uint8_t *)(uintptr_t)H_PURGATORY;
+	uint32_t params_offset = (uint32_t)purg[24] | (uint32_t)purg[25] << 8 |
+				 (uint32_t)purg[26] << 16 | (uint32_t)purg[27] << 24;
+
+	return (const volatile uint64_t *)(uintptr_t)(H_PURGATORY + params_offset + 8);
+}
+
 #endif

@@ -23,12 +23,7 @@ static const char *const seg_name[6] = { "CS", "DS", "ES", "SS", "FS", "GS" };
 void kernel_main(void)
 {
 	const struct h_mailbox *mb = (const struct h_mailbox *)(uintptr_t)H_MAILBOX;
-	const volatile uint8_t *purg = (const volatile uint8_t *)(uintptr_t)H_PURGATORY;
-	uint32_t params_offset = (uint32_t)purg[24] | (uint32_t)purg[25] << 8 |
-				 (uint32_t)purg[26] << 16 | (uint32_t)purg[27] << 24;
-	/* struct kx_purgatory_params: entry at 0, regs[4] at 8. */
-	const volatile uint64_t *regs = (const volatile uint64_t *)(uintptr_t)
-					(H_PURGATORY + params_offset + 8);
+	const volatile uint64_t *regs = purgatory_regs();
 	int failures = 0;
 
 	for (int i = 0; i < 16; i++) {
