@@ -7,6 +7,14 @@
 
 #include "../core/bytes.h"
 
+/* qsort_r's context: the loads, to order their indexes by p_paddr. */
+static int cmp_load(const void *a, const void *b, void *ctx)
+{
+	const struct kx_elfcore_load *loads = ctx;
+	uint64_t x = loads[*(const unsigned int *)a].paddr, y = loads[*(const unsigned int *)b].paddr;
+	return x < y ? -1 : x > y;
+}
+
 static int cmp_range(const void *a, const void *b)
 {
 	const struct kx_pfn_range *x = a, *y = b;
@@ -26,8 +34,14 @@ int kx_pfn_map_build(struct kx_pfn_map *ret, const struct kx_elfcore_load *loads
 	ret->loads = loads;
 	ret->nr_loads = nr_loads;
 	ret->ranges = calloc(nr_loads ? nr_loads : 1, sizeof(*ret->ranges));
-	if (!ret->ranges)
+	ret->by_paddr = calloc(nr_loads ? nr_loads : 1, sizeof(*ret->by_paddr));
+	if (!ret->ranges || !ret->by_paddr) {
+		kx_pfn_map_free(ret);
 		return kx_fail(err, KX_E_NOMEM, "out of memory");
+	}
+	for (unsigned int i = 0; i < nr_loads; i++)
+		ret->by_paddr[i] = i;
+	qsort_r(ret->by_paddr, nr_loads, sizeof(*ret->by_paddr), cmp_load, (void *)loads);
 	unsigned int n = 0;
 	for (unsigned int i = 0; i < nr_loads; i++) {
 		const struct kx_elfcore_load *l = &loads[i];
@@ -73,6 +87,7 @@ int kx_pfn_map_build(struct kx_pfn_map *ret, const struct kx_elfcore_load *loads
 void kx_pfn_map_free(struct kx_pfn_map *m)
 {
 	free(m->ranges);
+	free(m->by_paddr);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -100,20 +115,24 @@ int kx_pfn_map_read(const struct kx_pfn_map *m, struct kx_elfcore_reader rd, con
 		return kx_fail(err, KX_E_INPUT, "%s: pfn 0x%" PRIx64 " + %" PRIu64 " pages past the core's memory",
 			       name, pfn, count);
 	uint64_t start = pfn << m->page_shift, len = count << m->page_shift, end = start + len;
-	memset(out, 0, len);
-	/* every PT_LOAD's file bytes that fall in [start, end) */
-	for (unsigned int i = 0; i < m->nr_loads; i++) {
-		const struct kx_elfcore_load *l = &m->loads[i];
-		if (!l->readable || !l->has_paddr || l->filesz == 0)
+	uint64_t filled = start;   /* [start, filled) is written */
+	/* every PT_LOAD's file bytes that fall in [start, end), in address
+	 * order; the gaps between them zeroed, nothing written twice */
+	for (unsigned int i = 0; i < m->nr_loads && filled < end; i++) {
+		const struct kx_elfcore_load *l = &m->loads[m->by_paddr[i]];
+		if (!l->readable || !l->has_paddr || l->filesz == 0 || l->paddr >= end)
 			continue;
-		uint64_t lo = l->paddr > start ? l->paddr : start;
+		uint64_t lo = l->paddr > filled ? l->paddr : filled;
 		uint64_t l_end = l->paddr + (l->filesz < l->memsz ? l->filesz : l->memsz);
 		uint64_t hi = l_end < end ? l_end : end;
 		if (lo >= hi)
 			continue;
+		memset(out + (filled - start), 0, lo - filled);
 		if (kx_elfcore_read_at(rd, name, l->offset + (lo - l->paddr), out + (lo - start), hi - lo, err,
 				       "pages at physical 0x%" PRIx64, lo) < 0)
 			return -1;
+		filled = hi;
 	}
+	memset(out + (filled - start), 0, end - filled);
 	return 0;
 }

@@ -21,8 +21,9 @@ struct kx_pfn_range {
 };
 
 struct kx_pfn_map {
-	const struct kx_elfcore_load *loads;  /* the core's, by physical address order */
+	const struct kx_elfcore_load *loads;  /* the core's */
 	unsigned int nr_loads;
+	unsigned int *by_paddr;               /* indexes of loads, by p_paddr */
 	/* The pages that exist (a dump's first bitmap), as makedumpfile
 	 * counts them: from the page holding a PT_LOAD's p_paddr up to its
 	 * last whole page; sorted, merged, no overlaps. */
@@ -47,9 +48,9 @@ void kx_pfn_map_free(struct kx_pfn_map *m);
 int kx_pfn_map_has(const struct kx_pfn_map *m, uint64_t pfn);
 
 /*
- * Read `count` whole pages from `pfn` on (all in one range of the map) into
- * `out`: one reader call per PT_LOAD piece, zeros where no PT_LOAD has
- * file bytes. `name` names the core in messages.
+ * Read `count` whole pages from `pfn` on into `out`: one reader call per
+ * PT_LOAD piece, zeros written only where no PT_LOAD has file bytes.
+ * `name` names the core in messages.
  */
 int kx_pfn_map_read(const struct kx_pfn_map *m, struct kx_elfcore_reader rd, const char *name, uint64_t pfn,
 		    uint64_t count, uint8_t *out, struct kx_error *err);

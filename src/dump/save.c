@@ -35,18 +35,36 @@ static bool page_is_zero(const uint8_t *p, size_t size)
 
 enum slot_state { SLOT_FREE, SLOT_BUSY, SLOT_DONE, SLOT_FAILED };
 
-/* One window in flight: what a worker made of its pages. */
+/* One window in flight: what a worker made of its pages. A page stored as
+ * it is stays where it was read and is written from there; only
+ * compressed pages are packed, so no page is copied once read. */
 struct slot {
 	enum slot_state state;
 	uint64_t window;
 	uint32_t nr;              /* pages dumped */
 	uint32_t *size;           /* per page: stored bytes; 0 = the shared zero page */
 	uint32_t *flags;          /* per page: codec flag, 0 = stored as is */
-	uint8_t *data;            /* the stored bytes, one page after another */
+	uint8_t *pages;           /* the window's pages as read, each at its place */
+	uint8_t *packed;          /* the compressed pages, one after another */
+	size_t packed_len;
+	struct iovec *iov;        /* the stored bytes in order (adjacent ones merged) */
+	int nr_iov;
 	size_t data_len;
 	uint64_t compressed;
 	struct kx_error err;
 };
+
+/* The next stored bytes of the window: joined to the last piece when they
+ * follow it in memory (a run of raw pages, or of compressed ones). */
+static void add_piece(struct slot *s, const uint8_t *p, size_t len)
+{
+	struct iovec *last = s->nr_iov ? &s->iov[s->nr_iov - 1] : NULL;
+	if (last && (const uint8_t *)last->iov_base + last->iov_len == p)
+		last->iov_len += len;
+	else
+		s->iov[s->nr_iov++] = (struct iovec){ (void *)p, len };
+	s->data_len += len;
+}
 
 struct saver {
 	const struct kx_vmcore *vc;
@@ -67,15 +85,16 @@ struct saver {
 };
 
 /* Read, test and compress the dumped pages of one window into `s`. */
-static int fill_window(struct saver *sv, struct slot *s, struct kx_page_codec *codec, uint8_t *pages,
-		       struct kx_error *err)
+static int fill_window(struct saver *sv, struct slot *s, struct kx_page_codec *codec, struct kx_error *err)
 {
 	uint64_t first = s->window * sv->window_pfns;
 	uint64_t end = first + sv->window_pfns < sv->max_mapnr ? first + sv->window_pfns : sv->max_mapnr;
 	size_t ps = sv->page_size;
 
 	s->nr = 0;
+	s->nr_iov = 0;
 	s->data_len = 0;
+	s->packed_len = 0;
 	s->compressed = 0;
 	for (uint64_t pfn = first; pfn < end;) {
 		if (!bit_is_set(sv->dumped, pfn)) {
@@ -85,11 +104,12 @@ static int fill_window(struct saver *sv, struct slot *s, struct kx_page_codec *c
 		uint64_t run_end = pfn + 1;
 		while (run_end < end && bit_is_set(sv->dumped, run_end))
 			run_end++;
-		/* one read for the run, then each page where it lies */
-		if (kx_pfn_map_read(sv->map, sv->vc->rd, sv->vc->name, pfn, run_end - pfn, pages, err) < 0)
+		/* one read for the run, at its place in the window */
+		uint8_t *run = s->pages + (pfn - first) * ps;
+		if (kx_pfn_map_read(sv->map, sv->vc->rd, sv->vc->name, pfn, run_end - pfn, run, err) < 0)
 			return -1;
 		for (uint64_t i = 0; i < run_end - pfn; i++) {
-			const uint8_t *page = pages + i * ps;
+			const uint8_t *page = run + i * ps;
 			uint32_t k = s->nr++;
 			if ((sv->dump_level & KX_DL_ZERO) && page_is_zero(page, ps)) {
 				s->size[k] = 0;
@@ -98,16 +118,19 @@ static int fill_window(struct saver *sv, struct slot *s, struct kx_page_codec *c
 			}
 			size_t n = kx_page_codec_compress(codec, page);
 			if (n) {
-				memcpy(s->data + s->data_len, codec->out, n);
+				/* compressed: smaller than the page, packed */
+				uint8_t *at = s->packed + s->packed_len;
+				memcpy(at, codec->out, n);
+				s->packed_len += n;
+				add_piece(s, at, n);
 				s->flags[k] = sv->codec_flag;
 				s->compressed++;
 			} else {
 				n = ps;
-				memcpy(s->data + s->data_len, page, ps);
+				add_piece(s, page, ps);
 				s->flags[k] = 0;
 			}
 			s->size[k] = (uint32_t)n;
-			s->data_len += n;
 		}
 		pfn = run_end;
 	}
@@ -119,8 +142,7 @@ static void *worker(void *arg)
 	struct saver *sv = arg;
 	struct kx_page_codec codec;
 	struct kx_error err = { 0 };
-	uint8_t *pages = malloc(sv->window_pfns * sv->page_size);
-	int ok = pages && kx_page_codec_init(&codec, sv->codec, sv->page_size, &err) == 0;
+	int ok = kx_page_codec_init(&codec, sv->codec, sv->page_size, &err) == 0;
 
 	pthread_mutex_lock(&sv->mu);
 	while (!sv->stop && sv->next_window < sv->nr_windows) {
@@ -143,7 +165,7 @@ static void *worker(void *arg)
 				kx_fail(&err, KX_E_NOMEM, "out of memory");
 			s->err = err;
 		} else {
-			r = fill_window(sv, s, &codec, pages, &s->err);
+			r = fill_window(sv, s, &codec, &s->err);
 		}
 		pthread_mutex_lock(&sv->mu);
 		s->state = r == 0 ? SLOT_DONE : SLOT_FAILED;
@@ -152,7 +174,6 @@ static void *worker(void *arg)
 	pthread_mutex_unlock(&sv->mu);
 	if (ok)
 		kx_page_codec_free(&codec);
-	free(pages);
 	return NULL;
 }
 
@@ -319,6 +340,7 @@ int kx_save_kdump(const struct kx_vmcore *vc, const struct kx_save_options *o, s
 	sv.map = &map;
 	sv.dumped = dumped;
 	sv.max_mapnr = map.max_pfn;
+	/* at most 512 pages: a window's pieces fit one writev (IOV_MAX 1024) */
 	sv.window_pfns = WINDOW_BYTES / ps ? WINDOW_BYTES / ps : 1;
 	sv.nr_windows = (map.max_pfn + sv.window_pfns - 1) / sv.window_pfns;
 	sv.page_size = ps;
@@ -337,8 +359,11 @@ int kx_save_kdump(const struct kx_vmcore *vc, const struct kx_save_options *o, s
 		struct slot *s = &sv.slots[i];
 		s->size = malloc(sv.window_pfns * sizeof(*s->size));
 		s->flags = malloc(sv.window_pfns * sizeof(*s->flags));
-		s->data = malloc(sv.window_pfns * ps);
-		if (!s->size || !s->flags || !s->data) {
+		s->pages = malloc(sv.window_pfns * ps);
+		/* a compressed page is smaller than a page */
+		s->packed = malloc(sv.window_pfns * ps);
+		s->iov = malloc(sv.window_pfns * sizeof(*s->iov));
+		if (!s->size || !s->flags || !s->pages || !s->packed || !s->iov) {
 			kx_fail(err, KX_E_NOMEM, "out of memory for %u windows of %" PRIu64 " pages", sv.nr_slots,
 				sv.window_pfns);
 			goto out_free_slots;
@@ -378,7 +403,7 @@ int kx_save_kdump(const struct kx_vmcore *vc, const struct kx_save_options *o, s
 			}
 		}
 		if (kx_dump_sink_write(sink, desc, descs, (size_t)s->nr * KX_KDUMP_DESC_SIZE, err) < 0 ||
-		    kx_dump_sink_write(sink, data, s->data, s->data_len, err) < 0)
+		    kx_dump_sink_writev(sink, data, s->iov, s->nr_iov, err) < 0)
 			goto out_threads;
 		desc += (uint64_t)s->nr * KX_KDUMP_DESC_SIZE;
 		data += s->data_len;
@@ -415,7 +440,9 @@ out_free_slots:
 		for (unsigned int i = 0; i < sv.nr_slots; i++) {
 			free(sv.slots[i].size);
 			free(sv.slots[i].flags);
-			free(sv.slots[i].data);
+			free(sv.slots[i].pages);
+			free(sv.slots[i].packed);
+			free(sv.slots[i].iov);
 		}
 	free(sv.slots);
 	free(tids);

@@ -41,6 +41,32 @@ static int pwrite_all(int fd, const void *buf, size_t len, uint64_t off, const c
 	return 0;
 }
 
+/* All of `iov` (which it consumes), at `off` (pwritev) or, off < 0, at the
+ * file position (writev). */
+static int writev_all(int fd, struct iovec *iov, int n, int64_t off, const char *name, struct kx_error *err)
+{
+	while (n > 0) {
+		ssize_t w = off < 0 ? writev(fd, iov, n) : pwritev(fd, iov, n, (off_t)off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return kx_fail_errno(err, KX_E_IO, w < 0 ? errno : EIO, "%s: cannot write", name);
+		if (off >= 0)
+			off += w;
+		/* past the buffers written whole, into the one written in part */
+		while (n > 0 && (size_t)w >= iov->iov_len) {
+			w -= (ssize_t)iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n > 0) {
+			iov->iov_base = (uint8_t *)iov->iov_base + w;
+			iov->iov_len -= (size_t)w;
+		}
+	}
+	return 0;
+}
+
 /* 0: EOF before any byte; 1: all `len` bytes; -1: error or EOF inside. */
 static int read_full(int fd, void *buf, size_t len, const char *name, struct kx_error *err)
 {
@@ -99,6 +125,31 @@ int kx_dump_sink_write(struct kx_dump_sink *s, uint64_t offset, const void *buf,
 		r = write_all(s->fd, h, sizeof(h), s->name, err);
 		if (r == 0)
 			r = write_all(s->fd, buf, len, s->name, err);
+	}
+	if (r < 0)
+		s->failed = true;
+	return r;
+}
+
+int kx_dump_sink_writev(struct kx_dump_sink *s, uint64_t offset, struct iovec *iov, int n, struct kx_error *err)
+{
+	size_t len = 0;
+	for (int i = 0; i < n; i++)
+		len += iov[i].iov_len;
+	if (len == 0)
+		return 0;
+	s->bytes += len;
+	s->pieces++;
+	int r;
+	if (!s->flat) {
+		r = writev_all(s->fd, iov, n, (int64_t)offset, s->name, err);
+	} else {
+		uint8_t h[16];
+		kx_put_be64(h, offset);
+		kx_put_be64(h + 8, len);
+		r = write_all(s->fd, h, sizeof(h), s->name, err);
+		if (r == 0)
+			r = writev_all(s->fd, iov, n, -1, s->name, err);
 	}
 	if (r < 0)
 		s->failed = true;

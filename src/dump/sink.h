@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/uio.h>
+
 #include "../core/error.h"
 
 #define KX_FLAT_HEADER_SIZE 4096
@@ -35,6 +37,9 @@ struct kx_dump_sink {
 int kx_dump_sink_init(struct kx_dump_sink *s, int fd, bool flat, const char *name, struct kx_error *err);
 int kx_dump_sink_write(struct kx_dump_sink *s, uint64_t offset, const void *buf, size_t len,
 		       struct kx_error *err);
+/* The same for the bytes of `n` buffers one after another (at most IOV_MAX):
+ * one piece, written from where they are, not gathered first. */
+int kx_dump_sink_writev(struct kx_dump_sink *s, uint64_t offset, struct iovec *iov, int n, struct kx_error *err);
 /* flat: the end marker. */
 int kx_dump_sink_finish(struct kx_dump_sink *s, struct kx_error *err);
 

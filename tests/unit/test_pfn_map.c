@@ -13,12 +13,13 @@
 
 #define PS 4096u
 
-/* A "file" whose byte at offset o is (o * 13 + 7) & 0xff. */
+/* A "file" whose bytes do not repeat with any short period (a read from
+ * the wrong offset shows). */
 static uint8_t file[64 * PS];
 static void make_file(void)
 {
 	for (size_t o = 0; o < sizeof(file); o++)
-		file[o] = (uint8_t)(o * 13 + 7);
+		file[o] = (uint8_t)((o * 2654435761u) >> 13);
 }
 
 static struct kx_elfcore_load load(uint64_t offset, uint64_t paddr, uint64_t filesz, uint64_t memsz)
@@ -68,10 +69,12 @@ KX_TEST(pages_read_with_edges_and_zeros)
 	struct kx_error err = { 0 };
 	uint8_t out[3 * PS];
 	CHECK(kx_pfn_map_build(&m, loads, 3, PS, &err) == 0);
+	memset(out, 0xaa, sizeof(out));   /* the zeros must be written, not found */
 	CHECK(kx_pfn_map_read(&m, rd, "core", 0x10, 3, out, &err) == 0);
 	CHECK(!memcmp(out, file, 2 * PS));
 	for (size_t i = 2 * PS; i < 3 * PS; i++)
 		CHECK(out[i] == 0);
+	memset(out, 0xaa, sizeof(out));
 	CHECK(kx_pfn_map_read(&m, rd, "core", 0x20, 2, out, &err) == 0);
 	for (size_t i = 0; i < 0x800; i++)
 		CHECK(out[i] == 0);
@@ -85,6 +88,38 @@ KX_TEST(pages_read_with_edges_and_zeros)
 	CHECK_EQ_U64(err.status, KX_E_INPUT);
 	CHECK_CONTAINS(err.message, "core: pfn 0x22 + 2 pages past the core's memory");
 	kx_pfn_map_free(&m);
+}
+
+/* PT_LOADs in any header order, overlapping ones too, read the same bytes. */
+KX_TEST(load_order_does_not_matter)
+{
+	make_file();
+	struct kx_elfcore_load fwd[] = {
+		load(0, 0x10000, 2 * PS, 2 * PS),
+		load(4 * PS, 0x11800, 2 * PS, 2 * PS),       /* overlaps the first's last half page */
+		load(8 * PS, 0x14000, PS, PS),
+	};
+	struct kx_elfcore_load rev[] = { fwd[2], fwd[1], fwd[0] };
+	struct kx_elfcore_mem mem = { file, sizeof(file) };
+	struct kx_elfcore_reader rd = kx_elfcore_mem_reader(&mem);
+	struct kx_pfn_map a, b;
+	struct kx_error err = { 0 };
+	static uint8_t x[5 * PS], y[5 * PS];
+	CHECK(kx_pfn_map_build(&a, fwd, 3, PS, &err) == 0);
+	CHECK(kx_pfn_map_build(&b, rev, 3, PS, &err) == 0);
+	memset(x, 0x55, sizeof(x));
+	memset(y, 0xaa, sizeof(y));
+	CHECK(kx_pfn_map_read(&a, rd, "core", 0x10, 5, x, &err) == 0);
+	CHECK(kx_pfn_map_read(&b, rd, "core", 0x10, 5, y, &err) == 0);
+	CHECK(!memcmp(x, y, sizeof(x)));
+	/* where two overlap, the one at the lower address gives the bytes */
+	CHECK(!memcmp(x, file, 2 * PS));
+	CHECK(!memcmp(x + 2 * PS, file + 4 * PS + 0x800, 0x1800));
+	for (size_t i = 0x3800; i < 4 * PS; i++)
+		CHECK(x[i] == 0);                             /* a gap */
+	CHECK(!memcmp(x + 4 * PS, file + 8 * PS, PS));
+	kx_pfn_map_free(&a);
+	kx_pfn_map_free(&b);
 }
 
 KX_TEST(truncated_core_is_an_error)
@@ -117,4 +152,5 @@ KX_TEST(bad_maps_refused)
 }
 
 KX_TEST_MAIN(KX_CASE(ranges_sorted_merged_counted), KX_CASE(pages_read_with_edges_and_zeros),
+	     KX_CASE(load_order_does_not_matter),
 	     KX_CASE(truncated_core_is_an_error), KX_CASE(bad_maps_refused))
