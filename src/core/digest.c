@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bytes.h"
 #include "crc32c.h"
 #include "sha256.h"
 
@@ -38,27 +39,18 @@ size_t kx_digest_size(enum kx_digest_kind kind)
 	return kind == KX_DIGEST_SHA256 ? KX_SHA256_DIGEST_SIZE : 4;
 }
 
+/* The segment sizes are uint64_t; kexec-ng runs on 64-bit machines only. */
+_Static_assert(SIZE_MAX >= UINT64_MAX, "a segment's length must fit in size_t");
+
 static void crc_field(uint32_t crc, uint8_t out[KX_DIGEST_FIELD_SIZE])
 {
 	memset(out, 0, KX_DIGEST_FIELD_SIZE);
-	for (int i = 0; i < 4; i++)
-		out[i] = (uint8_t)(crc >> (8 * i));
+	kx_put_le32(out, crc);
 }
 
-/* CRC32C of a length that may exceed size_t (it never does on a 64-bit
- * host, but the segment sizes are uint64_t). */
 static uint32_t crc_long(enum kx_crc32c_impl impl, const uint8_t *p, uint64_t len)
 {
-	uint32_t crc = 0;
-
-	while (len) {
-		size_t n = len > SIZE_MAX ? SIZE_MAX : (size_t)len;
-
-		crc = kx_crc32c_update_impl(impl, crc, p, n);
-		p += n;
-		len -= n;
-	}
-	return crc;
+	return kx_crc32c_update_impl(impl, 0, p, (size_t)len);
 }
 
 static void sha_long(const uint8_t *p, uint64_t len, uint8_t out[KX_DIGEST_FIELD_SIZE])
@@ -66,13 +58,7 @@ static void sha_long(const uint8_t *p, uint64_t len, uint8_t out[KX_DIGEST_FIELD
 	struct kx_sha256 ctx;
 
 	kx_sha256_init(&ctx);
-	while (len) {
-		size_t n = len > SIZE_MAX ? SIZE_MAX : (size_t)len;
-
-		kx_sha256_update(&ctx, p, n);
-		p += n;
-		len -= n;
-	}
+	kx_sha256_update(&ctx, p, (size_t)len);
 	kx_sha256_final(&ctx, out);
 }
 
