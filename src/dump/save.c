@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "kdump_file.h"
+#include "page_filter.h"
 #include "pfn_map.h"
 
 /* A window's pfns span this many bytes of memory (2 MiB: 512 pages of 4 KiB). */
@@ -265,6 +266,40 @@ int kx_save_kdump(const struct kx_vmcore *vc, const struct kx_save_options *o, s
 				dumped[pfn >> 3] &= (uint8_t)~(1u << (pfn & 7));
 				stats->nodata_pages++;
 			}
+	}
+	/* The dump level's page classes, from the kernel's mem_map; a kernel
+	 * that marks poisoned pages has them left out at every level, as
+	 * makedumpfile does (where the mem_map can be read at all). */
+	struct kx_page_rules rules;
+	bool by_page = o->dump_level & (KX_DL_CACHE | KX_DL_CACHE_PRIVATE | KX_DL_USER | KX_DL_FREE);
+	if (kx_page_rules_read(vc, o->dump_level, &rules, err) < 0) {
+		kx_error_prefix(err, "%s: ", vc->name);
+		goto out;
+	}
+	if (kx_page_filter_wanted(&rules, o->dump_level) && (by_page || vc->xlate.have_pgt)) {
+		struct kx_page_filter_stats fs;
+		if (by_page) {
+			if (kx_page_filter(vc, &rules, o->dump_level, map.max_pfn, exist, dumped, &fs, err) < 0)
+				goto out;
+			memcpy(stats->excluded, fs.excluded, sizeof(stats->excluded));
+		} else {
+			/* Only poisoned and offline pages are at stake: a mem_map
+			 * that cannot be read costs a warning, not the dump (the
+			 * walk runs on a copy, taken only when it succeeds). */
+			uint8_t *trial = malloc(bitmap_bytes);
+			if (!trial) {
+				kx_fail(err, KX_E_NOMEM, "out of memory for the bitmaps of %" PRIu64 " pages", map.max_pfn);
+				goto out;
+			}
+			memcpy(trial, dumped, bitmap_bytes);
+			if (kx_page_filter(vc, &rules, o->dump_level, map.max_pfn, exist, trial, &fs, &stats->warning) < 0) {
+				kx_error_prefix(&stats->warning, "poisoned and offline pages kept: ");
+			} else {
+				memcpy(dumped, trial, bitmap_bytes);
+				memcpy(stats->excluded, fs.excluded, sizeof(stats->excluded));
+			}
+			free(trial);
+		}
 	}
 	uint64_t nr_dumped = 0;
 	for (uint64_t i = 0; i < bitmap_bytes; i++)

@@ -18,20 +18,15 @@
 #include "../core/error.h"
 #include "../vmcore/vmcore.h"
 #include "page_codec.h"
+#include "page_filter.h"   /* the dump level bits, the page classes */
 #include "sink.h"
 
 #define KX_SAVE_WINDOW 512u   /* pfns a worker takes at a time */
 #define KX_SAVE_THREADS_MAX 256u
 
-/* makedumpfile's dump level bits (-d) */
-#define KX_DL_ZERO 1
-#define KX_DL_CACHE 2
-#define KX_DL_CACHE_PRIVATE 4
-#define KX_DL_USER 8
-#define KX_DL_FREE 16
 
 struct kx_save_options {
-	int dump_level;            /* 0-31; this version filters bit 1 only (refused otherwise by the caller) */
+	int dump_level;            /* 0-31: KX_DL_* bits (page_filter.h has the classes) */
 	enum kx_dump_codec codec;
 	unsigned int threads;      /* 0: one per online CPU */
 };
@@ -41,12 +36,16 @@ struct kx_save_stats {
 	uint64_t ram_pages;        /* pages that exist (first bitmap) */
 	uint64_t nodata_pages;     /* past a PT_LOAD's p_filesz: not dumped */
 	uint64_t zero_pages;       /* with bit 1: stored as the shared zero page */
+	uint64_t excluded[KX_PAGE_NR_CLASSES];   /* frames left out per class (KEEP unused) */
 	uint64_t dumped_pages;     /* descriptors written (zero pages included) */
 	uint64_t compressed_pages; /* stored compressed */
 	uint64_t data_bytes;       /* page data written */
 	uint64_t file_size;        /* bytes the dump file spans */
 	unsigned int threads;
 	size_t page_size;
+	/* status 0, or what was not done without costing the dump (at levels
+	 * 0 and 1, a mem_map that could not be read for poisoned pages) */
+	struct kx_error warning;
 };
 
 /*

@@ -727,6 +727,17 @@ kd_check() {
         { echo "makedumpfile --dump-dmesg of vmcore-save's dump: rc $(_e2e_rc "$log" savedmesg), not the log of /proc/vmcore: $(_e2e_out "$log" savedmesg | _e2e_brief) $(_e2e_out "$log" savedmesg-diff | _e2e_brief)"; return; }
       [ "$(_e2e_field "$log" saveflat same)" = yes ] ||
         { echo "vmcore-save -F | makedumpfile -R: not the same file (rc $(_e2e_field "$log" saveflat rc)): $(_e2e_out "$log" saveflat | _e2e_brief)"; return; }
+      if [ "$E2E_ARCH" = x86_64 ]; then
+        # -d 31: every class's count as makedumpfile's, the same pages
+        [ "$(_e2e_rc "$log" save31)" = 0 ] ||
+          { echo "vmcore-save -l -d 31 exited $(_e2e_rc "$log" save31): $(_e2e_out "$log" save31 | _e2e_brief)"; return; }
+        local c1 c2
+        c1=$(_e2e_field "$log" classes save31) c2=$(_e2e_field "$log" classes dump31)
+        [ -n "$c2" ] && [ "$c1" = "$c2" ] ||
+          { echo "-d 31: pages left out per class (zero,cache,private cache,user,free,hwpoison,offline): vmcore-save $c1, makedumpfile $c2"; return; }
+        [ "$(_e2e_field "$log" save31 same)" = yes ] ||
+          { echo "-d 31: vmcore-save's and makedumpfile's dumps differ after their headers: $(_e2e_lines "$log" | grep -a '^E2E: save31 ' | _e2e_brief) $(_e2e_out "$log" save31-cmp | _e2e_brief)"; return; }
+      fi
     fi
   fi
   grep -aq "^E2E: KDUMP-STAGE2-DONE token=$token\$" <<<"$lines" || { echo "stage 2 did not finish: $(_e2e_tail "$log")"; return; }
@@ -797,6 +808,9 @@ kd_summary() {
       yes) printf ', vmcore-dmesg identical' ;;
       normalized) printf ', vmcore-dmesg the same log (caller ids and continuation indents aside)' ;;
     esac
+    local c31
+    c31=$(_e2e_field "$log" classes save31)
+    [ -z "$c31" ] || printf '; vmcore-save -d 31 = makedumpfile, pages out per class (zero,cache,private,user,free,hwpoison,offline, hex) %s' "${c31%,}"
   fi
   local r
   for r in $(kd_hotplug_new "$log"); do
