@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/bytes.h"
 #include "kdump_file.h"
 #include "page_filter.h"
 #include "pfn_map.h"
@@ -255,6 +256,17 @@ int kx_save_kdump(const struct kx_vmcore *vc, const struct kx_save_options *o, s
 		for (uint64_t pfn = map.ranges[i].start_pfn; pfn < map.ranges[i].end_pfn; pfn++)
 			bit_set(exist, pfn);
 	memcpy(dumped, exist, bitmap_bytes);
+	/* The file's first bitmap also marks a PT_LOAD's partial last page
+	 * (makedumpfile's does: "account for last page"), which is not
+	 * dumped: the core lacks the rest of it. */
+	for (unsigned int i = 0; i < vc->nr_loads; i++) {
+		const struct kx_elfcore_load *l = &vc->loads[i];
+		uint64_t end;
+		if (!l->has_paddr || kx_add_overflows(l->paddr, l->memsz, &end) || end % ps == 0)
+			continue;
+		if (end / ps < map.max_pfn)
+			bit_set(exist, end / ps);
+	}
 	for (unsigned int i = 0; i < vc->nr_loads; i++) {
 		const struct kx_elfcore_load *l = &vc->loads[i];
 		if (!l->has_paddr || l->filesz >= l->memsz)

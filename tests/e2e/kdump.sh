@@ -733,10 +733,22 @@ kd_check() {
           { echo "vmcore-save -l -d 31 exited $(_e2e_rc "$log" save31): $(_e2e_out "$log" save31 | _e2e_brief)"; return; }
         local c1 c2
         c1=$(_e2e_field "$log" classes save31) c2=$(_e2e_field "$log" classes dump31)
-        [ -n "$c2" ] && [ "$c1" = "$c2" ] ||
-          { echo "-d 31: pages left out per class (zero,cache,private cache,user,free,hwpoison,offline): vmcore-save $c1, makedumpfile $c2"; return; }
-        [ "$(_e2e_field "$log" save31 same)" = yes ] ||
-          { echo "-d 31: vmcore-save's and makedumpfile's dumps differ after their headers: $(_e2e_lines "$log" | grep -a '^E2E: save31 ' | _e2e_brief) $(_e2e_out "$log" save31-cmp | _e2e_brief)"; return; }
+        [ -n "$c2" ] || { echo "-d 31: makedumpfile -l -d 31 gave no report: $(_e2e_out "$log" dump31 | _e2e_brief)"; return; }
+        if [ "$k1" = trixie ]; then
+          # trixie's makedumpfile 1.7.6 reads 6.12's page types as slab
+          # pages and so leaves no free page out (fixed in 1.7.7, its
+          # commit 72c3414 "fix detection of typed (compound) pages (Linux
+          # 6.12)"): its free pages are dumped, the zero ones counted as
+          # zero pages. The other classes must agree; ours must find free
+          # pages; the files cannot be the same.
+          [ "$(cut -d, -f2-4,6,7 <<<"$c1")" = "$(cut -d, -f2-4,6,7 <<<"$c2")" ] && [ "$(cut -d, -f5 <<<"$c1")" != 0 ] ||
+            { echo "-d 31 on 6.12: cache, private cache, user, hwpoison, offline pages left out (and free ones, by vmcore-save only): vmcore-save $c1, makedumpfile 1.7.6 $c2"; return; }
+        else
+          [ "$c1" = "$c2" ] ||
+            { echo "-d 31: pages left out per class (zero,cache,private cache,user,free,hwpoison,offline): vmcore-save $c1, makedumpfile $c2"; return; }
+          [ "$(_e2e_field "$log" save31 same)" = yes ] ||
+            { echo "-d 31: vmcore-save's and makedumpfile's dumps differ after their headers: $(_e2e_lines "$log" | grep -a '^E2E: save31 ' | _e2e_brief) $(_e2e_out "$log" save31-cmp | _e2e_brief)"; return; }
+        fi
       fi
     fi
   fi
@@ -810,7 +822,11 @@ kd_summary() {
     esac
     local c31
     c31=$(_e2e_field "$log" classes save31)
-    [ -z "$c31" ] || printf '; vmcore-save -d 31 = makedumpfile, pages out per class (zero,cache,private,user,free,hwpoison,offline, hex) %s' "${c31%,}"
+    if [ -n "$c31" ] && [ "$(_e2e_field "$log" save31 same)" = yes ]; then
+      printf '; vmcore-save -d 31 = makedumpfile (same bytes after the headers), pages out per class (zero,cache,private,user,free,hwpoison,offline, hex) %s' "${c31%,}"
+    elif [ -n "$c31" ]; then
+      printf '; vmcore-save -d 31 pages out per class %s, makedumpfile 1.7.6 %s (it keeps 6.12 free pages)' "${c31%,}" "$(_e2e_field "$log" classes dump31 | sed 's/,$//')"
+    fi
   fi
   local r
   for r in $(kd_hotplug_new "$log"); do
