@@ -357,8 +357,11 @@ int kx_page_filter(const struct kx_vmcore *vc, const struct kx_page_rules *r, in
 	memset(st, 0, sizeof(*st));
 	if (!vc->xlate.have_pgt)
 		return kx_fail(err, KX_E_FORMAT,
-			       "%s: filtering by page reads the mem_map through the kernel's page tables, which vmcore-save "
-			       "walks for x86_64 only so far (this core: %s); dump levels 0 and 1 need no mem_map",
+			       "%s: filtering by page reads the mem_map through the kernel's page tables, and VMCOREINFO "
+			       "does not say how to walk this %s core's (x86_64: SYMBOL(init_top_pgt), NUMBER(phys_base); "
+			       "arm64: SYMBOL(swapper_pg_dir), NUMBER(kimage_voffset), NUMBER(TCR_EL1_T1SZ) or VA_BITS; "
+			       "riscv64: SYMBOL(swapper_pg_dir), NUMBER(va_kernel_pa_offset), NUMBER(VA_BITS)); "
+			       "dump levels 0 and 1 need no mem_map",
 			       vc->name, kx_elfcore_machine_name(vc->machine));
 	if (kx_vmcoreinfo_get(vc, "", "PAGESIZE", &page_size, err) < 0 || read_sparse(vc, page_size, &sp, err) < 0)
 		goto out;

@@ -126,7 +126,7 @@ static int read_phys(const struct kx_vmcore *vc, uint64_t paddr, uint64_t vaddr,
 static void setup_xlate(struct kx_vmcore *vc)
 {
 	struct kx_vmcore_xlate *x = &vc->xlate;
-	uint64_t v, va_bits, phys_offset, page_offset, link, kpa, ram_base, modules;
+	uint64_t v, va_bits, phys_offset, page_offset, link, kpa, ram_base, modules, page_size;
 
 	switch (vc->machine) {
 	case EM_X86_64:
@@ -161,6 +161,31 @@ static void setup_xlate(struct kx_vmcore *vc)
 			x->have_kimage = true;
 			x->kimage_start = x->have_linear ? x->linear_end : 0;
 		}
+		/* The page tables: TCR_EL1.T1SZ gives the VA size the kernel
+		 * runs with (a 52-bit build falls back to 48 bits on a CPU
+		 * without LPA2); a 52-bit VA with 4K or 16K pages means LPA2's
+		 * descriptors (output address bits 51:50 in bits 9:8). */
+		if (x->have_kimage && info_opt(vc, "SYMBOL", "swapper_pg_dir", &v) && v >= x->kimage_offset &&
+		    info_opt(vc, "", "PAGESIZE", &page_size) &&
+		    (page_size == 4096 || page_size == 16384 || page_size == 65536)) {
+			uint64_t t1sz, va = 0;
+			if (info_opt(vc, "NUMBER", "TCR_EL1_T1SZ", &t1sz) && t1sz >= 12 && t1sz <= 39)
+				va = 64 - t1sz;
+			else if (info_opt(vc, "NUMBER", "VA_BITS", &va_bits) && va_bits >= 25 && va_bits <= 52)
+				va = va_bits;
+			if (va) {
+				x->have_pgt = true;
+				x->pgt_root = v - x->kimage_offset;
+				x->pgt_va_bits = (unsigned int)va;
+				x->pgt_page_shift = (unsigned int)__builtin_ctzll(page_size);
+				x->pgt_lpa2 = va > 48 && page_size != 65536;
+			}
+			/* the vmemmap lies above the linear map like the image:
+			 * its range must go to the walk, not the image's rule */
+			if (!info_opt(vc, "NUMBER", "VMEMMAP_START", &x->vmemmap_start) ||
+			    !info_opt(vc, "NUMBER", "VMEMMAP_END", &x->vmemmap_end) || x->vmemmap_end <= x->vmemmap_start)
+				x->vmemmap_start = x->vmemmap_end = 0;
+		}
 		break;
 	case EM_RISCV:
 		/* arch/riscv/kernel/vmcore_info.c: NUMBER(PAGE_OFFSET),
@@ -185,6 +210,15 @@ static void setup_xlate(struct kx_vmcore *vc)
 		if (x->have_linear && info_opt(vc, "NUMBER", "MODULES_VADDR", &modules) &&
 		    modules > x->linear_start && modules < x->linear_end)
 			x->linear_end = modules;
+		/* The page tables: VA_BITS is the mode the kernel runs in
+		 * (39, 48 or 57: Sv39, Sv48, Sv57), set at boot. */
+		if (x->have_kimage && info_opt(vc, "SYMBOL", "swapper_pg_dir", &v) && v >= x->kimage_start &&
+		    info_opt(vc, "NUMBER", "VA_BITS", &va_bits) && (va_bits == 39 || va_bits == 48 || va_bits == 57)) {
+			x->have_pgt = true;
+			x->pgt_root = v - x->kimage_offset;
+			x->pgt_va_bits = (unsigned int)va_bits;
+			x->pgt_page_shift = 12;
+		}
 		break;
 	default:
 		break;
@@ -227,6 +261,108 @@ static int x86_walk(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t *ret_pa
 	return -1;   /* not reached */
 }
 
+/* One table entry of a walk, read from the core. */
+static int read_entry(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t table, uint64_t index, int level,
+		      uint64_t *ret, struct kx_error *err)
+{
+	uint8_t raw[8];
+	if (read_phys(vc, table + index * 8, 0, raw, 8, "page table", err) < 0) {
+		kx_error_prefix(err, "virtual address 0x%" PRIx64 ": level %d entry %" PRIu64 ": ", vaddr, level,
+				index);
+		return -1;
+	}
+	kx_le64((struct kx_bytes){ raw, 8 }, 0, ret);
+	return 0;
+}
+
+/*
+ * arm64 (ARM ARM D8, VMSAv8-64 stage 1, TTBR1): levels of (page_shift - 3)
+ * index bits each, the top one narrower; bits 1:0 of an entry: x1 valid,
+ * 11 a table (a page at the last level), 01 a block. Output address:
+ * bits 47:page_shift, plus 51:50 from bits 9:8 (LPA2) or 51:48 from bits
+ * 15:12 (64K granule, LPA).
+ */
+static uint64_t arm64_output(const struct kx_vmcore_xlate *x, uint64_t entry)
+{
+	unsigned int s = x->pgt_page_shift;
+	if (x->pgt_lpa2)
+		return (entry & (((1ull << 50) - 1) & ~((1ull << s) - 1))) | ((entry >> 8) & 3) << 50;
+	uint64_t pa = entry & (((1ull << 48) - 1) & ~((1ull << s) - 1));
+	if (s == 16)
+		pa |= ((entry >> 12) & 0xf) << 48;
+	return pa;
+}
+
+static int arm64_walk(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t *ret_paddr, uint64_t *ret_run,
+		      struct kx_error *err)
+{
+	const struct kx_vmcore_xlate *x = &vc->xlate;
+	unsigned int s = x->pgt_page_shift, b = s - 3, va = x->pgt_va_bits;
+	unsigned int levels = (va - s + b - 1) / b;
+	uint64_t table = x->pgt_root;
+
+	for (unsigned int i = 0; i < levels; i++) {
+		unsigned int shift = s + b * (levels - 1 - i), width = i == 0 ? va - shift : b;
+		uint64_t index = (vaddr >> shift) & ((1ull << width) - 1), entry;
+		int level = (int)(4 - levels + i);   /* ARM's numbering: the last is 3 */
+		if (read_entry(vc, vaddr, table, index, level, &entry, err) < 0)
+			return -1;
+		if (!(entry & 1))
+			return kx_fail(err, KX_E_INPUT, "virtual address 0x%" PRIx64 " is not mapped (level %d entry %" PRIu64
+				       " at physical 0x%" PRIx64 " is 0x%" PRIx64 ")",
+				       vaddr, level, index, table + index * 8, entry);
+		bool last = i == levels - 1;
+		if (last && (entry & 3) != 3)
+			return kx_fail(err, KX_E_INPUT, "virtual address 0x%" PRIx64 ": level 3 entry 0x%" PRIx64
+				       " is no page descriptor", vaddr, entry);
+		if (last || (entry & 3) == 1) {
+			uint64_t size = 1ull << shift;
+			*ret_paddr = (arm64_output(x, entry) & ~(size - 1)) | (vaddr & (size - 1));
+			*ret_run = size - (vaddr & (size - 1));
+			return 0;
+		}
+		table = arm64_output(x, entry);
+	}
+	return -1;   /* not reached: the last level returns */
+}
+
+/*
+ * riscv64 (the privileged spec's Sv39/Sv48/Sv57): 9 index bits a level;
+ * bit 0 valid; R, W or X (bits 3:1) set: a leaf, at any level (a
+ * superpage); PPN in bits 53:10.
+ */
+static int riscv_walk(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t *ret_paddr, uint64_t *ret_run,
+		      struct kx_error *err)
+{
+	const struct kx_vmcore_xlate *x = &vc->xlate;
+	unsigned int levels = (x->pgt_va_bits - 12) / 9;
+	uint64_t table = x->pgt_root;
+
+	for (unsigned int i = 0; i < levels; i++) {
+		unsigned int shift = 12 + 9 * (levels - 1 - i);
+		uint64_t index = (vaddr >> shift) & 511, entry;
+		int level = (int)(levels - 1 - i);   /* the spec's numbering: the last is 0 */
+		if (read_entry(vc, vaddr, table, index, level, &entry, err) < 0)
+			return -1;
+		if (!(entry & 1))
+			return kx_fail(err, KX_E_INPUT, "virtual address 0x%" PRIx64 " is not mapped (level %d entry %" PRIu64
+				       " at physical 0x%" PRIx64 " is 0x%" PRIx64 ")",
+				       vaddr, level, index, table + index * 8, entry);
+		uint64_t pa = ((entry >> 10) & ((1ull << 44) - 1)) << 12;
+		if (entry & 0xe) {
+			uint64_t size = 1ull << shift;
+			*ret_paddr = (pa & ~(size - 1)) | (vaddr & (size - 1));
+			*ret_run = size - (vaddr & (size - 1));
+			return 0;
+		}
+		if (i == levels - 1)
+			return kx_fail(err, KX_E_INPUT, "virtual address 0x%" PRIx64 ": level 0 entry 0x%" PRIx64
+				       " is no leaf", vaddr, entry);
+		table = pa;
+	}
+	return -1;   /* not reached */
+}
+
 int kx_vmcore_vtop(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t *ret_paddr,
 		   uint64_t *ret_run, struct kx_error *err)
 {
@@ -247,6 +383,8 @@ int kx_vmcore_vtop(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t *ret_pad
 			       vaddr);
 	case EM_AARCH64:
 	case EM_RISCV:
+		if (vc->machine == EM_AARCH64 && x->have_pgt && vaddr >= x->vmemmap_start && vaddr < x->vmemmap_end)
+			return arm64_walk(vc, vaddr, ret_paddr, ret_run, err);
 		if (x->have_kimage && vaddr >= x->kimage_start &&
 		    (!x->have_linear || vaddr >= x->linear_end || vaddr < x->linear_start)) {
 			*ret_paddr = vaddr - x->kimage_offset;
@@ -260,6 +398,9 @@ int kx_vmcore_vtop(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t *ret_pad
 			*ret_run = x->linear_end - vaddr;
 			return 0;
 		}
+		if (x->have_pgt)
+			return vc->machine == EM_AARCH64 ? arm64_walk(vc, vaddr, ret_paddr, ret_run, err)
+							 : riscv_walk(vc, vaddr, ret_paddr, ret_run, err);
 		return kx_fail(err, KX_E_INPUT, "virtual address 0x%" PRIx64 " is in no PT_LOAD and "
 			       "outside the linear map and kernel image that VMCOREINFO describes",
 			       vaddr);

@@ -57,6 +57,17 @@ struct kx_vmcore_xlate {
 	uint64_t linear_start, linear_end, linear_phys;
 	bool have_kimage;
 	uint64_t kimage_start, kimage_offset;   /* paddr = vaddr - kimage_offset */
+	/* arm64 and riscv64: the kernel's page tables (swapper_pg_dir, from
+	 * SYMBOL(swapper_pg_dir) through the kernel image) for what neither
+	 * map covers (the vmemmap, vmalloc). have_pgt says they can be walked.
+	 * arm64: the VA size in use (64 - TCR_EL1_T1SZ, else VA_BITS), the
+	 * granule, and whether descriptors carry 52-bit addresses the LPA2
+	 * way (4K/16K granule with a 52-bit VA); riscv64: Sv39/48/57 from
+	 * VA_BITS. */
+	uint64_t pgt_root;              /* physical address of the top table */
+	uint64_t vmemmap_start, vmemmap_end;   /* arm64: walked, never the image's rule */
+	unsigned int pgt_va_bits, pgt_page_shift;
+	bool pgt_lpa2;
 };
 
 struct kx_vmcore {
