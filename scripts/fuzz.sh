@@ -4,7 +4,7 @@
 # -Dfuzz=true in build/fuzz), make their seed corpora, and run each.
 #
 # Usage: scripts/fuzz.sh [--keep] [TARGET|all] [SECONDS]
-#   TARGET    load dtb vmcore spcr cmdline decompress pe flat (default: all)
+#   TARGET    load dtb vmcore spcr cmdline decompress pe flat kdump (default: all)
 #   SECONDS   fresh fuzzing per target after its corpus (default 30)
 #   --keep    keep the corpus of earlier runs (build/fuzz-corpus/TARGET),
 #             for a long campaign; without it each run starts from the seeds
@@ -21,7 +21,7 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 export KEXEC_NG_FORBID_SYSCALLS=1
-ALL="load dtb vmcore spcr cmdline decompress pe flat"
+ALL="load dtb vmcore spcr cmdline decompress pe flat kdump"
 
 KEEP=0
 [ "${1:-}" = --keep ] && { KEEP=1; shift; }
@@ -44,7 +44,7 @@ if [ ! -f "$B/build.ninja" ]; then
 fi
 targets=()
 for t in $TARGETS; do targets+=("tests/fuzz/fuzz_$t"); done
-ninja -C "$B" "${targets[@]}" tests/unit/mkbzimage tests/unit/mkuki >"$ROOT/build/fuzz-build.log" 2>&1 ||
+ninja -C "$B" "${targets[@]}" tests/unit/mkbzimage tests/unit/mkuki vmcore-save >"$ROOT/build/fuzz-build.log" 2>&1 ||
   { tail -n 30 "$ROOT/build/fuzz-build.log"; die "building the harnesses failed"; }
 
 # --- seeds ------------------------------------------------------------------
@@ -62,6 +62,15 @@ h = h.ljust(4096, b"\0")
 p = struct.pack(">qq", 8192, 5) + b"pages" + struct.pack(">qq", 0, 8) + b"KDUMP   "
 sys.stdout.buffer.write(h + p + b"\xff" * 16)' | seed flat stream
   for f in tests/fixtures/vmcore/*.core.xz; do xz -dc "$f" | seed vmcore "$(basename "$f" .xz)"; done
+  # dumps of two fixture kernels (zlib, zstd), made by vmcore-save
+  for f in x86_64-6.12-dynamic arm64-6.1-static; do
+    xz -dc "tests/fixtures/vmcore/$f.core.xz" >"$w/$f.min" &&
+      python3 tests/dump/pagealign.py "$w/$f.min" "$w/$f.core" || return 1
+  done
+  "$B/vmcore-save" -c -d 1 "$w/x86_64-6.12-dynamic.core" "$w/x.kdump" 2>/dev/null &&
+    "$B/vmcore-save" -z -d 1 "$w/arm64-6.1-static.core" "$w/a.kdump" 2>/dev/null || return 1
+  seed kdump x86_64-6.12-zlib <"$w/x.kdump"
+  seed kdump arm64-6.1-zstd <"$w/a.kdump"
   # A synthetic bzImage (tests/cli/mkbzimage.c), compressed every way the
   # loaders take, and a UKI around it; the first byte is the harness's
   # selector (architecture and options).

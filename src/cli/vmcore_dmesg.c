@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../core/file.h"
+#include "../dump/kdump_read.h"
 #include "../vmcore/vmcore.h"
 #include "core_exit.h"
 
@@ -98,6 +99,8 @@ struct run {
 	uint8_t *min;         /* the minimal core for --extract */
 	size_t min_size;
 	int fd;               /* the core */
+	struct kx_kdump_view dump; /* a kdump-compressed file, read as an ELF core */
+	bool is_dump;
 };
 
 /* Created first (never over an existing file), so that a run that cannot
@@ -123,6 +126,16 @@ static int read_log(struct run *r)
 	if (r->fd < 0)
 		return kx_fail_errno(&r->err, KX_E_IO, errno, "%s: cannot open", r->opt.core);
 	r->rec.inner = kx_elfcore_fd_reader(&r->fd);
+	/* a kdump-compressed file (makedumpfile's, vmcore-save's) or a
+	 * flattened stream: read through the dump's ELF view */
+	uint8_t head[16];
+	if (pread(r->fd, head, sizeof(head), 0) == (ssize_t)sizeof(head) &&
+	    (kx_kdump_signature(head, sizeof(head)) || !memcmp(head, "makedumpfile", 12))) {
+		if (kx_kdump_view_open(&r->dump, r->opt.core, r->rec.inner, &r->err) < 0)
+			return -1;
+		r->is_dump = true;
+		r->rec.inner = kx_kdump_view_reader(&r->dump);
+	}
 	if (kx_vmcore_open(&r->vc, r->opt.core,
 			   r->opt.extract ? kx_vmcore_recording_reader(&r->rec) : r->rec.inner, &r->err) < 0)
 		return -1;
@@ -190,6 +203,8 @@ static int finish(struct run *r, int rc)
 	kx_printk_log_free(&r->log);
 	kx_vmcore_close(&r->vc);
 	kx_vmcore_recorder_free(&r->rec);
+	if (r->is_dump)
+		kx_kdump_view_close(&r->dump);
 	if (r->fd >= 0)
 		close(r->fd);
 	return rc;

@@ -5,9 +5,12 @@
 # whole pages by pagealign.py) starts with the kdump header, is the same
 # file for 1 and 3 threads, its -F stream put back by -R is that file too;
 # an existing DUMPFILE is never replaced; a broken core is refused with 4/5.
-#   test_cli.sh VMCORE_SAVE SRCDIR
+# vmcore-dmesg reads every dump back (the five fixture kernels, every
+# codec): the same log as of the ELF core; broken dump files are refused
+# by name.
+#   test_cli.sh VMCORE_SAVE SRCDIR VMCORE_DMESG
 set -u
-SAVE=$1 SRC=$2
+SAVE=$1 SRC=$2 DMESG=$3
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 n=0 failed=0
@@ -66,5 +69,27 @@ head -c 5000 "$T/stream" | "$SAVE" -R "$T/cut" 2>"$T/err"
 rc=$?
 [ $rc = 4 ] && grep -q "without its end marker\|ends inside" "$T/err" && [ ! -e "$T/cut" ] &&
   ok "-R of a cut stream: refused, no file" || nok "-R of a cut stream: refused, no file" "exit $rc: $(cat "$T/err")"
+# vmcore-dmesg on the dumps of every fixture kernel, every codec
+for f in "$SRC"/tests/fixtures/vmcore/*.core.xz; do
+  b=$(basename "$f" .core.xz)
+  xz -dc "$f" >"$T/m.core" && python3 "$SRC/tests/dump/pagealign.py" "$T/m.core" "$T/f.core"
+  xz -dc "$SRC/tests/fixtures/vmcore/$b.dmesg.xz" >"$T/want"
+  for z in -c -l -z ""; do
+    rm -f "$T/f.kdump"
+    if "$SAVE" $z -d 1 "$T/f.core" "$T/f.kdump" 2>/dev/null && "$DMESG" "$T/f.kdump" >"$T/got" 2>"$T/err" && cmp -s "$T/got" "$T/want"; then
+      ok "vmcore-dmesg reads the $b dump (${z:-uncompressed})"
+    else
+      nok "vmcore-dmesg reads the $b dump (${z:-uncompressed})" "$(head -c 300 "$T/err")"
+    fi
+  done
+done
+# broken dump files: named, exit 4 (broken) or 5 (not a dump)
+cp "$T/d1" "$T/bad"; printf '\x00\x00\x00\x00' | dd of="$T/bad" bs=1 seek=428 conv=notrunc 2>/dev/null
+expect "a dump with block_size 0" 4 "block_size 0 is not a page size" "$DMESG" "$T/bad"
+head -c 9000 "$T/d1" >"$T/bad"
+expect "a dump cut inside its bitmaps" 4 "bad: the bitmaps" "$DMESG" "$T/bad"
+cp "$T/d1" "$T/bad"; printf 'sparc64\x00' | dd of="$T/bad" bs=1 seek=272 conv=notrunc 2>/dev/null
+expect "a dump of an unknown machine" 5 "utsname machine \"sparc64\"" "$DMESG" "$T/bad"
+expect "a flattened stream is named" 5 "a flattened stream \(makedumpfile -F\)" "$DMESG" "$T/stream"
 echo "1..$n"
 [ $failed = 0 ]

@@ -175,7 +175,13 @@ if [ -e /proc/vmcore ]; then
         local s; s=$(od -An -t u4 -j 432 -N 4 "/tmp/$1.kdump" | tr -d ' ')
         echo "${s:-none} $(tail -c +$(( (${s:-0} + 1) * 4096 + 1 )) "/tmp/$1.kdump" | sha256sum | cut -d' ' -f1)" >"/tmp/$1.sum"
         tail -c +$(( (${s:-0} + 1) * 4096 + 1 )) "/tmp/$1.kdump" | head -c 262144 >"/tmp/$1.head"
-        rm -f "/tmp/$1.kdump"
+        # vmcore-dmesg reads the dump file: the log it reads of /proc/vmcore
+        if [ ! -s "/tmp/$1.kdump" ]; then d=none
+        elif /bin/vmcore-dmesg "/tmp/$1.kdump" >"/tmp/$1.dmesg" 2>"/tmp/$1.dmesg.err" &&
+             cmp -s "/tmp/$1.dmesg" /tmp/vdmesg.txt; then d=yes
+        else d=no; head -n 2 "/tmp/$1.dmesg.err" | sed "s/^/E2E: out dmesg31-$1: /"; fi
+        echo "E2E: dmesg31 $1=$d"
+        rm -f "/tmp/$1.kdump" "/tmp/$1.dmesg"
       }
       tail31 save31
       run_cmd dump31 makedumpfile -l -d 31 --message-level 22 /proc/vmcore /tmp/dump31.kdump

@@ -736,6 +736,12 @@ kd_check() {
       { echo "vmcore-save -l -d 31 exited $(_e2e_rc "$log" save31): $(_e2e_out "$log" save31 | _e2e_brief)"; return; }
     local c1 c2
     c1=$(_e2e_field "$log" classes save31) c2=$(_e2e_field "$log" classes dump31)
+    # vmcore-dmesg reads both -d 31 dumps (ours, makedumpfile's where it
+    # works): the log it reads of /proc/vmcore
+    [ "$(_e2e_field "$log" dmesg31 save31)" = yes ] ||
+      { echo "vmcore-dmesg of vmcore-save's -d 31 dump: not the log of /proc/vmcore ($(_e2e_field "$log" dmesg31 save31)): $(_e2e_out "$log" dmesg31-save31 | _e2e_brief)"; return; }
+    [ $va52 = 1 ] || [ "$(_e2e_field "$log" dmesg31 dump31)" = yes ] ||
+      { echo "vmcore-dmesg of makedumpfile's -d 31 dump: not the log of /proc/vmcore ($(_e2e_field "$log" dmesg31 dump31)): $(_e2e_out "$log" dmesg31-dump31 | _e2e_brief)"; return; }
     if [ $va52 = 1 ]; then
       # makedumpfile refuses this kernel: ours must have found free pages
       # and page cache (a booted system has both)
