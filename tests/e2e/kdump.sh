@@ -740,7 +740,8 @@ kd_check() {
     # works): the log it reads of /proc/vmcore
     [ "$(_e2e_field "$log" dmesg31 save31)" = yes ] ||
       { echo "vmcore-dmesg of vmcore-save's -d 31 dump: not the log of /proc/vmcore ($(_e2e_field "$log" dmesg31 save31)): $(_e2e_out "$log" dmesg31-save31 | _e2e_brief)"; return; }
-    [ $va52 = 1 ] || [ "$(_e2e_field "$log" dmesg31 dump31)" = yes ] ||
+    # (trixie's makedumpfile runs with --dry-run: no file)
+    [ $va52 = 1 ] || [ "$k1" = trixie ] || [ "$(_e2e_field "$log" dmesg31 dump31)" = yes ] ||
       { echo "vmcore-dmesg of makedumpfile's -d 31 dump: not the log of /proc/vmcore ($(_e2e_field "$log" dmesg31 dump31)): $(_e2e_out "$log" dmesg31-dump31 | _e2e_brief)"; return; }
     if [ $va52 = 1 ]; then
       # makedumpfile refuses this kernel: ours must have found free pages
