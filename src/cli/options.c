@@ -186,7 +186,7 @@ static int parse_digest(const char *arg, struct kx_options *o, struct kx_error *
 static void refuse(struct kx_error *refused, const char *option, const char *why)
 {
 	if (refused->status == KX_OK)
-		kx_fail(refused, KX_E_USAGE, "%s is not supported: %s", option, why);
+		kx_fail(refused, KX_E_REFUSED, "%s is not supported: %s", option, why);
 }
 
 /* --serial-baud: the purgatory programs its UART for 115200 8N1; only

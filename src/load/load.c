@@ -65,7 +65,8 @@ static int resolve_type(struct kx_load *ld, const struct kx_wrapper_ops **ret_wr
 	if (*ret_wrapper || ld->forced_format)
 		return 0;
 	for (const struct kx_format_ops *const *f = rq->arch->formats; *f; f++)
-		snprintf(names + strlen(names), sizeof(names) - strlen(names), " %s", (*f)->name);
+		if (!(*f)->refused)
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), " %s", (*f)->name);
 	for (const struct kx_wrapper_ops *const *w = kx_wrappers; *w; w++)
 		if (w == kx_wrappers || strcmp(w[-1]->type, (*w)->type))  /* lz4 has two entries */
 			snprintf(names + strlen(names), sizeof(names) - strlen(names), " %s", (*w)->type);

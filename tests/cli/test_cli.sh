@@ -107,6 +107,16 @@ t "refused options do not stop -S (kexec-tools answers)" 0 "" -- -S --console-vg
 t "missing kernel file" 1 "nosuch: cannot open: No such file or directory" -- --dry-run -l nosuch
 t "missing initrd file" 1 "nosuch.img: cannot open" -- --dry-run -l vmlinuz --initrd=nosuch.img
 t "unknown file type: exit 252, names the file" 252 "notes.txt: cannot determine the file type" -- --dry-run --x-test-root="$BIOS" -l notes.txt
+# beoboot and NBI: recognised by their magic and refused by name (exit 1, as a refused option), for
+# either syscall; a header cut short is broken input (252)
+{ printf 'BeoB\001\001\040\000'; printf '\000\020\000\000\000\004\000\000'; head -c 32 /dev/zero; head -c 4096 vmlinuz; head -c 1024 initrd.img; } > image.beo
+{ printf '\066\023\003\033'; head -c 1020 /dev/zero; } > image.nbi
+t "beoboot image: refused by name, exit 1" 1 "^kexec: image.beo: beoboot images are not supported: an obsolete format \(Scyld Beowulf\) that only bundles a command line, a bzImage and an initrd; its bzImage is the 0x1000 bytes at 0x30, its initrd follows it: load the parts themselves \(--initrd, --append\)$" -- --dry-run --x-test-root="$BIOS" -l image.beo
+t "beoboot image, -s: refused before the kernel" 1 "^kexec: image.beo: beoboot images are not supported" -- --dry-run --x-test-root="$BIOS" -s -l image.beo
+t "NBI image: refused by name, exit 1" 1 "^kexec: image.nbi: NBI images are not supported: an obsolete network boot format" -- --dry-run --x-test-root="$BIOS" -c -l image.nbi
+t "-t nbi-x86 (kexec-tools' name): the same refusal" 1 "^kexec: image.nbi: NBI images are not supported" -- --dry-run --x-test-root="$BIOS" -c -t nbi-x86 -l image.nbi
+head -c 10 image.beo > short.beo
+t "beoboot header cut short: exit 252" 252 "^kexec: short.beo: truncated beoboot image: 10 bytes, its header is 16$" -- --dry-run --x-test-root="$BIOS" -l short.beo
 t "truncated bzImage: exit 252, names the field" 252 "truncated: truncated: 600 bytes, a bzImage needs at least 0x268" -- --dry-run --x-test-root="$BIOS" -l truncated
 t "-t unknown type" 1 "-t uImage: no such image type on x86_64" -- --dry-run --x-test-root="$BIOS" -t uImage -l vmlinuz
 t "-t bzImage64 (kexec-tools name) accepted" 0 "format: bzImage" -- --dry-run --x-test-root="$BIOS" -c -t bzImage64 -l vmlinuz

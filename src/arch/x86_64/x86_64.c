@@ -225,6 +225,9 @@ static int x86_64_build_plan(const struct kx_plan_ctx *ctx, const struct kx_kern
 static const struct kx_format_ops *const x86_64_formats[] = {
 	&kx_format_bzimage,
 	&kx_format_elf_vmlinux,
+	/* recognised only to be refused by name */
+	&kx_format_beoboot,
+	&kx_format_nbi,
 	NULL,
 };
 
