@@ -40,6 +40,9 @@ struct kx_plan_options {
 	enum kx_digest_kind digest_kind; /* --digest: what the purgatory checks */
 	bool test_wrong_digest;      /* test-only: patch a wrong digest into purgatory */
 	uint64_t serial;             /* purgatory console: x86 I/O port, arm64/riscv64 MMIO; 0 = auto/none */
+	uint32_t serial_baud;        /* x86: --serial-baud, a divisor of 115200; 0 = 115200 */
+	bool console_vga;            /* x86: --console-vga, the purgatory also writes to VGA text */
+	bool reset_vga;              /* x86: --reset-vga, the purgatory sets VGA text mode 3 first */
 	bool crash;                  /* -p */
 	bool crash_hotplug;          /* --hotplug: the kernel may rewrite the ELF core header */
 	bool no_efi;                 /* --noefi */

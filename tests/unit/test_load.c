@@ -20,6 +20,7 @@
 #include "formats/elf.h"
 #include "load/cmdline.h"
 #include "load/load.h"
+#include "purgatory/purgatory.h"
 #include "system/syscalls.h"
 
 static char dir[64];
@@ -140,6 +141,70 @@ KX_TEST(plain_bzimage)
 	CHECK(!strcmp(plan.cmdline, "root=/dev/vda"));
 	kx_plan_free(&plan);
 	kx_load_free(ld);
+}
+
+/* The purgatory's parameter block as the plan carries it (x86_64 blob). */
+static int plan_purgatory_params(const struct kx_plan *plan, struct kx_purgatory_params *ret)
+{
+	struct kx_purgatory_blob blob;
+	struct kx_error err = { 0 };
+	if (kx_purgatory_blob("x86_64", &blob, &err) < 0)
+		return -1;
+	for (unsigned int i = 0; i < plan->nr_segments; i++)
+		if (!strcmp(plan->segments[i].name, "purgatory") &&
+		    plan->segments[i].bufsz >= blob.params_offset + sizeof(*ret)) {
+			memcpy(ret, plan->segments[i].buf + blob.params_offset, sizeof(*ret));
+			return 0;
+		}
+	return -1;
+}
+
+/* --console-vga, --reset-vga, --serial-baud reach the x86_64 purgatory's
+ * flags and speed, with and without the check. */
+KX_TEST(purgatory_console_options)
+{
+	struct kx_error err;
+	struct kx_purgatory_params params;
+	struct kx_plan plan;
+	struct kx_load_request rq = request(kernel_path);
+	struct kx_purgatory_blob blob;
+	if (kx_purgatory_blob("x86_64", &blob, &err) < 0)
+		KX_SKIP("no x86_64 purgatory in this build");
+	rq.serial = "ttyS1";
+	rq.serial_baud = 9600;
+	rq.console_vga = true;
+	rq.reset_vga = true;
+	struct kx_load *ld = prepare(&rq, &err);
+	CHECK(ld);
+	CHECK(kx_load_build_plan(ld, &plan, &err) == 0);
+	CHECK(plan_purgatory_params(&plan, &params) == 0);
+	kx_plan_free(&plan);
+	kx_load_free(ld);
+	CHECK_EQ_U64(params.flags, KX_PURGATORY_VERIFY | KX_PURGATORY_CONSOLE_VGA | KX_PURGATORY_RESET_VGA);
+	CHECK_EQ_U64(params.serial_port, 0x2f8);
+	CHECK_EQ_U64(params.serial_baud, 9600);
+
+	/* -i: no check, the reset still asked for; nothing given: all off */
+	rq.no_checks = true;
+	rq.console_vga = false;
+	rq.serial_baud = 0;
+	ld = prepare(&rq, &err);
+	CHECK(ld);
+	CHECK(kx_load_build_plan(ld, &plan, &err) == 0);
+	CHECK(plan_purgatory_params(&plan, &params) == 0);
+	kx_plan_free(&plan);
+	kx_load_free(ld);
+	CHECK_EQ_U64(params.flags, KX_PURGATORY_RESET_VGA);
+	CHECK_EQ_U64(params.serial_baud, 0);
+	rq = request(kernel_path);
+	ld = prepare(&rq, &err);
+	CHECK(ld);
+	CHECK(kx_load_build_plan(ld, &plan, &err) == 0);
+	CHECK(plan_purgatory_params(&plan, &params) == 0);
+	kx_plan_free(&plan);
+	kx_load_free(ld);
+	CHECK_EQ_U64(params.flags, KX_PURGATORY_VERIFY);
+	CHECK_EQ_U64(params.serial_port, 0);
 }
 
 KX_TEST(uki_parts_when_nothing_is_given)
@@ -657,7 +722,7 @@ KX_TEST(command_line_compose_counts_what_does_not_fit)
 }
 
 static const struct kx_test_case cases[] = {
-	KX_CASE(plain_bzimage), KX_CASE(uki_parts_when_nothing_is_given), KX_CASE(given_parts_replace_the_ukis),
+	KX_CASE(plain_bzimage), KX_CASE(purgatory_console_options), KX_CASE(uki_parts_when_nothing_is_given), KX_CASE(given_parts_replace_the_ukis),
 	KX_CASE(compressed_layers), KX_CASE(type_names_a_format_or_a_wrapper),
 	KX_CASE(unknown_kernel_is_left_to_the_file_syscall_only), KX_CASE(crash_without_a_region_names_the_size),
 	KX_CASE(fixture_seed_only_under_a_test_root), KX_CASE(arch_hooks),
