@@ -97,7 +97,8 @@ t "--console-vga --reset-vga --console-serial: accepted" 0 "format: bzImage" -- 
 t "--elf64-core-headers (what kexec-ng writes) accepted" 0 "format: bzImage" -- --dry-run --x-test-root="$BIOS" -c --elf64-core-headers --reuse-video-type -l vmlinuz
 # kdump-tools adds --args-linux for an ELF kernel; a bzImage loader ignores it (kexec-tools too).
 t "--args-linux (boot_params: what kexec-ng gives) accepted" 0 "format: bzImage" -- --dry-run --x-test-root="$BIOS" -c --args-linux -l vmlinuz
-t "--dtb on x86_64 refused, both syscalls" 1 "^kexec: --dtb is not supported on x86_64" -- --dry-run --x-test-root="$BIOS" -s --dtb=initrd.img -l vmlinuz
+t "--dtb on x86_64 (-c): taken, as SETUP_DTB setup_data" 0 "format: bzImage" -- --dry-run --x-test-root="$BIOS" -c --dtb="$SRC/tests/fixtures/dtb/virt.dtb" -l vmlinuz
+t "--dtb on x86_64 that is no device tree: refused" 252 "initrd.img" -- --dry-run --x-test-root="$BIOS" -c --dtb=initrd.img -l vmlinuz
 t "--hotplug without -p refused" 1 "^kexec: --hotplug lets the kernel keep a crash kernel's ELF core header current on CPU and memory hotplug: it goes with loading one \(-p\), not with -l$" -- --dry-run --x-test-root="$BIOS" -c --hotplug -l vmlinuz
 t "--hotplug with -p -u refused" 1 "it goes with loading one \(-p\), not with -u$" -- --x-test-root="$BIOS" -p -u --hotplug
 t "--no-cma: KEXEC_FILE_NO_CMA (0x10)" 0 "flags 0x14$" -- --dry-run --x-test-root="$BIOS" -s --no-cma -l vmlinuz

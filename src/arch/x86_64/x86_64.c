@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../dtb/dtb.h"
 #include "../../formats/x86_setup.h"
 #include "../../memmap/memmap.h"
 #include "../../purgatory/purgatory.h"
@@ -206,6 +207,8 @@ static int x86_64_build_plan(const struct kx_plan_ctx *ctx, const struct kx_kern
 			   (kx_x86_setup_of(k->protocol_header).xloadflags & XLF_EFI_KEXEC ||
 			    !k->protocol_header.size),
 		.random_seed = f->random,
+		.dtb = ctx->dtb ? ctx->dtb->blob : NULL,
+		.dtb_size = ctx->dtb ? (uint32_t)kx_dtb_size(ctx->dtb) : 0,
 	};
 	if (add_boot_params(plan, &p, ctx, k, &in, &bp_addr, err) < 0)
 		return -1;
@@ -261,5 +264,5 @@ const struct kx_arch_ops kx_arch_x86_64 = {
 	"                             boot_params for an ELF vmlinux)\n"
 	"  Refused with the reason (kexec(8), KEXEC-TOOLS OPTIONS):\n"
 	"  --real-mode, --entry-32bit, --args-elf, --args-none, --module,\n"
-	"  --elf32-core-headers, --pass-memmap-cmdline, --dtb\n",
+	"  --elf32-core-headers, --pass-memmap-cmdline\n",
 };
