@@ -20,6 +20,10 @@ struct kx_notes;
 
 struct kx_arch_ops {
 	const char *name;                 /* "x86_64" */
+	/* The purgatory drives a PC's consoles: a 16550 at an I/O port whose
+	 * speed it sets (--serial-baud) and the VGA text buffer (--console-vga,
+	 * --reset-vga). */
+	bool pc_console;
 	uint16_t elf_machine;             /* EM_X86_64 */
 	uint16_t pe_machine;              /* PE/COFF Machine: 0x8664 (a UKI's must match) */
 	unsigned long kexec_arch_flag;    /* KEXEC_ARCH_X86_64 (62 << 16) */

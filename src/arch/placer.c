@@ -107,7 +107,8 @@ int kx_purgatory_add(struct kx_plan *plan, struct kx_placer *p, const char *arch
 		r->len = s->bufsz;
 		memcpy(r->digest, s->digest, sizeof(r->digest));
 	}
-	params->flags = o->no_checks ? 0 : KX_PURGATORY_VERIFY;
+	/* (the back end may have set its console flags already) */
+	params->flags |= o->no_checks ? 0 : KX_PURGATORY_VERIFY;
 	if (o->test_wrong_digest && params->nr_regions)
 		params->regions[0].digest[0] ^= 0xff; /* test-only: the purgatory must refuse */
 

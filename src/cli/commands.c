@@ -83,6 +83,7 @@ static struct kx_load_request request_of(const struct kx_options *o, const struc
 		.reuse_cmdline = o->reuse_cmdline, .type = o->type, .dtb = o->dtb,
 		/* --console-serial: kexec-tools' purgatory reports on --serial, by default ttyS0 */
 		.serial = o->serial ? o->serial : o->console_serial ? "ttyS0" : NULL,
+		.serial_baud = o->serial_baud, .console_vga = o->console_vga, .reset_vga = o->reset_vga,
 		.crash = o->panic, .crash_hotplug = o->hotplug, .mem_min = o->mem_min, .mem_max = o->mem_max,
 		.have_entry = o->have_entry, .entry = o->entry, .no_checks = o->no_checks,
 		.digest_kind = o->digest, .digest_given = o->digest_given,
@@ -126,13 +127,16 @@ static void print_file_call(const struct kx_file_call *c, const struct kx_option
 static void note_ignored_by_file_syscall(const struct kx_load *ld, const struct kx_options *o, FILE *log)
 {
 	static const char places[] = "the kernel places the image";
-	struct ignored { const char *option, *why; } ignored[6];
+	struct ignored { const char *option, *why; } ignored[8];
 	int n = 0;
 	if (ld->forced_format) ignored[n++] = (struct ignored){ "-t", places };
 	if (o->no_checks) ignored[n++] = (struct ignored){ "--no-checks", places };
 	if (o->have_entry) ignored[n++] = (struct ignored){ "--entry", places };
 	if (o->mem_min || o->mem_max) ignored[n++] = (struct ignored){ "--mem-min/--mem-max", places };
 	if (o->dtb) ignored[n++] = (struct ignored){ "--dtb", places };
+	if (o->console_vga || o->reset_vga || o->serial_baud)
+		ignored[n++] = (struct ignored){ o->console_vga ? "--console-vga" : o->reset_vga ? "--reset-vga" :
+						 "--serial-baud", "the kernel's own purgatory has no console" };
 	if (o->digest_given)
 		ignored[n++] = (struct ignored){ "--digest", "the kernel's own purgatory, where it has one, "
 						 "checks its own SHA-256 digests" };

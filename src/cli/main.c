@@ -31,6 +31,9 @@ static int exit_code(enum kx_status s)
 	case KX_E_PLAN: case KX_E_SYSCALL: return EXIT_LOAD_FAILED;
 	case KX_E_NO_CRASH_REGION: return EXIT_NO_CRASH_REGION;
 	case KX_E_NO_FILE_SYSCALL: return EXIT_NO_FILE_SYSCALL;
+	/* a refused kexec-tools option or image format: 1, as kexec-tools'
+	 * own refusals of what it does not support */
+	case KX_E_REFUSED: return EXIT_FATAL;
 	default: return EXIT_FATAL;
 	}
 }

@@ -10,7 +10,7 @@
 enum {
 	OPT_APPEND = 256, OPT_INITRD, OPT_REUSE_CMDLINE, OPT_MEM_MIN, OPT_MEM_MAX, OPT_ENTRY,
 	OPT_PRINT_CKR, OPT_DTB, OPT_DRY_RUN, OPT_JSON, OPT_UKI_PROFILE, OPT_SERIAL, OPT_NOEFI, OPT_PRESERVE, OPT_JUMP_BACK,
-	OPT_HOTPLUG, OPT_NO_CMA, OPT_FORCE_DTB, OPT_SERIAL_BAUD, OPT_CONSOLE_SERIAL, OPT_ALWAYS, OPT_DIGEST,
+	OPT_HOTPLUG, OPT_NO_CMA, OPT_FORCE_DTB, OPT_SERIAL_BAUD, OPT_CONSOLE_SERIAL, OPT_CONSOLE_VGA, OPT_RESET_VGA, OPT_ALWAYS, OPT_DIGEST,
 	OPT_TEST_WRONG_DIGEST, OPT_TEST_ROOT, OPT_TEST_ARCH, OPT_TEST_MISALIGNED,
 	OPT_REFUSED = 512,           /* + the index in refusals[] */
 };
@@ -21,10 +21,6 @@ enum {
  * kexec-tools and what to do instead.
  */
 static const struct { const char *option, *why; } refusals[] = {
-	{ "--console-vga", "kexec-tools' x86 purgatory writes to the VGA text console; kexec-ng's purgatory "
-	  "reports only on a serial port: use --serial (or console=ttyS<n> on the command line)" },
-	{ "--reset-vga", "kexec-tools' purgatory resets a VGA card to text mode before the jump; kexec-ng "
-	  "does not: the new kernel's own video driver takes the device over" },
 	{ "--real-mode", "kexec-tools enters a kernel through its 16-bit real-mode setup code; kexec-ng "
 	  "boots bzImages only through the 64-bit entry (boot protocol 2.12 and later)" },
 	{ "--entry-32bit", "kexec-tools enters a kernel through its 32-bit entry; kexec-ng boots bzImages "
@@ -88,29 +84,29 @@ static const struct option long_options[] = {
 	{ "force-dtb", no_argument, NULL, OPT_FORCE_DTB },
 	{ "serial-baud", required_argument, NULL, OPT_SERIAL_BAUD },
 	{ "console-serial", no_argument, NULL, OPT_CONSOLE_SERIAL },
+	{ "console-vga", no_argument, NULL, OPT_CONSOLE_VGA },
+	{ "reset-vga", no_argument, NULL, OPT_RESET_VGA },
 	/* kexec-ng's own */
 	{ "digest", required_argument, NULL, OPT_DIGEST },
 	/* what kexec-ng already does always: real, nothing to switch on */
 	{ "reuse-video-type", no_argument, NULL, OPT_ALWAYS },
 	{ "elf64-core-headers", no_argument, NULL, OPT_ALWAYS },
 	/* kexec-tools options kexec-ng refuses, each with its reason (refusals[]) */
-	{ "console-vga", no_argument, NULL, OPT_REFUSED + 0 },
-	{ "reset-vga", no_argument, NULL, OPT_REFUSED + 1 },
-	{ "real-mode", no_argument, NULL, OPT_REFUSED + 2 },
-	{ "entry-32bit", no_argument, NULL, OPT_REFUSED + 3 },
+	{ "real-mode", no_argument, NULL, OPT_REFUSED + 0 },
+	{ "entry-32bit", no_argument, NULL, OPT_REFUSED + 1 },
 	/* kexec-tools' x86_64 ELF loader: boot_params instead of its default ELF
 	 * boot notes. kexec-ng's ELF loaders always pass boot_params, and
 	 * kdump-tools adds this option whenever its kernel is an ELF file. A
 	 * bzImage loader ignores it in kexec-tools, as here. */
 	{ "args-linux", no_argument, NULL, OPT_ALWAYS },
-	{ "args-elf", no_argument, NULL, OPT_REFUSED + 4 },
-	{ "args-none", no_argument, NULL, OPT_REFUSED + 5 },
-	{ "module", required_argument, NULL, OPT_REFUSED + 6 },
-	{ "elf32-core-headers", no_argument, NULL, OPT_REFUSED + 7 },
-	{ "pass-memmap-cmdline", no_argument, NULL, OPT_REFUSED + 8 },
-	{ "reuseinitrd", no_argument, NULL, OPT_REFUSED + 9 },
-	{ "load-live-update", no_argument, NULL, OPT_REFUSED + 10 },
-	{ "exec-live-update", no_argument, NULL, OPT_REFUSED + 11 },
+	{ "args-elf", no_argument, NULL, OPT_REFUSED + 2 },
+	{ "args-none", no_argument, NULL, OPT_REFUSED + 3 },
+	{ "module", required_argument, NULL, OPT_REFUSED + 4 },
+	{ "elf32-core-headers", no_argument, NULL, OPT_REFUSED + 5 },
+	{ "pass-memmap-cmdline", no_argument, NULL, OPT_REFUSED + 6 },
+	{ "reuseinitrd", no_argument, NULL, OPT_REFUSED + 7 },
+	{ "load-live-update", no_argument, NULL, OPT_REFUSED + 8 },
+	{ "exec-live-update", no_argument, NULL, OPT_REFUSED + 9 },
 	/* test-only */
 	{ "x-test-wrong-digest", no_argument, NULL, OPT_TEST_WRONG_DIGEST },
 	{ "x-test-root", required_argument, NULL, OPT_TEST_ROOT },
@@ -186,20 +182,21 @@ static int parse_digest(const char *arg, struct kx_options *o, struct kx_error *
 static void refuse(struct kx_error *refused, const char *option, const char *why)
 {
 	if (refused->status == KX_OK)
-		kx_fail(refused, KX_E_USAGE, "%s is not supported: %s", option, why);
+		kx_fail(refused, KX_E_REFUSED, "%s is not supported: %s", option, why);
 }
 
-/* --serial-baud: the purgatory programs its UART for 115200 8N1; only
- * that speed is what the option says. */
-static int check_baud(const char *arg, struct kx_error *refused, struct kx_error *err)
+/* --serial-baud: the x86 purgatory programs its 16550 with divisor
+ * 115200 / BAUD, so a speed must divide 115200; kexec-tools takes those
+ * from 9600 up, and so does kexec-ng. */
+static int parse_baud(const char *arg, uint32_t *ret, struct kx_error *err)
 {
 	uint64_t baud;
 	if (kx_parse_u64(arg, &baud) < 0)
 		return kx_fail(err, KX_E_USAGE, "--serial-baud=%s: not a number", arg);
-	if (baud != 115200)
-		refuse(refused, "--serial-baud with a speed other than 115200",
-		       "the purgatory programs its serial port for 115200 8N1 (the speed of console=ttyS<n>,115200); "
-		       "give --serial-baud=115200 or leave it out");
+	if (baud < 9600 || baud > 115200 || 115200 % baud)
+		return kx_fail(err, KX_E_USAGE, "--serial-baud=%s: the purgatory's 16550 runs at 115200 divided "
+			       "by a whole number: 115200, 57600, 38400, 28800, 19200, 14400, 12800 or 9600", arg);
+	*ret = (uint32_t)baud;
 	return 0;
 }
 
@@ -278,7 +275,7 @@ static int action_option(struct kx_options *o, int c, struct parse_state *st)
 }
 
 /* Every other option: 0 taken, 1 not an option of ours, -1 a bad value. */
-static int setting_option(struct kx_options *o, int c, struct parse_state *st, struct kx_error *err)
+static int setting_option(struct kx_options *o, int c, struct kx_error *err)
 {
 	switch (c) {
 	case 'x': o->no_ifdown = true; return 0;
@@ -304,8 +301,10 @@ static int setting_option(struct kx_options *o, int c, struct parse_state *st, s
 	case OPT_HOTPLUG: o->hotplug = true; return 0;
 	case OPT_NO_CMA: o->no_cma = true; return 0;
 	case OPT_FORCE_DTB: o->force_dtb = true; return 0;
-	case OPT_SERIAL_BAUD: return check_baud(optarg, &st->refused, err);
+	case OPT_SERIAL_BAUD: return parse_baud(optarg, &o->serial_baud, err);
 	case OPT_CONSOLE_SERIAL: o->console_serial = true; return 0;
+	case OPT_CONSOLE_VGA: o->console_vga = true; return 0;
+	case OPT_RESET_VGA: o->reset_vga = true; return 0;
 	case OPT_DIGEST: return parse_digest(optarg, o, err);
 	case OPT_ALWAYS: return 0;
 	case OPT_TEST_WRONG_DIGEST: o->test.wrong_digest = true; return 0;
@@ -358,7 +357,7 @@ int kx_options_parse(int argc, char **argv, struct kx_options *o, struct kx_erro
 			return kx_fail(err, KX_E_USAGE, "option %s needs an argument", argv[optind - 1]);
 		if (action_option(o, c, &st))
 			continue;
-		int r = setting_option(o, c, &st, err);
+		int r = setting_option(o, c, err);
 		if (r < 0)
 			return -1;
 		if (r > 0)

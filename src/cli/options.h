@@ -53,6 +53,9 @@ struct kx_options {
 	bool hotplug;              /* --hotplug (-p): the kernel keeps the crash core header current */
 	bool no_cma, force_dtb;    /* kexec_file_load flags KEXEC_FILE_NO_CMA, _FORCE_DTB */
 	bool console_serial;       /* --console-serial: the purgatory reports on ttyS0 by default */
+	uint32_t serial_baud;      /* --serial-baud: the purgatory's speed, 0 = 115200 */
+	bool console_vga;          /* --console-vga: the purgatory also reports on the VGA text screen */
+	bool reset_vga;            /* --reset-vga: the purgatory sets VGA text mode 3 first */
 	struct kx_test_switches test;  /* --x-test-*: kexec(8), TESTING */
 };
 

@@ -22,6 +22,8 @@ enum kx_status {
 	KX_E_NO_CRASH_REGION,
 	KX_E_NO_FILE_SYSCALL,/* -s but the kernel lacks kexec_file_load */
 	KX_E_NOMEM,
+	KX_E_REFUSED,        /* recognised (a kexec-tools option or image format) and
+			      * refused on purpose; the message says why */
 };
 
 struct kx_error {

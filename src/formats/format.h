@@ -4,7 +4,9 @@
  * an architecture lists the formats it accepts in a NULL-terminated array and
  * the generic loop picks the first whose probe accepts. "Not this format"
  * (KX_PROBE_NO) and "this format, but broken" (KX_PROBE_BROKEN, with the
- * field and rule in the error) are different answers.
+ * field and rule in the error) are different answers; "this format, which
+ * kexec-ng refuses on purpose" (KX_PROBE_REFUSED, KX_E_REFUSED with the
+ * reason) a third.
  */
 #ifndef KX_FORMAT_H
 #define KX_FORMAT_H
@@ -25,6 +27,7 @@ enum kx_probe {
 	KX_PROBE_NO = 0,
 	KX_PROBE_YES = 1,
 	KX_PROBE_BROKEN = -1,
+	KX_PROBE_REFUSED = -2,       /* recognised, and not loaded by design */
 };
 
 /* What the user asked for, as far as planning is concerned. */
@@ -37,6 +40,9 @@ struct kx_plan_options {
 	enum kx_digest_kind digest_kind; /* --digest: what the purgatory checks */
 	bool test_wrong_digest;      /* test-only: patch a wrong digest into purgatory */
 	uint64_t serial;             /* purgatory console: x86 I/O port, arm64/riscv64 MMIO; 0 = auto/none */
+	uint32_t serial_baud;        /* x86: --serial-baud, a divisor of 115200; 0 = 115200 */
+	bool console_vga;            /* x86: --console-vga, the purgatory also writes to VGA text */
+	bool reset_vga;              /* x86: --reset-vga, the purgatory sets VGA text mode 3 first */
 	bool crash;                  /* -p */
 	bool crash_hotplug;          /* --hotplug: the kernel may rewrite the ELF core header */
 	bool no_efi;                 /* --noefi */
@@ -93,6 +99,8 @@ struct kx_kernel_desc {
 
 struct kx_format_ops {
 	const char *name;            /* for -t and messages */
+	bool refused;                /* probed only to be refused by name: not
+				      * offered in -t's list of known types */
 	enum kx_probe (*probe)(struct kx_bytes image, const struct kx_arch_ops *arch,
 			       struct kx_error *err);
 	/* Describe the kernel; called only after probe said YES. */
@@ -106,6 +114,9 @@ extern const struct kx_format_ops kx_format_arm64_image;
 extern const struct kx_format_ops kx_format_elf_arm64;
 extern const struct kx_format_ops kx_format_riscv64_image;
 extern const struct kx_format_ops kx_format_elf_riscv64;
+/* x86 formats recognised only to be refused by name (obsolete_x86.c) */
+extern const struct kx_format_ops kx_format_beoboot;
+extern const struct kx_format_ops kx_format_nbi;
 
 /*
  * Pick the format for `image`: the forced one (`type`, may be NULL) or the

@@ -10,6 +10,8 @@ static const struct { const char *alias, *name; } type_aliases[] = {
 	{ "bzImage64", "bzImage" },
 	{ "elf-x86_64", "elf" },
 	{ "elf64", "elf" },
+	{ "beoboot-x86", "beoboot" },
+	{ "nbi-x86", "nbi" },
 };
 
 static const char *canonical_type(const char *type)
@@ -41,7 +43,7 @@ int kx_format_select(const struct kx_arch_ops *arch, struct kx_bytes image,
 			continue;
 		type_known = true;
 		enum kx_probe p = (*f)->probe(image, arch, err);
-		if (p == KX_PROBE_BROKEN) {
+		if (p == KX_PROBE_BROKEN || p == KX_PROBE_REFUSED) {
 			kx_error_prefix(err, "%s: ", image_name);
 			return -1;
 		}
@@ -56,6 +58,8 @@ int kx_format_select(const struct kx_arch_ops *arch, struct kx_bytes image,
 	if (want && !type_known) {
 		char names[256] = "";
 		for (const struct kx_format_ops *const *f = arch->formats; *f; f++) {
+			if ((*f)->refused)
+				continue;
 			strncat(names, " ", sizeof(names) - strlen(names) - 1);
 			strncat(names, (*f)->name, sizeof(names) - strlen(names) - 1);
 		}

@@ -65,7 +65,8 @@ static int resolve_type(struct kx_load *ld, const struct kx_wrapper_ops **ret_wr
 	if (*ret_wrapper || ld->forced_format)
 		return 0;
 	for (const struct kx_format_ops *const *f = rq->arch->formats; *f; f++)
-		snprintf(names + strlen(names), sizeof(names) - strlen(names), " %s", (*f)->name);
+		if (!(*f)->refused)
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), " %s", (*f)->name);
 	for (const struct kx_wrapper_ops *const *w = kx_wrappers; *w; w++)
 		if (w == kx_wrappers || strcmp(w[-1]->type, (*w)->type))  /* lz4 has two entries */
 			snprintf(names + strlen(names), sizeof(names) - strlen(names), " %s", (*w)->type);
@@ -339,6 +340,7 @@ static int build_plan(struct kx_load *ld, bool crash, struct kx_plan *plan, stru
 		.no_checks = rq->no_checks, .digest_kind = rq->digest_kind,
 		.test_wrong_digest = rq->test.wrong_digest,
 		.crash = crash, .crash_hotplug = crash && rq->crash_hotplug, .no_efi = rq->no_efi,
+		.serial_baud = rq->serial_baud, .console_vga = rq->console_vga, .reset_vga = rq->reset_vga,
 	};
 	struct kx_plan_ctx ctx = {
 		.arch = arch, .facts = &ld->facts, .opts = &lo, .kernel = ld->unwrapped.kernel,
@@ -354,6 +356,12 @@ static int build_plan(struct kx_load *ld, bool crash, struct kx_plan *plan, stru
 	if (rq->no_checks && rq->digest_given)
 		kx_note(&ld->notes, "--digest=%s has no effect with --no-checks: the purgatory checks nothing, "
 			"and no digest is computed", kx_digest_name(rq->digest_kind));
+	if (!arch->pc_console && (rq->console_vga || rq->reset_vga))
+		return kx_fail(err, KX_E_USAGE, "%s is an x86 option (the PC's VGA text console); %s has none",
+			       rq->console_vga ? "--console-vga" : "--reset-vga", arch->name);
+	if (!arch->pc_console && rq->serial_baud && rq->serial_baud != 115200)
+		return kx_fail(err, KX_E_USAGE, "--serial-baud=%u: the %s purgatory leaves its UART at the speed "
+			       "the old kernel set; give 115200 or leave it out", rq->serial_baud, arch->name);
 	if (arch->purgatory_console(rq->serial, ld->cmdline, &lo.serial, err) < 0)
 		return -1;
 	memset(&desc, 0, sizeof(desc));

@@ -49,6 +49,8 @@ struct kx_load_request {
 	const char *type;            /* -t: a format's or a wrapper's name, or NULL */
 	const char *dtb;             /* --dtb, or NULL */
 	const char *serial;          /* --serial as given, or NULL */
+	uint32_t serial_baud;        /* --serial-baud (a divisor of 115200), 0 when not given */
+	bool console_vga, reset_vga; /* --console-vga, --reset-vga (x86) */
 	unsigned int uki_profile;    /* --uki-profile: a multi-profile UKI's profile (0 the default) */
 	bool uki_profile_given;      /* given for a file that is no UKI: refused */
 	bool crash;                  /* -p */

@@ -112,5 +112,6 @@ int kx_purgatory_fill(const struct kx_purgatory_blob *blob, uint8_t *buf,
 		       sizeof(r->digest));
 	}
 	kx_put_le32(p + offsetof(struct kx_purgatory_params, digest_kind), params->digest_kind);
+	kx_put_le32(p + offsetof(struct kx_purgatory_params, serial_baud), params->serial_baud);
 	return 0;
 }

@@ -33,7 +33,7 @@ int kx_purgatory_blob(const char *arch, struct kx_purgatory_blob *ret,
 /*
  * Copy the blob into `buf`, zero the rest of `buf` (buf_size >= blob->size;
  * it may be as large as memsz), and write `params` little-endian at
- * params_offset (`reserved` as 0). Errors: KX_E_PLAN when `buf` is too
+ * params_offset. Errors: KX_E_PLAN when `buf` is too
  * small, params->nr_regions exceeds KX_PURGATORY_REGIONS_MAX or
  * params->digest_kind is not a KX_PURGATORY_DIGEST_*.
  */

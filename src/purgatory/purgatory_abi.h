@@ -25,6 +25,11 @@
 #define KX_PURGATORY_HEADER_OFFSET 16
 
 #define KX_PURGATORY_VERIFY      (1u << 0) /* check digests before jumping */
+/* x86 only (kexec-tools' --console-vga, --reset-vga): also report on the
+ * VGA text buffer at 0xb8000; first program the VGA card for 80x25 text
+ * (mode 3), before anything else. */
+#define KX_PURGATORY_CONSOLE_VGA (1u << 1)
+#define KX_PURGATORY_RESET_VGA   (1u << 2)
 
 /* params.digest_kind: what regions[].digest holds. 0 is SHA-256, what a
  * parameter block from before the field existed (zero there) meant. */
@@ -70,7 +75,9 @@ struct kx_purgatory_params {
 	struct kx_purgatory_region regions[KX_PURGATORY_REGIONS_MAX];
 	/* After the table, so that every field before keeps its offset. */
 	uint32_t digest_kind;     /* KX_PURGATORY_DIGEST_*; another value: no boot */
-	uint32_t reserved;        /* 0 */
+	uint32_t serial_baud;     /* x86: the 16550's speed, a divisor of 115200
+				   * (0, as blocks from before the field had
+				   * here: 115200); others: unused, 0 */
 };
 
 /* The layout is an ABI between two separately compiled programs: pin it. */
@@ -86,6 +93,8 @@ _Static_assert(offsetof(struct kx_purgatory_params, serial_port) == 48, "params.
 _Static_assert(offsetof(struct kx_purgatory_params, regions) == 56, "params.regions offset");
 _Static_assert(offsetof(struct kx_purgatory_params, digest_kind) == 56 + 48 * KX_PURGATORY_REGIONS_MAX,
 	       "params.digest_kind offset");
+_Static_assert(offsetof(struct kx_purgatory_params, serial_baud) == 60 + 48 * KX_PURGATORY_REGIONS_MAX,
+	       "params.serial_baud offset");
 _Static_assert(sizeof(struct kx_purgatory_params) == 64 + 48 * KX_PURGATORY_REGIONS_MAX,
 	       "params size");
 #endif /* __ASSEMBLER__ */

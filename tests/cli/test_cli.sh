@@ -79,8 +79,6 @@ t "--mem-max not a number" 1 "--mem-max=12z: not a number" -- --mem-max=12z -l v
 refused() { t "$1 refused with its reason" 1 "^kexec: ${1%%=*} is not supported: $2" -- --dry-run --x-test-root="$BIOS" -c "$1" -l vmlinuz; }
 refused --load-preserve-context "kexec jump \(KEXEC_PRESERVE_CONTEXT"
 refused --load-jump-back-helper "kexec jump"
-refused --console-vga "kexec-tools' x86 purgatory writes to the VGA text console"
-refused --reset-vga "kexec-tools' purgatory resets a VGA card"
 refused --real-mode "kexec-tools enters a kernel through its 16-bit"
 refused --entry-32bit "kexec-tools enters a kernel through its 32-bit entry"
 refused --args-elf "ELF boot notes instead of boot_params"
@@ -91,22 +89,36 @@ refused --pass-memmap-cmdline "kexec-tools adds memmap= options"
 refused --reuseinitrd "reusing the initrd"
 refused --load-live-update "Xen live update"
 refused --exec-live-update "Xen live update"
-t "--serial-baud other than 115200 refused" 1 "--serial-baud with a speed other than 115200 is not supported: the purgatory programs its serial port for 115200 8N1" -- --dry-run --x-test-root="$BIOS" -c --serial-baud=9600 -l vmlinuz
-t "--serial-baud=115200 is what happens: accepted" 0 "format: bzImage" -- --dry-run --x-test-root="$BIOS" -c --serial-baud=115200 -l vmlinuz
+t "--serial-baud=9600 (a divisor of 115200): accepted" 0 "format: bzImage" -- --dry-run --x-test-root="$BIOS" -c --serial-baud=9600 -l vmlinuz
+t "--serial-baud=115200: accepted" 0 "format: bzImage" -- --dry-run --x-test-root="$BIOS" -c --serial-baud=115200 -l vmlinuz
+t "--serial-baud=4800 (below kexec-tools' 9600): refused" 1 "^kexec: --serial-baud=4800: the purgatory's 16550 runs at 115200 divided by a whole number" -- --dry-run --x-test-root="$BIOS" -c --serial-baud=4800 -l vmlinuz
+t "--serial-baud=50000 (no divisor of 115200): refused" 1 "^kexec: --serial-baud=50000: the purgatory" -- --dry-run --x-test-root="$BIOS" -c --serial-baud=50000 -l vmlinuz
+t "--console-vga --reset-vga --console-serial: accepted" 0 "format: bzImage" -- --dry-run --x-test-root="$BIOS" -c --console-vga --reset-vga --console-serial -l vmlinuz
 t "--elf64-core-headers (what kexec-ng writes) accepted" 0 "format: bzImage" -- --dry-run --x-test-root="$BIOS" -c --elf64-core-headers --reuse-video-type -l vmlinuz
 # kdump-tools adds --args-linux for an ELF kernel; a bzImage loader ignores it (kexec-tools too).
 t "--args-linux (boot_params: what kexec-ng gives) accepted" 0 "format: bzImage" -- --dry-run --x-test-root="$BIOS" -c --args-linux -l vmlinuz
-t "--dtb on x86_64 refused, both syscalls" 1 "^kexec: --dtb is not supported on x86_64" -- --dry-run --x-test-root="$BIOS" -s --dtb=initrd.img -l vmlinuz
+t "--dtb on x86_64 (-c): taken, as SETUP_DTB setup_data" 0 "format: bzImage" -- --dry-run --x-test-root="$BIOS" -c --dtb="$SRC/tests/fixtures/dtb/virt.dtb" -l vmlinuz
+t "--dtb on x86_64 that is no device tree: refused" 252 "initrd.img" -- --dry-run --x-test-root="$BIOS" -c --dtb=initrd.img -l vmlinuz
 t "--hotplug without -p refused" 1 "^kexec: --hotplug lets the kernel keep a crash kernel's ELF core header current on CPU and memory hotplug: it goes with loading one \(-p\), not with -l$" -- --dry-run --x-test-root="$BIOS" -c --hotplug -l vmlinuz
 t "--hotplug with -p -u refused" 1 "it goes with loading one \(-p\), not with -u$" -- --x-test-root="$BIOS" -p -u --hotplug
 t "--no-cma: KEXEC_FILE_NO_CMA (0x10)" 0 "flags 0x14$" -- --dry-run --x-test-root="$BIOS" -s --no-cma -l vmlinuz
 t "--force-dtb: KEXEC_FILE_FORCE_DTB (0x20)" 0 "flags 0x24$" -- --dry-run --x-test-root="$BIOS" -s --force-dtb -l vmlinuz
 t "-d: KEXEC_FILE_DEBUG (0x8)" 0 "flags 0xc$" -- --dry-run --x-test-root="$BIOS" -s -d -l vmlinuz
 t "--no-cma with -c refused" 1 "^kexec: --no-cma is a kexec_file_load flag" -- --dry-run --x-test-root="$BIOS" -c --no-cma -l vmlinuz
-t "refused options do not stop -S (kexec-tools answers)" 0 "" -- -S --console-vga --x-test-root="$LOADED"
+t "refused options do not stop -S (kexec-tools answers)" 0 "" -- -S --real-mode --x-test-root="$LOADED"
 t "missing kernel file" 1 "nosuch: cannot open: No such file or directory" -- --dry-run -l nosuch
 t "missing initrd file" 1 "nosuch.img: cannot open" -- --dry-run -l vmlinuz --initrd=nosuch.img
 t "unknown file type: exit 252, names the file" 252 "notes.txt: cannot determine the file type" -- --dry-run --x-test-root="$BIOS" -l notes.txt
+# beoboot and NBI: recognised by their magic and refused by name (exit 1, as a refused option), for
+# either syscall; a header cut short is broken input (252)
+{ printf 'BeoB\001\001\040\000'; printf '\000\020\000\000\000\004\000\000'; head -c 32 /dev/zero; head -c 4096 vmlinuz; head -c 1024 initrd.img; } > image.beo
+{ printf '\066\023\003\033'; head -c 1020 /dev/zero; } > image.nbi
+t "beoboot image: refused by name, exit 1" 1 "^kexec: image.beo: beoboot images are not supported: an obsolete format \(Scyld Beowulf\) that only bundles a command line, a bzImage and an initrd; its bzImage is the 0x1000 bytes at 0x30, its initrd follows it: load the parts themselves \(--initrd, --append\)$" -- --dry-run --x-test-root="$BIOS" -l image.beo
+t "beoboot image, -s: refused before the kernel" 1 "^kexec: image.beo: beoboot images are not supported" -- --dry-run --x-test-root="$BIOS" -s -l image.beo
+t "NBI image: refused by name, exit 1" 1 "^kexec: image.nbi: NBI images are not supported: an obsolete network boot format" -- --dry-run --x-test-root="$BIOS" -c -l image.nbi
+t "-t nbi-x86 (kexec-tools' name): the same refusal" 1 "^kexec: image.nbi: NBI images are not supported" -- --dry-run --x-test-root="$BIOS" -c -t nbi-x86 -l image.nbi
+head -c 10 image.beo > short.beo
+t "beoboot header cut short: exit 252" 252 "^kexec: short.beo: truncated beoboot image: 10 bytes, its header is 16$" -- --dry-run --x-test-root="$BIOS" -l short.beo
 t "truncated bzImage: exit 252, names the field" 252 "truncated: truncated: 600 bytes, a bzImage needs at least 0x268" -- --dry-run --x-test-root="$BIOS" -l truncated
 t "-t unknown type" 1 "-t uImage: no such image type on x86_64" -- --dry-run --x-test-root="$BIOS" -t uImage -l vmlinuz
 t "-t bzImage64 (kexec-tools name) accepted" 0 "format: bzImage" -- --dry-run --x-test-root="$BIOS" -c -t bzImage64 -l vmlinuz
@@ -314,6 +326,8 @@ mkdir -p a64/proc; printf '40000000-7fffffff : System RAM\n' > a64/proc/iomem; h
 dtc -q -I dtb -O dts "$SRC/tests/fixtures/dtb/virt.dtb" | sed 's|^/ {|/ {\n\tkexec-ng-marker = "uki-dtb";|' | dtc -q -I dts -O dtb -o marker.dtb -
 "$MKUKI" 0xaa64 uki-a64-dtb.efi .linux="$A64" .dtb=marker.dtb || echo "# cannot build the arm64 UKI (scripts/fetch-kernels.sh fetches $A64)"
 A64_OPTS=(--dry-run --x-test-arch=arm64 --x-test-root=a64)
+t "--console-vga on arm64: refused, an x86 option" 1 "^kexec: --console-vga is an x86 option \(the PC's VGA text console\); arm64 has none$" -- "${A64_OPTS[@]}" -c --console-vga --dtb="$SRC/tests/fixtures/dtb/virt.dtb" -l "$A64"
+t "--serial-baud=9600 on arm64: refused" 1 "^kexec: --serial-baud=9600: the arm64 purgatory leaves its UART at the speed the old kernel set" -- "${A64_OPTS[@]}" -c --serial-baud=9600 --dtb="$SRC/tests/fixtures/dtb/virt.dtb" -l "$A64"
 t "--digest=sha256 on arm64: the plan says sha256" 0 "^purgatory digest check: on \(sha256\)$" -- "${A64_OPTS[@]}" -c --digest=sha256 --dtb="$SRC/tests/fixtures/dtb/virt.dtb" -l "$A64"
 RV=$SRC/.cache/kernels/trixie-riscv64/vmlinuz
 t "arm64: command line of 2047 bytes taken (-s)" 0 "command line \"a{2047}\"" -- "${A64_OPTS[@]}" -s -l "$A64" --append="$(as 2047)"

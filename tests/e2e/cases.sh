@@ -28,6 +28,10 @@ E2E_CASES=(
   # CRC32C (the default), SHA-256
   "wrong_digest_bookworm_seabios       wrong-digest  seabios bookworm trixie"
   "wrong_digest_sha256_trixie_ovmf     wrong-digest-sha256 ovmf trixie bookworm"
+  # ... and says so on the VGA text screen with --console-vga (after
+  # --reset-vga set text mode 3): the host reads 0xb8000 through the QEMU
+  # monitor; the cases above must not have it there
+  "wrong_digest_vga_bookworm_seabios   wrong-digest-vga seabios bookworm trixie"
   # -S reports a load, -u unloads it (both syscalls)
   "unload_status_bookworm_seabios      unload-status seabios bookworm trixie"
   "unload_status_trixie_seabios        unload-status seabios trixie   bookworm"
@@ -164,9 +168,12 @@ e2e_case_write() {
         echo '  sysloaded load'
         echo '  run_cmd exec $KEXEC -e'
         ;;
-      wrong-digest|wrong-digest-sha256|nocheck-wrong)
+      wrong-digest|wrong-digest-sha256|wrong-digest-vga|nocheck-wrong)
         local sw=
-        case "$kind" in nocheck-wrong) sw=" -i" ;; wrong-digest-sha256) sw=" --digest=sha256" ;; esac
+        case "$kind" in
+          nocheck-wrong) sw=" -i" ;; wrong-digest-sha256) sw=" --digest=sha256" ;;
+          wrong-digest-vga) sw=" --console-vga --reset-vga" ;;
+        esac
         echo "  run_cmd load \$KEXEC -c$sw -l \$K2 --x-test-wrong-digest --append=\"\$APPEND2\" || return"
         echo '  sysloaded load'
         echo '  run_cmd exec $KEXEC -e'
@@ -279,7 +286,13 @@ e2e_case_check() {
       if [ "$rc" != 0 ]; then
         echo "load exited ${rc:-<none>}: $(_e2e_out "$log" load | _e2e_brief)"; return
       fi
-      case "$kind" in wrong-digest*) e2e_check_wrong_digest "$log"; return ;; esac
+      case "$kind" in
+        wrong-digest*)
+          why=$(e2e_check_wrong_digest "$log")
+          [ -z "$why" ] || { echo "$why"; return; }
+          e2e_check_vga_digest "$log.vga" "$([ "$kind" = wrong-digest-vga ] && echo 1 || echo 0)"
+          return ;;
+      esac
       local unseen=0 fixed=0; [ "$kind" = exec-force ] && unseen=1
       case "$kind" in exec-uki-*) fixed=1 ;; esac
       case "$kind" in

@@ -570,6 +570,9 @@ EOF
 # Hotplug (kdump.sh's hotplug cases): E2E_MAXCPUS and E2E_MAXMEM (with two
 # DIMM slots) leave room to hot-add a vCPU and memory, and E2E_MONITOR names
 # a Unix socket for the QEMU monitor (e2e_monitor); without it there is none.
+# E2E_AT_STOP: a command run once, on the still running guest, when the
+# STOP_REGEX grace ends, before QEMU is killed (the wrong-digest cases dump
+# the VGA text buffer of the halted purgatory through E2E_MONITOR).
 e2e_qemu() {
   local fw=$1 kernel=$2 initrd=$3 append=$4 log=$5 timeout=$6 stop=${7:-} grace=${8:-5}
   # Several vCPUs share one host thread (thread=single).  Under multi-threaded
@@ -640,6 +643,7 @@ e2e_qemu() {
     sleep 0.25
   done
   if kill -0 $pid 2>/dev/null; then
+    [ $stopped = 1 ] && [ -n "${E2E_AT_STOP:-}" ] && eval "$E2E_AT_STOP"
     kill $pid 2>/dev/null
     sleep 0.5
     kill -9 $pid 2>/dev/null
@@ -781,6 +785,26 @@ e2e_check_wrong_digest() {
   grep -aq "^E2E: $E2E_SUCCESS" <<<"$(_e2e_lines "$log")" && reached=1
   [ $reached = 1 ] && { echo "stage 2 booted despite the wrong digest"; return; }
   [ $saw = 1 ] || { echo "no '$E2E_DIGEST_MSG' on the serial console (exec rc=$(_e2e_rc "$log" exec)): $(_e2e_tail "$log")"; return; }
+}
+
+# e2e_vga_text DUMP: the characters of an 80x25 VGA text buffer dump
+# (pmemsave 0xb8000 4000: a character byte and an attribute byte per cell),
+# the rows joined: text the purgatory wrapped at 80 columns reads as one.
+e2e_vga_text() {
+  python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); print(d[0::2].decode("latin-1"))' "$1"
+}
+
+# e2e_check_vga_digest DUMP WANT: the purgatory's refusal is (WANT=1) or is
+# not (WANT=0, the cases without --console-vga) in the guest's VGA text.
+e2e_check_vga_digest() {
+  local dump=$1 want=$2 text
+  [ -s "$dump" ] || { echo "no VGA text buffer dump ($dump): the QEMU monitor's pmemsave did not run"; return; }
+  text=$(e2e_vga_text "$dump")
+  if grep -aqF "$E2E_DIGEST_MSG" <<<"$text"; then
+    [ "$want" = 1 ] || echo "'$E2E_DIGEST_MSG' in the VGA text without --console-vga"
+  else
+    [ "$want" = 0 ] || echo "no '$E2E_DIGEST_MSG' in the VGA text at 0xb8000: '$(tr -s ' ' <<<"$text" | head -c 300)'"
+  fi
 }
 
 # e2e_check_exec LOG TOKEN K2 FW1 QEMU_RC [UNSEEN [FIXED]]: after "sysloaded

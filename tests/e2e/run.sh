@@ -133,13 +133,23 @@ run_case() {
   cat "$base" "$E2E_WORK/k2-$k2.cpio.gz" $extra "$RUN/kexec.cpio.gz" "$d/case.cpio.gz" >"$initrd"
   append="$E2E_CONSOLE stage=1 $(e2e_case_stage1_append "$kind")"
   log=$E2E_LOGS/$name.log
-  local stop=
-  case "$kind" in wrong-digest*) stop="$E2E_DIGEST_MSG" ;; esac
+  local stop= mon= at_stop=
+  case "$kind" in
+    wrong-digest*)
+      stop="$E2E_DIGEST_MSG"
+      # the halted purgatory's VGA text buffer, judged by e2e_case_check
+      # (a socket path must fit sun_path's 108 bytes)
+      mon=$(mktemp -u /tmp/e2e-mon.XXXXXX)
+      rm -f "$log.vga"
+      # (the file name quoted: unquoted, HMP reads 4000 /work... as a division)
+      at_stop="e2e_monitor $mon 'pmemsave 0xb8000 4000 \"$log.vga\"' >/dev/null" ;;
+  esac
   # A purgatory that traps never boots: stop there instead of at the timeout.
   stop="${stop:+$stop|}kexec-ng purgatory: exception"
-  E2E_CPU=$(e2e_case_cpu "$cpu") \
+  E2E_CPU=$(e2e_case_cpu "$cpu") E2E_MONITOR=$mon E2E_AT_STOP=$at_stop \
     e2e_qemu "$fw" "$(e2e_kernel "$k1")" "$initrd" "$append" "$log" "$(e2e_case_timeout "$kind")" "$stop" 5
   qrc=$?
+  [ -z "$mon" ] || rm -f "$mon"
   reason=$(e2e_case_check "$kind" "$fw" "$k1" "$k2" "$log" "$token" "$MODE" "$qrc" "$cpu")
   local res
   if [ -z "$reason" ]; then res="PASS $name"; else res="FAIL $name: $reason"; fi

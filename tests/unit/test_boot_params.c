@@ -17,10 +17,13 @@
 #include "formats/x86_setup.h"
 #include "crash/crash.h"
 #include "purgatory/purgatory.h"
+#include "dtb/dtb.h"
 #include "system/facts.h"
 #include "core/units.h"
 
 static struct kx_facts facts;
+/* --dtb's tree for the plans built below, or NULL */
+static const struct kx_dtb *plan_dtb;
 
 static int read_fixture(const char *box)
 {
@@ -66,7 +69,7 @@ static int build_kernel(struct built *b, const uint8_t *k, size_t ksize, const c
 
 	struct kx_plan_options o = extra ? *extra : (struct kx_plan_options){ 0 };
 	o.cmdline = cmdline;
-	struct kx_plan_ctx ctx = { .arch = &kx_arch_x86_64, .facts = &facts, .opts = &o,
+	struct kx_plan_ctx ctx = { .arch = &kx_arch_x86_64, .facts = &facts, .opts = &o, .dtb = plan_dtb,
 				   .kernel = &b->kernel, .initrd = &b->initrd,
 				   .crash = o.crash ? &crash_facts : NULL };
 	struct kx_kernel_desc desc = { 0 };
@@ -119,6 +122,57 @@ static int setup_types(const struct kx_segment *bp, uint32_t *types, int max)
 		next = le64(node);
 	}
 	return n;
+}
+
+/* --dtb on x86_64: the tree, byte for byte, as the last setup_data node
+ * (type SETUP_DTB, len = fdt_totalsize), 8-byte aligned, inside the
+ * boot_params segment; after E820_EXT, EFI and RNG_SEED on an EFI box. */
+KX_TEST(dtb_as_setup_data)
+{
+	char path[1024];
+	struct kx_dtb tree = { 0 };
+	struct kx_error err = { 0 };
+	struct built b;
+	snprintf(path, sizeof(path), "%s/tests/fixtures/dtb/virt.dtb", kx_test_env("KX_SRCDIR", "."));
+	CHECK(kx_arch_x86_64.boot_tree("/nonexistent", path, &tree, NULL, &err) == 0);
+	CHECK(tree.blob);
+	CHECK(!strcmp(kx_arch_x86_64.tree_source(path), "--dtb"));
+	CHECK(kx_arch_x86_64.tree_source(NULL) == NULL);
+	size_t dtb_size = kx_dtb_size(&tree);
+	CHECK(read_fixture("efi-box") == 0);
+	plan_dtb = &tree;
+	int r = build(&b, "console=ttyS0", 4096, NULL);
+	plan_dtb = NULL;
+	if (r < 0)
+		printf("#   %s\n", b.err.message);
+	CHECK(r == 0);
+	const struct kx_segment *bp = segment(&b.plan, "boot_params");
+	CHECK(bp);
+	uint32_t types[8];
+	int n = setup_types(bp, types, 8);
+	CHECK(n == 3);
+	CHECK_EQ_U64(types[0], SETUP_EFI);
+	CHECK_EQ_U64(types[1], SETUP_RNG_SEED);
+	CHECK_EQ_U64(types[2], SETUP_DTB);
+	/* the last node: next 0, len the tree's, data the tree */
+	uint64_t at = le64(bp->buf + BZ_SETUP_DATA);
+	for (int i = 0; i < 2; i++)
+		at = le64(bp->buf + (at - bp->mem));
+	const uint8_t *node = bp->buf + (at - bp->mem);
+	CHECK_EQ_U64(at % 8, 0);
+	CHECK_EQ_U64(le64(node), 0);
+	CHECK_EQ_U64(le32(node + 12), dtb_size);
+	CHECK(at - bp->mem + 16 + dtb_size <= bp->bufsz);
+	CHECK(!memcmp(node + 16, tree.blob, dtb_size));
+	built_free(&b);
+
+	/* without --dtb: no SETUP_DTB node */
+	CHECK(build(&b, "console=ttyS0", 4096, NULL) == 0);
+	bp = segment(&b.plan, "boot_params");
+	CHECK(bp);
+	CHECK(setup_types(bp, types, 8) == 2);
+	built_free(&b);
+	kx_dtb_free(&tree);
 }
 
 KX_TEST(bios_box_boot_params)
@@ -660,7 +714,7 @@ KX_TEST(crash_high_only_refuses_a_below_4g_kernel)
 KX_TEST(golden_bios_box) { golden("bios-box", kx_failed_); }
 KX_TEST(golden_efi_box) { golden("efi-box", kx_failed_); }
 
-KX_TEST_MAIN(KX_CASE(bios_box_boot_params), KX_CASE(efi_box_boot_params),
+KX_TEST_MAIN(KX_CASE(dtb_as_setup_data), KX_CASE(bios_box_boot_params), KX_CASE(efi_box_boot_params),
 	     KX_CASE(e820_beyond_128_entries_goes_to_setup_data), KX_CASE(refusals_name_the_rule),
 	     KX_CASE(crash_kernel_sees_only_its_region), KX_CASE(crash_hotplug_header),
 	     KX_CASE(crash_high_and_low_regions),

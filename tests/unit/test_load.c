@@ -20,6 +20,7 @@
 #include "formats/elf.h"
 #include "load/cmdline.h"
 #include "load/load.h"
+#include "purgatory/purgatory.h"
 #include "system/syscalls.h"
 
 static char dir[64];
@@ -140,6 +141,70 @@ KX_TEST(plain_bzimage)
 	CHECK(!strcmp(plan.cmdline, "root=/dev/vda"));
 	kx_plan_free(&plan);
 	kx_load_free(ld);
+}
+
+/* The purgatory's parameter block as the plan carries it (x86_64 blob). */
+static int plan_purgatory_params(const struct kx_plan *plan, struct kx_purgatory_params *ret)
+{
+	struct kx_purgatory_blob blob;
+	struct kx_error err = { 0 };
+	if (kx_purgatory_blob("x86_64", &blob, &err) < 0)
+		return -1;
+	for (unsigned int i = 0; i < plan->nr_segments; i++)
+		if (!strcmp(plan->segments[i].name, "purgatory") &&
+		    plan->segments[i].bufsz >= blob.params_offset + sizeof(*ret)) {
+			memcpy(ret, plan->segments[i].buf + blob.params_offset, sizeof(*ret));
+			return 0;
+		}
+	return -1;
+}
+
+/* --console-vga, --reset-vga, --serial-baud reach the x86_64 purgatory's
+ * flags and speed, with and without the check. */
+KX_TEST(purgatory_console_options)
+{
+	struct kx_error err;
+	struct kx_purgatory_params params;
+	struct kx_plan plan;
+	struct kx_load_request rq = request(kernel_path);
+	struct kx_purgatory_blob blob;
+	if (kx_purgatory_blob("x86_64", &blob, &err) < 0)
+		KX_SKIP("no x86_64 purgatory in this build");
+	rq.serial = "ttyS1";
+	rq.serial_baud = 9600;
+	rq.console_vga = true;
+	rq.reset_vga = true;
+	struct kx_load *ld = prepare(&rq, &err);
+	CHECK(ld);
+	CHECK(kx_load_build_plan(ld, &plan, &err) == 0);
+	CHECK(plan_purgatory_params(&plan, &params) == 0);
+	kx_plan_free(&plan);
+	kx_load_free(ld);
+	CHECK_EQ_U64(params.flags, KX_PURGATORY_VERIFY | KX_PURGATORY_CONSOLE_VGA | KX_PURGATORY_RESET_VGA);
+	CHECK_EQ_U64(params.serial_port, 0x2f8);
+	CHECK_EQ_U64(params.serial_baud, 9600);
+
+	/* -i: no check, the reset still asked for; nothing given: all off */
+	rq.no_checks = true;
+	rq.console_vga = false;
+	rq.serial_baud = 0;
+	ld = prepare(&rq, &err);
+	CHECK(ld);
+	CHECK(kx_load_build_plan(ld, &plan, &err) == 0);
+	CHECK(plan_purgatory_params(&plan, &params) == 0);
+	kx_plan_free(&plan);
+	kx_load_free(ld);
+	CHECK_EQ_U64(params.flags, KX_PURGATORY_RESET_VGA);
+	CHECK_EQ_U64(params.serial_baud, 0);
+	rq = request(kernel_path);
+	ld = prepare(&rq, &err);
+	CHECK(ld);
+	CHECK(kx_load_build_plan(ld, &plan, &err) == 0);
+	CHECK(plan_purgatory_params(&plan, &params) == 0);
+	kx_plan_free(&plan);
+	kx_load_free(ld);
+	CHECK_EQ_U64(params.flags, KX_PURGATORY_VERIFY);
+	CHECK_EQ_U64(params.serial_port, 0);
 }
 
 KX_TEST(uki_parts_when_nothing_is_given)
@@ -374,17 +439,20 @@ KX_TEST(decompressed_kernel_at_the_cap)
 	CHECK_CONTAINS(err.message, "decompressed zstd data exceeds the cap of 536870912 bytes");
 }
 
-/* An architecture that hands the kernel no tree refuses --dtb, for both
- * system calls (no plan needed to say so). */
-KX_TEST(dtb_refused_where_no_tree_is_handed_on)
+/* x86_64 takes --dtb (a SETUP_DTB node, test_boot_params); a file that
+ * is no tree is refused when the plan reads it. */
+KX_TEST(dtb_on_x86_64)
 {
 	struct kx_error err;
+	struct kx_plan plan;
 	struct kx_load_request rq = request(kernel_path);
-	rq.dtb = "some.dtb";
-	rq.file_syscall_only = true;
-	CHECK(!prepare(&rq, &err));
-	CHECK_EQ_U64(err.status, KX_E_USAGE);
-	CHECK_CONTAINS(err.message, "--dtb is not supported on x86_64");
+	rq.dtb = kernel_path;
+	struct kx_load *ld = prepare(&rq, &err);
+	CHECK(ld);
+	CHECK(kx_load_build_plan(ld, &plan, &err) < 0);
+	kx_plan_free(&plan);
+	kx_load_free(ld);
+	CHECK_CONTAINS(err.message, "--dtb");
 }
 
 /* --no-cma and --force-dtb are kexec_file_load flags. */
@@ -499,7 +567,8 @@ KX_TEST(arch_hooks)
 
 	CHECK(kx_arch_x86_64.boot_tree("/", NULL, NULL, &notes, &err) == 0);
 	CHECK_EQ_U64(notes.count, 0);
-	CHECK(!kx_arch_x86_64.tree_source("x.dtb"));   /* x86_64 hands no tree: --dtb is refused */
+	CHECK(!strcmp(kx_arch_x86_64.tree_source("x.dtb"), "--dtb"));
+	CHECK(!kx_arch_x86_64.tree_source(NULL));      /* no running tree on x86_64 */
 	CHECK(!strcmp(kx_arch_arm64.tree_source("x.dtb"), "--dtb"));
 	CHECK(!strcmp(kx_arch_riscv64.tree_source(NULL), "the running device tree"));
 }
@@ -657,11 +726,11 @@ KX_TEST(command_line_compose_counts_what_does_not_fit)
 }
 
 static const struct kx_test_case cases[] = {
-	KX_CASE(plain_bzimage), KX_CASE(uki_parts_when_nothing_is_given), KX_CASE(given_parts_replace_the_ukis),
+	KX_CASE(plain_bzimage), KX_CASE(purgatory_console_options), KX_CASE(uki_parts_when_nothing_is_given), KX_CASE(given_parts_replace_the_ukis),
 	KX_CASE(compressed_layers), KX_CASE(type_names_a_format_or_a_wrapper),
 	KX_CASE(unknown_kernel_is_left_to_the_file_syscall_only), KX_CASE(crash_without_a_region_names_the_size),
 	KX_CASE(fixture_seed_only_under_a_test_root), KX_CASE(arch_hooks),
-	KX_CASE(dtb_refused_where_no_tree_is_handed_on), KX_CASE(file_flags), KX_CASE(ucode_before_the_initrd),
+	KX_CASE(dtb_on_x86_64), KX_CASE(file_flags), KX_CASE(ucode_before_the_initrd),
 	KX_CASE(decompressed_kernel_at_the_cap), KX_CASE(segment_count_cap), KX_CASE(kernel_room_is_kept_free),
 	KX_CASE(elf_with_the_most_pt_loads_is_planned), KX_CASE(command_line_cap),
 	KX_CASE(command_line_compose_counts_what_does_not_fit),

@@ -485,7 +485,6 @@ static void sample_params(struct kx_purgatory_params *p)
 	for (int i = 0; i < 32; i++)
 		p->regions[1].digest[i] = (uint8_t)(0xa0 + i);
 	p->digest_kind = KX_PURGATORY_DIGEST_CRC32C;
-	p->reserved = 0x55555555;  /* the fill writes 0 */
 }
 
 /* Fill a fake blob, so this runs on every host, not only x86_64. */
@@ -503,6 +502,8 @@ KX_TEST(fill_writes_params_little_endian)
 		image[i] = (uint8_t)(i * 7 + 3);
 	memset(buf, 0x55, sizeof(buf));
 	sample_params(&p);
+	p.flags |= KX_PURGATORY_CONSOLE_VGA | KX_PURGATORY_RESET_VGA;
+	p.serial_baud = 9600;
 	CHECK(kx_purgatory_fill(&blob, buf, sizeof(buf), &p, &err) == 0);
 
 	/* Code before and after the parameter block untouched, the rest of
@@ -522,7 +523,7 @@ KX_TEST(fill_writes_params_little_endian)
 	CHECK(kx_le64(b, 0x200 + 32, &v64));
 	CHECK_EQ_U64(v64, 0xfedcba9876543210ULL);
 	CHECK(kx_le32(b, 0x200 + 40, &v32));
-	CHECK_EQ_U64(v32, KX_PURGATORY_VERIFY);
+	CHECK_EQ_U64(v32, 7);  /* VERIFY, CONSOLE_VGA, RESET_VGA: bits 0, 1, 2 */
 	CHECK(kx_le32(b, 0x200 + 44, &v32));
 	CHECK_EQ_U64(v32, 2);
 	CHECK(kx_le64(b, 0x200 + 48, &v64));
@@ -538,11 +539,11 @@ KX_TEST(fill_writes_params_little_endian)
 	/* Unused regions are zero, not left over from the blob. */
 	for (size_t i = 56 + 2 * 48; i < 56 + 48 * KX_PURGATORY_REGIONS_MAX; i++)
 		CHECK(buf[0x200 + i] == 0);
-	/* digest_kind after the table, then the reserved word, zero. */
+	/* digest_kind after the table, then the serial speed. */
 	CHECK(kx_le32(b, 0x200 + 824, &v32));
 	CHECK_EQ_U64(v32, KX_PURGATORY_DIGEST_CRC32C);
 	CHECK(kx_le32(b, 0x200 + 828, &v32));
-	CHECK_EQ_U64(v32, 0);
+	CHECK_EQ_U64(v32, 9600);
 	CHECK_EQ_U64(PARAMS_SIZE, 832);
 }
 
@@ -574,7 +575,8 @@ KX_TEST(fill_into_real_blob)
 	CHECK_EQ_U64(back.nr_regions, 2);
 	CHECK(memcmp(back.regions, p.regions, sizeof(p.regions)) == 0);
 	CHECK_EQ_U64(back.digest_kind, KX_PURGATORY_DIGEST_CRC32C);
-	CHECK_EQ_U64(back.reserved, 0);
+	CHECK_EQ_U64(back.flags, KX_PURGATORY_VERIFY);
+	CHECK_EQ_U64(back.serial_baud, 0);
 }
 
 KX_TEST(fill_rejects_small_buffer)

@@ -48,6 +48,8 @@ size_t kx_x86_boot_params_size(const struct kx_facts *f, const struct kx_x86_boo
 			ALIGN16((size_t)f->efi_runtime_count * EFI_DESC_LEN);
 	if (in->random_seed)
 		size += ALIGN16(SETUP_DATA_HDR + RNG_SEED_LEN);
+	if (in->dtb)
+		size += ALIGN16(SETUP_DATA_HDR + (size_t)in->dtb_size);
 	return size;
 }
 
@@ -219,6 +221,13 @@ int kx_x86_boot_params_build(const struct kx_facts *f, const struct kx_kernel_de
 	if (in->random_seed) {
 		uint8_t *d = add_setup_data(&chain, &off, SETUP_RNG_SEED, RNG_SEED_LEN);
 		memcpy(d, in->random_seed, RNG_SEED_LEN);
+	}
+	/* Only a kernel built with CONFIG_OF reads it (arch/x86/kernel/setup.c
+	 * keeps its address, devicetree.c unflattens it); Debian's amd64
+	 * kernels are not. 16-byte aligned here; a tree needs 8. */
+	if (in->dtb) {
+		uint8_t *d = add_setup_data(&chain, &off, SETUP_DTB, in->dtb_size);
+		memcpy(d, in->dtb, in->dtb_size);
 	}
 	if (off != size)
 		return kx_fail(err, KX_E_PLAN, "boot_params: built 0x%zx bytes, expected 0x%zx", off, size);

@@ -39,6 +39,7 @@
 #define BP_SIZE             4096
 
 #define SETUP_E820_EXT 1
+#define SETUP_DTB 2
 #define SETUP_EFI      4
 #define SETUP_RNG_SEED 9
 #define RNG_SEED_LEN   32
@@ -51,6 +52,8 @@ struct kx_x86_boot_inputs {
 	bool use_efi;                       /* pass EFI info + runtime map */
 	const uint8_t *random_seed;         /* RNG_SEED_LEN bytes, NULL: no seed */
 	const struct kx_memmap *e820;       /* NULL: the firmware's map (a crash kernel gets its own) */
+	const uint8_t *dtb;                 /* --dtb: a flattened tree for SETUP_DTB, NULL: none */
+	uint32_t dtb_size;
 };
 
 /* Size of the boot_params segment (zero page + command line + setup_data). */

@@ -3,12 +3,15 @@
  * x86_64's purgatory console: a 16550 at an I/O port, named by --serial
  * (ttyS0..ttyS3 or a port number, as kexec-tools' --serial) or by the last
  * console=ttySN of the new command line; none (0) otherwise. Also what the
- * x86_64 back end does with a device tree: nothing.
+ * x86_64 back end does with a device tree: --dtb's goes to the new kernel
+ * as a SETUP_DTB setup_data node (boot_params.c); there is no running one
+ * to hand on (an x86 kernel learns the machine from ACPI).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../core/notes.h"
+#include "../../dtb/dtb.h"
 #include "../arch.h"
 #include "console.h"
 
@@ -46,14 +49,13 @@ int kx_x86_console(const char *serial_opt, const char *cmdline, uint64_t *ret, s
 int kx_x86_boot_tree(const char *root, const char *dtb_path, struct kx_dtb *ret, struct kx_notes *notes,
 		     struct kx_error *err)
 {
-	/* no tree for an x86 kernel; kx_load_prepare refuses --dtb here
-	 * (tree_source says none) before a plan is made */
-	(void)root, (void)dtb_path, (void)ret, (void)notes, (void)err;
-	return 0;
+	(void)notes;
+	if (!dtb_path)
+		return 0;
+	return kx_dtb_read(root, dtb_path, ret, err);
 }
 
 const char *kx_x86_tree_source(const char *dtb_path)
 {
-	(void)dtb_path;
-	return NULL;
+	return dtb_path ? "--dtb" : NULL;
 }

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../dtb/dtb.h"
 #include "../../formats/x86_setup.h"
 #include "../../memmap/memmap.h"
 #include "../../purgatory/purgatory.h"
@@ -206,6 +207,8 @@ static int x86_64_build_plan(const struct kx_plan_ctx *ctx, const struct kx_kern
 			   (kx_x86_setup_of(k->protocol_header).xloadflags & XLF_EFI_KEXEC ||
 			    !k->protocol_header.size),
 		.random_seed = f->random,
+		.dtb = ctx->dtb ? ctx->dtb->blob : NULL,
+		.dtb_size = ctx->dtb ? (uint32_t)kx_dtb_size(ctx->dtb) : 0,
 	};
 	if (add_boot_params(plan, &p, ctx, k, &in, &bp_addr, err) < 0)
 		return -1;
@@ -219,17 +222,23 @@ static int x86_64_build_plan(const struct kx_plan_ctx *ctx, const struct kx_kern
 	params.entry = kernel_entry;
 	params.regs[0] = bp_addr;              /* RSI = boot_params */
 	params.serial_port = o->serial;
+	params.serial_baud = o->serial_baud;
+	params.flags = (o->console_vga ? KX_PURGATORY_CONSOLE_VGA : 0) | (o->reset_vga ? KX_PURGATORY_RESET_VGA : 0);
 	return kx_plan_finish(plan, &p, ctx, &params, MiB, 4 * GiB - 1, &ram, err);
 }
 
 static const struct kx_format_ops *const x86_64_formats[] = {
 	&kx_format_bzimage,
 	&kx_format_elf_vmlinux,
+	/* recognised only to be refused by name */
+	&kx_format_beoboot,
+	&kx_format_nbi,
 	NULL,
 };
 
 const struct kx_arch_ops kx_arch_x86_64 = {
 	.name = "x86_64",
+	.pc_console = true,
 	.elf_machine = EM_X86_64,
 	.pe_machine = 0x8664 /* IMAGE_FILE_MACHINE_AMD64 */,
 	.kexec_arch_flag = KEXEC_ARCH_X86_64,
@@ -244,13 +253,16 @@ const struct kx_arch_ops kx_arch_x86_64 = {
 	"x86_64 options:\n"
 	"      --command-line=STRING  same as --append\n"
 	"      --serial=PORT          purgatory console: 16550 at I/O port (0x3f8, ttyS0..ttyS3)\n"
-	"      --serial-baud=115200   the purgatory's speed (the only one: others are refused)\n"
+	"      --serial-baud=BAUD     the purgatory's serial speed: 115200 (the default) or a\n"
+	"                             divisor of it from 9600 (kexec-tools' rule)\n"
 	"      --console-serial       purgatory reports on --serial, by default ttyS0\n"
+	"      --console-vga          purgatory also reports on the VGA text screen (0xb8000)\n"
+	"      --reset-vga            purgatory sets a VGA card to 80x25 text (mode 3) first\n"
 	"      --noefi                do not pass EFI information to the new kernel\n"
 	"      --reuse-video-type, --elf64-core-headers, --args-linux\n"
 	"                             what kexec-ng always does (screen_info kept, ELF64 headers,\n"
 	"                             boot_params for an ELF vmlinux)\n"
-	"  Refused with the reason (kexec(8), KEXEC-TOOLS OPTIONS): --console-vga, --reset-vga,\n"
+	"  Refused with the reason (kexec(8), KEXEC-TOOLS OPTIONS):\n"
 	"  --real-mode, --entry-32bit, --args-elf, --args-none, --module,\n"
-	"  --elf32-core-headers, --pass-memmap-cmdline, --dtb\n",
+	"  --elf32-core-headers, --pass-memmap-cmdline\n",
 };

@@ -34,7 +34,10 @@
  * uses SSE registers), else in C. params.digest_kind says which.
  *
  * On a digest mismatch we never return: report on the serial port if the
- * loader gave us one, then halt forever.
+ * loader gave us one and on the VGA text buffer if it asked
+ * (KX_PURGATORY_CONSOLE_VGA, vga.c), then halt forever. Asked to
+ * (KX_PURGATORY_RESET_VGA), we first put the VGA card back in text mode,
+ * whatever else we do.
  */
 #include <stdint.h>
 
@@ -42,6 +45,7 @@
 #include "purgatory/knobs.h"
 #include "purgatory/purgatory_abi.h"
 #include "purgatory/verify.h"
+#include "vga.h"
 
 /*
  * The parameter block the loader fills. In its own section so the linker
@@ -68,7 +72,7 @@ void kx_purgatory_main(void);
 #define UART_LCR_8N1 0x03
 #define UART_LCR_DLAB 0x80
 #define UART_LSR_THRE 0x20
-#define UART_DIVISOR_115200 1 /* 1.8432 MHz / 16 / 115200 */
+#define UART_BASE_BAUD 115200 /* 1.8432 MHz / 16: the speed of divisor 1 */
 
 static inline void outb(uint16_t port, uint8_t v)
 {
@@ -84,16 +88,22 @@ static inline uint8_t inb(uint16_t port)
 }
 
 /*
- * Program 115200 8N1 ourselves rather than trust what the old kernel left:
- * its driver may have been shut down or left the line at another speed.
- * Interrupts off (we cannot take them), FIFOs on, DTR/RTS up.
+ * Program 8N1 at params.serial_baud (115200 when 0, or when it is no
+ * divisor of 115200, which the loader never writes) ourselves rather than
+ * trust what the old kernel left: its driver may have been shut down or
+ * left the line at another speed. Interrupts off (we cannot take them),
+ * FIFOs on, DTR/RTS up.
  */
 static void serial_init(uint16_t port)
 {
+	uint32_t baud = kx_params.serial_baud;
+	uint32_t divisor = baud && baud <= UART_BASE_BAUD && UART_BASE_BAUD % baud == 0 ?
+			   UART_BASE_BAUD / baud : 1;
+
 	outb(port + UART_IER, 0);
 	outb(port + UART_LCR, UART_LCR_DLAB);
-	outb(port + UART_DLL, UART_DIVISOR_115200 & 0xff);
-	outb(port + UART_DLM, UART_DIVISOR_115200 >> 8);
+	outb(port + UART_DLL, (uint8_t)(divisor & 0xff));
+	outb(port + UART_DLM, (uint8_t)(divisor >> 8));
 	outb(port + UART_LCR, UART_LCR_8N1);
 	outb(port + UART_FCR, 0x07);
 	outb(port + UART_MCR, 0x03);
@@ -117,6 +127,29 @@ static uint16_t console_port(void)
 	return port <= 0xffff - UART_LSR ? (uint16_t)port : 0;
 }
 
+static int console_vga(void)
+{
+	return (kx_params.flags & KX_PURGATORY_CONSOLE_VGA) != 0;
+}
+
+/* Whether anything will be said at all, and the serial side made ready. */
+static int console_open(uint16_t port)
+{
+	if (port)
+		serial_init(port);
+	return port || console_vga();
+}
+
+/* Every console the loader asked for: the serial port (`port`, 0 none)
+ * and the VGA text buffer. */
+static void console_putc(uint64_t port, char c)
+{
+	if (port)
+		serial_putc(port, c);
+	if (console_vga())
+		kx_vga_putc(c);
+}
+
 static __attribute__((noreturn)) void halt_forever(void)
 {
 	for (;;)
@@ -127,10 +160,8 @@ static __attribute__((noreturn)) void refuse(int bad)
 {
 	uint16_t port = console_port();
 
-	if (port) {
-		serial_init(port);
-		kx_console_refusal(serial_putc, port, &kx_params, bad);
-	}
+	if (console_open(port))
+		kx_console_refusal(console_putc, port, &kx_params, bad);
 	halt_forever();
 }
 
@@ -142,19 +173,20 @@ void kx_purgatory_main(void)
 	int portable = (knobs & KX_KNOB_PORTABLE) != 0;
 	int bad;
 
+	/* First, as kexec-tools' purgatory does: the card in text mode
+	 * before anything is written to it, checks or not. */
+	if (kx_params.flags & KX_PURGATORY_RESET_VGA)
+		kx_vga_reset();
 	if (!(kx_params.flags & KX_PURGATORY_VERIFY))
 		return;
-	if (port && (knobs & KX_KNOB_REPORT)) {
-		serial_init(port);
-		kx_console_puts(serial_putc, port, "kexec-ng purgatory: ");
-		kx_console_puts(serial_putc, port, kx_purgatory_digest_impl(&kx_params, portable));
-		kx_console_puts(serial_putc, port, "\n");
+	if ((knobs & KX_KNOB_REPORT) && console_open(port)) {
+		kx_console_puts(console_putc, port, "kexec-ng purgatory: ");
+		kx_console_puts(console_putc, port, kx_purgatory_digest_impl(&kx_params, portable));
+		kx_console_puts(console_putc, port, "\n");
 	}
 	bad = kx_purgatory_verify_with(&kx_params, portable);
 	if (bad >= 0)
 		refuse(bad);
-	if (port) {
-		serial_init(port);
-		kx_console_verified(serial_putc, port, &kx_params);
-	}
+	if (console_open(port))
+		kx_console_verified(console_putc, port, &kx_params);
 }
