@@ -31,6 +31,9 @@ PKGS=(
   # arm64 guests' busybox and kexec-tools come from scripts/fetch-kernels.sh
   qemu-system-x86 ovmf busybox-static cpio gzip xz-utils zstd lz4 bzip2 lzop
   qemu-system-arm qemu-efi-aarch64 device-tree-compiler
+  # tests/e2e/kdump.sh: Debian's crash reads a dump vmcore-save wrote in a
+  # capture kernel (with the crashed kernel's vmlinux, scripts/fetch-vmlinux-dbg.sh)
+  crash
   gcc-riscv64-linux-gnu qemu-system-misc  # riscv64 purgatory and its QEMU harness
   lld-19  # riscv64 static link: trixie libc.a needs a linker newer than ld 2.40
   # scripts/fetch-kernels.sh: apt-get download + dpkg-deb, Release signature

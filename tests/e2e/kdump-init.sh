@@ -184,9 +184,9 @@ if [ -e /proc/vmcore ]; then
         rm -f "/tmp/$1.kdump" "/tmp/$1.dmesg"
       }
       tail31 save31
-      # (makedumpfile 1.7.4 on has --dry-run: its report without the file,
-      # which trixie's 1.7.6 would fill with 6.12's free pages, see kdump.sh)
-      dry=; makedumpfile --help 2>&1 | grep -q -- '--dry-run' && dry=--dry-run
+      # (kxmdfdry=1, trixie's 6.12: makedumpfile's report without the file,
+      # which its 1.7.6 would fill with 6.12's free pages, see kdump.sh)
+      dry=; grep -q ' kxmdfdry=1' /proc/cmdline && dry=--dry-run
       run_cmd dump31 makedumpfile $dry -l -d 31 --message-level 22 /proc/vmcore /tmp/dump31.kdump
       tail31 dump31
       for f in save31 dump31; do
@@ -202,6 +202,17 @@ if [ -e /proc/vmcore ]; then
       fi
       rm -f /tmp/save31.* /tmp/dump31.*
     fi
+  fi
+  # kxstream=1: a -c -d 31 dump as a flattened stream (vmcore-save -F, as
+  # over ssh) out of the second serial port, for crash on the host
+  # (kdump.sh, kd_crash_check); its digest on the console.
+  if [ -x /bin/vmcore-save ] && grep -q ' kxstream=1' /proc/cmdline; then
+    stty -F /dev/ttyS1 raw -echo 2>/tmp/stty.err || sed 's/^/E2E: out stream-stty: /' /tmp/stty.err
+    t0=$(cut -d" " -f1 /proc/uptime)
+    sum=$({ /bin/vmcore-save -c -d 31 -F /proc/vmcore 2>/tmp/stream.err; echo $? >/tmp/stream.rc; } |
+      tee /dev/ttyS1 | sha256sum | cut -d" " -f1)
+    echo "E2E: stream rc=$(cat /tmp/stream.rc) sha256=$sum secs_from=$t0 secs_to=$(cut -d" " -f1 /proc/uptime)"
+    sed 's/^/E2E: out stream: /' /tmp/stream.err | head -n 3
   fi
   echo "E2E: KDUMP-STAGE2-DONE token=$token"
   finish
