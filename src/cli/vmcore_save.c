@@ -47,7 +47,7 @@ static void usage(FILE *out)
 	      "  -c, -l, -z          compress each page with zlib, LZO or zstd (default: none)\n"
 	      "  -d LEVEL            dump level, the sum of makedumpfile's bits: 1 zero pages,\n"
 	      "                      2 cache without private data, 4 all cache, 8 user data,\n"
-	      "                      16 free pages (2 to 16: x86_64 cores so far)\n"
+	      "                      16 free pages\n"
 	      "  -F                  write makedumpfile's flattened stream on standard output\n"
 	      "  -R DUMPFILE         put a flattened stream read from standard input back into DUMPFILE\n"
 	      "  --num-threads N     compress on N threads (default: one per online CPU)\n"
