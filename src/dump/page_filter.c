@@ -81,7 +81,10 @@ int kx_page_rules_read(const struct kx_vmcore *vc, int dump_level, struct kx_pag
 	bool have_mapping = info_offset(vc, "page.mapping", word_limit, &r->off_mapping);
 	r->have_mapcount = info_offset(vc, "page._mapcount", size - 3, &r->off_mapcount);
 	r->have_private = info_offset(vc, "page.private", word_limit, &r->off_private);
-	r->have_compound_head = info_offset(vc, "page.compound_head", word_limit, &r->off_compound_head);
+	/* Linux 7.1 renamed the field (and its VMCOREINFO entry) compound_info;
+	 * bit 0 still marks a tail page */
+	r->have_compound_head = info_offset(vc, "page.compound_head", word_limit, &r->off_compound_head) ||
+				info_offset(vc, "page.compound_info", word_limit, &r->off_compound_head);
 	r->pg_lru = info_bit(vc, "PG_lru");
 	r->pg_private = info_bit(vc, "PG_private");
 	r->pg_swapcache = info_bit(vc, "PG_swapcache");
@@ -117,7 +120,8 @@ int kx_page_rules_read(const struct kx_vmcore *vc, int dump_level, struct kx_pag
 	if (!have_flags)
 		return kx_fail(err, KX_E_INPUT, "dump level %d needs OFFSET(page.flags) in VMCOREINFO", dump_level);
 	if (!r->have_compound_head)
-		return kx_fail(err, KX_E_INPUT, "dump level %d needs OFFSET(page.compound_head) in VMCOREINFO",
+		return kx_fail(err, KX_E_INPUT,
+			       "dump level %d needs OFFSET(page.compound_head) (compound_info since 7.1) in VMCOREINFO",
 			       dump_level);
 	if ((dump_level & (KX_DL_CACHE | KX_DL_CACHE_PRIVATE | KX_DL_USER)) && !have_mapping)
 		return kx_fail(err, KX_E_INPUT, "dump level %d needs OFFSET(page.mapping) in VMCOREINFO", dump_level);

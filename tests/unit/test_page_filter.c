@@ -159,6 +159,23 @@ KX_TEST(classes_of_a_612_kernel)
 	CHECK_EQ_U64(nr, 512);
 }
 
+/* Linux 7.1 names the tail-page word compound_info */
+KX_TEST(compound_info_of_71)
+{
+	char info[] = "SIZE(page)=64\nOFFSET(page.flags)=0\nOFFSET(page.mapping)=24\nOFFSET(page._mapcount)=48\n"
+		      "OFFSET(page.private)=40\nOFFSET(page.compound_info)=8\nNUMBER(PG_lru)=5\n"
+		      "NUMBER(PG_private)=14\nNUMBER(PG_swapcache)=10\nNUMBER(PG_swapbacked)=17\n"
+		      "NUMBER(PAGE_SLAB_MAPCOUNT_VALUE)=-184549376\nNUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)=-268435456\n";
+	struct kx_vmcore vc = info_core(info);
+	struct kx_page_rules r;
+	struct kx_error err = { 0 };
+	uint64_t nr;
+	CHECK(kx_page_rules_read(&vc, 31, &r, &err) == 0);
+	CHECK(decide(&r, 8, 9, (struct page_fields){ .compound_head = 0xffffea0000000201, .mapping = 0xffff888000300001 },
+		     NULL, &nr) == KX_PAGE_KEEP);
+	CHECK(decide(&r, 8, 9, (struct page_fields){ .mapping = 0xffff888000300001 }, NULL, &nr) == KX_PAGE_USER);
+}
+
 KX_TEST(missing_entries_named)
 {
 	struct kx_page_rules r;
@@ -409,5 +426,6 @@ KX_TEST(broken_mem_maps_refused)
 	core_bytes = NULL;
 }
 
-KX_TEST_MAIN(KX_CASE(classes_of_a_61_kernel), KX_CASE(classes_of_a_612_kernel), KX_CASE(missing_entries_named),
+KX_TEST_MAIN(KX_CASE(classes_of_a_61_kernel), KX_CASE(classes_of_a_612_kernel), KX_CASE(compound_info_of_71),
+	     KX_CASE(missing_entries_named),
 	     KX_CASE(mem_map_walk), KX_CASE(broken_mem_maps_refused))
