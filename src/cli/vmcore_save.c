@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "../core/file.h"
+#include "../dump/kdump_read.h"
 #include "../dump/save.h"
 #include "../dump/sink.h"
 #include "../vmcore/vmcore.h"
@@ -43,7 +44,8 @@ static void usage(FILE *out)
 	      "Usage: vmcore-save [OPTION]... VMCORE DUMPFILE\n"
 	      "       vmcore-save [OPTION]... -F VMCORE > STREAM\n"
 	      "       vmcore-save -R DUMPFILE < STREAM\n"
-	      "  VMCORE              /proc/vmcore in a capture kernel, or a copy of it (an ELF core)\n"
+	      "  VMCORE              /proc/vmcore in a capture kernel, a copy of it (an ELF core), or a\n"
+	      "                      kdump-compressed dump file to filter or compress again\n"
 	      "  -c, -l, -z          compress each page with zlib, LZO or zstd (default: none)\n"
 	      "  -d LEVEL            dump level, the sum of makedumpfile's bits: 1 zero pages,\n"
 	      "                      2 cache without private data, 4 all cache, 8 user data,\n"
@@ -204,6 +206,8 @@ int main(int argc, char **argv)
 	struct kx_dump_sink sink = { .failed = false };
 	struct kx_save_stats st;
 	int fd = -1, status;
+	struct kx_kdump_view view;
+	bool is_dump = false;
 	bool output_failed = false;   /* the dump, not the core: exit 1 */
 
 	if (parse(argc, argv, &opt) < 0)
@@ -224,7 +228,21 @@ int main(int argc, char **argv)
 		kx_fail_errno(&err, KX_E_IO, errno, "%s: cannot open", opt.core);
 		goto fail;
 	}
-	if (kx_vmcore_open(&vc, opt.core, kx_elfcore_fd_reader(&fd), &err) < 0)
+	/* a dump file (makedumpfile's or ours) is filtered again, as
+	 * makedumpfile does: read through its ELF view, its bitmaps kept */
+	struct kx_elfcore_reader rd = kx_elfcore_fd_reader(&fd);
+	uint8_t head[16];
+	if (pread(fd, head, sizeof(head), 0) == (ssize_t)sizeof(head) &&
+	    (kx_kdump_signature(head, sizeof(head)) || !memcmp(head, "makedumpfile", 12))) {
+		if (kx_kdump_view_open(&view, opt.core, rd, &err) < 0)
+			goto fail;
+		is_dump = true;
+		rd = kx_kdump_view_reader(&view);
+		opt.save.input_exist = view.bitmap1;
+		opt.save.input_dumped = view.bitmap2;
+		opt.save.input_max_pfn = view.max_mapnr;
+	}
+	if (kx_vmcore_open(&vc, opt.core, rd, &err) < 0)
 		goto fail;
 	if (kx_dump_sink_init(&sink, opt.dump ? out.fd : STDOUT_FILENO, opt.flat, opt.dump ? opt.dump : "standard output",
 			      &err) < 0 ||
@@ -234,6 +252,9 @@ int main(int argc, char **argv)
 		goto fail;
 	}
 	kx_vmcore_close(&vc);
+	if (is_dump)
+		kx_kdump_view_close(&view);
+	is_dump = false;
 	close(fd);
 	fd = -1;
 	if (st.warning.status)
@@ -248,6 +269,8 @@ int main(int argc, char **argv)
 fail:
 	fprintf(stderr, "vmcore-save: %s\n", err.message);
 	status = output_failed ? EXIT_FATAL : kx_core_exit_code(err.status);
+	if (is_dump)
+		kx_kdump_view_close(&view);
 	if (fd >= 0)
 		close(fd);
 	if (opt.dump)

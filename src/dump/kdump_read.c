@@ -66,6 +66,9 @@ static int load_page(struct kx_kdump_view *v, uint64_t pfn, struct kx_error *err
 	if (pfn == v->cached_pfn)
 		return 0;
 	v->cached_pfn = UINT64_MAX;
+	if (!bit(v->bitmap1, pfn))
+		return kx_fail(err, KX_E_INPUT, "pfn 0x%" PRIx64 " is not in the dump (no memory there: its first bitmap)",
+			       pfn);
 	if (!bit(v->bitmap2, pfn)) {
 		memset(v->page, 0, v->block_size);   /* left out of the dump: zeros, as crash shows it */
 		v->cached_pfn = pfn;
@@ -113,9 +116,19 @@ static int load_page(struct kx_kdump_view *v, uint64_t pfn, struct kx_error *err
 	return 0;
 }
 
+static int view_read_locked(struct kx_kdump_view *v, uint64_t off, void *buf, size_t len, struct kx_error *err);
+
 static int view_read(void *ctx, uint64_t off, void *buf, size_t len, struct kx_error *err)
 {
 	struct kx_kdump_view *v = ctx;
+	pthread_mutex_lock(&v->lock);
+	int r = view_read_locked(v, off, buf, len, err);
+	pthread_mutex_unlock(&v->lock);
+	return r;
+}
+
+static int view_read_locked(struct kx_kdump_view *v, uint64_t off, void *buf, size_t len, struct kx_error *err)
+{
 	uint8_t *out = buf;
 	while (len) {
 		size_t n;
@@ -303,6 +316,8 @@ int kx_kdump_view_open(struct kx_kdump_view *v, const char *name, struct kx_elfc
 		if (file_read(v, off_info, n + 24, (size_t)size_info, err, "the VMCOREINFO") < 0)
 			goto fail;
 	}
+	pthread_mutex_init(&v->lock, NULL);
+	v->locked_init = true;
 	return 0;
 fail:
 	kx_kdump_view_close(v);
@@ -311,6 +326,10 @@ fail:
 
 void kx_kdump_view_close(struct kx_kdump_view *v)
 {
+	if (v->locked_init) {
+		pthread_mutex_destroy(&v->lock);
+		v->locked_init = false;
+	}
 	free(v->head);
 	free(v->bitmap1);
 	free(v->bitmap2);

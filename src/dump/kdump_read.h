@@ -5,7 +5,8 @@
  * header, one PT_NOTE (the notes the dump kept: VMCOREINFO, NT_PRSTATUS)
  * and one PT_LOAD of physical memory from page 0 to max_mapnr, whose bytes
  * are the dump's pages, decompressed on demand (one page cached). Pages the
- * dump left out read as zeros, as crash shows them. Everything that reads
+ * dump left out read as zeros, as crash shows them; a pfn its first bitmap
+ * does not have (a hole) is an error, as an address outside every PT_LOAD. Everything that reads
  * ELF cores (src/vmcore: VMCOREINFO, page-table walks, the printk ring)
  * then reads dumps unchanged.
  *
@@ -19,6 +20,7 @@
 #ifndef KX_DUMP_KDUMP_READ_H
 #define KX_DUMP_KDUMP_READ_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,6 +47,10 @@ struct kx_kdump_view {
 	uint8_t *page, *in;            /* the cached page, a descriptor's stored bytes */
 	uint64_t cached_pfn;           /* UINT64_MAX: none */
 	uint64_t dumped_pages;
+	/* reads may come from several threads (vmcore-save's workers): one
+	 * at a time through the cached page */
+	pthread_mutex_t lock;
+	bool locked_init;
 };
 
 /* Whether `head` (at least 8 bytes) starts a kdump-compressed file. */

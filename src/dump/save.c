@@ -189,7 +189,8 @@ static void read_utsname(const struct kx_vmcore *vc, struct kx_kdump_info *info)
 	if (kx_vmcoreinfo_has(vc, "SYMBOL", "init_uts_ns") && kx_vmcoreinfo_has(vc, "OFFSET", "uts_namespace.name") &&
 	    kx_vmcoreinfo_get(vc, "SYMBOL", "init_uts_ns", &sym, &ignored) == 0 &&
 	    kx_vmcoreinfo_get(vc, "OFFSET", "uts_namespace.name", &off, &ignored) == 0 &&
-	    kx_vmcore_read_vaddr(vc, sym + off, info->utsname, sizeof(info->utsname), "init_uts_ns", &ignored) == 0) {
+	    kx_vmcore_read_vaddr(vc, sym + off, info->utsname, sizeof(info->utsname), "init_uts_ns", &ignored) == 0 &&
+	    !memcmp(info->utsname[0], "Linux", 6)) {   /* (a dump's left-out page reads as zeros) */
 		for (int i = 0; i < 6; i++)
 			info->utsname[i][64] = 0;
 		return;
@@ -255,7 +256,25 @@ int kx_save_kdump(const struct kx_vmcore *vc, const struct kx_save_options *o, s
 	for (unsigned int i = 0; i < map.nr_ranges; i++)
 		for (uint64_t pfn = map.ranges[i].start_pfn; pfn < map.ranges[i].end_pfn; pfn++)
 			bit_set(exist, pfn);
+	if (o->input_exist) {
+		/* a dump file's view claims every pfn below its max_mapnr: its
+		 * own bitmaps say which exist and which it kept */
+		for (uint64_t pfn = 0; pfn < map.max_pfn; pfn++)
+			if (pfn >= o->input_max_pfn || !(o->input_exist[pfn >> 3] & (1u << (pfn & 7))))
+				exist[pfn >> 3] &= (uint8_t)~(1u << (pfn & 7));
+	}
 	memcpy(dumped, exist, bitmap_bytes);
+	uint64_t ram_pages = map.nr_pages;
+	if (o->input_dumped) {
+		for (uint64_t pfn = 0; pfn < map.max_pfn; pfn++)
+			if (pfn >= o->input_max_pfn || !(o->input_dumped[pfn >> 3] & (1u << (pfn & 7))))
+				dumped[pfn >> 3] &= (uint8_t)~(1u << (pfn & 7));
+		/* the pages the input holds whole (its second bitmap before our
+		 * filter: what its PT_LOADs held) */
+		ram_pages = 0;
+		for (uint64_t i = 0; i < bitmap_bytes; i++)
+			ram_pages += (uint64_t)__builtin_popcount(dumped[i]);
+	}
 	/* The file's first bitmap also marks a PT_LOAD's partial last page
 	 * (makedumpfile's does: "account for last page"), which is not
 	 * dumped: the core lacks the rest of it. */
@@ -468,7 +487,7 @@ int kx_save_kdump(const struct kx_vmcore *vc, const struct kx_save_options *o, s
 		goto out_threads;
 	}
 	stats->max_mapnr = map.max_pfn;
-	stats->ram_pages = map.nr_pages;
+	stats->ram_pages = ram_pages;
 	stats->file_size = data;
 	stats->page_size = ps;
 	r = kx_dump_sink_finish(sink, err);

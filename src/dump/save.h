@@ -29,6 +29,12 @@ struct kx_save_options {
 	int dump_level;            /* 0-31: KX_DL_* bits (page_filter.h has the classes) */
 	enum kx_dump_codec codec;
 	unsigned int threads;      /* 0: one per online CPU */
+	/* Re-filtering a dump file (its kdump_read.h view as the core): the
+	 * pages it holds (bitmap1) and those it kept (bitmap2), bit pfn of
+	 * byte pfn / 8, for pfns below input_max_pfn; NULL for an ELF core. A
+	 * page the input left out stays out. */
+	const uint8_t *input_exist, *input_dumped;
+	uint64_t input_max_pfn;
 };
 
 struct kx_save_stats {

@@ -83,6 +83,14 @@ for f in "$SRC"/tests/fixtures/vmcore/*.core.xz; do
     fi
   done
 done
+# a dump filtered again (makedumpfile's "makedumpfile -d 31 dumpfile
+# newdumpfile"): the same file as saving the core itself with those options
+"$SAVE" -c -d 1 "$T/core" "$T/r1" 2>/dev/null && "$SAVE" -l -d 1 "$T/r1" "$T/r2" 2>"$T/err" &&
+  "$SAVE" -l -d 1 "$T/core" "$T/r3" 2>/dev/null && cmp -s "$T/r2" "$T/r3" &&
+  ok "a dump saved again (-c then -l) is the file the core gives" ||
+  nok "a dump saved again (-c then -l) is the file the core gives" "$(head -c 300 "$T/err") $(cmp "$T/r2" "$T/r3" 2>&1)"
+"$SAVE" -l -d 1 --num-threads 3 "$T/r1" "$T/r4" 2>/dev/null && cmp -s "$T/r2" "$T/r4" &&
+  ok "... with 3 threads too" || nok "... with 3 threads too"
 # broken dump files: named, exit 4 (broken) or 5 (not a dump)
 cp "$T/d1" "$T/bad"; printf '\x00\x00\x00\x00' | dd of="$T/bad" bs=1 seek=428 conv=notrunc 2>/dev/null
 expect "a dump with block_size 0" 4 "block_size 0 is not a page size" "$DMESG" "$T/bad"

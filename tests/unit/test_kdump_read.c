@@ -216,6 +216,7 @@ static void raw_short(void) { kx_put_le32(dump + DESCS + 8, 100); }
 static void oversize(void) { kx_put_le32(dump + DESCS + 1 * 24 + 8, BS + 1); }
 static void data_past_end(void) { kx_put_le64(dump + DESCS, UINT64_C(1) << 40); }
 static void garbage_zlib(void) { memset(dump + DATA + BS, 0x5a, 16); }
+static void hole(void) { dump[BITMAP1] = 0xbf; }   /* pfn 6: no memory there */
 
 KX_TEST(broken_dumps_refused)
 {
@@ -238,6 +239,7 @@ KX_TEST(broken_dumps_refused)
 	CHECK(broken(oversize, true, 2, KX_E_INPUT, "size 4097") == 0);
 	CHECK(broken(data_past_end, true, 1, KX_E_INPUT, "the data of pfn 0x1") == 0);
 	CHECK(broken(garbage_zlib, true, 2, KX_E_INPUT, "pfn 0x2") == 0);
+	CHECK(broken(hole, true, 6, KX_E_INPUT, "pfn 0x6 is not in the dump") == 0);
 }
 
 KX_TEST_MAIN(KX_CASE(pages_read_back), KX_CASE(broken_dumps_refused))
