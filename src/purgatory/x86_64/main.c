@@ -46,6 +46,7 @@
 #include "purgatory/purgatory_abi.h"
 #include "purgatory/verify.h"
 #include "vga.h"
+#include "port_io.h"
 
 /*
  * The parameter block the loader fills. In its own section so the linker
@@ -73,19 +74,6 @@ void kx_purgatory_main(void);
 #define UART_LCR_DLAB 0x80
 #define UART_LSR_THRE 0x20
 #define UART_BASE_BAUD 115200 /* 1.8432 MHz / 16: the speed of divisor 1 */
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
 
 /*
  * Program 8N1 at params.serial_baud (115200 when 0, or when it is no

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "vga.h"
+#include "port_io.h"
 
 #define VGA_TEXT_BUFFER	((volatile uint16_t *)0xb8000)
 #define VGA_COLUMNS	80
@@ -48,19 +49,6 @@ static const uint8_t attr_mode3[] = {
 	0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x14, 0x07, 0x38, 0x39, 0x3a,
 	0x3b, 0x3c, 0x3d, 0x3e, 0x3f, 0x0c, 0x00, 0x0f, 0x08, 0x00,
 };
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
 
 static void write_indexed(uint16_t port, uint8_t index, uint8_t value)
 {
