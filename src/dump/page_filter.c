@@ -21,17 +21,11 @@
  * compound head's first tail page is in the same read. */
 #define CHUNK_PAGES 4096u
 
-static bool info_number(const struct kx_vmcore *vc, const char *kind, const char *name, uint64_t *ret)
-{
-	struct kx_error ignored = { 0 };
-	return kx_vmcoreinfo_has(vc, kind, name) && kx_vmcoreinfo_get(vc, kind, name, ret, &ignored) == 0;
-}
-
 /* A flag bit number, KX_PAGE_NO_BIT when absent or beyond a 64-bit word. */
 static int info_bit(const struct kx_vmcore *vc, const char *name)
 {
 	uint64_t v;
-	if (!info_number(vc, "NUMBER", name, &v) || v >= 64)
+	if (!kx_vmcoreinfo_opt(vc, "NUMBER", name, &v) || v >= 64)
 		return KX_PAGE_NO_BIT;
 	return (int)v;
 }
@@ -40,7 +34,7 @@ static int info_bit(const struct kx_vmcore *vc, const char *name)
 static bool info_type(const struct kx_vmcore *vc, const char *name, uint32_t *ret)
 {
 	uint64_t v;
-	if (!info_number(vc, "NUMBER", name, &v))
+	if (!kx_vmcoreinfo_opt(vc, "NUMBER", name, &v))
 		return false;
 	*ret = (uint32_t)v;
 	return true;
@@ -49,7 +43,7 @@ static bool info_type(const struct kx_vmcore *vc, const char *name, uint32_t *re
 static bool info_offset(const struct kx_vmcore *vc, const char *name, uint64_t limit, uint32_t *ret)
 {
 	uint64_t v;
-	if (!info_number(vc, "OFFSET", name, &v) || v >= limit)
+	if (!kx_vmcoreinfo_opt(vc, "OFFSET", name, &v) || v >= limit)
 		return false;
 	*ret = (uint32_t)v;
 	return true;
@@ -68,7 +62,7 @@ int kx_page_rules_read(const struct kx_vmcore *vc, int dump_level, struct kx_pag
 	memset(r, 0, sizeof(*r));
 	bool by_page = dump_level & (KX_DL_CACHE | KX_DL_CACHE_PRIVATE | KX_DL_USER | KX_DL_FREE);
 	uint64_t size = 0;
-	if (!info_number(vc, "SIZE", "page", &size) || size < 8 || size > 1024) {
+	if (!kx_vmcoreinfo_opt(vc, "SIZE", "page", &size) || size < 8 || size > 1024) {
 		if (by_page)
 			return kx_fail(err, KX_E_INPUT, "dump level %d needs SIZE(page) in VMCOREINFO (8 to 1024 bytes)%s",
 				       dump_level, kx_vmcoreinfo_has(vc, "SIZE", "page") ? ", which is out of range" : "");
@@ -92,7 +86,7 @@ int kx_page_rules_read(const struct kx_vmcore *vc, int dump_level, struct kx_pag
 	r->pg_slab = info_bit(vc, "PG_slab");
 	r->pg_hwpoison = info_bit(vc, "PG_hwpoison");
 	r->pg_hugetlb = info_bit(vc, "PG_hugetlb");
-	info_number(vc, "NUMBER", "PG_head_mask", &r->head_mask);
+	kx_vmcoreinfo_opt(vc, "NUMBER", "PG_head_mask", &r->head_mask);
 	r->have_buddy = info_type(vc, "PAGE_BUDDY_MAPCOUNT_VALUE", &r->buddy_value);
 	r->have_slab_type = info_type(vc, "PAGE_SLAB_MAPCOUNT_VALUE", &r->slab_value);
 	r->have_offline = info_type(vc, "PAGE_OFFLINE_MAPCOUNT_VALUE", &r->offline_value);
@@ -100,20 +94,20 @@ int kx_page_rules_read(const struct kx_vmcore *vc, int dump_level, struct kx_pag
 	r->have_unaccepted = info_type(vc, "PAGE_UNACCEPTED_MAPCOUNT_VALUE", &r->unaccepted_value);
 	/* 6.3 on: folio._folio_order/_folio_dtor, counted from the head page */
 	uint64_t v;
-	if (info_number(vc, "OFFSET", "folio._folio_order", &v) && v >= size && v - size < size) {
+	if (kx_vmcoreinfo_opt(vc, "OFFSET", "folio._folio_order", &v) && v >= size && v - size < size) {
 		r->have_order_off = true;
 		r->order_off = (uint32_t)(v - size);
 	} else {
 		r->have_order_off = info_offset(vc, "page.compound_order", size, &r->order_off);
 	}
-	if (info_number(vc, "OFFSET", "folio._folio_dtor", &v) && v >= size && v - size < size) {
+	if (kx_vmcoreinfo_opt(vc, "OFFSET", "folio._folio_dtor", &v) && v >= size && v - size < size) {
 		r->have_dtor_off = true;
 		r->dtor_off = (uint32_t)(v - size);
 	} else {
 		r->have_dtor_off = info_offset(vc, "page.compound_dtor", size, &r->dtor_off);
 	}
-	r->have_hugetlb_dtor = info_number(vc, "NUMBER", "HUGETLB_PAGE_DTOR", &r->hugetlb_dtor);
-	info_number(vc, "LENGTH", "zone.free_area", &r->free_area_len);
+	r->have_hugetlb_dtor = kx_vmcoreinfo_opt(vc, "NUMBER", "HUGETLB_PAGE_DTOR", &r->hugetlb_dtor);
+	kx_vmcoreinfo_opt(vc, "LENGTH", "zone.free_area", &r->free_area_len);
 
 	if (!by_page)
 		return 0;

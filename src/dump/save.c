@@ -186,9 +186,7 @@ static void read_utsname(const struct kx_vmcore *vc, struct kx_kdump_info *info)
 	uint64_t sym, off;
 	struct kx_error ignored = { 0 };
 
-	if (kx_vmcoreinfo_has(vc, "SYMBOL", "init_uts_ns") && kx_vmcoreinfo_has(vc, "OFFSET", "uts_namespace.name") &&
-	    kx_vmcoreinfo_get(vc, "SYMBOL", "init_uts_ns", &sym, &ignored) == 0 &&
-	    kx_vmcoreinfo_get(vc, "OFFSET", "uts_namespace.name", &off, &ignored) == 0 &&
+	if (kx_vmcoreinfo_opt(vc, "SYMBOL", "init_uts_ns", &sym) && kx_vmcoreinfo_opt(vc, "OFFSET", "uts_namespace.name", &off) &&
 	    kx_vmcore_read_vaddr(vc, sym + off, info->utsname, sizeof(info->utsname), "init_uts_ns", &ignored) == 0 &&
 	    !memcmp(info->utsname[0], "Linux", 6)) {   /* (a dump's left-out page reads as zeros) */
 		for (int i = 0; i < 6; i++)
@@ -214,9 +212,8 @@ static uint64_t phys_base(const struct kx_vmcore *vc)
 	uint64_t v = 0;
 	const char *key = vc->machine == EM_X86_64 ? "phys_base" : vc->machine == EM_AARCH64 ? "PHYS_OFFSET" :
 			  vc->machine == EM_RISCV ? "phys_ram_base" : NULL;
-	struct kx_error ignored = { 0 };
-	if (key && kx_vmcoreinfo_has(vc, "NUMBER", key))
-		kx_vmcoreinfo_get(vc, "NUMBER", key, &v, &ignored);
+	if (key)
+		kx_vmcoreinfo_opt(vc, "NUMBER", key, &v);
 	return v;
 }
 
@@ -256,19 +253,17 @@ int kx_save_kdump(const struct kx_vmcore *vc, const struct kx_save_options *o, s
 	for (unsigned int i = 0; i < map.nr_ranges; i++)
 		for (uint64_t pfn = map.ranges[i].start_pfn; pfn < map.ranges[i].end_pfn; pfn++)
 			bit_set(exist, pfn);
-	if (o->input_exist) {
-		/* a dump file's view claims every pfn below its max_mapnr: its
-		 * own bitmaps say which exist and which it kept */
-		for (uint64_t pfn = 0; pfn < map.max_pfn; pfn++)
-			if (pfn >= o->input_max_pfn || !(o->input_exist[pfn >> 3] & (1u << (pfn & 7))))
-				exist[pfn >> 3] &= (uint8_t)~(1u << (pfn & 7));
-	}
+	/* a dump file's view claims every pfn below its max_mapnr (= map.max_pfn):
+	 * its own bitmaps say which exist and which it kept */
+	uint64_t input_bytes = o->input_exist ? (o->input_max_pfn + 7) / 8 : 0;
+	if (o->input_exist)
+		for (uint64_t i = 0; i < bitmap_bytes; i++)
+			exist[i] &= i < input_bytes ? o->input_exist[i] : 0;
 	memcpy(dumped, exist, bitmap_bytes);
 	uint64_t ram_pages = map.nr_pages;
 	if (o->input_dumped) {
-		for (uint64_t pfn = 0; pfn < map.max_pfn; pfn++)
-			if (pfn >= o->input_max_pfn || !(o->input_dumped[pfn >> 3] & (1u << (pfn & 7))))
-				dumped[pfn >> 3] &= (uint8_t)~(1u << (pfn & 7));
+		for (uint64_t i = 0; i < bitmap_bytes; i++)
+			dumped[i] &= i < input_bytes ? o->input_dumped[i] : 0;
 		/* the pages the input holds whole (its second bitmap before our
 		 * filter: what its PT_LOADs held) */
 		ram_pages = 0;

@@ -107,7 +107,7 @@ int kx_vmcoreinfo_get(const struct kx_vmcore *vc, const char *kind, const char *
 	return 0;
 }
 
-static bool info_opt(const struct kx_vmcore *vc, const char *kind, const char *name, uint64_t *ret)
+bool kx_vmcoreinfo_opt(const struct kx_vmcore *vc, const char *kind, const char *name, uint64_t *ret)
 {
 	struct kx_error ignored;
 	return kx_vmcoreinfo_has(vc, kind, name) && kx_vmcoreinfo_get(vc, kind, name, ret, &ignored) == 0;
@@ -133,13 +133,13 @@ static void setup_xlate(struct kx_vmcore *vc)
 		/* arch/x86/kernel/crash_core_64.c: NUMBER(phys_base),
 		 * SYMBOL(init_top_pgt), NUMBER(pgtable_l5_enabled),
 		 * NUMBER(KERNEL_IMAGE_SIZE), NUMBER(sme_mask). */
-		x->have_phys_base = info_opt(vc, "NUMBER", "phys_base", &x->phys_base);
-		if (!info_opt(vc, "NUMBER", "KERNEL_IMAGE_SIZE", &x->kernel_image_size) ||
+		x->have_phys_base = kx_vmcoreinfo_opt(vc, "NUMBER", "phys_base", &x->phys_base);
+		if (!kx_vmcoreinfo_opt(vc, "NUMBER", "KERNEL_IMAGE_SIZE", &x->kernel_image_size) ||
 		    x->kernel_image_size == 0 || x->kernel_image_size > 2 * GiB)
 			x->kernel_image_size = GiB;   /* KERNEL_IMAGE_SIZE with KASLR */
-		x->have_pgt = x->have_phys_base && info_opt(vc, "SYMBOL", "init_top_pgt", &x->init_top_pgt);
-		x->l5 = info_opt(vc, "NUMBER", "pgtable_l5_enabled", &v) && v;
-		if (!info_opt(vc, "NUMBER", "sme_mask", &x->sme_mask))
+		x->have_pgt = x->have_phys_base && kx_vmcoreinfo_opt(vc, "SYMBOL", "init_top_pgt", &x->init_top_pgt);
+		x->l5 = kx_vmcoreinfo_opt(vc, "NUMBER", "pgtable_l5_enabled", &v) && v;
+		if (!kx_vmcoreinfo_opt(vc, "NUMBER", "sme_mask", &x->sme_mask))
 			x->sme_mask = 0;
 		break;
 	case EM_AARCH64:
@@ -149,15 +149,15 @@ static void setup_xlate(struct kx_vmcore *vc)
 		 * PAGE_END = -(1 << (VA_BITS_MIN - 1)), VA_BITS_MIN = min(VA_BITS,
 		 * 48); __lm_to_phys(a) = a - PAGE_OFFSET + PHYS_OFFSET, and the
 		 * kernel image is a - kimage_voffset. */
-		if (info_opt(vc, "NUMBER", "VA_BITS", &va_bits) && va_bits >= 36 && va_bits <= 52 &&
-		    info_opt(vc, "NUMBER", "PHYS_OFFSET", &phys_offset)) {
+		if (kx_vmcoreinfo_opt(vc, "NUMBER", "VA_BITS", &va_bits) && va_bits >= 36 && va_bits <= 52 &&
+		    kx_vmcoreinfo_opt(vc, "NUMBER", "PHYS_OFFSET", &phys_offset)) {
 			uint64_t va_min = va_bits > 48 ? 48 : va_bits;
 			x->have_linear = true;
 			x->linear_start = (uint64_t)0 - (1ull << va_bits);
 			x->linear_end = (uint64_t)0 - (1ull << (va_min - 1));
 			x->linear_phys = phys_offset;
 		}
-		if (info_opt(vc, "NUMBER", "kimage_voffset", &x->kimage_offset)) {
+		if (kx_vmcoreinfo_opt(vc, "NUMBER", "kimage_voffset", &x->kimage_offset)) {
 			x->have_kimage = true;
 			x->kimage_start = x->have_linear ? x->linear_end : 0;
 		}
@@ -165,13 +165,13 @@ static void setup_xlate(struct kx_vmcore *vc)
 		 * runs with (a 52-bit build falls back to 48 bits on a CPU
 		 * without LPA2); a 52-bit VA with 4K or 16K pages means LPA2's
 		 * descriptors (output address bits 51:50 in bits 9:8). */
-		if (x->have_kimage && info_opt(vc, "SYMBOL", "swapper_pg_dir", &v) && v >= x->kimage_offset &&
-		    info_opt(vc, "", "PAGESIZE", &page_size) &&
+		if (x->have_kimage && kx_vmcoreinfo_opt(vc, "SYMBOL", "swapper_pg_dir", &v) && v >= x->kimage_offset &&
+		    kx_vmcoreinfo_opt(vc, "", "PAGESIZE", &page_size) &&
 		    (page_size == 4096 || page_size == 16384 || page_size == 65536)) {
 			uint64_t t1sz, va = 0;
-			if (info_opt(vc, "NUMBER", "TCR_EL1_T1SZ", &t1sz) && t1sz >= 12 && t1sz <= 39)
+			if (kx_vmcoreinfo_opt(vc, "NUMBER", "TCR_EL1_T1SZ", &t1sz) && t1sz >= 12 && t1sz <= 39)
 				va = 64 - t1sz;
-			else if (info_opt(vc, "NUMBER", "VA_BITS", &va_bits) && va_bits >= 25 && va_bits <= 52)
+			else if (kx_vmcoreinfo_opt(vc, "NUMBER", "VA_BITS", &va_bits) && va_bits >= 25 && va_bits <= 52)
 				va = va_bits;
 			if (va) {
 				x->have_pgt = true;
@@ -182,8 +182,8 @@ static void setup_xlate(struct kx_vmcore *vc)
 			}
 			/* the vmemmap lies above the linear map like the image:
 			 * its range must go to the walk, not the image's rule */
-			if (!info_opt(vc, "NUMBER", "VMEMMAP_START", &x->vmemmap_start) ||
-			    !info_opt(vc, "NUMBER", "VMEMMAP_END", &x->vmemmap_end) || x->vmemmap_end <= x->vmemmap_start)
+			if (!kx_vmcoreinfo_opt(vc, "NUMBER", "VMEMMAP_START", &x->vmemmap_start) ||
+			    !kx_vmcoreinfo_opt(vc, "NUMBER", "VMEMMAP_END", &x->vmemmap_end) || x->vmemmap_end <= x->vmemmap_start)
 				x->vmemmap_start = x->vmemmap_end = 0;
 		}
 		break;
@@ -192,28 +192,28 @@ static void setup_xlate(struct kx_vmcore *vc)
 		 * NUMBER(phys_ram_base), NUMBER(KERNEL_LINK_ADDR),
 		 * NUMBER(va_kernel_pa_offset), NUMBER(MODULES_VADDR). The kernel
 		 * image and modules sit above the linear map. */
-		if (info_opt(vc, "NUMBER", "PAGE_OFFSET", &page_offset) &&
-		    info_opt(vc, "NUMBER", "phys_ram_base", &ram_base)) {
+		if (kx_vmcoreinfo_opt(vc, "NUMBER", "PAGE_OFFSET", &page_offset) &&
+		    kx_vmcoreinfo_opt(vc, "NUMBER", "phys_ram_base", &ram_base)) {
 			x->have_linear = true;
 			x->linear_start = page_offset;
 			x->linear_end = UINT64_MAX;
 			x->linear_phys = ram_base;
 		}
-		if (info_opt(vc, "NUMBER", "KERNEL_LINK_ADDR", &link) &&
-		    info_opt(vc, "NUMBER", "va_kernel_pa_offset", &kpa)) {
+		if (kx_vmcoreinfo_opt(vc, "NUMBER", "KERNEL_LINK_ADDR", &link) &&
+		    kx_vmcoreinfo_opt(vc, "NUMBER", "va_kernel_pa_offset", &kpa)) {
 			x->have_kimage = true;
 			x->kimage_start = link;
 			x->kimage_offset = kpa;
 			if (x->have_linear && link > x->linear_start)
 				x->linear_end = link;
 		}
-		if (x->have_linear && info_opt(vc, "NUMBER", "MODULES_VADDR", &modules) &&
+		if (x->have_linear && kx_vmcoreinfo_opt(vc, "NUMBER", "MODULES_VADDR", &modules) &&
 		    modules > x->linear_start && modules < x->linear_end)
 			x->linear_end = modules;
 		/* The page tables: VA_BITS is the mode the kernel runs in
 		 * (39, 48 or 57: Sv39, Sv48, Sv57), set at boot. */
-		if (x->have_kimage && info_opt(vc, "SYMBOL", "swapper_pg_dir", &v) && v >= x->kimage_start &&
-		    info_opt(vc, "NUMBER", "VA_BITS", &va_bits) && (va_bits == 39 || va_bits == 48 || va_bits == 57)) {
+		if (x->have_kimage && kx_vmcoreinfo_opt(vc, "SYMBOL", "swapper_pg_dir", &v) && v >= x->kimage_start &&
+		    kx_vmcoreinfo_opt(vc, "NUMBER", "VA_BITS", &va_bits) && (va_bits == 39 || va_bits == 48 || va_bits == 57)) {
 			x->have_pgt = true;
 			x->pgt_root = v - x->kimage_offset;
 			x->pgt_va_bits = (unsigned int)va_bits;
@@ -261,9 +261,10 @@ static int x86_walk(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t *ret_pa
 	return -1;   /* not reached */
 }
 
-/* One table entry of a walk, read from the core. */
-static int read_entry(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t table, uint64_t index, int level,
-		      uint64_t *ret, struct kx_error *err)
+/* One table entry of an arm64 or riscv64 walk, read from the core; both
+ * mark a valid entry with bit 0, so an invalid one fails here. */
+static int read_valid_entry(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t table, uint64_t index, int level,
+			    uint64_t *ret, struct kx_error *err)
 {
 	uint8_t raw[8];
 	if (read_phys(vc, table + index * 8, 0, raw, 8, "page table", err) < 0) {
@@ -272,6 +273,10 @@ static int read_entry(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t table
 		return -1;
 	}
 	kx_le64((struct kx_bytes){ raw, 8 }, 0, ret);
+	if (!(*ret & 1))
+		return kx_fail(err, KX_E_INPUT, "virtual address 0x%" PRIx64 " is not mapped (level %d entry %" PRIu64
+			       " at physical 0x%" PRIx64 " is 0x%" PRIx64 ")",
+			       vaddr, level, index, table + index * 8, *ret);
 	return 0;
 }
 
@@ -305,12 +310,8 @@ static int arm64_walk(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t *ret_
 		unsigned int shift = s + b * (levels - 1 - i), width = i == 0 ? va - shift : b;
 		uint64_t index = (vaddr >> shift) & ((1ull << width) - 1), entry;
 		int level = (int)(4 - levels + i);   /* ARM's numbering: the last is 3 */
-		if (read_entry(vc, vaddr, table, index, level, &entry, err) < 0)
+		if (read_valid_entry(vc, vaddr, table, index, level, &entry, err) < 0)
 			return -1;
-		if (!(entry & 1))
-			return kx_fail(err, KX_E_INPUT, "virtual address 0x%" PRIx64 " is not mapped (level %d entry %" PRIu64
-				       " at physical 0x%" PRIx64 " is 0x%" PRIx64 ")",
-				       vaddr, level, index, table + index * 8, entry);
 		bool last = i == levels - 1;
 		if (last && (entry & 3) != 3)
 			return kx_fail(err, KX_E_INPUT, "virtual address 0x%" PRIx64 ": level 3 entry 0x%" PRIx64
@@ -342,12 +343,8 @@ static int riscv_walk(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t *ret_
 		unsigned int shift = 12 + 9 * (levels - 1 - i);
 		uint64_t index = (vaddr >> shift) & 511, entry;
 		int level = (int)(levels - 1 - i);   /* the spec's numbering: the last is 0 */
-		if (read_entry(vc, vaddr, table, index, level, &entry, err) < 0)
+		if (read_valid_entry(vc, vaddr, table, index, level, &entry, err) < 0)
 			return -1;
-		if (!(entry & 1))
-			return kx_fail(err, KX_E_INPUT, "virtual address 0x%" PRIx64 " is not mapped (level %d entry %" PRIu64
-				       " at physical 0x%" PRIx64 " is 0x%" PRIx64 ")",
-				       vaddr, level, index, table + index * 8, entry);
 		uint64_t pa = ((entry >> 10) & ((1ull << 44) - 1)) << 12;
 		if (entry & 0xe) {
 			uint64_t size = 1ull << shift;

@@ -115,6 +115,9 @@ int kx_vmcoreinfo_get(const struct kx_vmcore *vc, const char *kind, const char *
 		      uint64_t *ret, struct kx_error *err);
 /* The same; false without an error when the key is absent. */
 bool kx_vmcoreinfo_has(const struct kx_vmcore *vc, const char *kind, const char *name);
+/* The value when the key is there and a number; false otherwise (no error:
+ * for entries a kernel may or may not export). */
+bool kx_vmcoreinfo_opt(const struct kx_vmcore *vc, const char *kind, const char *name, uint64_t *ret);
 
 /*
  * Read `len` bytes of the crashed kernel's memory at virtual address
