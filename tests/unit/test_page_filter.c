@@ -17,6 +17,7 @@
 
 #include "core/bytes.h"
 #include "dump/page_filter.h"
+#include "synth_core.h"
 
 #define PAGE_61                                                                                              \
 	"PAGESIZE=4096\nSIZE(page)=64\nOFFSET(page.flags)=0\nOFFSET(page._refcount)=52\n"                     \
@@ -244,37 +245,10 @@ static size_t put_info(char *out, size_t size, const char *extra)
 static void build_core(const char *extra)
 {
 	char info[4096];
-	size_t info_len = put_info(info, sizeof(info), extra);
-	size_t note_size = 12 + 12 + kx_align_up(info_len, 4);
-	core_size = MEM_OFF + NR_PFNS * PS;
+	put_info(info, sizeof(info), extra);
 	free(core_bytes);
-	core_bytes = calloc(1, core_size);
-	uint8_t *e = core_bytes, *mem = core_bytes + MEM_OFF;
-	memcpy(e, ELFMAG, SELFMAG);
-	e[EI_CLASS] = ELFCLASS64;
-	e[EI_DATA] = ELFDATA2LSB;
-	e[EI_VERSION] = EV_CURRENT;
-	kx_put_le16(e + offsetof(Elf64_Ehdr, e_type), ET_CORE);
-	kx_put_le16(e + offsetof(Elf64_Ehdr, e_machine), EM_X86_64);
-	kx_put_le32(e + offsetof(Elf64_Ehdr, e_version), EV_CURRENT);
-	kx_put_le64(e + offsetof(Elf64_Ehdr, e_phoff), 64);
-	kx_put_le16(e + offsetof(Elf64_Ehdr, e_ehsize), 64);
-	kx_put_le16(e + offsetof(Elf64_Ehdr, e_phentsize), 56);
-	kx_put_le16(e + offsetof(Elf64_Ehdr, e_phnum), 2);
-	uint8_t *ph = e + 64;
-	kx_put_le32(ph + offsetof(Elf64_Phdr, p_type), PT_NOTE);
-	kx_put_le64(ph + offsetof(Elf64_Phdr, p_offset), 0x200);
-	kx_put_le64(ph + offsetof(Elf64_Phdr, p_filesz), note_size);
-	ph += 56;
-	kx_put_le32(ph + offsetof(Elf64_Phdr, p_type), PT_LOAD);
-	kx_put_le64(ph + offsetof(Elf64_Phdr, p_offset), MEM_OFF);
-	kx_put_le64(ph + offsetof(Elf64_Phdr, p_filesz), NR_PFNS * PS);
-	kx_put_le64(ph + offsetof(Elf64_Phdr, p_memsz), NR_PFNS * PS);
-	uint8_t *n = e + 0x200;
-	kx_put_le32(n, 11);
-	kx_put_le32(n + 4, (uint32_t)info_len);
-	memcpy(n + 12, "VMCOREINFO", 11);
-	memcpy(n + 24, info, info_len);
+	core_bytes = synth_core(EM_X86_64, info, 0, MEM_OFF, NR_PFNS * PS, &core_size);
+	uint8_t *mem = core_bytes + MEM_OFF;
 
 	/* page tables: PGD (pfn 1) -> PUD (2) -> PMD (3) -> PTE (4) -> pfn 7 */
 	kx_put_le64(mem + 0x1000 + ((VMEMMAP >> 39) & 511) * 8, 0x2000 | 0x63);

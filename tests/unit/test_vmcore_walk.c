@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "core/bytes.h"
+#include "synth_core.h"
 #include "vmcore/vmcore.h"
 
 #define NR_PAGES 16u
@@ -32,39 +33,11 @@ static uint64_t mem_paddr;
 /* A core of NR_PAGES pages at `paddr` (pages of `ps` bytes) with VMCOREINFO `info`. */
 static void build(uint16_t machine, uint64_t paddr, size_t ps, const char *info)
 {
-	size_t info_len = strlen(info), note_size = 24 + kx_align_up(info_len, 4);
 	page = ps;
 	mem_paddr = paddr;
-	mem_off = kx_align_up(0x200 + note_size, MAX_PAGE);
-	core_size = mem_off + NR_PAGES * ps;
+	mem_off = MAX_PAGE;   /* every granule's page boundary */
 	free(core);
-	core = calloc(1, core_size);
-	memcpy(core, ELFMAG, SELFMAG);
-	core[EI_CLASS] = ELFCLASS64;
-	core[EI_DATA] = ELFDATA2LSB;
-	core[EI_VERSION] = EV_CURRENT;
-	kx_put_le16(core + offsetof(Elf64_Ehdr, e_type), ET_CORE);
-	kx_put_le16(core + offsetof(Elf64_Ehdr, e_machine), machine);
-	kx_put_le32(core + offsetof(Elf64_Ehdr, e_version), EV_CURRENT);
-	kx_put_le64(core + offsetof(Elf64_Ehdr, e_phoff), 64);
-	kx_put_le16(core + offsetof(Elf64_Ehdr, e_ehsize), 64);
-	kx_put_le16(core + offsetof(Elf64_Ehdr, e_phentsize), 56);
-	kx_put_le16(core + offsetof(Elf64_Ehdr, e_phnum), 2);
-	uint8_t *ph = core + 64;
-	kx_put_le32(ph + offsetof(Elf64_Phdr, p_type), PT_NOTE);
-	kx_put_le64(ph + offsetof(Elf64_Phdr, p_offset), 0x200);
-	kx_put_le64(ph + offsetof(Elf64_Phdr, p_filesz), note_size);
-	ph += 56;
-	kx_put_le32(ph + offsetof(Elf64_Phdr, p_type), PT_LOAD);
-	kx_put_le64(ph + offsetof(Elf64_Phdr, p_offset), mem_off);
-	kx_put_le64(ph + offsetof(Elf64_Phdr, p_paddr), paddr);
-	kx_put_le64(ph + offsetof(Elf64_Phdr, p_filesz), NR_PAGES * ps);
-	kx_put_le64(ph + offsetof(Elf64_Phdr, p_memsz), NR_PAGES * ps);
-	uint8_t *n = core + 0x200;
-	kx_put_le32(n, 11);
-	kx_put_le32(n + 4, (uint32_t)info_len);
-	memcpy(n + 12, "VMCOREINFO", 11);
-	memcpy(n + 24, info, info_len);
+	core = synth_core(machine, info, paddr, mem_off, NR_PAGES * ps, &core_size);
 }
 
 /* Entry `index` of the table in page `table` (of the core's memory). */
