@@ -137,13 +137,14 @@ VMCORE=$W/vmcore
 
 # --- the runs ------------------------------------------------------------------
 NCPU=$(nproc)
-mdf() { LD_LIBRARY_PATH="$MDF_TREE/lib:$MDF_TREE/lib64:$MDF_TREE/lib/x86_64-linux-gnu" "$MDF_TREE/sbin/makedumpfile" "$@"; }
+MDF_LIBS=$MDF_TREE/lib:$MDF_TREE/lib64:$MDF_TREE/lib/x86_64-linux-gnu
+mdf() { LD_LIBRARY_PATH="$MDF_LIBS" "$MDF_TREE/sbin/makedumpfile" "$@"; }
 # run_one TOOL ARGS...: one run; prints "wall cpu bytes maxrss_kib"
 run_one() {
   local tool=$1 out=$W/out.dump tf=$W/time.txt; shift
   rm -f "$out"
   if [ "$tool" = makedumpfile ]; then
-    /usr/bin/time -f '%e %U %S %M' -o "$tf" env LD_LIBRARY_PATH="$MDF_TREE/lib:$MDF_TREE/lib64:$MDF_TREE/lib/x86_64-linux-gnu" \
+    /usr/bin/time -f '%e %U %S %M' -o "$tf" env LD_LIBRARY_PATH="$MDF_LIBS" \
       "$MDF_TREE/sbin/makedumpfile" "$@" "$VMCORE" "$out" >/dev/null 2>&1 || { echo "fail"; return; }
   else
     /usr/bin/time -f '%e %U %S %M' -o "$tf" "$SAVE" "$@" "$VMCORE" "$out" >/dev/null 2>&1 || { echo "fail"; return; }

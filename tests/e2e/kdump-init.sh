@@ -166,42 +166,40 @@ if [ -e /proc/vmcore ]; then
     # /proc/vmcore; both written with LZO (deterministic), so with the same
     # bitmaps and pages the files are the same from the first bitmap on
     # (headers differ: time, flags).
-    if :; then
-      # (one dump at a time in the capture kernel's RAM: of each, the sub
-      # header size, a digest of everything after the headers and its
-      # first 256 KiB, the bitmaps, to show where they differ)
-      run_cmd save31 /bin/vmcore-save -l -d 31 --message-level 22 /proc/vmcore /tmp/save31.kdump
-      tail31() {
-        local s; s=$(od -An -t u4 -j 432 -N 4 "/tmp/$1.kdump" | tr -d ' ')
-        echo "${s:-none} $(tail -c +$(( (${s:-0} + 1) * 4096 + 1 )) "/tmp/$1.kdump" | sha256sum | cut -d' ' -f1)" >"/tmp/$1.sum"
-        tail -c +$(( (${s:-0} + 1) * 4096 + 1 )) "/tmp/$1.kdump" | head -c 262144 >"/tmp/$1.head"
-        # vmcore-dmesg reads the dump file: the log it reads of /proc/vmcore
-        if [ ! -s "/tmp/$1.kdump" ]; then d=none
-        elif /bin/vmcore-dmesg "/tmp/$1.kdump" >"/tmp/$1.dmesg" 2>"/tmp/$1.dmesg.err" &&
-             cmp -s "/tmp/$1.dmesg" /tmp/vdmesg.txt; then d=yes
-        else d=no; head -n 2 "/tmp/$1.dmesg.err" | sed "s/^/E2E: out dmesg31-$1: /"; fi
-        echo "E2E: dmesg31 $1=$d"
-        rm -f "/tmp/$1.kdump" "/tmp/$1.dmesg"
-      }
-      tail31 save31
-      # (kxmdfdry=1, trixie's 6.12: makedumpfile's report without the file,
-      # which its 1.7.6 would fill with 6.12's free pages, see kdump.sh)
-      dry=; grep -q ' kxmdfdry=1' /proc/cmdline && dry=--dry-run
-      run_cmd dump31 makedumpfile $dry -l -d 31 --message-level 22 /proc/vmcore /tmp/dump31.kdump
-      tail31 dump31
-      for f in save31 dump31; do
-        echo "E2E: classes $f=$(grep -E '^ +(Pages filled|Non-private|Private cache|User process|Free pages|Hwpoison|Offline)' /tmp/out.$f |
-          sed 's/.*: 0x0*\([0-9a-f]\)/\1/' | tr '\n' ',')"
-      done
-      if cmp -s /tmp/save31.sum /tmp/dump31.sum; then
-        echo "E2E: save31 same=yes"
-      else
-        # (cmp -l: byte number from the first bitmap on, octal values)
-        echo "E2E: save31 same=no sums=$(tr ' ' : </tmp/save31.sum)/$(tr ' ' : </tmp/dump31.sum)"
-        cmp -l /tmp/save31.head /tmp/dump31.head 2>&1 | head -n 12 | sed 's/^/E2E: out save31-cmp: /'
-      fi
-      rm -f /tmp/save31.* /tmp/dump31.*
+    # (one dump at a time in the capture kernel's RAM: of each, the sub
+    # header size, a digest of everything after the headers and its
+    # first 256 KiB, the bitmaps, to show where they differ)
+    run_cmd save31 /bin/vmcore-save -l -d 31 --message-level 22 /proc/vmcore /tmp/save31.kdump
+    tail31() {
+      local s; s=$(od -An -t u4 -j 432 -N 4 "/tmp/$1.kdump" | tr -d ' ')
+      echo "${s:-none} $(tail -c +$(( (${s:-0} + 1) * 4096 + 1 )) "/tmp/$1.kdump" | sha256sum | cut -d' ' -f1)" >"/tmp/$1.sum"
+      tail -c +$(( (${s:-0} + 1) * 4096 + 1 )) "/tmp/$1.kdump" | head -c 262144 >"/tmp/$1.head"
+      # vmcore-dmesg reads the dump file: the log it reads of /proc/vmcore
+      if [ ! -s "/tmp/$1.kdump" ]; then d=none
+      elif /bin/vmcore-dmesg "/tmp/$1.kdump" >"/tmp/$1.dmesg" 2>"/tmp/$1.dmesg.err" &&
+           cmp -s "/tmp/$1.dmesg" /tmp/vdmesg.txt; then d=yes
+      else d=no; head -n 2 "/tmp/$1.dmesg.err" | sed "s/^/E2E: out dmesg31-$1: /"; fi
+      echo "E2E: dmesg31 $1=$d"
+      rm -f "/tmp/$1.kdump" "/tmp/$1.dmesg"
+    }
+    tail31 save31
+    # (kxmdfdry=1, trixie's 6.12: makedumpfile's report without the file,
+    # which its 1.7.6 would fill with 6.12's free pages, see kdump.sh)
+    dry=; grep -q ' kxmdfdry=1' /proc/cmdline && dry=--dry-run
+    run_cmd dump31 makedumpfile $dry -l -d 31 --message-level 22 /proc/vmcore /tmp/dump31.kdump
+    tail31 dump31
+    for f in save31 dump31; do
+      echo "E2E: classes $f=$(grep -E '^ +(Pages filled|Non-private|Private cache|User process|Free pages|Hwpoison|Offline)' /tmp/out.$f |
+        sed 's/.*: 0x0*\([0-9a-f]\)/\1/' | tr '\n' ',')"
+    done
+    if cmp -s /tmp/save31.sum /tmp/dump31.sum; then
+      echo "E2E: save31 same=yes"
+    else
+      # (cmp -l: byte number from the first bitmap on, octal values)
+      echo "E2E: save31 same=no sums=$(tr ' ' : </tmp/save31.sum)/$(tr ' ' : </tmp/dump31.sum)"
+      cmp -l /tmp/save31.head /tmp/dump31.head 2>&1 | head -n 12 | sed 's/^/E2E: out save31-cmp: /'
     fi
+    rm -f /tmp/save31.* /tmp/dump31.*
   fi
   # kxstream=1: a -c -d 31 dump as a flattened stream (vmcore-save -F, as
   # over ssh) out of the second serial port, for crash on the host
