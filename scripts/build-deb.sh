@@ -56,7 +56,7 @@ if ! command -v dpkg-checkbuilddeps >/dev/null || ! command -v dpkg-buildpackage
 fi
 if [ $cross = 1 ]; then
   # What the cross build uses instead of Build-Depends:arm64 (see the top).
-  for p in gcc-aarch64-linux-gnu libfdt-dev libfdt1:arm64 libc6-dev:arm64 zlib1g-dev:arm64 \
+  for p in gcc-aarch64-linux-gnu libfdt-dev libfdt1:arm64 libc6-dev:arm64 zlib1g-dev:arm64 libdeflate-dev:arm64 \
       liblzma-dev:arm64 libzstd-dev:arm64 liblz4-dev:arm64 libbz2-dev:arm64 liblzo2-dev:arm64 \
       debhelper meson ninja-build pkgconf python3; do
     case "$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null)" in

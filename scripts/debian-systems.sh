@@ -38,7 +38,7 @@ SYSTEMS=$ROOT/.cache/systems
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 # Bump when the recipe below changes so that cached systems get rebuilt;
 # ARM64_RECIPE for what only the arm64 systems do differently.
-RECIPE=6
+RECIPE=7
 ARM64_RECIPE=1
 
 # Installed by debootstrap itself: nothing here asks debconf questions.
@@ -49,7 +49,7 @@ ARM64_RECIPE=1
 #   libfdt1 ... liblzo2-2     kexec-ng's .deb's run-time dependencies, so the
 #                             guest can "apt install ./kexec-ng_*.deb" offline
 BASE_PKGS_COMMON=systemd-sysv,udev,initramfs-tools,zstd,makedumpfile,e2fsprogs,procps,kmod,file
-BASE_PKGS_COMMON+=,libfdt1,zlib1g,liblzma5,libzstd1,liblz4-1,libbz2-1.0,liblzo2-2
+BASE_PKGS_COMMON+=,libfdt1,zlib1g,libdeflate0,liblzma5,libzstd1,liblz4-1,libbz2-1.0,liblzo2-2
 # Installed in the chroot after debconf is preseeded (kexec-tools and
 # kdump-tools ask questions), in two steps: kdump-tools first, then the
 # kernel with kdump-tools' /etc/kernel/postinst.d hook switched off (see

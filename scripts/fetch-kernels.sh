@@ -324,7 +324,7 @@ HOST_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 # --- riscv64 sysroot (trixie): the -dev packages and one glibc, never installed
 SRV=$CACHE/sysroot-riscv64
 # liblz4-dev in trixie links libxxhash (Requires.private): libxxhash-dev too.
-SRV_PKGS="libc6-dev libc6 linux-libc-dev libfdt-dev libfdt1 zlib1g-dev zlib1g liblzma-dev liblzma5 libzstd-dev libzstd1 liblz4-dev liblz4-1 libbz2-dev libbz2-1.0 liblzo2-dev liblzo2-2 libgcc-s1 libcrypt-dev libcrypt1 libxxhash-dev libxxhash0"
+SRV_PKGS="libc6-dev libc6 linux-libc-dev libfdt-dev libfdt1 zlib1g-dev zlib1g libdeflate-dev libdeflate0 liblzma-dev liblzma5 libzstd-dev libzstd1 liblz4-dev liblz4-1 libbz2-dev libbz2-1.0 liblzo2-dev liblzo2-2 libgcc-s1 libcrypt-dev libcrypt1 libxxhash-dev libxxhash0"
 srv_want() {
   local p v out=
   for p in $SRV_PKGS; do

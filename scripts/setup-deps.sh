@@ -16,13 +16,13 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PKGS=(
   # build
   make meson ninja-build pkg-config gcc libc6-dev binutils linux-libc-dev gcc-aarch64-linux-gnu
-  libfdt-dev zlib1g-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev liblzo2-dev file
+  libfdt-dev zlib1g-dev libdeflate-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev liblzo2-dev file
   # python3 (standard library only): src/purgatory/mkblob.py, scripts/test.sh's
   # TAP count, tests/purgatory/run.sh's QEMU monitor (meson pulls it in too,
   # but these call it themselves)
   python3
   # arm64 cross build (multiarch; libfdt-dev:arm64 is handled below)
-  libc6-dev:arm64 zlib1g-dev:arm64 liblzma-dev:arm64 libzstd-dev:arm64
+  libc6-dev:arm64 zlib1g-dev:arm64 libdeflate-dev:arm64 liblzma-dev:arm64 libzstd-dev:arm64
   liblz4-dev:arm64 libbz2-dev:arm64 liblzo2-dev:arm64
   # the arm64 Debian package, cross-built (scripts/build-deb.sh,
   # KX_DEB_HOST_ARCH=arm64): libfdt1:arm64 is Multi-Arch: same

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../core/file.h"
@@ -241,6 +242,13 @@ int main(int argc, char **argv)
 		opt.save.input_exist = view.bitmap1;
 		opt.save.input_dumped = view.bitmap2;
 		opt.save.input_max_pfn = view.max_mapnr;
+	} else {
+		struct stat core_stat;
+		if (fstat(fd, &core_stat) == 0 && S_ISREG(core_stat.st_mode)) {
+			opt.save.map_core = true;
+			opt.save.map_fd = fd;
+			opt.save.map_size = (uint64_t)core_stat.st_size;
+		}
 	}
 	if (kx_vmcore_open(&vc, opt.core, rd, &err) < 0)
 		goto fail;

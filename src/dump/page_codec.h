@@ -30,7 +30,7 @@ const char *kx_dump_codec_name(enum kx_dump_codec codec);
 struct kx_page_codec {
 	enum kx_dump_codec codec;
 	size_t page_size;
-	void *state;      /* z_stream, LZO work memory or ZSTD_CCtx */
+	void *state;      /* libdeflate compressor, LZO work memory or ZSTD_CCtx */
 	uint8_t *out;     /* the last page's compressed bytes */
 	size_t out_cap;
 };

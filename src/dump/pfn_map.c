@@ -136,3 +136,22 @@ int kx_pfn_map_read(const struct kx_pfn_map *m, struct kx_elfcore_reader rd, con
 	memset(out + (filled - start), 0, end - filled);
 	return 0;
 }
+
+bool kx_pfn_map_file_span(const struct kx_pfn_map *m, uint64_t pfn, uint64_t count, uint64_t *offset)
+{
+	if (count == 0 || pfn >= m->max_pfn || count > m->max_pfn - pfn)
+		return false;
+	/* below max_pfn, neither shift overflows (max_pfn came from PT_LOAD ends) */
+	uint64_t start = pfn << m->page_shift, end = start + (count << m->page_shift);
+	for (unsigned int i = 0; i < m->nr_loads; i++) {
+		const struct kx_elfcore_load *l = &m->loads[i];
+		if (!l->readable || !l->has_paddr || l->paddr > start)
+			continue;
+		uint64_t l_end = l->paddr + (l->filesz < l->memsz ? l->filesz : l->memsz);
+		if (l_end >= end) {
+			*offset = l->offset + (start - l->paddr);
+			return true;
+		}
+	}
+	return false;
+}

@@ -10,6 +10,7 @@
 #ifndef KX_DUMP_PFN_MAP_H
 #define KX_DUMP_PFN_MAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -54,5 +55,13 @@ int kx_pfn_map_has(const struct kx_pfn_map *m, uint64_t pfn);
  */
 int kx_pfn_map_read(const struct kx_pfn_map *m, struct kx_elfcore_reader rd, const char *name, uint64_t pfn,
 		    uint64_t count, uint8_t *out, struct kx_error *err);
+
+/*
+ * Whether one PT_LOAD's file bytes hold all of the `count` pages from `pfn`
+ * on; if so, *offset is the file offset of the first. Such pages can be
+ * mapped from the core instead of read (where PT_LOADs overlap, any one
+ * holding them all will do: they hold the same memory).
+ */
+bool kx_pfn_map_file_span(const struct kx_pfn_map *m, uint64_t pfn, uint64_t count, uint64_t *offset);
 
 #endif

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "../core/bytes.h"
@@ -47,6 +48,10 @@ struct slot {
 	uint32_t *size;           /* per page: stored bytes; 0 = the shared zero page */
 	uint32_t *flags;          /* per page: codec flag, 0 = stored as is */
 	uint8_t *pages;           /* the window's pages as read, each at its place */
+	void *map;                /* or the core's bytes mapped (map_len bytes), from pfn map_pfn on */
+	size_t map_len;
+	const uint8_t *map_pages;
+	uint64_t map_pfn;
 	uint8_t *packed;          /* the compressed pages, one after another */
 	size_t packed_len;
 	struct iovec *iov;        /* the stored bytes in order (adjacent ones merged) */
@@ -77,6 +82,8 @@ struct saver {
 	int dump_level;
 	enum kx_dump_codec codec;
 	uint32_t codec_flag;
+	const struct kx_save_options *opts;
+	bool map_refused;         /* the core's mmap failed once: read from then on */
 
 	struct slot *slots;
 	unsigned int nr_slots;
@@ -86,6 +93,46 @@ struct saver {
 	bool stop;
 };
 
+static void unmap_window(struct slot *s)
+{
+	if (s->map)
+		munmap(s->map, s->map_len);
+	s->map = NULL;
+	s->map_pages = NULL;
+}
+
+/* Map the core's bytes of the window's dumped pages [first, end) when one
+ * PT_LOAD holds them all; otherwise they are read. */
+static void map_window(struct saver *sv, struct slot *s, uint64_t first, uint64_t end)
+{
+	const struct kx_save_options *o = sv->opts;
+	uint64_t lo = first, hi = end, offset;
+
+	if (!o->map_core || __atomic_load_n(&sv->map_refused, __ATOMIC_RELAXED))
+		return;
+	while (lo < hi && !bit_is_set(sv->dumped, lo))
+		lo++;
+	while (hi > lo && !bit_is_set(sv->dumped, hi - 1))
+		hi--;
+	if (lo == hi || !kx_pfn_map_file_span(sv->map, lo, hi - lo, &offset))
+		return;
+	uint64_t len = (hi - lo) * sv->page_size;
+	/* within the file: a mapping past its end faults (SIGBUS) where a read
+	 * says the core is truncated */
+	if (offset > o->map_size || len > o->map_size - offset)
+		return;
+	uint64_t host_page = (uint64_t)sysconf(_SC_PAGESIZE), delta = offset % host_page;
+	void *p = mmap(NULL, len + delta, PROT_READ, MAP_PRIVATE, o->map_fd, (off_t)(offset - delta));
+	if (p == MAP_FAILED) {
+		__atomic_store_n(&sv->map_refused, true, __ATOMIC_RELAXED);
+		return;
+	}
+	s->map = p;
+	s->map_len = len + delta;
+	s->map_pages = (const uint8_t *)p + delta;
+	s->map_pfn = lo;
+}
+
 /* Read, test and compress the dumped pages of one window into `s`. */
 static int fill_window(struct saver *sv, struct slot *s, struct kx_page_codec *codec, struct kx_error *err)
 {
@@ -93,6 +140,8 @@ static int fill_window(struct saver *sv, struct slot *s, struct kx_page_codec *c
 	uint64_t end = first + sv->window_pfns < sv->max_mapnr ? first + sv->window_pfns : sv->max_mapnr;
 	size_t ps = sv->page_size;
 
+	unmap_window(s);   /* the window before in this slot is written */
+	map_window(sv, s, first, end);
 	s->nr = 0;
 	s->nr_iov = 0;
 	s->data_len = 0;
@@ -106,10 +155,16 @@ static int fill_window(struct saver *sv, struct slot *s, struct kx_page_codec *c
 		uint64_t run_end = pfn + 1;
 		while (run_end < end && bit_is_set(sv->dumped, run_end))
 			run_end++;
-		/* one read for the run, at its place in the window */
-		uint8_t *run = s->pages + (pfn - first) * ps;
-		if (kx_pfn_map_read(sv->map, sv->vc->rd, sv->vc->name, pfn, run_end - pfn, run, err) < 0)
-			return -1;
+		/* the run where it is mapped, or one read at its place in the window */
+		const uint8_t *run;
+		if (s->map_pages) {
+			run = s->map_pages + (pfn - s->map_pfn) * ps;
+		} else {
+			uint8_t *buf = s->pages + (pfn - first) * ps;
+			if (kx_pfn_map_read(sv->map, sv->vc->rd, sv->vc->name, pfn, run_end - pfn, buf, err) < 0)
+				return -1;
+			run = buf;
+		}
 		for (uint64_t i = 0; i < run_end - pfn; i++) {
 			const uint8_t *page = run + i * ps;
 			uint32_t k = s->nr++;
@@ -408,6 +463,7 @@ int kx_save_kdump(const struct kx_vmcore *vc, const struct kx_save_options *o, s
 	sv.dump_level = o->dump_level;
 	sv.codec = o->codec;
 	sv.codec_flag = kx_kdump_codec_flag(o->codec);
+	sv.opts = o;
 	sv.nr_slots = 2 * threads;
 	sv.slots = calloc(sv.nr_slots, sizeof(*sv.slots));
 	descs = malloc(sv.window_pfns * KX_KDUMP_DESC_SIZE);
@@ -499,6 +555,7 @@ out_threads:
 out_free_slots:
 	if (sv.slots)
 		for (unsigned int i = 0; i < sv.nr_slots; i++) {
+			unmap_window(&sv.slots[i]);
 			free(sv.slots[i].size);
 			free(sv.slots[i].flags);
 			free(sv.slots[i].pages);

@@ -7,7 +7,7 @@
  * the calling thread writes the windows in pfn order, so the descriptors
  * and the data go out once each, in order (what the flattened stream and
  * crash want). No page is copied once it is read: it is compressed from the
- * read buffer, or written from it.
+ * core's mapping or the read buffer, or written from there.
  */
 #ifndef KX_DUMP_SAVE_H
 #define KX_DUMP_SAVE_H
@@ -35,6 +35,14 @@ struct kx_save_options {
 	 * page the input left out stays out. */
 	const uint8_t *input_exist, *input_dumped;
 	uint64_t input_max_pfn;
+	/* map_core: the core's pages are mapped from map_fd (its first
+	 * map_size bytes) rather than read: /proc/vmcore's read copies each
+	 * page through the kernel, its mmap does not (makedumpfile maps it
+	 * too). Pages a mapping cannot serve (across PT_LOADs, past
+	 * map_size) and a core mmap refuses are read. */
+	bool map_core;
+	int map_fd;
+	uint64_t map_size;
 };
 
 struct kx_save_stats {

@@ -38,6 +38,11 @@ expect "a missing core" 3 "nothing.core: cannot open" "$SAVE" "$T/nothing.core" 
 [ ! -e "$T/a" ] && ok "no dump file left by a failed run" || nok "no dump file left by a failed run" "$(ls -l "$T/a")"
 head -c 100 "$T/core" >"$T/short.core"
 expect "a truncated core" 4 "short.core: program headers .* run past the end of the file" "$SAVE" "$T/short.core" "$T/a"
+# cut inside the last PT_LOAD's pages: pages are mapped from a file, never
+# past its end (that would be SIGBUS); the pages there are read, and say so
+head -c $(($(stat -c %s "$T/core") - 5000)) "$T/core" >"$T/cut.core"
+expect "a core cut inside its pages" 4 "cut.core: pages at physical 0x[0-9a-f]*: .* run past the end of the file" \
+  "$SAVE" -d 0 "$T/cut.core" "$T/a"
 printf 'not a core at all, just text\n%.0s' {1..10} >"$T/text"
 expect "not a core" 5 "text: not an ELF core file \\(no ELF magic\\)" "$SAVE" "$T/text" "$T/a"
 

@@ -3,7 +3,7 @@
  * The pfn map of an ELF vmcore's PT_LOADs: ranges sorted and merged, pages
  * at unaligned edges read from every PT_LOAD holding part of them (zeros
  * elsewhere), bytes past p_filesz zeros, reads past the map and PT_LOADs
- * that overflow refused.
+ * that overflow refused; the spans one PT_LOAD's file bytes hold (mapped).
  */
 #include "harness.h"
 
@@ -136,6 +136,32 @@ KX_TEST(truncated_core_is_an_error)
 	kx_pfn_map_free(&m);
 }
 
+/* The spans a mapping may serve: all pages in one PT_LOAD's file bytes. */
+KX_TEST(file_spans)
+{
+	struct kx_elfcore_load loads[] = {
+		load(0x3000, 0x10000, 4 * PS, 4 * PS),
+		load(0x9000, 0x14000, 2 * PS, 4 * PS),       /* adjoins; last two pages past p_filesz */
+		load(0x20000, 0x12000, 2 * PS, 2 * PS),      /* inside the first (as a kernel text PT_LOAD) */
+	};
+	struct kx_pfn_map m;
+	struct kx_error err = { 0 };
+	uint64_t off = 0;
+	CHECK(kx_pfn_map_build(&m, loads, 3, PS, &err) == 0);
+	CHECK(kx_pfn_map_file_span(&m, 0x10, 4, &off));
+	CHECK_EQ_U64(off, 0x3000);
+	CHECK(kx_pfn_map_file_span(&m, 0x12, 2, &off));
+	CHECK_EQ_U64(off, 0x5000);                    /* the first PT_LOAD holding them all */
+	CHECK(kx_pfn_map_file_span(&m, 0x15, 1, &off));
+	CHECK_EQ_U64(off, 0xa000);
+	CHECK(!kx_pfn_map_file_span(&m, 0x13, 2, &off)); /* across two PT_LOADs: read */
+	CHECK(!kx_pfn_map_file_span(&m, 0x15, 2, &off)); /* past p_filesz */
+	CHECK(!kx_pfn_map_file_span(&m, 0x10, 0, &off));
+	CHECK(!kx_pfn_map_file_span(&m, 0x17, 2, &off)); /* past the map */
+	CHECK(!kx_pfn_map_file_span(&m, 0x10, UINT64_MAX, &off));
+	kx_pfn_map_free(&m);
+}
+
 KX_TEST(bad_maps_refused)
 {
 	struct kx_pfn_map m;
@@ -153,4 +179,4 @@ KX_TEST(bad_maps_refused)
 
 KX_TEST_MAIN(KX_CASE(ranges_sorted_merged_counted), KX_CASE(pages_read_with_edges_and_zeros),
 	     KX_CASE(load_order_does_not_matter),
-	     KX_CASE(truncated_core_is_an_error), KX_CASE(bad_maps_refused))
+	     KX_CASE(truncated_core_is_an_error), KX_CASE(file_spans), KX_CASE(bad_maps_refused))
