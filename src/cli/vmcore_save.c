@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "../core/file.h"
+#include "../dump/elf_dump.h"
 #include "../dump/kdump_read.h"
 #include "../dump/save.h"
 #include "../dump/sink.h"
@@ -36,6 +37,9 @@ struct options {
 	const char *rearrange;     /* -R FILE */
 	struct kx_save_options save;
 	bool flat;
+	bool elf;                  /* -E */
+	bool threads_given;        /* --num-threads */
+	bool codec_given;          /* -c, -l or -z */
 	int message_level;
 };
 
@@ -48,6 +52,7 @@ static void usage(FILE *out)
 	      "  VMCORE              /proc/vmcore in a capture kernel, a copy of it (an ELF core), or a\n"
 	      "                      kdump-compressed dump file to filter or compress again\n"
 	      "  -c, -l, -z          compress each page with zlib, LZO or zstd (default: none)\n"
+	      "  -E                  write an ELF core (as makedumpfile -E) instead: not compressed\n"
 	      "  -d LEVEL            dump level, the sum of makedumpfile's bits: 1 zero pages,\n"
 	      "                      2 cache without private data, 4 all cache, 8 user data,\n"
 	      "                      16 free pages\n"
@@ -94,16 +99,13 @@ static int parse(int argc, char **argv, struct options *opt)
 	opt->message_level = 7;
 	while ((c = getopt_long(argc, argv, "clzpd:FR:Ehv", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'c': opt->save.codec = KX_DUMP_ZLIB; break;
-		case 'l': opt->save.codec = KX_DUMP_LZO; break;
-		case 'z': opt->save.codec = KX_DUMP_ZSTD; break;
+		case 'c': opt->save.codec = KX_DUMP_ZLIB; opt->codec_given = true; break;
+		case 'l': opt->save.codec = KX_DUMP_LZO; opt->codec_given = true; break;
+		case 'z': opt->save.codec = KX_DUMP_ZSTD; opt->codec_given = true; break;
 		case 'p':
 			fprintf(stderr, "vmcore-save: -p (snappy) is not supported: use -z (zstd), as fast and smaller\n");
 			return -1;
-		case 'E':
-			fprintf(stderr, "vmcore-save: -E (an ELF dump) is not supported yet: the kdump-compressed format "
-				"(the default) is what crash and makedumpfile read\n");
-			return -1;
+		case 'E': opt->elf = true; break;
 		case 'd':
 			if (parse_uint(optarg, "dump level", 31, &n) < 0)
 				return -1;
@@ -115,6 +117,7 @@ static int parse(int argc, char **argv, struct options *opt)
 			if (parse_uint(optarg, "--num-threads", KX_SAVE_THREADS_MAX, &n) < 0)
 				return -1;
 			opt->save.threads = (unsigned int)n;
+			opt->threads_given = true;
 			break;
 		case OPT_MESSAGE_LEVEL:
 			if (parse_uint(optarg, "--message-level", 31, &opt->message_level) < 0)
@@ -129,6 +132,16 @@ static int parse(int argc, char **argv, struct options *opt)
 		}
 	}
 	int left = argc - optind;
+	/* makedumpfile's rules for -E: an ELF dump is written as it is, by
+	 * one thread */
+	if (opt->elf && opt->codec_given) {
+		fprintf(stderr, "vmcore-save: -E writes pages as they are: not with -c, -l or -z\n");
+		return -1;
+	}
+	if (opt->elf && opt->threads_given) {
+		fprintf(stderr, "vmcore-save: --num-threads cannot be used with -E (an ELF dump is copied by one thread)\n");
+		return -1;
+	}
 	if (opt->rearrange) {
 		if (left != 0 || opt->flat) {
 			fprintf(stderr, "vmcore-save: -R DUMPFILE takes the stream on standard input and nothing else\n");
@@ -175,9 +188,13 @@ static void report(const struct options *opt, const struct kx_save_stats *st, co
 	fprintf(f, "--------------------------------------------------\n");
 	fprintf(f, "Total pages     : 0x%016" PRIx64 "\n", st->max_mapnr);
 	fprintf(f, "Write bytes     : %" PRIu64 "\n\n", written);
-	fprintf(f, "vmcore-save: %u threads, dump level %d, %s, %" PRIu64 " of %" PRIu64 " pages compressed\n",
-		st->threads, opt->save.dump_level, kx_dump_codec_name(opt->save.codec), st->compressed_pages,
-		st->dumped_pages - st->zero_pages);
+	if (opt->elf)
+		fprintf(f, "vmcore-save: ELF, dump level %d, %" PRIu64 " pages kept\n", opt->save.dump_level,
+			st->dumped_pages);
+	else
+		fprintf(f, "vmcore-save: %u threads, dump level %d, %s, %" PRIu64 " of %" PRIu64 " pages compressed\n",
+			st->threads, opt->save.dump_level, kx_dump_codec_name(opt->save.codec), st->compressed_pages,
+			st->dumped_pages - st->zero_pages);
 }
 
 static int rearrange(const struct options *opt)
@@ -254,7 +271,8 @@ int main(int argc, char **argv)
 		goto fail;
 	if (kx_dump_sink_init(&sink, opt.dump ? out.fd : STDOUT_FILENO, opt.flat, opt.dump ? opt.dump : "standard output",
 			      &err) < 0 ||
-	    kx_save_kdump(&vc, &opt.save, &sink, &st, &err) < 0) {
+	    (opt.elf ? kx_save_elf(&vc, &opt.save, &sink, &st, &err)
+		     : kx_save_kdump(&vc, &opt.save, &sink, &st, &err)) < 0) {
 		output_failed = sink.failed;
 		kx_vmcore_close(&vc);
 		goto fail;

@@ -272,28 +272,22 @@ static uint64_t phys_base(const struct kx_vmcore *vc)
 	return v;
 }
 
-int kx_save_kdump(const struct kx_vmcore *vc, const struct kx_save_options *o, struct kx_dump_sink *sink,
-		  struct kx_save_stats *stats, struct kx_error *err)
+int kx_dump_bitmaps_make(const struct kx_vmcore *vc, const struct kx_save_options *o, bool elf,
+			 struct kx_dump_bitmaps *b, struct kx_save_stats *stats, struct kx_error *err)
 {
-	struct kx_kdump_info info;
-	struct kx_kdump_layout lay;
 	struct kx_pfn_map map;
-	struct saver sv;
 	uint64_t page_size;
-	uint8_t *exist = NULL, *dumped = NULL, *hdr = NULL, *descs = NULL;
-	pthread_t *tids = NULL;
-	unsigned int started = 0;
-	int r = -1;
+	uint8_t *exist = NULL, *dumped = NULL;
 
+	memset(b, 0, sizeof(*b));
 	memset(stats, 0, sizeof(*stats));
-	memset(&info, 0, sizeof(info));
-	memset(&sv, 0, sizeof(sv));
 	if (kx_vmcoreinfo_get(vc, "", "PAGESIZE", &page_size, err) < 0)
 		return -1;
 	if (kx_pfn_map_build(&map, vc->loads, vc->nr_loads, (size_t)page_size, err) < 0) {
 		kx_error_prefix(err, "%s: ", vc->name);
 		return -1;
 	}
+	b->map = map;   /* freed with b from here on */
 	size_t ps = map.page_size;
 
 	/* The bitmaps: the pages that exist; those dumped (all of them but
@@ -303,7 +297,7 @@ int kx_save_kdump(const struct kx_vmcore *vc, const struct kx_save_options *o, s
 	dumped = calloc(1, bitmap_bytes);
 	if (!exist || !dumped) {
 		kx_fail(err, KX_E_NOMEM, "out of memory for the bitmaps of %" PRIu64 " pages", map.max_pfn);
-		goto out;
+		goto fail;
 	}
 	for (unsigned int i = 0; i < map.nr_ranges; i++)
 		for (uint64_t pfn = map.ranges[i].start_pfn; pfn < map.ranges[i].end_pfn; pfn++)
@@ -326,15 +320,19 @@ int kx_save_kdump(const struct kx_vmcore *vc, const struct kx_save_options *o, s
 			ram_pages += (uint64_t)__builtin_popcount(dumped[i]);
 	}
 	/* The file's first bitmap also marks a PT_LOAD's partial last page
-	 * (makedumpfile's does: "account for last page"), which is not
-	 * dumped: the core lacks the rest of it. */
+	 * (makedumpfile's does: "account for last page"). A kdump file does
+	 * not dump it: the core lacks the rest of it. An ELF dump holds its
+	 * bytes unless the filter leaves it out (as makedumpfile's -E). */
 	for (unsigned int i = 0; i < vc->nr_loads; i++) {
 		const struct kx_elfcore_load *l = &vc->loads[i];
 		uint64_t end;
 		if (!l->has_paddr || kx_add_overflows(l->paddr, l->memsz, &end) || end % ps == 0)
 			continue;
-		if (end / ps < map.max_pfn)
+		if (end / ps < map.max_pfn) {
 			bit_set(exist, end / ps);
+			if (elf && !o->input_exist)
+				bit_set(dumped, end / ps);
+		}
 	}
 	for (unsigned int i = 0; i < vc->nr_loads; i++) {
 		const struct kx_elfcore_load *l = &vc->loads[i];
@@ -355,13 +353,13 @@ int kx_save_kdump(const struct kx_vmcore *vc, const struct kx_save_options *o, s
 	bool by_page = o->dump_level & (KX_DL_CACHE | KX_DL_CACHE_PRIVATE | KX_DL_USER | KX_DL_FREE);
 	if (kx_page_rules_read(vc, o->dump_level, &rules, err) < 0) {
 		kx_error_prefix(err, "%s: ", vc->name);
-		goto out;
+		goto fail;
 	}
 	if (kx_page_filter_wanted(&rules, o->dump_level) && (by_page || vc->xlate.have_pgt)) {
 		struct kx_page_filter_stats fs;
 		if (by_page) {
 			if (kx_page_filter(vc, &rules, o->dump_level, map.max_pfn, exist, dumped, &fs, err) < 0)
-				goto out;
+				goto fail;
 			memcpy(stats->excluded, fs.excluded, sizeof(stats->excluded));
 		} else {
 			/* Only poisoned and offline pages are at stake: a mem_map
@@ -370,7 +368,7 @@ int kx_save_kdump(const struct kx_vmcore *vc, const struct kx_save_options *o, s
 			uint8_t *trial = malloc(bitmap_bytes);
 			if (!trial) {
 				kx_fail(err, KX_E_NOMEM, "out of memory for the bitmaps of %" PRIu64 " pages", map.max_pfn);
-				goto out;
+				goto fail;
 			}
 			memcpy(trial, dumped, bitmap_bytes);
 			if (kx_page_filter(vc, &rules, o->dump_level, map.max_pfn, exist, trial, &fs, &stats->warning) < 0) {
@@ -382,6 +380,46 @@ int kx_save_kdump(const struct kx_vmcore *vc, const struct kx_save_options *o, s
 			free(trial);
 		}
 	}
+	b->exist = exist;
+	b->dumped = dumped;
+	b->bytes = bitmap_bytes;
+	b->ram_pages = ram_pages;
+	return 0;
+fail:
+	free(exist);
+	free(dumped);
+	kx_pfn_map_free(&b->map);
+	memset(b, 0, sizeof(*b));
+	return -1;
+}
+
+void kx_dump_bitmaps_free(struct kx_dump_bitmaps *b)
+{
+	free(b->exist);
+	free(b->dumped);
+	kx_pfn_map_free(&b->map);
+	memset(b, 0, sizeof(*b));
+}
+
+int kx_save_kdump(const struct kx_vmcore *vc, const struct kx_save_options *o, struct kx_dump_sink *sink,
+		  struct kx_save_stats *stats, struct kx_error *err)
+{
+	struct kx_kdump_info info;
+	struct kx_kdump_layout lay;
+	struct kx_dump_bitmaps bm;
+	struct saver sv;
+	uint8_t *hdr = NULL, *descs = NULL;
+	pthread_t *tids = NULL;
+	unsigned int started = 0;
+	int r = -1;
+
+	memset(&info, 0, sizeof(info));
+	memset(&sv, 0, sizeof(sv));
+	if (kx_dump_bitmaps_make(vc, o, false, &bm, stats, err) < 0)
+		return -1;
+	const uint8_t *exist = bm.exist, *dumped = bm.dumped;
+	uint64_t bitmap_bytes = bm.bytes, ram_pages = bm.ram_pages;
+	size_t ps = bm.map.page_size;
 	uint64_t nr_dumped = 0;
 	for (uint64_t i = 0; i < bitmap_bytes; i++)
 		nr_dumped += (uint64_t)__builtin_popcount(dumped[i]);
@@ -392,7 +430,7 @@ int kx_save_kdump(const struct kx_vmcore *vc, const struct kx_save_options *o, s
 	if (ct)
 		info.crashtime = strtoll(ct + strlen("CRASHTIME="), NULL, 10);
 	info.block_size = (uint32_t)ps;
-	info.max_mapnr = map.max_pfn;
+	info.max_mapnr = bm.map.max_pfn;
 	info.nr_cpus = (int32_t)vc->nr_prstatus;
 	info.phys_base = phys_base(vc);
 	info.dump_level = o->dump_level;
@@ -453,12 +491,12 @@ int kx_save_kdump(const struct kx_vmcore *vc, const struct kx_save_options *o, s
 	if (threads > KX_SAVE_THREADS_MAX)
 		threads = KX_SAVE_THREADS_MAX;
 	sv.vc = vc;
-	sv.map = &map;
+	sv.map = &bm.map;
 	sv.dumped = dumped;
-	sv.max_mapnr = map.max_pfn;
+	sv.max_mapnr = bm.map.max_pfn;
 	/* at most 512 pages: a window's pieces fit one writev (IOV_MAX 1024) */
 	sv.window_pfns = WINDOW_BYTES / ps ? WINDOW_BYTES / ps : 1;
-	sv.nr_windows = (map.max_pfn + sv.window_pfns - 1) / sv.window_pfns;
+	sv.nr_windows = (bm.map.max_pfn + sv.window_pfns - 1) / sv.window_pfns;
 	sv.page_size = ps;
 	sv.dump_level = o->dump_level;
 	sv.codec = o->codec;
@@ -537,7 +575,7 @@ int kx_save_kdump(const struct kx_vmcore *vc, const struct kx_save_options *o, s
 			stats->dumped_pages, nr_dumped);
 		goto out_threads;
 	}
-	stats->max_mapnr = map.max_pfn;
+	stats->max_mapnr = bm.map.max_pfn;
 	stats->ram_pages = ram_pages;
 	stats->file_size = data;
 	stats->page_size = ps;
@@ -567,8 +605,6 @@ out_free_slots:
 out:
 	free(descs);
 	free(hdr);
-	free(exist);
-	free(dumped);
-	kx_pfn_map_free(&map);
+	kx_dump_bitmaps_free(&bm);
 	return r;
 }

@@ -19,6 +19,7 @@
 #include "../vmcore/vmcore.h"
 #include "page_codec.h"
 #include "page_filter.h"   /* the dump level bits, the page classes */
+#include "pfn_map.h"
 #include "sink.h"
 
 #define KX_SAVE_WINDOW 512u   /* pfns a worker takes at a time */
@@ -68,6 +69,23 @@ struct kx_save_stats {
  * KX_E_INPUT a broken core (VMCOREINFO without PAGESIZE, PT_LOADs that do not
  * hold what they say), KX_E_IO reading or writing, KX_E_NOMEM.
  */
+/*
+ * The bitmaps of a dump: the pages that exist (a kdump file's first
+ * bitmap) and those the dump level keeps (its second), for pfns below
+ * map.max_pfn, bit pfn of byte pfn / 8. `elf`: as an ELF dump counts them
+ * (a PT_LOAD's partial last page kept, with the bytes the core has of it).
+ * The page filter's counts go into stats (cleared first).
+ */
+struct kx_dump_bitmaps {
+	struct kx_pfn_map map;
+	uint8_t *exist, *dumped;
+	uint64_t bytes;            /* of each bitmap */
+	uint64_t ram_pages;        /* pages the core holds whole */
+};
+int kx_dump_bitmaps_make(const struct kx_vmcore *vc, const struct kx_save_options *o, bool elf,
+			 struct kx_dump_bitmaps *b, struct kx_save_stats *stats, struct kx_error *err);
+void kx_dump_bitmaps_free(struct kx_dump_bitmaps *b);
+
 int kx_save_kdump(const struct kx_vmcore *vc, const struct kx_save_options *o, struct kx_dump_sink *sink,
 		  struct kx_save_stats *stats, struct kx_error *err);
 

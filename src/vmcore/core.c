@@ -442,6 +442,26 @@ static int read_or_probe(const struct kx_vmcore *vc, uint64_t offset, uint8_t *o
 }
 
 /*
+ * `len` bytes at `in` into PT_LOAD `l`, as ELF has them: the file's up to
+ * p_filesz, zeros from there to p_memsz (an ELF dump's pages left out, as
+ * makedumpfile -E and crash take them). Returns the bytes done.
+ */
+static int64_t read_in_load(const struct kx_vmcore *vc, const struct kx_elfcore_load *l, uint64_t in, uint8_t *out,
+			    size_t len, const char *what, const char *where, struct kx_error *err)
+{
+	if (in >= l->filesz) {
+		size_t chunk = l->memsz - in < len ? (size_t)(l->memsz - in) : len;
+		if (out)
+			memset(out, 0, chunk);
+		return (int64_t)chunk;
+	}
+	size_t chunk = l->filesz - in < len ? (size_t)(l->filesz - in) : len;
+	if (read_or_probe(vc, l->offset + in, out, chunk, err, what, where) < 0)
+		return -1;
+	return (int64_t)chunk;
+}
+
+/*
  * Read physical memory. `vaddr` (or 0) is the virtual address it stands
  * for, only for messages. `out` NULL: only check that the core holds it.
  */
@@ -454,7 +474,7 @@ static int read_phys(const struct kx_vmcore *vc, uint64_t paddr, uint64_t vaddr,
 		const struct kx_elfcore_load *hit = NULL;
 		for (unsigned int i = 0; i < vc->nr_loads && !hit; i++) {
 			const struct kx_elfcore_load *l = &vc->loads[i];
-			if (l->has_paddr && paddr >= l->paddr && paddr - l->paddr < l->filesz)
+			if (l->has_paddr && paddr >= l->paddr && paddr - l->paddr < l->memsz)
 				hit = l;
 		}
 		if (vaddr)
@@ -464,10 +484,10 @@ static int read_phys(const struct kx_vmcore *vc, uint64_t paddr, uint64_t vaddr,
 		if (!hit)
 			return kx_fail(err, KX_E_INPUT, "%s at %s: 0x%zx bytes not in the core file "
 				       "(no PT_LOAD holds them)", what, where, len);
-		uint64_t in = paddr - hit->paddr;
-		size_t chunk = hit->filesz - in < len ? (size_t)(hit->filesz - in) : len;
-		if (read_or_probe(vc, hit->offset + in, out, chunk, err, what, where) < 0)
+		int64_t done = read_in_load(vc, hit, paddr - hit->paddr, out, len, what, where, err);
+		if (done < 0)
 			return -1;
+		size_t chunk = (size_t)done;
 		if (out)
 			out += chunk;
 		len -= chunk;
@@ -489,16 +509,16 @@ static int read_vaddr(const struct kx_vmcore *vc, uint64_t vaddr, uint8_t *out, 
 		/* p_vaddr 0 means "no virtual address" (makedumpfile's NOT_KV_ADDR). */
 		for (unsigned int i = 0; i < vc->nr_loads && !hit && !vc->physical_only; i++) {
 			const struct kx_elfcore_load *l = &vc->loads[i];
-			if (l->vaddr && vaddr >= l->vaddr && vaddr - l->vaddr < l->filesz)
+			if (l->vaddr && vaddr >= l->vaddr && vaddr - l->vaddr < l->memsz)
 				hit = l;
 		}
 		if (hit) {
-			uint64_t in = vaddr - hit->vaddr;
-			chunk = hit->filesz - in < len ? (size_t)(hit->filesz - in) : len;
 			char where[32];
 			snprintf(where, sizeof(where), "0x%" PRIx64, vaddr);
-			if (read_or_probe(vc, hit->offset + in, out, chunk, err, what, where) < 0)
+			int64_t done = read_in_load(vc, hit, vaddr - hit->vaddr, out, len, what, where, err);
+			if (done < 0)
 				return -1;
+			chunk = (size_t)done;
 		} else {
 			uint64_t paddr, run;
 			if (kx_vmcore_vtop(vc, vaddr, &paddr, &run, err) < 0) {

@@ -29,7 +29,8 @@ python3 "$SRC/tests/dump/pagealign.py" "$T/min.core" "$T/core"
 
 expect "-d 32 out of range" 2 "dump level '32': a number from 0 to 31" "$SAVE" -d 32 "$T/core" "$T/a"
 expect "-p refused" 2 "-p \(snappy\) is not supported" "$SAVE" -p "$T/core" "$T/a"
-expect "-E refused" 2 "-E \(an ELF dump\) is not supported yet" "$SAVE" -E "$T/core" "$T/a"
+expect "-E with -c refused (makedumpfile's rule)" 2 "-E writes pages as they are: not with -c, -l or -z" "$SAVE" -E -c "$T/core" "$T/a"
+expect "-E with --num-threads refused (makedumpfile's rule)" 2 "--num-threads cannot be used with -E" "$SAVE" -E --num-threads 2 "$T/core" "$T/a"
 expect "--dump-dmesg points to vmcore-dmesg" 2 "use vmcore-dmesg" "$SAVE" --dump-dmesg "$T/core" "$T/a"
 expect "one operand is not enough" 2 "VMCORE and DUMPFILE, both" "$SAVE" "$T/core"
 expect "-F takes one operand" 2 "-F takes one VMCORE" "$SAVE" -F "$T/core" "$T/a"
@@ -96,6 +97,34 @@ done
   nok "a dump saved again (-c then -l) is the file the core gives" "$(head -c 300 "$T/err") $(cmp "$T/r2" "$T/r3" 2>&1)"
 "$SAVE" -l -d 1 --num-threads 3 "$T/r1" "$T/r4" 2>/dev/null && cmp -s "$T/r2" "$T/r4" &&
   ok "... with 3 threads too" || nok "... with 3 threads too"
+# -E: an ELF core again, the pages of the dump level only (whole files are
+# compared with makedumpfile -E's in tests/dump/host-compare.sh)
+for f in "$SRC"/tests/fixtures/vmcore/*.core.xz; do
+  b=$(basename "$f" .core.xz)
+  xz -dc "$f" >"$T/m.core" && python3 "$SRC/tests/dump/pagealign.py" "$T/m.core" "$T/f.core"
+  xz -dc "$SRC/tests/fixtures/vmcore/$b.dmesg.xz" >"$T/want"
+  rm -f "$T/f.elf"
+  if "$SAVE" -E -d 1 "$T/f.core" "$T/f.elf" 2>"$T/err" && "$DMESG" "$T/f.elf" >"$T/got" 2>>"$T/err" && cmp -s "$T/got" "$T/want"; then
+    ok "vmcore-dmesg reads the $b ELF dump (-E -d 1)"
+  else
+    nok "vmcore-dmesg reads the $b ELF dump (-E -d 1)" "$(head -c 300 "$T/err")"
+  fi
+done
+rm -f "$T/e0"
+"$SAVE" -E -d 0 "$T/core" "$T/e0" 2>"$T/err" && [ "$(stat -c %s "$T/e0")" -le "$(stat -c %s "$T/core")" ] &&
+  "$DMESG" "$T/e0" >/dev/null 2>>"$T/err" && ok "-E -d 0: every page, no larger than the core" ||
+  nok "-E -d 0: every page, no larger than the core" "$(head -c 300 "$T/err")"
+if command -v readelf >/dev/null; then
+  n0=$(readelf -lW "$T/core" | grep -c ' LOAD ') n1=$(readelf -lW "$T/e0" | grep -c ' LOAD ')
+  [ "$n0" = "$n1" ] && readelf -nW "$T/e0" | grep -q VMCOREINFO &&
+    ok "-E -d 0: readelf sees the core's $n0 PT_LOADs and its notes" || nok "-E -d 0: readelf sees the PT_LOADs and notes" "$n0 vs $n1"
+fi
+rm -f "$T/ef" "$T/e1"
+"$SAVE" -E -d 1 "$T/core" "$T/e1" 2>"$T/err" && "$SAVE" -E -d 1 -F "$T/core" 2>>"$T/err" | "$SAVE" -R "$T/ef" 2>>"$T/err" &&
+  cmp -s "$T/e1" "$T/ef" && ok "-E -F | -R gives the same ELF file" || nok "-E -F | -R gives the same ELF file" "$(head -c 300 "$T/err")"
+expect "-E of a kdump file refused (makedumpfile's rule)" 2 "d1 is a kdump-compressed dump: an ELF dump is made from an ELF core" "$SAVE" -E "$T/d1" "$T/a"
+expect "-E of a core cut inside its pages" 4 "cut.core: PT_LOAD data at physical 0x[0-9a-f]*: .* run past the end of the file" "$SAVE" -E "$T/cut.core" "$T/a"
+[ ! -e "$T/a" ] && ok "... no dump file left" || nok "... no dump file left" "$(ls -l "$T/a")"
 # broken dump files: named, exit 4 (broken) or 5 (not a dump)
 cp "$T/d1" "$T/bad"; printf '\x00\x00\x00\x00' | dd of="$T/bad" bs=1 seek=428 conv=notrunc 2>/dev/null
 expect "a dump with block_size 0" 4 "block_size 0 is not a page size" "$DMESG" "$T/bad"
