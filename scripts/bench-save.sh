@@ -21,19 +21,22 @@
 # page cache for both); medians of wall time, user+system CPU time, output
 # size and peak RSS (GNU time).
 #
-# Usage: scripts/bench-save.sh [-r R] [--refresh]
-#   -r R        runs per tool and setting (default 3)
-#   --refresh   make the vmcore again
+# Usage: scripts/bench-save.sh [-r R] [--refresh] [--vmcore-only]
+#   -r R          runs per tool and setting (default 3)
+#   --refresh     make the vmcore again
+#   --vmcore-only make the vmcore if it is not cached, print its path, stop
+#                 (tests/dump/host-compare.sh)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 export KEXEC_NG_FORBID_SYSCALLS=1
-RUNS=3 REFRESH=0
+RUNS=3 REFRESH=0 VMCORE_ONLY=0
 while [ $# -gt 0 ]; do
   case "$1" in
     -r) RUNS=$2; shift 2 ;;
     --refresh) REFRESH=1; shift ;;
-    *) echo "usage: $0 [-r R] [--refresh]" >&2; exit 2 ;;
+    --vmcore-only) VMCORE_ONLY=1; shift ;;
+    *) echo "usage: $0 [-r R] [--refresh] [--vmcore-only]" >&2; exit 2 ;;
   esac
 done
 die() { echo "bench-save: $*" >&2; exit 1; }
@@ -47,9 +50,6 @@ SAVE=$ROOT/build/static-x86_64/vmcore-save
 MDF_TREE=$ROOT/.cache/kdump-tools-bookworm-amd64/tree
 [ -s "$K/vmlinuz" ] || die "no $K/vmlinuz: run scripts/fetch-kernels.sh"
 [ -x "$KEXEC" ] && [ -x "$SAVE" ] || die "no $KEXEC or $SAVE: run make static ARCH=x86_64"
-[ -x "$MDF_TREE/sbin/makedumpfile" ] ||
-  die "no $MDF_TREE/sbin/makedumpfile: run bash tests/e2e/kdump.sh --arch x86_64 kdump_c_rt_bookworm_to_bookworm_seabios once"
-command -v /usr/bin/time >/dev/null || die "no GNU time (apt-get install time)"
 
 # --- the vmcore ----------------------------------------------------------------
 make_vmcore() {
@@ -134,6 +134,10 @@ PY
 }
 [ $REFRESH = 0 ] && [ -s "$W/vmcore" ] || make_vmcore
 VMCORE=$W/vmcore
+[ $VMCORE_ONLY = 0 ] || { echo "$VMCORE"; exit 0; }
+[ -x "$MDF_TREE/sbin/makedumpfile" ] ||
+  die "no $MDF_TREE/sbin/makedumpfile: run bash tests/e2e/kdump.sh --arch x86_64 kdump_c_rt_bookworm_to_bookworm_seabios once"
+command -v /usr/bin/time >/dev/null || die "no GNU time (apt-get install time)"
 
 # --- the runs ------------------------------------------------------------------
 NCPU=$(nproc)

@@ -11,7 +11,9 @@
 #   4. QEMU end-to-end tests: real Debian kernels, kexec between them, x86_64,
 #      arm64 then riscv64 guests; then kdump on x86_64, arm64 and riscv64
 #      (tests/e2e/kdump.sh: crash, capture kernel, /proc/vmcore checked with
-#      readelf, makedumpfile and vmcore-dmesg)
+#      readelf, makedumpfile and vmcore-dmesg); then vmcore-save's files
+#      against makedumpfile's on the host, on a real guest's vmcore
+#      (tests/dump/host-compare.sh)
 #   5. the Debian package (scripts/build-deb.sh, lintian; amd64 for both
 #      releases, arm64 cross-built), then real Debian systems
 #      (debootstrap'ed bookworm and trixie amd64, trixie arm64; systemd) booted in QEMU
@@ -133,6 +135,8 @@ if [ "${KX_SKIP_E2E:-}" != 1 ]; then
   step "QEMU kdump end-to-end (x86_64, arm64, riscv64)"
   # one guest at a time: two 2-CPU TCG guests on 2 cores are no faster
   run_suite bash tests/e2e/kdump.sh
+  step "vmcore-save and makedumpfile, whole files, on a real 2 GiB guest's vmcore (tests/dump/host-compare.sh)"
+  run_suite bash tests/dump/host-compare.sh
 fi
 
 # deb_build NAME ENV...: one package build (scripts/build-deb.sh: the
