@@ -16,7 +16,7 @@
 # The runs: makedumpfile (bookworm's 1.7.2, from the kdump tools
 # tests/e2e/kdump.sh fetched) and vmcore-save (build/static-x86_64), each
 # with -c -d 31, -c -d 1, -l -d 1, -z -d 1 (vmcore-save only: 1.7.2 has no
-# zstd), on 1 thread and on every CPU (makedumpfile's --num-threads N;
+# zstd), and -E -d 31 (an ELF dump, one thread), on 1 thread and on every CPU (makedumpfile's --num-threads N;
 # vmcore-save's default), R times each after a warm-up (the vmcore in the
 # page cache for both); medians of wall time, user+system CPU time, output
 # size and peak RSS (GNU time).
@@ -189,5 +189,8 @@ for s in "-c -d 31" "-c -d 1" "-l -d 1"; do
   # shellcheck disable=SC2086
   bench "$s, $NCPU threads" vmcore-save $s
 done
+# an ELF dump: one thread in both (makedumpfile refuses --num-threads with -E)
+bench "-E -d 31" makedumpfile -E -d 31
+bench "-E -d 31" vmcore-save -E -d 31
 bench "-z -d 1, 1 thread" vmcore-save -z -d 1 --num-threads 1
 bench "-z -d 1, $NCPU threads" vmcore-save -z -d 1

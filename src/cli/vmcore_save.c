@@ -56,6 +56,8 @@ static void usage(FILE *out)
 	      "  -d LEVEL            dump level, the sum of makedumpfile's bits: 1 zero pages,\n"
 	      "                      2 cache without private data, 4 all cache, 8 user data,\n"
 	      "                      16 free pages\n"
+	      "  --allow-lower-level where VMCOREINFO lacks what a class of LEVEL needs, keep that\n"
+	      "                      class (a warning names what is missing) instead of refusing\n"
 	      "  -F                  write makedumpfile's flattened stream on standard output\n"
 	      "  -R DUMPFILE         put a flattened stream read from standard input back into DUMPFILE\n"
 	      "  --num-threads N     compress on N threads (default: one per online CPU)\n"
@@ -80,7 +82,7 @@ static int parse_uint(const char *s, const char *what, int max, int *ret)
 	return 0;
 }
 
-enum { OPT_NUM_THREADS = 256, OPT_MESSAGE_LEVEL, OPT_DUMP_DMESG };
+enum { OPT_NUM_THREADS = 256, OPT_MESSAGE_LEVEL, OPT_DUMP_DMESG, OPT_ALLOW_LOWER };
 
 static int parse(int argc, char **argv, struct options *opt)
 {
@@ -88,6 +90,7 @@ static int parse(int argc, char **argv, struct options *opt)
 		{ "num-threads", required_argument, NULL, OPT_NUM_THREADS },
 		{ "message-level", required_argument, NULL, OPT_MESSAGE_LEVEL },
 		{ "dump-dmesg", no_argument, NULL, OPT_DUMP_DMESG },
+		{ "allow-lower-level", no_argument, NULL, OPT_ALLOW_LOWER },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
@@ -123,6 +126,7 @@ static int parse(int argc, char **argv, struct options *opt)
 			if (parse_uint(optarg, "--message-level", 31, &opt->message_level) < 0)
 				return -1;
 			break;
+		case OPT_ALLOW_LOWER: opt->save.lower_level_ok = true; break;
 		case OPT_DUMP_DMESG:
 			fprintf(stderr, "vmcore-save: --dump-dmesg: use vmcore-dmesg VMCORE > LOGFILE\n");
 			return -1;
@@ -189,11 +193,11 @@ static void report(const struct options *opt, const struct kx_save_stats *st, co
 	fprintf(f, "Total pages     : 0x%016" PRIx64 "\n", st->max_mapnr);
 	fprintf(f, "Write bytes     : %" PRIu64 "\n\n", written);
 	if (opt->elf)
-		fprintf(f, "vmcore-save: ELF, dump level %d, %" PRIu64 " pages kept\n", opt->save.dump_level,
+		fprintf(f, "vmcore-save: ELF, dump level %d, %" PRIu64 " pages kept\n", st->dump_level,
 			st->dumped_pages);
 	else
 		fprintf(f, "vmcore-save: %u threads, dump level %d, %s, %" PRIu64 " of %" PRIu64 " pages compressed\n",
-			st->threads, opt->save.dump_level, kx_dump_codec_name(opt->save.codec), st->compressed_pages,
+			st->threads, st->dump_level, kx_dump_codec_name(opt->save.codec), st->compressed_pages,
 			st->dumped_pages - st->zero_pages);
 }
 

@@ -370,7 +370,7 @@ int kx_save_elf(const struct kx_vmcore *vc, const struct kx_save_options *o, str
 		kx_fail(err, KX_E_NOMEM, "out of memory");
 		goto out;
 	}
-	if ((o->dump_level & KX_DL_ZERO) && leave_out_zero_pages(&cb, &bm, &stats->zero_pages, err) < 0)
+	if ((stats->dump_level & KX_DL_ZERO) && leave_out_zero_pages(&cb, &bm, &stats->zero_pages, err) < 0)
 		goto out;
 	if (read_core_headers(vc, ehdr, note_phdr, &loads, &nr_loads, err) < 0)
 		goto out;

@@ -272,6 +272,25 @@ static uint64_t phys_base(const struct kx_vmcore *vc)
 	return v;
 }
 
+/* The classes of `level` VMCOREINFO has what they need for (each alone,
+ * then together); `why` (why `level` could not be read) goes into the
+ * warning. */
+static int lower_level(const struct kx_vmcore *vc, int level, const struct kx_error *why, struct kx_error *warning)
+{
+	static const int classes[] = { KX_DL_FREE, KX_DL_USER, KX_DL_CACHE_PRIVATE, KX_DL_CACHE };
+	struct kx_page_rules r;
+	struct kx_error ignored = { 0 };
+	int keep = level;
+
+	for (unsigned int i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
+		if ((keep & classes[i]) && kx_page_rules_read(vc, (level & KX_DL_ZERO) | classes[i], &r, &ignored) < 0)
+			keep &= ~classes[i];
+	if (kx_page_rules_read(vc, keep, &r, &ignored) < 0)
+		keep &= KX_DL_ZERO;
+	kx_fail(warning, KX_E_INPUT, "dump level %d lowered to %d (--allow-lower-level): %s", level, keep, why->message);
+	return keep;
+}
+
 int kx_dump_bitmaps_make(const struct kx_vmcore *vc, const struct kx_save_options *o, bool elf,
 			 struct kx_dump_bitmaps *b, struct kx_save_stats *stats, struct kx_error *err)
 {
@@ -350,15 +369,43 @@ int kx_dump_bitmaps_make(const struct kx_vmcore *vc, const struct kx_save_option
 	 * that marks poisoned pages has them left out at every level, as
 	 * makedumpfile does (where the mem_map can be read at all). */
 	struct kx_page_rules rules;
-	bool by_page = o->dump_level & (KX_DL_CACHE | KX_DL_CACHE_PRIVATE | KX_DL_USER | KX_DL_FREE);
-	if (kx_page_rules_read(vc, o->dump_level, &rules, err) < 0) {
+	int level = o->dump_level;
+	if (kx_page_rules_read(vc, level, &rules, err) < 0) {
 		kx_error_prefix(err, "%s: ", vc->name);
-		goto fail;
+		if (!o->lower_level_ok || err->status != KX_E_INPUT)
+			goto fail;
+		level = lower_level(vc, level, err, &stats->warning);
+		memset(err, 0, sizeof(*err));
+		if (kx_page_rules_read(vc, level, &rules, err) < 0)
+			goto fail;
 	}
-	if (kx_page_filter_wanted(&rules, o->dump_level) && (by_page || vc->xlate.have_pgt)) {
+	bool by_page = level & (KX_DL_CACHE | KX_DL_CACHE_PRIVATE | KX_DL_USER | KX_DL_FREE);
+	if (kx_page_filter_wanted(&rules, level) && (by_page || vc->xlate.have_pgt)) {
 		struct kx_page_filter_stats fs;
-		if (by_page) {
-			if (kx_page_filter(vc, &rules, o->dump_level, map.max_pfn, exist, dumped, &fs, err) < 0)
+		if (by_page && o->lower_level_ok) {
+			/* on a copy: a mem_map that cannot be read lowers the level
+			 * to what needs none */
+			uint8_t *trial = malloc(bitmap_bytes);
+			if (!trial) {
+				kx_fail(err, KX_E_NOMEM, "out of memory for the bitmaps of %" PRIu64 " pages", map.max_pfn);
+				goto fail;
+			}
+			memcpy(trial, dumped, bitmap_bytes);
+			if (kx_page_filter(vc, &rules, level, map.max_pfn, exist, trial, &fs, err) < 0) {
+				free(trial);
+				if (err->status != KX_E_INPUT)
+					goto fail;
+				kx_fail(&stats->warning, KX_E_INPUT, "dump level %d lowered to %d (--allow-lower-level): %s",
+					level, level & KX_DL_ZERO, err->message);
+				memset(err, 0, sizeof(*err));
+				level &= KX_DL_ZERO;
+			} else {
+				memcpy(dumped, trial, bitmap_bytes);
+				memcpy(stats->excluded, fs.excluded, sizeof(stats->excluded));
+				free(trial);
+			}
+		} else if (by_page) {
+			if (kx_page_filter(vc, &rules, level, map.max_pfn, exist, dumped, &fs, err) < 0)
 				goto fail;
 			memcpy(stats->excluded, fs.excluded, sizeof(stats->excluded));
 		} else {
@@ -371,8 +418,13 @@ int kx_dump_bitmaps_make(const struct kx_vmcore *vc, const struct kx_save_option
 				goto fail;
 			}
 			memcpy(trial, dumped, bitmap_bytes);
-			if (kx_page_filter(vc, &rules, o->dump_level, map.max_pfn, exist, trial, &fs, &stats->warning) < 0) {
-				kx_error_prefix(&stats->warning, "poisoned and offline pages kept: ");
+			struct kx_error walk = { 0 };
+			if (kx_page_filter(vc, &rules, level, map.max_pfn, exist, trial, &fs, &walk) < 0) {
+				/* (a lowered level's warning says more) */
+				if (!stats->warning.status) {
+					stats->warning = walk;
+					kx_error_prefix(&stats->warning, "poisoned and offline pages kept: ");
+				}
 			} else {
 				memcpy(dumped, trial, bitmap_bytes);
 				memcpy(stats->excluded, fs.excluded, sizeof(stats->excluded));
@@ -380,6 +432,7 @@ int kx_dump_bitmaps_make(const struct kx_vmcore *vc, const struct kx_save_option
 			free(trial);
 		}
 	}
+	stats->dump_level = level;
 	b->exist = exist;
 	b->dumped = dumped;
 	b->bytes = bitmap_bytes;
@@ -433,7 +486,7 @@ int kx_save_kdump(const struct kx_vmcore *vc, const struct kx_save_options *o, s
 	info.max_mapnr = bm.map.max_pfn;
 	info.nr_cpus = (int32_t)vc->nr_prstatus;
 	info.phys_base = phys_base(vc);
-	info.dump_level = o->dump_level;
+	info.dump_level = stats->dump_level;
 	info.status = kx_kdump_codec_flag(o->codec);
 	info.notes = vc->notes;
 	info.notes_size = vc->notes_size;
@@ -468,7 +521,7 @@ int kx_save_kdump(const struct kx_vmcore *vc, const struct kx_save_options *o, s
 			goto out;
 	}
 	uint64_t data = lay.data_off;
-	if (o->dump_level & KX_DL_ZERO) {
+	if (stats->dump_level & KX_DL_ZERO) {
 		/* the page every zero page's descriptor points at, first */
 		uint8_t *zero = calloc(1, ps);
 		if (!zero) {
@@ -498,7 +551,7 @@ int kx_save_kdump(const struct kx_vmcore *vc, const struct kx_save_options *o, s
 	sv.window_pfns = WINDOW_BYTES / ps ? WINDOW_BYTES / ps : 1;
 	sv.nr_windows = (bm.map.max_pfn + sv.window_pfns - 1) / sv.window_pfns;
 	sv.page_size = ps;
-	sv.dump_level = o->dump_level;
+	sv.dump_level = stats->dump_level;
 	sv.codec = o->codec;
 	sv.codec_flag = kx_kdump_codec_flag(o->codec);
 	sv.opts = o;

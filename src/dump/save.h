@@ -44,6 +44,10 @@ struct kx_save_options {
 	bool map_core;
 	int map_fd;
 	uint64_t map_size;
+	/* When VMCOREINFO lacks what a class of the dump level needs (or the
+	 * mem_map cannot be read), leave that class in the dump, saying so in
+	 * stats->warning, instead of refusing (vmcore-save --allow-lower-level). */
+	bool lower_level_ok;
 };
 
 struct kx_save_stats {
@@ -58,6 +62,7 @@ struct kx_save_stats {
 	uint64_t file_size;        /* bytes the dump file spans */
 	unsigned int threads;
 	size_t page_size;
+	int dump_level;            /* the level the dump was made at: o->dump_level, or lower */
 	/* status 0, or what was not done without costing the dump (at levels
 	 * 0 and 1, a mem_map that could not be read for poisoned pages) */
 	struct kx_error warning;

@@ -57,6 +57,25 @@ grep -q "^vmcore-save: warning: poisoned and offline pages kept: .*mem_section" 
   ok "-d 1 without a readable mem_map: a warning, the dump still made" || nok "-d 1 without a readable mem_map: a warning" "$(head -c 300 "$T/err")"
 expect "-d 31 without a readable mem_map: refused, named" 4 "core: .*mem_section" "$SAVE" -d 31 "$T/core" "$T/a"
 [ ! -e "$T/a" ] && ok "... no dump file left" || nok "... no dump file left" "$(ls -l "$T/a")"
+# --allow-lower-level: the classes the core cannot tell left in, a warning
+# naming why, the level the dump was made at in its sub header (at 4096 + 8)
+if "$SAVE" -l -d 31 --allow-lower-level "$T/core" "$T/low" 2>"$T/err" &&
+   grep -q "^vmcore-save: warning: dump level 31 lowered to 1 (--allow-lower-level): .*core: the mem_section" "$T/err" &&
+   [ "$(od -An -t u4 -j 4104 -N 4 "$T/low" | tr -d ' ')" = 1 ]; then
+  ok "-d 31 --allow-lower-level without a readable mem_map: level 1, said"
+else
+  nok "-d 31 --allow-lower-level without a readable mem_map: level 1, said" "$(head -c 300 "$T/err")"
+fi
+python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); open(sys.argv[2], "wb").write(d.replace(b"NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)", b"NUMBER(PAGE_BUDDX_MAPCOUNT_VALUE)"))' "$T/core" "$T/nobuddy.core"
+expect "-d 17 without NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE): refused, named" 4 "free pages .*NUMBER\(PAGE_BUDDY_MAPCOUNT_VALUE\)" "$SAVE" -l -d 17 "$T/nobuddy.core" "$T/a"
+rm -f "$T/low"
+if "$SAVE" -l -d 17 --allow-lower-level "$T/nobuddy.core" "$T/low" 2>"$T/err" &&
+   grep -q "^vmcore-save: warning: dump level 17 lowered to 1 (--allow-lower-level): .*NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)" "$T/err" &&
+   "$DMESG" "$T/low" >/dev/null 2>>"$T/err"; then
+  ok "... with --allow-lower-level: level 1, the missing entry named"
+else
+  nok "... with --allow-lower-level: level 1, the missing entry named" "$(head -c 300 "$T/err")"
+fi
 [ "$(head -c 8 "$T/d1")" = "KDUMP   " ] && ok "the file starts with the kdump signature" || nok "the file starts with the kdump signature"
 grep -q '^  Remaining pages  : 0x' "$T/report" && grep -q '^Total pages     : 0x000000000001fe77$' "$T/report" &&
   ok "the report (--message-level 31) counts the core's pages" || nok "the report counts the core's pages" "$(cat "$T/report")"
