@@ -21,6 +21,15 @@ trixie_apt_setup() {
   esac
 }
 
+# forky_apt_setup CACHE: the same for the private forky (Debian testing)
+# lists, amd64 only: tests/e2e/kdump.sh takes makedumpfile (1.7.8) from
+# there for x86_64 6.12 captures, which trixie's 1.7.6 misreads (6.12's page
+# types, fixed in 1.7.7).
+forky_apt_setup() {
+  TXDIR=$1/apt-forky
+  trixie_apt_opts "$TXDIR" amd64
+}
+
 # trixie_apt_opts DIR NATIVE [FOREIGN...]: set the array TXAPT to apt's -o
 # options for the sources.list, lists and cache under DIR, with NATIVE the
 # architecture named packages have without ":ARCH" and FOREIGN further ones.

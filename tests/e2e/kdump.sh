@@ -194,9 +194,9 @@ _kd_fetch_tools() {
   tri=$(_kd_triplet)
   binpkg=binutils-$(tr _ - <<<"$tri")
   local apt=()
-  if [ "$suite" = trixie ]; then
+  if [ "$suite" = trixie ] || [ "$suite" = forky ]; then
     local TXDIR TXAPT
-    trixie_apt_setup "$E2E_ROOT/.cache" "$a"
+    if [ "$suite" = forky ]; then forky_apt_setup "$E2E_ROOT/.cache"; else trixie_apt_setup "$E2E_ROOT/.cache" "$a"; fi
     [ -f "$TXDIR/sources.list" ] || { echo "e2e: no $TXDIR/sources.list: run scripts/fetch-kernels.sh" >&2; return 1; }
     apt=("${TXAPT[@]}")
   fi
@@ -269,10 +269,22 @@ _kd_layer_init() {
   echo "$out"
 }
 
-# _kd_layer_tools SUITE: makedumpfile, readelf and their libraries.
+# _kd_tools_suite K1: the release whose makedumpfile reads K1's dumps: K1's
+# own, but forky's (Debian testing, makedumpfile 1.7.8) for x86_64 trixie:
+# trixie's 1.7.6 reads 6.12's page types as slab pages and keeps its free
+# pages (fixed in 1.7.7, commit 72c3414 "fix detection of typed (compound)
+# pages (Linux 6.12)"). (arm64 6.12 is 52-bit VA, which 1.7.8 still
+# refuses; on riscv64 1.7.8 still translates vmemmap wrongly.)
+_kd_tools_suite() {
+  if [ "$E2E_ARCH:$1" = x86_64:trixie ]; then echo forky; else echo "$1"; fi
+}
+
+# _kd_layer_tools K1: makedumpfile, readelf and their libraries.
 _kd_layer_tools() {
-  local out=$E2E_WORK/kdump-tools-$1.cpio.gz key dir=$E2E_ROOT/.cache/kdump-tools-$1-$E2E_DEB_ARCH
-  _kd_fetch_tools "$1" || return 1
+  local suite out=$E2E_WORK/kdump-tools-$1.cpio.gz key dir
+  suite=$(_kd_tools_suite "$1")
+  dir=$E2E_ROOT/.cache/kdump-tools-$suite-$E2E_DEB_ARCH
+  _kd_fetch_tools "$suite" || return 1
   key=$(_e2e_sha "$dir/version")
   if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then echo "$out"; return; fi
   _e2e_cpio_gz "$dir/tree" "$out"
@@ -330,7 +342,7 @@ kd_append2() {
     extra="$extra kxsave=1"
     # trixie's makedumpfile 1.7.6 keeps 6.12's free pages (kd_check): its
     # -d 31 as a report only (--dry-run)
-    [ "${3:-}" != trixie ] || extra="$extra kxmdfdry=1"
+    [ "$(_kd_tools_suite "${3:-}")" != trixie ] || extra="$extra kxmdfdry=1"
   fi
   if [ -n "${2:-}" ] && kd_streams "$2" "${3:-}"; then extra="$extra kxstream=1"; fi
   echo "$E2E_CONSOLE irqpoll nr_cpus=1 reset_devices stage=2 token=$1$extra"
@@ -765,7 +777,7 @@ kd_check() {
       # booted system has both).
       [ "$(cut -d, -f5 <<<"$c1")" != 0 ] && [ "$(cut -d, -f2 <<<"$c1")" != 0 ] ||
         { echo "-d 31 on a 52-bit-VA kernel: no free or no cache page left out: $c1"; return; }
-    elif [ "$k1" = trixie ]; then
+    elif [ "$(_kd_tools_suite "$k1")" = trixie ]; then
       [ -n "$c2" ] || { echo "-d 31: makedumpfile -l -d 31 gave no report: $(_e2e_out "$log" dump31 | _e2e_brief)"; return; }
       # trixie's makedumpfile 1.7.6 reads 6.12's page types as slab
       # pages and so leaves no free page out (fixed in 1.7.7, its
