@@ -86,6 +86,14 @@ t "--entry-32bit -a: kexec_load, said why" 0 "^kexec: note: vmlinuz: --entry-32b
 t "--entry-32bit -s: refused with the reason" 1 "^kexec: -s: vmlinuz: --entry-32bit: kexec_file_load enters a bzImage only at its 64-bit entry: load it with kexec_load \(-c, or -a\)$" -- --dry-run --x-test-root="$BIOS" -s --entry-32bit -l vmlinuz
 t "--args-elf on a bzImage: no effect, said" 0 "^kexec: note: --args-elf has no effect on a bzImage" -- --dry-run --x-test-root="$BIOS" -c --args-elf -l vmlinuz
 t "--args-none on a bzImage: no effect, said" 0 "^kexec: note: --args-none has no effect on a bzImage" -- --dry-run --x-test-root="$BIOS" -c --args-none -l vmlinuz
+# a bzImage that is not relocatable (memtest86+'s .bin): at its code32_start, 32-bit entry, kexec_load only
+cp vmlinuz vmlinuz-fixed
+printf '\0' | dd of=vmlinuz-fixed bs=1 seek=$((0x234)) conv=notrunc 2>/dev/null
+printf '\0\0\020\0' | dd of=vmlinuz-fixed bs=1 seek=$((0x214)) conv=notrunc 2>/dev/null
+t "not relocatable: loaded at code32_start 0x100000" 0 "^  0 kernel +mem 0x000100000-" -- --dry-run --x-test-root="$BIOS" -c -l vmlinuz-fixed
+t "not relocatable: entered there in 32-bit mode" 0 "^kernel entry: 0x100000$" -- --dry-run --x-test-root="$BIOS" -c -l vmlinuz-fixed
+t "not relocatable, -s: refused with the reason" 1 "^kexec: -s: vmlinuz-fixed: relocatable_kernel \(at 0x234\) is 0: it runs only at 0x100000, and kexec_file_load places a bzImage where it finds room: load it with kexec_load" -- --dry-run --x-test-root="$BIOS" -s -l vmlinuz-fixed
+t "not relocatable, -p: refused, it cannot run in the crash region" 252 "vmlinuz-fixed: relocatable_kernel \(at 0x234\) is 0: it runs only at 0x100000, outside the crash kernel region" -- --dry-run --x-test-root="$SRC/tests/fixtures/crash-box" -c -p -l vmlinuz-fixed
 refused --module=x "multiboot modules are not implemented"
 refused --elf32-core-headers "32-bit ELF core headers cannot describe memory above 4 GiB"
 refused --pass-memmap-cmdline "kexec-tools adds memmap= options"
