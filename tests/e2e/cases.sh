@@ -89,6 +89,9 @@ E2E_CASES=(
   # showing the guest's RAM (the e820 map in boot_params). The default -a
   # must say why it goes straight to kexec_load. Stopped once memtest tests.
   "exec_memtest_bookworm_seabios       exec-memtest  seabios bookworm bookworm"
+  # ... and a Linux bzImage through that entry with --entry-32bit (startup_32,
+  # boot_params in ESI): stage 2 must show the usual token, initrd and memory
+  "exec_c32_bookworm_to_trixie_seabios exec-c32      seabios bookworm trixie"
 )
 
 # e2e_memtest_layer: /k2/memtest.bin, bookworm's memtest86+x64.bin.
@@ -185,7 +188,8 @@ e2e_case_applies() {
     # (bookworm's kexec-tools 2.0.25 predates UKI support)
     # (nor --digest, kexec-ng's own; the atomic cases check kexec-ng's
     # messages and use its test switch)
-    wrong-digest*|nocheck-wrong|exec-elf|exec-gz-*|exec-uki-*|exec-debug|exec-nocma|exec-c-sha256|default-action|atomic-*) return 1 ;;
+    # (nor is --entry-32bit through kexec-tools' bzImage64 loader checked here)
+    wrong-digest*|nocheck-wrong|exec-elf|exec-gz-*|exec-uki-*|exec-debug|exec-nocma|exec-c-sha256|exec-c32|default-action|atomic-*) return 1 ;;
   esac
   return 0
 }
@@ -203,9 +207,9 @@ e2e_case_write() {
   {
     e2e_case_head "$mode" "$token" /k2/vmlinuz
     case "$kind" in
-      exec-c|exec-s|exec-c-sha256)
+      exec-c|exec-s|exec-c-sha256|exec-c32)
         local sw=-c
-        case "$kind" in exec-s) sw=-s ;; exec-c-sha256) sw="-c --digest=sha256" ;; esac
+        case "$kind" in exec-s) sw=-s ;; exec-c-sha256) sw="-c --digest=sha256" ;; exec-c32) sw="-c --entry-32bit" ;; esac
         echo "  run_cmd load \$KEXEC $sw -l \$K2 --append=\"\$APPEND2\" || return"
         echo '  sysloaded load'
         echo '  run_cmd exec $KEXEC -e'
