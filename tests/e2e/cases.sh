@@ -89,6 +89,8 @@ E2E_CASES=(
   # showing the guest's RAM (the e820 map in boot_params). The default -a
   # must say why it goes straight to kexec_load. Stopped once memtest tests.
   "exec_memtest_bookworm_seabios       exec-memtest  seabios bookworm bookworm"
+  # ... and from a UEFI-booted 6.12 (OVMF): the same exit from long mode
+  "exec_memtest_trixie_ovmf            exec-memtest  ovmf    trixie   trixie"
   # ... and a Linux bzImage through that entry with --entry-32bit (startup_32,
   # boot_params in ESI): stage 2 must show the usual token, initrd and memory
   "exec_c32_bookworm_to_trixie_seabios exec-c32      seabios bookworm trixie"
