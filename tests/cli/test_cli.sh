@@ -92,6 +92,7 @@ printf '\0' | dd of=vmlinuz-fixed bs=1 seek=$((0x234)) conv=notrunc 2>/dev/null
 printf '\0\0\020\0' | dd of=vmlinuz-fixed bs=1 seek=$((0x214)) conv=notrunc 2>/dev/null
 t "not relocatable: loaded at code32_start 0x100000" 0 "^  0 kernel +mem 0x000100000-" -- --dry-run --x-test-root="$BIOS" -c -l vmlinuz-fixed
 t "not relocatable: entered there in 32-bit mode" 0 "^kernel entry: 0x100000$" -- --dry-run --x-test-root="$BIOS" -c -l vmlinuz-fixed
+t "32-bit entry: --entry above 4 GiB refused" 1 "^kexec: --entry=0x100000000: the 32-bit entry jumps to a 32-bit address$" -- --dry-run --x-test-root="$BIOS" -c --entry=0x100000000 -l vmlinuz-fixed
 t "not relocatable, -s: refused with the reason" 1 "^kexec: -s: vmlinuz-fixed: relocatable_kernel \(at 0x234\) is 0: it runs only at 0x100000, and kexec_file_load places a bzImage where it finds room: load it with kexec_load" -- --dry-run --x-test-root="$BIOS" -s -l vmlinuz-fixed
 t "not relocatable, -p: refused, it cannot run in the crash region" 252 "vmlinuz-fixed: relocatable_kernel \(at 0x234\) is 0: it runs only at 0x100000, outside the crash kernel region" -- --dry-run --x-test-root="$SRC/tests/fixtures/crash-box" -c -p -l vmlinuz-fixed
 refused --module=x "multiboot modules are not implemented"

@@ -231,6 +231,9 @@ static int x86_64_build_plan(const struct kx_plan_ctx *ctx, const struct kx_kern
 		return -1;
 	if (o->have_entry)
 		kernel_entry = o->entry;
+	if (k->entry32 && kernel_entry > 4 * GiB - 1)
+		return kx_fail(err, KX_E_USAGE, "--entry=0x%" PRIx64 ": the 32-bit entry jumps to a 32-bit address",
+			       kernel_entry);
 	if (ctx->initrd && place_initrd(&p, ctx, k, plan, &initrd_addr, err) < 0)
 		return -1;
 	struct kx_memmap *crash_e820 = NULL;  /* the plan owns it: boot_params is built from it below */
