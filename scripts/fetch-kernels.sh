@@ -12,6 +12,8 @@
 #   .cache/kexec-tools-arm64/{sbin/kexec,lib/...,version}             arm64
 #   .cache/busybox-arm64/{busybox,version}                           arm64
 #   .cache/systemd-boot-efi/{linuxx64.efi.stub,version}              amd64 UKI stub
+#   .cache/memtest86+/{memtest86+x64.bin,version}  bookworm's memtest86+ (the
+#                                                  32-bit entry's e2e case)
 #
 # Debian's arm64 vmlinuz is an uncompressed Image (PE/COFF EFI stub, signed).
 # The arm64 packages come from the machine's apt with the arm64 architecture
@@ -459,6 +461,14 @@ fi
 SBDIR=$CACHE/systemd-boot-efi
 fetch_package_file systemd-boot-efi "$SBDIR" /usr/lib/systemd/boot/efi/linuxx64.efi.stub linuxx64.efi.stub "${MAPT[@]}"
 
+# --- memtest86+ (bookworm), for the 32-bit entry's e2e case -------------------------
+# tests/e2e/cases.sh (exec-memtest): its .bin is a bzImage of boot protocol
+# 2.12 that is not relocatable (code32_start 0x100000), which the stage-1
+# guest kexecs into through the 32-bit entry. Extracted, never installed,
+# never run on the host.
+MTDIR=$CACHE/memtest86+
+fetch_package_file memtest86+ "$MTDIR" /boot/memtest86+x64.bin memtest86+x64.bin "${MAPT[@]}"
+
 # --- arm64 guests: busybox-static and kexec-tools (bookworm) --------------------
 # Downloaded and extracted, never installed (the host is x86_64) and never run
 # on the host.  kexec-tools' libraries come from the arm64 library packages it
@@ -529,4 +539,5 @@ printf '%-17s %-22s %s\n' kexec-tools "$(sed 's/^kexec-tools=//' "$KTDIR/version
 printf '%-17s %-22s %s\n' kexec-tools-arm64 "$(sed 's/^kexec-tools=//' "$KTA/version")" "$KTA/sbin/kexec"
 printf '%-17s %-22s %s\n' busybox-arm64 "$(sed 's/^busybox-static=//' "$BBDIR/version")" "$BBDIR/busybox"
 printf '%-17s %-22s %s\n' systemd-boot-efi "$(sed 's/^systemd-boot-efi=//' "$SBDIR/version")" "$SBDIR/linuxx64.efi.stub"
+printf '%-17s %-22s %s\n' memtest86+ "$(sed 's/^memtest86+=//' "$MTDIR/version")" "$MTDIR/memtest86+x64.bin"
 printf '%-17s %-22s %s\n' busybox-riscv64 "$(sed 's/^busybox-static=//' "$BBRV/version")" "$BBRV/busybox"

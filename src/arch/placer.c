@@ -70,6 +70,13 @@ int kx_place_fixed(struct kx_placer *p, const char *what, uint64_t start, uint64
 	if (!kx_memmap_contains(p->ram, start, end))
 		return kx_fail(err, KX_E_PLAN, "%s at 0x%" PRIx64 "-0x%" PRIx64 " is not inside usable RAM",
 			       what, start, end - 1);
+	for (unsigned int i = 0; i < p->used.count; i++) {
+		const struct kx_range *u = &p->used.ranges[i];
+		if (start < u->end && u->start < end)
+			return kx_fail(err, KX_E_PLAN, "%s at 0x%" PRIx64 "-0x%" PRIx64 " overlaps 0x%" PRIx64
+				       "-0x%" PRIx64 ", already taken by another segment", what, start, end - 1,
+				       u->start, u->end - 1);
+	}
 	return kx_memmap_add(&p->used, start, end, 0, err);
 }
 

@@ -28,7 +28,8 @@ int kx_place_prefer(struct kx_placer *p, struct kx_hole_request rq, uint64_t pre
 		    struct kx_error *err);
 /* Would kx_place find a hole? Nothing is marked used. */
 bool kx_place_fits(const struct kx_placer *p, struct kx_hole_request rq);
-/* Mark a fixed range used, refusing one outside RAM or the user's bounds. */
+/* Mark a fixed range used, refusing one outside RAM or the user's bounds,
+ * or one that overlaps a range already used. */
 int kx_place_fixed(struct kx_placer *p, const char *what, uint64_t start, uint64_t size,
 		   struct kx_error *err);
 

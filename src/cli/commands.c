@@ -84,6 +84,7 @@ static struct kx_load_request request_of(const struct kx_options *o, const struc
 		/* --console-serial: kexec-tools' purgatory reports on --serial, by default ttyS0 */
 		.serial = o->serial ? o->serial : o->console_serial ? "ttyS0" : NULL,
 		.serial_baud = o->serial_baud, .console_vga = o->console_vga, .reset_vga = o->reset_vga,
+		.entry_32bit = o->entry_32bit, .args = o->args,
 		.crash = o->panic, .crash_hotplug = o->hotplug, .mem_min = o->mem_min, .mem_max = o->mem_max,
 		.have_entry = o->have_entry, .entry = o->entry, .no_checks = o->no_checks,
 		.digest_kind = o->digest, .digest_given = o->digest_given,
@@ -400,6 +401,19 @@ int kx_cmd_load(const struct kx_options *o, FILE *log, struct kx_error *err)
 	bool asked = false;
 	int r = kx_load_prepare(ld, &rq, err);
 	flush_notes(ld, &shown, log);
+	/* An image only kexec_load can load as asked: -a does not ask the
+	 * kernel's loaders first, -s is refused with the reason. */
+	struct kx_options eff = *o;
+	char why[256];
+	if (r == 0 && o->mode != KX_MODE_LOAD && kx_load_needs_kexec_load(ld, why, sizeof(why))) {
+		if (o->mode == KX_MODE_FILE) {
+			r = kx_fail(err, KX_E_USAGE, "-s: %s: %s: load it with kexec_load (-c, or -a)", o->kernel, why);
+		} else {
+			fprintf(log, "kexec: note: %s: %s: loading with kexec_load\n", o->kernel, why);
+			eff.mode = KX_MODE_LOAD;
+		}
+	}
+	o = &eff;
 	if (r == 0 && o->dry_run) {
 		r = dry_run(ld, o, &shown, log, err);
 	} else if (r == 0) {

@@ -12,6 +12,7 @@ enum {
 	OPT_PRINT_CKR, OPT_DTB, OPT_DRY_RUN, OPT_JSON, OPT_UKI_PROFILE, OPT_SERIAL, OPT_NOEFI, OPT_PRESERVE, OPT_JUMP_BACK,
 	OPT_HOTPLUG, OPT_NO_CMA, OPT_FORCE_DTB, OPT_SERIAL_BAUD, OPT_CONSOLE_SERIAL, OPT_CONSOLE_VGA, OPT_RESET_VGA, OPT_ALWAYS, OPT_DIGEST,
 	OPT_TEST_WRONG_DIGEST, OPT_TEST_ROOT, OPT_TEST_ARCH, OPT_TEST_MISALIGNED,
+	OPT_ENTRY_32BIT, OPT_ARGS_LINUX, OPT_ARGS_ELF, OPT_ARGS_NONE,
 	OPT_REFUSED = 512,           /* + the index in refusals[] */
 };
 
@@ -21,14 +22,12 @@ enum {
  * kexec-tools and what to do instead.
  */
 static const struct { const char *option, *why; } refusals[] = {
-	{ "--real-mode", "kexec-tools enters a kernel through its 16-bit real-mode setup code; kexec-ng "
-	  "boots bzImages only through the 64-bit entry (boot protocol 2.12 and later)" },
-	{ "--entry-32bit", "kexec-tools enters a kernel through its 32-bit entry; kexec-ng boots bzImages "
-	  "only through the 64-bit entry (boot protocol 2.12 and later)" },
-	{ "--args-elf", "ELF boot notes instead of boot_params (kexec-tools' ELF argument style) are not "
-	  "implemented: kexec-ng loads an ELF vmlinux as a Linux kernel, with boot_params (--args-linux)" },
-	{ "--args-none", "entering an ELF file with no arguments at all is not implemented: kexec-ng loads "
-	  "an ELF vmlinux as a Linux kernel, with boot_params (--args-linux)" },
+	{ "--real-mode", "kexec-tools enters a bzImage through its 16-bit real-mode setup code, which asks "
+	  "the BIOS (int 0x15, int 0x10) for the memory map and the video mode. That needs the purgatory to "
+	  "drop to real mode and a BIOS that still answers: a UEFI machine has none, and on a BIOS machine "
+	  "the running kernel has reprogrammed the interrupt controllers and timers the BIOS relies on. "
+	  "kexec-ng hands the same facts over in boot_params: use the 32-bit entry (--entry-32bit) or the "
+	  "default 64-bit one" },
 	{ "--module", "multiboot modules are not implemented: kexec-ng loads no multiboot kernels (Xen, "
 	  "memtest86+'s multiboot image)" },
 	{ "--elf32-core-headers", "32-bit ELF core headers cannot describe memory above 4 GiB; kexec-ng "
@@ -93,20 +92,19 @@ static const struct option long_options[] = {
 	{ "elf64-core-headers", no_argument, NULL, OPT_ALWAYS },
 	/* kexec-tools options kexec-ng refuses, each with its reason (refusals[]) */
 	{ "real-mode", no_argument, NULL, OPT_REFUSED + 0 },
-	{ "entry-32bit", no_argument, NULL, OPT_REFUSED + 1 },
-	/* kexec-tools' x86_64 ELF loader: boot_params instead of its default ELF
-	 * boot notes. kexec-ng's ELF loaders always pass boot_params, and
-	 * kdump-tools adds this option whenever its kernel is an ELF file. A
-	 * bzImage loader ignores it in kexec-tools, as here. */
-	{ "args-linux", no_argument, NULL, OPT_ALWAYS },
-	{ "args-elf", no_argument, NULL, OPT_REFUSED + 2 },
-	{ "args-none", no_argument, NULL, OPT_REFUSED + 3 },
-	{ "module", required_argument, NULL, OPT_REFUSED + 4 },
-	{ "elf32-core-headers", no_argument, NULL, OPT_REFUSED + 5 },
-	{ "pass-memmap-cmdline", no_argument, NULL, OPT_REFUSED + 6 },
-	{ "reuseinitrd", no_argument, NULL, OPT_REFUSED + 7 },
-	{ "load-live-update", no_argument, NULL, OPT_REFUSED + 8 },
-	{ "exec-live-update", no_argument, NULL, OPT_REFUSED + 9 },
+	{ "entry-32bit", no_argument, NULL, OPT_ENTRY_32BIT },
+	/* kexec-tools' x86 ELF loaders: what the entry gets (the last one
+	 * given wins). kdump-tools adds --args-linux whenever its kernel is an
+	 * ELF file. The bzImage loaders ignore them in kexec-tools, as here. */
+	{ "args-linux", no_argument, NULL, OPT_ARGS_LINUX },
+	{ "args-elf", no_argument, NULL, OPT_ARGS_ELF },
+	{ "args-none", no_argument, NULL, OPT_ARGS_NONE },
+	{ "module", required_argument, NULL, OPT_REFUSED + 1 },
+	{ "elf32-core-headers", no_argument, NULL, OPT_REFUSED + 2 },
+	{ "pass-memmap-cmdline", no_argument, NULL, OPT_REFUSED + 3 },
+	{ "reuseinitrd", no_argument, NULL, OPT_REFUSED + 4 },
+	{ "load-live-update", no_argument, NULL, OPT_REFUSED + 5 },
+	{ "exec-live-update", no_argument, NULL, OPT_REFUSED + 6 },
 	/* test-only */
 	{ "x-test-wrong-digest", no_argument, NULL, OPT_TEST_WRONG_DIGEST },
 	{ "x-test-root", required_argument, NULL, OPT_TEST_ROOT },
@@ -307,6 +305,10 @@ static int setting_option(struct kx_options *o, int c, struct kx_error *err)
 	case OPT_RESET_VGA: o->reset_vga = true; return 0;
 	case OPT_DIGEST: return parse_digest(optarg, o, err);
 	case OPT_ALWAYS: return 0;
+	case OPT_ENTRY_32BIT: o->entry_32bit = true; return 0;
+	case OPT_ARGS_LINUX: o->args = KX_ARGS_LINUX; return 0;
+	case OPT_ARGS_ELF: o->args = KX_ARGS_ELF; return 0;
+	case OPT_ARGS_NONE: o->args = KX_ARGS_NONE; return 0;
 	case OPT_TEST_WRONG_DIGEST: o->test.wrong_digest = true; return 0;
 	case OPT_TEST_ROOT: o->test.root = optarg; return 0;
 	case OPT_TEST_ARCH: o->test.arch = optarg; return 0;

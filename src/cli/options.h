@@ -56,6 +56,8 @@ struct kx_options {
 	uint32_t serial_baud;      /* --serial-baud: the purgatory's speed, 0 = 115200 */
 	bool console_vga;          /* --console-vga: the purgatory also reports on the VGA text screen */
 	bool reset_vga;            /* --reset-vga: the purgatory sets VGA text mode 3 first */
+	bool entry_32bit;          /* --entry-32bit: a bzImage through its 32-bit entry */
+	enum kx_boot_args args;    /* --args-linux/--args-elf/--args-none: the last one given */
 	struct kx_test_switches test;  /* --x-test-*: kexec(8), TESTING */
 };
 

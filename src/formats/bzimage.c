@@ -2,9 +2,18 @@
 /*
  * x86 bzImage (Documentation/arch/x86/boot.rst). The probe accepts a file
  * with the boot sector flag and the "HdrS" setup header; describe() then
- * applies every rule a 64-bit kexec needs, each refusal naming its field.
+ * applies every rule the chosen entry needs, each refusal naming its field.
+ *
+ * Two entries, as kexec-tools' bzImage64 and bzImage loaders:
+ *   64-bit (the default): a relocatable kernel anywhere (above 4 GiB when
+ *     it says it may), entered at load address + 0x200 in long mode.
+ *   32-bit (boot.rst's 32-bit boot protocol): a kernel that is not
+ *     relocatable (memtest86+'s .bin), loaded at its code32_start, or any
+ *     bzImage with --entry-32bit; entered at code32_start (the load
+ *     address) in 32-bit protected mode, everything below 4 GiB.
  */
 #include <inttypes.h>
+#include <stdio.h>
 
 #include "../arch/arch.h"
 #include "format.h"
@@ -66,6 +75,7 @@ int kx_bzimage_parse(struct kx_bytes image, const char *name, struct kx_bzimage 
 			       "between 0x%x and the end of the setup code (0x%" PRIx64 ")",
 			       name, bz.header_len, BZ_HEADER_MIN_END, bz.setup_size);
 	kx_u8(image, BZ_LOADFLAGS, &bz.loadflags);
+	kx_le32(image, BZ_CODE32_START, &bz.code32_start);
 	kx_le16(image, BZ_XLOADFLAGS, &bz.xloadflags);
 	kx_u8(image, BZ_RELOCATABLE, &bz.relocatable);
 	kx_le32(image, BZ_KERNEL_ALIGNMENT, &bz.kernel_alignment);
@@ -76,19 +86,12 @@ int kx_bzimage_parse(struct kx_bytes image, const char *name, struct kx_bzimage 
 	kx_le64(image, BZ_PREF_ADDRESS, &bz.pref_address);
 	kx_le32(image, BZ_INIT_SIZE, &bz.init_size);
 
-	if (!(bz.xloadflags & XLF_KERNEL_64))
-		return kx_fail(err, KX_E_INPUT,
-			       "%s: 32-bit only kernel: xloadflags (at 0x236) lacks XLF_KERNEL_64, "
-			       "so it has no 64-bit entry point", name);
 	if (!(bz.loadflags & LOADED_HIGH))
 		return kx_fail(err, KX_E_INPUT,
 			       "%s: loadflags (at 0x211) lacks LOADED_HIGH: a zImage that must load at 0x10000", name);
-	if (!bz.relocatable)
-		return kx_fail(err, KX_E_INPUT,
-			       "%s: relocatable_kernel (at 0x234) is 0: a 64-bit kexec needs a relocatable kernel",
-			       name);
-	if (bz.kernel_alignment == 0 || (bz.kernel_alignment & (bz.kernel_alignment - 1)) ||
-	    bz.kernel_alignment < 4096)
+	if (bz.relocatable &&
+	    (bz.kernel_alignment == 0 || (bz.kernel_alignment & (bz.kernel_alignment - 1)) ||
+	     bz.kernel_alignment < 4096))
 		return kx_fail(err, KX_E_INPUT,
 			       "%s: kernel_alignment 0x%x (at 0x230) is not a power of two >= 4 KiB",
 			       name, bz.kernel_alignment);
@@ -108,6 +111,49 @@ int kx_bzimage_parse(struct kx_bytes image, const char *name, struct kx_bzimage 
 	return 0;
 }
 
+int kx_bzimage_check_entry64(const struct kx_bzimage *bz, const char *name, struct kx_error *err)
+{
+	if (!(bz->xloadflags & XLF_KERNEL_64))
+		return kx_fail(err, KX_E_INPUT,
+			       "%s: 32-bit only kernel: xloadflags (at 0x236) lacks XLF_KERNEL_64, "
+			       "so it has no 64-bit entry point", name);
+	if (!bz->relocatable)
+		return kx_fail(err, KX_E_INPUT,
+			       "%s: relocatable_kernel (at 0x234) is 0: the 64-bit entry needs a relocatable kernel",
+			       name);
+	return 0;
+}
+
+/*
+ * The 32-bit entry of a kernel that is not relocatable: it runs only where
+ * it was linked, code32_start (boot.rst: "defaults to the load address of
+ * the kernel, and can be used by the boot loader to determine the proper
+ * load address"), with init_size bytes free from there. kexec-tools
+ * loads such a kernel at 0x100000 and enters it there; the two agree for
+ * every kernel and memtest86+, and where they would not, code32_start is
+ * the one the kernel itself states.
+ */
+static int describe_fixed32(const struct kx_plan_ctx *ctx, const struct kx_bzimage *bz,
+			    struct kx_kernel_desc *k, struct kx_error *err)
+{
+	const char *name = ctx->kernel->path;
+
+	if (bz->code32_start < 0x100000 || bz->code32_start % 4096)
+		return kx_fail(err, KX_E_INPUT,
+			       "%s: code32_start 0x%x (at 0x214) of a kernel that is not relocatable is not a "
+			       "page-aligned address at or above 1 MiB, where such a kernel loads",
+			       name, bz->code32_start);
+	if (ctx->opts->crash)
+		return kx_fail(err, KX_E_INPUT,
+			       "%s: relocatable_kernel (at 0x234) is 0: it runs only at 0x%x, outside the crash "
+			       "kernel region, so it cannot be a crash kernel", name, bz->code32_start);
+	k->fixed = true;
+	k->pieces[0].paddr = bz->code32_start;
+	k->span = bz->init_size;
+	k->entry = bz->code32_start;
+	return 0;
+}
+
 static int bzimage_describe(const struct kx_plan_ctx *ctx, struct kx_kernel_desc *k,
 			    struct kx_error *err)
 {
@@ -118,6 +164,13 @@ static int bzimage_describe(const struct kx_plan_ctx *ctx, struct kx_kernel_desc
 		return -1;
 	k->format = "bzImage";
 	k->fixed = false;
+	k->entry32 = ctx->opts->entry_32bit || !bz.relocatable;
+	if (ctx->opts->args == KX_ARGS_ELF || ctx->opts->args == KX_ARGS_NONE)
+		snprintf(k->note, sizeof(k->note), "%s has no effect on a bzImage, which gets boot_params "
+			 "(kexec-tools' bzImage loaders ignore it too)",
+			 ctx->opts->args == KX_ARGS_ELF ? "--args-elf" : "--args-none");
+	if (!k->entry32 && kx_bzimage_check_entry64(&bz, ctx->kernel->path, err) < 0)
+		return -1;
 	k->nr_pieces = 1;
 	k->pieces[0].bytes = kx_bytes_sub(image, bz.setup_size, bz.pm_size);
 	/* boot.rst: init_size bytes from the load address must be free for the
@@ -137,13 +190,44 @@ static int bzimage_describe(const struct kx_plan_ctx *ctx, struct kx_kernel_desc
 	k->min_addr = bz.pref_address > 0x100000 ? bz.pref_address : 0x100000;
 	k->entry = 0x200; /* 64-bit entry: startup_64 at load address + 0x200 */
 	k->protocol_header = kx_bytes_sub(image, BZ_SETUP_HEADER, bz.header_len);
+	if (!k->entry32)
+		return 0;
+	k->format = "bzImage (32-bit entry)";
+	if (!bz.relocatable)
+		return describe_fixed32(ctx, &bz, k, err);
+	/* --entry-32bit of a relocatable kernel: placed as for the 64-bit
+	 * entry (below 4 GiB: the back end sees to that), entered at its
+	 * start, startup_32 (boot.rst: code32_start is the load address). */
+	k->entry = 0;
 	return 0;
+}
+
+/* kexec_file_load enters a bzImage at its 64-bit entry, wherever it puts
+ * it: not what --entry-32bit asks, nor a place a kernel that is not
+ * relocatable can run from. */
+static bool bzimage_needs_kexec_load(struct kx_bytes image, const struct kx_plan_options *opts,
+				     char *why, size_t len)
+{
+	struct kx_bzimage bz;
+	struct kx_error err = { 0 };
+
+	if (opts->entry_32bit) {
+		snprintf(why, len, "--entry-32bit: kexec_file_load enters a bzImage only at its 64-bit entry");
+		return true;
+	}
+	if (kx_bzimage_parse(image, "bzImage", &bz, &err) == 0 && !bz.relocatable) {
+		snprintf(why, len, "relocatable_kernel (at 0x234) is 0: it runs only at 0x%x, and "
+			 "kexec_file_load places a bzImage where it finds room", bz.code32_start);
+		return true;
+	}
+	return false;
 }
 
 const struct kx_format_ops kx_format_bzimage = {
 	.name = "bzImage",
 	.probe = bzimage_probe,
 	.describe = bzimage_describe,
+	.needs_kexec_load = bzimage_needs_kexec_load,
 };
 
 struct kx_x86_setup kx_x86_setup_of(struct kx_bytes setup_header)

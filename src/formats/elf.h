@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* A bounds-checked reader of 64-bit little-endian ELF program headers,
- * shared by every architecture's vmlinux loader. */
+/* A bounds-checked reader of little-endian ELF program headers (64-bit,
+ * and 32-bit for x86's elf-x86), shared by every architecture's loaders. */
 #ifndef KX_ELF_H
 #define KX_ELF_H
 
@@ -37,9 +37,21 @@ struct kx_arch_ops;
  */
 enum kx_probe kx_elf_probe(struct kx_bytes image, const struct kx_arch_ops *arch,
 			   struct kx_error *err);
-/* Parse; `machine` is the required e_machine. */
+/* Parse a 64-bit ELF; `machine` is the required e_machine. */
 int kx_elf_parse(struct kx_bytes image, const char *name, uint16_t machine,
 		 struct kx_elf *ret, struct kx_error *err);
+/* Parse a 32-bit ELF whose e_machine is `machine` or `alt_machine`; every
+ * PT_LOAD must end at or below 4 GiB. */
+int kx_elf32_parse(struct kx_bytes image, const char *name, uint16_t machine, uint16_t alt_machine,
+		   struct kx_elf *ret, struct kx_error *err);
+/*
+ * The pieces of an ELF loaded where it says (p_paddr), each from the start
+ * of its page (p_paddr and p_offset must agree in it), and its entry: e_entry
+ * when a PT_LOAD holds it physically, else translated from the virtual
+ * address of the PT_LOAD that holds it. Sets k->fixed, pieces, entry.
+ */
+int kx_elf_fixed_pieces(const struct kx_elf *elf, struct kx_bytes file, const char *name,
+			struct kx_kernel_desc *k, struct kx_error *err);
 /*
  * The kernel pieces of a relocatable vmlinux (arm64, riscv64): every PT_LOAD
  * of `elf` (read from `file`) at its p_vaddr distance from `base`, a virtual

@@ -12,6 +12,7 @@
 #define KX_FORMAT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../core/bytes.h"
@@ -30,6 +31,15 @@ enum kx_probe {
 	KX_PROBE_REFUSED = -2,       /* recognised, and not loaded by design */
 };
 
+/* --args-linux, --args-elf, --args-none: what an x86 ELF kernel is handed
+ * (kexec-tools' elf-x86 and elf-x86_64 loaders). */
+enum kx_boot_args {
+	KX_ARGS_DEFAULT = 0,         /* none given: the format's own default */
+	KX_ARGS_LINUX,               /* boot_params (ESI/RSI), as a Linux kernel */
+	KX_ARGS_ELF,                 /* ELF boot notes (32-bit: [ESP+4]) */
+	KX_ARGS_NONE,                /* nothing at all */
+};
+
 /* What the user asked for, as far as planning is concerned. */
 struct kx_plan_options {
 	const char *cmdline;         /* final command line, "" when none */
@@ -46,6 +56,8 @@ struct kx_plan_options {
 	bool crash;                  /* -p */
 	bool crash_hotplug;          /* --hotplug: the kernel may rewrite the ELF core header */
 	bool no_efi;                 /* --noefi */
+	bool entry_32bit;            /* x86: --entry-32bit, a bzImage through its 32-bit entry */
+	enum kx_boot_args args;      /* x86: --args-linux/--args-elf/--args-none, last given */
 };
 
 struct kx_dtb;
@@ -80,6 +92,8 @@ struct kx_kernel_desc {
 	 * Fixed pieces sit at their physical addresses. Relocatable pieces sit
 	 * at offsets from a base the back end chooses: `span` bytes from the
 	 * base are reserved, the base is `align`-aligned and >= min_addr.
+	 * A fixed kernel with one piece may set `span` too: that many bytes
+	 * from the piece's address are kept free (a bzImage's init_size).
 	 */
 	bool fixed;
 	struct kx_kernel_piece pieces[KX_KERNEL_PIECES_MAX];
@@ -88,6 +102,11 @@ struct kx_kernel_desc {
 	uint64_t align;              /* relocatable: alignment of the base */
 	uint64_t min_addr;           /* relocatable: lowest base */
 	uint64_t entry;              /* relocatable: offset from the base; fixed: absolute */
+	/* x86: entered in 32-bit protected mode (boot.rst's 32-bit protocol,
+	 * or a 32-bit ELF), so the whole plan goes below 4 GiB; `args` says
+	 * what the entry gets (KX_ARGS_DEFAULT: boot_params, as today). */
+	bool entry32;
+	enum kx_boot_args args;
 	char note[256];              /* an assumption the user should hear about, or "" */
 
 	/* The boot protocol's header for the back end that speaks it, or
@@ -106,10 +125,16 @@ struct kx_format_ops {
 	/* Describe the kernel; called only after probe said YES. */
 	int (*describe)(const struct kx_plan_ctx *ctx, struct kx_kernel_desc *ret,
 			struct kx_error *err);
+	/* Optional: why kexec_file_load cannot load this image as asked
+	 * (written to `why`, true), so that -a goes to kexec_load without
+	 * asking the kernel and -s refuses with the reason. */
+	bool (*needs_kexec_load)(struct kx_bytes image, const struct kx_plan_options *opts,
+				 char *why, size_t len);
 };
 
 extern const struct kx_format_ops kx_format_bzimage;
 extern const struct kx_format_ops kx_format_elf_vmlinux;
+extern const struct kx_format_ops kx_format_elf_x86;
 extern const struct kx_format_ops kx_format_arm64_image;
 extern const struct kx_format_ops kx_format_elf_arm64;
 extern const struct kx_format_ops kx_format_riscv64_image;

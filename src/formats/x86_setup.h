@@ -18,6 +18,7 @@
 #define BZ_VERSION          0x206
 #define BZ_TYPE_OF_LOADER   0x210
 #define BZ_LOADFLAGS        0x211
+#define BZ_CODE32_START     0x214
 #define BZ_RAMDISK_IMAGE    0x218
 #define BZ_RAMDISK_SIZE     0x21c
 #define BZ_CMD_LINE_PTR     0x228
@@ -41,6 +42,7 @@
 struct kx_bzimage {
 	uint16_t version;
 	uint8_t loadflags;
+	uint32_t code32_start;  /* the 32-bit entry; a non-relocatable kernel's load address */
 	uint16_t xloadflags;
 	uint8_t relocatable;
 	uint32_t kernel_alignment;
@@ -68,8 +70,11 @@ struct kx_x86_setup {
 struct kx_x86_setup kx_x86_setup_of(struct kx_bytes setup_header);
 
 enum kx_probe kx_bzimage_probe_bytes(struct kx_bytes image);
-/* Parse and check a bzImage; every refusal names the field and the rule. */
+/* Parse and check a bzImage; every refusal names the field and the rule.
+ * The rules of one entry only are kx_bzimage_check_entry64's. */
 int kx_bzimage_parse(struct kx_bytes image, const char *name, struct kx_bzimage *ret,
 		     struct kx_error *err);
+/* What the 64-bit entry needs besides: XLF_KERNEL_64, a relocatable kernel. */
+int kx_bzimage_check_entry64(const struct kx_bzimage *bz, const char *name, struct kx_error *err);
 
 #endif

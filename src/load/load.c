@@ -341,6 +341,7 @@ static int build_plan(struct kx_load *ld, bool crash, struct kx_plan *plan, stru
 		.test_wrong_digest = rq->test.wrong_digest,
 		.crash = crash, .crash_hotplug = crash && rq->crash_hotplug, .no_efi = rq->no_efi,
 		.serial_baud = rq->serial_baud, .console_vga = rq->console_vga, .reset_vga = rq->reset_vga,
+		.entry_32bit = rq->entry_32bit, .args = rq->args,
 	};
 	struct kx_plan_ctx ctx = {
 		.arch = arch, .facts = &ld->facts, .opts = &lo, .kernel = ld->unwrapped.kernel,
@@ -378,6 +379,14 @@ static int build_plan(struct kx_load *ld, bool crash, struct kx_plan *plan, stru
 	int r = arch->build_plan(&ctx, &desc, plan, err);
 	kx_dtb_free(&tree);
 	return r;
+}
+
+bool kx_load_needs_kexec_load(const struct kx_load *ld, char *why, size_t len)
+{
+	struct kx_plan_options lo = { .entry_32bit = ld->rq.entry_32bit, .args = ld->rq.args };
+
+	return ld->format && ld->format->needs_kexec_load &&
+	       ld->format->needs_kexec_load(ld->unwrapped.kernel->bytes, &lo, why, len);
 }
 
 int kx_load_build_plan(struct kx_load *ld, struct kx_plan *plan, struct kx_error *err)

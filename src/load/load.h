@@ -51,6 +51,8 @@ struct kx_load_request {
 	const char *serial;          /* --serial as given, or NULL */
 	uint32_t serial_baud;        /* --serial-baud (a divisor of 115200), 0 when not given */
 	bool console_vga, reset_vga; /* --console-vga, --reset-vga (x86) */
+	bool entry_32bit;            /* --entry-32bit (x86) */
+	enum kx_boot_args args;      /* --args-linux/--args-elf/--args-none (x86) */
 	unsigned int uki_profile;    /* --uki-profile: a multi-profile UKI's profile (0 the default) */
 	bool uki_profile_given;      /* given for a file that is no UKI: refused */
 	bool crash;                  /* -p */
@@ -113,6 +115,9 @@ int kx_load_prepare(struct kx_load *ld, const struct kx_load_request *rq, struct
  * kernel. Notes (an assumption of the format, an option without effect
  * here) are appended to ld->notes.
  */
+/* The image, as asked, is one only kexec_load can load (the format says why,
+ * in `why`): -a then skips kexec_file_load, -s refuses. */
+bool kx_load_needs_kexec_load(const struct kx_load *ld, char *why, size_t len);
 int kx_load_build_plan(struct kx_load *ld, struct kx_plan *plan, struct kx_error *err);
 
 /* What kexec_file_load gets. */

@@ -30,6 +30,15 @@
  * (mode 3), before anything else. */
 #define KX_PURGATORY_CONSOLE_VGA (1u << 1)
 #define KX_PURGATORY_RESET_VGA   (1u << 2)
+/* x86 only: enter `entry` in 32-bit protected mode, the boot protocol's
+ * 32-bit entry (Documentation/arch/x86/boot.rst), not in long mode: paging
+ * and long mode off, a GDT with flat 4 GiB segments __BOOT_CS 0x10 (32-bit
+ * code) and __BOOT_DS 0x18 in CS and DS/ES/FS/GS/SS, ESI = regs[0], and on
+ * the stack [ESP] = 0 (no return address) and [ESP+4] = regs[1] (what
+ * kexec-tools' ELF boot notes entry gets; 0 for a Linux kernel); EAX, EBX,
+ * ECX, EDX, EDI, EBP zero. The blob, its stack and `entry` must lie below
+ * 4 GiB: the loader places them there. */
+#define KX_PURGATORY_ENTRY32     0x8       /* (1u << 3); no "u": entry.S reads it too */
 
 /* params.digest_kind: what regions[].digest holds. 0 is SHA-256, what a
  * parameter block from before the field existed (zero there) meant. */
@@ -40,6 +49,7 @@
 /* Offsets into struct kx_purgatory_params, for the entry assembly. */
 #define KX_PURGATORY_PARAMS_ENTRY 0
 #define KX_PURGATORY_PARAMS_REGS  8
+#define KX_PURGATORY_PARAMS_FLAGS 40
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>
@@ -62,7 +72,9 @@ struct kx_purgatory_region {
 struct kx_purgatory_params {
 	uint64_t entry;           /* where to jump */
 	uint64_t regs[4];         /* x86_64: regs[0] = RSI (boot_params), the
-				   * other GPRs are zeroed;
+				   * other GPRs are zeroed; with
+				   * KX_PURGATORY_ENTRY32 regs[0] = ESI and
+				   * regs[1] the stack argument;
 				   * arm64: x0..x3; riscv64: unused: a0 = hart
 				   * id and a1 = DTB pass through as the old
 				   * kernel set them, a2 = entry, the rest 0 */
@@ -87,7 +99,8 @@ _Static_assert(offsetof(struct kx_purgatory_params, entry) == KX_PURGATORY_PARAM
 	       "params.entry offset");
 _Static_assert(offsetof(struct kx_purgatory_params, regs) == KX_PURGATORY_PARAMS_REGS,
 	       "params.regs offset");
-_Static_assert(offsetof(struct kx_purgatory_params, flags) == 40, "params.flags offset");
+_Static_assert(offsetof(struct kx_purgatory_params, flags) == KX_PURGATORY_PARAMS_FLAGS,
+	       "params.flags offset");
 _Static_assert(offsetof(struct kx_purgatory_params, nr_regions) == 44, "params.nr_regions offset");
 _Static_assert(offsetof(struct kx_purgatory_params, serial_port) == 48, "params.serial_port offset");
 _Static_assert(offsetof(struct kx_purgatory_params, regions) == 56, "params.regions offset");

@@ -79,10 +79,22 @@ t "--mem-max not a number" 1 "--mem-max=12z: not a number" -- --mem-max=12z -l v
 refused() { t "$1 refused with its reason" 1 "^kexec: ${1%%=*} is not supported: $2" -- --dry-run --x-test-root="$BIOS" -c "$1" -l vmlinuz; }
 refused --load-preserve-context "kexec jump \(KEXEC_PRESERVE_CONTEXT"
 refused --load-jump-back-helper "kexec jump"
-refused --real-mode "kexec-tools enters a kernel through its 16-bit"
-refused --entry-32bit "kexec-tools enters a kernel through its 32-bit entry"
-refused --args-elf "ELF boot notes instead of boot_params"
-refused --args-none "entering an ELF file with no arguments at all"
+refused --real-mode "kexec-tools enters a bzImage through its 16-bit real-mode setup code, which asks the BIOS"
+# the 32-bit entry: kexec_load only (-a says so and does not ask kexec_file_load; -s is refused)
+t "--entry-32bit -c: the 32-bit entry" 0 "^format: bzImage \(32-bit entry\)$" -- --dry-run --x-test-root="$BIOS" -c --entry-32bit -l vmlinuz
+t "--entry-32bit -a: kexec_load, said why" 0 "^kexec: note: vmlinuz: --entry-32bit: kexec_file_load enters a bzImage only at its 64-bit entry: loading with kexec_load$" -- --dry-run --x-test-root="$BIOS" --entry-32bit -l vmlinuz
+t "--entry-32bit -s: refused with the reason" 1 "^kexec: -s: vmlinuz: --entry-32bit: kexec_file_load enters a bzImage only at its 64-bit entry: load it with kexec_load \(-c, or -a\)$" -- --dry-run --x-test-root="$BIOS" -s --entry-32bit -l vmlinuz
+t "--args-elf on a bzImage: no effect, said" 0 "^kexec: note: --args-elf has no effect on a bzImage" -- --dry-run --x-test-root="$BIOS" -c --args-elf -l vmlinuz
+t "--args-none on a bzImage: no effect, said" 0 "^kexec: note: --args-none has no effect on a bzImage" -- --dry-run --x-test-root="$BIOS" -c --args-none -l vmlinuz
+# a bzImage that is not relocatable (memtest86+'s .bin): at its code32_start, 32-bit entry, kexec_load only
+cp vmlinuz vmlinuz-fixed
+printf '\0' | dd of=vmlinuz-fixed bs=1 seek=$((0x234)) conv=notrunc 2>/dev/null
+printf '\0\0\020\0' | dd of=vmlinuz-fixed bs=1 seek=$((0x214)) conv=notrunc 2>/dev/null
+t "not relocatable: loaded at code32_start 0x100000" 0 "^  0 kernel +mem 0x000100000-" -- --dry-run --x-test-root="$BIOS" -c -l vmlinuz-fixed
+t "not relocatable: entered there in 32-bit mode" 0 "^kernel entry: 0x100000$" -- --dry-run --x-test-root="$BIOS" -c -l vmlinuz-fixed
+t "32-bit entry: --entry above 4 GiB refused" 1 "^kexec: --entry=0x100000000: the 32-bit entry jumps to a 32-bit address$" -- --dry-run --x-test-root="$BIOS" -c --entry=0x100000000 -l vmlinuz-fixed
+t "not relocatable, -s: refused with the reason" 1 "^kexec: -s: vmlinuz-fixed: relocatable_kernel \(at 0x234\) is 0: it runs only at 0x100000, and kexec_file_load places a bzImage where it finds room: load it with kexec_load" -- --dry-run --x-test-root="$BIOS" -s -l vmlinuz-fixed
+t "not relocatable, -p: refused, it cannot run in the crash region" 252 "vmlinuz-fixed: relocatable_kernel \(at 0x234\) is 0: it runs only at 0x100000, outside the crash kernel region" -- --dry-run --x-test-root="$SRC/tests/fixtures/crash-box" -c -p -l vmlinuz-fixed
 refused --module=x "multiboot modules are not implemented"
 refused --elf32-core-headers "32-bit ELF core headers cannot describe memory above 4 GiB"
 refused --pass-memmap-cmdline "kexec-tools adds memmap= options"

@@ -82,7 +82,107 @@ E2E_CASES=(
   # counterparts are kdump.sh's atomic cases)
   "atomic_c_bookworm_to_trixie_seabios  atomic-c      seabios bookworm trixie"
   "atomic_s_trixie_to_bookworm_seabios  atomic-s      seabios trixie   bookworm"
+  # The 32-bit entry: Debian's memtest86+ (its .bin, a bzImage that is not
+  # relocatable: code32_start 0x100000), loaded at its fixed address with
+  # console=ttyS0,115200 and entered in 32-bit protected mode by the
+  # purgatory; memtest's own screen must come up on the serial console,
+  # showing the guest's RAM (the e820 map in boot_params). The default -a
+  # must say why it goes straight to kexec_load. Stopped once memtest tests.
+  "exec_memtest_bookworm_seabios       exec-memtest  seabios bookworm bookworm"
+  # ... and from a UEFI-booted 6.12 (OVMF): the same exit from long mode
+  "exec_memtest_trixie_ovmf            exec-memtest  ovmf    trixie   trixie"
+  # ... and a Linux bzImage through that entry with --entry-32bit (startup_32,
+  # boot_params in ESI): stage 2 must show the usual token, initrd and memory
+  "exec_c32_bookworm_to_trixie_seabios exec-c32      seabios bookworm trixie"
+  # elf-x86: a 32-bit ELF (tests/e2e/elf32.S, built here with gcc -m32) that
+  # prints what it was handed: ELF boot notes (the default --args-elf, through
+  # -a, which must say why it uses kexec_load), boot_params (--args-linux),
+  # nothing (--args-none); the command line it prints carries the case's token
+  "exec_elf32_notes_bookworm_seabios   exec-elf32-elf   seabios bookworm bookworm"
+  "exec_elf32_linux_trixie_seabios     exec-elf32-linux seabios trixie   trixie"
+  "exec_elf32_none_bookworm_seabios    exec-elf32-none  seabios bookworm bookworm"
 )
+
+# e2e_elf32_layer: /k2/elf32, tests/e2e/elf32.S linked at 2 MiB as a
+# 32-bit ELF (gcc -m32 -nostdlib: no 32-bit libc needed).
+e2e_elf32_layer() {
+  local key out=$E2E_WORK/elf32.cpio.gz t=$E2E_WORK/elf32-tree
+  key=$(_e2e_sha "$E2E_DIR/elf32.S")
+  if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then echo "$out"; return; fi
+  rm -rf "$t"; mkdir -p "$t/k2"
+  gcc -m32 -nostdlib -static -no-pie -Wl,-Ttext=0x200000 -Wl,--build-id=none \
+    -o "$t/k2/elf32" "$E2E_DIR/elf32.S" >&2 || return 1
+  _e2e_cpio_gz "$t" "$out"
+  rm -rf "$t"
+  echo "$key" >"$out.key"
+  echo "$out"
+}
+
+# e2e_check_elf32 LOG KIND TOKEN: the 32-bit ELF said what it was handed,
+# with the case's command line; the -a load said why it used kexec_load.
+e2e_check_elf32() {
+  local log=$1 kind=$2 token=$3 text want
+  text=$(tr -d '\r' <"$log")
+  [ "$(_e2e_rc "$log" load)" = 0 ] || { echo "kexec -l elf32 exited $(_e2e_rc "$log" load): $(_e2e_out "$log" load | _e2e_brief)"; return; }
+  [ "$(_e2e_field "$log" sys load)" = 1 ] || { echo "/sys/kernel/kexec_loaded is not 1 after the load"; return; }
+  case "$kind" in
+    exec-elf32-elf)
+      grep -aq "a 32-bit ELF, which no kexec_file_load loader takes: loading with kexec_load" <<<"$(_e2e_out "$log" load)" ||
+        { echo "the default -a load did not say why it used kexec_load: $(_e2e_out "$log" load | _e2e_brief)"; return; }
+      want="E2E-ELF32: notes cmdline=console=ttyS0 token=$token" ;;
+    exec-elf32-linux) want="E2E-ELF32: boot_params cmdline=console=ttyS0 token=$token" ;;
+    *) want="E2E-ELF32: no arguments" ;;
+  esac
+  grep -aqxF "$want" <<<"$text" ||
+    { echo "no '$want' on the serial console (exec rc=$(_e2e_rc "$log" exec)): $(grep -a 'E2E-ELF32' <<<"$text" | _e2e_brief) $(_e2e_tail "$log")"; return; }
+}
+
+# e2e_memtest_layer: /k2/memtest.bin, bookworm's memtest86+x64.bin.
+e2e_memtest_layer() {
+  local key out=$E2E_WORK/memtest.cpio.gz t=$E2E_WORK/memtest-tree
+  key=$(cat "$(dirname "$E2E_MEMTEST")/version")-$(_e2e_sha "$E2E_MEMTEST")
+  if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then echo "$out"; return; fi
+  [ -f "$E2E_MEMTEST" ] || { echo "e2e: $E2E_MEMTEST missing (scripts/fetch-kernels.sh)" >&2; return 1; }
+  rm -rf "$t"; mkdir -p "$t/k2"
+  cp "$E2E_MEMTEST" "$t/k2/memtest.bin"
+  _e2e_cpio_gz "$t" "$out"
+  rm -rf "$t"
+  echo "$key" >"$out.key"
+  echo "$out"
+}
+
+# e2e_case_stop KIND: the serial log's sign that a guest that never powers
+# off has shown enough (run.sh stops QEMU a few seconds later).
+e2e_case_stop() {
+  case "$1" in
+    # memtest86+'s first test running: its banner and memory line came before
+    exec-memtest) echo 'Address test' ;;
+    exec-elf32-*) echo 'E2E-ELF32: .*[a-z]' ;;
+  esac
+}
+
+# e2e_check_memtest LOG MODE: memtest86+ came up on the serial console after
+# kexec -e: its banner, the RAM it found (within 10% below the guest's
+# E2E_MEM: the e820 map of boot_params), its first test; and (kexec-ng) the
+# default -a said it went to kexec_load.
+e2e_check_memtest() {
+  local log=$1 mode=$2 text mb want
+  text=$(tr -d '\r' <"$log" | sed 's/\x1b\[[0-9;=?]*[a-zA-Z]/\n/g')
+  if [ "$mode" = ng ]; then
+    [ "$(_e2e_rc "$log" loada)" = 0 ] || { echo "kexec -l (-a) of memtest.bin exited $(_e2e_rc "$log" loada): $(_e2e_out "$log" loada | _e2e_brief)"; return; }
+    grep -aq "relocatable_kernel (at 0x234) is 0: it runs only at 0x100000.*loading with kexec_load" <<<"$(_e2e_out "$log" loada)" ||
+      { echo "the default -a load did not say why it used kexec_load: $(_e2e_out "$log" loada | _e2e_brief)"; return; }
+  fi
+  [ "$(_e2e_rc "$log" load)" = 0 ] || { echo "kexec -c -l memtest.bin exited $(_e2e_rc "$log" load): $(_e2e_out "$log" load | _e2e_brief)"; return; }
+  [ "$(_e2e_field "$log" sys load)" = 1 ] || { echo "/sys/kernel/kexec_loaded is not 1 after the load"; return; }
+  grep -aqE 'Memtest86\+ v[0-9]' <<<"$text" ||
+    { echo "no memtest86+ banner on the serial console (exec rc=$(_e2e_rc "$log" exec)): $(_e2e_tail "$log")"; return; }
+  mb=$(grep -aoE 'Memory  : +[0-9]+MB' <<<"$text" | head -n1 | grep -oE '[0-9]+')
+  case "$E2E_MEM" in *G) want=$(( ${E2E_MEM%G} * 1024 )) ;; *M) want=${E2E_MEM%M} ;; *) want=$E2E_MEM ;; esac
+  [ -n "$mb" ] && [ "$mb" -le "$want" ] && [ $((mb * 10)) -ge $((want * 9)) ] ||
+    { echo "memtest86+ found ${mb:-no} MB of RAM, expected 90-100% of $want MB (boot_params' e820 map)"; return; }
+  grep -aq 'Address test' <<<"$text" || { echo "memtest86+ came up but ran no test"; return; }
+}
 
 # e2e_case_token_layers KIND K2 TOKEN DIR: layers made for one case's token.
 e2e_case_token_layers() {
@@ -106,6 +206,8 @@ e2e_case_layers() {
     # /k2/vmlinux.elf: a kernel kexec_file_load refuses (x86_64 has only
     # the bzImage loader) that kexec-ng's own checks accept
     atomic-s) e2e_k2x_layer "$2" ;;
+    exec-memtest) e2e_memtest_layer ;;
+    exec-elf32-*) e2e_elf32_layer ;;
   esac
 }
 
@@ -131,7 +233,8 @@ e2e_case_applies() {
     # (bookworm's kexec-tools 2.0.25 predates UKI support)
     # (nor --digest, kexec-ng's own; the atomic cases check kexec-ng's
     # messages and use its test switch)
-    wrong-digest*|nocheck-wrong|exec-elf|exec-gz-*|exec-uki-*|exec-debug|exec-nocma|exec-c-sha256|default-action|atomic-*) return 1 ;;
+    # (nor is --entry-32bit through kexec-tools' bzImage64 loader checked here)
+    wrong-digest*|nocheck-wrong|exec-elf|exec-gz-*|exec-uki-*|exec-debug|exec-nocma|exec-c-sha256|exec-c32|exec-elf32-*|default-action|atomic-*) return 1 ;;
   esac
   return 0
 }
@@ -149,9 +252,9 @@ e2e_case_write() {
   {
     e2e_case_head "$mode" "$token" /k2/vmlinuz
     case "$kind" in
-      exec-c|exec-s|exec-c-sha256)
+      exec-c|exec-s|exec-c-sha256|exec-c32)
         local sw=-c
-        case "$kind" in exec-s) sw=-s ;; exec-c-sha256) sw="-c --digest=sha256" ;; esac
+        case "$kind" in exec-s) sw=-s ;; exec-c-sha256) sw="-c --digest=sha256" ;; exec-c32) sw="-c --entry-32bit" ;; esac
         echo "  run_cmd load \$KEXEC $sw -l \$K2 --append=\"\$APPEND2\" || return"
         echo '  sysloaded load'
         echo '  run_cmd exec $KEXEC -e'
@@ -229,6 +332,23 @@ e2e_case_write() {
         e2e_atomic_normal_case "$kind"
         echo '  run_cmd exec $KEXEC -e'
         ;;
+      exec-elf32-*)
+        local args=
+        case "$kind" in exec-elf32-linux) args=" -c --args-linux" ;; exec-elf32-none) args=" -c --args-none" ;; esac
+        echo "  run_cmd load \$KEXEC$args -l /k2/elf32 --command-line=\"console=ttyS0 token=\$TOKEN\" || return"
+        echo '  sysloaded load'
+        echo '  run_cmd exec $KEXEC -e'
+        ;;
+      exec-memtest)
+        # the default (-a) first: it must say why it goes to kexec_load
+        if [ "$mode" = ng ]; then
+          echo '  run_cmd loada $KEXEC -l /k2/memtest.bin --command-line="console=ttyS0,115200" || return'
+          echo '  run_cmd unloada $KEXEC -u'
+        fi
+        echo '  run_cmd load $KEXEC -c -l /k2/memtest.bin --command-line="console=ttyS0,115200" || return'
+        echo '  sysloaded load'
+        echo '  run_cmd exec $KEXEC -e'
+        ;;
     esac
     echo '  :'
     echo '}'
@@ -246,6 +366,12 @@ e2e_case_check() {
   case "$fw:$fw1" in seabios:bios|ovmf:efi) ;; *) echo "stage 1 firmware is '$fw1' under $fw"; return ;; esac
 
   case "$kind" in
+    exec-memtest)
+      e2e_check_memtest "$log" "$mode"
+      ;;
+    exec-elf32-*)
+      e2e_check_elf32 "$log" "$kind" "$token"
+      ;;
     exec-*|wrong-digest*|nocheck-wrong|default-action)
       rc=$(_e2e_rc "$log" load)
       if [ "$kind" = default-action ]; then

@@ -57,6 +57,8 @@ _E2E_CONSOLE_ENV=${E2E_CONSOLE:-}
 # --kernel-log drops it.  E2E_CONSOLE from the environment replaces it all.
 E2E_CMDLINE=${E2E_CMDLINE:-"panic=-1 quiet"}
 E2E_SUCCESS=KEXEC-NG-STAGE2-SUCCESS
+# x86_64: bookworm's memtest86+ (scripts/fetch-kernels.sh), the 32-bit entry's case
+E2E_MEMTEST=$E2E_ROOT/.cache/memtest86+/memtest86+x64.bin
 E2E_DIGEST_MSG="kexec-ng purgatory: digest mismatch"
 
 # e2e_set_arch x86_64|arm64: everything that differs between the guests'
@@ -128,6 +130,7 @@ e2e_need_kernels() {
   for k in $E2E_KERNELS; do [ -f "$(e2e_kernel $k)" ] || missing=1; done
   [ -z "$E2E_KTCACHE" ] || [ -x "$E2E_KTCACHE/sbin/kexec" ] || missing=1
   [ "$E2E_ARCH" != x86_64 ] || [ -f "$E2E_ROOT/.cache/systemd-boot-efi/linuxx64.efi.stub" ] || missing=1
+  [ "$E2E_ARCH" != x86_64 ] || [ -f "$E2E_MEMTEST" ] || missing=1
   [ -f "$E2E_BUSYBOX" ] || missing=1
   if [ $missing = 1 ]; then
     e2e_log "kernels or kexec-tools missing: running scripts/fetch-kernels.sh"

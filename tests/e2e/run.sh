@@ -144,6 +144,9 @@ run_case() {
       # (the file name quoted: unquoted, HMP reads 4000 /work... as a division)
       at_stop="e2e_monitor $mon 'pmemsave 0xb8000 4000 \"$log.vga\"' >/dev/null" ;;
   esac
+  # A guest that never powers off by itself (memtest86+) says when it has
+  # shown enough.
+  if [ -z "$stop" ] && declare -F e2e_case_stop >/dev/null; then stop=$(e2e_case_stop "$kind"); fi
   # A purgatory that traps never boots: stop there instead of at the timeout.
   stop="${stop:+$stop|}kexec-ng purgatory: exception"
   E2E_CPU=$(e2e_case_cpu "$cpu") E2E_MONITOR=$mon E2E_AT_STOP=$at_stop \

@@ -116,14 +116,14 @@ int main(int argc, char **argv)
 	size_t initrd_size = 4u << 20, kernel_len;
 	uint64_t serial = H_UART;
 	uint32_t knobs = 0;
-	int corrupt = -1, verify = 1, regs = 0, fault = 0, bad_nr = 0, bad_kind = 0;
+	int corrupt = -1, verify = 1, regs = 0, fault = 0, bad_nr = 0, bad_kind = 0, entry32 = 0;
 	enum kx_digest_kind kind = KX_DIGEST_DEFAULT;
 	uint8_t *kernel, *initrd, *dtb, tiny[1] = { 0x5a }, *buf;
 
 	if (argc < 3)
 		die("usage: mkimage OUTDIR KERNEL.BIN [--initrd-size N] [--serial ADDR] "
 		    "[--digest crc32c|sha256] [--no-verify] [--corrupt REGION] [--bad-nr-regions] "
-		    "[--bad-digest-kind] x86_64, arm64: [--knobs N] [--regs] riscv64: [--fault]");
+		    "[--bad-digest-kind] x86_64, arm64: [--knobs N] [--regs] x86_64: [--entry32] riscv64: [--fault]");
 	for (int i = 3; i < argc; i++) {
 		if (!strcmp(argv[i], "--initrd-size") && i + 1 < argc)
 			initrd_size = strtoull(argv[++i], NULL, 0);
@@ -149,9 +149,14 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--fault"))
 			fault = 1;
 #endif
+#ifdef H_ENTRY32_OFFSET
+		else if (!strcmp(argv[i], "--entry32"))
+			entry32 = 1;
+#endif
 		else
 			die("unknown option");
 	}
+	(void)entry32;   /* (only x86_64 has a 32-bit entry) */
 	if (H_INITRD + initrd_size > H_DTB)
 		die("--initrd-size: the initrd would run into the DTB");
 
@@ -179,6 +184,13 @@ int main(int argc, char **argv)
 		p.regs[3] = 0x3333333333333333ULL;
 	}
 	p.flags = verify ? KX_PURGATORY_VERIFY : 0;
+#ifdef H_ENTRY32_OFFSET
+	if (entry32) {
+		p.entry = H_KERNEL + H_ENTRY32_OFFSET;
+		p.regs[1] = H_ARG32;
+		p.flags |= KX_PURGATORY_ENTRY32;
+	}
+#endif
 	p.serial_port = serial;
 	p.nr_regions = H_NR_REGIONS;
 	p.regions[0] = (struct kx_purgatory_region){ .start = H_KERNEL, .len = kernel_len };

@@ -386,8 +386,21 @@ run_bench() {
   done < <(bench_configs)
 }
 
+# entry32 NAME HOW [mkimage options]: --entry32: verified, then the
+# kernel's 32-bit entry says the 32-bit protocol held (kernel.S).
+entry32() {
+  local name=$1 how=$2 d=$work/$1; shift 2
+  make_images "$d" --entry32 "$@" || { result 0 "$name (mkimage)"; return; }
+  run_qemu "$d" "$how" exit
+  local ok=1
+  grep -qF "harness: kernel32 OK" "$d/serial.txt" || ok=0
+  grep -qxF "$verified" "$d/serial.txt" || ok=0
+  grep -q "EXCEPTION\|FAIL" "$d/serial.txt" && ok=0
+  result $ok "$name" "$d/serial.txt"
+}
+
 cases_x86_64() {
-  echo "1..18"
+  echo "1..21"
   # CRC32C (the loader's default) on the CPU without SSE4.2 (tables) and
   # with it (crc32q), SHA-256 on both; the report says which code ran.
   want='kexec-ng purgatory: crc32c, portable tables' \
@@ -420,6 +433,11 @@ cases_x86_64() {
     "^kexec-ng purgatory: bad parameter block \(nr_regions 17, digest kind 1\): refusing to boot$" --bad-nr-regions
   park_after silent
   bad silent-corrupt max "" --serial 0 --corrupt 1
+  # The 32-bit entry (KX_PURGATORY_ENTRY32): checked, then out of long mode
+  entry32 entry32-qemu64 default
+  entry32 entry32-max-sha256 max --digest sha256 --regs
+  bad entry32-corrupt-kernel default "^$mm 0 \(start 0x400000, len 0x[0-9a-f]+\): refusing to boot$" \
+    --entry32 --corrupt 0
 }
 
 cases_arm64() {

@@ -74,6 +74,7 @@ static void broken_copies_of(struct kx_bytes base, int *kx_failed_)
 	struct kx_error err = { 0 };
 	/* control: unbroken, it parses */
 	CHECK(kx_bzimage_parse(base, "vmlinuz", &bz, &err) == 0);
+	CHECK(kx_bzimage_check_entry64(&bz, "vmlinuz", &err) == 0);
 	for (size_t i = 0; i < sizeof(mangles) / sizeof(mangles[0]); i++) {
 		const struct mangle *m = &mangles[i];
 		uint8_t *copy = malloc(base.size);
@@ -94,6 +95,9 @@ static void broken_copies_of(struct kx_bytes base, int *kx_failed_)
 		memset(&err, 0, sizeof(err));
 		if (!m->probe_no)
 			r = kx_bzimage_parse(b, "vmlinuz", &bz, &err);
+		/* the 64-bit entry's own rules (the 32-bit entry has none more) */
+		if (!m->probe_no && r == 0)
+			r = kx_bzimage_check_entry64(&bz, "vmlinuz", &err);
 		free(copy);
 		if (m->probe_no) {
 			CHECK(probe == KX_PROBE_NO);

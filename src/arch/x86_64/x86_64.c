@@ -11,6 +11,12 @@
  *      with crashkernel=0,low, as kexec_file's bzImage64 loader allows);
  *   4. purgatory, which checks every other segment's SHA-256 and enters the
  *      kernel's 64-bit entry with RSI = boot_params.
+ * A kernel entered in 32-bit protected mode (a bzImage that is not
+ * relocatable, --entry-32bit, a 32-bit ELF) has every segment below 4 GiB:
+ * the purgatory leaves long mode there, and the kernel gets 32-bit
+ * addresses. What it is handed (k->args): boot_params (a Linux kernel), ELF
+ * boot notes (--args-elf, the default of a 32-bit ELF, as in kexec-tools)
+ * instead, or nothing (--args-none).
  */
 #include <elf.h>
 #include <inttypes.h>
@@ -27,6 +33,7 @@
 #include "../placer.h"
 #include "../../system/syscalls.h"
 #include "boot_params.h"
+#include "elf_boot_notes.h"
 #include "console.h"
 #include "../../core/units.h"
 
@@ -42,8 +49,13 @@ static int place_kernel(struct kx_placer *p, const struct kx_plan_ctx *ctx,
 	if (k->fixed) {
 		for (unsigned int i = 0; i < k->nr_pieces; i++) {
 			const struct kx_kernel_piece *piece = &k->pieces[i];
-			snprintf(source, sizeof(source), "%s PT_LOAD %u", name, i);
-			if (kx_place_fixed(p, source, piece->paddr, piece->memsz, err) < 0)
+			/* a fixed bzImage keeps its init_size free, not only its bytes */
+			uint64_t keep = k->nr_pieces == 1 && k->span > piece->memsz ? k->span : piece->memsz;
+			if (k->protocol_header.size)
+				snprintf(source, sizeof(source), "%s (not relocatable: code32_start)", name);
+			else
+				snprintf(source, sizeof(source), "%s PT_LOAD %u", name, i);
+			if (kx_place_fixed(p, source, piece->paddr, keep, err) < 0)
 				return -1;
 			if (kx_plan_add(plan, "kernel", source, piece->bytes.data, piece->bytes.size,
 					piece->paddr, kx_align_up(piece->memsz, KX_PAGE_SIZE), err) < 0)
@@ -175,6 +187,24 @@ static int add_boot_params(struct kx_plan *plan, struct kx_placer *p, const stru
 			   bp, bp_size, *ret_addr, kx_align_up(bp_size, KX_PAGE_SIZE), err);
 }
 
+/* kexec-tools' ELF boot notes (--args-elf): a header, then the boot
+ * loader's name and version and the command line as notes. */
+static int add_elf_boot_notes(struct kx_plan *plan, struct kx_placer *p, const char *cmdline,
+			      uint64_t *ret_addr, struct kx_error *err)
+{
+	size_t size = kx_elf_boot_notes_size(cmdline);
+	struct kx_hole_request rq = { .what = "ELF boot notes", .size = size, .align = KX_PAGE_SIZE,
+				      .min = MiB, .max = UINT64_MAX, .top_down = false };
+	if (kx_place(p, rq, ret_addr, err) < 0)
+		return -1;
+	uint8_t *buf = kx_plan_own(plan, malloc(size));
+	if (!buf)
+		return kx_fail(err, KX_E_NOMEM, "out of memory");
+	kx_elf_boot_notes_build(cmdline, buf, size);
+	return kx_plan_add(plan, "boot_notes", "built: boot loader name and version, command line",
+			   buf, size, *ret_addr, kx_align_up(size, KX_PAGE_SIZE), err);
+}
+
 static int x86_64_build_plan(const struct kx_plan_ctx *ctx, const struct kx_kernel_desc *k,
 			     struct kx_plan *plan, struct kx_error *err)
 {
@@ -188,10 +218,22 @@ static int x86_64_build_plan(const struct kx_plan_ctx *ctx, const struct kx_kern
 			"is empty", &ram, err) < 0 ||
 	    kx_plan_begin(ctx, &ram, &p, plan, err) < 0)
 		return -1;
+	/* The 32-bit entry: the purgatory leaves long mode below 4 GiB, and
+	 * the kernel is handed 32-bit addresses. */
+	if (k->entry32 && p.mem_max > 4 * GiB - 1)
+		p.mem_max = 4 * GiB - 1;
+	if (ctx->initrd && (k->args == KX_ARGS_ELF || k->args == KX_ARGS_NONE))
+		return kx_fail(err, KX_E_USAGE, "--initrd: %s carry no initrd (nobody would be told where it is); "
+			       "give --args-linux to hand boot_params, or leave the initrd out",
+			       k->args == KX_ARGS_ELF ? "ELF boot notes (--args-elf, a 32-bit ELF's default)" :
+			       "no arguments (--args-none)");
 	if (place_kernel(&p, ctx, k, plan, &kernel_entry, err) < 0)
 		return -1;
 	if (o->have_entry)
 		kernel_entry = o->entry;
+	if (k->entry32 && kernel_entry > 4 * GiB - 1)
+		return kx_fail(err, KX_E_USAGE, "--entry=0x%" PRIx64 ": the 32-bit entry jumps to a 32-bit address",
+			       kernel_entry);
 	if (ctx->initrd && place_initrd(&p, ctx, k, plan, &initrd_addr, err) < 0)
 		return -1;
 	struct kx_memmap *crash_e820 = NULL;  /* the plan owns it: boot_params is built from it below */
@@ -210,8 +252,13 @@ static int x86_64_build_plan(const struct kx_plan_ctx *ctx, const struct kx_kern
 		.dtb = ctx->dtb ? ctx->dtb->blob : NULL,
 		.dtb_size = ctx->dtb ? (uint32_t)kx_dtb_size(ctx->dtb) : 0,
 	};
-	if (add_boot_params(plan, &p, ctx, k, &in, &bp_addr, err) < 0)
+	uint64_t notes_addr = 0;
+	if (k->args == KX_ARGS_ELF) {
+		if (add_elf_boot_notes(plan, &p, plan->cmdline, &notes_addr, err) < 0)
+			return -1;
+	} else if (k->args != KX_ARGS_NONE && add_boot_params(plan, &p, ctx, k, &in, &bp_addr, err) < 0) {
 		return -1;
+	}
 
 	/* Purgatory last: its parameters hold every other segment's digest.
 	 * Above the first MiB, below 4 GiB when there is room: entered in
@@ -220,15 +267,19 @@ static int x86_64_build_plan(const struct kx_plan_ctx *ctx, const struct kx_kern
 	struct kx_purgatory_params params;
 	memset(&params, 0, sizeof(params));
 	params.entry = kernel_entry;
-	params.regs[0] = bp_addr;              /* RSI = boot_params */
+	params.regs[0] = bp_addr;              /* RSI (ESI) = boot_params, or 0 */
+	params.regs[1] = notes_addr;           /* 32-bit: [ESP+4] = ELF boot notes, or 0 */
 	params.serial_port = o->serial;
 	params.serial_baud = o->serial_baud;
-	params.flags = (o->console_vga ? KX_PURGATORY_CONSOLE_VGA : 0) | (o->reset_vga ? KX_PURGATORY_RESET_VGA : 0);
+	params.flags = (o->console_vga ? KX_PURGATORY_CONSOLE_VGA : 0) | (o->reset_vga ? KX_PURGATORY_RESET_VGA : 0) |
+		       (k->entry32 ? KX_PURGATORY_ENTRY32 : 0);
 	return kx_plan_finish(plan, &p, ctx, &params, MiB, 4 * GiB - 1, &ram, err);
 }
 
 static const struct kx_format_ops *const x86_64_formats[] = {
 	&kx_format_bzimage,
+	/* before the 64-bit ELF loader, which calls a 32-bit ELF broken */
+	&kx_format_elf_x86,
 	&kx_format_elf_vmlinux,
 	/* recognised only to be refused by name */
 	&kx_format_beoboot,
@@ -259,10 +310,13 @@ const struct kx_arch_ops kx_arch_x86_64 = {
 	"      --console-vga          purgatory also reports on the VGA text screen (0xb8000)\n"
 	"      --reset-vga            purgatory sets a VGA card to 80x25 text (mode 3) first\n"
 	"      --noefi                do not pass EFI information to the new kernel\n"
-	"      --reuse-video-type, --elf64-core-headers, --args-linux\n"
-	"                             what kexec-ng always does (screen_info kept, ELF64 headers,\n"
-	"                             boot_params for an ELF vmlinux)\n"
+	"      --entry-32bit          enter a bzImage at its 32-bit entry (kexec_load only); a\n"
+	"                             bzImage that is not relocatable always is, at its address\n"
+	"      --args-linux           an ELF kernel gets boot_params (a 64-bit ELF's default)\n"
+	"      --args-elf             a 32-bit ELF gets ELF boot notes (its default, as kexec-tools)\n"
+	"      --args-none            an ELF kernel gets no arguments at all\n"
+	"      --reuse-video-type, --elf64-core-headers\n"
+	"                             what kexec-ng always does (screen_info kept, ELF64 headers)\n"
 	"  Refused with the reason (kexec(8), KEXEC-TOOLS OPTIONS):\n"
-	"  --real-mode, --entry-32bit, --args-elf, --args-none, --module,\n"
-	"  --elf32-core-headers, --pass-memmap-cmdline\n",
+	"  --real-mode, --module, --elf32-core-headers, --pass-memmap-cmdline\n",
 };

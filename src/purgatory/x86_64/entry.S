@@ -2,7 +2,9 @@
 /*
  * Purgatory entry (see main.c for the design). The old kernel jumps to
  * offset 0 in 64-bit mode with an identity map and an unknown stack.
- * Everything below is RIP-relative: the blob runs wherever it was loaded.
+ * Everything below is RIP-relative: the blob runs wherever it was loaded
+ * (below 4 GiB for the 32-bit entry, whose last instructions run in
+ * compatibility and then protected mode).
  */
 #include "purgatory/knobs.h"
 #include "purgatory/purgatory_abi.h"
@@ -12,6 +14,9 @@
 #define X86_CR0_TS		(1 << 3)
 #define X86_CR4_OSFXSR		(1 << 9)
 #define X86_CR4_OSXMMEXCPT	(1 << 10)
+#define X86_CR0_PG		(1 << 31)
+#define MSR_EFER		0xc0000080
+#define EFER_LME		(1 << 8)
 
 /* Documentation/arch/x86/boot.rst, 64-bit boot protocol. */
 #define BOOT_CS			0x10
@@ -72,6 +77,9 @@ start:
 	movq	%r13, %cr4
 	movq	%r12, %cr0
 
+	testl	$KX_PURGATORY_ENTRY32, kx_params + KX_PURGATORY_PARAMS_FLAGS(%rip)
+	jnz	enter32
+
 	/* Our GDT: its base in the descriptor is our load address, only
 	 * known now. */
 	leaq	gdt(%rip), %rax
@@ -108,6 +116,75 @@ start:
 	xorl	%r14d, %r14d
 	xorl	%r15d, %r15d
 	jmp	*kx_params + KX_PURGATORY_PARAMS_ENTRY(%rip)
+
+	/*
+	 * The 32-bit entry (KX_PURGATORY_ENTRY32): leave long mode the way
+	 * the SDM says (vol. 3, 10.8.5.4): in compatibility mode, from an
+	 * identity-mapped page, turn paging off (which clears EFER.LMA), then
+	 * clear EFER.LME. The loader put us, our stack and the kernel below
+	 * 4 GiB, so every address here fits 32 bits; the 32-bit code uses
+	 * none, only registers and the stack.
+	 */
+enter32:
+	leaq	gdt32(%rip), %rax
+	movq	%rax, gdt32_desc + 2(%rip)
+	lgdt	gdt32_desc(%rip)
+	/* A compatibility-mode stack access goes through SS's descriptor:
+	 * the flat data segment in all of them before we get there. */
+	movl	$BOOT_DS, %eax
+	movl	%eax, %ds
+	movl	%eax, %es
+	movl	%eax, %ss
+	movl	%eax, %fs
+	movl	%eax, %gs
+	/* What the 32-bit code's lretl and the kernel find on the stack,
+	 * lowest address first: EIP = entry, CS = __BOOT_CS, then [ESP] = 0
+	 * (no return address), [ESP+4] = regs[1]. Two quadwords, the
+	 * higher pushed first. */
+	movl	kx_params + KX_PURGATORY_PARAMS_REGS + 8(%rip), %eax
+	shlq	$32, %rax
+	pushq	%rax
+	movl	kx_params + KX_PURGATORY_PARAMS_ENTRY(%rip), %eax
+	movabsq	$(BOOT_CS << 32), %rdx
+	orq	%rdx, %rax
+	pushq	%rax
+	movl	kx_params + KX_PURGATORY_PARAMS_REGS(%rip), %esi
+	/* Into compatibility mode: a far return to __BOOT_CS, which in
+	 * gdt32 is a 32-bit code segment. */
+	pushq	$BOOT_CS
+	leaq	compat32(%rip), %rax
+	pushq	%rax
+	lretq
+
+	.code32
+compat32:
+	movl	%cr0, %eax
+	andl	$~X86_CR0_PG, %eax
+	movl	%eax, %cr0
+	movl	$MSR_EFER, %ecx
+	rdmsr
+	andl	$~EFER_LME, %eax
+	wrmsr
+	/* PAE (and whatever else the old kernel had on) off: paging is. */
+	xorl	%eax, %eax
+	movl	%eax, %cr4
+	/* Legacy protected mode now: the segment registers again, as their
+	 * descriptors read in this mode. */
+	movl	$BOOT_DS, %eax
+	movl	%eax, %ds
+	movl	%eax, %es
+	movl	%eax, %ss
+	movl	%eax, %fs
+	movl	%eax, %gs
+	/* boot.rst: EBP, EDI and EBX zero; the rest too, ESI set above. */
+	xorl	%eax, %eax
+	xorl	%ebx, %ebx
+	xorl	%ecx, %ecx
+	xorl	%edx, %edx
+	xorl	%edi, %edi
+	xorl	%ebp, %ebp
+	lretl
+	.code64
 	.size	kx_purgatory_entry, . - kx_purgatory_entry
 
 	.section .data, "aw", @progbits
@@ -122,6 +199,20 @@ gdt_end:
 	.balign	16
 gdt_desc:
 	.word	gdt_end - gdt - 1
+	.quad	0			/* base, filled in at run time */
+
+	/* The 32-bit entry's: 0x10 = 32-bit code (L=0, D=1), 0x18 = data,
+	 * both flat 4 GiB (boot.rst, 32-bit boot protocol). */
+	.balign	16
+gdt32:
+	.quad	0			/* 0x00: null */
+	.quad	0			/* 0x08: unused */
+	.quad	0x00cf9a000000ffff	/* 0x10: __BOOT_CS, 32-bit */
+	.quad	0x00cf92000000ffff	/* 0x18: __BOOT_DS */
+gdt32_end:
+	.balign	16
+gdt32_desc:
+	.word	gdt32_end - gdt32 - 1
 	.quad	0			/* base, filled in at run time */
 
 	.section .bss, "aw", @nobits

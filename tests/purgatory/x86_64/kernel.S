@@ -59,4 +59,127 @@ _start:
 1:	hlt
 	jmp	1b
 
+	/*
+	 * The 32-bit entry (mkimage --entry32: KX_PURGATORY_ENTRY32), judged
+	 * here in assembly (the C side is 64-bit): boot.rst's 32-bit protocol
+	 * as the purgatory promises it. ESI = "boot_params", EAX, EBX, ECX,
+	 * EDX, EDI, EBP zero; [ESP] = 0, [ESP+4] = H_ARG32; CS 0x10, DS, ES,
+	 * SS, FS, GS 0x18; protected mode with paging off, EFER.LME and LMA
+	 * clear, interrupts off. One line, "harness: kernel32 OK" or
+	 * "harness: kernel32 FAIL <check>", then isa-debug-exit.
+	 */
+	.org	_start + H_ENTRY32_OFFSET, 0xcc
+	.code32
+	.globl	_start32
+_start32:
+	testl	%eax, %eax		/* first: the codes below go in AH */
+	jnz	1f
+	movb	$'b', %ah
+	testl	%ebx, %ebx
+	jnz	fail32
+	movb	$'c', %ah
+	testl	%ecx, %ecx
+	jnz	fail32
+	movb	$'d', %ah
+	testl	%edx, %edx
+	jnz	fail32
+	movb	$'D', %ah
+	testl	%edi, %edi
+	jnz	fail32
+	movb	$'p', %ah
+	testl	%ebp, %ebp
+	jnz	fail32
+	movb	$'S', %ah
+	cmpl	$H_DTB, %esi
+	jne	fail32
+	movb	$'r', %ah
+	cmpl	$0, (%esp)
+	jne	fail32
+	movb	$'A', %ah
+	cmpl	$H_ARG32, 4(%esp)
+	jne	fail32
+	movb	$'C', %ah
+	movw	%cs, %bx
+	cmpw	$0x10, %bx
+	jne	fail32
+	movb	$'s', %ah
+	movw	%ds, %bx
+	cmpw	$0x18, %bx
+	jne	fail32
+	movw	%es, %bx
+	cmpw	$0x18, %bx
+	jne	fail32
+	movw	%ss, %bx
+	cmpw	$0x18, %bx
+	jne	fail32
+	movw	%fs, %bx
+	cmpw	$0x18, %bx
+	jne	fail32
+	movw	%gs, %bx
+	cmpw	$0x18, %bx
+	jne	fail32
+	movb	$'P', %ah
+	movl	%cr0, %ebx
+	testl	$0x80000000, %ebx	/* CR0.PG */
+	jnz	fail32
+	testl	$1, %ebx		/* CR0.PE */
+	jz	fail32
+	movb	$'E', %ah
+	movb	%ah, %bh		/* rdmsr takes EAX and EDX */
+	movl	$0xc0000080, %ecx
+	rdmsr
+	testl	$0x500, %eax		/* EFER.LME, EFER.LMA */
+	movb	%bh, %ah
+	jnz	fail32
+	movb	$'I', %ah
+	pushfl
+	popl	%ebx
+	testl	$0x200, %ebx		/* EFLAGS.IF */
+	jnz	fail32
+	movl	$msg_ok32, %esi
+	call	puts32
+	jmp	exit32
+1:	movb	$'a', %ah
+fail32:
+	movb	%ah, %bl
+	movl	$msg_fail32, %esi
+	call	puts32
+	movb	%bl, %al
+	call	putc32
+	movb	$'\n', %al
+	call	putc32
+exit32:
+	movw	$H_EXIT_PORT, %dx
+	xorl	%eax, %eax
+	outb	%al, %dx
+2:	hlt
+	jmp	2b
+
+/* putc32: AL to COM1, once its transmitter is empty. */
+putc32:
+	movb	%al, %cl
+	movw	$H_UART + 5, %dx
+3:	inb	%dx, %al
+	testb	$0x20, %al
+	jz	3b
+	movw	$H_UART, %dx
+	movb	%cl, %al
+	outb	%al, %dx
+	ret
+
+/* puts32: the NUL-terminated string at ESI. */
+puts32:
+	lodsb
+	testb	%al, %al
+	jz	4f
+	call	putc32
+	jmp	puts32
+4:	ret
+
+msg_ok32:
+	.asciz	"harness: kernel32 OK, esi 0x18000000, [esp+4] 0x12345678, CS 0x10, DS/ES/SS 0x18, paging and long mode off\n"
+msg_fail32:
+	.asciz	"harness: kernel32 FAIL "
+	.code64
+
 	.section .note.GNU-stack, "", @progbits

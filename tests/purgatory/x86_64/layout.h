@@ -34,6 +34,10 @@
 #define H_TINY		0x18200010ULL	/* region 3: 1 byte, unaligned start */
 #define H_EMPTY		0xfff0000000000000ULL /* region 4: empty, never read */
 #define H_NR_REGIONS	5
+/* --entry32 (KX_PURGATORY_ENTRY32): kernel.S's 32-bit entry, at this
+ * offset into kernel.bin, gets params.regs[1] = H_ARG32 at [ESP+4]. */
+#define H_ENTRY32_OFFSET 0x800
+#define H_ARG32		0x12345678
 
 /* What boot leaves in the GPRs before the jump: the purgatory must zero
  * all of them but RSI. */
