@@ -46,6 +46,7 @@ struct kx_plan_options {
 	bool crash;                  /* -p */
 	bool crash_hotplug;          /* --hotplug: the kernel may rewrite the ELF core header */
 	bool no_efi;                 /* --noefi */
+	bool preserve_context;       /* --load-preserve-context: the image may jump back (kexec jump) */
 };
 
 struct kx_dtb;

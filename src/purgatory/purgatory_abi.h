@@ -30,6 +30,12 @@
  * (mode 3), before anything else. */
 #define KX_PURGATORY_CONSOLE_VGA (1u << 1)
 #define KX_PURGATORY_RESET_VGA   (1u << 2)
+/* x86_64 only, kexec jump (--load-preserve-context): regs[1] is the address
+ * of 16 hex digits in the new kernel's command line (the value of the
+ * loader's "kexec_jump_back_entry=0x0000000000000000"); once the digests
+ * are checked, write there the return address the old kernel called us
+ * with (relocate_kernel_64.S: at 0(%rsp) on entry). */
+#define KX_PURGATORY_JUMP_BACK   (1u << 8)
 
 /* params.digest_kind: what regions[].digest holds. 0 is SHA-256, what a
  * parameter block from before the field existed (zero there) meant. */
@@ -62,7 +68,8 @@ struct kx_purgatory_region {
 struct kx_purgatory_params {
 	uint64_t entry;           /* where to jump */
 	uint64_t regs[4];         /* x86_64: regs[0] = RSI (boot_params), the
-				   * other GPRs are zeroed;
+				   * other GPRs are zeroed; regs[1]: see
+				   * KX_PURGATORY_JUMP_BACK;
 				   * arm64: x0..x3; riscv64: unused: a0 = hart
 				   * id and a1 = DTB pass through as the old
 				   * kernel set them, a2 = entry, the rest 0 */
