@@ -15,6 +15,7 @@
 
 #include "../arch/arch.h"
 #include "../arch/crash_plan.h"
+#include "../arch/x86_64/jump_back.h"
 #include "../core/number.h"
 #include "../load/load.h"
 #include "../system/facts.h"
@@ -614,18 +615,21 @@ int kx_cmd_jump_back_helper(const struct kx_options *o, FILE *log, struct kx_err
 	if (!o->have_entry)
 		fprintf(log, "kexec: note: jumping back to 0x%" PRIx64 ", the kexec_jump_back_entry= of "
 			"/proc/cmdline\n", entry);
-	/* kexec-tools' image: one empty segment (no segments at all would
-	 * mean unload to kexec_load), entered at the return address */
+	/* kexec-tools' image is one empty segment entered at the return
+	 * address, which the kernel cannot reach (jump_back.c): a trampoline
+	 * with its own page tables instead */
+	struct kx_memmap ram;
 	plan.arch = arch->name;
 	snprintf(plan.format, sizeof(plan.format), "kexec jump back helper");
-	if (kx_plan_add(&plan, "none", "the helper has no contents", NULL, 0, 0, 0, err) < 0)
+	if (kx_facts_usable_ram(f, &ram, err) < 0 || kx_x86_jump_back_helper(&ram, entry, &plan, err) < 0)
 		goto out;
-	plan.entry = entry;
-	plan.flags = KX_KEXEC_PRESERVE_CONTEXT;
 	if (o->dry_run) {
 		printf("kexec-ng dry run: nothing is loaded\n");
-		printf("kexec_load: the jump back helper: entry 0x%" PRIx64 ", one empty segment, flags 0x%lx "
-		       "(KEXEC_PRESERVE_CONTEXT)\n", plan.entry, plan.flags);
+		printf("kexec_load: the jump back helper: a trampoline to 0x%" PRIx64 " (kexec_jump_back_entry), "
+		       "flags 0x%lx (KEXEC_PRESERVE_CONTEXT)\n", entry, plan.flags);
+		printf("  segment 0x%09" PRIx64 "-0x%09" PRIx64 ": %s, entered at 0x%" PRIx64 "\n",
+		       plan.segments[0].mem, plan.segments[0].mem + plan.segments[0].memsz - 1,
+		       plan.segments[0].source, plan.entry);
 		r = 0;
 		goto out;
 	}
