@@ -51,6 +51,9 @@ PKGS=(
   dpkg-dev debhelper fakeroot lintian
   # libFuzzer harnesses (scripts/fuzz.sh): clang and its fuzzer runtime
   clang libclang-rt-14-dev
+  # tests/e2e/jump.sh's kernel (scripts/build-jump-kernel.sh: Debian's
+  # linux-source-6.1, apt-get download, built with kconfig and objtool)
+  flex bison bc libelf-dev xz-utils patch
 )
 
 SUDO=

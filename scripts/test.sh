@@ -9,7 +9,10 @@
 #   3. the static binaries (make static ARCH=x86_64, ARCH=arm64, ARCH=riscv64,
 #      the latter two cross-built)
 #   4. QEMU end-to-end tests: real Debian kernels, kexec between them, x86_64,
-#      arm64 then riscv64 guests; then kdump on x86_64, arm64 and riscv64
+#      arm64 then riscv64 guests; kexec jump on x86_64 (tests/e2e/jump.sh:
+#      a small kernel built from Debian's linux-source-6.1 with
+#      CONFIG_KEXEC_JUMP, ~7 min on 2 cores the first time, then cached);
+#      then kdump on x86_64, arm64 and riscv64
 #      (tests/e2e/kdump.sh: crash, capture kernel, /proc/vmcore checked with
 #      readelf, makedumpfile and vmcore-dmesg); then vmcore-save's files
 #      against makedumpfile's on the host, on a real guest's vmcore
@@ -128,6 +131,8 @@ run_suite bash scripts/fuzz.sh all 30
 if [ "${KX_SKIP_E2E:-}" != 1 ]; then
   step "QEMU end-to-end (x86_64)"
   run_e2e x86_64
+  step "QEMU kexec jump (x86_64; kernel built from linux-source-6.1, cached in .cache/kernel-jump)"
+  run_suite bash tests/e2e/jump.sh --kexec build/static-x86_64/kexec
   step "QEMU end-to-end (arm64)"
   run_e2e arm64
   step "QEMU end-to-end (riscv64)"

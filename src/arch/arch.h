@@ -35,6 +35,9 @@ struct kx_arch_ops {
 	/* COMMAND_LINE_SIZE (arch/.../asm/setup.h): the longest command line
 	 * the new kernel keeps, with its NUL; it drops the rest silently. */
 	unsigned int command_line_size;
+	/* kexec jump (KEXEC_PRESERVE_CONTEXT): the kernel has CONFIG_KEXEC_JUMP
+	 * on x86 only, and only the x86_64 purgatory hands the return address on */
+	bool kexec_jump;
 	const struct kx_format_ops *const *formats; /* NULL-terminated */
 	/* Turn a described kernel into segments, entry and flags. */
 	int (*build_plan)(const struct kx_plan_ctx *ctx, const struct kx_kernel_desc *kernel,

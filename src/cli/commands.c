@@ -15,6 +15,8 @@
 
 #include "../arch/arch.h"
 #include "../arch/crash_plan.h"
+#include "../arch/x86_64/jump_back.h"
+#include "../core/number.h"
 #include "../load/load.h"
 #include "../system/facts.h"
 #include "../system/syscalls.h"
@@ -90,7 +92,8 @@ static struct kx_load_request request_of(const struct kx_options *o, const struc
 		.digest_kind = o->digest, .digest_given = o->digest_given,
 		.no_efi = o->no_efi, .no_cma = o->no_cma, .force_dtb = o->force_dtb, .uki_profile = o->uki_profile,
 		.uki_profile_given = o->uki_profile_given,
-		.file_syscall_only = o->mode == KX_MODE_FILE, .test = o->test,
+		.file_syscall_only = o->mode == KX_MODE_FILE, .preserve_context = o->preserve_context,
+		.test = o->test,
 	};
 }
 
@@ -201,10 +204,12 @@ static void json_plan(struct kx_json *j, const struct kx_plan *plan)
 		kx_json_u64(j, "memsz", s->memsz);
 		kx_json_u64(j, "bufsz", s->bufsz);
 		char h[65];
-		if (plan->hashed) /* not with --no-checks: null */
+		bool digest = plan->hashed && !s->preserved; /* not with --no-checks: null */
+		if (digest)
 			kx_plan_segment_digest_hex(plan, s, h);
-		kx_json_str(j, "digest", plan->hashed ? h : NULL);
+		kx_json_str(j, "digest", digest ? h : NULL);
 		kx_json_bool(j, "kernel_rewrites", s->kernel_rewrites);
+		kx_json_bool(j, "preserved", s->preserved);
 		kx_json_close(j, '}');
 	}
 	kx_json_close(j, ']');
@@ -271,7 +276,8 @@ static int dry_run(struct kx_load *ld, const struct kx_options *o, unsigned int 
 {
 	struct kx_file_call call;
 	struct kx_plan plan;
-	bool with_call = o->mode != KX_MODE_LOAD, with_plan = o->mode != KX_MODE_FILE;
+	/* (--load-preserve-context: kexec_load only, check_jump refused -s) */
+	bool with_call = o->mode != KX_MODE_LOAD && !o->preserve_context, with_plan = o->mode != KX_MODE_FILE;
 
 	kx_plan_init(&plan);
 	if (with_call && kx_load_file_call(ld, false, o->debug, &call, err) < 0)
@@ -419,7 +425,8 @@ int kx_cmd_load(const struct kx_options *o, FILE *log, struct kx_error *err)
 	} else if (r == 0) {
 		/* -s and -a: kexec_file_load first; -c, and -a when the kernel
 		 * cannot load the image itself: kexec_load with our plan */
-		r = o->mode == KX_MODE_LOAD ? 1 : load_by_file(ld, o, &shown, log, &asked, err);
+		r = o->mode == KX_MODE_LOAD || o->preserve_context ? 1 :
+		    load_by_file(ld, o, &shown, log, &asked, err);
 		if (r == 1)
 			r = load_by_plan(ld, o, &shown, log, &asked, err);
 	}
@@ -539,7 +546,7 @@ int kx_cmd_print_ckr_size(const struct kx_options *o, FILE *out, struct kx_error
 	return 0;
 }
 
-int kx_cmd_exec(const struct kx_options *o, struct kx_error *err)
+int kx_cmd_exec(const struct kx_options *o, FILE *log, struct kx_error *err)
 {
 	if (o->dry_run) {
 		printf("kexec-ng dry run: would sync%s, take interfaces down%s and reboot into the loaded kernel\n",
@@ -557,7 +564,108 @@ int kx_cmd_exec(const struct kx_options *o, struct kx_error *err)
 	int e = -kx_sys_reboot_kexec();
 	if (e == ECANCELED)
 		return kx_fail(err, KX_E_SYSCALL, "reboot(LINUX_REBOOT_CMD_KEXEC) refused: " KX_SEATBELT);
+	if (e == 0) {
+		/* kernel_kexec() returns only for an image loaded with
+		 * KEXEC_PRESERVE_CONTEXT, once the kernel it entered jumped back */
+		fprintf(log, "kexec: back in this kernel: the kernel it jumped to (kexec jump) returned\n");
+		return 0;
+	}
 	return kx_fail_errno(err, KX_E_SYSCALL, e, "reboot(LINUX_REBOOT_CMD_KEXEC) returned");
+}
+
+/* kexec_jump_back_entry=0x... on a command line (the purgatory of the
+ * kernel that jumped here wrote it): 0 when there is none or it is no number. */
+static uint64_t jump_back_entry_of(const char *cmdline)
+{
+	static const char key[] = "kexec_jump_back_entry=";
+	uint64_t v = 0;
+
+	for (const char *p = cmdline; (p = strstr(p, key)); p += sizeof(key) - 1) {
+		if (p != cmdline && p[-1] != ' ')
+			continue;
+		char word[32];
+		size_t n = strcspn(p + sizeof(key) - 1, " \n");
+		if (n == 0 || n >= sizeof(word))
+			return 0;
+		memcpy(word, p + sizeof(key) - 1, n);
+		word[n] = 0;
+		if (kx_parse_u64(word, &v) < 0)
+			return 0;
+	}
+	return v;
+}
+
+int kx_cmd_jump_back_helper(const struct kx_options *o, FILE *log, struct kx_error *err)
+{
+	const struct kx_arch_ops *arch = o->test.arch ? kx_arch_by_name(o->test.arch) : kx_arch_native();
+	struct kx_facts *f = calloc(1, sizeof(*f));
+	struct kx_plan plan;
+	int r = -1;
+
+	if (!f)
+		return kx_fail(err, KX_E_NOMEM, "out of memory");
+	kx_plan_init(&plan);
+	if (options_facts(o, f, err) < 0)
+		goto out;
+	if (!arch || !arch->kexec_jump) {
+		kx_fail(err, KX_E_USAGE, "--load-jump-back-helper: kexec jump exists on x86_64 only (the kernel's "
+			"CONFIG_KEXEC_JUMP), not on %s", arch ? arch->name : "this machine");
+		goto out;
+	}
+	/* kexec-tools: "There is kexec kernel loaded, make sure you are in
+	 * kexeced kernel." The helper would replace it. */
+	if (f->kexec_loaded == 1) {
+		kx_fail(err, KX_E_USAGE, "--load-jump-back-helper: a kernel is loaded already; the helper belongs in "
+			"the kernel that was jumped to, with nothing loaded (unload it with -u first)");
+		goto out;
+	}
+	uint64_t entry = o->have_entry ? o->entry : jump_back_entry_of(f->cmdline);
+	if (!entry) {
+		kx_fail(err, KX_E_USAGE, "--load-jump-back-helper needs the address to jump back to: --entry=ADDR, "
+			"or kexec_jump_back_entry= on this kernel's command line (/proc/cmdline has none: was this "
+			"kernel loaded with --load-preserve-context?)");
+		goto out;
+	}
+	if (!o->have_entry)
+		fprintf(log, "kexec: note: jumping back to 0x%" PRIx64 ", the kexec_jump_back_entry= of "
+			"/proc/cmdline\n", entry);
+	/* kexec-tools' image is one empty segment entered at the return
+	 * address, which the kernel cannot reach (jump_back.c): a trampoline
+	 * with its own page tables instead */
+	struct kx_memmap ram;
+	plan.arch = arch->name;
+	snprintf(plan.format, sizeof(plan.format), "kexec jump back helper");
+	if (kx_facts_usable_ram(f, &ram, err) < 0 || kx_x86_jump_back_helper(&ram, entry, &plan, err) < 0)
+		goto out;
+	if (o->dry_run) {
+		printf("kexec-ng dry run: nothing is loaded\n");
+		printf("kexec_load: the jump back helper: a trampoline to 0x%" PRIx64 " (kexec_jump_back_entry), "
+		       "flags 0x%lx (KEXEC_PRESERVE_CONTEXT)\n", entry, plan.flags);
+		printf("  segment 0x%09" PRIx64 "-0x%09" PRIx64 ": %s, entered at 0x%" PRIx64 "\n",
+		       plan.segments[0].mem, plan.segments[0].mem + plan.segments[0].memsz - 1,
+		       plan.segments[0].source, plan.entry);
+		r = 0;
+		goto out;
+	}
+	if (!o->no_sync)
+		sync();
+	int e = -kx_sys_kexec_load(&plan);
+	if (e == ECANCELED) {
+		kx_fail(err, KX_E_SYSCALL, "kexec_load of the jump back helper refused: " KX_SEATBELT);
+		goto out;
+	}
+	if (e) {
+		kx_explain_load_failure(f, e, err);
+		kx_error_append(err, e == EINVAL ? " (loading the jump back helper: a kernel without "
+				"CONFIG_KEXEC_JUMP refuses KEXEC_PRESERVE_CONTEXT with EINVAL)" :
+				" (loading the jump back helper)");
+		goto out;
+	}
+	r = 0;
+out:
+	kx_plan_free(&plan);
+	free(f);
+	return r;
 }
 
 int kx_cmd_shutdown_reboot(struct kx_error *err)

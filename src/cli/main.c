@@ -77,8 +77,13 @@ static void usage(FILE *out)
 	"      --hotplug              with -p: the kernel keeps the crash kernel's core header current\n"
 	"                             when CPUs or memory are hot-added or removed (CONFIG_CRASH_HOTPLUG)\n"
 	"      --no-cma, --force-dtb  kexec_file_load flags KEXEC_FILE_NO_CMA, KEXEC_FILE_FORCE_DTB\n"
-	"  Refused with the reason: --load-preserve-context, --load-jump-back-helper (kexec jump),\n"
-	"  --reuseinitrd, --load-live-update, --exec-live-update (Xen)\n"
+	"      --load-preserve-context  load (kexec_load) a kernel that may jump back to this one\n"
+	"                             (kexec jump, x86_64); needs --mem-max: the new kernel gets\n"
+	"                             only the RAM up to it, which kexec keeps for this kernel\n"
+	"      --load-jump-back-helper  in the kernel jumped to: load the image that returns to\n"
+	"                             the one it came from (--entry=ADDR, by default the\n"
+	"                             kexec_jump_back_entry= of /proc/cmdline); then kexec -e\n"
+	"  Refused with the reason: --reuseinitrd, --load-live-update, --exec-live-update (Xen)\n"
 	"\n");
 	if (arch && arch->help)
 		fputs(arch->help, out);
@@ -113,16 +118,19 @@ int main(int argc, char **argv)
 		r = kx_cmd_unload(&opts, stderr, &err);
 		break;
 	case KX_ACT_EXEC:
-		r = kx_cmd_exec(&opts, &err);
+		r = kx_cmd_exec(&opts, stderr, &err);
 		break;
 	case KX_ACT_LOAD:
 		r = kx_cmd_load(&opts, stderr, &err);
+		break;
+	case KX_ACT_JUMP_BACK:
+		r = kx_cmd_jump_back_helper(&opts, stderr, &err);
 		break;
 	case KX_ACT_FORCE:
 		r = kx_cmd_load(&opts, stderr, &err);
 		kx_cmd_release_signals();
 		if (r == 0 && !opts.dry_run)
-			r = kx_cmd_exec(&opts, &err);
+			r = kx_cmd_exec(&opts, stderr, &err);
 		break;
 	case KX_ACT_DEFAULT:
 		r = kx_cmd_load(&opts, stderr, &err);

@@ -198,6 +198,32 @@ static int parse_baud(const char *arg, uint32_t *ret, struct kx_error *err)
 	return 0;
 }
 
+/*
+ * kexec jump (kexec-tools' --load-preserve-context, --load-jump-back-helper):
+ * KEXEC_PRESERVE_CONTEXT is a kexec_load flag; kexec_file_load has none
+ * (kernel/kexec_file.c takes KEXEC_FILE_* flags only), and a crash image
+ * never returns.
+ */
+static int check_jump(const struct kx_options *o, struct kx_error *err)
+{
+	const char *what = o->action == KX_ACT_JUMP_BACK ? "--load-jump-back-helper" :
+			   o->preserve_context ? "--load-preserve-context" : NULL;
+
+	if (!what)
+		return 0;
+	if (o->panic)
+		return kx_fail(err, KX_E_USAGE, "-p and %s cannot be combined: a crash kernel never returns to the "
+			       "kernel that loaded it (kexec jump is for normal images)", what);
+	if (o->mode == KX_MODE_FILE)
+		return kx_fail(err, KX_E_USAGE, "%s is not supported with kexec_file_load (-s): KEXEC_PRESERVE_CONTEXT "
+			       "is a kexec_load flag; leave -s out (or give -c)", what);
+	if (o->preserve_context && !o->mem_max)
+		return kx_fail(err, KX_E_USAGE, "--load-preserve-context needs --mem-max=ADDR: the new kernel gets "
+			       "only the RAM from --mem-min (default 0) to ADDR, which kexec keeps aside for this "
+			       "kernel to come back to (kexec-tools asks for it too)");
+	return 0;
+}
+
 /* What the options say together: conflicts, and what an action needs. */
 static int check_combinations(struct kx_options *o, struct kx_error *err)
 {
@@ -221,6 +247,8 @@ static int check_combinations(struct kx_options *o, struct kx_error *err)
 			       "use -s or -a", o->no_cma ? "--no-cma" : "--force-dtb",
 			       o->no_cma ? "KEXEC_FILE_NO_CMA: no CMA pages for the segments" :
 			       "KEXEC_FILE_FORCE_DTB: hand the running device tree on");
+	if (check_jump(o, err) < 0)
+		return -1;
 	if (o->mem_max && o->mem_min > o->mem_max)
 		return kx_fail(err, KX_E_USAGE, "--mem-min 0x%llx is above --mem-max 0x%llx",
 			       (unsigned long long)o->mem_min, (unsigned long long)o->mem_max);
@@ -256,11 +284,13 @@ static int action_option(struct kx_options *o, int c, struct parse_state *st)
 	case 'S': st->status = true; return 1;
 	case 'p': o->panic = true; st->flags_crash = 1; return 1;
 	case OPT_PRESERVE:
+		/* kexec-tools: a load, never followed by shutdown(8) */
+		set_action(o, KX_ACT_LOAD, "--load-preserve-context", &st->conflict);
+		o->preserve_context = true;
+		st->flags_crash = 0;
+		return 1;
 	case OPT_JUMP_BACK:
-		/* refused after parsing (-S may still ask with it, as kexec-tools) */
-		refuse(&st->refused, c == OPT_PRESERVE ? "--load-preserve-context" : "--load-jump-back-helper",
-		       "kexec jump (KEXEC_PRESERVE_CONTEXT: the new kernel returns to this one) is not "
-		       "implemented: load without it");
+		set_action(o, KX_ACT_JUMP_BACK, "--load-jump-back-helper", &st->conflict);
 		st->flags_crash = 0;
 		return 1;
 	default:

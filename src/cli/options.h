@@ -17,6 +17,8 @@ enum kx_action {
 	KX_ACT_UNLOAD,        /* -u */
 	KX_ACT_STATUS,        /* -S: supersedes every other action */
 	KX_ACT_PRINT_CKR,     /* --print-ckr-size */
+	KX_ACT_JUMP_BACK,     /* --load-jump-back-helper: load the image that returns to the kernel
+			       * this one was jumped to from (kexec jump) */
 	KX_ACT_HELP,
 	KX_ACT_VERSION,
 };
@@ -58,6 +60,7 @@ struct kx_options {
 	bool reset_vga;            /* --reset-vga: the purgatory sets VGA text mode 3 first */
 	bool entry_32bit;          /* --entry-32bit: a bzImage through its 32-bit entry */
 	enum kx_boot_args args;    /* --args-linux/--args-elf/--args-none: the last one given */
+	bool preserve_context;     /* --load-preserve-context: KEXEC_PRESERVE_CONTEXT (kexec jump) */
 	struct kx_test_switches test;  /* --x-test-*: kexec(8), TESTING */
 };
 

@@ -85,7 +85,7 @@ int kx_plan_check(const struct kx_plan *plan, const struct kx_memmap *ram,
 		}
 		/* the kernel's room is the kernel's: no other segment in it */
 		uint64_t room_end = plan->kernel_room_start + plan->kernel_room_size;
-		if (plan->kernel_room_size && strcmp(s->name, "kernel") != 0 &&
+		if (plan->kernel_room_size && strcmp(s->name, "kernel") != 0 && !s->preserved &&
 		    s->mem < room_end && plan->kernel_room_start < end)
 			return kx_fail(err, KX_E_PLAN,
 				       "segment %u (%s) is inside the kernel's room 0x%" PRIx64 "-0x%" PRIx64
@@ -152,6 +152,10 @@ static void segment_digest_text(const struct kx_plan *plan, const struct kx_segm
 {
 	char h[65];
 
+	if (s->preserved) {
+		strcpy(out, "no data");
+		return;
+	}
 	if (!plan->hashed) {
 		strcpy(out, "digest not computed");
 		return;
@@ -193,7 +197,8 @@ void kx_plan_print(const struct kx_plan *plan, FILE *out)
 		fprintf(out, "  %u %-12s mem 0x%09" PRIx64 "-0x%09" PRIx64 " memsz 0x%08" PRIx64
 			" bufsz 0x%08" PRIx64 " %s from %s%s\n",
 			i, s->name, s->mem, s->mem + s->memsz - 1, s->memsz, s->bufsz, h, s->source,
-			s->kernel_rewrites ? " (not checked by the purgatory: the kernel rewrites it on hotplug)" : "");
+			s->kernel_rewrites ? " (not checked by the purgatory: the kernel rewrites it on hotplug)" :
+			s->preserved ? " (kexec jump: the kernel keeps this memory for the way back)" : "");
 	}
 	if (plan->kernel_room_size > kx_plan_kernel_bytes(plan))
 		fprintf(out, "kernel room: 0x%09" PRIx64 "-0x%09" PRIx64 " (free for the kernel to unpack "

@@ -31,6 +31,10 @@ struct kx_segment {
 	/* The kernel rewrites it after the load (the ELF core header under
 	 * crash hotplug): the purgatory leaves it out of its check. */
 	bool kernel_rewrites;
+	/* kexec jump (KEXEC_PRESERVE_CONTEXT): no data, not checked; it makes
+	 * the kernel swap this range of the old kernel's memory out, and back
+	 * in when the new kernel jumps back. */
+	bool preserved;
 };
 
 struct kx_plan {

@@ -58,6 +58,7 @@ struct kx_plan_options {
 	bool no_efi;                 /* --noefi */
 	bool entry_32bit;            /* x86: --entry-32bit, a bzImage through its 32-bit entry */
 	enum kx_boot_args args;      /* x86: --args-linux/--args-elf/--args-none, last given */
+	bool preserve_context;       /* --load-preserve-context: the image may jump back (kexec jump) */
 };
 
 struct kx_dtb;

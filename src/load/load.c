@@ -303,6 +303,12 @@ int kx_load_prepare(struct kx_load *ld, const struct kx_load_request *rq, struct
 	const struct kx_wrapper_ops *forced_wrapper;
 
 	ld->rq = *rq;
+	if (rq->preserve_context && !rq->arch->kexec_jump)
+		return kx_fail(err, KX_E_USAGE, "--load-preserve-context: kexec jump exists on x86_64 only (the "
+			       "kernel's CONFIG_KEXEC_JUMP), not on %s", rq->arch->name);
+	if (rq->preserve_context)
+		kx_note(&ld->notes, "--load-preserve-context: kexec_load only (kexec_file_load has no "
+			"KEXEC_PRESERVE_CONTEXT)");
 	if (rq->dtb && !rq->arch->tree_source(rq->dtb))
 		return kx_fail(err, KX_E_USAGE, "--dtb is not supported on %s: its kernels learn the machine from "
 			       "ACPI and boot_params, and a device tree in setup_data (SETUP_DTB) is not implemented",
@@ -340,6 +346,7 @@ static int build_plan(struct kx_load *ld, bool crash, struct kx_plan *plan, stru
 		.no_checks = rq->no_checks, .digest_kind = rq->digest_kind,
 		.test_wrong_digest = rq->test.wrong_digest,
 		.crash = crash, .crash_hotplug = crash && rq->crash_hotplug, .no_efi = rq->no_efi,
+		.preserve_context = rq->preserve_context,
 		.serial_baud = rq->serial_baud, .console_vga = rq->console_vga, .reset_vga = rq->reset_vga,
 		.entry_32bit = rq->entry_32bit, .args = rq->args,
 	};

@@ -64,6 +64,7 @@ struct kx_load_request {
 	enum kx_digest_kind digest_kind; /* --digest (the default when not given) */
 	bool digest_given;           /* --digest was given: a note when it has no effect */
 	bool no_cma, force_dtb;      /* kexec_file_load flags: --no-cma, --force-dtb */
+	bool preserve_context;       /* --load-preserve-context: kexec jump (kexec_load only) */
 	bool file_syscall_only;      /* -s: a kernel no loader here knows is left for the
 				      * kernel's own loaders to judge, not refused */
 	struct kx_test_switches test;

@@ -39,6 +39,12 @@
  * ECX, EDX, EDI, EBP zero. The blob, its stack and `entry` must lie below
  * 4 GiB: the loader places them there. */
 #define KX_PURGATORY_ENTRY32     0x8       /* (1u << 3); no "u": entry.S reads it too */
+/* x86_64 only, kexec jump (--load-preserve-context): regs[2] is the address
+ * of 16 hex digits in the new kernel's command line (the value of the
+ * loader's "kexec_jump_back_entry=0x0000000000000000"); once the digests
+ * are checked, write there the return address the old kernel called us
+ * with (relocate_kernel_64.S: at 0(%rsp) on entry). */
+#define KX_PURGATORY_JUMP_BACK   (1u << 8)
 
 /* params.digest_kind: what regions[].digest holds. 0 is SHA-256, what a
  * parameter block from before the field existed (zero there) meant. */
@@ -75,6 +81,7 @@ struct kx_purgatory_params {
 				   * other GPRs are zeroed; with
 				   * KX_PURGATORY_ENTRY32 regs[0] = ESI and
 				   * regs[1] the stack argument;
+				   * regs[2]: see KX_PURGATORY_JUMP_BACK;
 				   * arm64: x0..x3; riscv64: unused: a0 = hart
 				   * id and a1 = DTB pass through as the old
 				   * kernel set them, a2 = entry, the rest 0 */

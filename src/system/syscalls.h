@@ -15,6 +15,8 @@
 #ifndef KEXEC_ON_CRASH
 #define KEXEC_ON_CRASH 0x00000001
 #endif
+/* kexec_load: the image may return (kexec jump, CONFIG_KEXEC_JUMP; x86 only) */
+#define KX_KEXEC_PRESERVE_CONTEXT  0x2
 /* kexec_load: ask the kernel to log the load (kexec-tools master; kernels
  * that do not know it say EINVAL) */
 #define KX_KEXEC_DEBUG             0x10

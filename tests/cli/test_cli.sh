@@ -77,8 +77,6 @@ t "--mem-min above --mem-max" 1 "--mem-min 0x2000000 is above --mem-max 0x100000
 t "--mem-max not a number" 1 "--mem-max=12z: not a number" -- --mem-max=12z -l vmlinuz
 # kexec-tools options kexec-ng does not implement: refused with the reason, never ignored
 refused() { t "$1 refused with its reason" 1 "^kexec: ${1%%=*} is not supported: $2" -- --dry-run --x-test-root="$BIOS" -c "$1" -l vmlinuz; }
-refused --load-preserve-context "kexec jump \(KEXEC_PRESERVE_CONTEXT"
-refused --load-jump-back-helper "kexec jump"
 refused --real-mode "kexec-tools enters a bzImage through its 16-bit real-mode setup code, which asks the BIOS"
 # the 32-bit entry: kexec_load only (-a says so and does not ask kexec_file_load; -s is refused)
 t "--entry-32bit -c: the 32-bit entry" 0 "^format: bzImage \(32-bit entry\)$" -- --dry-run --x-test-root="$BIOS" -c --entry-32bit -l vmlinuz
@@ -101,6 +99,38 @@ refused --pass-memmap-cmdline "kexec-tools adds memmap= options"
 refused --reuseinitrd "reusing the initrd"
 refused --load-live-update "Xen live update"
 refused --exec-live-update "Xen live update"
+# kexec jump, as kexec-tools: --load-preserve-context loads with KEXEC_PRESERVE_CONTEXT
+# (kexec_load only) and needs --mem-max; --load-jump-back-helper loads the image that
+# returns, entered at kexec_jump_back_entry= (the purgatory fills its digits)
+JUMP="--dry-run --x-test-root=$BIOS --load-preserve-context --mem-max=0xfffffff"
+t "--load-preserve-context without --mem-max: refused" 1 "^kexec: --load-preserve-context needs --mem-max=ADDR: the new kernel gets only the RAM from --mem-min \(default 0\) to ADDR" -- --dry-run --x-test-root="$BIOS" --load-preserve-context vmlinuz
+t "--load-preserve-context -s: refused" 1 "^kexec: --load-preserve-context is not supported with kexec_file_load \(-s\): KEXEC_PRESERVE_CONTEXT is a kexec_load flag" -- $JUMP -s vmlinuz
+t "-p --load-preserve-context: refused" 1 "^kexec: -p and --load-preserve-context cannot be combined: a crash kernel never returns" -- $JUMP -p vmlinuz
+t "--load-preserve-context --entry-32bit: refused" 1 "^kexec: --load-preserve-context: a kernel entered in 32-bit mode cannot jump back" -- $JUMP -c --entry-32bit vmlinuz
+t "--load-preserve-context -e: two actions" 1 "^kexec: --load-preserve-context and -e cannot be combined$" -- --load-preserve-context --mem-max=0xfffffff -e
+t "--load-preserve-context -f: two actions" 1 "^kexec: -f and --load-preserve-context cannot be combined$" -- -f --load-preserve-context --mem-max=0xfffffff vmlinuz
+t "--load-preserve-context: KEXEC_PRESERVE_CONTEXT (0x2) in kexec_load's flags" 0 "^flags: 0x3e0002$" -- $JUMP vmlinuz
+t "--load-preserve-context: kexec_jump_back_entry= placeholder on the command line" 0 '^command line: "console=ttyS0 kexec_jump_back_entry=0x0000000000000000"$' -- $JUMP --append=console=ttyS0 vmlinuz
+t "--load-preserve-context: kexec_load only, said" 0 "^kexec: note: --load-preserve-context: kexec_load only \(kexec_file_load has no KEXEC_PRESERVE_CONTEXT\)$" -- $JUMP vmlinuz
+t "--load-preserve-context: RAM up to --mem-max kept as segments without data" 0 "^  5 keep +mem 0x001010000-0x00fffffff memsz 0x0eff0000 bufsz 0x00000000 no data from this kernel's memory \(kexec jump" -- $JUMP vmlinuz
+t "--load-preserve-context: --mem-min above 1 MiB leaves the trampoline no RAM: refused" 1 "^kexec: --load-preserve-context: no RAM below 1 MiB between --mem-min 0x1000000 and --mem-max 0xfffffff" -- $JUMP --mem-min=0x1000000 vmlinuz
+t "--load-preserve-context: --mem-max above half of RAM: the kernel's rule" 255 "^kexec: segments need 0x2ff9e000 bytes, more than half of RAM" -- --dry-run --x-test-root="$BIOS" --load-preserve-context --mem-max=0x30000000 vmlinuz
+t "--load-preserve-context: placeholder past COMMAND_LINE_SIZE: refused" 1 "^kexec: the command line is 2048 bytes with \"kexec_jump_back_entry=0x0000000000000000\" added" -- $JUMP --append="$(head -c 2007 /dev/zero | tr '\0' a)" vmlinuz
+t "--load-preserve-context on arm64: refused" 1 "^kexec: --load-preserve-context: kexec jump exists on x86_64 only \(the kernel's CONFIG_KEXEC_JUMP\), not on arm64$" -- $JUMP --x-test-arch=arm64 vmlinuz
+t "--load-jump-back-helper --entry: a trampoline there, flags KEXEC_PRESERVE_CONTEXT only (kexec-tools)" 0 "^kexec_load: the jump back helper: a trampoline to 0x3f2c5000 \(kexec_jump_back_entry\), flags 0x2 \(KEXEC_PRESERVE_CONTEXT\)$" -- --dry-run --x-test-root="$BIOS" --load-jump-back-helper --entry=0x3f2c5000
+t "--load-jump-back-helper: one segment in this kernel's RAM, entered at its start" 0 "^  segment 0x000100000-0x000106fff: built: trampoline to 0x3f2c5000, page tables, entered at 0x100000$" -- --dry-run --x-test-root="$BIOS" --load-jump-back-helper --entry=0x3f2c5000
+cp -r "$BIOS" jumped-box
+echo "console=ttyS0 stage=1 kexec_jump_back_entry=0x000000003f2c5000" > jumped-box/proc/cmdline
+t "--load-jump-back-helper without --entry: kexec_jump_back_entry= of /proc/cmdline" 0 "^kexec_load: the jump back helper: a trampoline to 0x3f2c5000 " -- --dry-run --x-test-root=jumped-box --load-jump-back-helper
+t "--load-jump-back-helper without --entry: says where it came from" 0 "^kexec: note: jumping back to 0x3f2c5000, the kexec_jump_back_entry= of /proc/cmdline$" -- --dry-run --x-test-root=jumped-box --load-jump-back-helper
+t "--load-jump-back-helper, no entry anywhere: refused" 1 "^kexec: --load-jump-back-helper needs the address to jump back to: --entry=ADDR, or kexec_jump_back_entry= on this kernel's command line" -- --dry-run --x-test-root="$BIOS" --load-jump-back-helper
+t "--load-jump-back-helper with a kernel loaded: refused (kexec-tools)" 1 "^kexec: --load-jump-back-helper: a kernel is loaded already" -- --dry-run --x-test-root="$LOADED" --load-jump-back-helper --entry=0x1000
+t "--load-jump-back-helper -s: refused" 1 "^kexec: --load-jump-back-helper is not supported with kexec_file_load \(-s\)" -- --dry-run --x-test-root="$BIOS" -s --load-jump-back-helper --entry=0x1000
+t "--load-jump-back-helper -p: refused" 1 "^kexec: -p and --load-jump-back-helper cannot be combined" -- --dry-run --x-test-root="$BIOS" -p --load-jump-back-helper --entry=0x1000
+t "--load-jump-back-helper -l: two actions" 1 "^kexec: --load-jump-back-helper and -l cannot be combined$" -- --load-jump-back-helper -l vmlinuz
+t "--load-jump-back-helper takes no kernel" 1 "^kexec: --load-jump-back-helper takes no kernel file" -- --load-jump-back-helper --entry=0x1000 vmlinuz
+t "--load-jump-back-helper on arm64: refused" 1 "^kexec: --load-jump-back-helper: kexec jump exists on x86_64 only" -- --dry-run --x-test-root="$BIOS" --x-test-arch=arm64 --load-jump-back-helper --entry=0x1000
+t "--load-jump-back-helper: the seatbelt stops kexec_load" 255 "^kexec: kexec_load of the jump back helper refused: KEXEC_NG_FORBID_SYSCALLS" -- --x-test-root="$BIOS" --load-jump-back-helper --entry=0x1000 -y
 t "--serial-baud=9600 (a divisor of 115200): accepted" 0 "format: bzImage" -- --dry-run --x-test-root="$BIOS" -c --serial-baud=9600 -l vmlinuz
 t "--serial-baud=115200: accepted" 0 "format: bzImage" -- --dry-run --x-test-root="$BIOS" -c --serial-baud=115200 -l vmlinuz
 t "--serial-baud=4800 (below kexec-tools' 9600): refused" 1 "^kexec: --serial-baud=4800: the purgatory's 16550 runs at 115200 divided by a whole number" -- --dry-run --x-test-root="$BIOS" -c --serial-baud=4800 -l vmlinuz
@@ -435,6 +465,8 @@ else
   echo "not ok $n - golden --dry-run --json, BIOS box"; sed 's/^/#   /' diff.txt; failed=$((failed + 1))
 fi
 golden "golden --dry-run, BIOS box" cli-bios-box.txt --dry-run --x-test-root="$BIOS" -c -l vmlinuz --initrd=initrd.img --append="console=ttyS0 root=/dev/vda"
+golden "golden --dry-run --load-preserve-context (kexec jump), BIOS box" cli-jump.txt --dry-run --x-test-root="$BIOS" --load-preserve-context --mem-max=0xfffffff vmlinuz --initrd=initrd.img --append="console=ttyS0"
+golden "golden --dry-run --load-jump-back-helper, entry from /proc/cmdline" cli-jump-back.txt --dry-run --x-test-root=jumped-box --load-jump-back-helper
 golden "golden --dry-run, EFI box, default mode" cli-efi-box.txt --dry-run --x-test-root="$EFI" -l vmlinuz --initrd=initrd.img --append="console=ttyS0 root=/dev/vda"
 
 echo "1..$n"

@@ -166,6 +166,134 @@ static int add_crash_handoff(struct kx_plan *plan, struct kx_placer *p, const st
 	return crash_memory_map(ctx->facts, hdr_addr, hdr_size, e820, err);
 }
 
+/*
+ * kexec jump (--load-preserve-context, KEXEC_PRESERVE_CONTEXT). The kernel
+ * enters the purgatory with a call (relocate_kernel_64.S), its return
+ * address at 0(%rsp); the new kernel goes back through it by loading a
+ * helper image entered there (--load-jump-back-helper). kexec-tools'
+ * purgatory appends " kexec_jump_back_entry=0x<address>" to the command
+ * line; here the loader puts the text in with 16 zero digits (the plan
+ * shows it) and the purgatory writes the digits, after its check.
+ *
+ * The old kernel's memory must survive the new one: the kernel swaps the
+ * old contents of every segment's destination out and back in on the way
+ * back (swap_pages), so every page the new kernel may touch is made a
+ * segment (kexec-tools' add_backup_segments: RAM from --mem-min to
+ * --mem-max), and the new kernel is told of no other RAM (its e820).
+ * kexec-tools leaves that last part to the user (memmap= on the command
+ * line).
+ */
+#define JUMP_BACK_KEY " kexec_jump_back_entry=0x"
+#define JUMP_BACK_TEXT JUMP_BACK_KEY "0000000000000000"
+
+/* The RAM the new kernel may use: usable RAM within --mem-min..--mem-max,
+ * whole pages. */
+static int jump_ram(const struct kx_memmap *ram, const struct kx_plan_options *o, struct kx_memmap *ret,
+		    struct kx_error *err)
+{
+	uint64_t lo = kx_align_up(o->mem_min, KX_PAGE_SIZE), hi = (o->mem_max + 1) & ~(uint64_t)(KX_PAGE_SIZE - 1);
+
+	if (o->mem_max == UINT64_MAX)
+		hi = UINT64_MAX & ~(uint64_t)(KX_PAGE_SIZE - 1);
+	ret->count = 0;
+	for (unsigned int i = 0; i < ram->count; i++) {
+		uint64_t s = kx_align_up(ram->ranges[i].start, KX_PAGE_SIZE);
+		uint64_t e = ram->ranges[i].end & ~(uint64_t)(KX_PAGE_SIZE - 1);
+		if (s < lo) s = lo;
+		if (e > hi) e = hi;
+		if (s < e && kx_memmap_add(ret, s, e, KX_MEM_RAM, err) < 0)
+			return -1;
+	}
+	kx_memmap_sort(ret);
+	return 0;
+}
+
+/* Before boot_params: the command line's placeholder and the new kernel's
+ * e820 (owned by the plan). */
+static int jump_prepare(struct kx_plan *plan, const struct kx_plan_ctx *ctx, const struct kx_memmap *ram,
+			struct kx_memmap **ret_e820, struct kx_error *err)
+{
+	const struct kx_facts *f = ctx->facts;
+	struct kx_memmap *e820 = kx_plan_own(plan, malloc(sizeof(*e820)));
+
+	if (!e820)
+		return kx_fail(err, KX_E_NOMEM, "out of memory");
+	if (jump_ram(ram, ctx->opts, e820, err) < 0)
+		return -1;
+	/* the trampoline the new kernel must have below 1 MiB (real mode
+	 * code for its other CPUs; arch/x86/realmode/init.c panics without) */
+	bool low = false;
+	for (unsigned int i = 0; i < e820->count; i++)
+		low = low || e820->ranges[i].start < MiB;
+	if (!low)
+		return kx_fail(err, KX_E_USAGE, "--load-preserve-context: no RAM below 1 MiB between --mem-min "
+			       "0x%" PRIx64 " and --mem-max 0x%" PRIx64 ", and the new kernel needs some there "
+			       "(its real-mode trampoline); lower --mem-min (kexec keeps that memory too)",
+			       ctx->opts->mem_min, ctx->opts->mem_max);
+	for (unsigned int i = 0; i < f->firmware_map.count; i++) {
+		const struct kx_range *r = &f->firmware_map.ranges[i];
+		if ((r->type == KX_MEM_ACPI || r->type == KX_MEM_NVS || r->type == KX_MEM_RESERVED) &&
+		    kx_memmap_add(e820, r->start, r->end, r->type, err) < 0)
+			return -1;
+	}
+	kx_memmap_sort(e820);
+	*ret_e820 = e820;
+	size_t len = strlen(plan->cmdline), limit = ctx->arch->command_line_size - 1;
+	if (len + sizeof(JUMP_BACK_TEXT) - 1 > limit)
+		return kx_fail(err, KX_E_USAGE, "the command line is %zu bytes with \"%s\" added (the kernel that "
+			       "is jumped to learns the way back from it), more than %zu: %s kernels keep "
+			       "COMMAND_LINE_SIZE (%u) bytes with the NUL", len + sizeof(JUMP_BACK_TEXT) - 1,
+			       JUMP_BACK_TEXT + 1, limit, ctx->arch->name, ctx->arch->command_line_size);
+	memcpy(plan->cmdline + len, JUMP_BACK_TEXT, sizeof(JUMP_BACK_TEXT));
+	return 0;
+}
+
+/* Where the purgatory writes the return address: the digits of the last
+ * placeholder in the boot_params segment (the command line is in it). */
+static int jump_digits(const struct kx_plan *plan, uint64_t *ret, struct kx_error *err)
+{
+	const struct kx_segment *bp = &plan->segments[plan->nr_segments - 1];
+	const uint8_t *found = NULL;
+
+	for (uint64_t i = 0; i + sizeof(JUMP_BACK_TEXT) - 1 <= bp->bufsz; i++)
+		if (!memcmp(bp->buf + i, JUMP_BACK_TEXT, sizeof(JUMP_BACK_TEXT) - 1))
+			found = bp->buf + i;
+	if (!found)
+		return kx_fail(err, KX_E_PLAN, "kexec jump: the command line in boot_params lacks \"%s\"",
+			       JUMP_BACK_TEXT + 1);
+	*ret = bp->mem + (uint64_t)(found - bp->buf) + sizeof(JUMP_BACK_KEY) - 1;
+	return 0;
+}
+
+/* After the purgatory: every page of the new kernel's RAM that no segment
+ * covers becomes a segment without data, which the kernel keeps. */
+static int jump_keep(struct kx_plan *plan, const struct kx_memmap *e820, struct kx_error *err)
+{
+	struct kx_memmap keep, used;
+
+	kx_memmap_select(e820, KX_MEM_RAM, &keep);
+	used.count = 0;
+	for (unsigned int i = 0; i < plan->nr_segments; i++)
+		if (kx_memmap_add(&used, plan->segments[i].mem, plan->segments[i].mem + plan->segments[i].memsz,
+				  KX_MEM_RAM, err) < 0)
+			return -1;
+	if (kx_memmap_subtract(&keep, &used, &keep, err) < 0)
+		return -1;
+	if (plan->nr_segments + keep.count > KX_SEGMENT_MAX)
+		return kx_fail(err, KX_E_PLAN, "--load-preserve-context: the RAM up to --mem-max around the %u "
+			       "segments takes %u more to keep, more than kexec_load's %d in all "
+			       "(KEXEC_SEGMENT_MAX): choose a --mem-max (and --mem-min) with fewer holes",
+			       plan->nr_segments, keep.count, KX_SEGMENT_MAX);
+	for (unsigned int i = 0; i < keep.count; i++) {
+		const struct kx_range *r = &keep.ranges[i];
+		if (kx_plan_add(plan, "keep", "this kernel's memory", NULL, 0, r->start,
+				r->end - r->start, err) < 0)
+			return -1;
+		plan->segments[plan->nr_segments - 1].preserved = true;
+	}
+	return 0;
+}
+
 /* boot_params, the command line and setup_data: one segment, below 4 GiB
  * when there is room (the 64-bit entry takes RSI anywhere, and the command
  * line's high half goes in ext_cmd_line_ptr). */
@@ -239,10 +367,13 @@ static int x86_64_build_plan(const struct kx_plan_ctx *ctx, const struct kx_kern
 	struct kx_memmap *crash_e820 = NULL;  /* the plan owns it: boot_params is built from it below */
 	if (o->crash && add_crash_handoff(plan, &p, ctx, &crash_e820, err) < 0)
 		return -1;
+	struct kx_memmap *jump_e820 = NULL;   /* the same, for a kexec jump */
+	if (o->preserve_context && jump_prepare(plan, ctx, &ram, &jump_e820, err) < 0)
+		return -1;
 
 	struct kx_x86_boot_inputs in = {
 		.cmdline = plan->cmdline,
-		.e820 = crash_e820,
+		.e820 = crash_e820 ? crash_e820 : jump_e820,
 		.initrd_addr = initrd_addr,
 		.initrd_size = ctx->initrd ? ctx->initrd->bytes.size : 0,
 		.use_efi = f->efi && f->have_boot_params && !o->no_efi &&
@@ -273,7 +404,23 @@ static int x86_64_build_plan(const struct kx_plan_ctx *ctx, const struct kx_kern
 	params.serial_baud = o->serial_baud;
 	params.flags = (o->console_vga ? KX_PURGATORY_CONSOLE_VGA : 0) | (o->reset_vga ? KX_PURGATORY_RESET_VGA : 0) |
 		       (k->entry32 ? KX_PURGATORY_ENTRY32 : 0);
-	return kx_plan_finish(plan, &p, ctx, &params, MiB, 4 * GiB - 1, &ram, err);
+	if (o->preserve_context) {
+		/* the jumped-to kernel returns into long mode (relocate_kernel_64.S) */
+		if (k->entry32)
+			return kx_fail(err, KX_E_USAGE, "--load-preserve-context: a kernel entered in 32-bit mode cannot "
+				       "jump back (the return is into 64-bit code); use its 64-bit entry");
+		if (jump_digits(plan, &params.regs[2], err) < 0)
+			return -1;
+		params.flags |= KX_PURGATORY_JUMP_BACK;
+	}
+	if (kx_plan_finish(plan, &p, ctx, &params, MiB, 4 * GiB - 1, &ram, err) < 0)
+		return -1;
+	if (!o->preserve_context)
+		return 0;
+	if (jump_keep(plan, jump_e820, err) < 0)
+		return -1;
+	plan->flags |= KX_KEXEC_PRESERVE_CONTEXT;
+	return kx_plan_check(plan, &ram, kx_memmap_total(&ram), err);
 }
 
 static const struct kx_format_ops *const x86_64_formats[] = {
@@ -295,6 +442,7 @@ const struct kx_arch_ops kx_arch_x86_64 = {
 	.kexec_arch_flag = KEXEC_ARCH_X86_64,
 	.crash_hotplug_flag = KX_KEXEC_UPDATE_ELFCOREHDR,
 	.command_line_size = 2048,  /* arch/x86/include/asm/setup.h; a bzImage's cmdline_size may say less */
+	.kexec_jump = true,
 	.formats = x86_64_formats,
 	.build_plan = x86_64_build_plan,
 	.purgatory_console = kx_x86_console,

@@ -47,6 +47,10 @@ kx_x86_knobs:
 start:
 	cli
 	cld
+	/* The old kernel's stack has the return address of its call (kexec
+	 * jump), or 0 (relocate_kernel_64.S): main.c hands it on when asked
+	 * (KX_PURGATORY_JUMP_BACK). */
+	movq	(%rsp), %r14
 	leaq	stack_top(%rip), %rsp
 
 	/* The bss (our stack is part of it: nothing is on it yet) need not
@@ -72,6 +76,7 @@ start:
 	orq	$(X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT), %rax
 	movq	%rax, %cr4
 
+	movq	%r14, %rdi
 	call	kx_purgatory_main	/* returns only if the kernel may run */
 
 	movq	%r13, %cr4

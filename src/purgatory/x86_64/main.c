@@ -59,7 +59,7 @@ struct kx_purgatory_params kx_params __attribute__((section(".kx_params"), align
  * never through a GOT. */
 extern const volatile uint32_t kx_x86_knobs __attribute__((visibility("hidden")));
 
-void kx_purgatory_main(void);
+void kx_purgatory_main(uint64_t return_address);
 
 /* 16550 UART registers (offsets from the base I/O port). */
 #define UART_THR 0 /* transmit holding (DLAB=0) */
@@ -153,8 +153,21 @@ static __attribute__((noreturn)) void refuse(int bad)
 	halt_forever();
 }
 
+/* kexec jump: the return address into the old kernel, as 16 hex digits
+ * where the loader asked (KX_PURGATORY_JUMP_BACK), after the check: the
+ * command line's placeholder was part of what was checked. */
+static void put_jump_back(uint64_t return_address)
+{
+	char *digits = (char *)(uintptr_t)kx_params.regs[2];
+
+	if (!(kx_params.flags & KX_PURGATORY_JUMP_BACK) || !digits)
+		return;
+	for (int i = 15; i >= 0; i--, return_address >>= 4)
+		digits[i] = "0123456789abcdef"[return_address & 0xf];
+}
+
 /* Returns only when the kernel may be started; entry.S does the jump. */
-void kx_purgatory_main(void)
+void kx_purgatory_main(uint64_t return_address)
 {
 	uint16_t port = console_port();
 	uint32_t knobs = kx_x86_knobs;
@@ -165,8 +178,10 @@ void kx_purgatory_main(void)
 	 * before anything is written to it, checks or not. */
 	if (kx_params.flags & KX_PURGATORY_RESET_VGA)
 		kx_vga_reset();
-	if (!(kx_params.flags & KX_PURGATORY_VERIFY))
+	if (!(kx_params.flags & KX_PURGATORY_VERIFY)) {
+		put_jump_back(return_address);
 		return;
+	}
 	if ((knobs & KX_KNOB_REPORT) && console_open(port)) {
 		kx_console_puts(console_putc, port, "kexec-ng purgatory: ");
 		kx_console_puts(console_putc, port, kx_purgatory_digest_impl(&kx_params, portable));
@@ -177,4 +192,5 @@ void kx_purgatory_main(void)
 		refuse(bad);
 	if (console_open(port))
 		kx_console_verified(console_putc, port, &kx_params);
+	put_jump_back(return_address);
 }
