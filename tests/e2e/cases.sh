@@ -92,7 +92,48 @@ E2E_CASES=(
   # ... and a Linux bzImage through that entry with --entry-32bit (startup_32,
   # boot_params in ESI): stage 2 must show the usual token, initrd and memory
   "exec_c32_bookworm_to_trixie_seabios exec-c32      seabios bookworm trixie"
+  # elf-x86: a 32-bit ELF (tests/e2e/elf32.S, built here with gcc -m32) that
+  # prints what it was handed: ELF boot notes (the default --args-elf, through
+  # -a, which must say why it uses kexec_load), boot_params (--args-linux),
+  # nothing (--args-none); the command line it prints carries the case's token
+  "exec_elf32_notes_bookworm_seabios   exec-elf32-elf   seabios bookworm bookworm"
+  "exec_elf32_linux_trixie_seabios     exec-elf32-linux seabios trixie   trixie"
+  "exec_elf32_none_bookworm_seabios    exec-elf32-none  seabios bookworm bookworm"
 )
+
+# e2e_elf32_layer: /k2/elf32, tests/e2e/elf32.S linked at 2 MiB as a
+# 32-bit ELF (gcc -m32 -nostdlib: no 32-bit libc needed).
+e2e_elf32_layer() {
+  local key out=$E2E_WORK/elf32.cpio.gz t=$E2E_WORK/elf32-tree
+  key=$(_e2e_sha "$E2E_DIR/elf32.S")
+  if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then echo "$out"; return; fi
+  rm -rf "$t"; mkdir -p "$t/k2"
+  gcc -m32 -nostdlib -static -no-pie -Wl,-Ttext=0x200000 -Wl,--build-id=none \
+    -o "$t/k2/elf32" "$E2E_DIR/elf32.S" >&2 || return 1
+  _e2e_cpio_gz "$t" "$out"
+  rm -rf "$t"
+  echo "$key" >"$out.key"
+  echo "$out"
+}
+
+# e2e_check_elf32 LOG KIND TOKEN: the 32-bit ELF said what it was handed,
+# with the case's command line; the -a load said why it used kexec_load.
+e2e_check_elf32() {
+  local log=$1 kind=$2 token=$3 text want
+  text=$(tr -d '\r' <"$log")
+  [ "$(_e2e_rc "$log" load)" = 0 ] || { echo "kexec -l elf32 exited $(_e2e_rc "$log" load): $(_e2e_out "$log" load | _e2e_brief)"; return; }
+  [ "$(_e2e_field "$log" sys load)" = 1 ] || { echo "/sys/kernel/kexec_loaded is not 1 after the load"; return; }
+  case "$kind" in
+    exec-elf32-elf)
+      grep -aq "a 32-bit ELF, which no kexec_file_load loader takes: loading with kexec_load" <<<"$(_e2e_out "$log" load)" ||
+        { echo "the default -a load did not say why it used kexec_load: $(_e2e_out "$log" load | _e2e_brief)"; return; }
+      want="E2E-ELF32: notes cmdline=console=ttyS0 token=$token" ;;
+    exec-elf32-linux) want="E2E-ELF32: boot_params cmdline=console=ttyS0 token=$token" ;;
+    *) want="E2E-ELF32: no arguments" ;;
+  esac
+  grep -aqxF "$want" <<<"$text" ||
+    { echo "no '$want' on the serial console (exec rc=$(_e2e_rc "$log" exec)): $(grep -a 'E2E-ELF32' <<<"$text" | _e2e_brief) $(_e2e_tail "$log")"; return; }
+}
 
 # e2e_memtest_layer: /k2/memtest.bin, bookworm's memtest86+x64.bin.
 e2e_memtest_layer() {
@@ -114,6 +155,7 @@ e2e_case_stop() {
   case "$1" in
     # memtest86+'s first test running: its banner and memory line came before
     exec-memtest) echo 'Address test' ;;
+    exec-elf32-*) echo 'E2E-ELF32: .*[a-z]' ;;
   esac
 }
 
@@ -163,6 +205,7 @@ e2e_case_layers() {
     # the bzImage loader) that kexec-ng's own checks accept
     atomic-s) e2e_k2x_layer "$2" ;;
     exec-memtest) e2e_memtest_layer ;;
+    exec-elf32-*) e2e_elf32_layer ;;
   esac
 }
 
@@ -189,7 +232,7 @@ e2e_case_applies() {
     # (nor --digest, kexec-ng's own; the atomic cases check kexec-ng's
     # messages and use its test switch)
     # (nor is --entry-32bit through kexec-tools' bzImage64 loader checked here)
-    wrong-digest*|nocheck-wrong|exec-elf|exec-gz-*|exec-uki-*|exec-debug|exec-nocma|exec-c-sha256|exec-c32|default-action|atomic-*) return 1 ;;
+    wrong-digest*|nocheck-wrong|exec-elf|exec-gz-*|exec-uki-*|exec-debug|exec-nocma|exec-c-sha256|exec-c32|exec-elf32-*|default-action|atomic-*) return 1 ;;
   esac
   return 0
 }
@@ -287,6 +330,13 @@ e2e_case_write() {
         e2e_atomic_normal_case "$kind"
         echo '  run_cmd exec $KEXEC -e'
         ;;
+      exec-elf32-*)
+        local args=
+        case "$kind" in exec-elf32-linux) args=" -c --args-linux" ;; exec-elf32-none) args=" -c --args-none" ;; esac
+        echo "  run_cmd load \$KEXEC$args -l /k2/elf32 --command-line=\"console=ttyS0 token=\$TOKEN\" || return"
+        echo '  sysloaded load'
+        echo '  run_cmd exec $KEXEC -e'
+        ;;
       exec-memtest)
         # the default (-a) first: it must say why it goes to kexec_load
         if [ "$mode" = ng ]; then
@@ -316,6 +366,9 @@ e2e_case_check() {
   case "$kind" in
     exec-memtest)
       e2e_check_memtest "$log" "$mode"
+      ;;
+    exec-elf32-*)
+      e2e_check_elf32 "$log" "$kind" "$token"
       ;;
     exec-*|wrong-digest*|nocheck-wrong|default-action)
       rc=$(_e2e_rc "$log" load)

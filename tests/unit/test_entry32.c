@@ -274,7 +274,7 @@ KX_TEST(elf32_args)
 	CHECK(!strcmp(plan.format, "ELF 32-bit"));
 	CHECK_EQ_U64(segment(&plan, "kernel")->mem, 0x200000);
 	CHECK_EQ_U64(plan.segments[1].mem, 0x300000);
-	const struct kx_segment *notes = segment(&plan, "ELF boot notes");
+	const struct kx_segment *notes = segment(&plan, "boot_notes");
 	CHECK(notes && !segment(&plan, "boot_params"));
 	CHECK(purgatory_params(&plan, &params) == 0);
 	CHECK(params.flags & KX_PURGATORY_ENTRY32);
@@ -297,7 +297,7 @@ KX_TEST(elf32_args)
 	rq.args = KX_ARGS_LINUX;
 	CHECK(plan_of(&rq, &ld, &plan, &err) == 0);
 	const struct kx_segment *bp = segment(&plan, "boot_params");
-	CHECK(bp && !segment(&plan, "ELF boot notes"));
+	CHECK(bp && !segment(&plan, "boot_notes"));
 	CHECK(purgatory_params(&plan, &params) == 0);
 	CHECK(params.flags & KX_PURGATORY_ENTRY32);
 	CHECK_EQ_U64(params.regs[0], bp->mem);

@@ -201,7 +201,7 @@ static int add_elf_boot_notes(struct kx_plan *plan, struct kx_placer *p, const c
 	if (!buf)
 		return kx_fail(err, KX_E_NOMEM, "out of memory");
 	kx_elf_boot_notes_build(cmdline, buf, size);
-	return kx_plan_add(plan, "ELF boot notes", "built: boot loader name and version, command line",
+	return kx_plan_add(plan, "boot_notes", "built: boot loader name and version, command line",
 			   buf, size, *ret_addr, kx_align_up(size, KX_PAGE_SIZE), err);
 }
 
