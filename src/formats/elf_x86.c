@@ -43,7 +43,7 @@ static int elf_x86_describe(const struct kx_plan_ctx *ctx, struct kx_kernel_desc
 	if (kx_elf32_parse(ctx->kernel->bytes, name, EM_386, EM_486_OLD, &elf, err) < 0)
 		return -1;
 	if (ctx->opts->crash)
-		return kx_fail(err, KX_E_USAGE,
+		return kx_fail(err, KX_E_INPUT,
 			       "%s: a 32-bit ELF runs where its p_paddr says, not in the crash kernel region: "
 			       "it cannot be a crash kernel", name);
 	k->format = "ELF 32-bit";
