@@ -156,6 +156,7 @@ int main(int argc, char **argv)
 		else
 			die("unknown option");
 	}
+	(void)entry32;   /* (only x86_64 has a 32-bit entry) */
 	if (H_INITRD + initrd_size > H_DTB)
 		die("--initrd-size: the initrd would run into the DTB");
 
