@@ -99,6 +99,28 @@ r[56:60] = b"RSC\x05"
 open(w + "/riscv64", "wb").write(b"\x02" + r)
 PY
   seed load arm64 <"$w/arm64"; seed load riscv64 <"$w/riscv64"
+  # the 32-bit entry: the bzImage made not relocatable (code32_start
+  # 0x100000, memtest86+'s kind), and with --entry-32bit (selector bit 7);
+  # a 32-bit ELF with two PT_LOADs, with each --args-* (bits 7, 4, 5)
+  python3 - "$w" <<'PY'
+import struct, sys
+w = sys.argv[1]
+bz = bytearray(open(w + "/bz", "rb").read())
+bz[0x234] = 0
+struct.pack_into("<I", bz, 0x214, 0x100000)
+open(w + "/bz-fixed", "wb").write(b"\x00" + bz)
+e = bytearray(0x3000)
+e[0:16] = b"\x7fELF\x01\x01\x01" + bytes(9)
+struct.pack_into("<HHIIIIIHHHHHH", e, 16, 2, 3, 1, 0x200000, 52, 0, 0, 52, 32, 2, 0, 0, 0)
+for i, paddr in enumerate((0x200000, 0x300000)):
+    struct.pack_into("<IIIIIIII", e, 52 + 32 * i, 1, 0x1000 * (i + 1), paddr, paddr, 0x1000, 0x2000, 5, 0x1000)
+open(w + "/elf32", "wb").write(e)
+PY
+  seed load bzimage-fixed <"$w/bz-fixed"
+  { printf '\x84'; cat "$w/bz"; } | seed load bzimage-entry32
+  { printf '\0'; cat "$w/elf32"; } | seed load elf32
+  { printf '\x84'; cat "$w/elf32"; } | seed load elf32-args-linux
+  { printf '\xa4'; cat "$w/elf32"; } | seed load elf32-args-none
   { printf '\0'; cat "$w/uki"; } | seed pe uki-x86_64
   head -c 65536 /dev/urandom | base64 >"$w/text"
   i=0

@@ -38,7 +38,7 @@
  * kexec-tools' ELF boot notes entry gets; 0 for a Linux kernel); EAX, EBX,
  * ECX, EDX, EDI, EBP zero. The blob, its stack and `entry` must lie below
  * 4 GiB: the loader places them there. */
-#define KX_PURGATORY_ENTRY32     (1u << 3)
+#define KX_PURGATORY_ENTRY32     0x8       /* (1u << 3); no "u": entry.S reads it too */
 
 /* params.digest_kind: what regions[].digest holds. 0 is SHA-256, what a
  * parameter block from before the field existed (zero there) meant. */

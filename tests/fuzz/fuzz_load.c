@@ -4,7 +4,8 @@
  * codec), probe the format, prepare (command line, initrd from a wrapper,
  * device tree) and build the kexec_load plan, for x86_64, arm64 and riscv64
  * on fixture facts, normal and crash loads. The first byte chooses the
- * architecture and the options; the rest is the kernel file.
+ * architecture and the options (bit 7: x86's --entry-32bit, with bits 4
+ * and 5 choosing an --args-* style too); the rest is the kernel file.
  */
 #include "fuzz_common.h"
 
@@ -103,6 +104,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.no_checks = (sel & 32) != 0,
 		.file_syscall_only = (sel & 64) != 0,
 		.test.root = roots[(sel & 3) % 3],
+		.entry_32bit = (sel & 128) != 0,
+		.args = (sel & 128) ? (enum kx_boot_args)(KX_ARGS_LINUX + ((sel >> 4) & 1) + ((sel >> 5) & 1)) :
+			KX_ARGS_DEFAULT,
 	};
 	struct kx_load *ld = kx_load_new();
 	if (ld && kx_load_prepare(ld, &rq, &err) == 0) {
