@@ -58,6 +58,8 @@ struct kx_options {
 	bool reset_vga;            /* --reset-vga: the purgatory sets VGA text mode 3 first */
 	bool entry_32bit;          /* --entry-32bit: a bzImage through its 32-bit entry */
 	enum kx_boot_args args;    /* --args-linux/--args-elf/--args-none: the last one given */
+	const char *modules[KX_MODULES_MAX]; /* --module="FILE ARGS", in order */
+	unsigned int nr_modules;
 	struct kx_test_switches test;  /* --x-test-*: kexec(8), TESTING */
 };
 
