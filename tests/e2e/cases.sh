@@ -99,7 +99,16 @@ E2E_CASES=(
   "exec_elf32_notes_bookworm_seabios   exec-elf32-elf   seabios bookworm bookworm"
   "exec_elf32_linux_trixie_seabios     exec-elf32-linux seabios trixie   trixie"
   "exec_elf32_none_bookworm_seabios    exec-elf32-none  seabios bookworm bookworm"
+  # multiboot (tests/e2e/multiboot/): a tiny Multiboot v1 kernel built here
+  # prints its boot information (magic, memory fields and map = the guest's,
+  # command line, a module); Debian's Xen 4.17 (Multiboot2) with the Debian
+  # kernel and the stage-2 initrd as modules: its banner, its memory map =
+  # the guest's, dom0 built and started (stopped there: the PV dom0 faults
+  # early under TCG with either loader)
+  "exec_mb1_bookworm_seabios           exec-mb1      seabios bookworm bookworm"
+  "exec_xen_bookworm_seabios           exec-xen      seabios bookworm bookworm"
 )
+. "$E2E_DIR/multiboot/multiboot.sh"
 
 # e2e_elf32_layer: /k2/elf32, tests/e2e/elf32.S linked at 2 MiB as a
 # 32-bit ELF (gcc -m32 -nostdlib: no 32-bit libc needed).
@@ -156,6 +165,8 @@ e2e_case_stop() {
     # memtest86+'s first test running: its banner and memory line came before
     exec-memtest) echo 'Address test' ;;
     exec-elf32-*) echo 'E2E-ELF32: .*[a-z]' ;;
+    exec-mb1) echo 'E2E-MB1: end' ;;
+    exec-xen) echo 'Freed [0-9]*kB init memory' ;;
   esac
 }
 
@@ -206,6 +217,8 @@ e2e_case_layers() {
     atomic-s) e2e_k2x_layer "$2" ;;
     exec-memtest) e2e_memtest_layer ;;
     exec-elf32-*) e2e_elf32_layer ;;
+    exec-mb1) e2e_mb1_layer ;;
+    exec-xen) e2e_xen_layer ;;
   esac
 }
 
@@ -215,6 +228,7 @@ e2e_case_layers() {
 e2e_case_timeout() {
   case "$1" in
     wrong-digest*) echo 75 ;;
+    exec-xen) echo 300 ;;
     exec-*|default-action|nocheck-wrong) echo 150 ;;
     atomic-*) echo 240 ;;
     *) echo 100 ;;
@@ -337,6 +351,7 @@ e2e_case_write() {
         echo '  sysloaded load'
         echo '  run_cmd exec $KEXEC -e'
         ;;
+      exec-mb1|exec-xen) e2e_mb_write "$kind" "$mode" ;;
       exec-memtest)
         # the default (-a) first: it must say why it goes to kexec_load
         if [ "$mode" = ng ]; then
@@ -370,6 +385,8 @@ e2e_case_check() {
     exec-elf32-*)
       e2e_check_elf32 "$log" "$kind" "$token"
       ;;
+    exec-mb1) e2e_check_mb1 "$log" "$token" ;;
+    exec-xen) e2e_check_xen "$log" "$token" ;;
     exec-*|wrong-digest*|nocheck-wrong|default-action)
       rc=$(_e2e_rc "$log" load)
       if [ "$kind" = default-action ]; then
