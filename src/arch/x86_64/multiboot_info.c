@@ -206,8 +206,8 @@ static size_t mb2_info(const struct mb_inputs *in, uint8_t *buf)
 	const struct kx_multiboot_header *h = in->h;
 	size_t pos = 8, n;
 
-	put32(buf, 12, (uint32_t)(in->mem_lower >> 10));
-	put32(buf, 16, (uint32_t)(in->mem_upper >> 10 > UINT32_MAX ? UINT32_MAX : in->mem_upper >> 10));
+	put32(buf, pos + 8, (uint32_t)(in->mem_lower >> 10));
+	put32(buf, pos + 12, (uint32_t)(in->mem_upper >> 10 > UINT32_MAX ? UINT32_MAX : in->mem_upper >> 10));
 	pos = mb2_tag(buf, pos, KX_MB2_TAG_BASIC_MEMINFO, 16);
 	n = 16 + 24 * (size_t)in->map->count;
 	put32(buf, pos + 8, 24);     /* entry_size */
