@@ -166,7 +166,7 @@ e2e_case_stop() {
     exec-memtest) echo 'Address test' ;;
     exec-elf32-*) echo 'E2E-ELF32: .*[a-z]' ;;
     exec-mb1) echo 'E2E-MB1: end' ;;
-    exec-xen) echo 'Freed [0-9]*kB init memory' ;;
+    exec-xen) echo 'Command line: console=hvc0' ;;
   esac
 }
 

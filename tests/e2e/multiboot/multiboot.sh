@@ -117,7 +117,14 @@ e2e_check_xen() {
   [ "$got" = "$want" ] || { echo "Xen's Multiboot-e820 map is not the guest's: got [$(_e2e_brief <<<"$got")] want [$(_e2e_brief <<<"$want")]"; return; }
   grep -aqF "Command line: $E2E_MB_XEN_CMDLINE" <<<"$text" ||
     { echo "Xen's command line is not the one given: $(grep -a 'Command line' <<<"$text" | _e2e_brief)"; return; }
-  grep -aq 'Building a PV Dom0' <<<"$text" || { echo "Xen did not start building dom0: $(_e2e_tail "$log")"; return; }
+  grep -aqE '\(XEN\)  Dom0 kernel: 64-bit' <<<"$text" || { echo "Xen did not start building dom0 from the first module: $(_e2e_tail "$log")"; return; }
+  grep -aqE '\(XEN\)  Init\. ramdisk: ' <<<"$text" || { echo "Xen shows no dom0 initrd (the second module)"; return; }
+  grep -aqE '\(XEN\) Freed [0-9]+kB init memory' <<<"$text" ||
+    { echo "Xen did not hand over to dom0 (no 'Freed ...kB init memory'): $(_e2e_tail "$log")"; return; }
+  # dom0 starts: the module's command line (Xen drops its first word, the file name)
+  grep -aqF "Command line: console=hvc0 earlyprintk=xen token=$token" <<<"$text" ||
+    { echo "dom0 did not show its module command line: $(_e2e_tail "$log")"; return; }
+}
   grep -aqE 'Initrd len 0x[0-9a-f]+' <<<"$text" || grep -aqE 'Dom0 alloc|Init\. ramdisk' <<<"$text" ||
     { echo "Xen shows no dom0 initrd"; return; }
   grep -aqE 'Freed [0-9]+kB init memory' <<<"$text" ||
