@@ -246,7 +246,9 @@ e2e_case_applies() {
     # (nor --digest, kexec-ng's own; the atomic cases check kexec-ng's
     # messages and use its test switch)
     # (nor is --entry-32bit through kexec-tools' bzImage64 loader checked here)
-    wrong-digest*|nocheck-wrong|exec-elf|exec-gz-*|exec-uki-*|exec-debug|exec-nocma|exec-c-sha256|exec-c32|exec-elf32-*|default-action|atomic-*) return 1 ;;
+    # (kexec-tools 2.0.25's multiboot memory map starts at 0x400, from its
+    # /proc/iomem ranges, not at the firmware map's 0: exec-mb1 would fail)
+    wrong-digest*|nocheck-wrong|exec-elf|exec-gz-*|exec-uki-*|exec-debug|exec-nocma|exec-c-sha256|exec-c32|exec-elf32-*|exec-mb1|default-action|atomic-*) return 1 ;;
   esac
   return 0
 }

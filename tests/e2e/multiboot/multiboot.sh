@@ -26,7 +26,9 @@ e2e_mb1_layer() {
   echo "$out"
 }
 
-# e2e_xen_layer: /k2/xen.gz, bookworm's Xen 4.17 as Debian ships it (gzip).
+# e2e_xen_layer: /k2/xen.gz, bookworm's Xen 4.17 as Debian ships it (gzip),
+# and /k2/xen, decompressed (kexec-tools 2.0.25 cannot tell a gzip'ed
+# multiboot kernel's type: the harness's check with --kexec-tools uses it).
 e2e_xen_layer() {
   local key out=$E2E_WORK/xen.cpio.gz t=$E2E_WORK/xen-tree
   [ -f "$E2E_XEN" ] || { echo "e2e: $E2E_XEN missing (scripts/fetch-kernels.sh)" >&2; return 1; }
@@ -34,6 +36,7 @@ e2e_xen_layer() {
   if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then echo "$out"; return; fi
   rm -rf "$t"; mkdir -p "$t/k2"
   cp "$E2E_XEN" "$t/k2/xen.gz"
+  gzip -dc "$E2E_XEN" >"$t/k2/xen"
   _e2e_cpio_gz "$t" "$out"
   rm -rf "$t"
   echo "$key" >"$out.key"
@@ -48,7 +51,8 @@ e2e_mb_write() {
     exec-mb1)
       echo '  run_cmd load $KEXEC -l /k2/mb1 --command-line="console=ttyS0 token=$TOKEN" --module="/k2/mb1-mod.txt token=$TOKEN" || return' ;;
     exec-xen)
-      echo "  run_cmd load \$KEXEC -l /k2/xen.gz --command-line=\"$E2E_MB_XEN_CMDLINE\" --module=\"/k2/vmlinuz console=hvc0 earlyprintk=xen token=\$TOKEN\" --module=\"/k2/initrd.img\" || return" ;;
+      local xen=/k2/xen.gz; [ "$2" = ng ] || xen=/k2/xen
+      echo "  run_cmd load \$KEXEC -l $xen --command-line=\"$E2E_MB_XEN_CMDLINE\" --module=\"/k2/vmlinuz console=hvc0 earlyprintk=xen token=\$TOKEN\" --module=\"/k2/initrd.img\" || return" ;;
   esac
   echo '  sysloaded load'
   echo '  run_cmd exec $KEXEC -e'
