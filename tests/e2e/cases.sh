@@ -246,9 +246,7 @@ e2e_case_applies() {
     # (nor --digest, kexec-ng's own; the atomic cases check kexec-ng's
     # messages and use its test switch)
     # (nor is --entry-32bit through kexec-tools' bzImage64 loader checked here)
-    # (kexec-tools 2.0.25's multiboot memory map starts at 0x400, from its
-    # /proc/iomem ranges, not at the firmware map's 0: exec-mb1 would fail)
-    wrong-digest*|nocheck-wrong|exec-elf|exec-gz-*|exec-uki-*|exec-debug|exec-nocma|exec-c-sha256|exec-c32|exec-elf32-*|exec-mb1|default-action|atomic-*) return 1 ;;
+    wrong-digest*|nocheck-wrong|exec-elf|exec-gz-*|exec-uki-*|exec-debug|exec-nocma|exec-c-sha256|exec-c32|exec-elf32-*|default-action|atomic-*) return 1 ;;
   esac
   return 0
 }
@@ -387,8 +385,8 @@ e2e_case_check() {
     exec-elf32-*)
       e2e_check_elf32 "$log" "$kind" "$token"
       ;;
-    exec-mb1) e2e_check_mb1 "$log" "$token" ;;
-    exec-xen) e2e_check_xen "$log" "$token" ;;
+    exec-mb1) e2e_check_mb1 "$log" "$token" "$mode" ;;
+    exec-xen) e2e_check_xen "$log" "$token" "$mode" ;;
     exec-*|wrong-digest*|nocheck-wrong|default-action)
       rc=$(_e2e_rc "$log" load)
       if [ "$kind" = default-action ]; then
