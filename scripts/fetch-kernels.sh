@@ -14,6 +14,8 @@
 #   .cache/systemd-boot-efi/{linuxx64.efi.stub,version}              amd64 UKI stub
 #   .cache/memtest86+/{memtest86+x64.bin,version}  bookworm's memtest86+ (the
 #                                                  32-bit entry's e2e case)
+#   .cache/xen-hypervisor/{xen.gz,version}         bookworm's Xen 4.17 (the
+#                                                  multiboot2 e2e case)
 #
 # Debian's arm64 vmlinuz is an uncompressed Image (PE/COFF EFI stub, signed).
 # The arm64 packages come from the machine's apt with the arm64 architecture
@@ -469,6 +471,14 @@ fetch_package_file systemd-boot-efi "$SBDIR" /usr/lib/systemd/boot/efi/linuxx64.
 MTDIR=$CACHE/memtest86+
 fetch_package_file memtest86+ "$MTDIR" /boot/memtest86+x64.bin memtest86+x64.bin "${MAPT[@]}"
 
+# --- Xen (bookworm's xen-hypervisor-4.17-amd64), for the multiboot2 e2e case ----------
+# tests/e2e/cases.sh (exec-xen): /boot/xen-4.17-amd64.gz, a gzip-compressed
+# 32-bit ELF with multiboot and multiboot2 headers, which the stage-1 guest
+# kexecs into with the Debian kernel and an initrd as --modules. Extracted,
+# never installed, never run on the host.
+XENDIR=$CACHE/xen-hypervisor
+fetch_package_file xen-hypervisor-4.17-amd64 "$XENDIR" /boot/xen-4.17-amd64.gz xen.gz "${MAPT[@]}"
+
 # --- arm64 guests: busybox-static and kexec-tools (bookworm) --------------------
 # Downloaded and extracted, never installed (the host is x86_64) and never run
 # on the host.  kexec-tools' libraries come from the arm64 library packages it
@@ -540,4 +550,5 @@ printf '%-17s %-22s %s\n' kexec-tools-arm64 "$(sed 's/^kexec-tools=//' "$KTA/ver
 printf '%-17s %-22s %s\n' busybox-arm64 "$(sed 's/^busybox-static=//' "$BBDIR/version")" "$BBDIR/busybox"
 printf '%-17s %-22s %s\n' systemd-boot-efi "$(sed 's/^systemd-boot-efi=//' "$SBDIR/version")" "$SBDIR/linuxx64.efi.stub"
 printf '%-17s %-22s %s\n' memtest86+ "$(sed 's/^memtest86+=//' "$MTDIR/version")" "$MTDIR/memtest86+x64.bin"
+printf '%-17s %-22s %s\n' xen "$(sed 's/^xen-hypervisor-4.17-amd64=//' "$XENDIR/version")" "$XENDIR/xen.gz"
 printf '%-17s %-22s %s\n' busybox-riscv64 "$(sed 's/^busybox-static=//' "$BBRV/version")" "$BBRV/busybox"

@@ -121,6 +121,28 @@ PY
   { printf '\0'; cat "$w/elf32"; } | seed load elf32
   { printf '\x84'; cat "$w/elf32"; } | seed load elf32-args-linux
   { printf '\xa4'; cat "$w/elf32"; } | seed load elf32-args-none
+  # multiboot: the 32-bit ELF with a Multiboot v1 header (flags 3), and
+  # with a Multiboot2 header shaped like Xen's (memory information request,
+  # module alignment, optional relocatable/console/framebuffer/EFI tags)
+  python3 - "$w" <<'PY'
+import struct, sys
+w = sys.argv[1]
+e = bytearray(open(w + "/elf32", "rb").read())
+m1 = bytearray(e)
+struct.pack_into("<III", m1, 0x1000, 0x1BADB002, 3, (-(0x1BADB002 + 3)) & 0xffffffff)
+open(w + "/mb1", "wb").write(m1)
+tags = struct.pack("<HHIII", 1, 0, 16, 4, 6) + struct.pack("<HHI", 6, 0, 8)
+tags += struct.pack("<HHIIIII", 10, 1, 24, 0x200000, 0xffffffff, 0x200000, 2)
+tags += struct.pack("<HHII", 4, 1, 12, 2) + bytes(4) + struct.pack("<HHIIII", 5, 1, 20, 0, 0, 0) + bytes(4)
+tags += struct.pack("<HHI", 7, 1, 8) + struct.pack("<HHII", 9, 1, 12, 0x200100) + bytes(4)
+tags += struct.pack("<HHI", 0, 0, 8)
+n = 16 + len(tags)
+m2 = bytearray(e)
+m2[0x1000:0x1000 + n] = struct.pack("<IIII", 0xE85250D6, 0, n, (-(0xE85250D6 + n)) & 0xffffffff) + tags
+open(w + "/mb2", "wb").write(m2)
+PY
+  { printf '\0'; cat "$w/mb1"; } | seed load multiboot
+  { printf '\0'; cat "$w/mb2"; } | seed load multiboot2
   { printf '\0'; cat "$w/uki"; } | seed pe uki-x86_64
   head -c 65536 /dev/urandom | base64 >"$w/text"
   i=0

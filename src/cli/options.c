@@ -13,6 +13,7 @@ enum {
 	OPT_HOTPLUG, OPT_NO_CMA, OPT_FORCE_DTB, OPT_SERIAL_BAUD, OPT_CONSOLE_SERIAL, OPT_CONSOLE_VGA, OPT_RESET_VGA, OPT_ALWAYS, OPT_DIGEST,
 	OPT_TEST_WRONG_DIGEST, OPT_TEST_ROOT, OPT_TEST_ARCH, OPT_TEST_MISALIGNED,
 	OPT_ENTRY_32BIT, OPT_ARGS_LINUX, OPT_ARGS_ELF, OPT_ARGS_NONE,
+	OPT_MODULE,
 	OPT_REFUSED = 512,           /* + the index in refusals[] */
 };
 
@@ -28,8 +29,6 @@ static const struct { const char *option, *why; } refusals[] = {
 	  "the running kernel has reprogrammed the interrupt controllers and timers the BIOS relies on. "
 	  "kexec-ng hands the same facts over in boot_params: use the 32-bit entry (--entry-32bit) or the "
 	  "default 64-bit one" },
-	{ "--module", "multiboot modules are not implemented: kexec-ng loads no multiboot kernels (Xen, "
-	  "memtest86+'s multiboot image)" },
 	{ "--elf32-core-headers", "32-bit ELF core headers cannot describe memory above 4 GiB; kexec-ng "
 	  "writes 64-bit ones (what --elf64-core-headers asks for), which every capture kernel reads" },
 	{ "--pass-memmap-cmdline", "kexec-tools adds memmap= options to the capture kernel's command line; "
@@ -99,12 +98,13 @@ static const struct option long_options[] = {
 	{ "args-linux", no_argument, NULL, OPT_ARGS_LINUX },
 	{ "args-elf", no_argument, NULL, OPT_ARGS_ELF },
 	{ "args-none", no_argument, NULL, OPT_ARGS_NONE },
-	{ "module", required_argument, NULL, OPT_REFUSED + 1 },
-	{ "elf32-core-headers", no_argument, NULL, OPT_REFUSED + 2 },
-	{ "pass-memmap-cmdline", no_argument, NULL, OPT_REFUSED + 3 },
-	{ "reuseinitrd", no_argument, NULL, OPT_REFUSED + 4 },
-	{ "load-live-update", no_argument, NULL, OPT_REFUSED + 5 },
-	{ "exec-live-update", no_argument, NULL, OPT_REFUSED + 6 },
+	/* multiboot kernels' modules: "FILE ARGS", repeatable (kexec-tools') */
+	{ "module", required_argument, NULL, OPT_MODULE },
+	{ "elf32-core-headers", no_argument, NULL, OPT_REFUSED + 1 },
+	{ "pass-memmap-cmdline", no_argument, NULL, OPT_REFUSED + 2 },
+	{ "reuseinitrd", no_argument, NULL, OPT_REFUSED + 3 },
+	{ "load-live-update", no_argument, NULL, OPT_REFUSED + 4 },
+	{ "exec-live-update", no_argument, NULL, OPT_REFUSED + 5 },
 	/* test-only */
 	{ "x-test-wrong-digest", no_argument, NULL, OPT_TEST_WRONG_DIGEST },
 	{ "x-test-root", required_argument, NULL, OPT_TEST_ROOT },
@@ -339,6 +339,15 @@ static int setting_option(struct kx_options *o, int c, struct kx_error *err)
 	case OPT_ARGS_LINUX: o->args = KX_ARGS_LINUX; return 0;
 	case OPT_ARGS_ELF: o->args = KX_ARGS_ELF; return 0;
 	case OPT_ARGS_NONE: o->args = KX_ARGS_NONE; return 0;
+	case OPT_MODULE:
+		if (!optarg[0] || optarg[0] == ' ')
+			return kx_fail(err, KX_E_USAGE, "--module=\"%s\": give FILE, then its arguments after a space",
+				       optarg);
+		if (o->nr_modules == KX_MODULES_MAX)
+			return kx_fail(err, KX_E_USAGE, "--module: more than %d modules (each is a kexec segment, "
+				       "16 at most in all)", KX_MODULES_MAX);
+		o->modules[o->nr_modules++] = optarg;
+		return 0;
 	case OPT_TEST_WRONG_DIGEST: o->test.wrong_digest = true; return 0;
 	case OPT_TEST_ROOT: o->test.root = optarg; return 0;
 	case OPT_TEST_ARCH: o->test.arch = optarg; return 0;

@@ -59,6 +59,19 @@ struct kx_plan_options {
 	bool entry_32bit;            /* x86: --entry-32bit, a bzImage through its 32-bit entry */
 	enum kx_boot_args args;      /* x86: --args-linux/--args-elf/--args-none, last given */
 	bool preserve_context;       /* --load-preserve-context: the image may jump back (kexec jump) */
+	/* x86 multiboot (--module): the image as the user named it (the boot
+	 * information's command line starts with it, as kexec-tools'), and
+	 * the modules in order. */
+	const char *image_path;
+	const struct kx_module *modules;
+	unsigned int nr_modules;
+};
+
+/* A multiboot module: --module="FILE ARGS" (kexec-tools' form). */
+#define KX_MODULES_MAX 12
+struct kx_module {
+	const struct kx_file *file;  /* FILE, mapped as given (not decompressed, as GRUB) */
+	const char *cmdline;         /* "FILE ARGS" as given: the module's command line */
 };
 
 struct kx_dtb;
@@ -108,6 +121,10 @@ struct kx_kernel_desc {
 	 * what the entry gets (KX_ARGS_DEFAULT: boot_params, as today). */
 	bool entry32;
 	enum kx_boot_args args;
+	/* x86: 1 or 2 for a Multiboot or Multiboot2 kernel (protocol_header
+	 * then holds its multiboot header): the back end builds the boot
+	 * information and enters with EAX = the magic, EBX = the information. */
+	unsigned int multiboot;
 	char note[256];              /* an assumption the user should hear about, or "" */
 
 	/* The boot protocol's header for the back end that speaks it, or
@@ -119,6 +136,7 @@ struct kx_kernel_desc {
 
 struct kx_format_ops {
 	const char *name;            /* for -t and messages */
+	bool takes_modules;          /* --module is for this format (multiboot) */
 	bool refused;                /* probed only to be refused by name: not
 				      * offered in -t's list of known types */
 	enum kx_probe (*probe)(struct kx_bytes image, const struct kx_arch_ops *arch,
@@ -136,6 +154,8 @@ struct kx_format_ops {
 extern const struct kx_format_ops kx_format_bzimage;
 extern const struct kx_format_ops kx_format_elf_vmlinux;
 extern const struct kx_format_ops kx_format_elf_x86;
+extern const struct kx_format_ops kx_format_multiboot;
+extern const struct kx_format_ops kx_format_multiboot2;
 extern const struct kx_format_ops kx_format_arm64_image;
 extern const struct kx_format_ops kx_format_elf_arm64;
 extern const struct kx_format_ops kx_format_riscv64_image;

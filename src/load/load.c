@@ -17,8 +17,11 @@
 struct kx_load *kx_load_new(void)
 {
 	struct kx_load *ld = calloc(1, sizeof(*ld));
-	if (ld)
+	if (ld) {
 		ld->file.fd = ld->initrd.fd = ld->file_kernel.fd = ld->file_initrd.fd = -1;
+		for (unsigned int i = 0; i < KX_MODULES_MAX; i++)
+			ld->module_files[i].fd = -1;
+	}
 	return ld;
 }
 
@@ -30,6 +33,8 @@ void kx_load_free(struct kx_load *ld)
 	kx_file_close(&ld->file_kernel);
 	kx_file_close(&ld->file_initrd);
 	kx_file_close(&ld->initrd);
+	for (unsigned int i = 0; i < KX_MODULES_MAX; i++)
+		kx_file_close(&ld->module_files[i]);
 	kx_unwrapped_free(&ld->unwrapped);
 	kx_file_close(&ld->file);
 	free(ld);
@@ -258,6 +263,36 @@ static int probe_format(struct kx_load *ld, struct kx_error *err)
 
 static int build_plan(struct kx_load *ld, bool crash, struct kx_plan *plan, struct kx_error *err);
 
+/* --module="FILE ARGS": FILE (up to the first space) mapped as given, for
+ * a format that takes modules (multiboot) only. */
+static int map_modules(struct kx_load *ld, struct kx_error *err)
+{
+	const struct kx_load_request *rq = &ld->rq;
+
+	if (!rq->nr_modules)
+		return 0;
+	if (rq->nr_modules > KX_MODULES_MAX)
+		return kx_fail(err, KX_E_USAGE, "--module: more than %d modules", KX_MODULES_MAX);
+	if (!ld->format || !ld->format->takes_modules)
+		return kx_fail(err, KX_E_USAGE, "--module: %s is %s%s kernel, which takes no modules (multiboot "
+			       "kernels do); give an initrd with --initrd", rq->kernel, ld->format ? "a " : "no known",
+			       ld->format ? ld->format->name : "");
+	for (unsigned int i = 0; i < rq->nr_modules; i++) {
+		const char *arg = rq->modules[i], *sp = strchr(arg, ' ');
+		char *path = sp ? strndup(arg, (size_t)(sp - arg)) : strdup(arg);
+		if (!path)
+			return kx_fail(err, KX_E_NOMEM, "out of memory");
+		int r = kx_file_map(&ld->module_files[i], path, err);
+		free(path);
+		if (r < 0) {
+			kx_error_append(err, " (--module=\"%s\")", arg);
+			return -1;
+		}
+		ld->modules[i] = (struct kx_module){ .file = &ld->module_files[i], .cmdline = arg };
+	}
+	return 0;
+}
+
 /*
  * -p: the crash facts, or, when no region is reserved, an error that says
  * what to put on the command line: a size computed from the plan this
@@ -330,7 +365,7 @@ int kx_load_prepare(struct kx_load *ld, const struct kx_load_request *rq, struct
 			       rq->uki_profile, rq->kernel);
 	if (choose_cmdline(ld, err) < 0 || choose_initrd(ld, err) < 0 || add_ucode(ld, err) < 0)
 		return -1;
-	if (choose_wrapper_tree(ld, err) < 0 || probe_format(ld, err) < 0)
+	if (choose_wrapper_tree(ld, err) < 0 || probe_format(ld, err) < 0 || map_modules(ld, err) < 0)
 		return -1;
 	return rq->crash ? prepare_crash(ld, err) : 0;
 }
@@ -349,6 +384,7 @@ static int build_plan(struct kx_load *ld, bool crash, struct kx_plan *plan, stru
 		.preserve_context = rq->preserve_context,
 		.serial_baud = rq->serial_baud, .console_vga = rq->console_vga, .reset_vga = rq->reset_vga,
 		.entry_32bit = rq->entry_32bit, .args = rq->args,
+		.image_path = rq->kernel, .modules = ld->modules, .nr_modules = rq->nr_modules,
 	};
 	struct kx_plan_ctx ctx = {
 		.arch = arch, .facts = &ld->facts, .opts = &lo, .kernel = ld->unwrapped.kernel,

@@ -44,6 +44,8 @@ struct kx_load_request {
 	const struct kx_arch_ops *arch;
 	const char *kernel;          /* the file as the user named it */
 	const char *initrd;          /* --initrd, or NULL */
+	const char *const *modules;  /* --module="FILE ARGS" (multiboot), in order */
+	unsigned int nr_modules;
 	const char *append;          /* --append/--command-line, or NULL (none given) */
 	bool reuse_cmdline;          /* --reuse-cmdline */
 	const char *type;            /* -t: a format's or a wrapper's name, or NULL */
@@ -92,6 +94,8 @@ struct kx_load {
 	const struct kx_layer *tree_layer;   /* a wrapper whose device tree the plan hands on */
 	struct kx_notes notes;               /* in order; the caller prints them, even on failure */
 	struct kx_file file_kernel, file_initrd; /* sealed memfd copies for kexec_file_load */
+	struct kx_file module_files[KX_MODULES_MAX]; /* --module's FILEs, mapped as given */
+	struct kx_module modules[KX_MODULES_MAX];
 };
 
 /* Allocate an empty load (NULL when out of memory); kx_load_free() it. */

@@ -35,8 +35,9 @@
  * and long mode off, a GDT with flat 4 GiB segments __BOOT_CS 0x10 (32-bit
  * code) and __BOOT_DS 0x18 in CS and DS/ES/FS/GS/SS, ESI = regs[0], and on
  * the stack [ESP] = 0 (no return address) and [ESP+4] = regs[1] (what
- * kexec-tools' ELF boot notes entry gets; 0 for a Linux kernel); EAX, EBX,
- * ECX, EDX, EDI, EBP zero. The blob, its stack and `entry` must lie below
+ * kexec-tools' ELF boot notes entry gets; 0 for a Linux kernel); EAX =
+ * regs[2] and EBX = regs[3] (a Multiboot kernel's magic and information
+ * address; 0 for the others); ECX, EDX, EDI, EBP zero. The blob, its stack and `entry` must lie below
  * 4 GiB: the loader places them there. */
 #define KX_PURGATORY_ENTRY32     0x8       /* (1u << 3); no "u": entry.S reads it too */
 /* x86_64 only, kexec jump (--load-preserve-context): regs[2] is the address
@@ -79,9 +80,12 @@ struct kx_purgatory_params {
 	uint64_t entry;           /* where to jump */
 	uint64_t regs[4];         /* x86_64: regs[0] = RSI (boot_params), the
 				   * other GPRs are zeroed; with
-				   * KX_PURGATORY_ENTRY32 regs[0] = ESI and
-				   * regs[1] the stack argument;
-				   * regs[2]: see KX_PURGATORY_JUMP_BACK;
+				   * KX_PURGATORY_ENTRY32 regs[0] = ESI,
+				   * regs[1] the stack argument, regs[2] =
+				   * EAX, regs[3] = EBX; in long mode with
+				   * KX_PURGATORY_JUMP_BACK regs[2] is where
+				   * the return address goes (the two are
+				   * never asked together);
 				   * arm64: x0..x3; riscv64: unused: a0 = hart
 				   * id and a1 = DTB pass through as the old
 				   * kernel set them, a2 = entry, the rest 0 */

@@ -93,7 +93,7 @@ t "not relocatable: entered there in 32-bit mode" 0 "^kernel entry: 0x100000$" -
 t "32-bit entry: --entry above 4 GiB refused" 1 "^kexec: --entry=0x100000000: the 32-bit entry jumps to a 32-bit address$" -- --dry-run --x-test-root="$BIOS" -c --entry=0x100000000 -l vmlinuz-fixed
 t "not relocatable, -s: refused with the reason" 1 "^kexec: -s: vmlinuz-fixed: relocatable_kernel \(at 0x234\) is 0: it runs only at 0x100000, and kexec_file_load places a bzImage where it finds room: load it with kexec_load" -- --dry-run --x-test-root="$BIOS" -s -l vmlinuz-fixed
 t "not relocatable, -p: refused, it cannot run in the crash region" 252 "vmlinuz-fixed: relocatable_kernel \(at 0x234\) is 0: it runs only at 0x100000, outside the crash kernel region" -- --dry-run --x-test-root="$SRC/tests/fixtures/crash-box" -c -p -l vmlinuz-fixed
-refused --module=x "multiboot modules are not implemented"
+t "--module with a bzImage: refused, it takes none" 1 "^kexec: --module: vmlinuz is a bzImage kernel, which takes no modules \(multiboot kernels do\)" -- --dry-run --x-test-root="$BIOS" -c --module=x -l vmlinuz
 refused --elf32-core-headers "32-bit ELF core headers cannot describe memory above 4 GiB"
 refused --pass-memmap-cmdline "kexec-tools adds memmap= options"
 refused --reuseinitrd "reusing the initrd"

@@ -101,7 +101,50 @@ E2E_CASES=(
   "exec_elf32_notes_bookworm_seabios   exec-elf32-elf   seabios bookworm bookworm"
   "exec_elf32_linux_trixie_seabios     exec-elf32-linux seabios trixie   trixie"
   "exec_elf32_none_bookworm_seabios    exec-elf32-none  seabios bookworm bookworm"
+  # multiboot (tests/e2e/multiboot/): a tiny Multiboot v1 kernel built here
+  # prints its boot information (magic, memory fields and map = the guest's,
+  # command line, a module); Debian's Xen 4.17 (Multiboot2) with the Debian
+  # kernel and the stage-2 initrd as modules: its banner, its memory map =
+  # the guest's, dom0 built and started (stopped there: the PV dom0 faults
+  # early under TCG with either loader)
+  "exec_mb1_bookworm_seabios           exec-mb1      seabios bookworm bookworm"
+  "exec_xen_bookworm_seabios           exec-xen      seabios bookworm bookworm"
 )
+. "$E2E_DIR/multiboot/multiboot.sh"
+
+# e2e_elf32_layer: /k2/elf32, tests/e2e/elf32.S linked at 2 MiB as a
+# 32-bit ELF (gcc -m32 -nostdlib: no 32-bit libc needed).
+e2e_elf32_layer() {
+  local key out=$E2E_WORK/elf32.cpio.gz t=$E2E_WORK/elf32-tree
+  key=$(_e2e_sha "$E2E_DIR/elf32.S")
+  if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then echo "$out"; return; fi
+  rm -rf "$t"; mkdir -p "$t/k2"
+  gcc -m32 -nostdlib -static -no-pie -Wl,-Ttext=0x200000 -Wl,--build-id=none \
+    -o "$t/k2/elf32" "$E2E_DIR/elf32.S" >&2 || return 1
+  _e2e_cpio_gz "$t" "$out"
+  rm -rf "$t"
+  echo "$key" >"$out.key"
+  echo "$out"
+}
+
+# e2e_check_elf32 LOG KIND TOKEN: the 32-bit ELF said what it was handed,
+# with the case's command line; the -a load said why it used kexec_load.
+e2e_check_elf32() {
+  local log=$1 kind=$2 token=$3 text want
+  text=$(tr -d '\r' <"$log")
+  [ "$(_e2e_rc "$log" load)" = 0 ] || { echo "kexec -l elf32 exited $(_e2e_rc "$log" load): $(_e2e_out "$log" load | _e2e_brief)"; return; }
+  [ "$(_e2e_field "$log" sys load)" = 1 ] || { echo "/sys/kernel/kexec_loaded is not 1 after the load"; return; }
+  case "$kind" in
+    exec-elf32-elf)
+      grep -aq "a 32-bit ELF, which no kexec_file_load loader takes: loading with kexec_load" <<<"$(_e2e_out "$log" load)" ||
+        { echo "the default -a load did not say why it used kexec_load: $(_e2e_out "$log" load | _e2e_brief)"; return; }
+      want="E2E-ELF32: notes cmdline=console=ttyS0 token=$token" ;;
+    exec-elf32-linux) want="E2E-ELF32: boot_params cmdline=console=ttyS0 token=$token" ;;
+    *) want="E2E-ELF32: no arguments" ;;
+  esac
+  grep -aqxF "$want" <<<"$text" ||
+    { echo "no '$want' on the serial console (exec rc=$(_e2e_rc "$log" exec)): $(grep -a 'E2E-ELF32' <<<"$text" | _e2e_brief) $(_e2e_tail "$log")"; return; }
+}
 
 # e2e_elf32_layer: /k2/elf32, tests/e2e/elf32.S linked at 2 MiB as a
 # 32-bit ELF (gcc -m32 -nostdlib: no 32-bit libc needed).
@@ -158,6 +201,8 @@ e2e_case_stop() {
     # memtest86+'s first test running: its banner and memory line came before
     exec-memtest) echo 'Address test' ;;
     exec-elf32-*) echo 'E2E-ELF32: .*[a-z]' ;;
+    exec-mb1) echo 'E2E-MB1: end' ;;
+    exec-xen) echo 'Command line: console=hvc0' ;;
   esac
 }
 
@@ -208,6 +253,8 @@ e2e_case_layers() {
     atomic-s) e2e_k2x_layer "$2" ;;
     exec-memtest) e2e_memtest_layer ;;
     exec-elf32-*) e2e_elf32_layer ;;
+    exec-mb1) e2e_mb1_layer ;;
+    exec-xen) e2e_xen_layer ;;
   esac
 }
 
@@ -217,6 +264,7 @@ e2e_case_layers() {
 e2e_case_timeout() {
   case "$1" in
     wrong-digest*) echo 75 ;;
+    exec-xen) echo 300 ;;
     exec-*|default-action|nocheck-wrong) echo 150 ;;
     atomic-*) echo 240 ;;
     *) echo 100 ;;
@@ -339,6 +387,7 @@ e2e_case_write() {
         echo '  sysloaded load'
         echo '  run_cmd exec $KEXEC -e'
         ;;
+      exec-mb1|exec-xen) e2e_mb_write "$kind" "$mode" ;;
       exec-memtest)
         # the default (-a) first: it must say why it goes to kexec_load
         if [ "$mode" = ng ]; then
@@ -372,6 +421,8 @@ e2e_case_check() {
     exec-elf32-*)
       e2e_check_elf32 "$log" "$kind" "$token"
       ;;
+    exec-mb1) e2e_check_mb1 "$log" "$token" "$mode" ;;
+    exec-xen) e2e_check_xen "$log" "$token" "$mode" ;;
     exec-*|wrong-digest*|nocheck-wrong|default-action)
       rc=$(_e2e_rc "$log" load)
       if [ "$kind" = default-action ]; then

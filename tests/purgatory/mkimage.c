@@ -188,6 +188,8 @@ int main(int argc, char **argv)
 	if (entry32) {
 		p.entry = H_KERNEL + H_ENTRY32_OFFSET;
 		p.regs[1] = H_ARG32;
+		p.regs[2] = H_EAX32;
+		p.regs[3] = H_EBX32;
 		p.flags |= KX_PURGATORY_ENTRY32;
 	}
 #endif

@@ -483,7 +483,7 @@ KX_TEST(type_names_a_format_or_a_wrapper)
 	rq.type = "uImage";
 	CHECK(!prepare(&rq, &err));
 	CHECK_EQ_U64(err.status, KX_E_USAGE);
-	CHECK_CONTAINS(err.message, "-t uImage: no such image type on x86_64; known: bzImage elf-x86 elf uki zboot gzip");
+	CHECK_CONTAINS(err.message, "-t uImage: no such image type on x86_64; known: bzImage multiboot2-x86 multiboot-x86 elf-x86 elf uki zboot gzip");
 
 	rq = request(gzip_path);
 	rq.type = "gzip";

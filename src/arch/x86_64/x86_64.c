@@ -34,6 +34,7 @@
 #include "../../system/syscalls.h"
 #include "boot_params.h"
 #include "elf_boot_notes.h"
+#include "multiboot_info.h"
 #include "console.h"
 #include "../../core/units.h"
 
@@ -342,6 +343,12 @@ static int x86_64_build_plan(const struct kx_plan_ctx *ctx, const struct kx_kern
 	struct kx_placer p;
 	uint64_t kernel_entry = 0, initrd_addr = 0, bp_addr = 0;
 
+	if (k->multiboot) { /* its own plan: modules and boot information (multiboot_info.c) */
+		if (ctx->opts->preserve_context)
+			return kx_fail(err, KX_E_USAGE, "--load-preserve-context: a multiboot kernel is entered in "
+				       "32-bit mode and cannot jump back (the return is into 64-bit code)");
+		return kx_x86_multiboot_build_plan(ctx, k, plan, err);
+	}
 	if (kx_plan_ram(ctx, "/proc/iomem shows no \"System RAM\" (run as root) and /sys/firmware/memmap "
 			"is empty", &ram, err) < 0 ||
 	    kx_plan_begin(ctx, &ram, &p, plan, err) < 0)
@@ -425,6 +432,10 @@ static int x86_64_build_plan(const struct kx_plan_ctx *ctx, const struct kx_kern
 
 static const struct kx_format_ops *const x86_64_formats[] = {
 	&kx_format_bzimage,
+	/* multiboot kernels are ELF files too (Xen): before the ELF loaders;
+	 * Multiboot2 first, as kexec-tools */
+	&kx_format_multiboot2,
+	&kx_format_multiboot,
 	/* before the 64-bit ELF loader, which calls a 32-bit ELF broken */
 	&kx_format_elf_x86,
 	&kx_format_elf_vmlinux,
@@ -463,8 +474,10 @@ const struct kx_arch_ops kx_arch_x86_64 = {
 	"      --args-linux           an ELF kernel gets boot_params (a 64-bit ELF's default)\n"
 	"      --args-elf             a 32-bit ELF gets ELF boot notes (its default, as kexec-tools)\n"
 	"      --args-none            an ELF kernel gets no arguments at all\n"
+	"      --module=\"FILE ARGS\"  a multiboot kernel's module with its command line\n"
+	"                             (repeatable, in order; Xen: dom0's kernel, then initrd)\n"
 	"      --reuse-video-type, --elf64-core-headers\n"
 	"                             what kexec-ng always does (screen_info kept, ELF64 headers)\n"
 	"  Refused with the reason (kexec(8), KEXEC-TOOLS OPTIONS):\n"
-	"  --real-mode, --module, --elf32-core-headers, --pass-memmap-cmdline\n",
+	"  --real-mode, --elf32-core-headers, --pass-memmap-cmdline\n",
 };

@@ -154,6 +154,10 @@ enter32:
 	orq	%rdx, %rax
 	pushq	%rax
 	movl	kx_params + KX_PURGATORY_PARAMS_REGS(%rip), %esi
+	/* EAX = regs[2] (carried in EDI: the 32-bit code needs EAX), EBX =
+	 * regs[3]: a Multiboot kernel's magic and information; 0 otherwise. */
+	movl	kx_params + KX_PURGATORY_PARAMS_REGS + 16(%rip), %edi
+	movl	kx_params + KX_PURGATORY_PARAMS_REGS + 24(%rip), %ebx
 	/* Into compatibility mode: a far return to __BOOT_CS, which in
 	 * gdt32 is a 32-bit code segment. */
 	pushq	$BOOT_CS
@@ -181,9 +185,9 @@ compat32:
 	movl	%eax, %ss
 	movl	%eax, %fs
 	movl	%eax, %gs
-	/* boot.rst: EBP, EDI and EBX zero; the rest too, ESI set above. */
-	xorl	%eax, %eax
-	xorl	%ebx, %ebx
+	/* boot.rst: EBP, EDI and EBX zero; the rest too, ESI set above;
+	 * EAX and EBX as regs[2] and regs[3] said (0 for a Linux kernel). */
+	movl	%edi, %eax
 	xorl	%ecx, %ecx
 	xorl	%edx, %edx
 	xorl	%edi, %edi

@@ -62,7 +62,8 @@ _start:
 	/*
 	 * The 32-bit entry (mkimage --entry32: KX_PURGATORY_ENTRY32), judged
 	 * here in assembly (the C side is 64-bit): boot.rst's 32-bit protocol
-	 * as the purgatory promises it. ESI = "boot_params", EAX, EBX, ECX,
+	 * as the purgatory promises it. ESI = "boot_params", EAX = H_EAX32 and
+	 * EBX = H_EBX32 (params.regs[2], [3]: a multiboot kernel's), ECX,
 	 * EDX, EDI, EBP zero; [ESP] = 0, [ESP+4] = H_ARG32; CS 0x10, DS, ES,
 	 * SS, FS, GS 0x18; protected mode with paging off, EFER.LME and LMA
 	 * clear, interrupts off. One line, "harness: kernel32 OK" or
@@ -72,11 +73,11 @@ _start:
 	.code32
 	.globl	_start32
 _start32:
-	testl	%eax, %eax		/* first: the codes below go in AH */
-	jnz	1f
+	cmpl	$H_EAX32, %eax		/* first: the codes below go in AH */
+	jne	1f
 	movb	$'b', %ah
-	testl	%ebx, %ebx
-	jnz	fail32
+	cmpl	$H_EBX32, %ebx
+	jne	fail32
 	movb	$'c', %ah
 	testl	%ecx, %ecx
 	jnz	fail32

@@ -38,6 +38,10 @@
  * offset into kernel.bin, gets params.regs[1] = H_ARG32 at [ESP+4]. */
 #define H_ENTRY32_OFFSET 0x800
 #define H_ARG32		0x12345678
+/* ... and EAX = params.regs[2], EBX = params.regs[3] (a multiboot kernel's
+ * magic and information address; 0 for a Linux kernel's 32-bit entry) */
+#define H_EAX32		0x2BADB002
+#define H_EBX32		0x00abcdef
 
 /* What boot leaves in the GPRs before the jump: the purgatory must zero
  * all of them but RSI. */
