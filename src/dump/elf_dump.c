@@ -200,15 +200,6 @@ static const uint8_t *core_bytes_get(struct core_bytes *cb, uint64_t offset, siz
 	return cb->buf;
 }
 
-static bool page_is_zero(const uint8_t *p, size_t size)
-{
-	const uint64_t *w = (const uint64_t *)(const void *)p;
-	for (size_t i = 0; i < size / 8; i++)
-		if (w[i])
-			return false;
-	return true;
-}
-
 /* Dump level bit 1: the kept pages that hold only zeros left out too (an
  * ELF dump has no shared zero page). */
 static int leave_out_zero_pages(struct core_bytes *cb, struct kx_dump_bitmaps *bm, uint64_t *zero_pages,
@@ -237,7 +228,7 @@ static int leave_out_zero_pages(struct core_bytes *cb, struct kx_dump_bitmaps *b
 			pages = cb->buf;
 		}
 		for (uint64_t i = 0; i < run; i++)
-			if (page_is_zero(pages + i * m->page_size, m->page_size)) {
+			if (kx_page_is_zero(pages + i * m->page_size, m->page_size)) {
 				bm->dumped[(pfn + i) >> 3] &= (uint8_t)~(1u << ((pfn + i) & 7));
 				(*zero_pages)++;
 			}

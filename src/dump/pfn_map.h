@@ -62,6 +62,17 @@ int kx_pfn_map_read(const struct kx_pfn_map *m, struct kx_elfcore_reader rd, con
  * mapped from the core instead of read (where PT_LOADs overlap, any one
  * holding them all will do: they hold the same memory).
  */
+/* Whether a page (size a multiple of 8, 8-aligned) holds only zeros:
+ * dump level bit 1. */
+static inline bool kx_page_is_zero(const uint8_t *p, size_t size)
+{
+	const uint64_t *w = (const uint64_t *)(const void *)p;
+	for (size_t i = 0; i < size / 8; i++)
+		if (w[i])
+			return false;
+	return true;
+}
+
 bool kx_pfn_map_file_span(const struct kx_pfn_map *m, uint64_t pfn, uint64_t count, uint64_t *offset);
 
 #endif

@@ -27,15 +27,6 @@ static void bit_set(uint8_t *bitmap, uint64_t pfn)
 	bitmap[pfn >> 3] |= (uint8_t)(1u << (pfn & 7));
 }
 
-static bool page_is_zero(const uint8_t *p, size_t size)
-{
-	const uint64_t *w = (const uint64_t *)(const void *)p;
-	for (size_t i = 0; i < size / 8; i++)
-		if (w[i])
-			return false;
-	return true;
-}
-
 enum slot_state { SLOT_FREE, SLOT_BUSY, SLOT_DONE, SLOT_FAILED };
 
 /* One window in flight: what a worker made of its pages. A page stored as
@@ -168,7 +159,7 @@ static int fill_window(struct saver *sv, struct slot *s, struct kx_page_codec *c
 		for (uint64_t i = 0; i < run_end - pfn; i++) {
 			const uint8_t *page = run + i * ps;
 			uint32_t k = s->nr++;
-			if ((sv->dump_level & KX_DL_ZERO) && page_is_zero(page, ps)) {
+			if ((sv->dump_level & KX_DL_ZERO) && kx_page_is_zero(page, ps)) {
 				s->size[k] = 0;
 				s->flags[k] = 0;
 				continue;

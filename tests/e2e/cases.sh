@@ -146,40 +146,6 @@ e2e_check_elf32() {
     { echo "no '$want' on the serial console (exec rc=$(_e2e_rc "$log" exec)): $(grep -a 'E2E-ELF32' <<<"$text" | _e2e_brief) $(_e2e_tail "$log")"; return; }
 }
 
-# e2e_elf32_layer: /k2/elf32, tests/e2e/elf32.S linked at 2 MiB as a
-# 32-bit ELF (gcc -m32 -nostdlib: no 32-bit libc needed).
-e2e_elf32_layer() {
-  local key out=$E2E_WORK/elf32.cpio.gz t=$E2E_WORK/elf32-tree
-  key=$(_e2e_sha "$E2E_DIR/elf32.S")
-  if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then echo "$out"; return; fi
-  rm -rf "$t"; mkdir -p "$t/k2"
-  gcc -m32 -nostdlib -static -no-pie -Wl,-Ttext=0x200000 -Wl,--build-id=none \
-    -o "$t/k2/elf32" "$E2E_DIR/elf32.S" >&2 || return 1
-  _e2e_cpio_gz "$t" "$out"
-  rm -rf "$t"
-  echo "$key" >"$out.key"
-  echo "$out"
-}
-
-# e2e_check_elf32 LOG KIND TOKEN: the 32-bit ELF said what it was handed,
-# with the case's command line; the -a load said why it used kexec_load.
-e2e_check_elf32() {
-  local log=$1 kind=$2 token=$3 text want
-  text=$(tr -d '\r' <"$log")
-  [ "$(_e2e_rc "$log" load)" = 0 ] || { echo "kexec -l elf32 exited $(_e2e_rc "$log" load): $(_e2e_out "$log" load | _e2e_brief)"; return; }
-  [ "$(_e2e_field "$log" sys load)" = 1 ] || { echo "/sys/kernel/kexec_loaded is not 1 after the load"; return; }
-  case "$kind" in
-    exec-elf32-elf)
-      grep -aq "a 32-bit ELF, which no kexec_file_load loader takes: loading with kexec_load" <<<"$(_e2e_out "$log" load)" ||
-        { echo "the default -a load did not say why it used kexec_load: $(_e2e_out "$log" load | _e2e_brief)"; return; }
-      want="E2E-ELF32: notes cmdline=console=ttyS0 token=$token" ;;
-    exec-elf32-linux) want="E2E-ELF32: boot_params cmdline=console=ttyS0 token=$token" ;;
-    *) want="E2E-ELF32: no arguments" ;;
-  esac
-  grep -aqxF "$want" <<<"$text" ||
-    { echo "no '$want' on the serial console (exec rc=$(_e2e_rc "$log" exec)): $(grep -a 'E2E-ELF32' <<<"$text" | _e2e_brief) $(_e2e_tail "$log")"; return; }
-}
-
 # e2e_memtest_layer: /k2/memtest.bin, bookworm's memtest86+x64.bin.
 e2e_memtest_layer() {
   local key out=$E2E_WORK/memtest.cpio.gz t=$E2E_WORK/memtest-tree
