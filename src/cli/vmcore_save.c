@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../core/file.h"
@@ -40,6 +41,8 @@ struct options {
 	bool elf;                  /* -E */
 	bool threads_given;        /* --num-threads */
 	bool codec_given;          /* -c, -l or -z */
+	bool level_given;          /* -d */
+	bool dump_dmesg;           /* --dump-dmesg: the log instead of a dump */
 	int message_level;
 };
 
@@ -59,6 +62,8 @@ static void usage(FILE *out)
 	      "  --allow-lower-level where VMCOREINFO lacks what a class of LEVEL needs, keep that\n"
 	      "                      class (a warning names what is missing) instead of refusing\n"
 	      "  -F                  write makedumpfile's flattened stream on standard output\n"
+	      "  --dump-dmesg        write the crashed kernel's log to DUMPFILE instead (as\n"
+	      "                      makedumpfile --dump-dmesg; vmcore-dmesg prints it)\n"
 	      "  -R DUMPFILE         put a flattened stream read from standard input back into DUMPFILE\n"
 	      "  --num-threads N     compress on N threads (default: one per online CPU)\n"
 	      "  --message-level N   with bit 16 (e.g. 31), print makedumpfile's report of the pages\n"
@@ -113,6 +118,7 @@ static int parse(int argc, char **argv, struct options *opt)
 			if (parse_uint(optarg, "dump level", 31, &n) < 0)
 				return -1;
 			opt->save.dump_level = n;
+			opt->level_given = true;
 			break;
 		case 'F': opt->flat = true; break;
 		case 'R': opt->rearrange = optarg; break;
@@ -127,9 +133,7 @@ static int parse(int argc, char **argv, struct options *opt)
 				return -1;
 			break;
 		case OPT_ALLOW_LOWER: opt->save.lower_level_ok = true; break;
-		case OPT_DUMP_DMESG:
-			fprintf(stderr, "vmcore-save: --dump-dmesg: use vmcore-dmesg VMCORE > LOGFILE\n");
-			return -1;
+		case OPT_DUMP_DMESG: opt->dump_dmesg = true; break;
 		case 'h': usage(stdout); exit(0);
 		case 'v': puts("vmcore-save (kexec-ng) " KX_VERSION); exit(0);
 		default: usage(stderr); return -1;
@@ -144,6 +148,12 @@ static int parse(int argc, char **argv, struct options *opt)
 	}
 	if (opt->elf && opt->threads_given) {
 		fprintf(stderr, "vmcore-save: --num-threads cannot be used with -E (an ELF dump is copied by one thread)\n");
+		return -1;
+	}
+	if (opt->dump_dmesg && (opt->codec_given || opt->elf || opt->flat || opt->rearrange || opt->level_given ||
+				opt->threads_given || opt->save.lower_level_ok)) {
+		fprintf(stderr, "vmcore-save: --dump-dmesg writes the log only: not with -c, -l, -z, -E, -F, -R, -d, "
+			"--num-threads or --allow-lower-level\n");
 		return -1;
 	}
 	if (opt->rearrange) {
@@ -199,6 +209,50 @@ static void report(const struct options *opt, const struct kx_save_stats *st, co
 		fprintf(f, "vmcore-save: %u threads, dump level %d, %s, %" PRIu64 " of %" PRIu64 " pages compressed\n",
 			st->threads, st->dump_level, kx_dump_codec_name(opt->save.codec), st->compressed_pages,
 			st->dumped_pages - st->zero_pages);
+}
+
+/* --dump-dmesg: the log, as vmcore-dmesg prints it, into the new file. */
+static int write_log(const struct kx_vmcore *vc, struct kx_outfile *out, bool *output_failed, struct kx_error *err)
+{
+	struct kx_printk_log log;
+	struct kx_dmesg_options fmt = { .raw = false };
+	char *text = NULL;
+	size_t len = 0;
+	int r = -1;
+
+	if (kx_printk_read(vc, &log, err) < 0)
+		return -1;
+	if (kx_dmesg_format(&log, &fmt, &text, &len, err) == 0) {
+		r = kx_outfile_write(out, (struct kx_bytes){ (const uint8_t *)text, len }, err);
+		*output_failed = r < 0;
+	}
+	free(text);
+	kx_printk_log_free(&log);
+	return r;
+}
+
+/* On a terminal: the share of the pages (bytes with -E) written, at most
+ * five times a second, makedumpfile's "Copying data" line. */
+struct progress {
+	bool on;
+	struct timespec last;
+	bool shown;
+};
+
+static void show_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	struct progress *p = ctx;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long ms = (now.tv_sec - p->last.tv_sec) * 1000 + (now.tv_nsec - p->last.tv_nsec) / 1000000;
+	if (done < total && p->shown && ms < 200)
+		return;
+	p->last = now;
+	p->shown = true;
+	fprintf(stderr, "\rCopying data                      : [%5.1f %%]", total ? 100.0 * (double)done / (double)total : 100.0);
+	if (done >= total)
+		fputc('\n', stderr);
+	fflush(stderr);
 }
 
 static int rearrange(const struct options *opt)
@@ -273,6 +327,23 @@ int main(int argc, char **argv)
 	}
 	if (kx_vmcore_open(&vc, opt.core, rd, &err) < 0)
 		goto fail;
+	if (opt.dump_dmesg) {
+		int r = write_log(&vc, &out, &output_failed, &err);
+		kx_vmcore_close(&vc);
+		if (r < 0 || kx_outfile_commit(&out, &err) < 0) {
+			output_failed = output_failed || r == 0;
+			goto fail;
+		}
+		if (is_dump)
+			kx_kdump_view_close(&view);
+		close(fd);
+		return 0;
+	}
+	struct progress progress = { .on = isatty(STDERR_FILENO) };
+	if (progress.on) {
+		opt.save.progress = show_progress;
+		opt.save.progress_ctx = &progress;
+	}
 	if (kx_dump_sink_init(&sink, opt.dump ? out.fd : STDOUT_FILENO, opt.flat, opt.dump ? opt.dump : "standard output",
 			      &err) < 0 ||
 	    (opt.elf ? kx_save_elf(&vc, &opt.save, &sink, &st, &err)

@@ -383,10 +383,16 @@ int kx_save_elf(const struct kx_vmcore *vc, const struct kx_save_options *o, str
 	    kx_dump_sink_write(sink, notes_offset, vc->notes, vc->notes_size, err) < 0)
 		goto out;
 	uint64_t data = notes_offset + vc->notes_size;
+	uint64_t total = 0, done = 0;
+	for (size_t i = 0; i < nr_segs; i++)
+		total += segs[i].filesz;
 	for (size_t i = 0; i < nr_segs; i++) {
 		if (write_segment(&cb, sink, &loads[segs[i].load], &segs[i], data, zeros, err) < 0)
 			goto out;
 		data += segs[i].filesz;
+		done += segs[i].filesz;
+		if (o->progress)   /* (in bytes: a segment's data is not whole pages) */
+			o->progress(o->progress_ctx, done, total);
 	}
 	for (uint64_t b = 0; b < bm.bytes; b++)
 		stats->dumped_pages += (uint64_t)__builtin_popcount(bm.dumped[b]);

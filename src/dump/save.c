@@ -609,6 +609,8 @@ int kx_save_kdump(const struct kx_vmcore *vc, const struct kx_save_options *o, s
 		stats->dumped_pages += s->nr;
 		stats->compressed_pages += s->compressed;
 		stats->data_bytes += s->data_len;
+		if (o->progress)
+			o->progress(o->progress_ctx, stats->dumped_pages, nr_dumped);
 		pthread_mutex_lock(&sv.mu);
 		s->state = SLOT_FREE;
 		pthread_cond_broadcast(&sv.free_cv);

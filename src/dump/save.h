@@ -48,6 +48,11 @@ struct kx_save_options {
 	 * mem_map cannot be read), leave that class in the dump, saying so in
 	 * stats->warning, instead of refusing (vmcore-save --allow-lower-level). */
 	bool lower_level_ok;
+	/* Called by the writing thread after each window written (pages
+	 * written so far, of `total`), e.g. for a progress line; NULL: none.
+	 * The library prints nothing itself. */
+	void (*progress)(void *ctx, uint64_t done, uint64_t total);
+	void *progress_ctx;
 };
 
 struct kx_save_stats {

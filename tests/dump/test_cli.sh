@@ -31,7 +31,7 @@ expect "-d 32 out of range" 2 "dump level '32': a number from 0 to 31" "$SAVE" -
 expect "-p refused" 2 "-p \(snappy\) is not supported" "$SAVE" -p "$T/core" "$T/a"
 expect "-E with -c refused (makedumpfile's rule)" 2 "-E writes pages as they are: not with -c, -l or -z" "$SAVE" -E -c "$T/core" "$T/a"
 expect "-E with --num-threads refused (makedumpfile's rule)" 2 "--num-threads cannot be used with -E" "$SAVE" -E --num-threads 2 "$T/core" "$T/a"
-expect "--dump-dmesg points to vmcore-dmesg" 2 "use vmcore-dmesg" "$SAVE" --dump-dmesg "$T/core" "$T/a"
+expect "--dump-dmesg with -c refused" 2 "--dump-dmesg writes the log only: not with -c" "$SAVE" --dump-dmesg -c "$T/core" "$T/a"
 expect "one operand is not enough" 2 "VMCORE and DUMPFILE, both" "$SAVE" "$T/core"
 expect "-F takes one operand" 2 "-F takes one VMCORE" "$SAVE" -F "$T/core" "$T/a"
 expect "--num-threads 257" 2 "--num-threads '257'" "$SAVE" --num-threads 257 "$T/core" "$T/a"
@@ -144,6 +144,23 @@ rm -f "$T/ef" "$T/e1"
 expect "-E of a kdump file refused (makedumpfile's rule)" 2 "d1 is a kdump-compressed dump: an ELF dump is made from an ELF core" "$SAVE" -E "$T/d1" "$T/a"
 expect "-E of a core cut inside its pages" 4 "cut.core: PT_LOAD data at physical 0x[0-9a-f]*: .* run past the end of the file" "$SAVE" -E "$T/cut.core" "$T/a"
 [ ! -e "$T/a" ] && ok "... no dump file left" || nok "... no dump file left" "$(ls -l "$T/a")"
+# --dump-dmesg (makedumpfile's, as kdump-tools runs it): the log into a new
+# file, from the core and from a dump file, the same as vmcore-dmesg prints
+"$DMESG" "$T/core" >"$T/want-log" 2>/dev/null
+rm -f "$T/log1" "$T/log2"
+"$SAVE" --dump-dmesg "$T/core" "$T/log1" 2>"$T/err" && cmp -s "$T/log1" "$T/want-log" &&
+  "$SAVE" --dump-dmesg "$T/d1" "$T/log2" 2>>"$T/err" && cmp -s "$T/log2" "$T/want-log" &&
+  ok "--dump-dmesg: the log, from the core and from a dump file" || nok "--dump-dmesg: the log" "$(head -c 300 "$T/err")"
+expect "--dump-dmesg of a truncated core" 4 "short.core: program headers" "$SAVE" --dump-dmesg "$T/short.core" "$T/a"
+[ ! -e "$T/a" ] && ok "... no log file left" || nok "... no log file left" "$(ls -l "$T/a")"
+# the progress line: on a terminal only (script(1) gives it one)
+if command -v script >/dev/null; then
+  rm -f "$T/p1" "$T/p2"
+  script -qec "'$SAVE' -c -d 1 '$T/core' '$T/p1'" /dev/null >"$T/tty" 2>&1
+  "$SAVE" -c -d 1 "$T/core" "$T/p2" 2>"$T/notty"
+  grep -aq 'Copying data *: \[100.0 %\]' "$T/tty" && ! grep -q 'Copying' "$T/notty" && cmp -s "$T/p1" "$T/p2" &&
+    ok "a progress line on a terminal, none otherwise" || nok "a progress line on a terminal, none otherwise" "$(tr '\r' '\n' <"$T/tty" | tail -n 3)"
+fi
 # broken dump files: named, exit 4 (broken) or 5 (not a dump)
 cp "$T/d1" "$T/bad"; printf '\x00\x00\x00\x00' | dd of="$T/bad" bs=1 seek=428 conv=notrunc 2>/dev/null
 expect "a dump with block_size 0" 4 "block_size 0 is not a page size" "$DMESG" "$T/bad"
