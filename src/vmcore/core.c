@@ -225,6 +225,24 @@ static void setup_xlate(struct kx_vmcore *vc)
 	}
 }
 
+/*
+ * A walk's next table must not be one it has read already: the kernel's
+ * tables form a tree, and a table that points back up (a broken or
+ * hostile core) is named rather than followed. The walks have a fixed
+ * depth, so a loop could not hang them: it would turn a table into data.
+ */
+static int next_table(uint64_t *seen, unsigned int *nr_seen, uint64_t table, uint64_t vaddr, const char *level,
+		      struct kx_error *err)
+{
+	for (unsigned int i = 0; i < *nr_seen; i++)
+		if (seen[i] == table)
+			return kx_fail(err, KX_E_INPUT, "virtual address 0x%" PRIx64 ": page table loop: the %s entry "
+				       "points back to the table at physical 0x%" PRIx64 ", read earlier in this walk",
+				       vaddr, level, table);
+	seen[(*nr_seen)++] = table;
+	return 0;
+}
+
 static int x86_walk(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t *ret_paddr,
 		    uint64_t *ret_run, struct kx_error *err)
 {
@@ -233,6 +251,8 @@ static int x86_walk(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t *ret_pa
 	uint64_t table = x->init_top_pgt - X86_START_KERNEL_MAP + x->phys_base;
 	uint64_t mask = X86_PTE_ADDR & ~x->sme_mask;
 	int first = x->l5 ? 0 : 1;
+	uint64_t seen[5] = { table };
+	unsigned int nr_seen = 1;
 
 	for (int level = first; level < 5; level++) {
 		unsigned int shift = 12 + 9 * (unsigned int)(4 - level);
@@ -257,6 +277,8 @@ static int x86_walk(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t *ret_pa
 			return 0;
 		}
 		table = entry & mask;
+		if (next_table(seen, &nr_seen, table, vaddr, level_name[level], err) < 0)
+			return -1;
 	}
 	return -1;   /* not reached */
 }
@@ -305,6 +327,9 @@ static int arm64_walk(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t *ret_
 	unsigned int s = x->pgt_page_shift, b = s - 3, va = x->pgt_va_bits;
 	unsigned int levels = (va - s + b - 1) / b;
 	uint64_t table = x->pgt_root;
+	uint64_t seen[6] = { table };
+	unsigned int nr_seen = 1;
+	char name[24];
 
 	for (unsigned int i = 0; i < levels; i++) {
 		unsigned int shift = s + b * (levels - 1 - i), width = i == 0 ? va - shift : b;
@@ -323,6 +348,9 @@ static int arm64_walk(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t *ret_
 			return 0;
 		}
 		table = arm64_output(x, entry);
+		snprintf(name, sizeof(name), "level %d", level);
+		if (nr_seen < 6 && next_table(seen, &nr_seen, table, vaddr, name, err) < 0)
+			return -1;
 	}
 	return -1;   /* not reached: the last level returns */
 }
@@ -338,6 +366,9 @@ static int riscv_walk(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t *ret_
 	const struct kx_vmcore_xlate *x = &vc->xlate;
 	unsigned int levels = (x->pgt_va_bits - 12) / 9;
 	uint64_t table = x->pgt_root;
+	uint64_t seen[6] = { table };
+	unsigned int nr_seen = 1;
+	char name[24];
 
 	for (unsigned int i = 0; i < levels; i++) {
 		unsigned int shift = 12 + 9 * (levels - 1 - i);
@@ -356,6 +387,9 @@ static int riscv_walk(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t *ret_
 			return kx_fail(err, KX_E_INPUT, "virtual address 0x%" PRIx64 ": level 0 entry 0x%" PRIx64
 				       " is no leaf", vaddr, entry);
 		table = pa;
+		snprintf(name, sizeof(name), "level %d", level);
+		if (nr_seen < 6 && next_table(seen, &nr_seen, table, vaddr, name, err) < 0)
+			return -1;
 	}
 	return -1;   /* not reached */
 }

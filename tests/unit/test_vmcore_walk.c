@@ -6,8 +6,8 @@
  * levels, 2 MiB and 1 GiB blocks), 52-bit VAs with LPA2 descriptors (5
  * levels, output bits 51:50 in bits 9:8), a 52-bit build running 48-bit
  * (TCR_EL1_T1SZ), 64K pages (3 levels, bits 51:48 in 15:12); riscv64:
- * Sv39, Sv48 with a megapage, Sv57. Unmapped entries and broken
- * descriptors are named errors.
+ * Sv39, Sv48 with a megapage, Sv57. Unmapped entries, broken
+ * descriptors and tables that loop back are named errors.
  */
 #include "harness.h"
 
@@ -212,5 +212,32 @@ KX_TEST(riscv64_sv39_sv48_sv57)
 	core = NULL;
 }
 
+/* A table that points back to one the walk read already (a broken or
+ * hostile core): named, not followed. */
+KX_TEST(page_table_loops)
+{
+	uint64_t v = 0xfffffc0000201000ull;
+	arm64_core("NUMBER(VA_BITS)=48\nNUMBER(TCR_EL1_T1SZ)=0x10\n", 4096);
+	put(0, (v >> 39) & 511, pa_of(1) | 3);
+	put(1, (v >> 30) & 511, pa_of(0) | 3);          /* back to the top */
+	struct walk w = vtop(v);
+	CHECK(w.rc < 0);
+	CHECK_CONTAINS(w.err.message, "page table loop: the level 1 entry points back to the table at physical 0x40000000");
+	put(1, (v >> 30) & 511, pa_of(1) | 3);          /* to itself */
+	w = vtop(v);
+	CHECK(w.rc < 0);
+	CHECK_CONTAINS(w.err.message, "page table loop");
+
+	uint64_t r = 0xffff8c0000201000ull;
+	riscv_core(48);
+	put(0, (r >> 39) & 511, rv_table(1));
+	put(1, (r >> 30) & 511, rv_table(1));           /* to itself */
+	w = vtop(r);
+	CHECK(w.rc < 0);
+	CHECK_CONTAINS(w.err.message, "page table loop: the level 2 entry points back");
+	free(core);
+	core = NULL;
+}
+
 KX_TEST_MAIN(KX_CASE(arm64_4k_48bit), KX_CASE(arm64_52bit_lpa2_and_fallback), KX_CASE(arm64_64k_pages),
-	     KX_CASE(riscv64_sv39_sv48_sv57))
+	     KX_CASE(riscv64_sv39_sv48_sv57), KX_CASE(page_table_loops))
