@@ -59,7 +59,7 @@ static uint8_t *read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	uint8_t *buf;
-	long n;
+	long n = 0;
 
 	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET))
 		die(strerror(errno));

@@ -244,7 +244,7 @@ static int jump_prepare(struct kx_plan *plan, const struct kx_plan_ctx *ctx, con
 		return kx_fail(err, KX_E_USAGE, "the command line is %zu bytes with \"%s\" added (the kernel that "
 			       "is jumped to learns the way back from it), more than %zu: %s kernels keep "
 			       "COMMAND_LINE_SIZE (%u) bytes with the NUL", len + sizeof(JUMP_BACK_TEXT) - 1,
-			       JUMP_BACK_TEXT + 1, limit, ctx->arch->name, ctx->arch->command_line_size);
+			       &JUMP_BACK_TEXT[1], limit, ctx->arch->name, ctx->arch->command_line_size);
 	memcpy(plan->cmdline + len, JUMP_BACK_TEXT, sizeof(JUMP_BACK_TEXT));
 	return 0;
 }
@@ -261,7 +261,7 @@ static int jump_digits(const struct kx_plan *plan, uint64_t *ret, struct kx_erro
 			found = bp->buf + i;
 	if (!found)
 		return kx_fail(err, KX_E_PLAN, "kexec jump: the command line in boot_params lacks \"%s\"",
-			       JUMP_BACK_TEXT + 1);
+			       &JUMP_BACK_TEXT[1]);
 	*ret = bp->mem + (uint64_t)(found - bp->buf) + sizeof(JUMP_BACK_KEY) - 1;
 	return 0;
 }
