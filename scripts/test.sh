@@ -131,7 +131,7 @@ run_suite bash scripts/fuzz.sh all 30
 if [ "${KX_SKIP_E2E:-}" != 1 ]; then
   step "QEMU end-to-end (x86_64)"
   run_e2e x86_64
-  step "QEMU kexec jump (x86_64; kernel built from linux-source-6.1, cached in .cache/kernel-jump)"
+  step "QEMU kexec jump and --dtb on x86_64 (a kernel built from linux-source-6.1, cached in .cache/kernel-jump)"
   run_suite bash tests/e2e/jump.sh --kexec build/static-x86_64/kexec
   step "QEMU end-to-end (arm64)"
   run_e2e arm64

@@ -14,10 +14,17 @@
 # The host judges the serial log: B saw the entry, A resumed with the same
 # token, kexec -e said it came back.
 #
+# The same kernel, built with CONFIG_OF (and OF_UNITTEST, the only option
+# that gives x86_64 OF_EARLY_FLATTREE), also proves --dtb on x86_64 (case
+# dtb-setup-data): A loads B with `kexec -c --dtb marker.dtb`, a tree made
+# here with dtc holding the property kexec-ng-marker = the run's token; B
+# finds it in /proc/device-tree: kexec-ng handed the blob over as a
+# SETUP_DTB setup_data node and B's kernel unflattened it.
+#
 # Usage: tests/e2e/jump.sh [--kexec PATH]   (default build/static-x86_64/kexec)
-# Prints "PASS jump-back" or "FAIL jump-back: <reason>", then "N passed, N
-# failed" (scripts/test.sh counts it); log in build/e2e-logs/jump-back.log.
-# Exit status 1 on failure.  The guests get
+# Prints "PASS NAME" or "FAIL NAME: <reason>" for jump-back and
+# dtb-setup-data, then "N passed, N failed" (scripts/test.sh counts it); logs
+# in build/e2e-logs/NAME.log. Exit status 1 on failure.  The guests get
 # a CPU with 1 GiB pages (pdpe1gb): kernel B's identity map must cover the
 # return address in kernel A's memory (kexec(8), KEXEC JUMP).
 set -uo pipefail
@@ -35,7 +42,8 @@ while [ $# -gt 0 ]; do
 done
 [ "${KEXEC_BIN#/}" != "$KEXEC_BIN" ] || KEXEC_BIN=$PWD/$KEXEC_BIN
 name=jump-back
-fail() { echo "FAIL $name: $*"; echo "0 passed, 1 failed"; exit 1; }
+passed=0 failed=0
+fail() { echo "FAIL $name: $*"; echo "$passed passed, $((failed + 1)) failed"; exit 1; }
 [ -f "$KEXEC_BIN" ] || fail "no kexec binary at $KEXEC_BIN (make static ARCH=x86_64)"
 
 e2e_set_arch x86_64
@@ -107,7 +115,54 @@ fi
 if [ -z "$reason" ]; then
   entry=$(grep -aoE "kexec_jump_back_entry=0x[0-9a-f]{16}" "$log" | head -1)
   echo "PASS $name ($entry; QEMU ${E2E_QEMU_SECS}s)"
-  echo "1 passed, 0 failed"
+  passed=$((passed + 1))
 else
-  fail "$reason (log: $log)"
+  echo "FAIL $name: $reason (log: $log)"
+  failed=$((failed + 1))
 fi
+
+# --- dtb-setup-data: --dtb on x86_64, seen by the next kernel ---------------
+name=dtb-setup-data
+token=$(e2e_random_token)
+rm -rf "$RUN/case" "$RUN/k2/k2/marker.dtb"; mkdir -p "$RUN/case"
+printf '/dts-v1/;\n/ {\n\tkexec-ng-marker = "%s";\n};\n' "$token" |
+  dtc -q -I dts -O dtb -o "$RUN/k2/k2/marker.dtb" - || fail "dtc cannot make the marker tree"
+# shellcheck disable=SC2016  # guest script text
+{
+  echo "KEXEC=/bin/kexec"
+  echo "TOKEN=$token"
+  echo "APPEND2=\"$E2E_CONSOLE stage=1 dtb=B token=$token\""
+  cat <<'GUEST'
+case_main() {
+  if grep -q ' dtb=B' /proc/cmdline; then
+    echo "E2E: dtb B marker=$(tr -d '\0' </proc/device-tree/kexec-ng-marker 2>&1)"
+    return
+  fi
+  run_cmd load $KEXEC -c -l --dtb=/k2/marker.dtb --initrd=/k2/initrd.img --append="$APPEND2" /k2/vmlinuz
+  run_cmd exec $KEXEC -e
+}
+GUEST
+} >"$RUN/case/case.sh"
+_e2e_cpio_gz "$RUN/case" "$RUN/case.cpio.gz"
+cat "$base" "$RUN/kexec.cpio.gz" "$RUN/case.cpio.gz" >"$RUN/k2/k2/initrd.img"
+_e2e_cpio_gz "$RUN/k2" "$RUN/k2.cpio.gz"
+cat "$RUN/k2/k2/initrd.img" "$RUN/k2.cpio.gz" >"$RUN/initrd.img"
+log=$E2E_LOGS/$name.log
+e2e_qemu seabios "$kernel" "$RUN/initrd.img" "$E2E_CONSOLE stage=1" "$log" 300 \
+  "E2E: poweroff|Kernel panic|kexec-ng purgatory: exception" 3
+qrc=$?
+reason=
+if ! has "^E2E: rc load=0"; then reason="kexec -c --dtb failed: $(grep -a 'E2E: out load' "$log" | tail -3 | tr '\n' ' ')"
+elif ! has "^E2E: dtb B marker="; then reason="the second kernel did not run the check (qemu status $qrc)"
+elif ! has "^E2E: dtb B marker=$token"$'\r'"?\$"; then
+  reason="/proc/device-tree/kexec-ng-marker in the second kernel: $(grep -a '^E2E: dtb B marker=' "$log" | head -1)"
+fi
+if [ -z "$reason" ]; then
+  echo "PASS $name (/proc/device-tree/kexec-ng-marker = the token; QEMU ${E2E_QEMU_SECS}s)"
+  passed=$((passed + 1))
+else
+  echo "FAIL $name: $reason (log: $log)"
+  failed=$((failed + 1))
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
