@@ -19,9 +19,10 @@
 # preservation needs the -binfmt-P wrapper; qemu-aarch64-static itself is
 # registered).  An existing qemu-aarch64 entry without F is replaced.
 #
-# Needs root and a writable /proc/sys/fs/binfmt_misc (mounted by the host;
-# in docker: the container sees the host's, which is shared by all
-# containers: the registration persists until the host reboots).
+# Needs root and a writable /proc/sys/fs/binfmt_misc (mounted by the host,
+# or here when the kernel has binfmt_misc and nobody mounted it; in docker:
+# the container sees the host's, which is shared by all containers: the
+# registration persists until the host reboots).
 set -euo pipefail
 
 BM=/proc/sys/fs/binfmt_misc
@@ -56,7 +57,13 @@ if [ ! -x "$INTERP" ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends qemu-user-static </dev/null ||
     { apt-get update -q </dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends qemu-user-static </dev/null; }
 fi
-[ -e "$BM/register" ] || { echo "binfmt-arm64: no $BM/register (binfmt_misc not mounted)" >&2; exit 1; }
+# A machine without systemd (a container, a microVM) may not have mounted
+# it: the kernel has the file system, so mount it (as systemd would).
+if [ ! -e "$BM/register" ] && grep -qw binfmt_misc /proc/filesystems; then
+  echo "binfmt-arm64: mounting binfmt_misc on $BM"
+  mount -t binfmt_misc binfmt_misc "$BM" || true
+fi
+[ -e "$BM/register" ] || { echo "binfmt-arm64: no $BM/register (binfmt_misc not mounted, and it cannot be here)" >&2; exit 1; }
 if [ -e "$BM/$NAME" ]; then
   if grep -q '^flags:.*F' "$BM/$NAME" && grep -qx "interpreter $INTERP" "$BM/$NAME"; then
     grep -qx enabled "$BM/$NAME" || echo 1 >"$BM/$NAME"
