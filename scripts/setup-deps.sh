@@ -21,6 +21,10 @@ PKGS=(
   # TAP count, tests/purgatory/run.sh's QEMU monitor (meson pulls it in too,
   # but these call it themselves)
   python3
+  # awk: the scripts are written for POSIX awk, but Debian 12's default is
+  # mawk; gawk (awk's alternative at a higher priority) is installed so
+  # that every script runs under the awk it was developed and tested with
+  gawk
   # arm64 cross build (multiarch; libfdt-dev:arm64 is handled below)
   libc6-dev:arm64 zlib1g-dev:arm64 libdeflate-dev:arm64 liblzma-dev:arm64 libzstd-dev:arm64
   liblz4-dev:arm64 libbz2-dev:arm64 liblzo2-dev:arm64
