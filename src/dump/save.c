@@ -282,6 +282,26 @@ static int lower_level(const struct kx_vmcore *vc, int level, const struct kx_er
 	return keep;
 }
 
+/* The page filter run on a copy of `dumped`, which takes the result only
+ * when the walk succeeds (and the class counts into stats). */
+static int filter_on_copy(const struct kx_vmcore *vc, const struct kx_page_rules *rules, int level,
+			  const struct kx_pfn_map *map, const uint8_t *exist, uint8_t *dumped, uint64_t bitmap_bytes,
+			  struct kx_save_stats *stats, struct kx_error *err)
+{
+	struct kx_page_filter_stats fs;
+	uint8_t *trial = malloc(bitmap_bytes);
+	if (!trial)
+		return kx_fail(err, KX_E_NOMEM, "out of memory for the bitmaps of %" PRIu64 " pages", map->max_pfn);
+	memcpy(trial, dumped, bitmap_bytes);
+	int r = kx_page_filter(vc, rules, level, map->max_pfn, exist, trial, &fs, err);
+	if (r == 0) {
+		memcpy(dumped, trial, bitmap_bytes);
+		memcpy(stats->excluded, fs.excluded, sizeof(stats->excluded));
+	}
+	free(trial);
+	return r;
+}
+
 int kx_dump_bitmaps_make(const struct kx_vmcore *vc, const struct kx_save_options *o, bool elf,
 			 struct kx_dump_bitmaps *b, struct kx_save_stats *stats, struct kx_error *err)
 {
@@ -373,54 +393,30 @@ int kx_dump_bitmaps_make(const struct kx_vmcore *vc, const struct kx_save_option
 	bool by_page = level & (KX_DL_CACHE | KX_DL_CACHE_PRIVATE | KX_DL_USER | KX_DL_FREE);
 	if (kx_page_filter_wanted(&rules, level) && (by_page || vc->xlate.have_pgt)) {
 		struct kx_page_filter_stats fs;
-		if (by_page && o->lower_level_ok) {
-			/* on a copy: a mem_map that cannot be read lowers the level
-			 * to what needs none */
-			uint8_t *trial = malloc(bitmap_bytes);
-			if (!trial) {
-				kx_fail(err, KX_E_NOMEM, "out of memory for the bitmaps of %" PRIu64 " pages", map.max_pfn);
-				goto fail;
-			}
-			memcpy(trial, dumped, bitmap_bytes);
-			if (kx_page_filter(vc, &rules, level, map.max_pfn, exist, trial, &fs, err) < 0) {
-				free(trial);
-				if (err->status != KX_E_INPUT)
-					goto fail;
-				kx_fail(&stats->warning, KX_E_INPUT, "dump level %d lowered to %d (--allow-lower-level): %s",
-					level, level & KX_DL_ZERO, err->message);
-				memset(err, 0, sizeof(*err));
-				level &= KX_DL_ZERO;
-			} else {
-				memcpy(dumped, trial, bitmap_bytes);
-				memcpy(stats->excluded, fs.excluded, sizeof(stats->excluded));
-				free(trial);
-			}
-		} else if (by_page) {
+		if (by_page && !o->lower_level_ok) {
 			if (kx_page_filter(vc, &rules, level, map.max_pfn, exist, dumped, &fs, err) < 0)
 				goto fail;
 			memcpy(stats->excluded, fs.excluded, sizeof(stats->excluded));
 		} else {
-			/* Only poisoned and offline pages are at stake: a mem_map
-			 * that cannot be read costs a warning, not the dump (the
-			 * walk runs on a copy, taken only when it succeeds). */
-			uint8_t *trial = malloc(bitmap_bytes);
-			if (!trial) {
-				kx_fail(err, KX_E_NOMEM, "out of memory for the bitmaps of %" PRIu64 " pages", map.max_pfn);
-				goto fail;
-			}
-			memcpy(trial, dumped, bitmap_bytes);
+			/* On a copy, kept only when the walk succeeds: a mem_map that
+			 * cannot be read lowers the level (--allow-lower-level), or,
+			 * when only poisoned and offline pages are at stake, costs a
+			 * warning, not the dump. */
 			struct kx_error walk = { 0 };
-			if (kx_page_filter(vc, &rules, level, map.max_pfn, exist, trial, &fs, &walk) < 0) {
-				/* (a lowered level's warning says more) */
-				if (!stats->warning.status) {
+			if (filter_on_copy(vc, &rules, level, &map, exist, dumped, bitmap_bytes, stats, &walk) < 0) {
+				if (walk.status != KX_E_INPUT) {
+					*err = walk;
+					goto fail;
+				}
+				if (by_page) {
+					kx_fail(&stats->warning, KX_E_INPUT, "dump level %d lowered to %d (--allow-lower-level): %s",
+						level, level & KX_DL_ZERO, walk.message);
+					level &= KX_DL_ZERO;
+				} else if (!stats->warning.status) {   /* (a lowered level's warning says more) */
 					stats->warning = walk;
 					kx_error_prefix(&stats->warning, "poisoned and offline pages kept: ");
 				}
-			} else {
-				memcpy(dumped, trial, bitmap_bytes);
-				memcpy(stats->excluded, fs.excluded, sizeof(stats->excluded));
 			}
-			free(trial);
 		}
 	}
 	stats->dump_level = level;
