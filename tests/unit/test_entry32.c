@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "plan_helpers.h"
 #include "synth.h"
 #include "arch/arch.h"
 #include "arch/x86_64/elf_boot_notes.h"
@@ -62,16 +63,6 @@ static uint32_t le32_at(const uint8_t *p)
 	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static int write_file(const char *name, const void *data, size_t size, char *ret_path, size_t path_size)
-{
-	snprintf(ret_path, path_size, "%s/%s", dir, name);
-	FILE *f = fopen(ret_path, "wb");
-	if (!f)
-		return -1;
-	size_t n = fwrite(data, 1, size, f);
-	return fclose(f) == 0 && n == size ? 0 : -1;
-}
-
 static int make_inputs(void)
 {
 	size_t size, elf_size;
@@ -85,9 +76,9 @@ static int make_inputs(void)
 	snprintf(bios_box, sizeof(bios_box), "%s/tests/fixtures/bios-box", kx_test_env("KX_SRCDIR", "."));
 	if (!bz || !elf || !mkdtemp(dir))
 		goto out;
-	if (write_file("vmlinuz", bz, size, reloc_path, sizeof(reloc_path)) < 0 ||
-	    write_file("elf32", elf, elf_size, elf32_path, sizeof(elf32_path)) < 0 ||
-	    write_file("initrd.img", initrd, sizeof(initrd), initrd_path, sizeof(initrd_path)) < 0)
+	if (kx_test_write_file(dir, "vmlinuz", bz, size, reloc_path, sizeof(reloc_path)) < 0 ||
+	    kx_test_write_file(dir, "elf32", elf, elf_size, elf32_path, sizeof(elf32_path)) < 0 ||
+	    kx_test_write_file(dir, "initrd.img", initrd, sizeof(initrd), initrd_path, sizeof(initrd_path)) < 0)
 		goto out;
 	/* memtest86+'s header: not relocatable, code32_start 0x100000, no
 	 * XLF_CAN_BE_LOADED_ABOVE_4G */
@@ -95,7 +86,7 @@ static int make_inputs(void)
 	kx_put_le32(bz + BZ_CODE32_START, 0x100000);
 	kx_put_le16(bz + BZ_XLOADFLAGS, XLF_KERNEL_64);
 	kx_put_le32(bz + BZ_INITRD_ADDR_MAX, 0xffffffff);
-	r = write_file("memtest.bin", bz, size, fixed_path, sizeof(fixed_path));
+	r = kx_test_write_file(dir, "memtest.bin", bz, size, fixed_path, sizeof(fixed_path));
 out:
 	free(bz);
 	free(elf);
@@ -105,22 +96,6 @@ out:
 static struct kx_load_request request(const char *kernel)
 {
 	return (struct kx_load_request){ .arch = &kx_arch_x86_64, .kernel = kernel, .test.root = bios_box };
-}
-
-/* Prepare and plan; 0 when both worked (*ret_ld then owned by the caller). */
-static int plan_of(const struct kx_load_request *rq, struct kx_load **ret_ld, struct kx_plan *plan,
-		   struct kx_error *err)
-{
-	struct kx_load *ld = kx_load_new();
-	memset(err, 0, sizeof(*err));
-	kx_plan_init(plan);
-	if (!ld || kx_load_prepare(ld, rq, err) < 0 || kx_load_build_plan(ld, plan, err) < 0) {
-		kx_plan_free(plan);
-		kx_load_free(ld);
-		return -1;
-	}
-	*ret_ld = ld;
-	return 0;
 }
 
 static const struct kx_segment *segment(const struct kx_plan *plan, const char *name)
@@ -160,7 +135,7 @@ KX_TEST(fixed_bzimage_at_code32_start)
 	struct kx_load_request rq = request(fixed_path);
 	rq.append = "console=ttyS0,115200";
 	rq.initrd = initrd_path;
-	if (plan_of(&rq, &ld, &plan, &err) < 0) {
+	if (kx_test_plan_of(&rq, &ld, &plan, &err) < 0) {
 		printf("#   %s\n", err.message);
 		CHECK(0);
 		return;
@@ -198,7 +173,7 @@ KX_TEST(fixed_bzimage_refusals)
 	struct kx_plan plan;
 	struct kx_load_request rq = request(fixed_path);
 	rq.mem_min = 0x200000;
-	CHECK(plan_of(&rq, &ld, &plan, &err) < 0);
+	CHECK(kx_test_plan_of(&rq, &ld, &plan, &err) < 0);
 	CHECK_EQ_U64(err.status, KX_E_PLAN);
 	CHECK_CONTAINS(err.message, "memtest.bin (not relocatable: code32_start) at 0x100000-0x4fffff lies "
 		       "outside --mem-min/--mem-max");
@@ -209,10 +184,10 @@ KX_TEST(fixed_bzimage_refusals)
 	bz[BZ_RELOCATABLE] = 0;
 	kx_put_le32(bz + BZ_CODE32_START, 0x10000);
 	char path[256];
-	CHECK(write_file("low.bin", bz, size, path, sizeof(path)) == 0);
+	CHECK(kx_test_write_file(dir, "low.bin", bz, size, path, sizeof(path)) == 0);
 	free(bz);
 	rq = request(path);
-	CHECK(plan_of(&rq, &ld, &plan, &err) < 0);
+	CHECK(kx_test_plan_of(&rq, &ld, &plan, &err) < 0);
 	CHECK_EQ_U64(err.status, KX_E_INPUT);
 	CHECK_CONTAINS(err.message, "code32_start 0x10000 (at 0x214) of a kernel that is not relocatable is not "
 		       "a page-aligned address at or above 1 MiB");
@@ -226,7 +201,7 @@ KX_TEST(entry_32bit_of_a_relocatable_bzimage)
 	struct kx_purgatory_params params;
 	struct kx_load_request rq = request(reloc_path);
 	rq.entry_32bit = true;
-	if (plan_of(&rq, &ld, &plan, &err) < 0) {
+	if (kx_test_plan_of(&rq, &ld, &plan, &err) < 0) {
 		printf("#   %s\n", err.message);
 		CHECK(0);
 		return;
@@ -246,7 +221,7 @@ KX_TEST(entry_32bit_of_a_relocatable_bzimage)
 	kx_load_free(ld);
 	/* without it: the 64-bit entry, not asked to leave long mode */
 	rq.entry_32bit = false;
-	CHECK(plan_of(&rq, &ld, &plan, &err) == 0);
+	CHECK(kx_test_plan_of(&rq, &ld, &plan, &err) == 0);
 	CHECK(purgatory_params(&plan, &params) == 0);
 	CHECK(!(params.flags & KX_PURGATORY_ENTRY32));
 	CHECK_EQ_U64(plan.kernel_entry, 0x1000200);
@@ -265,7 +240,7 @@ KX_TEST(elf32_args)
 	rq.append = "hello";
 
 	/* the default, as kexec-tools: ELF boot notes, their address at [ESP+4] */
-	if (plan_of(&rq, &ld, &plan, &err) < 0) {
+	if (kx_test_plan_of(&rq, &ld, &plan, &err) < 0) {
 		printf("#   %s\n", err.message);
 		CHECK(0);
 		return;
@@ -295,7 +270,7 @@ KX_TEST(elf32_args)
 
 	/* --args-linux: boot_params in ESI */
 	rq.args = KX_ARGS_LINUX;
-	CHECK(plan_of(&rq, &ld, &plan, &err) == 0);
+	CHECK(kx_test_plan_of(&rq, &ld, &plan, &err) == 0);
 	const struct kx_segment *bp = segment(&plan, "boot_params");
 	CHECK(bp && !segment(&plan, "boot_notes"));
 	CHECK(purgatory_params(&plan, &params) == 0);
@@ -306,7 +281,7 @@ KX_TEST(elf32_args)
 
 	/* --args-none: nothing */
 	rq.args = KX_ARGS_NONE;
-	CHECK(plan_of(&rq, &ld, &plan, &err) == 0);
+	CHECK(kx_test_plan_of(&rq, &ld, &plan, &err) == 0);
 	CHECK_EQ_U64(plan.nr_segments, 3);           /* two PT_LOADs, the purgatory */
 	CHECK(purgatory_params(&plan, &params) == 0);
 	CHECK_EQ_U64(params.regs[0], 0);
@@ -317,7 +292,7 @@ KX_TEST(elf32_args)
 	/* an initrd with ELF boot notes: nobody would learn where it is */
 	rq.args = KX_ARGS_DEFAULT;
 	rq.initrd = initrd_path;
-	CHECK(plan_of(&rq, &ld, &plan, &err) < 0);
+	CHECK(kx_test_plan_of(&rq, &ld, &plan, &err) < 0);
 	CHECK_EQ_U64(err.status, KX_E_USAGE);
 	CHECK_CONTAINS(err.message, "--initrd: ELF boot notes (--args-elf, a 32-bit ELF's default) carry no initrd");
 }
@@ -332,10 +307,10 @@ KX_TEST(elf32_overlapping_loads)
 	size_t size;
 	char path[256];
 	uint8_t *elf = synth_elf32(paddrs, 2, 0x200000, &size);
-	CHECK(elf && write_file("overlap", elf, size, path, sizeof(path)) == 0);
+	CHECK(elf && kx_test_write_file(dir, "overlap", elf, size, path, sizeof(path)) == 0);
 	free(elf);
 	struct kx_load_request rq = request(path);
-	CHECK(plan_of(&rq, &ld, &plan, &err) < 0);
+	CHECK(kx_test_plan_of(&rq, &ld, &plan, &err) < 0);
 	CHECK_EQ_U64(err.status, KX_E_PLAN);
 	CHECK_CONTAINS(err.message, "PT_LOAD 1 at 0x201000-0x202fff overlaps 0x200000-0x201fff, already taken");
 }
@@ -352,11 +327,11 @@ KX_TEST(elf64_args)
 	uint8_t *elf = kx_synth_elf64(EM_X86_64, 0x1000000, 0x1000000, body, sizeof(body), 0x2000, &size);
 	if (elf)   /* (the synthetic ELF leaves p_paddr 0: physical = virtual here) */
 		kx_put_le64(elf + sizeof(Elf64_Ehdr) + offsetof(Elf64_Phdr, p_paddr), 0x1000000);
-	CHECK(elf && write_file("vmlinux", elf, size, path, sizeof(path)) == 0);
+	CHECK(elf && kx_test_write_file(dir, "vmlinux", elf, size, path, sizeof(path)) == 0);
 	free(elf);
 	struct kx_load_request rq = request(path);
 	rq.args = KX_ARGS_NONE;
-	if (plan_of(&rq, &ld, &plan, &err) < 0) {
+	if (kx_test_plan_of(&rq, &ld, &plan, &err) < 0) {
 		printf("#   %s\n", err.message);
 		CHECK(0);
 		return;
@@ -365,7 +340,7 @@ KX_TEST(elf64_args)
 	kx_plan_free(&plan);
 	kx_load_free(ld);
 	rq.args = KX_ARGS_ELF;
-	CHECK(plan_of(&rq, &ld, &plan, &err) < 0);
+	CHECK(kx_test_plan_of(&rq, &ld, &plan, &err) < 0);
 	CHECK_CONTAINS(err.message, "--args-elf: ELF boot notes are built for a 32-bit ELF (elf-x86)");
 }
 

@@ -13,6 +13,7 @@
 #include <zstd.h>
 
 #include "harness.h"
+#include "plan_helpers.h"
 #include "synth.h"
 #include "arch/arch.h"
 #include "arch/x86_64/console.h"
@@ -25,16 +26,6 @@
 
 static char dir[64];
 static char bios_box[1024];
-
-static int write_file(const char *name, const void *data, size_t size, char *ret_path, size_t path_size)
-{
-	snprintf(ret_path, path_size, "%s/%s", dir, name);
-	FILE *f = fopen(ret_path, "wb");
-	if (!f)
-		return -1;
-	size_t n = fwrite(data, 1, size, f);
-	return fclose(f) == 0 && n == size ? 0 : -1;
-}
 
 /* Synthetic inputs: a bzImage, its gzip, four nested gzips, a UKI with
  * every part, a text file. */
@@ -53,12 +44,12 @@ static int make_inputs(void)
 	snprintf(dir, sizeof(dir), "/tmp/kx-test-load-XXXXXX");
 	snprintf(bios_box, sizeof(bios_box), "%s/tests/fixtures/bios-box", kx_test_env("KX_SRCDIR", "."));
 	if (!bz || !gz[0] || !gz[1] || !mkdtemp(dir) ||
-	    write_file("vmlinuz", bz, size, kernel_path, sizeof(kernel_path)) < 0 ||
-	    write_file("initrd.img", initrd, sizeof(initrd), initrd_path, sizeof(initrd_path)) < 0 ||
-	    write_file("notes.txt", "not a kernel\n", 13, text_path, sizeof(text_path)) < 0)
+	    kx_test_write_file(dir, "vmlinuz", bz, size, kernel_path, sizeof(kernel_path)) < 0 ||
+	    kx_test_write_file(dir, "initrd.img", initrd, sizeof(initrd), initrd_path, sizeof(initrd_path)) < 0 ||
+	    kx_test_write_file(dir, "notes.txt", "not a kernel\n", 13, text_path, sizeof(text_path)) < 0)
 		goto out;
 	gz_size = kx_synth_gzip(bz, size, gz[0], size + 4096, 9);
-	if (!gz_size || write_file("vmlinuz.gz", gz[0], gz_size, gzip_path, sizeof(gzip_path)) < 0)
+	if (!gz_size || kx_test_write_file(dir, "vmlinuz.gz", gz[0], gz_size, gzip_path, sizeof(gzip_path)) < 0)
 		goto out;
 	/* gzip of gzip ...: three layers (the cap), then four */
 	for (int i = 0; i < 3; i++) {
@@ -66,10 +57,10 @@ static int make_inputs(void)
 		if (!n)
 			goto out;
 		gz_size = n;
-		if (i == 1 && write_file("vmlinuz.gz3", gz[0], gz_size, gzip3_path, sizeof(gzip3_path)) < 0)
+		if (i == 1 && kx_test_write_file(dir, "vmlinuz.gz3", gz[0], gz_size, gzip3_path, sizeof(gzip3_path)) < 0)
 			goto out;
 	}
-	if (write_file("vmlinuz.gz4", gz[1], gz_size, gzip4_path, sizeof(gzip4_path)) < 0)
+	if (kx_test_write_file(dir, "vmlinuz.gz4", gz[1], gz_size, gzip4_path, sizeof(gzip4_path)) < 0)
 		goto out;
 	const struct kx_synth_section secs[] = {
 		{ ".osrel", "ID=test\n", 8 }, { ".cmdline", uki_cmdline, sizeof(uki_cmdline) },
@@ -78,17 +69,17 @@ static int make_inputs(void)
 	size_t uki_size;
 	/* the first four sections: an x86_64 UKI carries no .dtb (refused, see below) */
 	uint8_t *uki = kx_synth_uki(0x8664, secs, 4, &uki_size);
-	r = uki ? write_file("uki.efi", uki, uki_size, uki_path, sizeof(uki_path)) : -1;
+	r = uki ? kx_test_write_file(dir, "uki.efi", uki, uki_size, uki_path, sizeof(uki_path)) : -1;
 	free(uki);
 	/* .ucode (7 bytes: the initrd after it starts 4-aligned) before .initrd; and alone */
 	const struct kx_synth_section ucode_secs[] = {
 		{ ".linux", bz, size }, { ".ucode", "MC12345", 7 }, { ".initrd", initrd, 2000 },
 	};
 	uki = r == 0 ? kx_synth_uki(0x8664, ucode_secs, 3, &uki_size) : NULL;
-	r = uki ? write_file("uki-ucode.efi", uki, uki_size, ucode_uki_path, sizeof(ucode_uki_path)) : -1;
+	r = uki ? kx_test_write_file(dir, "uki-ucode.efi", uki, uki_size, ucode_uki_path, sizeof(ucode_uki_path)) : -1;
 	free(uki);
 	uki = r == 0 ? kx_synth_uki(0x8664, ucode_secs, 2, &uki_size) : NULL;
-	r = uki ? write_file("uki-ucode-only.efi", uki, uki_size, ucode_only_path, sizeof(ucode_only_path)) : -1;
+	r = uki ? kx_test_write_file(dir, "uki-ucode-only.efi", uki, uki_size, ucode_only_path, sizeof(ucode_only_path)) : -1;
 	free(uki);
 out:
 	free(bz);
@@ -344,7 +335,7 @@ KX_TEST(compressed_layers)
 		const struct kx_synth_section secs[] = { { ".linux", linux_section, len } };
 		uint8_t *uki = kx_synth_uki(0x8664, secs, 1, &size);
 		CHECK(uki);
-		int w = write_file("uki-gz.efi", uki, size, path, sizeof(path));
+		int w = kx_test_write_file(dir, "uki-gz.efi", uki, size, path, sizeof(path));
 		free(uki);
 		CHECK(w == 0);
 		rq = request(path);
@@ -397,7 +388,7 @@ static int write_zstd_padded_bzimage(const char *name, uint64_t size, char *ret_
 			goto out;
 		len += t;
 	}
-	r = write_file(name, out, len, ret_path, path_size);
+	r = kx_test_write_file(dir, name, out, len, ret_path, path_size);
 out:
 	free(bz);
 	free(chunk);
@@ -637,7 +628,7 @@ KX_TEST(elf_with_the_most_pt_loads_is_planned)
 	size_t size;
 	uint8_t *elf = kx_synth_elf64_loads(EM_X86_64, KX_ELF_LOADS_MAX, &size);
 	CHECK(elf);
-	int w = write_file("vmlinux-8", elf, size, path, sizeof(path));
+	int w = kx_test_write_file(dir, "vmlinux-8", elf, size, path, sizeof(path));
 	free(elf);
 	CHECK(w == 0);
 	struct kx_load_request rq = request(path);
@@ -682,7 +673,7 @@ KX_TEST(command_line_cap)
 		CHECK_EQ_U64(arches[i].arch->command_line_size, arches[i].size);
 		uint8_t *elf = kx_synth_elf64_loads(arches[i].machine, 1, &size);
 		CHECK(elf);
-		int w = write_file("vmlinux-cmdline", elf, size, path, sizeof(path));
+		int w = kx_test_write_file(dir, "vmlinux-cmdline", elf, size, path, sizeof(path));
 		free(elf);
 		CHECK(w == 0);
 		memset(line, 'a', arches[i].size - 1);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "plan_helpers.h"
 #include "synth.h"
 #include "arch/arch.h"
 #include "core/units.h"
@@ -107,16 +108,6 @@ static uint32_t mb2_header(uint8_t *h)
 	return (uint32_t)o;
 }
 
-static int write_file(const char *name, const void *data, size_t size, char *ret_path, size_t path_size)
-{
-	snprintf(ret_path, path_size, "%s/%s", dir, name);
-	FILE *f = fopen(ret_path, "wb");
-	if (!f)
-		return -1;
-	size_t n = fwrite(data, 1, size, f);
-	return fclose(f) == 0 && n == size ? 0 : -1;
-}
-
 /* A v1 kernel by its address fields: a flat binary loaded at 1 MiB, the
  * header at 0x40, 0x3000 bytes of file, bss to 0x105000, entry 0x100080. */
 #define AOUT_SIZE 0x3000
@@ -147,12 +138,12 @@ static int make_inputs(void)
 	mb1_header(mb1 + HDR_OFF, KX_MB1_PAGE_ALIGN | KX_MB1_MEMORY_INFO);
 	mb2_header(mb2 + HDR_OFF);
 	aout_image(aout);
-	if (write_file("mb1", mb1, size, mb1_path, sizeof(mb1_path)) < 0 ||
-	    write_file("mb2", mb2, size, mb2_path, sizeof(mb2_path)) < 0 ||
-	    write_file("aout", aout, sizeof(aout), aout_path, sizeof(aout_path)) < 0 ||
-	    write_file("mod1", mod1, sizeof(mod1) - 1, mod1_path, sizeof(mod1_path)) < 0 ||
-	    write_file("mod2", mod2, sizeof(mod2), mod2_path, sizeof(mod2_path)) < 0 ||
-	    write_file("vmlinuz", bz, bz_size, bz_path, sizeof(bz_path)) < 0)
+	if (kx_test_write_file(dir, "mb1", mb1, size, mb1_path, sizeof(mb1_path)) < 0 ||
+	    kx_test_write_file(dir, "mb2", mb2, size, mb2_path, sizeof(mb2_path)) < 0 ||
+	    kx_test_write_file(dir, "aout", aout, sizeof(aout), aout_path, sizeof(aout_path)) < 0 ||
+	    kx_test_write_file(dir, "mod1", mod1, sizeof(mod1) - 1, mod1_path, sizeof(mod1_path)) < 0 ||
+	    kx_test_write_file(dir, "mod2", mod2, sizeof(mod2), mod2_path, sizeof(mod2_path)) < 0 ||
+	    kx_test_write_file(dir, "vmlinuz", bz, bz_size, bz_path, sizeof(bz_path)) < 0)
 		goto out;
 	r = 0;
 out:
@@ -171,21 +162,6 @@ static struct kx_load_request request(const char *kernel)
 	snprintf(mod_args[1], sizeof(mod_args[1]), "%s", mod2_path);
 	return (struct kx_load_request){ .arch = &kx_arch_x86_64, .kernel = kernel, .test.root = bios_box,
 					 .append = "hello world", .modules = mods, .nr_modules = 2 };
-}
-
-static int plan_of(const struct kx_load_request *rq, struct kx_load **ret_ld, struct kx_plan *plan,
-		   struct kx_error *err)
-{
-	struct kx_load *ld = kx_load_new();
-	memset(err, 0, sizeof(*err));
-	kx_plan_init(plan);
-	if (!ld || kx_load_prepare(ld, rq, err) < 0 || kx_load_build_plan(ld, plan, err) < 0) {
-		kx_plan_free(plan);
-		kx_load_free(ld);
-		return -1;
-	}
-	*ret_ld = ld;
-	return 0;
 }
 
 static const struct kx_segment *segment_n(const struct kx_plan *plan, const char *name, unsigned int n)
@@ -228,7 +204,7 @@ KX_TEST(mb1_elf_with_modules)
 	struct kx_plan plan;
 	struct kx_purgatory_params params;
 	struct kx_load_request rq = request(mb1_path);
-	if (plan_of(&rq, &ld, &plan, &err) < 0) {
+	if (kx_test_plan_of(&rq, &ld, &plan, &err) < 0) {
 		printf("#   %s\n", err.message);
 		CHECK(0);
 		return;
@@ -302,7 +278,7 @@ KX_TEST(mb1_address_fields)
 	struct kx_purgatory_params params;
 	struct kx_load_request rq = request(aout_path);
 	rq.nr_modules = 0;
-	if (plan_of(&rq, &ld, &plan, &err) < 0) {
+	if (kx_test_plan_of(&rq, &ld, &plan, &err) < 0) {
 		printf("#   %s\n", err.message);
 		CHECK(0);
 		return;
@@ -324,7 +300,7 @@ KX_TEST(mb2_xen_like)
 	struct kx_plan plan;
 	struct kx_purgatory_params params;
 	struct kx_load_request rq = request(mb2_path);
-	if (plan_of(&rq, &ld, &plan, &err) < 0) {
+	if (kx_test_plan_of(&rq, &ld, &plan, &err) < 0) {
 		printf("#   %s\n", err.message);
 		CHECK(0);
 		return;
@@ -396,7 +372,7 @@ KX_TEST(mb2_xen_like)
 
 	/* --console-vga: the EGA text framebuffer the header asked for (optional) */
 	rq.console_vga = true;
-	CHECK(plan_of(&rq, &ld, &plan, &err) == 0);
+	CHECK(kx_test_plan_of(&rq, &ld, &plan, &err) == 0);
 	info = segment_n(&plan, "boot info", 0);
 	bool fb = false;
 	for (o = 8; info && o + 8 <= info->bufsz;) {
@@ -423,23 +399,23 @@ KX_TEST(misplaced_options)
 	struct kx_plan plan;
 	/* --module with a Linux kernel */
 	struct kx_load_request rq = request(bz_path);
-	CHECK(plan_of(&rq, &ld, &plan, &err) < 0);
+	CHECK(kx_test_plan_of(&rq, &ld, &plan, &err) < 0);
 	CHECK_EQ_U64(err.status, KX_E_USAGE);
 	CHECK_CONTAINS(err.message, "is a bzImage kernel, which takes no modules (multiboot kernels do)");
 	/* --initrd with a multiboot kernel */
 	rq = request(mb1_path);
 	rq.initrd = mod1_path;
-	CHECK(plan_of(&rq, &ld, &plan, &err) < 0);
+	CHECK(kx_test_plan_of(&rq, &ld, &plan, &err) < 0);
 	CHECK_CONTAINS(err.message, "--initrd: a multiboot kernel takes no initrd; give it as a module");
 	/* a module that is not there */
 	rq = request(mb1_path);
 	mods[1] = "/nonexistent/mod args";
-	CHECK(plan_of(&rq, &ld, &plan, &err) < 0);
+	CHECK(kx_test_plan_of(&rq, &ld, &plan, &err) < 0);
 	CHECK_CONTAINS(err.message, "(--module=\"/nonexistent/mod args\")");
 	mods[1] = mod_args[1];
 	/* a required console this loader cannot describe */
 	rq = request(mb2_path);
-	CHECK(plan_of(&rq, &ld, &plan, &err) == 0);
+	CHECK(kx_test_plan_of(&rq, &ld, &plan, &err) == 0);
 	kx_plan_free(&plan);
 	kx_load_free(ld);
 }
@@ -521,9 +497,9 @@ KX_TEST(broken_headers)
 			char path[256];
 			struct kx_load *ld;
 			struct kx_plan plan;
-			CHECK(write_file("mangled", copy, size, path, sizeof(path)) == 0);
+			CHECK(kx_test_write_file(dir, "mangled", copy, size, path, sizeof(path)) == 0);
 			struct kx_load_request rq = request(path);
-			CHECK(plan_of(&rq, &ld, &plan, &err) < 0);
+			CHECK(kx_test_plan_of(&rq, &ld, &plan, &err) < 0);
 		} else if (!m->error) {
 			CHECK(p == KX_PROBE_NO);
 		} else {
@@ -561,9 +537,9 @@ KX_TEST(broken_address_fields)
 		printf("#   case: %s\n", aout_mangles[i].name);
 		aout_image(image);
 		kx_put_le32(image + 0x40 + aout_mangles[i].offset, aout_mangles[i].value);
-		CHECK(write_file("aout-mangled", image, sizeof(image), path, sizeof(path)) == 0);
+		CHECK(kx_test_write_file(dir, "aout-mangled", image, sizeof(image), path, sizeof(path)) == 0);
 		struct kx_load_request rq = request(path);
-		CHECK(plan_of(&rq, &ld, &plan, &err) < 0);
+		CHECK(kx_test_plan_of(&rq, &ld, &plan, &err) < 0);
 		CHECK_EQ_U64(err.status, KX_E_INPUT);
 		CHECK_CONTAINS(err.message, aout_mangles[i].error);
 	}
