@@ -15,6 +15,8 @@
 
 #include "harness.h"
 #include "plan_helpers.h"
+
+#include "core/bytes.h"
 #include "synth.h"
 #include "arch/arch.h"
 #include "arch/x86_64/elf_boot_notes.h"
@@ -56,11 +58,6 @@ static uint8_t *synth_elf32(const uint32_t *paddrs, unsigned int n, uint32_t ent
 	}
 	*ret_size = size;
 	return p;
-}
-
-static uint32_t le32_at(const uint8_t *p)
-{
-	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 static int make_inputs(void)
@@ -258,8 +255,11 @@ KX_TEST(elf32_args)
 	CHECK_EQ_U64(params.regs[1], notes->mem);
 	CHECK(below_4g(&plan));
 	/* the notes: header, three records, the command line last, a checksum that sums to 0 */
-	CHECK_EQ_U64(le32_at(notes->buf), KX_ELF_BOOT_MAGIC);
-	CHECK_EQ_U64(le32_at(notes->buf + 4), notes->bufsz);
+	uint32_t magic = 0, size = 0;
+	CHECK(kx_le32((struct kx_bytes){ notes->buf, notes->bufsz }, 0, &magic) &&
+	      kx_le32((struct kx_bytes){ notes->buf, notes->bufsz }, 4, &size));
+	CHECK_EQ_U64(magic, KX_ELF_BOOT_MAGIC);
+	CHECK_EQ_U64(size, notes->bufsz);
 	CHECK_EQ_U64(notes->buf[10], 3);
 	CHECK(!memcmp(notes->buf + notes->bufsz - 8, "hello\0\0\0", 8));
 	CHECK_EQ_U64(kx_ip_checksum(notes->buf, notes->bufsz), 0);
