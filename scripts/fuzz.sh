@@ -4,7 +4,7 @@
 # -Dfuzz=true in build/fuzz), make their seed corpora, and run each.
 #
 # Usage: scripts/fuzz.sh [--keep] [TARGET|all] [SECONDS]
-#   TARGET    load dtb vmcore spcr cmdline decompress pe flat kdump (default: all)
+#   TARGET    load dtb vmcore spcr cmdline decompress pe flat kdump page (default: all)
 #   SECONDS   fresh fuzzing per target after its corpus (default 30)
 #   --keep    keep the corpus of earlier runs (build/fuzz-corpus/TARGET),
 #             for a long campaign; without it each run starts from the seeds
@@ -21,7 +21,7 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 export KEXEC_NG_FORBID_SYSCALLS=1
-ALL="load dtb vmcore spcr cmdline decompress pe flat kdump"
+ALL="load dtb vmcore spcr cmdline decompress pe flat kdump page"
 
 KEEP=0
 [ "${1:-}" = --keep ] && { KEEP=1; shift; }
@@ -71,6 +71,29 @@ sys.stdout.buffer.write(h + p + b"\xff" * 16)' | seed flat stream
     "$B/vmcore-save" -z -d 1 "$w/arm64-6.1-static.core" "$w/a.kdump" 2>/dev/null || return 1
   seed kdump x86_64-6.12-zlib <"$w/x.kdump"
   seed kdump arm64-6.1-zstd <"$w/a.kdump"
+  # one page of each codec (selector: codec in bits 0-2, page size in 3-4),
+  # and data for the snappy round trip (bit 7)
+  head -c 3000 /dev/urandom | base64 -w 0 | head -c 4096 >"$w/page"
+  { printf '\x01'; python3 -c 'import sys, zlib; sys.stdout.buffer.write(zlib.compress(open(sys.argv[1], "rb").read(), 1))' "$w/page"; } | seed page zlib
+  { printf '\x03'; zstd -q -1 -c "$w/page"; } | seed page zstd
+  python3 - "$w" <<'PY'
+import struct, sys
+w = sys.argv[1]
+page = open(w + "/page", "rb").read()
+# snappy by hand: the length, a 60-byte literal, then one 16-byte literal
+# repeated by copies with 1-, 2- and 4-byte offsets, then a long literal
+s = bytes([0x80 | 0x00, 0x20])          # varint 4096
+s += bytes([59 << 2]) + page[:60]
+s += bytes([0x3c]) + page[:16]          # literal of 16
+s += bytes([1 | (11 - 4) << 2, 16])     # copy 11 from 16 back
+s += bytes([2 | (37 - 1) << 2, 16, 0])  # copy 37 from 16 back
+s += bytes([3 | (64 - 1) << 2, 16, 0, 0, 0])
+rest = 4096 - (60 + 16 + 11 + 37 + 64)
+s += bytes([61 << 2]) + struct.pack("<H", rest - 1) + page[:rest]
+open(w + "/snappy", "wb").write(b"\x04" + s)
+PY
+  seed page snappy <"$w/snappy"
+  { printf '\x80'; cat "$w/page"; } | seed page round-trip
   # A synthetic bzImage (tests/cli/mkbzimage.c), compressed every way the
   # loaders take, and a UKI around it; the first byte is the harness's
   # selector (architecture and options).

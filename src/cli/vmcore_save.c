@@ -40,7 +40,7 @@ struct options {
 	bool flat;
 	bool elf;                  /* -E */
 	bool threads_given;        /* --num-threads */
-	bool codec_given;          /* -c, -l or -z */
+	bool codec_given;          /* -c, -l, -p or -z */
 	bool level_given;          /* -d */
 	bool dump_dmesg;           /* --dump-dmesg: the log instead of a dump */
 	int message_level;
@@ -54,7 +54,7 @@ static void usage(FILE *out)
 	      "       vmcore-save -R DUMPFILE < STREAM\n"
 	      "  VMCORE              /proc/vmcore in a capture kernel, a copy of it (an ELF core), or a\n"
 	      "                      kdump-compressed dump file to filter or compress again\n"
-	      "  -c, -l, -z          compress each page with zlib, LZO or zstd (default: none)\n"
+	      "  -c, -l, -p, -z      compress each page with zlib, LZO, snappy or zstd (default: none)\n"
 	      "  -E                  write an ELF core (as makedumpfile -E) instead: not compressed\n"
 	      "  -d LEVEL            dump level, the sum of makedumpfile's bits: 1 zero pages,\n"
 	      "                      2 cache without private data, 4 all cache, 8 user data,\n"
@@ -110,9 +110,7 @@ static int parse(int argc, char **argv, struct options *opt)
 		case 'c': opt->save.codec = KX_DUMP_ZLIB; opt->codec_given = true; break;
 		case 'l': opt->save.codec = KX_DUMP_LZO; opt->codec_given = true; break;
 		case 'z': opt->save.codec = KX_DUMP_ZSTD; opt->codec_given = true; break;
-		case 'p':
-			fprintf(stderr, "vmcore-save: -p (snappy) is not supported: use -z (zstd), as fast and smaller\n");
-			return -1;
+		case 'p': opt->save.codec = KX_DUMP_SNAPPY; opt->codec_given = true; break;
 		case 'E': opt->elf = true; break;
 		case 'd':
 			if (parse_uint(optarg, "dump level", 31, &n) < 0)
@@ -143,7 +141,7 @@ static int parse(int argc, char **argv, struct options *opt)
 	/* makedumpfile's rules for -E: an ELF dump is written as it is, by
 	 * one thread */
 	if (opt->elf && opt->codec_given) {
-		fprintf(stderr, "vmcore-save: -E writes pages as they are: not with -c, -l or -z\n");
+		fprintf(stderr, "vmcore-save: -E writes pages as they are: not with -c, -l, -p or -z\n");
 		return -1;
 	}
 	if (opt->elf && opt->threads_given) {
@@ -152,7 +150,7 @@ static int parse(int argc, char **argv, struct options *opt)
 	}
 	if (opt->dump_dmesg && (opt->codec_given || opt->elf || opt->flat || opt->rearrange || opt->level_given ||
 				opt->threads_given || opt->save.lower_level_ok)) {
-		fprintf(stderr, "vmcore-save: --dump-dmesg writes the log only: not with -c, -l, -z, -E, -F, -R, -d, "
+		fprintf(stderr, "vmcore-save: --dump-dmesg writes the log only: not with -c, -l, -p, -z, -E, -F, -R, -d, "
 			"--num-threads or --allow-lower-level\n");
 		return -1;
 	}

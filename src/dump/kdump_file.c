@@ -11,6 +11,7 @@ uint32_t kx_kdump_codec_flag(enum kx_dump_codec codec)
 	case KX_DUMP_ZLIB: return KX_KDUMP_ZLIB;
 	case KX_DUMP_LZO: return KX_KDUMP_LZO;
 	case KX_DUMP_ZSTD: return KX_KDUMP_ZSTD;
+	case KX_DUMP_SNAPPY: return KX_KDUMP_SNAPPY;
 	case KX_DUMP_RAW: break;
 	}
 	return 0;

@@ -91,10 +91,7 @@ static int load_page(struct kx_kdump_view *v, uint64_t pfn, struct kx_error *err
 	case KX_KDUMP_ZLIB: codec = KX_DUMP_ZLIB; break;
 	case KX_KDUMP_LZO: codec = KX_DUMP_LZO; break;
 	case KX_KDUMP_ZSTD: codec = KX_DUMP_ZSTD; break;
-	case KX_KDUMP_SNAPPY:
-		return kx_fail(err, KX_E_INPUT, "%s: pfn 0x%" PRIx64 " is stored with snappy, which this reader does not "
-			       "decompress (makedumpfile -p); convert the dump with makedumpfile -c, -l or -z",
-			       v->name, pfn);
+	case KX_KDUMP_SNAPPY: codec = KX_DUMP_SNAPPY; break;
 	default:
 		return kx_fail(err, KX_E_INPUT, "%s: %s: flags 0x%x name no single codec", v->name, what, flags);
 	}

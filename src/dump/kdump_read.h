@@ -13,7 +13,7 @@
  * Every header field is checked before it is used: sizes against each
  * other and against the file (a range is probed before anything is
  * allocated for it), descriptors against the block size and the file.
- * Split dumps (--split) and snappy pages are refused by name. Errors:
+ * Split dumps (--split) are refused by name. Errors:
  * KX_E_FORMAT not a kdump file (a flattened stream is named as such),
  * KX_E_INPUT a broken or truncated one, KX_E_IO, KX_E_NOMEM.
  */

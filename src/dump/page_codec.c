@@ -8,6 +8,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "../compress/snappy.h"
+
 const char *kx_dump_codec_name(enum kx_dump_codec codec)
 {
 	switch (codec) {
@@ -15,6 +17,7 @@ const char *kx_dump_codec_name(enum kx_dump_codec codec)
 	case KX_DUMP_ZLIB: return "zlib";
 	case KX_DUMP_LZO: return "lzo";
 	case KX_DUMP_ZSTD: return "zstd";
+	case KX_DUMP_SNAPPY: return "snappy";
 	}
 	return "?";
 }
@@ -27,6 +30,7 @@ static size_t worst_case(enum kx_dump_codec codec, size_t page_size)
 	case KX_DUMP_ZLIB: return compressBound((uLong)page_size); /* >= libdeflate's bound */
 	case KX_DUMP_LZO: return page_size + page_size / 16 + 64 + 3; /* lzo1x's documented bound */
 	case KX_DUMP_ZSTD: return ZSTD_compressBound(page_size);
+	case KX_DUMP_SNAPPY: return kx_snappy_bound(page_size);
 	case KX_DUMP_RAW: break;
 	}
 	return page_size;
@@ -77,6 +81,13 @@ int kx_page_codec_init(struct kx_page_codec *c, enum kx_dump_codec codec, size_t
 			return kx_fail(err, KX_E_NOMEM, "zstd: cannot set up the compressor");
 		}
 		break;
+	case KX_DUMP_SNAPPY:
+		c->state = malloc(KX_SNAPPY_TABLE_ENTRIES * sizeof(uint16_t));
+		if (!c->state) {
+			kx_page_codec_free(c);
+			return kx_fail(err, KX_E_NOMEM, "out of memory");
+		}
+		break;
 	}
 	return 0;
 }
@@ -89,6 +100,7 @@ void kx_page_codec_free(struct kx_page_codec *c)
 			libdeflate_free_compressor(c->state);
 			break;
 		case KX_DUMP_LZO:
+		case KX_DUMP_SNAPPY:
 			free(c->state);
 			break;
 		case KX_DUMP_ZSTD:
@@ -127,6 +139,9 @@ size_t kx_page_codec_compress(struct kx_page_codec *c, const uint8_t *page)
 		n = r;
 		break;
 	}
+	case KX_DUMP_SNAPPY:
+		n = kx_snappy_compress(page, c->page_size, c->out, c->state);
+		break;
 	}
 	return n < c->page_size ? n : 0;
 }
@@ -165,6 +180,9 @@ int kx_page_codec_decompress(enum kx_dump_codec codec, const uint8_t *in, size_t
 		got = r;
 		break;
 	}
+	case KX_DUMP_SNAPPY:
+		/* checks the length it makes itself */
+		return kx_snappy_decompress(in, in_len, out, page_size, what, err);
 	}
 	if (got != page_size)
 		return kx_fail(err, KX_E_INPUT, "%s: decompresses to %zu bytes, not a page (%zu)", what, got,

@@ -3,9 +3,9 @@
  * One page of a dump compressed on its own, as the kdump-compressed format
  * stores pages (each page descriptor says how its bytes were compressed):
  * zlib (a zlib stream, what zlib's uncompress() reads), LZO (lzo1x_1, read
- * by lzo1x_decompress_safe), zstd (a zstd frame) — makedumpfile's -c, -l
- * and -z, and what crash decompresses. A page that does not shrink is
- * stored as it is.
+ * by lzo1x_decompress_safe), snappy (its raw format, src/compress/snappy.h),
+ * zstd (a zstd frame) — makedumpfile's -c, -l, -p and -z, and what crash
+ * decompresses. A page that does not shrink is stored as it is.
  *
  * A codec is per thread: it keeps the compressor's state and the output
  * buffer between pages (no allocation per page). Nothing here prints.
@@ -23,6 +23,7 @@ enum kx_dump_codec {
 	KX_DUMP_ZLIB,  /* -c */
 	KX_DUMP_LZO,   /* -l */
 	KX_DUMP_ZSTD,  /* -z */
+	KX_DUMP_SNAPPY, /* -p */
 };
 
 const char *kx_dump_codec_name(enum kx_dump_codec codec);
@@ -30,7 +31,7 @@ const char *kx_dump_codec_name(enum kx_dump_codec codec);
 struct kx_page_codec {
 	enum kx_dump_codec codec;
 	size_t page_size;
-	void *state;      /* libdeflate compressor, LZO work memory or ZSTD_CCtx */
+	void *state;      /* libdeflate compressor, LZO work memory, ZSTD_CCtx or snappy's table */
 	uint8_t *out;     /* the last page's compressed bytes */
 	size_t out_cap;
 };

@@ -11,12 +11,17 @@
 #                                 that same file
 #   -l -d 31, -l -d 1             the kdump files are the same from the first
 #                                 bitmap on (the headers hold the time)
+#   snappy                        every page of the vmcore through our snappy
+#                                 codec and Debian's libsnappy.so.1, both ways,
+#                                 and mutated streams judged alike
+#                                 (build/dev's snappy-interop, ~45 s)
 # Prints "PASS name" / "FAIL name: why" and ends with "N passed, N failed".
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
 export KEXEC_NG_FORBID_SYSCALLS=1
 SAVE=$ROOT/build/static-x86_64/vmcore-save
+INTEROP=$ROOT/build/dev/tests/unit/snappy-interop
 MDF_TREE=$ROOT/.cache/kdump-tools-bookworm-amd64/tree
 passed=0 failed=0
 pass() { echo "PASS $1"; passed=$((passed + 1)); }
@@ -83,5 +88,14 @@ for d in 31 1; do
     fail "-l -d $d" "$(tail -n 3 "$W/err")"
   fi
 done
+if [ -x "$INTEROP" ]; then
+  if "$INTEROP" "$VMCORE" >"$W/interop" 2>&1; then
+    pass "snappy: our codec and libsnappy.so.1 on every page of the vmcore ($(grep '^# [0-9]* pages' "$W/interop" | cut -c3-))"
+  else
+    fail "snappy" "$(grep -A2 '^not ok' "$W/interop" | head -n 6 | tr '\n' ' ') $(tail -n 2 "$W/interop" | tr '\n' ' ')"
+  fi
+else
+  fail "snappy" "no $INTEROP (meson setup build/dev && ninja -C build/dev)"
+fi
 echo "host-compare: $((SECONDS - t0)) s in all"
 end

@@ -28,8 +28,8 @@ xz -dc "$SRC/tests/fixtures/vmcore/x86_64-6.12-dynamic.core.xz" >"$T/min.core"
 python3 "$SRC/tests/dump/pagealign.py" "$T/min.core" "$T/core"
 
 expect "-d 32 out of range" 2 "dump level '32': a number from 0 to 31" "$SAVE" -d 32 "$T/core" "$T/a"
-expect "-p refused" 2 "-p \(snappy\) is not supported" "$SAVE" -p "$T/core" "$T/a"
-expect "-E with -c refused (makedumpfile's rule)" 2 "-E writes pages as they are: not with -c, -l or -z" "$SAVE" -E -c "$T/core" "$T/a"
+expect "-E with -c refused (makedumpfile's rule)" 2 "-E writes pages as they are: not with -c, -l, -p or -z" "$SAVE" -E -c "$T/core" "$T/a"
+expect "-E with -p refused" 2 "-E writes pages as they are" "$SAVE" -E -p "$T/core" "$T/a"
 expect "-E with --num-threads refused (makedumpfile's rule)" 2 "--num-threads cannot be used with -E" "$SAVE" -E --num-threads 2 "$T/core" "$T/a"
 expect "--dump-dmesg with -c refused" 2 "--dump-dmesg writes the log only: not with -c" "$SAVE" --dump-dmesg -c "$T/core" "$T/a"
 expect "one operand is not enough" 2 "VMCORE and DUMPFILE, both" "$SAVE" "$T/core"
@@ -86,7 +86,7 @@ grep -q '^  Remaining pages  : 0x' "$T/report" && grep -q '^Total pages     : 0x
 echo "keep me" >"$T/exists"
 expect "an existing dump file is not replaced" 1 "exists: cannot create: File exists" "$SAVE" -c -d 1 "$T/core" "$T/exists"
 [ "$(cat "$T/exists")" = "keep me" ] && ok "... and is left as it was" || nok "... and is left as it was" "$(head -c 80 "$T/exists")"
-for z in -l -z ""; do
+for z in -l -p -z ""; do
   "$SAVE" $z -d 1 "$T/core" "$T/dz$z" 2>"$T/err" && [ "$(head -c 8 "$T/dz$z")" = "KDUMP   " ] &&
     ok "saves with ${z:-no compression}" || nok "saves with ${z:-no compression}" "$(cat "$T/err")"
 done
@@ -99,7 +99,7 @@ for f in "$SRC"/tests/fixtures/vmcore/*.core.xz; do
   b=$(basename "$f" .core.xz)
   xz -dc "$f" >"$T/m.core" && python3 "$SRC/tests/dump/pagealign.py" "$T/m.core" "$T/f.core"
   xz -dc "$SRC/tests/fixtures/vmcore/$b.dmesg.xz" >"$T/want"
-  for z in -c -l -z ""; do
+  for z in -c -l -p -z ""; do
     rm -f "$T/f.kdump"
     if "$SAVE" $z -d 1 "$T/f.core" "$T/f.kdump" 2>/dev/null && "$DMESG" "$T/f.kdump" >"$T/got" 2>"$T/err" && cmp -s "$T/got" "$T/want"; then
       ok "vmcore-dmesg reads the $b dump (${z:-uncompressed})"

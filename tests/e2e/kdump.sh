@@ -802,7 +802,8 @@ kd_check() {
 # ttyS1 (its digest as the guest printed it) put back together with
 # vmcore-save -R, then opened by Debian's crash with the crashed kernel's
 # vmlinux: bt shows the panic (sysrq's crash handler), ps the tasks (the
-# shell that wrote to /proc/sysrq-trigger among them), log the marker.
+# shell that wrote to /proc/sysrq-trigger among them), log the marker; then
+# the dump saved again with -p (snappy): bt and log through crash's libsnappy.
 # Prints what crash showed, or the failure (status 1).
 kd_crash_check() {
   local log=$1 token=$2 k1=$3 dir=$4 save vmlinux want got out
@@ -833,7 +834,15 @@ kd_crash_check() {
     { echo "crash: the task list has $tasks tasks, or ps does not show init (PID 1, which wrote to /proc/sysrq-trigger) running: $(grep -E '^[> ] +[0-9]' <<<"$out" | head -n 5 | _e2e_brief)"; return 1; }
   grep -q "kdump-marker-$token" <<<"$out" ||
     { echo "crash: log lacks kdump-marker-$token: $(grep -i 'error\|invalid' <<<"$out" | head -n 3 | _e2e_brief)"; return 1; }
-  echo "crash 8 on vmcore-save's -c -d 31 stream ($(( $(stat -c %s "$dir/dump") >> 10 )) KiB, sent over ttyS1 in $(_e2e_field "$log" stream secs_to | cut -d. -f1)-$(_e2e_field "$log" stream secs_from | cut -d. -f1) s of uptime): bt through sysrq_handle_crash, ps init running on its CPU, the task list $tasks tasks (crash 8.0.2's ps lists only the active ones: it cannot walk 6.1's PID idr), log with the marker"
+  # snappy (-p): the dump saved again with our own snappy compressor
+  # (Debian's makedumpfile has no snappy); crash reads it with libsnappy
+  "$save" -p -d 31 "$dir/dump" "$dir/dump.snappy" 2>"$dir/p.err" ||
+    { echo "vmcore-save -p of the dump: $(_e2e_brief <"$dir/p.err")"; return 1; }
+  out=$(printf 'bt\nlog\nexit\n' | timeout 300 crash -s "$vmlinux" "$dir/dump.snappy" 2>&1)
+  printf '%s\n' "$out" >"$log.crash-snappy"
+  grep -q 'sysrq_handle_crash' <<<"$out" && grep -q "kdump-marker-$token" <<<"$out" ||
+    { echo "crash on the -p (snappy) dump: no sysrq_handle_crash in bt or no marker in the log: $(head -n 12 <<<"$out" | _e2e_brief)"; return 1; }
+  echo "crash 8 on vmcore-save's -c -d 31 stream ($(( $(stat -c %s "$dir/dump") >> 10 )) KiB, sent over ttyS1 in $(_e2e_field "$log" stream secs_to | cut -d. -f1)-$(_e2e_field "$log" stream secs_from | cut -d. -f1) s of uptime): bt through sysrq_handle_crash, ps init running on its CPU, the task list $tasks tasks (crash 8.0.2's ps lists only the active ones: it cannot walk 6.1's PID idr), log with the marker; the dump saved again with -p (snappy, $(( $(stat -c %s "$dir/dump.snappy") >> 10 )) KiB): bt and log the same"
 }
 
 # kd_atomic_table KIND: what each step of an atomic case must show

@@ -11,9 +11,10 @@
 
 #include <stdint.h>
 
+#include "compress/snappy.h"
 #include "dump/page_codec.h"
 
-static const enum kx_dump_codec codecs[] = { KX_DUMP_ZLIB, KX_DUMP_LZO, KX_DUMP_ZSTD };
+static const enum kx_dump_codec codecs[] = { KX_DUMP_ZLIB, KX_DUMP_LZO, KX_DUMP_ZSTD, KX_DUMP_SNAPPY };
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 static uint8_t next_byte(void)
@@ -131,7 +132,93 @@ KX_TEST(codec_names)
 	CHECK(!strcmp(kx_dump_codec_name(KX_DUMP_ZLIB), "zlib"));
 	CHECK(!strcmp(kx_dump_codec_name(KX_DUMP_LZO), "lzo"));
 	CHECK(!strcmp(kx_dump_codec_name(KX_DUMP_ZSTD), "zstd"));
+	CHECK(!strcmp(kx_dump_codec_name(KX_DUMP_SNAPPY), "snappy"));
+}
+
+/* Decompress a hand-made snappy stream of `len` bytes into `want` bytes. */
+static int snappy_case(const uint8_t *in, size_t len, size_t want, struct kx_error *err, uint8_t *out)
+{
+	memset(err, 0, sizeof(*err));
+	return kx_snappy_decompress(in, len, out, want, "page", err);
+}
+
+KX_TEST(snappy_elements_by_hand)
+{
+	struct kx_error err;
+	uint8_t out[128];
+	/* a literal "ab", then a copy of 6 bytes from 2 back (overlapping: repeats "ab") */
+	static const uint8_t overlap[] = { 8, 0x04, 'a', 'b', 0x09, 2 };
+	CHECK(snappy_case(overlap, sizeof(overlap), 8, &err, out) == 0);
+	CHECK(!memcmp(out, "abababab", 8));
+	/* the 4-byte-offset copy (tag 11) and the 2-byte one (tag 10) */
+	static const uint8_t far[] = { 12, 0x0c, 'a', 'b', 'c', 'd', 0x0f, 4, 0, 0, 0, 0x0e, 8, 0 };
+	CHECK(snappy_case(far, sizeof(far), 12, &err, out) == 0);
+	CHECK(!memcmp(out, "abcdabcdabcd", 12));
+	/* a literal whose length (61) is in the byte after the tag */
+	uint8_t long_literal[3 + 61] = { 61, 60 << 2, 60 };
+	for (int i = 0; i < 61; i++)
+		long_literal[3 + i] = (uint8_t)i;
+	CHECK(snappy_case(long_literal, sizeof(long_literal), 61, &err, out) == 0);
+	CHECK(out[60] == 60);
+
+	static const uint8_t empty[1] = { 0 };
+	CHECK(snappy_case(empty, 0, 8, &err, out) < 0);
+	CHECK_CONTAINS(err.message, "page: snappy: the length's varint runs past the input's 0 bytes");
+	static const uint8_t six_byte_varint[] = { 0x80, 0x80, 0x80, 0x80, 0x80, 0 };
+	CHECK(snappy_case(six_byte_varint, sizeof(six_byte_varint), 8, &err, out) < 0);
+	CHECK_CONTAINS(err.message, "varint is longer than 5 bytes");
+	CHECK(snappy_case(overlap, sizeof(overlap), 9, &err, out) < 0);
+	CHECK_CONTAINS(err.message, "the header says 8 bytes, not 9");
+	static const uint8_t literal_past_end[] = { 8, 0x1c, 'a', 'b' };
+	CHECK(snappy_case(literal_past_end, sizeof(literal_past_end), 8, &err, out) < 0);
+	CHECK_CONTAINS(err.message, "the literal of 8 bytes at input byte 1 runs past the input (2 bytes left)");
+	static const uint8_t length_byte_missing[] = { 8, 60 << 2 };
+	CHECK(snappy_case(length_byte_missing, sizeof(length_byte_missing), 8, &err, out) < 0);
+	CHECK_CONTAINS(err.message, "the element at input byte 1 needs 1 more bytes, 0 are left");
+	static const uint8_t offset_zero[] = { 8, 0x04, 'a', 'b', 0x09, 0 };
+	CHECK(snappy_case(offset_zero, sizeof(offset_zero), 8, &err, out) < 0);
+	CHECK_CONTAINS(err.message, "the copy at input byte 4 reaches 0 bytes back from output byte 2 (offset 0)");
+	static const uint8_t before_start[] = { 8, 0x04, 'a', 'b', 0x09, 3 };
+	CHECK(snappy_case(before_start, sizeof(before_start), 8, &err, out) < 0);
+	CHECK_CONTAINS(err.message, "reaches 3 bytes back from output byte 2 (before the start)");
+	static const uint8_t too_long[] = { 8, 0x04, 'a', 'b', 0x0d, 2 };   /* a copy of 7 makes 9 */
+	CHECK(snappy_case(too_long, sizeof(too_long), 8, &err, out) < 0);
+	CHECK_CONTAINS(err.message, "the copy at input byte 4 makes more than the 8 bytes the header says");
+	static const uint8_t too_short[] = { 8, 0x04, 'a', 'b' };
+	CHECK(snappy_case(too_short, sizeof(too_short), 8, &err, out) < 0);
+	CHECK_CONTAINS(err.message, "the elements make 2 bytes, the header says 8");
+	CHECK_EQ_U64(err.status, KX_E_INPUT);
+}
+
+/* Inputs of every length up to 300 and one of several 64 KiB blocks round
+ * trip, and random bytes never pass the bound. */
+KX_TEST(snappy_round_trips_and_bound)
+{
+	static uint16_t table[KX_SNAPPY_TABLE_ENTRIES];
+	size_t big = 3 * 65536 + 1234;
+	uint8_t *in = malloc(big), *c = malloc(kx_snappy_bound(big)), *back = malloc(big);
+	CHECK(in && c && back);
+	struct kx_error err = { 0 };
+	for (int kind = 0; kind < 4; kind++) {
+		fill(in, big, kind);
+		for (size_t n = 0; n <= 300; n++) {
+			size_t len = kx_snappy_compress(in, n, c, table);
+			CHECK(len <= kx_snappy_bound(n));
+			CHECK(kx_snappy_decompress(c, len, back, n, "input", &err) == 0);
+			CHECK(!memcmp(in, back, n));
+		}
+		size_t len = kx_snappy_compress(in, big, c, table);
+		CHECK(len <= kx_snappy_bound(big));
+		if (kind < 3)
+			CHECK(len < big / 8);
+		CHECK(kx_snappy_decompress(c, len, back, big, "input", &err) == 0);
+		CHECK(!memcmp(in, back, big));
+	}
+	free(in);
+	free(c);
+	free(back);
 }
 
 KX_TEST_MAIN(KX_CASE(pages_round_trip), KX_CASE(raw_stores_every_page_as_it_is),
-	     KX_CASE(broken_pages_are_refused), KX_CASE(codec_names))
+	     KX_CASE(broken_pages_are_refused), KX_CASE(codec_names), KX_CASE(snappy_elements_by_hand),
+	     KX_CASE(snappy_round_trips_and_bound))
