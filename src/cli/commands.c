@@ -83,7 +83,7 @@ static struct kx_load_request request_of(const struct kx_options *o, const struc
 	return (struct kx_load_request){
 		.arch = arch, .kernel = o->kernel, .initrd = o->initrd, .append = o->append,
 		.modules = o->modules, .nr_modules = o->nr_modules,
-		.reuse_cmdline = o->reuse_cmdline, .type = o->type, .dtb = o->dtb,
+		.reuse_cmdline = o->reuse_cmdline, .reuse_initrd = o->reuse_initrd, .type = o->type, .dtb = o->dtb,
 		/* --console-serial: kexec-tools' purgatory reports on --serial, by default ttyS0 */
 		.serial = o->serial ? o->serial : o->console_serial ? "ttyS0" : NULL,
 		.serial_baud = o->serial_baud, .console_vga = o->console_vga, .reset_vga = o->reset_vga,

@@ -65,6 +65,7 @@ static void usage(FILE *out)
 	"  -d, --debug                print debugging information\n"
 	"      --append=STRING        kernel command line\n"
 	"      --reuse-cmdline        start from the current command line (/proc/cmdline)\n"
+	"      --reuseinitrd          the initrd the running kernel kept (retain_initrd; /sys/firmware/initrd)\n"
 	"      --initrd=FILE, --ramdisk=FILE\n"
 	"                             initial ramdisk\n"
 	"      --mem-min=ADDR, --mem-max=ADDR\n"
@@ -83,7 +84,7 @@ static void usage(FILE *out)
 	"      --load-jump-back-helper  in the kernel jumped to: load the image that returns to\n"
 	"                             the one it came from (--entry=ADDR, by default the\n"
 	"                             kexec_jump_back_entry= of /proc/cmdline); then kexec -e\n"
-	"  Refused with the reason: --reuseinitrd, --load-live-update, --exec-live-update (Xen)\n"
+	"  Refused with the reason: --load-live-update, --exec-live-update (Xen)\n"
 	"\n");
 	if (arch && arch->help)
 		fputs(arch->help, out);

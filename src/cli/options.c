@@ -13,7 +13,7 @@ enum {
 	OPT_HOTPLUG, OPT_NO_CMA, OPT_FORCE_DTB, OPT_SERIAL_BAUD, OPT_CONSOLE_SERIAL, OPT_CONSOLE_VGA, OPT_RESET_VGA, OPT_ALWAYS, OPT_DIGEST,
 	OPT_TEST_WRONG_DIGEST, OPT_TEST_ROOT, OPT_TEST_ARCH, OPT_TEST_MISALIGNED,
 	OPT_ENTRY_32BIT, OPT_ARGS_LINUX, OPT_ARGS_ELF, OPT_ARGS_NONE,
-	OPT_MODULE,
+	OPT_MODULE, OPT_REUSE_INITRD,
 	OPT_REFUSED = 512,           /* + the index in refusals[] */
 };
 
@@ -34,8 +34,6 @@ static const struct { const char *option, *why; } refusals[] = {
 	{ "--pass-memmap-cmdline", "kexec-tools adds memmap= options to the capture kernel's command line; "
 	  "kexec-ng hands the capture kernel its memory in boot_params' e820 table, as kexec_file_load "
 	  "does, so none are needed" },
-	{ "--reuseinitrd", "reusing the initrd the running kernel kept (retain_initrd) is not implemented: "
-	  "give the initrd with --initrd" },
 	{ "--load-live-update", "Xen live update is the Xen hypervisor's kexec, which kexec-ng does not "
 	  "drive: use kexec-tools under Xen" },
 	{ "--exec-live-update", "Xen live update is the Xen hypervisor's kexec, which kexec-ng does not "
@@ -102,9 +100,9 @@ static const struct option long_options[] = {
 	{ "module", required_argument, NULL, OPT_MODULE },
 	{ "elf32-core-headers", no_argument, NULL, OPT_REFUSED + 1 },
 	{ "pass-memmap-cmdline", no_argument, NULL, OPT_REFUSED + 2 },
-	{ "reuseinitrd", no_argument, NULL, OPT_REFUSED + 3 },
-	{ "load-live-update", no_argument, NULL, OPT_REFUSED + 4 },
-	{ "exec-live-update", no_argument, NULL, OPT_REFUSED + 5 },
+	{ "reuseinitrd", no_argument, NULL, OPT_REUSE_INITRD },
+	{ "load-live-update", no_argument, NULL, OPT_REFUSED + 3 },
+	{ "exec-live-update", no_argument, NULL, OPT_REFUSED + 4 },
 	/* test-only */
 	{ "x-test-wrong-digest", no_argument, NULL, OPT_TEST_WRONG_DIGEST },
 	{ "x-test-root", required_argument, NULL, OPT_TEST_ROOT },
@@ -249,6 +247,9 @@ static int check_combinations(struct kx_options *o, struct kx_error *err)
 			       "KEXEC_FILE_FORCE_DTB: hand the running device tree on");
 	if (check_jump(o, err) < 0)
 		return -1;
+	if (o->reuse_initrd && o->initrd)
+		return kx_fail(err, KX_E_USAGE, "--reuseinitrd loads the initrd the running kernel kept: not with "
+			       "--initrd (one initrd only)");
 	if (o->mem_max && o->mem_min > o->mem_max)
 		return kx_fail(err, KX_E_USAGE, "--mem-min 0x%llx is above --mem-max 0x%llx",
 			       (unsigned long long)o->mem_min, (unsigned long long)o->mem_max);
@@ -316,6 +317,7 @@ static int setting_option(struct kx_options *o, int c, struct kx_error *err)
 	case 'a': o->mode = KX_MODE_AUTO; return 0;
 	case OPT_APPEND: o->append = optarg; return 0;
 	case OPT_INITRD: o->initrd = optarg; return 0;
+	case OPT_REUSE_INITRD: o->reuse_initrd = true; return 0;
 	case OPT_REUSE_CMDLINE: o->reuse_cmdline = true; return 0;
 	case OPT_MEM_MIN: return parse_address("--mem-min", optarg, &o->mem_min, err);
 	case OPT_MEM_MAX: return parse_address("--mem-max", optarg, &o->mem_max, err);

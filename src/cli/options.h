@@ -39,6 +39,7 @@ struct kx_options {
 	const char *initrd;
 	const char *append;        /* --append / --command-line */
 	bool reuse_cmdline;
+	bool reuse_initrd;         /* --reuseinitrd */
 	const char *type;          /* -t */
 	const char *dtb;
 	bool debug, no_checks, no_ifdown, no_sync, no_efi;

@@ -2,6 +2,7 @@
 #include "file.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,6 +129,58 @@ int kx_file_memfd_join(struct kx_file *ret, const struct kx_bytes *parts, unsign
 		total += pad + parts[i].size;
 	}
 	return kx_file_from_memfd(ret, fd, name, err);
+}
+
+int kx_file_read_to_memfd(struct kx_file *ret, const char *path, uint64_t cap, struct kx_error *err)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->fd = -1;
+	int in = open(path, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return kx_fail_errno(err, KX_E_IO, errno, "%s: cannot open", path);
+	int fd = kx_memfd_create(path, err);
+	if (fd < 0) {
+		close(in);
+		return -1;
+	}
+	size_t chunk_size = 1 << 20;
+	uint8_t *chunk = malloc(chunk_size);
+	uint64_t total = 0;
+	if (!chunk) {
+		kx_fail(err, KX_E_NOMEM, "out of memory");
+		close(in);
+		close(fd);
+		return -1;
+	}
+	for (;;) {
+		ssize_t n = read(in, chunk, chunk_size);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			kx_fail_errno(err, KX_E_IO, errno, "%s: cannot read", path);
+			break;
+		}
+		if (n == 0) {
+			close(in);
+			free(chunk);
+			if (total == 0) {
+				close(fd);
+				return kx_fail(err, KX_E_INPUT, "%s: file is empty", path);
+			}
+			return kx_file_from_memfd(ret, fd, path, err);
+		}
+		total += (uint64_t)n;
+		if (total > cap) {
+			kx_fail(err, KX_E_INPUT, "%s: larger than %" PRIu64 " bytes", path, cap);
+			break;
+		}
+		if (write_all(fd, (struct kx_bytes){ chunk, (size_t)n }, path, err) < 0)
+			break;
+	}
+	free(chunk);
+	close(in);
+	close(fd);
+	return -1;
 }
 
 int kx_file_view(struct kx_file *ret, struct kx_bytes bytes, const char *name, struct kx_error *err)

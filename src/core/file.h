@@ -25,6 +25,10 @@ int kx_file_from_memfd(struct kx_file *ret_file, int fd, const char *name, struc
 /* Create a memfd for `name` (its last 200 bytes: memfd names are short); the
  * caller writes to it, then kx_file_from_memfd(). */
 int kx_memfd_create(const char *name, struct kx_error *err);
+/* A sealed memfd holding what reading the file at `path` gives, for a file
+ * that cannot be mapped (a sysfs binary attribute); at most `cap` bytes,
+ * more is KX_E_INPUT naming the file. */
+int kx_file_read_to_memfd(struct kx_file *ret_file, const char *path, uint64_t cap, struct kx_error *err);
 /* A sealed memfd holding a copy of `bytes` (a piece of a mapped file that a
  * system call needs as a file of its own, such as a UKI's .linux). */
 int kx_file_memfd_copy(struct kx_file *ret_file, struct kx_bytes bytes, const char *name,

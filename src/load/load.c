@@ -145,10 +145,12 @@ static int add_ucode(struct kx_load *ld, struct kx_error *err)
 		ld->parts[KX_PART_UCODE] = (struct kx_part_use){ layer, "empty: not used" };
 		return 0;
 	}
-	if (ld->rq.initrd) {
-		ld->parts[KX_PART_UCODE] = (struct kx_part_use){ layer, "not used: --initrd is used as given" };
-		kx_note(&ld->notes, "%s's %s section is not used: --initrd replaces the initrd it goes before",
-			outer_of(ld, layer)->path, ucode->name);
+	if (ld->rq.initrd || ld->rq.reuse_initrd) {
+		const char *given = ld->rq.initrd ? "--initrd" : "--reuseinitrd";
+		ld->parts[KX_PART_UCODE] = (struct kx_part_use){ layer, ld->rq.initrd ? "not used: --initrd is used as given" :
+								 "not used: --reuseinitrd is used as given" };
+		kx_note(&ld->notes, "%s's %s section is not used: %s replaces the initrd it goes before",
+			outer_of(ld, layer)->path, ucode->name, given);
 		return 0;
 	}
 	ld->parts[KX_PART_UCODE] = (struct kx_part_use){ layer, "put before the initrd" };
@@ -176,14 +178,18 @@ static int choose_initrd(struct kx_load *ld, struct kx_error *err)
 
 	if (rq->initrd && kx_file_map(&ld->initrd, rq->initrd, err) < 0)
 		return -1;
+	if (rq->reuse_initrd && kx_retained_initrd(&ld->facts, &ld->initrd, err) < 0)
+		return -1;
+	const char *given = rq->initrd ? "--initrd" : rq->reuse_initrd ? "--reuseinitrd" : NULL;
 	if (!layer)
 		return 0;
 	const struct kx_wrapped_part *part = &layer->parts[KX_PART_INITRD];
-	ld->parts[KX_PART_INITRD] = (struct kx_part_use){ layer, rq->initrd ? "replaced by --initrd" : "the initrd" };
+	ld->parts[KX_PART_INITRD] = (struct kx_part_use){ layer, rq->initrd ? "replaced by --initrd" :
+							   rq->reuse_initrd ? "replaced by --reuseinitrd" : "the initrd" };
 	if (!part->bytes.size)  /* an empty section is no initrd */
 		return 0;
-	if (rq->initrd) {
-		kx_note(&ld->notes, "--initrd replaces %s's %s section", outer_of(ld, layer)->path, part->name);
+	if (given) {
+		kx_note(&ld->notes, "%s replaces %s's %s section", given, outer_of(ld, layer)->path, part->name);
 		return 0;
 	}
 	part_name(ld, layer, KX_PART_INITRD, " section", name, sizeof(name));

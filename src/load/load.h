@@ -44,6 +44,7 @@ struct kx_load_request {
 	const struct kx_arch_ops *arch;
 	const char *kernel;          /* the file as the user named it */
 	const char *initrd;          /* --initrd, or NULL */
+	bool reuse_initrd;           /* --reuseinitrd: the running kernel's retained initrd */
 	const char *const *modules;  /* --module="FILE ARGS" (multiboot), in order */
 	unsigned int nr_modules;
 	const char *append;          /* --append/--command-line, or NULL (none given) */

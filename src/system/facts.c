@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../core/bytes.h"
@@ -306,6 +307,42 @@ bool kx_xen_control_domain(const char *root)
 {
 	char buf[256];
 	return kx_read_text(root, "proc/xen/capabilities", buf, sizeof(buf)) > 0 && strstr(buf, "control_d");
+}
+
+/* Whether the command line has `word` as a whole word (or word=...). */
+static bool cmdline_has_word(const char *cmdline, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = strstr(cmdline, word); p; p = strstr(p + 1, word)) {
+		bool starts = p == cmdline || p[-1] == ' ';
+		bool ends = p[n] == 0 || p[n] == ' ' || p[n] == '=' || p[n] == '\n';
+		if (starts && ends)
+			return true;
+	}
+	return false;
+}
+
+int kx_retained_initrd(const struct kx_facts *f, struct kx_file *ret, struct kx_error *err)
+{
+	char path[600];
+	struct stat st;
+	memset(ret, 0, sizeof(*ret));
+	ret->fd = -1;
+	if (!cmdline_has_word(f->cmdline, "retain_initrd"))
+		return kx_fail(err, KX_E_SYSTEM, "--reuseinitrd: the running kernel was not booted with retain_initrd "
+			       "(/proc/cmdline), so it freed its initrd: add retain_initrd to its command line, or "
+			       "give the initrd with --initrd");
+	snprintf(path, sizeof(path), "%s/sys/firmware/initrd", strcmp(f->root, "/") ? f->root : "");
+	if (stat(path, &st) < 0)
+		return kx_fail_errno(err, KX_E_SYSTEM, errno, "--reuseinitrd: the running kernel kept its initrd "
+				     "(retain_initrd) but does not show it in %s (Linux 6.8 and later show it there "
+				     "when they booted with one)", path);
+	/* the kernel's limit for an initrd is RAM; 4 GiB is more than any */
+	if (kx_file_read_to_memfd(ret, path, UINT64_C(4) << 30, err) < 0) {
+		kx_error_prefix(err, "--reuseinitrd: ");
+		return -1;
+	}
+	return 0;
 }
 
 static void read_xen(struct kx_facts *f)

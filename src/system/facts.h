@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "../core/error.h"
+#include "../core/file.h"
 #include "../crash/crash.h"
 #include "../memmap/memmap.h"
 #include "spcr.h"
@@ -64,6 +65,14 @@ int kx_facts_read(struct kx_facts *ret, const char *root, struct kx_error *err);
  * so plans are reproducible. A live system never reads these files.
  */
 int kx_facts_read_fixture(struct kx_facts *ret, const char *root, struct kx_error *err);
+
+/*
+ * --reuseinitrd: the initrd the running kernel kept because /proc/cmdline
+ * has retain_initrd (kexec-tools' check), read from /sys/firmware/initrd
+ * (Linux 6.8 and later) into a sealed memfd (a sysfs file cannot be
+ * mapped). KX_E_SYSTEM names what is missing.
+ */
+int kx_retained_initrd(const struct kx_facts *f, struct kx_file *ret, struct kx_error *err);
 
 /*
  * RAM a new image may be placed in: the kernel's view (/proc/iomem System

@@ -96,9 +96,19 @@ t "not relocatable, -p: refused, it cannot run in the crash region" 252 "vmlinuz
 t "--module with a bzImage: refused, it takes none" 1 "^kexec: --module: vmlinuz is a bzImage kernel, which takes no modules \(multiboot kernels do\)" -- --dry-run --x-test-root="$BIOS" -c --module=x -l vmlinuz
 refused --elf32-core-headers "32-bit ELF core headers cannot describe memory above 4 GiB"
 refused --pass-memmap-cmdline "kexec-tools adds memmap= options"
-refused --reuseinitrd "reusing the initrd"
 refused --load-live-update "Xen live update"
 refused --exec-live-update "Xen live update"
+# --reuseinitrd: the initrd the running kernel kept (retain_initrd), read from
+# /sys/firmware/initrd (Linux 6.8+): 3000 bytes here, loaded as the initrd
+cp -r "$BIOS" retain-box
+printf '%s retain_initrd\n' "$(cat "$BIOS/proc/cmdline")" >retain-box/proc/cmdline
+head -c 3000 /dev/urandom >retain-box/sys/firmware/initrd
+t "--reuseinitrd: the retained initrd is the initrd" 0 "^  1 initrd +mem 0x[0-9a-f]+-0x[0-9a-f]+ memsz 0x00001000 bufsz 0x00000bb8 crc32c [0-9a-f]+ from .*/sys/firmware/initrd$" -- --dry-run --x-test-root=retain-box -c -l vmlinuz --reuseinitrd
+t "--reuseinitrd -s: handed to kexec_file_load" 0 "^kexec_file_load: kernel fd of vmlinuz, initrd .*/sys/firmware/initrd" -- --dry-run --x-test-root=retain-box -s -l vmlinuz --reuseinitrd
+t "--reuseinitrd without retain_initrd: refused, named (exit 1, as kexec-tools)" 1 "^kexec: --reuseinitrd: the running kernel was not booted with retain_initrd \(/proc/cmdline\), so it freed its initrd" -- --dry-run --x-test-root="$BIOS" -c -l vmlinuz --reuseinitrd
+cp -r retain-box retain-box-6.1 && rm retain-box-6.1/sys/firmware/initrd
+t "--reuseinitrd on a kernel without /sys/firmware/initrd: refused, named" 1 "^kexec: --reuseinitrd: the running kernel kept its initrd \(retain_initrd\) but does not show it in .*/sys/firmware/initrd \(Linux 6.8 and later show it there when they booted with one\): No such file" -- --dry-run --x-test-root=retain-box-6.1 -c -l vmlinuz --reuseinitrd
+t "--reuseinitrd with --initrd: refused" 1 "^kexec: --reuseinitrd loads the initrd the running kernel kept: not with --initrd \(one initrd only\)$" -- --dry-run --x-test-root=retain-box -c -l vmlinuz --reuseinitrd --initrd=initrd.img
 # kexec jump, as kexec-tools: --load-preserve-context loads with KEXEC_PRESERVE_CONTEXT
 # (kexec_load only) and needs --mem-max; --load-jump-back-helper loads the image that
 # returns, entered at kexec_jump_back_entry= (the purgatory fills its digits)
@@ -376,6 +386,12 @@ t "arm64: command line of 2047 bytes taken (-s)" 0 "command line \"a{2047}\"" --
 t "arm64: command line of 2048 bytes refused (-s)" 1 "^kexec: the command line \(from the command line options\) is 2048 bytes, more than 2047: arm64 kernels keep COMMAND_LINE_SIZE \(2048\)" -- "${A64_OPTS[@]}" -s -l "$A64" --append="$(as 2048)"
 t "riscv64: command line of 1023 bytes taken (-s)" 0 "command line \"a{1023}\"" -- --dry-run --x-test-arch=riscv64 --x-test-root=a64 -s -l "$RV" --append="$(as 1023)"
 t "riscv64: command line of 1024 bytes refused (-c)" 1 "^kexec: the command line \(from the command line options\) is 1024 bytes, more than 1023: riscv64 kernels keep COMMAND_LINE_SIZE \(1024\)" -- --dry-run --x-test-arch=riscv64 --x-test-root=a64 -c -l "$RV" --append="$(as 1024)"
+# --reuseinitrd on arm64 and riscv64: the same retained initrd (3000 bytes)
+mkdir -p a64-retain/proc a64-retain/sys/firmware
+cp a64/proc/iomem a64-retain/proc/ && cp a64/kexec-ng-random a64-retain/ && echo "console=ttyAMA0 retain_initrd" >a64-retain/proc/cmdline
+cp retain-box/sys/firmware/initrd a64-retain/sys/firmware/initrd
+t "arm64 --reuseinitrd: the retained initrd is the initrd" 0 "^  [0-9] initrd +mem 0x[0-9a-f]+-0x[0-9a-f]+ memsz 0x[0-9a-f]+ bufsz 0x00000bb8 crc32c [0-9a-f]+ from .*/sys/firmware/initrd$" -- --dry-run --x-test-arch=arm64 --x-test-root=a64-retain -c --dtb="$SRC/tests/fixtures/dtb/virt.dtb" -l "$A64" --reuseinitrd
+t "riscv64 --reuseinitrd: the retained initrd is the initrd" 0 "^  [0-9] initrd +mem 0x[0-9a-f]+-0x[0-9a-f]+ memsz 0x[0-9a-f]+ bufsz 0x00000bb8 crc32c [0-9a-f]+ from .*/sys/firmware/initrd$" -- --dry-run --x-test-arch=riscv64 --x-test-root=a64-retain -c --dtb="$SRC/tests/fixtures/dtb/virt.dtb" -l "$RV" --reuseinitrd
 t "arm64 UKI .dtb: the new kernel's tree" 0 "dtb .* from uki-a64-dtb.efi \(UKI .dtb section\)$" -- "${A64_OPTS[@]}" -c -l uki-a64-dtb.efi
 t "arm64 UKI .dtb listed as the device tree" 0 "^  \.dtb     at 0x[0-9a-f]{8}, 0x[0-9a-f]{8} bytes: the device tree$" -- "${A64_OPTS[@]}" -c -l uki-a64-dtb.efi
 # A version 2 tree: libfdt 1.6.1's fdt_check_full() dereferences NULL on it

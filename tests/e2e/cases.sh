@@ -49,6 +49,9 @@ E2E_CASES=(
   # ... a gzip'ed bzImage unwrapped into a sealed memfd, through both syscalls ...
   "exec_gz_c_bookworm_to_trixie_seabios exec-gz-c     seabios bookworm trixie"
   "exec_gz_s_trixie_to_bookworm_ovmf    exec-gz-s     ovmf    trixie   bookworm"
+  # ... --reuseinitrd: stage 1 (trixie 6.12: /sys/firmware/initrd) booted with
+  # retain_initrd hands its own initrd on (kexec_file_load, a sealed memfd)
+  "exec_reuseinitrd_trixie_to_bookworm_seabios exec-reuseinitrd seabios trixie bookworm"
   # ... plain `kexec K`: load, then shutdown -r now (a stand-in that runs kexec -e) ...
   "default_action_bookworm_to_trixie_seabios default-action seabios bookworm trixie"
   # ... -f: load and execute at once, never calling shutdown(8) ...
@@ -247,8 +250,9 @@ e2e_case_applies() {
     # (bookworm's kexec-tools 2.0.25 predates UKI support)
     # (nor --digest, kexec-ng's own; the atomic cases check kexec-ng's
     # messages and use its test switch)
-    # (nor is --entry-32bit through kexec-tools' bzImage64 loader checked here)
-    wrong-digest*|nocheck-wrong|exec-elf|exec-gz-*|exec-uki-*|exec-debug|exec-nocma|exec-c-sha256|exec-c32|exec-elf32-*|default-action|atomic-*) return 1 ;;
+    # (nor is --entry-32bit through kexec-tools' bzImage64 loader checked here;
+    # kexec-tools refuses --reuseinitrd on x86: "not implemented on this architecture")
+    wrong-digest*|nocheck-wrong|exec-elf|exec-gz-*|exec-uki-*|exec-debug|exec-nocma|exec-c-sha256|exec-c32|exec-elf32-*|exec-reuseinitrd|default-action|atomic-*) return 1 ;;
   esac
   return 0
 }
@@ -257,6 +261,7 @@ e2e_case_applies() {
 e2e_case_stage1_append() {
   case "$1" in
     lockdown) echo "lockdown=integrity" ;;
+    exec-reuseinitrd) echo "retain_initrd" ;;
   esac
 }
 
@@ -301,6 +306,11 @@ e2e_case_write() {
         echo '  printf "#!/bin/sh\nexec >/dev/console 2>&1\necho \"E2E: shutdown called \$*\"\nexit 1\n" >/sbin/shutdown'
         echo '  chmod +x /sbin/shutdown'
         echo '  run_cmd load $KEXEC -f -c $K2 --append="$APPEND2"'
+        ;;
+      exec-reuseinitrd)
+        echo "  run_cmd load \$KEXEC -s -l /k2/vmlinuz --reuseinitrd --append=\"\$APPEND2\" || return"
+        echo '  sysloaded load'
+        echo '  run_cmd exec $KEXEC -e'
         ;;
       exec-uki-profile)
         echo '  run_cmd load $KEXEC -c --uki-profile=@1 -l /k2/uki.efi || return'
@@ -437,6 +447,7 @@ e2e_case_check() {
           return ;;
       esac
       local unseen=0 fixed=0; [ "$kind" = exec-force ] && unseen=1
+      local E2E_STAGE2_INITRD=; [ "$kind" = exec-reuseinitrd ] && E2E_STAGE2_INITRD=stage1
       case "$kind" in exec-uki-*) fixed=1 ;; esac
       case "$kind" in
         exec-uki-*)

@@ -55,7 +55,9 @@ case "$stage" in
     dtmarker=$(tr -d '\000' </proc/device-tree/kexec-ng-marker 2>/dev/null)
     # an early microcode cpio a case put before the initrd (a UKI's .ucode)
     ucode=$(cat /kernel/x86/microcode/GenuineIntel.bin 2>/dev/null)
-    echo "E2E: stage2 kernel=$(uname -r) uptime=$uptime fw=$fw token=$token marker=$marker memtotal=$memtotal memtotal1=$memtotal1 memdiff=$diff dtmarker=$dtmarker ucode=$ucode"
+    # stage 1's initrd (it holds the kernel it loaded) handed on again: --reuseinitrd
+    k2=no; [ -e /k2/vmlinuz ] && k2=yes
+    echo "E2E: stage2 kernel=$(uname -r) uptime=$uptime fw=$fw token=$token marker=$marker memtotal=$memtotal memtotal1=$memtotal1 memdiff=$diff dtmarker=$dtmarker ucode=$ucode k2=$k2"
     echo "E2E: cmdline $(cat /proc/cmdline)"
     [ -n "$t_init_ns" ] && echo "E2E: stage2-counter t_init_ns=$t_init_ns"
     kaslr_report 2

@@ -721,7 +721,8 @@ _e2e_tail() {
 
 # _e2e_check_given LOG PREFIX VERSION TOKEN WHO WHAT: the kernel that reports
 # on "E2E: PREFIX" lines runs VERSION and was given TOKEN (its command line)
-# and the stage-2 initrd (its marker).  Prints nothing when it was, else the
+# and the stage-2 initrd (its marker; E2E_STAGE2_INITRD=stage1: stage 1's
+# initrd, --reuseinitrd).  Prints nothing when it was, else the
 # reason, naming the kernel WHO (runs) or WHAT (token, marker): "stage 2"
 # twice, or "the capture kernel" and "capture kernel".
 _e2e_check_given() {
@@ -732,6 +733,12 @@ _e2e_check_given() {
   want=$(cat "$E2E_WORK/stage2-marker.txt")
   [ "$kv" = "$v" ] || { echo "$who runs '$kv', expected $v"; return; }
   [ "$tok" = "$token" ] || { echo "$what token '$tok', expected $token (command line not passed)"; return; }
+  if [ "${E2E_STAGE2_INITRD:-}" = stage1 ]; then
+    # --reuseinitrd: stage 1's own initrd, which holds /k2 and no marker
+    [ "$mk" = MISSING ] && [ "$(_e2e_field "$log" "$p" k2)" = yes ] ||
+      { echo "$what marker '$mk', k2=$(_e2e_field "$log" "$p" k2): expected stage 1's initrd (no marker, /k2/vmlinuz)"; return; }
+    return
+  fi
   [ "$mk" = "$want" ] || { echo "$what marker '$mk', expected $want (initrd not passed)"; return; }
 }
 
