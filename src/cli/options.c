@@ -29,8 +29,11 @@ static const struct { const char *option, *why; } refusals[] = {
 	  "the running kernel has reprogrammed the interrupt controllers and timers the BIOS relies on. "
 	  "kexec-ng hands the same facts over in boot_params: use the 32-bit entry (--entry-32bit) or the "
 	  "default 64-bit one" },
-	{ "--elf32-core-headers", "32-bit ELF core headers cannot describe memory above 4 GiB; kexec-ng "
-	  "writes 64-bit ones (what --elf64-core-headers asks for), which every capture kernel reads" },
+	{ "--elf32-core-headers", "32-bit ELF core headers cannot describe memory above 4 GiB, nor a 64-bit "
+	  "kernel's virtual addresses (x86_64's text at 0xffffffff80000000 and up): kexec-tools cuts them "
+	  "to 32 bits without a word, and the capture kernel's /proc/vmcore then shows the kernel's text "
+	  "at a wrong address. kexec-ng writes 64-bit ones (what --elf64-core-headers asks for), which "
+	  "every capture kernel reads" },
 	{ "--pass-memmap-cmdline", "kexec-tools adds memmap= options to the capture kernel's command line; "
 	  "kexec-ng hands the capture kernel its memory in boot_params' e820 table, as kexec_file_load "
 	  "does, so none are needed" },
