@@ -8,6 +8,7 @@
 #   .cache/kernels/bookworm-arm64/{vmlinuz,config,version,package,signed}
 #   .cache/kernels/trixie-arm64/{vmlinuz,config,version,package,signed}
 #   .cache/kernels/backports-amd64/{...}   trixie-backports' kernel (7.x)
+#   .cache/kernels/backports-arm64/{...}   the same for arm64 (LPA2 in QEMU)
 #   .cache/kexec-tools/{sbin/kexec,lib/...,lib64/...,version}        amd64
 #   .cache/kexec-tools-arm64/{sbin/kexec,lib/...,version}             arm64
 #   .cache/busybox-arm64/{busybox,version}                           arm64
@@ -381,6 +382,9 @@ fetch_kernel trixie-amd64 "${TXAPT[@]}" -- linux-image-$ARCH
 # trixie-backports' newest kernel (7.x): the 6.17+ kexec_file flags
 fetch_kernel backports-amd64 "${TXAPT[@]}" -t trixie-backports -- linux-image-$ARCH
 fetch_kernel trixie-arm64 "${TXAPT[@]}" -- linux-image-arm64:arm64
+# ... and arm64's: LPA2 (52-bit physical and virtual addresses, 5-level
+# tables) in QEMU, where 6.12 oopses in kexec_load (tests/e2e/lib.sh)
+fetch_kernel backports-arm64 "${TXAPT[@]}" -t trixie-backports -- linux-image-arm64:arm64
 trixie_lists riscv64
 fetch_kernel trixie-riscv64 "${TXAPT[@]}" -- linux-image-riscv64:riscv64
 

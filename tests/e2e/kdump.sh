@@ -108,6 +108,10 @@ KD_CASES=(
   "a64_kdump_c_rt_bookworm_to_trixie_direct    arm64  kdump-c-rt direct  bookworm trixie   max"
   "a64_kdump_c_bookworm_to_bookworm_uefi       arm64  kdump-c    uefi    bookworm bookworm max"
   "a64_kdump_c_trixie_to_trixie_uefi           arm64  kdump-c    uefi    trixie   trixie   max"
+  # LPA2: trixie-backports' 7.x on a CPU with FEAT_LPA2, so the kernel's
+  # tables really have 5 levels for 52-bit VAs (Debian's 6.12 oopses in
+  # kexec_load there: tests/e2e/lib.sh)
+  "a64_kdump_c_lpa2_backports_direct          arm64  kdump-c    direct  backports backports max,lpa2=on,pauth-impdef=on"
   "a64_kdump_noregion_trixie_direct            arm64  noregion   direct  trixie   trixie   max"
   "a64_kdump_high_trixie_to_bookworm_direct    arm64  kdump-high direct  trixie   bookworm max"
   "a64_kdump_atomic_c_trixie_to_bookworm_direct arm64 atomic-c   direct  trixie   bookworm max"
@@ -276,7 +280,11 @@ _kd_layer_init() {
 # pages (Linux 6.12)"). (arm64 6.12 is 52-bit VA, which 1.7.8 still
 # refuses; on riscv64 1.7.8 still translates vmemmap wrongly.)
 _kd_tools_suite() {
-  if [ "$E2E_ARCH:$1" = x86_64:trixie ]; then echo forky; else echo "$1"; fi
+  case "$E2E_ARCH:$1" in
+    x86_64:trixie) echo forky ;;
+    *:backports) echo trixie ;;   # trixie-backports has no makedumpfile of its own
+    *) echo "$1" ;;
+  esac
 }
 
 # _kd_layer_tools K1: makedumpfile, readelf and their libraries.
@@ -320,7 +328,7 @@ kd_timeout() {
 # arm64 6.1 and 6.12 (52-bit VA: where makedumpfile refuses), riscv64 6.12;
 # each check costs 15-90 s of a capture kernel).
 kd_saves() {
-  case "$E2E_ARCH:$1:${2:-}" in *:kdump-c-rt:*|x86_64:kdump-c:*|arm64:kdump-c:trixie) return 0 ;; esac
+  case "$E2E_ARCH:$1:${2:-}" in *:kdump-c-rt:*|x86_64:kdump-c:*|arm64:kdump-c:trixie|arm64:kdump-c:backports) return 0 ;; esac
   return 1
 }
 
@@ -715,6 +723,12 @@ kd_check() {
   # Debian's makedumpfile (1.7.2, 1.7.6) refuses the 4K-page 52-bit-VA
   # layout of Debian's arm64 6.12 (kdump-init.sh): that oracle cannot run
   # there, and the marker must then come from vmcore-dmesg alone.
+  # trixie-backports' arm64 kernel runs on a CPU with FEAT_LPA2: its 52-bit
+  # VAs are in use (TCR_EL1.T1SZ 12, 5-level tables), not the 48-bit
+  # fallback (T1SZ 16) the other arm64 cases run with
+  if [ "$E2E_ARCH:$k1" = arm64:backports ] && ! grep -aq '^E2E: vmcoreinfo NUMBER(TCR_EL1_T1SZ)=0xc$' <<<"$lines"; then
+    echo "LPA2 not in use: the crashed kernel's VMCOREINFO has $(grep -a '^E2E: vmcoreinfo NUMBER(TCR_EL1_T1SZ)' <<<"$lines" | _e2e_brief) (52-bit VAs: 0xc)"; return
+  fi
   local va52=0
   if [ "$E2E_ARCH" = arm64 ] && [ "$(_e2e_rc "$log" dmesg)" != 0 ] &&
      grep -aq '^E2E: vmcoreinfo NUMBER(VA_BITS)=52$' <<<"$lines" &&
@@ -767,7 +781,7 @@ kd_check() {
     [ "$(_e2e_field "$log" dmesg31 save31)" = yes ] ||
       { echo "vmcore-dmesg of vmcore-save's -d 31 dump: not the log of /proc/vmcore ($(_e2e_field "$log" dmesg31 save31)): $(_e2e_out "$log" dmesg31-save31 | _e2e_brief)"; return; }
     # (trixie's makedumpfile runs with --dry-run: no file)
-    [ $va52 = 1 ] || [ "$k1" = trixie ] || [ "$(_e2e_field "$log" dmesg31 dump31)" = yes ] ||
+    [ $va52 = 1 ] || [ "$k1" = trixie ] || [ "$k1" = backports ] || [ "$(_e2e_field "$log" dmesg31 dump31)" = yes ] ||
       { echo "vmcore-dmesg of makedumpfile's -d 31 dump: not the log of /proc/vmcore ($(_e2e_field "$log" dmesg31 dump31)): $(_e2e_out "$log" dmesg31-dump31 | _e2e_brief)"; return; }
     if [ $va52 = 1 ] || [ "$E2E_ARCH" = riscv64 ]; then
       # makedumpfile refuses this kernel (52-bit VA), or (riscv64 6.12,
@@ -904,6 +918,8 @@ kd_summary() {
   if _e2e_lines "$log" | grep -a '^E2E: vmcoreinfo NUMBER(VA_BITS)=52$' >/dev/null &&
      _e2e_out "$log" dmesg | grep 'VA Bits 52 not supported' >/dev/null; then
     printf '; makedumpfile NOT RUN: it refuses VA_BITS=52 (4K pages); the marker came from vmcore-dmesg alone'
+    # the VA size the kernel ran with: 52 bits only with FEAT_LPA2 (5-level tables)
+    printf '; TCR_EL1_T1SZ %s' "$(_e2e_lines "$log" | sed -n 's/^E2E: vmcoreinfo NUMBER(TCR_EL1_T1SZ)=//p' | tr -d '\r' | head -n1)"
     [ -z "$(_e2e_field "$log" classes save31)" ] ||
       printf '; vmcore-save -d 31 pages out per class (zero,cache,private,user,free,hwpoison,offline, hex) %s' "$(_e2e_field "$log" classes save31 | sed 's/,$//')"
   else
