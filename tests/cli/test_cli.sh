@@ -279,15 +279,15 @@ t "-p without --hotplug: a header of its own size, checked" 0 "^  1 elfcorehdr  
 t "-s -p --hotplug: the kernel keeps its own header (no flag to add)" 0 "flags 0x6$" -- --dry-run --x-test-root=hotplug-crash-box -s -p --hotplug vmlinuz
 # --pass-memmap-cmdline (x86 -p, kexec_load only): the crash memory map as
 # memmap= options on the command line, boot_params' e820 the whole map
-MEMMAP_CMDLINE='command line: "elfcorehdr=0x3efff000 irqpoll memmap=exactmap memmap=640K@0K memmap=262140K@770048K"$'
-t "-c -p --pass-memmap-cmdline: memmap=exactmap and the crash map on the command line" 0 "^$MEMMAP_CMDLINE" -- --dry-run --x-test-root="$CRASH" -c -p --pass-memmap-cmdline vmlinuz --append=irqpoll
+MEMMAP_CMDLINE='command line: "elfcorehdr=0x3efff000 irqpoll nokaslr memmap=exactmap memmap=640K@0K memmap=262140K@770048K"$'
+t "-c -p --pass-memmap-cmdline: nokaslr, memmap=exactmap and the crash map on the command line" 0 "^$MEMMAP_CMDLINE" -- --dry-run --x-test-root="$CRASH" -c -p --pass-memmap-cmdline vmlinuz --append=irqpoll
 t "-p --pass-memmap-cmdline (-a): kexec_load, said why" 0 "^kexec: note: vmlinuz: --pass-memmap-cmdline: kexec_file_load builds the capture kernel's e820 itself and adds no memmap= options: loading with kexec_load$" -- --dry-run --x-test-root="$CRASH" -p --pass-memmap-cmdline vmlinuz --append=irqpoll
 t "-p --pass-memmap-cmdline (-a): the kexec_load plan with memmap=" 0 "^$MEMMAP_CMDLINE" -- --dry-run --x-test-root="$CRASH" -p --pass-memmap-cmdline vmlinuz --append=irqpoll
 t "-s -p --pass-memmap-cmdline: refused with the reason" 1 "^kexec: -s: vmlinuz: --pass-memmap-cmdline: kexec_file_load builds the capture kernel's e820 itself and adds no memmap= options: load it with kexec_load \(-c, or -a\)$" -- --dry-run --x-test-root="$CRASH" -s -p --pass-memmap-cmdline vmlinuz
 t "--pass-memmap-cmdline without -p: no effect, said" 0 "^kexec: note: --pass-memmap-cmdline has no effect without -p: it tells a capture kernel its memory \(kexec-tools ignores it too\)$" -- --dry-run --x-test-root="$BIOS" -c --pass-memmap-cmdline -l vmlinuz
 t "--pass-memmap-cmdline without -p: the command line as given" 0 '^command line: "irqpoll"$' -- --dry-run --x-test-root="$BIOS" -c --pass-memmap-cmdline -l vmlinuz --append=irqpoll
 t "--pass-memmap-cmdline on arm64: refused" 1 "^kexec: --pass-memmap-cmdline is an x86 option \(memmap= rewrites the e820 table\); on arm64 a capture kernel learns its memory from the device tree$" -- --dry-run --x-test-root="$CRASH" --x-test-arch=arm64 -p --pass-memmap-cmdline vmlinuz
-t "-p --pass-memmap-cmdline past COMMAND_LINE_SIZE: refused, naming the option" 1 "^kexec: the command line is 2[0-9]{3} bytes with the 3 memmap= options of --pass-memmap-cmdline added \(the capture kernel's memory map\), more than 2047" -- --dry-run --x-test-root="$CRASH" -c -p --pass-memmap-cmdline vmlinuz --append="$(head -c 1990 /dev/zero | tr '\0' a)"
+t "-p --pass-memmap-cmdline past COMMAND_LINE_SIZE: refused, naming the option" 1 "^kexec: the command line is 2[0-9]{3} bytes with nokaslr and the 3 memmap= options of --pass-memmap-cmdline added \(the capture kernel's memory map\), more than 2047" -- --dry-run --x-test-root="$CRASH" -c -p --pass-memmap-cmdline vmlinuz --append="$(head -c 1990 /dev/zero | tr '\0' a)"
 t "-e with nothing loaded" 255 "nothing has been loaded" -- -e --x-test-root="$BIOS"
 t "-c load refused (seatbelt) is explained" 255 "kexec_load refused: KEXEC_NG_FORBID_SYSCALLS is set" -- --x-test-root="$BIOS" -c -l vmlinuz
 t "-s load refused is not a fallback" 255 "kexec_file_load of vmlinuz refused: KEXEC_NG_FORBID_SYSCALLS" -- --x-test-root="$BIOS" -s -l vmlinuz

@@ -60,7 +60,9 @@ set -uo pipefail
 #                  whole machine's, so the capture kernel must take its memory
 #                  from memmap=exactmap memmap=SIZEK@STARTK... on its command
 #                  line: its System RAM only the crash region (less the
-#                  header) and the low 640 KiB
+#                  header) and the low 640 KiB (without the nokaslr kexec-ng
+#                  adds, Debian's KASLR decompressor ran at 0x44c00000, in the
+#                  crashed kernel's RAM: this check failed)
 #   kdump-s        -p through kexec_file_load (-s, KEXEC_FILE_ON_CRASH)
 #   kdump-high     -p (-c) with crashkernel=192M,high in a 5 GiB guest: a
 #                  region above 4 GiB plus the kernel's automatic low one
@@ -606,8 +608,8 @@ kd_check_memmap() {
   cs=$((0x${region%-*})) ce=$((0x${region#*-} + 1))
   cmdline=$(_e2e_lines "$log" | sed -n 's/^E2E: cmdline //p' | tail -n1)
   case " $cmdline " in
-    *" memmap=exactmap "*) ;;
-    *) echo "the capture kernel's command line has no memmap=exactmap: $(_e2e_brief <<<"$cmdline")"; return ;;
+    *" nokaslr memmap=exactmap "*) ;;
+    *) echo "the capture kernel's command line has no \"nokaslr memmap=exactmap\": $(_e2e_brief <<<"$cmdline")"; return ;;
   esac
   for w in $cmdline; do
     case "$w" in memmap=*K@*K) ;; *) continue ;; esac

@@ -202,6 +202,14 @@ static void put_text(char *out, size_t size, size_t *len, const char *fmt, ...)
  * gives the kernel anything to do with them), as is RAM under 100 KiB
  * (kexec-tools': not worth the room on the command line); an ACPI range's
  * end is rounded up to a KiB so the last bytes of its tables stay in.
+ *
+ * nokaslr first, which kexec-tools does not add: a KASLR kernel's
+ * decompressor picks where to run from boot_params' e820 before the kernel
+ * reads memmap= (arch/x86/boot/compressed/kaslr.c skips the SIZE@START
+ * options), so with the whole map in that table it may land anywhere in
+ * the crashed kernel's RAM, over the memory the dump is of (seen in QEMU:
+ * Debian's 6.1 at 0x44c00000, its region at 0x6e000000). Without KASLR it
+ * runs where it was loaded, in the crash region, in the room kept for it.
  * Returns the text's length (it may be longer than `size`); *ret_count the
  * memmap= options in it.
  */
@@ -213,7 +221,7 @@ static size_t memmap_options(const struct kx_memmap *crash_map, char *out, size_
 	unsigned int count = 1;
 
 	out[0] = '\0';
-	put_text(out, size, &len, " memmap=exactmap");
+	put_text(out, size, &len, " nokaslr memmap=exactmap");
 	for (unsigned int i = 0; i < crash_map->count; i++) {
 		const struct kx_range *r = &crash_map->ranges[i];
 		uint64_t start_kib = r->start / 1024, end_kib = r->end / 1024;
@@ -263,8 +271,8 @@ static int add_crash_handoff(struct kx_plan *plan, struct kx_placer *p, const st
 	char text[sizeof(plan->cmdline)], what[160];
 	unsigned int count;
 	size_t len = memmap_options(e820, text, sizeof(text), &count);
-	snprintf(what, sizeof(what), "the %u memmap= options of --pass-memmap-cmdline added (the capture "
-		 "kernel's memory map)", count);
+	snprintf(what, sizeof(what), "nokaslr and the %u memmap= options of --pass-memmap-cmdline added (the "
+		 "capture kernel's memory map)", count);
 	return append_cmdline(plan, ctx, text, len, what, err);
 }
 
@@ -569,8 +577,10 @@ const struct kx_arch_ops kx_arch_x86_64 = {
 	"      --args-none            an ELF kernel gets no arguments at all\n"
 	"      --module=\"FILE ARGS\"  a multiboot kernel's module with its command line\n"
 	"                             (repeatable, in order; Xen: dom0's kernel, then initrd)\n"
+	"      --pass-memmap-cmdline  with -p: the capture kernel's memory as memmap=exactmap\n"
+	"                             memmap=... on its command line (kexec_load only)\n"
 	"      --reuse-video-type, --elf64-core-headers\n"
 	"                             what kexec-ng always does (screen_info kept, ELF64 headers)\n"
 	"  Refused with the reason (kexec(8), KEXEC-TOOLS OPTIONS):\n"
-	"  --real-mode, --elf32-core-headers, --pass-memmap-cmdline\n",
+	"  --real-mode, --elf32-core-headers\n",
 };
