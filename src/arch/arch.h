@@ -38,6 +38,10 @@ struct kx_arch_ops {
 	/* kexec jump (KEXEC_PRESERVE_CONTEXT): the kernel has CONFIG_KEXEC_JUMP
 	 * on x86 only, and only the x86_64 purgatory hands the return address on */
 	bool kexec_jump;
+	/* A capture kernel told its memory on its command line (memmap=exactmap,
+	 * then memmap=SIZE@START...: x86's e820 rewritten; kexec-tools'
+	 * --pass-memmap-cmdline exists only there) */
+	bool memmap_cmdline;
 	const struct kx_format_ops *const *formats; /* NULL-terminated */
 	/* Turn a described kernel into segments, entry and flags. */
 	int (*build_plan)(const struct kx_plan_ctx *ctx, const struct kx_kernel_desc *kernel,

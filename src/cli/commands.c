@@ -87,7 +87,7 @@ static struct kx_load_request request_of(const struct kx_options *o, const struc
 		/* --console-serial: kexec-tools' purgatory reports on --serial, by default ttyS0 */
 		.serial = o->serial ? o->serial : o->console_serial ? "ttyS0" : NULL,
 		.serial_baud = o->serial_baud, .console_vga = o->console_vga, .reset_vga = o->reset_vga,
-		.entry_32bit = o->entry_32bit, .args = o->args,
+		.entry_32bit = o->entry_32bit, .args = o->args, .pass_memmap_cmdline = o->pass_memmap_cmdline,
 		.crash = o->panic, .crash_hotplug = o->hotplug, .mem_min = o->mem_min, .mem_max = o->mem_max,
 		.have_entry = o->have_entry, .entry = o->entry, .no_checks = o->no_checks,
 		.digest_kind = o->digest, .digest_given = o->digest_given,

@@ -13,7 +13,7 @@ enum {
 	OPT_HOTPLUG, OPT_NO_CMA, OPT_FORCE_DTB, OPT_SERIAL_BAUD, OPT_CONSOLE_SERIAL, OPT_CONSOLE_VGA, OPT_RESET_VGA, OPT_ALWAYS, OPT_DIGEST,
 	OPT_TEST_WRONG_DIGEST, OPT_TEST_ROOT, OPT_TEST_ARCH, OPT_TEST_MISALIGNED,
 	OPT_ENTRY_32BIT, OPT_ARGS_LINUX, OPT_ARGS_ELF, OPT_ARGS_NONE,
-	OPT_MODULE, OPT_REUSE_INITRD,
+	OPT_MODULE, OPT_REUSE_INITRD, OPT_PASS_MEMMAP_CMDLINE,
 	OPT_REFUSED = 512,           /* + the index in refusals[] */
 };
 
@@ -34,9 +34,6 @@ static const struct { const char *option, *why; } refusals[] = {
 	  "to 32 bits without a word, and the capture kernel's /proc/vmcore then shows the kernel's text "
 	  "at a wrong address. kexec-ng writes 64-bit ones (what --elf64-core-headers asks for), which "
 	  "every capture kernel reads" },
-	{ "--pass-memmap-cmdline", "kexec-tools adds memmap= options to the capture kernel's command line; "
-	  "kexec-ng hands the capture kernel its memory in boot_params' e820 table, as kexec_file_load "
-	  "does, so none are needed" },
 	{ "--load-live-update", "Xen live update is the Xen hypervisor's kexec, which kexec-ng does not "
 	  "drive: use kexec-tools under Xen" },
 	{ "--exec-live-update", "Xen live update is the Xen hypervisor's kexec, which kexec-ng does not "
@@ -101,11 +98,13 @@ static const struct option long_options[] = {
 	{ "args-none", no_argument, NULL, OPT_ARGS_NONE },
 	/* multiboot kernels' modules: "FILE ARGS", repeatable (kexec-tools') */
 	{ "module", required_argument, NULL, OPT_MODULE },
+	/* x86 crash loads (kexec_load): the capture kernel's memory as
+	 * memmap=exactmap memmap=... on its command line */
+	{ "pass-memmap-cmdline", no_argument, NULL, OPT_PASS_MEMMAP_CMDLINE },
 	{ "elf32-core-headers", no_argument, NULL, OPT_REFUSED + 1 },
-	{ "pass-memmap-cmdline", no_argument, NULL, OPT_REFUSED + 2 },
 	{ "reuseinitrd", no_argument, NULL, OPT_REUSE_INITRD },
-	{ "load-live-update", no_argument, NULL, OPT_REFUSED + 3 },
-	{ "exec-live-update", no_argument, NULL, OPT_REFUSED + 4 },
+	{ "load-live-update", no_argument, NULL, OPT_REFUSED + 2 },
+	{ "exec-live-update", no_argument, NULL, OPT_REFUSED + 3 },
 	/* test-only */
 	{ "x-test-wrong-digest", no_argument, NULL, OPT_TEST_WRONG_DIGEST },
 	{ "x-test-root", required_argument, NULL, OPT_TEST_ROOT },
@@ -344,6 +343,7 @@ static int setting_option(struct kx_options *o, int c, struct kx_error *err)
 	case OPT_ARGS_LINUX: o->args = KX_ARGS_LINUX; return 0;
 	case OPT_ARGS_ELF: o->args = KX_ARGS_ELF; return 0;
 	case OPT_ARGS_NONE: o->args = KX_ARGS_NONE; return 0;
+	case OPT_PASS_MEMMAP_CMDLINE: o->pass_memmap_cmdline = true; return 0;
 	case OPT_MODULE:
 		if (!optarg[0] || optarg[0] == ' ')
 			return kx_fail(err, KX_E_USAGE, "--module=\"%s\": give FILE, then its arguments after a space",

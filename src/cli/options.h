@@ -62,6 +62,7 @@ struct kx_options {
 	bool entry_32bit;          /* --entry-32bit: a bzImage through its 32-bit entry */
 	enum kx_boot_args args;    /* --args-linux/--args-elf/--args-none: the last one given */
 	bool preserve_context;     /* --load-preserve-context: KEXEC_PRESERVE_CONTEXT (kexec jump) */
+	bool pass_memmap_cmdline;  /* --pass-memmap-cmdline (x86 -p): memmap= options, not boot_params' e820 */
 	const char *modules[KX_MODULES_MAX]; /* --module="FILE ARGS", in order */
 	unsigned int nr_modules;
 	struct kx_test_switches test;  /* --x-test-*: kexec(8), TESTING */

@@ -55,6 +55,8 @@ struct kx_plan_options {
 	bool reset_vga;              /* x86: --reset-vga, the purgatory sets VGA text mode 3 first */
 	bool crash;                  /* -p */
 	bool crash_hotplug;          /* --hotplug: the kernel may rewrite the ELF core header */
+	bool pass_memmap_cmdline;    /* x86 -p: the crash memory map as memmap= options, boot_params'
+				      * e820 the full one (kexec-tools' --pass-memmap-cmdline) */
 	bool no_efi;                 /* --noefi */
 	bool entry_32bit;            /* x86: --entry-32bit, a bzImage through its 32-bit entry */
 	enum kx_boot_args args;      /* x86: --args-linux/--args-elf/--args-none, last given */

@@ -350,6 +350,12 @@ int kx_load_prepare(struct kx_load *ld, const struct kx_load_request *rq, struct
 	if (rq->preserve_context)
 		kx_note(&ld->notes, "--load-preserve-context: kexec_load only (kexec_file_load has no "
 			"KEXEC_PRESERVE_CONTEXT)");
+	if (rq->pass_memmap_cmdline && !rq->arch->memmap_cmdline)
+		return kx_fail(err, KX_E_USAGE, "--pass-memmap-cmdline is an x86 option (memmap= rewrites the e820 "
+			       "table); on %s a capture kernel learns its memory from the device tree", rq->arch->name);
+	if (rq->pass_memmap_cmdline && !rq->crash)
+		kx_note(&ld->notes, "--pass-memmap-cmdline has no effect without -p: it tells a capture kernel its "
+			"memory (kexec-tools ignores it too)");
 	if (rq->dtb && !rq->arch->tree_source(rq->dtb))
 		return kx_fail(err, KX_E_USAGE, "--dtb is not supported on %s: its kernels learn the machine from "
 			       "ACPI and boot_params, and a device tree in setup_data (SETUP_DTB) is not implemented",
@@ -387,6 +393,7 @@ static int build_plan(struct kx_load *ld, bool crash, struct kx_plan *plan, stru
 		.no_checks = rq->no_checks, .digest_kind = rq->digest_kind,
 		.test_wrong_digest = rq->test.wrong_digest,
 		.crash = crash, .crash_hotplug = crash && rq->crash_hotplug, .no_efi = rq->no_efi,
+		.pass_memmap_cmdline = crash && rq->pass_memmap_cmdline,
 		.preserve_context = rq->preserve_context,
 		.serial_baud = rq->serial_baud, .console_vga = rq->console_vga, .reset_vga = rq->reset_vga,
 		.entry_32bit = rq->entry_32bit, .args = rq->args,
@@ -434,6 +441,11 @@ bool kx_load_needs_kexec_load(const struct kx_load *ld, char *why, size_t len)
 {
 	struct kx_plan_options lo = { .entry_32bit = ld->rq.entry_32bit, .args = ld->rq.args };
 
+	if (ld->rq.crash && ld->rq.pass_memmap_cmdline) {
+		snprintf(why, len, "--pass-memmap-cmdline: kexec_file_load builds the capture kernel's e820 "
+			 "itself and adds no memmap= options");
+		return true;
+	}
 	return ld->format && ld->format->needs_kexec_load &&
 	       ld->format->needs_kexec_load(ld->unwrapped.kernel->bytes, &lo, why, len);
 }

@@ -60,6 +60,8 @@ struct kx_load_request {
 	bool uki_profile_given;      /* given for a file that is no UKI: refused */
 	bool crash;                  /* -p */
 	bool crash_hotplug;          /* --hotplug (with -p): the kernel keeps the core header current */
+	bool pass_memmap_cmdline;    /* --pass-memmap-cmdline (x86, with -p): the capture kernel learns
+				      * its memory from memmap= options (kexec_load only) */
 	uint64_t mem_min, mem_max;
 	bool have_entry;
 	uint64_t entry;
@@ -121,8 +123,9 @@ int kx_load_prepare(struct kx_load *ld, const struct kx_load_request *rq, struct
  * kernel. Notes (an assumption of the format, an option without effect
  * here) are appended to ld->notes.
  */
-/* The image, as asked, is one only kexec_load can load (the format says why,
- * in `why`): -a then skips kexec_file_load, -s refuses. */
+/* The image, as asked, is one only kexec_load can load (the format, or an
+ * option only kexec_load honours, says why, in `why`): -a then skips
+ * kexec_file_load, -s refuses. */
 bool kx_load_needs_kexec_load(const struct kx_load *ld, char *why, size_t len);
 int kx_load_build_plan(struct kx_load *ld, struct kx_plan *plan, struct kx_error *err);
 

@@ -94,8 +94,7 @@ t "32-bit entry: --entry above 4 GiB refused" 1 "^kexec: --entry=0x100000000: th
 t "not relocatable, -s: refused with the reason" 1 "^kexec: -s: vmlinuz-fixed: relocatable_kernel \(at 0x234\) is 0: it runs only at 0x100000, and kexec_file_load places a bzImage where it finds room: load it with kexec_load" -- --dry-run --x-test-root="$BIOS" -s -l vmlinuz-fixed
 t "not relocatable, -p: refused, it cannot run in the crash region" 252 "vmlinuz-fixed: relocatable_kernel \(at 0x234\) is 0: it runs only at 0x100000, outside the crash kernel region" -- --dry-run --x-test-root="$SRC/tests/fixtures/crash-box" -c -p -l vmlinuz-fixed
 t "--module with a bzImage: refused, it takes none" 1 "^kexec: --module: vmlinuz is a bzImage kernel, which takes no modules \(multiboot kernels do\)" -- --dry-run --x-test-root="$BIOS" -c --module=x -l vmlinuz
-refused --elf32-core-headers "32-bit ELF core headers cannot describe memory above 4 GiB"
-refused --pass-memmap-cmdline "kexec-tools adds memmap= options"
+refused --elf32-core-headers "32-bit ELF core headers cannot describe memory above 4 GiB, nor a 64-bit kernel's virtual addresses"
 refused --load-live-update "Xen live update"
 refused --exec-live-update "Xen live update"
 # --reuseinitrd: the initrd the running kernel kept (retain_initrd), read from
@@ -288,6 +287,17 @@ t "-p --hotplug: KEXEC_UPDATE_ELFCOREHDR (x86)" 0 "^flags: 0x3e0005$" -- --dry-r
 t "-p --hotplug: the header gets the room crash_elfcorehdr_size asks for, unchecked" 0 "^  1 elfcorehdr   mem 0x[0-9a-f]+-0x[0-9a-f]+ memsz 0x000e1000 bufsz 0x00001000 .* \(not checked by the purgatory: the kernel rewrites it on hotplug\)$" -- --dry-run --x-test-root=hotplug-crash-box -c -p --hotplug vmlinuz
 t "-p without --hotplug: a header of its own size, checked" 0 "^  1 elfcorehdr   mem 0x[0-9a-f]+-0x[0-9a-f]+ memsz 0x00001000 bufsz 0x00001000 [^(]*$" -- --dry-run --x-test-root=hotplug-crash-box -c -p vmlinuz
 t "-s -p --hotplug: the kernel keeps its own header (no flag to add)" 0 "flags 0x6$" -- --dry-run --x-test-root=hotplug-crash-box -s -p --hotplug vmlinuz
+# --pass-memmap-cmdline (x86 -p, kexec_load only): the crash memory map as
+# memmap= options on the command line, boot_params' e820 the whole map
+MEMMAP_CMDLINE='command line: "elfcorehdr=0x3efff000 irqpoll nokaslr memmap=exactmap memmap=640K@0K memmap=262140K@770048K"$'
+t "-c -p --pass-memmap-cmdline: nokaslr, memmap=exactmap and the crash map on the command line" 0 "^$MEMMAP_CMDLINE" -- --dry-run --x-test-root="$CRASH" -c -p --pass-memmap-cmdline vmlinuz --append=irqpoll
+t "-p --pass-memmap-cmdline (-a): kexec_load, said why" 0 "^kexec: note: vmlinuz: --pass-memmap-cmdline: kexec_file_load builds the capture kernel's e820 itself and adds no memmap= options: loading with kexec_load$" -- --dry-run --x-test-root="$CRASH" -p --pass-memmap-cmdline vmlinuz --append=irqpoll
+t "-p --pass-memmap-cmdline (-a): the kexec_load plan with memmap=" 0 "^$MEMMAP_CMDLINE" -- --dry-run --x-test-root="$CRASH" -p --pass-memmap-cmdline vmlinuz --append=irqpoll
+t "-s -p --pass-memmap-cmdline: refused with the reason" 1 "^kexec: -s: vmlinuz: --pass-memmap-cmdline: kexec_file_load builds the capture kernel's e820 itself and adds no memmap= options: load it with kexec_load \(-c, or -a\)$" -- --dry-run --x-test-root="$CRASH" -s -p --pass-memmap-cmdline vmlinuz
+t "--pass-memmap-cmdline without -p: no effect, said" 0 "^kexec: note: --pass-memmap-cmdline has no effect without -p: it tells a capture kernel its memory \(kexec-tools ignores it too\)$" -- --dry-run --x-test-root="$BIOS" -c --pass-memmap-cmdline -l vmlinuz
+t "--pass-memmap-cmdline without -p: the command line as given" 0 '^command line: "irqpoll"$' -- --dry-run --x-test-root="$BIOS" -c --pass-memmap-cmdline -l vmlinuz --append=irqpoll
+t "--pass-memmap-cmdline on arm64: refused" 1 "^kexec: --pass-memmap-cmdline is an x86 option \(memmap= rewrites the e820 table\); on arm64 a capture kernel learns its memory from the device tree$" -- --dry-run --x-test-root="$CRASH" --x-test-arch=arm64 -p --pass-memmap-cmdline vmlinuz
+t "-p --pass-memmap-cmdline past COMMAND_LINE_SIZE: refused, naming the option" 1 "^kexec: the command line is 2[0-9]{3} bytes with nokaslr and the 3 memmap= options of --pass-memmap-cmdline added \(the capture kernel's memory map\), more than 2047" -- --dry-run --x-test-root="$CRASH" -c -p --pass-memmap-cmdline vmlinuz --append="$(head -c 1990 /dev/zero | tr '\0' a)"
 t "-e with nothing loaded" 255 "nothing has been loaded" -- -e --x-test-root="$BIOS"
 t "-c load refused (seatbelt) is explained" 255 "kexec_load refused: KEXEC_NG_FORBID_SYSCALLS is set" -- --x-test-root="$BIOS" -c -l vmlinuz
 t "-s load refused is not a fallback" 255 "kexec_file_load of vmlinuz refused: KEXEC_NG_FORBID_SYSCALLS" -- --x-test-root="$BIOS" -s -l vmlinuz
@@ -483,6 +493,9 @@ fi
 golden "golden --dry-run, BIOS box" cli-bios-box.txt --dry-run --x-test-root="$BIOS" -c -l vmlinuz --initrd=initrd.img --append="console=ttyS0 root=/dev/vda"
 golden "golden --dry-run --load-preserve-context (kexec jump), BIOS box" cli-jump.txt --dry-run --x-test-root="$BIOS" --load-preserve-context --mem-max=0xfffffff vmlinuz --initrd=initrd.img --append="console=ttyS0"
 golden "golden --dry-run --load-jump-back-helper, entry from /proc/cmdline" cli-jump-back.txt --dry-run --x-test-root=jumped-box --load-jump-back-helper
+# (the BIOS box's seed: boot_params' setup_data random seed, and so its digest, the same every run)
+cp -r "$CRASH" seeded-crash-box; cp "$BIOS/kexec-ng-random" seeded-crash-box/
+golden "golden --dry-run -p --pass-memmap-cmdline, crash box" cli-crash-memmap.txt --dry-run --x-test-root=seeded-crash-box -p --pass-memmap-cmdline vmlinuz --initrd=initrd.img --append="irqpoll nr_cpus=1"
 golden "golden --dry-run, EFI box, default mode" cli-efi-box.txt --dry-run --x-test-root="$EFI" -l vmlinuz --initrd=initrd.img --append="console=ttyS0 root=/dev/vda"
 
 echo "1..$n"

@@ -80,6 +80,9 @@ if [ -e /proc/vmcore ]; then
   vsize=$(stat -c %s /proc/vmcore 2>/dev/null)
   echo "E2E: kdump2 kernel=$(uname -r) uptime=$uptime fw=$fw token=$token marker=$marker memtotal=$memtotal cpus=$cpus vmcore_size=$vsize"
   echo "E2E: cmdline $(cat /proc/cmdline)"
+  # the RAM this kernel took (kdump.sh's kdump-memmap: the memmap= options'
+  # in place of the e820 table boot_params gave it)
+  sed -n 's/^\([0-9a-f]*-[0-9a-f]*\) : System RAM$/E2E: ram2 \1/p' /proc/iomem
   # kdump.sh's atomic cases: which capture kernel came up is the question,
   # not what the dump holds (the other cases run the tools)
   case " $(cat /proc/cmdline) " in

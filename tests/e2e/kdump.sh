@@ -55,6 +55,14 @@ set -uo pipefail
 #                  is KERNEL2, .initrd the capture initrd and .cmdline the
 #                  capture command line with the token; no --initrd, no
 #                  --append, and stage 1 has no /k2/vmlinuz or initrd.img
+#   kdump-memmap   -p --pass-memmap-cmdline in the default mode, which loads
+#                  through kexec_load and says why: boot_params' e820 is the
+#                  whole machine's, so the capture kernel must take its memory
+#                  from memmap=exactmap memmap=SIZEK@STARTK... on its command
+#                  line: its System RAM only the crash region (less the
+#                  header) and the low 640 KiB (without the nokaslr kexec-ng
+#                  adds, Debian's KASLR decompressor ran at 0x44c00000, in the
+#                  crashed kernel's RAM: this check failed)
 #   kdump-s        -p through kexec_file_load (-s, KEXEC_FILE_ON_CRASH)
 #   kdump-high     -p (-c) with crashkernel=192M,high in a 5 GiB guest: a
 #                  region above 4 GiB plus the kernel's automatic low one
@@ -97,6 +105,7 @@ KD_CASES=(
   "kdump_c_trixie_to_trixie_ovmf               x86_64 kdump-c    ovmf    trixie   trixie"
   "kdump_c_uki_bookworm_to_trixie_seabios      x86_64 kdump-c-uki seabios bookworm trixie"
   "kdump_s_trixie_to_bookworm_seabios          x86_64 kdump-s    seabios trixie   bookworm"
+  "kdump_memmap_bookworm_to_bookworm_seabios   x86_64 kdump-memmap seabios bookworm bookworm"
   "kdump_noregion_bookworm_seabios             x86_64 noregion   seabios bookworm bookworm"
   "kdump_high_trixie_to_trixie_seabios         x86_64 kdump-high seabios trixie   trixie"
   "kdump_highonly_bookworm_to_trixie_seabios   x86_64 kdump-highonly seabios bookworm trixie"
@@ -512,6 +521,7 @@ kd_case_write() {
   local kind=$1 token=$2 f=$3 k1=$4 sw=-c ap=' --append="$APPEND2"'
   case "$kind" in
     kdump-s|atomic-s) sw=-s ;;
+    kdump-memmap) sw=--pass-memmap-cmdline ;;
     kdump-hotplug) sw="-c --hotplug" ;;
     kdump-hotplug-s) sw="-s --hotplug" ;;
   esac
@@ -590,6 +600,38 @@ kd_case_write() {
     esac
     echo '}'
   } >"$f"
+}
+
+# kd_check_memmap LOG: kdump-memmap's load and capture kernel: the default
+# mode said it loads with kexec_load; /proc/cmdline has memmap=exactmap and
+# RAM options (memmap=SIZEK@STARTK) covering the crash region but its header
+# (1 MiB of slack); the capture kernel's System RAM lies in that region and
+# the low 640 KiB (the crash map's RAM), though boot_params' e820 held the
+# whole machine's. Prints the reason it failed, or nothing.
+kd_check_memmap() {
+  local log=$1 region cs ce cmdline w size at covered=0 r rs re nram=0
+  _e2e_out "$log" load | grep -- '--pass-memmap-cmdline: kexec_file_load builds .*: loading with kexec_load$' >/dev/null ||
+    { echo "-p --pass-memmap-cmdline did not say it loads with kexec_load: $(_e2e_out "$log" load | _e2e_brief)"; return; }
+  region=$(_e2e_lines "$log" | sed -n 's/^E2E: iomem \([0-9a-f]*-[0-9a-f]*\) : Crash kernel$/\1/p' | tail -n1)
+  cs=$((0x${region%-*})) ce=$((0x${region#*-} + 1))
+  cmdline=$(_e2e_lines "$log" | sed -n 's/^E2E: cmdline //p' | tail -n1)
+  case " $cmdline " in
+    *" nokaslr memmap=exactmap "*) ;;
+    *) echo "the capture kernel's command line has no \"nokaslr memmap=exactmap\": $(_e2e_brief <<<"$cmdline")"; return ;;
+  esac
+  for w in $cmdline; do
+    case "$w" in memmap=*K@*K) ;; *) continue ;; esac
+    size=${w#memmap=}; size=${size%%K@*}; at=${w#*@}; at=${at%K}
+    [ $((at * 1024)) -ge $cs ] && [ $(((at + size) * 1024)) -le $ce ] && covered=$((covered + size * 1024))
+  done
+  [ $covered -ge $((ce - cs - (1 << 20))) ] ||
+    { echo "memmap=...K@...K cover $((covered >> 10)) KiB of the $(((ce - cs) >> 10)) KiB crash region: $(_e2e_brief <<<"$cmdline")"; return; }
+  for r in $(_e2e_lines "$log" | sed -n 's/^E2E: ram2 //p'); do
+    rs=$((0x${r%-*})) re=$((0x${r#*-} + 1)) nram=$((nram + 1))
+    { [ $rs -ge $cs ] && [ $re -le $ce ]; } || [ $re -le $((0xa0000)) ] ||
+      { echo "the capture kernel has System RAM $r outside the crash region $region and the low 640 KiB (memmap=exactmap not taken?)"; return; }
+  done
+  [ $nram -gt 0 ] || echo "the capture kernel reported no System RAM in /proc/iomem"
 }
 
 # kd_check KIND K1 K2 LOG TOKEN QEMU_RC VDMESG: the reason a case failed, or
@@ -674,6 +716,10 @@ kd_check() {
   vsize=$(_e2e_field "$log" kdump2 vmcore_size)
   why=$(_e2e_check_given "$log" kdump2 "$v2" "$token" "the capture kernel" "capture kernel")
   [ -z "$why" ] || { echo "$why"; return; }
+  if [ "$kind" = kdump-memmap ]; then
+    why=$(kd_check_memmap "$log")
+    [ -z "$why" ] || { echo "$why"; return; }
+  fi
   [ -n "$mem2" ] && [ "$mem2" -lt $((crash_size / 1024)) ] ||
     { echo "the capture kernel has MemTotal ${mem2:-?} kB, not less than the $((crash_size >> 20)) MiB crash region"; return; }
   [ -n "$vsize" ] && [ "$vsize" -gt 0 ] || { echo "/proc/vmcore is empty"; return; }
@@ -1096,6 +1142,7 @@ run_arch() {
       case "$kind" in
         noregion) ;;
         atomic-*) s=": $(grep -c . <<<"$(kd_atomic_table "$kind")") steps as expected; the surviving capture kernel ran, /proc/vmcore $(( $(_e2e_field "$log" kdump2 vmcore_size) >> 20 )) MiB" ;;
+        kdump-memmap) s=": $(kd_summary "$log"); the capture kernel's$(_e2e_lines "$log" | sed -n 's/^E2E: cmdline //p' | tail -n1 | tr ' ' '\n' | grep '^memmap=' | sed 's/^/ /' | tr -d '\n'), its System RAM $(_e2e_lines "$log" | sed -n 's/^E2E: ram2 //p' | tr '\n' ' ' | sed 's/ $//')" ;;
         *) s=": $(kd_summary "$log")" ;;
       esac
       echo "PASS $name ($E2E_QEMU_SECS s)$s${crashed:+; $crashed}"

@@ -711,6 +711,121 @@ KX_TEST(crash_high_only_refuses_a_below_4g_kernel)
 	built_free(&b);
 }
 
+/* ---- --pass-memmap-cmdline: the crash memory map as memmap= options ---- */
+
+#define TINY_LOW_START 0x2e000000ULL  /* a 64 KiB crashk_low_res: RAM under 100 KiB, left out */
+#define ACPI_START     0xe0000ULL      /* ACPI tables ending off a KiB boundary */
+#define ACPI_END       0xe0a01ULL
+#define NVS_START      0xe1000ULL
+#define PRAM_START     0x1000000000ULL /* legacy persistent memory (e820 type 12), 256 MiB */
+
+/* The crash-box facts plus a tiny low crash region and the firmware's
+ * ACPI, NVS and PRAM ranges (the fixture, a SeaBIOS guest's iomem, has none). */
+static int crash_box_for_memmap(void)
+{
+	struct kx_error err = { 0 };
+	char root[1024];
+	if (read_fixture("crash-box") < 0)
+		return -1;
+	snprintf(root, sizeof(root), "%s/tests/fixtures/crash-box", kx_test_env("KX_SRCDIR", "."));
+	if (kx_crash_facts_read(&crash_facts, root, &err) < 0 ||
+	    kx_memmap_add(&facts.crash_regions, TINY_LOW_START, TINY_LOW_START + 0x10000, KX_MEM_CRASH, &err) < 0 ||
+	    kx_memmap_add(&facts.firmware_map, ACPI_START, ACPI_END, KX_MEM_ACPI, &err) < 0 ||
+	    kx_memmap_add(&facts.firmware_map, NVS_START, NVS_START + 0x1000, KX_MEM_NVS, &err) < 0 ||
+	    kx_memmap_add(&facts.firmware_map, PRAM_START, PRAM_START + 0x10000000, KX_MEM_PRAM, &err) < 0) {
+		printf("#   %s\n", err.message);
+		return -1;
+	}
+	kx_memmap_sort(&facts.crash_regions);
+	kx_memmap_sort(&facts.firmware_map);
+	return 0;
+}
+
+/* The e820 table of a boot_params segment equals `map`, entry by entry. */
+static bool e820_is(const struct kx_segment *bp, const struct kx_memmap *map)
+{
+	if (bp->buf[BP_E820_ENTRIES] != map->count)
+		return false;
+	for (unsigned int i = 0; i < map->count; i++) {
+		const uint8_t *e = bp->buf + BP_E820_TABLE + 20 * i;
+		const struct kx_range *r = &map->ranges[i];
+		if (le64(e) != r->start || le64(e + 8) != r->end - r->start || le32(e + 16) != r->type)
+			return false;
+	}
+	return true;
+}
+
+KX_TEST(crash_pass_memmap_cmdline)
+{
+	struct built b;
+	CHECK(crash_box_for_memmap() == 0);
+	struct kx_plan_options o = { .crash = true, .pass_memmap_cmdline = true };
+	int r = build(&b, "irqpoll", 3 * 4096, &o);
+	if (r < 0)
+		printf("#   %s\n", b.err.message);
+	CHECK(r == 0);
+	const struct kx_segment *hdr = segment(&b.plan, "elfcorehdr"), *bp = segment(&b.plan, "boot_params");
+	CHECK(hdr && bp);
+	/* nokaslr (the decompressor would choose from the whole e820), then
+	 * in address order: the low 640 KiB; the ACPI tables, their end
+	 * 0xe0a01 rounded up to 899K; NVS; the 64 KiB low region left out;
+	 * crashk_res (0x2f000000-0x3effffff) around the header, a piece
+	 * under 100 KiB left out too; the persistent memory. Reserved ranges
+	 * (the header among them) are not there. */
+	uint64_t hdr_end = hdr->mem + hdr->memsz;
+	char above[64] = "", want[512];
+	if ((0x3f000000 - hdr_end) / 1024 >= 100)
+		snprintf(above, sizeof(above), " memmap=%" PRIu64 "K@%" PRIu64 "K", (0x3f000000 - hdr_end) / 1024,
+			 hdr_end / 1024);
+	snprintf(want, sizeof(want), "elfcorehdr=0x%" PRIx64 " irqpoll nokaslr memmap=exactmap memmap=640K@0K "
+		 "memmap=3K#896K memmap=4K#900K memmap=%" PRIu64 "K@770048K%s memmap=262144K!67108864K",
+		 hdr->mem, (hdr->mem - 0x2f000000) / 1024, above);
+	CHECK(!strcmp(b.plan.cmdline, want));
+	if (strcmp(b.plan.cmdline, want))
+		printf("#   got  %s\n#   want %s\n", b.plan.cmdline, want);
+	CHECK(!strcmp((const char *)bp->buf + 4096, want));
+	/* boot_params' e820: the machine's whole map, as for a normal load */
+	CHECK(e820_is(bp, &facts.firmware_map));
+	built_free(&b);
+
+	/* without the option: the same crash map in the e820 (persistent
+	 * memory too), nothing on the command line */
+	o.pass_memmap_cmdline = false;
+	CHECK(build(&b, "irqpoll", 3 * 4096, &o) == 0);
+	bp = segment(&b.plan, "boot_params");
+	CHECK(bp && !strstr(b.plan.cmdline, "memmap="));
+	CHECK(!e820_is(bp, &facts.firmware_map));
+	bool pram = false;
+	for (unsigned int i = 0; i < bp->buf[BP_E820_ENTRIES]; i++) {
+		const uint8_t *e = bp->buf + BP_E820_TABLE + 20 * i;
+		pram = pram || (le64(e) == PRAM_START && le32(e + 16) == KX_MEM_PRAM);
+	}
+	CHECK(pram);
+	built_free(&b);
+}
+
+/* memmap= past COMMAND_LINE_SIZE: refused, naming the option (the kernel
+ * would cut the command line silently, and the capture kernel would get
+ * memmap=exactmap without its RAM) */
+KX_TEST(crash_pass_memmap_cmdline_too_long)
+{
+	struct built b;
+	CHECK(crash_box_for_memmap() == 0);
+	char cmdline[1961];
+	memset(cmdline, 'a', sizeof(cmdline) - 1);
+	cmdline[sizeof(cmdline) - 1] = '\0';
+	struct kx_plan_options o = { .crash = true };
+	/* control: it fits with elfcorehdr= alone */
+	CHECK(build(&b, cmdline, 3 * 4096, &o) == 0);
+	built_free(&b);
+	o.pass_memmap_cmdline = true;
+	CHECK(build(&b, cmdline, 3 * 4096, &o) < 0);
+	CHECK_EQ_U64(b.err.status, KX_E_USAGE);
+	CHECK_CONTAINS(b.err.message, "bytes with nokaslr and the 6 memmap= options of --pass-memmap-cmdline added "
+		       "(the capture kernel's memory map), more than 2047: x86_64 kernels keep COMMAND_LINE_SIZE (2048)");
+	built_free(&b);
+}
+
 KX_TEST(golden_bios_box) { golden("bios-box", kx_failed_); }
 KX_TEST(golden_efi_box) { golden("efi-box", kx_failed_); }
 
@@ -720,4 +835,5 @@ KX_TEST_MAIN(KX_CASE(dtb_as_setup_data), KX_CASE(bios_box_boot_params), KX_CASE(
 	     KX_CASE(crash_high_and_low_regions),
 	     KX_CASE(crash_high_and_low_regions_debian_kernel),
 	     KX_CASE(crash_high_region_only), KX_CASE(crash_high_only_refuses_a_below_4g_kernel),
+	     KX_CASE(crash_pass_memmap_cmdline), KX_CASE(crash_pass_memmap_cmdline_too_long),
 	     KX_CASE(golden_bios_box), KX_CASE(golden_efi_box))

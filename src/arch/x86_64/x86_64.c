@@ -20,6 +20,8 @@
  */
 #include <elf.h>
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,11 +115,30 @@ static int place_initrd(struct kx_placer *p, const struct kx_plan_ctx *ctx,
 }
 
 /*
+ * What a new kernel told of only some RAM must still know of the rest of
+ * the machine: the firmware's ACPI tables and NVS (to read ACPI), reserved
+ * ranges (to leave them alone) and persistent memory (kexec-tools keeps it
+ * in a crash kernel's map too); then `map` sorted.
+ */
+static int add_firmware_ranges(const struct kx_facts *f, struct kx_memmap *map, struct kx_error *err)
+{
+	for (unsigned int i = 0; i < f->firmware_map.count; i++) {
+		const struct kx_range *r = &f->firmware_map.ranges[i];
+		if ((r->type == KX_MEM_ACPI || r->type == KX_MEM_NVS || r->type == KX_MEM_RESERVED ||
+		     r->type == KX_MEM_PMEM || r->type == KX_MEM_PRAM) &&
+		    kx_memmap_add(map, r->start, r->end, r->type, err) < 0)
+			return -1;
+	}
+	kx_memmap_sort(map);
+	return 0;
+}
+
+/*
  * The capture kernel's e820, as the kernel's kexec_file builds it
  * (crash_setup_memmap_entries): the first 640 KiB and the crash region(s) as
  * RAM, the ELF core header carved out of them and marked reserved, and the
- * firmware's ACPI, NVS and reserved ranges so it can read ACPI and leaves the
- * rest alone. Everything else of the crashed kernel's memory stays untouched.
+ * firmware's ranges (add_firmware_ranges). Everything else of the crashed
+ * kernel's memory stays untouched.
  */
 static int crash_memory_map(const struct kx_facts *f, uint64_t hdr_addr, uint64_t hdr_size,
 			    struct kx_memmap *ret, struct kx_error *err)
@@ -135,20 +156,98 @@ static int crash_memory_map(const struct kx_facts *f, uint64_t hdr_addr, uint64_
 	    kx_memmap_exclude(ret, hdr_addr, hdr_end, err) < 0 ||
 	    kx_memmap_add(ret, hdr_addr, hdr_end, KX_MEM_RESERVED, err) < 0)
 		return -1;
-	for (unsigned int i = 0; i < f->firmware_map.count; i++) {
-		const struct kx_range *r = &f->firmware_map.ranges[i];
-		if ((r->type == KX_MEM_ACPI || r->type == KX_MEM_NVS || r->type == KX_MEM_RESERVED) &&
-		    kx_memmap_add(ret, r->start, r->end, r->type, err) < 0)
-			return -1;
-	}
-	kx_memmap_sort(ret);
+	return add_firmware_ranges(f, ret, err);
+}
+
+/*
+ * Append `text` (text_len bytes) to the plan's command line, which must
+ * stay within the new kernel's COMMAND_LINE_SIZE (it would cut the rest
+ * silently): `what` says in the refusal what was added and why.
+ */
+static int append_cmdline(struct kx_plan *plan, const struct kx_plan_ctx *ctx, const char *text, size_t text_len,
+			  const char *what, struct kx_error *err)
+{
+	size_t len = strlen(plan->cmdline), limit = ctx->arch->command_line_size - 1;
+
+	if (len + text_len > limit)
+		return kx_fail(err, KX_E_USAGE, "the command line is %zu bytes with %s, more than %zu: %s kernels "
+			       "keep COMMAND_LINE_SIZE (%u) bytes with the NUL", len + text_len, what, limit,
+			       ctx->arch->name, ctx->arch->command_line_size);
+	memcpy(plan->cmdline + len, text, text_len + 1);
 	return 0;
+}
+
+/* printf onto out[*len..size): *len counts what would have been written,
+ * also past `size` (the caller refuses that length). */
+static void put_text(char *out, size_t size, size_t *len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void put_text(char *out, size_t size, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	size_t at = *len < size ? *len : size;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(out + at, size - at, fmt, ap);
+	va_end(ap);
+	*len += n > 0 ? (size_t)n : 0;
+}
+
+/*
+ * --pass-memmap-cmdline (kexec-tools' cmdline_add_memmap): the crash memory
+ * map as memmap= options, for a capture kernel whose boot_params carry the
+ * machine's whole e820: memmap=exactmap makes it drop that table and take
+ * only what follows (arch/x86/kernel/e820.c), in address order: RAM as
+ * SIZE@START, ACPI data and NVS as SIZE#START, legacy persistent memory as
+ * SIZE!START, all in KiB. Reserved ranges are left out (no memmap= form
+ * gives the kernel anything to do with them), as is RAM under 100 KiB
+ * (kexec-tools': not worth the room on the command line); an ACPI range's
+ * end is rounded up to a KiB so the last bytes of its tables stay in.
+ *
+ * nokaslr first, which kexec-tools does not add: a KASLR kernel's
+ * decompressor picks where to run from boot_params' e820 before the kernel
+ * reads memmap= (arch/x86/boot/compressed/kaslr.c skips the SIZE@START
+ * options), so with the whole map in that table it may land anywhere in
+ * the crashed kernel's RAM, over the memory the dump is of (seen in QEMU:
+ * Debian's 6.1 at 0x44c00000, its region at 0x6e000000). Without KASLR it
+ * runs where it was loaded, in the crash region, in the room kept for it.
+ * Returns the text's length (it may be longer than `size`); *ret_count the
+ * memmap= options in it.
+ */
+#define MEMMAP_RAM_MIN_KIB 100
+
+static size_t memmap_options(const struct kx_memmap *crash_map, char *out, size_t size, unsigned int *ret_count)
+{
+	size_t len = 0;
+	unsigned int count = 1;
+
+	out[0] = '\0';
+	put_text(out, size, &len, " nokaslr memmap=exactmap");
+	for (unsigned int i = 0; i < crash_map->count; i++) {
+		const struct kx_range *r = &crash_map->ranges[i];
+		uint64_t start_kib = r->start / 1024, end_kib = r->end / 1024;
+		char kind;
+
+		switch (r->type) {
+		case KX_MEM_RAM: kind = '@'; break;
+		case KX_MEM_ACPI: case KX_MEM_NVS: kind = '#'; end_kib = kx_align_up(r->end, 1024) / 1024; break;
+		case KX_MEM_PRAM: kind = '!'; break;
+		default: continue;
+		}
+		if (r->type == KX_MEM_RAM && end_kib - start_kib < MEMMAP_RAM_MIN_KIB)
+			continue;
+		put_text(out, size, &len, " memmap=%" PRIu64 "K%c%" PRIu64 "K", end_kib - start_kib, kind, start_kib);
+		count++;
+	}
+	*ret_count = count;
+	return len;
 }
 
 /*
  * A crash kernel's hand-off: the ELF core header in the region, its address
  * first on the command line (what kexec_file does: the capture kernel learns
- * it from elfcorehdr=), and the capture kernel's e820 (owned by the plan).
+ * it from elfcorehdr=), and the capture kernel's e820 (owned by the plan);
+ * with --pass-memmap-cmdline that map goes on the command line instead and
+ * *ret_e820 is NULL: boot_params gets the firmware's, as for a normal load.
  */
 static int add_crash_handoff(struct kx_plan *plan, struct kx_placer *p, const struct kx_plan_ctx *ctx,
 			     struct kx_memmap **ret_e820, struct kx_error *err)
@@ -164,7 +263,17 @@ static int add_crash_handoff(struct kx_plan *plan, struct kx_placer *p, const st
 	if (!e820)
 		return kx_fail(err, KX_E_NOMEM, "out of memory");
 	*ret_e820 = e820;
-	return crash_memory_map(ctx->facts, hdr_addr, hdr_size, e820, err);
+	if (crash_memory_map(ctx->facts, hdr_addr, hdr_size, e820, err) < 0)
+		return -1;
+	if (!ctx->opts->pass_memmap_cmdline)
+		return 0;
+	*ret_e820 = NULL;
+	char text[sizeof(plan->cmdline)], what[160];
+	unsigned int count;
+	size_t len = memmap_options(e820, text, sizeof(text), &count);
+	snprintf(what, sizeof(what), "nokaslr and the %u memmap= options of --pass-memmap-cmdline added (the "
+		 "capture kernel's memory map)", count);
+	return append_cmdline(plan, ctx, text, len, what, err);
 }
 
 /*
@@ -231,22 +340,13 @@ static int jump_prepare(struct kx_plan *plan, const struct kx_plan_ctx *ctx, con
 			       "0x%" PRIx64 " and --mem-max 0x%" PRIx64 ", and the new kernel needs some there "
 			       "(its real-mode trampoline); lower --mem-min (kexec keeps that memory too)",
 			       ctx->opts->mem_min, ctx->opts->mem_max);
-	for (unsigned int i = 0; i < f->firmware_map.count; i++) {
-		const struct kx_range *r = &f->firmware_map.ranges[i];
-		if ((r->type == KX_MEM_ACPI || r->type == KX_MEM_NVS || r->type == KX_MEM_RESERVED) &&
-		    kx_memmap_add(e820, r->start, r->end, r->type, err) < 0)
-			return -1;
-	}
-	kx_memmap_sort(e820);
+	if (add_firmware_ranges(f, e820, err) < 0)
+		return -1;
 	*ret_e820 = e820;
-	size_t len = strlen(plan->cmdline), limit = ctx->arch->command_line_size - 1;
-	if (len + sizeof(JUMP_BACK_TEXT) - 1 > limit)
-		return kx_fail(err, KX_E_USAGE, "the command line is %zu bytes with \"%s\" added (the kernel that "
-			       "is jumped to learns the way back from it), more than %zu: %s kernels keep "
-			       "COMMAND_LINE_SIZE (%u) bytes with the NUL", len + sizeof(JUMP_BACK_TEXT) - 1,
-			       &JUMP_BACK_TEXT[1], limit, ctx->arch->name, ctx->arch->command_line_size);
-	memcpy(plan->cmdline + len, JUMP_BACK_TEXT, sizeof(JUMP_BACK_TEXT));
-	return 0;
+	char what[128];
+	snprintf(what, sizeof(what), "\"%s\" added (the kernel that is jumped to learns the way back from it)",
+		 &JUMP_BACK_TEXT[1]);
+	return append_cmdline(plan, ctx, JUMP_BACK_TEXT, sizeof(JUMP_BACK_TEXT) - 1, what, err);
 }
 
 /* Where the purgatory writes the return address: the digits of the last
@@ -454,6 +554,7 @@ const struct kx_arch_ops kx_arch_x86_64 = {
 	.crash_hotplug_flag = KX_KEXEC_UPDATE_ELFCOREHDR,
 	.command_line_size = 2048,  /* arch/x86/include/asm/setup.h; a bzImage's cmdline_size may say less */
 	.kexec_jump = true,
+	.memmap_cmdline = true,
 	.formats = x86_64_formats,
 	.build_plan = x86_64_build_plan,
 	.purgatory_console = kx_x86_console,
@@ -476,8 +577,10 @@ const struct kx_arch_ops kx_arch_x86_64 = {
 	"      --args-none            an ELF kernel gets no arguments at all\n"
 	"      --module=\"FILE ARGS\"  a multiboot kernel's module with its command line\n"
 	"                             (repeatable, in order; Xen: dom0's kernel, then initrd)\n"
+	"      --pass-memmap-cmdline  with -p: the capture kernel's memory as memmap=exactmap\n"
+	"                             memmap=... on its command line (kexec_load only)\n"
 	"      --reuse-video-type, --elf64-core-headers\n"
 	"                             what kexec-ng always does (screen_info kept, ELF64 headers)\n"
 	"  Refused with the reason (kexec(8), KEXEC-TOOLS OPTIONS):\n"
-	"  --real-mode, --elf32-core-headers, --pass-memmap-cmdline\n",
+	"  --real-mode, --elf32-core-headers\n",
 };
