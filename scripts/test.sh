@@ -11,7 +11,7 @@
 #   4. QEMU end-to-end tests: real Debian kernels, kexec between them, x86_64,
 #      arm64 then riscv64 guests; kexec jump on x86_64 (tests/e2e/jump.sh:
 #      a small kernel built from Debian's linux-source-7.2 with
-#      CONFIG_KEXEC_JUMP and CONFIG_OF, ~5 min on 2 cores the first time,
+#      CONFIG_KEXEC_JUMP and CONFIG_OF, 3-5 min on 2 cores the first time,
 #      then cached; also --dtb and --force-dtb);
 #      then kdump on x86_64, arm64 and riscv64
 #      (tests/e2e/kdump.sh: crash, capture kernel, /proc/vmcore checked with

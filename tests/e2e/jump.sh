@@ -1,7 +1,7 @@
 #!/bin/bash
 # kexec jump and device trees end-to-end (x86_64), on one small kernel that
 # scripts/build-jump-kernel.sh builds from Debian's linux-source-7.2 (cached
-# in .cache/kernel-jump/, 285 s on 2 cores when not cached): Debian's
+# in .cache/kernel-jump/, ~200 s on 2 cores when not cached): Debian's
 # amd64 kernels lack CONFIG_KEXEC_JUMP and CONFIG_OF.
 #
 # jump-back: the proof that --load-preserve-context and
