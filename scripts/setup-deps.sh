@@ -56,8 +56,8 @@ PKGS=(
   # libFuzzer harnesses (scripts/fuzz.sh): clang and its fuzzer runtime
   clang libclang-rt-14-dev
   # tests/e2e/jump.sh's kernel (scripts/build-jump-kernel.sh: Debian's
-  # linux-source-6.1, apt-get download, built with kconfig and objtool)
-  flex bison bc libelf-dev xz-utils patch
+  # linux-source-7.2, apt-get download, built with kconfig and objtool)
+  flex bison bc libelf-dev xz-utils
 )
 
 SUDO=

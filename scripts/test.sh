@@ -10,8 +10,9 @@
 #      the latter two cross-built)
 #   4. QEMU end-to-end tests: real Debian kernels, kexec between them, x86_64,
 #      arm64 then riscv64 guests; kexec jump on x86_64 (tests/e2e/jump.sh:
-#      a small kernel built from Debian's linux-source-6.1 with
-#      CONFIG_KEXEC_JUMP, ~7 min on 2 cores the first time, then cached);
+#      a small kernel built from trixie-backports' linux-source (7.x) with
+#      CONFIG_KEXEC_JUMP and CONFIG_OF, 3-5 min on 2 cores the first time,
+#      then cached; also --dtb and --force-dtb);
 #      then kdump on x86_64, arm64 and riscv64
 #      (tests/e2e/kdump.sh: crash, capture kernel, /proc/vmcore checked with
 #      readelf, makedumpfile and vmcore-dmesg); then vmcore-save's files
@@ -131,7 +132,7 @@ run_suite bash scripts/fuzz.sh all 30
 if [ "${KX_SKIP_E2E:-}" != 1 ]; then
   step "QEMU end-to-end (x86_64)"
   run_e2e x86_64
-  step "QEMU kexec jump and --dtb on x86_64 (a kernel built from linux-source-6.1, cached in .cache/kernel-jump)"
+  step "QEMU kexec jump, --dtb and --force-dtb on x86_64 (a kernel built from trixie-backports' linux-source 7.x, cached in .cache/kernel-jump)"
   run_suite bash tests/e2e/jump.sh --kexec build/static-x86_64/kexec
   step "QEMU end-to-end (arm64)"
   run_e2e arm64
