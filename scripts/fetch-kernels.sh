@@ -379,7 +379,7 @@ fi
 
 trixie_lists $ARCH
 fetch_kernel trixie-amd64 "${TXAPT[@]}" -- linux-image-$ARCH
-# trixie-backports' newest kernel (7.x): the 6.17+ kexec_file flags
+# trixie-backports' newest kernel (7.x): the 6.18+ kexec_file flags
 fetch_kernel backports-amd64 "${TXAPT[@]}" -t trixie-backports -- linux-image-$ARCH
 fetch_kernel trixie-arm64 "${TXAPT[@]}" -- linux-image-arm64:arm64
 # ... and arm64's: LPA2 (52-bit physical and virtual addresses, 5-level

@@ -319,10 +319,11 @@ static int load_by_file(struct kx_load *ld, const struct kx_options *o, unsigned
 					call.flags);
 	*asked = *asked || e != ECANCELED;
 	if (e == EINVAL && (call.flags & KX_KEXEC_FILE_NO_CMA)) {
-		/* KEXEC_FILE_NO_CMA came with 6.17, with the CMA use it turns off:
-		 * an older kernel refuses the flag, and never puts segments in CMA */
+		/* KEXEC_FILE_NO_CMA: 6.17 put segments in CMA and defined the flag,
+		 * but the kernel accepts it only from 6.18 (with KEXEC_FILE_FORCE_DTB,
+		 * whose series made it legal); before 6.17 no segment is in CMA */
 		fprintf(log, "kexec: note: kexec_file_load said EINVAL with KEXEC_FILE_NO_CMA (--no-cma), which "
-			"kernels before 6.17 do not know (nor do they place segments in CMA); trying again "
+			"kernels before 6.18 do not accept (before 6.17 none places segments in CMA); trying again "
 			"without it\n");
 		call.flags &= ~(unsigned long)KX_KEXEC_FILE_NO_CMA;
 		e = -kx_sys_kexec_file_load(call.kernel->fd, call.initrd ? call.initrd->fd : -1, call.cmdline,
@@ -338,7 +339,7 @@ static int load_by_file(struct kx_load *ld, const struct kx_options *o, unsigned
 	if (e == EINVAL && (call.flags & KX_KEXEC_FILE_FORCE_DTB) && o->mode == KX_MODE_FILE)
 		return kx_fail_errno(err, KX_E_SYSCALL, e, "kexec_file_load of %s with KEXEC_FILE_FORCE_DTB "
 				     "(--force-dtb) said EINVAL: the kernel's loaders rejected the image, or the "
-				     "kernel is older than 6.17 and does not know that flag (nor hand the running "
+				     "kernel is older than 6.18 and does not know that flag (nor hand the running "
 				     "device tree on); try without --force-dtb", o->kernel);
 	if (e == 0) {
 		note_ignored_by_file_syscall(ld, o, log);

@@ -24,8 +24,8 @@
 #define KX_KEXEC_FILE_ON_CRASH     0x2
 #define KX_KEXEC_FILE_NO_INITRAMFS 0x4
 #define KX_KEXEC_FILE_DEBUG        0x8
-#define KX_KEXEC_FILE_NO_CMA       0x10  /* 6.17+: no CMA pages for the segments */
-#define KX_KEXEC_FILE_FORCE_DTB    0x20  /* 6.17+: hand the running device tree on */
+#define KX_KEXEC_FILE_NO_CMA       0x10  /* accepted from 6.18: no CMA pages for the segments */
+#define KX_KEXEC_FILE_FORCE_DTB    0x20  /* 6.18+: hand the running device tree on */
 
 /* Return 0 or -errno. */
 int kx_sys_kexec_load(const struct kx_plan *plan);

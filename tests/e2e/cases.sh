@@ -62,7 +62,7 @@ E2E_CASES=(
   # kexec-tools master): a 6.1 kernel says EINVAL to both flags, kexec-ng says
   # so and loads without them (-s, then -c, then -e)
   "debug_d_bookworm_to_trixie_seabios  exec-debug    seabios bookworm trixie"
-  # --no-cma (KEXEC_FILE_NO_CMA, 6.17+): trixie-backports' 7.x takes the flag;
+  # --no-cma (KEXEC_FILE_NO_CMA, accepted from 6.18): trixie-backports' 7.x takes the flag;
   # 6.12 says EINVAL, kexec-ng says so and loads without it (6.12 never puts
   # segments in CMA); both then boot the new kernel
   "no_cma_s_backports_to_trixie_seabios exec-nocma    seabios backports trixie"

@@ -68,7 +68,7 @@ e2e_set_arch() {
   E2E_KERNELS="bookworm trixie"
   case "$1" in
     x86_64|amd64)
-      # backports: trixie-backports' 7.x, for the 6.17+ kexec_file flags
+      # backports: trixie-backports' 7.x, for the 6.18+ kexec_file flags
       E2E_KERNELS="bookworm trixie backports"
       E2E_ARCH=x86_64 E2E_DEB_ARCH=amd64 E2E_QEMU=qemu-system-x86_64 E2E_TTY=ttyS0
       E2E_FIRMWARES="seabios ovmf"
