@@ -337,8 +337,9 @@ int kx_retained_initrd(const struct kx_facts *f, struct kx_file *ret, struct kx_
 		return kx_fail_errno(err, KX_E_SYSTEM, errno, "--reuseinitrd: the running kernel kept its initrd "
 				     "(retain_initrd) but does not show it in %s (Linux 6.8 and later show it there "
 				     "when they booted with one)", path);
-	/* the kernel's limit for an initrd is RAM; 4 GiB is more than any */
-	if (kx_file_read_to_memfd(ret, path, UINT64_C(4) << 30, err) < 0) {
+	/* bounded by the size the kernel gives the file (the initrd it kept),
+	 * not by a constant of ours: more than it said is refused */
+	if (kx_file_read_to_memfd(ret, path, (uint64_t)st.st_size, err) < 0) {
 		kx_error_prefix(err, "--reuseinitrd: ");
 		return -1;
 	}
