@@ -127,6 +127,13 @@ static int choose_cmdline(struct kx_load *ld, struct kx_error *err)
 	return 0;
 }
 
+/* The option that gave the user's own initrd (--initrd, --reuseinitrd), or
+ * NULL: it replaces a wrapper's initrd and the microcode put before it. */
+static const char *user_initrd_option(const struct kx_load_request *rq)
+{
+	return rq->initrd ? "--initrd" : rq->reuse_initrd ? "--reuseinitrd" : NULL;
+}
+
 /*
  * A wrapper's microcode (a UKI's .ucode) goes before the wrapper's initrd,
  * in one sealed memfd, as systemd-stub hands them to the kernel: the early
@@ -145,8 +152,8 @@ static int add_ucode(struct kx_load *ld, struct kx_error *err)
 		ld->parts[KX_PART_UCODE] = (struct kx_part_use){ layer, "empty: not used" };
 		return 0;
 	}
-	if (ld->rq.initrd || ld->rq.reuse_initrd) {
-		const char *given = ld->rq.initrd ? "--initrd" : "--reuseinitrd";
+	const char *given = user_initrd_option(&ld->rq);
+	if (given) {
 		ld->parts[KX_PART_UCODE] = (struct kx_part_use){ layer, ld->rq.initrd ? "not used: --initrd is used as given" :
 								 "not used: --reuseinitrd is used as given" };
 		kx_note(&ld->notes, "%s's %s section is not used: %s replaces the initrd it goes before",
@@ -180,7 +187,7 @@ static int choose_initrd(struct kx_load *ld, struct kx_error *err)
 		return -1;
 	if (rq->reuse_initrd && kx_retained_initrd(&ld->facts, &ld->initrd, err) < 0)
 		return -1;
-	const char *given = rq->initrd ? "--initrd" : rq->reuse_initrd ? "--reuseinitrd" : NULL;
+	const char *given = user_initrd_option(rq);
 	if (!layer)
 		return 0;
 	const struct kx_wrapped_part *part = &layer->parts[KX_PART_INITRD];
