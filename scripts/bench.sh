@@ -229,7 +229,7 @@ fi
 # run_exec_guest TOOL CHECK RUN: appends one line to $exec_results.  CHECK:
 # on (the default digest), off (-i), sha256 (kexec-ng --digest=sha256).
 run_exec_guest() {
-  local tool=$1 check=$2 r=$3 sw= log
+  local tool=$1 check=$2 r=$3 sw='' log
   [ "$check" = off ] && sw=-i
   [ "$check" = sha256 ] && sw=--digest=sha256
   rm -rf "$RUN/xtree"; mkdir -p "$RUN/xtree"

@@ -105,6 +105,7 @@ if [ $cross = 1 ]; then
   grep -q "^kx_fdt_libdir = '$fdt'" "$OUT/cross-$HOST_ARCH.ini" || die "cross/arm64.ini has no kx_fdt_libdir line"
   export DH_MESON_CROSS_FILE=$OUT/cross-$HOST_ARCH.ini
   export DEB_BUILD_OPTIONS="${DEB_BUILD_OPTIONS:+$DEB_BUILD_OPTIONS }nocheck"
+  # shellcheck disable=SC2054  # -P takes a comma-separated list of profiles
   dpkg_args+=(-a "$HOST_ARCH" -Pcross,nocheck -d)
 fi
 echo "build-deb: dpkg-buildpackage ${dpkg_args[*]} in $src"

@@ -8,7 +8,7 @@
 # Real loads happen only inside the guest, never on this machine.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 sw=-c fw=seabios
 for a in "$@"; do
   case "$a" in

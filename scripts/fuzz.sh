@@ -19,7 +19,7 @@
 # add it to tests/fuzz/regressions/TARGET/ with the fix.
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$ROOT"
+cd "$ROOT" || exit 1
 export KEXEC_NG_FORBID_SYSCALLS=1
 ALL="load dtb vmcore spcr cmdline decompress pe flat kdump page"
 

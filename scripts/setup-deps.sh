@@ -38,6 +38,8 @@ PKGS=(
   # tests/e2e/kdump.sh: Debian's crash reads a dump vmcore-save wrote in a
   # capture kernel (with the crashed kernel's vmlinux, scripts/fetch-vmlinux-dbg.sh)
   crash
+  # the unit suite's shellcheck test (tests/tools/shellcheck.sh)
+  shellcheck
   # snappy-interop checks our snappy codec against the library crash reads -p dumps with
   libsnappy1v5
   gcc-riscv64-linux-gnu qemu-system-misc  # riscv64 purgatory and its QEMU harness

@@ -9,7 +9,7 @@ set -u
 export KEXEC_NG_FORBID_SYSCALLS=1
 KEXEC=$(realpath "$1") MKBZ=$(realpath "$2") SRC=$(realpath "$3") MKUKI=$(realpath "$4")
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-cd "$work"
+cd "$work" || exit 1
 "$MKBZ" vmlinuz || exit 1
 head -c 20000 /dev/zero | tr '\0' 'r' > initrd.img
 gzip -9 -n -c vmlinuz > vmlinuz.gz

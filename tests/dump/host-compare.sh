@@ -18,7 +18,7 @@
 # Prints "PASS name" / "FAIL name: why" and ends with "N passed, N failed".
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-cd "$ROOT"
+cd "$ROOT" || exit 1
 export KEXEC_NG_FORBID_SYSCALLS=1
 SAVE=$ROOT/build/static-x86_64/vmcore-save
 INTEROP=$ROOT/build/dev/tests/unit/snappy-interop

@@ -196,7 +196,7 @@ marker_of() {
 }
 out_of() { grep -a "E2E: out $1" "$log" | tail -3 | tr '\n' ' '; }
 
-name=dtb-setup-data
+name="dtb-setup-data"
 reason=
 if ! has "^E2E: rc load=0"; then reason="kexec -c --dtb failed: $(out_of load)"
 elif [ "$(marker_of B)" != "E2E: dtb B fdt=present marker=$token" ]; then reason="kernel B: $(marker_of B)"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC3043  # busybox sh has local
 # /init of the kdump guests (tests/e2e/kdump.sh; busybox sh).  It reaches the
 # guests as an initramfs layer after the shared base layer, so it overrides
 # tests/e2e/init.sh there and only there.

@@ -1102,7 +1102,7 @@ run_arch() {
     log=$logs/$name.log
     local c=
     case "$cpu" in n1) c=neoverse-n1 ;; max|'') c= ;; *) c=$cpu ;; esac
-    local smp=$E2E_SMP maxcpus= maxmem= mon= host= extra=
+    local smp=$E2E_SMP maxcpus='' maxmem='' mon='' host='' extra=''
     rm -f "$log.monitor"
     case "$kind" in
       kdump-hotplug*)

@@ -43,13 +43,14 @@ while [ $# -gt 0 ]; do
     -j) JOBS=$2; shift 2 ;;
     -j*) JOBS=${1#-j}; shift ;;
     --list) LIST=1; shift ;;
-    --kernel-log) E2E_CMDLINE="panic=-1"; shift ;;
+    --kernel-log) E2E_CMDLINE="panic=-1"; export E2E_CMDLINE; shift ;;
     -h|--help) sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     *) PATTERNS+=("$1"); shift ;;
   esac
 done
 e2e_set_arch "$ARCH"
+# shellcheck disable=SC1090  # the cases of the architecture
 case "$E2E_ARCH" in
   x86_64) . "$E2E_DIR/cases.sh" ;;
   *) . "$E2E_DIR/cases-$E2E_ARCH.sh" ;;
@@ -133,7 +134,7 @@ run_case() {
   cat "$base" "$E2E_WORK/k2-$k2.cpio.gz" $extra "$RUN/kexec.cpio.gz" "$d/case.cpio.gz" >"$initrd"
   append="$E2E_CONSOLE stage=1 $(e2e_case_stage1_append "$kind")"
   log=$E2E_LOGS/$name.log
-  local stop= mon= at_stop=
+  local stop='' mon='' at_stop=''
   case "$kind" in
     wrong-digest*)
       stop="$E2E_DIGEST_MSG"

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck disable=SC2054  # QEMU options are comma-separated words
 #
 # Run the x86_64, arm64 or riscv64 purgatory in QEMU (TCG) the way the old
 # kernel enters it, and check what the "new kernel" gets. See README.md
@@ -32,7 +33,7 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-arch=arm64 mkimage= keep= bench= icount=
+arch=arm64 mkimage='' keep='' bench='' icount=''
 
 while [ $# -gt 0 ]; do
   case $1 in

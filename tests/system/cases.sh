@@ -156,7 +156,7 @@ EOF
   fi
   sys_verdict "systemctl-kexec-$suite-$label" "$tnow" "$why" "T1 on boot 2's command line; systemd-shutdown synced, unmounted, 'Rebooting with kexec'"
 
-  why= detail=
+  why='' detail=''
   if grep -aq 'KX: RESULT load-kexec-reboot ok' "$all"; then
     why=$(_sys_kexec_shutdown "$all" 'KX: LOAD_KEXEC=true' 'KX: stage 3 up')
     detail="T2 on boot 3's command line: the reboot went through kexec"
@@ -187,7 +187,7 @@ EOF
 
 # sys_check_dump SUITE LABEL IMG DIR LOG T3 SECONDS: the kdump verdict.
 sys_check_dump() {
-  local suite=$1 label=$2 img=$3 dir=$4 all=$5 t3=$6 tnow=$7 why= cmd crashdir f dmesg dump kver limited=
+  local suite=$1 label=$2 img=$3 dir=$4 all=$5 t3=$6 tnow=$7 why='' cmd crashdir f dmesg dump kver limited=''
   kver=$(sed -n 's/^kernel=//p' "$(cat "$img.system")/versions.txt")
   cmd=$(grep -a 'KX: KDUMP-CMD ' "$all" | tail -n 1 | sed 's/.*KX: KDUMP-CMD //' | tr -d '\r')
   if ! grep -aq 'KX: RESULT kdump-armed ok' "$all"; then

@@ -50,6 +50,7 @@ killed_midway() {
   pid=$!
   for i in $(seq 200); do
     # the output is open (an O_TMPFILE shows as "DIR/#N (deleted)")
+    # shellcheck disable=SC2010  # the links' targets, not file names
     ls -l "/proc/$pid/fd" 2>/dev/null | grep -q -- "-> $work/" && break
     sleep 0.05
   done
