@@ -8,10 +8,16 @@
 #   SECONDS   fresh fuzzing per target after its corpus (default 30)
 #   --keep    keep the corpus of earlier runs (build/fuzz-corpus/TARGET),
 #             for a long campaign; without it each run starts from the seeds
+#   --save-corpus  after a PASS, keep what the run found in the tree: the
+#             inputs of tests/fuzz/corpus/TARGET and of the run's corpus
+#             that reach code the seeds and the regression inputs do not,
+#             minimized (libFuzzer -merge=1), replace tests/fuzz/corpus/TARGET
 #
 # Each target first runs every input of its corpus: the seeds (made here
-# from the fixtures and synthetic images) and tests/fuzz/regressions/TARGET/
-# (inputs that once crashed, kept so they never do again); then fuzzes for
+# from the fixtures and synthetic images), tests/fuzz/corpus/TARGET/ (what
+# the long campaign found, minimized: --save-corpus) and
+# tests/fuzz/regressions/TARGET/ (inputs that once crashed, kept so they
+# never do again); then fuzzes for
 # SECONDS. Prints "PASS fuzz-TARGET (...)" or "FAIL fuzz-TARGET: ..." with
 # the reproducer (path and hex dump) and libFuzzer's report; the last line
 # is "N passed, N failed". Harnesses run side by side, one per CPU
@@ -23,8 +29,14 @@ cd "$ROOT" || exit 1
 export KEXEC_NG_FORBID_SYSCALLS=1
 ALL="load dtb vmcore spcr cmdline decompress pe flat kdump page"
 
-KEEP=0
-[ "${1:-}" = --keep ] && { KEEP=1; shift; }
+KEEP=0 SAVE=0
+while :; do
+  case ${1:-} in
+    --keep) KEEP=1; shift ;;
+    --save-corpus) SAVE=1; shift ;;
+    *) break ;;
+  esac
+done
 TARGETS=${1:-all}
 [ "$TARGETS" = all ] && TARGETS=$ALL
 SECONDS_EACH=${2:-30}
@@ -185,17 +197,42 @@ PY
 make_seeds || die "making the seed corpora failed"
 
 # --- runs -------------------------------------------------------------------
+# save_corpus TARGET: tests/fuzz/corpus/TARGET becomes the inputs of it and
+# of the run's corpus that add coverage to the seeds and regression inputs,
+# each kept once (libFuzzer names corpus files by their SHA-1).
+save_corpus() {
+  local t=$1 m=$ROOT/build/fuzz-merge/$1 kept=tests/fuzz/corpus/$1 f
+  rm -rf "$m"; mkdir -p "$m/base" "$m/out"
+  cp "$SEEDS/$t"/* "$m/base/" 2>/dev/null
+  cp tests/fuzz/regressions/"$t"/* "$m/base/" 2>/dev/null
+  cp "$m/base"/* "$m/out/" 2>/dev/null
+  mkdir -p "$kept"
+  "$B/tests/fuzz/fuzz_$t" -merge=1 -timeout=20 -rss_limit_mb=2048 -max_len=1048576 \
+    "$m/out" "$kept" "$CORPUS/$t" >"$ROOT/build/fuzz-$t.merge.log" 2>&1 ||
+    { echo "merging the corpus of $t failed: build/fuzz-$t.merge.log" >>"$ROOT/build/fuzz-$t.log"; return 1; }
+  for f in "$m/base"/*; do [ -f "$f" ] && rm -f "$m/out/$(basename "$f")"; done
+  rm -rf "$kept"; mkdir -p "$kept"
+  cp "$m/out"/* "$kept/" 2>/dev/null
+  rm -rf "$m"
+  return 0
+}
+
 # run_target TARGET: one harness; its verdict lines on stdout, status 0 on PASS.
 run_target() {
-  local t=$1 c=$CORPUS/$1 reg=tests/fuzz/regressions/$1 log=$ROOT/build/fuzz-$1.log rc execs cov inputs a
+  local t=$1 c=$CORPUS/$1 reg=tests/fuzz/regressions/$1 kept=tests/fuzz/corpus/$1
+  local log=$ROOT/build/fuzz-$1.log rc execs cov inputs a
   [ $KEEP = 1 ] || rm -rf "$c"
   mkdir -p "$c" "$reg"
   rm -f "$ART/$t-"*
+  local dirs=("$c" "$SEEDS/$t")
+  [ -d "$kept" ] && dirs+=("$kept")
+  dirs+=("$reg")
   # -rss_limit_mb: a harness that asks for gigabytes is a finding too.
   "$B/tests/fuzz/fuzz_$t" -max_total_time="$SECONDS_EACH" -timeout=20 -rss_limit_mb=2048 \
     -max_len=1048576 -print_final_stats=1 -artifact_prefix="$ART/$t-" \
-    "$c" "$SEEDS/$t" "$reg" >"$log" 2>&1
+    "${dirs[@]}" >"$log" 2>&1
   rc=$?
+  [ $rc = 0 ] && [ $SAVE = 1 ] && { save_corpus "$t" || rc=$?; }
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
   cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -n 1)
   inputs=$(find "$c" -type f | wc -l)
