@@ -199,16 +199,18 @@ make_seeds || die "making the seed corpora failed"
 # --- runs -------------------------------------------------------------------
 # save_corpus TARGET: tests/fuzz/corpus/TARGET becomes the inputs of it and
 # of the run's corpus that add coverage to the seeds and regression inputs,
-# each kept once (libFuzzer names corpus files by their SHA-1).
+# each kept once (libFuzzer names corpus files by their SHA-1). Only inputs
+# of at most 64 KiB go into the tree: the larger ones are mutants of the
+# big seeds (cores, dumps) that every run makes anew anyway.
 save_corpus() {
   local t=$1 m=$ROOT/build/fuzz-merge/$1 kept=tests/fuzz/corpus/$1 f
-  rm -rf "$m"; mkdir -p "$m/base" "$m/out"
+  rm -rf "$m"; mkdir -p "$m/base" "$m/out" "$m/new"
   cp "$SEEDS/$t"/* "$m/base/" 2>/dev/null
   cp tests/fuzz/regressions/"$t"/* "$m/base/" 2>/dev/null
   cp "$m/base"/* "$m/out/" 2>/dev/null
-  mkdir -p "$kept"
+  find "$kept" "$CORPUS/$t" -type f -size -65537c -exec cp -t "$m/new/" {} + 2>/dev/null
   "$B/tests/fuzz/fuzz_$t" -merge=1 -timeout=20 -rss_limit_mb=2048 -max_len=1048576 \
-    "$m/out" "$kept" "$CORPUS/$t" >"$ROOT/build/fuzz-$t.merge.log" 2>&1 ||
+    "$m/out" "$m/new" >"$ROOT/build/fuzz-$t.merge.log" 2>&1 ||
     { echo "merging the corpus of $t failed: build/fuzz-$t.merge.log" >>"$ROOT/build/fuzz-$t.log"; return 1; }
   for f in "$m/base"/*; do [ -f "$f" ] && rm -f "$m/out/$(basename "$f")"; done
   rm -rf "$kept"; mkdir -p "$kept"
