@@ -204,15 +204,14 @@ make_seeds || die "making the seed corpora failed"
 # big seeds (cores, dumps) that every run makes anew anyway.
 save_corpus() {
   local t=$1 m=$ROOT/build/fuzz-merge/$1 kept=tests/fuzz/corpus/$1 f
-  rm -rf "$m"; mkdir -p "$m/base" "$m/out" "$m/new"
-  cp "$SEEDS/$t"/* "$m/base/" 2>/dev/null
-  cp tests/fuzz/regressions/"$t"/* "$m/base/" 2>/dev/null
-  cp "$m/base"/* "$m/out/" 2>/dev/null
+  rm -rf "$m"; mkdir -p "$m/out" "$m/new"
+  cp "$SEEDS/$t"/* tests/fuzz/regressions/"$t"/* "$m/out/" 2>/dev/null
   find "$kept" "$CORPUS/$t" -type f -size -65537c -exec cp -t "$m/new/" {} + 2>/dev/null
   "$B/tests/fuzz/fuzz_$t" -merge=1 -timeout=20 -rss_limit_mb=2048 -max_len=1048576 \
     "$m/out" "$m/new" >"$ROOT/build/fuzz-$t.merge.log" 2>&1 ||
     { echo "merging the corpus of $t failed: build/fuzz-$t.merge.log" >>"$ROOT/build/fuzz-$t.log"; return 1; }
-  for f in "$m/base"/*; do [ -f "$f" ] && rm -f "$m/out/$(basename "$f")"; done
+  # what is left in out besides the seeds and regression inputs is new
+  for f in "$SEEDS/$t"/* tests/fuzz/regressions/"$t"/*; do rm -f "$m/out/$(basename "$f")"; done
   rm -rf "$kept"; mkdir -p "$kept"
   cp "$m/out"/* "$kept/" 2>/dev/null
   rm -rf "$m"
